@@ -1,0 +1,74 @@
+/**
+ * What a monitor is, as the probe sees it. Pure types: no IO. The API validates input into these
+ * shapes (api/routes/monitors/schemas.ts); storage persists them; the probe executes them.
+ */
+import type { Assertion } from "./assertion.ts";
+
+export const MONITOR_TYPES = ["http", "keyword", "json", "tcp", "dns", "tls"] as const;
+export type MonitorType = (typeof MONITOR_TYPES)[number];
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export type HttpAuth =
+  | { type: "basic"; username: string; password: string }
+  | { type: "bearer"; token: string };
+
+export interface HttpSettings {
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+  followRedirects: boolean;
+  maxRedirects: number;
+  verifyTls: boolean;
+  auth?: HttpAuth;
+}
+
+export interface KeywordSettings {
+  keyword: string;
+  /** `contains`: up when the body has the keyword; `notContains`: up when it does not. */
+  mode: "contains" | "notContains";
+  caseSensitive: boolean;
+}
+
+export const JSON_OPS = ["==", "!=", "<", ">", "contains", "exists"] as const;
+export type JsonOp = (typeof JSON_OPS)[number];
+
+export interface JsonSettings {
+  path: string;
+  op: JsonOp;
+  /** Absent only for `exists`. */
+  expected?: string | number | boolean | null;
+}
+
+export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+export interface DnsSettings {
+  recordType: DnsRecordType;
+  /** `ip` or `ip:port`; the system resolver when absent. */
+  resolver?: string;
+  /** When given, every expected value must be among the answers. */
+  expected?: string[];
+}
+
+/** Type-specific settings, discriminated by `type`. `target` is a URL for http-like types, else host[:port]. */
+export type MonitorSpecByType =
+  | { type: "http"; http: HttpSettings }
+  | { type: "keyword"; http: HttpSettings; keyword: KeywordSettings }
+  | { type: "json"; http: HttpSettings; json: JsonSettings }
+  | { type: "tcp" }
+  | { type: "dns"; dns: DnsSettings }
+  | { type: "tls" };
+
+/** Everything a probe needs to run one check; it carries no database handles. */
+export type CheckSpec = MonitorSpecByType & {
+  monitorId: string;
+  organizationId: string;
+  target: string;
+  timeoutMs: number;
+  assertions: Assertion[];
+};
+
+export const MONITOR_STATES = ["pending", "up", "degraded", "down", "paused"] as const;
+export type MonitorState = (typeof MONITOR_STATES)[number];

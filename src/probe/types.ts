@@ -1,0 +1,13 @@
+import type { CheckSpec } from "../domain/monitor.ts";
+import type { Observation } from "../domain/check-result.ts";
+
+export interface ProbeOptions {
+  /** Lift the block on loopback, private and link-local targets (cloud metadata stays blocked). */
+  allowPrivateTargets: boolean;
+  /** Bodies read for keyword/json checks are cut here (after decompression). */
+  maxBodyBytes: number;
+  userAgent: string;
+}
+
+/** Runs one check and reports what it saw. Never throws: failures are in `observation.error`. */
+export type Probe = (spec: CheckSpec, options: ProbeOptions) => Promise<Observation>;
