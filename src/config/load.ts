@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { ENV_VARS, type EnvName } from "./schema.ts";
+
+type Env = { [K in EnvName]: z.output<(typeof ENV_VARS)[K]["schema"]> };
+
+export interface Config {
+  http: { port: number; host: string; bodyLimitBytes: number };
+  db: { driver: "pglite"; dataDir: string } | { driver: "postgres"; url: string };
+  log: { level: string };
+  roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
+  region: string;
+  probe: {
+    allowPrivateTargets: boolean;
+    concurrency: number;
+    maxBodyBytes: number;
+    canaryTarget: string | undefined;
+  };
+  limits: { minIntervalSeconds: number; maxMonitorsPerOrg: number };
+  retention: { rawDays: number; rollupDays: number };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/**
+ * Reads the config once, from an optional JSON file (keys are the variable names) overlaid by
+ * the environment. Collects every problem before failing, one line per wrong value.
+ */
+export function loadConfig(env: Record<string, string | undefined>, configFile?: string): Config {
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(ENV_VARS)) {
+    const raw = env[name] ?? fromFile[name] ?? spec.default;
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  }
+  for (const key of Object.keys(fromFile)) {
+    if (!(key in ENV_VARS)) problems.push(`${key} (in ${configFile}): unknown setting`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  // Every key was parsed by its own schema above, so the record has exactly the Env shape.
+  const v = values as Env;
+  return Object.freeze({
+    http: { port: v.PORT, host: v.HOST, bodyLimitBytes: v.API_BODY_LIMIT_BYTES },
+    db: v.DATABASE_URL
+      ? { driver: "postgres" as const, url: v.DATABASE_URL }
+      : { driver: "pglite" as const, dataDir: path.resolve(v.DATA_DIR) },
+    log: { level: v.LOG_LEVEL },
+    roles: new Set(v.UPBLIT_ROLES),
+    region: v.REGION,
+    probe: {
+      allowPrivateTargets: v.ALLOW_PRIVATE_TARGETS,
+      concurrency: v.PROBE_CONCURRENCY,
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      canaryTarget: v.CANARY_TARGET,
+    },
+    limits: { minIntervalSeconds: v.MIN_INTERVAL_SECONDS, maxMonitorsPerOrg: v.MAX_MONITORS_PER_ORG },
+    retention: { rawDays: v.RAW_RETENTION_DAYS, rollupDays: v.ROLLUP_RETENTION_DAYS },
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  });
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError([`config file ${file}: ${(err as Error).message}`]);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`config file ${file}: must be a JSON object of setting names to values`]);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, val]) => [k, String(val)]));
+}

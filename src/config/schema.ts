@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Upblit reads, with its default and meaning. The README's
+ * configuration table is generated from this list (`npm run docs:config`), so they never drift.
+ */
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ENV_VARS = {
+  PORT: { schema: int(0, 65535), default: "3000", doc: "TCP port of the HTTP server (API, docs)." },
+  HOST: {
+    schema: z.string().min(1),
+    default: "127.0.0.1",
+    doc: "Address to bind. Loopback by default until accounts land; `0.0.0.0` to listen on every interface.",
+  },
+  DATA_DIR: { schema: z.string().min(1), default: "./data", doc: "Folder for the embedded PGlite database." },
+  DATABASE_URL: {
+    schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+    default: undefined,
+    doc: "Use this PostgreSQL server instead of the embedded PGlite database.",
+  },
+  LOG_LEVEL: {
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    default: "info",
+    doc: "pino log level. Logs are JSON lines on stdout.",
+  },
+  UPBLIT_ROLES: {
+    schema: z
+      .string()
+      .transform((s) => s.split(",").map((r) => r.trim()))
+      .pipe(z.array(z.enum(["api", "scheduler", "probe", "evaluator", "notifier"])).min(1)),
+    default: "api,scheduler,probe,evaluator,notifier",
+    doc: "Comma-separated roles this process runs.",
+  },
+  REGION: {
+    schema: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be 1-32 of a-z, 0-9 and -"),
+    default: "local",
+    doc: "Region this process schedules and probes for.",
+  },
+  ALLOW_PRIVATE_TARGETS: {
+    schema: bool,
+    default: "false",
+    doc: "Allow monitors to reach loopback, private and link-local addresses. Cloud metadata stays blocked.",
+  },
+  MIN_INTERVAL_SECONDS: {
+    schema: int(1, 86_400),
+    default: "10",
+    doc: "Shortest check interval a monitor may have (the longest is 86400).",
+  },
+  PROBE_CONCURRENCY: { schema: int(1, 5_000), default: "200", doc: "Checks run at once by this process." },
+  MAX_BODY_BYTES: {
+    schema: int(1_024, 16_777_216),
+    default: "1048576",
+    doc: "Bytes of a response body read for keyword/json checks (after decompression).",
+  },
+  API_BODY_LIMIT_BYTES: {
+    schema: int(1_024, 10_485_760),
+    default: "262144",
+    doc: "Largest request body the API accepts.",
+  },
+  MAX_MONITORS_PER_ORG: { schema: int(1, 1_000_000), default: "50000", doc: "Monitors one organization may have." },
+  RAW_RETENTION_DAYS: { schema: int(1, 3_650), default: "30", doc: "Days raw check results are kept." },
+  ROLLUP_RETENTION_DAYS: {
+    schema: int(400, 3_650),
+    default: "400",
+    doc: "Days hourly and daily rollups are kept (at least 400).",
+  },
+  CANARY_TARGET: {
+    schema: z
+      .string()
+      .regex(/^(https?:\/\/\S+|tcp:\/\/\S+:\d+)$/, "must be an http(s):// URL or tcp://host:port")
+      .optional(),
+    default: undefined,
+    doc: "A target the probe checks to tell its own network failing from targets failing. Unset: no canary.",
+  },
+  SHUTDOWN_TIMEOUT_SECONDS: {
+    schema: int(1, 300),
+    default: "10",
+    doc: "On SIGTERM/SIGINT, how long in-flight checks may take before the process exits.",
+  },
+} as const;
+
+export type EnvName = keyof typeof ENV_VARS;

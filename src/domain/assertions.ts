@@ -1,0 +1,266 @@
+/**
+ * Judging an observation: which assertions apply to a check, and whether they hold.
+ *
+ * Defaults implied by the monitor type (all `hard`, listed before the user's own assertions):
+ * - http, keyword, json: `status >= 200` and `status < 400`, unless the user asserts on `status`.
+ * - keyword: `body contains|notContains <keyword>`, with the monitor's case setting.
+ * - json: `json <path> <op> <expected>` (the JsonSettings op maps one-to-one).
+ * - dns: `dns.answers contains [expected…]` when expected values are given; all must be answered.
+ * - tls: `cert.daysLeft > 0` unless the user asserts on `cert.daysLeft`, and
+ *   `cert.hostnameMatch == true` unless the user asserts on `cert.hostnameMatch`.
+ * - tcp: none; the check is the connect itself, and a failed connect is an observation error.
+ *
+ * There is intentionally no regex op: user patterns run against untrusted response bodies,
+ * and one catastrophic-backtracking pattern would stall a prober. Use contains/notContains.
+ */
+import type { Assertion, AssertionValue, AssertionVerdict } from "./assertion.ts";
+import { describeAssertion, renderActual } from "./assertion-text.ts";
+import type { Observation, ResultStatus, Timings } from "./check-result.ts";
+import { JsonPathError, parseJsonPath, walkJsonPath } from "./json-path.ts";
+import type { CheckSpec } from "./monitor.ts";
+
+export { describeAssertion } from "./assertion-text.ts";
+
+export interface Judgement {
+  status: ResultStatus;
+  verdicts: AssertionVerdict[];
+}
+
+function hard(a: Omit<Assertion, "severity">): Assertion {
+  return { ...a, severity: "hard" };
+}
+
+export function effectiveAssertions(spec: CheckSpec): Assertion[] {
+  const user = spec.assertions;
+  const userAsserts = (subject: Assertion["subject"]) => user.some((a) => a.subject === subject);
+  const implied: Assertion[] = [];
+  if (spec.type === "http" || spec.type === "keyword" || spec.type === "json") {
+    if (!userAsserts("status")) {
+      implied.push(hard({ subject: "status", op: ">=", value: 200 }));
+      implied.push(hard({ subject: "status", op: "<", value: 400 }));
+    }
+  }
+  if (spec.type === "keyword") {
+    const { keyword, mode, caseSensitive } = spec.keyword;
+    implied.push(hard({ subject: "body", op: mode, value: keyword, caseSensitive }));
+  } else if (spec.type === "json") {
+    const { path, op, expected } = spec.json;
+    const value = op === "exists" ? undefined : expected;
+    implied.push(hard(value === undefined ? { subject: "json", path, op } : { subject: "json", path, op, value }));
+  } else if (spec.type === "dns") {
+    const expected = spec.dns.expected;
+    if (expected && expected.length > 0) {
+      implied.push(hard({ subject: "dns.answers", op: "contains", value: [...expected] }));
+    }
+  } else if (spec.type === "tls") {
+    if (!userAsserts("cert.daysLeft")) implied.push(hard({ subject: "cert.daysLeft", op: ">", value: 0 }));
+    if (!userAsserts("cert.hostnameMatch")) {
+      implied.push(hard({ subject: "cert.hostnameMatch", op: "==", value: true }));
+    }
+  }
+  return [...implied, ...user];
+}
+
+export function judgeObservation(spec: CheckSpec, obs: Observation): Judgement {
+  if (obs.error) return { status: "down", verdicts: [] };
+  const readJson = memoizeJson(obs.body);
+  const verdicts = effectiveAssertions(spec).map((a) => judgeAssertion(a, obs, readJson));
+  return { status: statusOf(verdicts), verdicts };
+}
+
+export function statusOf(verdicts: readonly AssertionVerdict[]): ResultStatus {
+  if (verdicts.some((v) => !v.ok && v.severity === "hard")) return "down";
+  if (verdicts.some((v) => !v.ok && v.severity === "soft")) return "degraded";
+  return "up";
+}
+
+/** What a subject resolved to; `broken` means it could not be read at all (e.g. invalid JSON). */
+type Resolved = { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "broken"; actual: string };
+
+type JsonDoc = { ok: true; doc: unknown } | { ok: false };
+
+// The body is parsed at most once per judgement, however many json assertions there are.
+function memoizeJson(body: string | undefined): () => JsonDoc {
+  let cached: JsonDoc | undefined;
+  return () => {
+    if (cached) return cached;
+    try {
+      const doc: unknown = JSON.parse(body ?? "");
+      cached = { ok: true, doc };
+    } catch {
+      cached = { ok: false };
+    }
+    return cached;
+  };
+}
+
+function judgeAssertion(a: Assertion, obs: Observation, readJson: () => JsonDoc): AssertionVerdict {
+  const resolved = resolveSubject(a, obs, readJson);
+  const actual =
+    resolved.kind === "broken"
+      ? resolved.actual
+      : resolved.kind === "missing"
+        ? null
+        : renderActual(resolved.value, a.subject);
+  return { assertion: describeAssertion(a), ok: holds(a, resolved), severity: a.severity, actual };
+}
+
+const LATENCY_FIELDS = {
+  "latency.total": "total",
+  "latency.dns": "dns",
+  "latency.connect": "connect",
+  "latency.tls": "tls",
+  "latency.firstByte": "firstByte",
+} as const satisfies Record<string, keyof Timings>;
+
+function resolveSubject(a: Assertion, obs: Observation, readJson: () => JsonDoc): Resolved {
+  switch (a.subject) {
+    case "status":
+      return present(obs.statusCode);
+    case "latency.total":
+    case "latency.dns":
+    case "latency.connect":
+    case "latency.tls":
+    case "latency.firstByte":
+      return present(obs.timings[LATENCY_FIELDS[a.subject]]);
+    case "body":
+      return present(obs.body);
+    case "json":
+      return resolveJson(a.path ?? "$", obs, readJson);
+    case "header":
+      return resolveHeader(a.path ?? "", obs.headers);
+    case "cert.daysLeft":
+      return present(obs.cert?.daysLeft);
+    case "cert.hostnameMatch":
+      return present(obs.cert?.hostnameMatch);
+    case "cert.chainValid":
+      return present(obs.cert?.chainValid);
+    case "dns.answers":
+      return present(obs.dnsAnswers);
+  }
+}
+
+function present(value: unknown): Resolved {
+  return value === undefined ? { kind: "missing" } : { kind: "value", value };
+}
+
+function resolveJson(path: string, obs: Observation, readJson: () => JsonDoc): Resolved {
+  if (obs.body === undefined) return { kind: "missing" };
+  const parsed = readJson();
+  if (!parsed.ok) {
+    return { kind: "broken", actual: obs.bodyTruncated ? "invalid JSON (body truncated)" : "invalid JSON" };
+  }
+  try {
+    const match = walkJsonPath(parsed.doc, parseJsonPath(path));
+    return match.found ? { kind: "value", value: match.value } : { kind: "missing" };
+  } catch (error) {
+    // Paths are validated on input; a stored one that no longer parses fails rather than throws.
+    if (error instanceof JsonPathError) return { kind: "broken", actual: "invalid JSON path" };
+    throw error;
+  }
+}
+
+function resolveHeader(name: string, headers: Record<string, string> | undefined): Resolved {
+  const wanted = name.toLowerCase();
+  if (!headers || wanted === "") return { kind: "missing" };
+  // Own keys only, so `header constructor` cannot reach Object.prototype.
+  if (Object.hasOwn(headers, wanted)) return present(headers[wanted]);
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return present(value);
+  }
+  return { kind: "missing" };
+}
+
+function holds(a: Assertion, resolved: Resolved): boolean {
+  if (resolved.kind === "broken") return false;
+  if (a.op === "exists") return resolved.kind === "value";
+  if (a.op === "notExists") return resolved.kind === "missing";
+  if (resolved.kind === "missing" || a.value === undefined) return false;
+  const actual = resolved.value;
+  const expected = a.value;
+  const cs = a.caseSensitive === true;
+  switch (a.op) {
+    case "==":
+      return equalsValue(actual, expected, cs);
+    case "!=":
+      return !equalsValue(actual, expected, cs);
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      return compareNumbers(a.op, actual, expected);
+    case "in":
+    case "notIn": {
+      if (!Array.isArray(expected)) return false;
+      const found = expected.some((e) => equalsValue(actual, e, cs));
+      return a.op === "in" ? found : !found;
+    }
+    case "contains":
+    case "notContains":
+      return containment(a.op, actual, expected, cs);
+  }
+}
+
+// Accepts plain decimal numbers only, so headers like "0x10" or "" never compare as numbers.
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && DECIMAL.test(value.trim())) return Number(value);
+  return undefined;
+}
+
+function compareNumbers(op: "<" | "<=" | ">" | ">=", actual: unknown, expected: AssertionValue): boolean {
+  const a = toNumber(actual);
+  const e = toNumber(expected);
+  if (a === undefined || e === undefined) return false;
+  if (op === "<") return a < e;
+  if (op === "<=") return a <= e;
+  if (op === ">") return a > e;
+  return a >= e;
+}
+
+function textEquals(a: string, b: string, cs: boolean): boolean {
+  return cs ? a === b : a.toLowerCase() === b.toLowerCase();
+}
+
+/** Numbers (and numeric text) compare numerically, text by the case rule, booleans and null exactly. */
+function equalsValue(actual: unknown, expected: AssertionValue, cs: boolean): boolean {
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((e, i) => equalsValue(actual[i], e, cs))
+    );
+  }
+  if (expected === null || typeof expected === "boolean") return actual === expected;
+  if (typeof expected === "number") return toNumber(actual) === expected;
+  if (typeof actual === "string") return textEquals(actual, expected, cs);
+  if (typeof actual === "number") return toNumber(expected) === actual;
+  if (typeof actual === "boolean") return textEquals(String(actual), expected, false);
+  return false;
+}
+
+/**
+ * Text: every needle is a substring. Array: every needle equals some element. `notContains`
+ * means none of the needles is present, so `body notContains ["error","fatal"]` bans both.
+ */
+function containment(
+  op: "contains" | "notContains",
+  actual: unknown,
+  expected: AssertionValue,
+  cs: boolean,
+): boolean {
+  const needles = Array.isArray(expected) ? expected : [expected];
+  let present: (needle: AssertionValue) => boolean;
+  if (typeof actual === "string") {
+    if (!needles.every((n) => typeof n === "string" || typeof n === "number")) return false;
+    const hay = cs ? actual : actual.toLowerCase();
+    present = (n) => hay.includes(cs ? String(n) : String(n).toLowerCase());
+  } else if (Array.isArray(actual)) {
+    present = (n) => actual.some((element) => equalsValue(element, n, cs));
+  } else {
+    return false;
+  }
+  return op === "contains" ? needles.every(present) : !needles.some(present);
+}

@@ -1,0 +1,46 @@
+/**
+ * Live events for SSE clients: state changes and new results, per organization. In-process here;
+ * with several API processes this becomes Redis pub/sub behind the same interface.
+ */
+export type LiveEvent =
+  | {
+      type: "monitor.state";
+      organizationId: string;
+      monitorId: string;
+      from: string;
+      to: string;
+      at: string;
+      incidentId: string | null;
+    }
+  | {
+      type: "check.result";
+      organizationId: string;
+      monitorId: string;
+      region: string;
+      status: string;
+      slotAt: string;
+      totalMs: number;
+    };
+
+export interface LiveBus {
+  publish(event: LiveEvent): void;
+  subscribe(organizationId: string, listener: (event: LiveEvent) => void): () => void;
+}
+
+export class MemoryBus implements LiveBus {
+  private readonly listeners = new Map<string, Set<(event: LiveEvent) => void>>();
+
+  publish(event: LiveEvent): void {
+    for (const listener of this.listeners.get(event.organizationId) ?? []) listener(event);
+  }
+
+  subscribe(organizationId: string, listener: (event: LiveEvent) => void): () => void {
+    let set = this.listeners.get(organizationId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(organizationId, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+}

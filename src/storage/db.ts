@@ -1,0 +1,38 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, Migrator, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Config } from "../config/load.ts";
+import { migrationProvider } from "./migrations/index.ts";
+import { PGliteDialect } from "./pglite-dialect.ts";
+import type { Database } from "./schema.ts";
+
+export type Db = Kysely<Database>;
+
+const INT8_OID = 20;
+
+/** Opens PGlite in the data folder, or a pool on the PostgreSQL server: same schema, same queries. */
+export function openDatabase(config: Config["db"], options: { poolSize?: number } = {}): Db {
+  if (config.driver === "postgres") {
+    // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
+    pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
+    const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const pglite = new PGlite(config.dataDir, {
+    parsers: { [INT8_OID]: (v: string) => Number.parseInt(v, 10) },
+  });
+  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}
+
+/** Applies every pending migration; returns the names applied. Throws with the failing one. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`migration ${failed ?? "?"} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

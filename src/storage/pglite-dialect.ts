@@ -1,0 +1,89 @@
+import type { PGlite } from "@electric-sql/pglite";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from "kysely";
+
+/**
+ * Kysely dialect for PGlite. PGlite is one connection, so callers take turns: a connection is
+ * handed out only after the previous holder released it, which keeps transactions from interleaving.
+ */
+export class PGliteDialect implements Dialect {
+  constructor(private readonly pglite: PGlite) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.pglite);
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+}
+
+class PGliteDriver implements Driver {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly connection: DatabaseConnection;
+  private holder: { release: () => void } | undefined;
+
+  constructor(private readonly pglite: PGlite) {
+    this.connection = {
+      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        const res = await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
+        return {
+          rows: res.rows,
+          numAffectedRows: res.affectedRows === undefined ? undefined : BigInt(res.affectedRows),
+        };
+      },
+      streamQuery: () => {
+        throw new Error("streaming queries are not used with PGlite");
+      },
+    };
+  }
+
+  async init(): Promise<void> {
+    await this.pglite.waitReady;
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    this.holder = { release };
+    return this.connection;
+  }
+
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("begin"));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("commit"));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async releaseConnection(): Promise<void> {
+    const holder = this.holder;
+    this.holder = undefined;
+    holder?.release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.tail;
+    await this.pglite.close();
+  }
+}
