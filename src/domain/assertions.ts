@@ -45,8 +45,9 @@ export function effectiveAssertions(spec: CheckSpec): Assertion[] {
     implied.push(hard({ subject: "body", op: mode, value: keyword, caseSensitive }));
   } else if (spec.type === "json") {
     const { path, op, expected } = spec.json;
-    const value = op === "exists" ? undefined : expected;
-    implied.push(hard(value === undefined ? { subject: "json", path, op } : { subject: "json", path, op, value }));
+    const json = hard({ subject: "json", path, op });
+    if (op !== "exists" && expected !== undefined) json.value = expected;
+    implied.push(json);
   } else if (spec.type === "dns") {
     const expected = spec.dns.expected;
     if (expected && expected.length > 0) {
@@ -252,15 +253,15 @@ function containment(
   cs: boolean,
 ): boolean {
   const needles = Array.isArray(expected) ? expected : [expected];
-  let present: (needle: AssertionValue) => boolean;
+  let isPresent: (needle: AssertionValue) => boolean;
   if (typeof actual === "string") {
     if (!needles.every((n) => typeof n === "string" || typeof n === "number")) return false;
     const hay = cs ? actual : actual.toLowerCase();
-    present = (n) => hay.includes(cs ? String(n) : String(n).toLowerCase());
+    isPresent = (n) => hay.includes(cs ? String(n) : String(n).toLowerCase());
   } else if (Array.isArray(actual)) {
-    present = (n) => actual.some((element) => equalsValue(element, n, cs));
+    isPresent = (n) => actual.some((element) => equalsValue(element, n, cs));
   } else {
     return false;
   }
-  return op === "contains" ? needles.every(present) : !needles.some(present);
+  return op === "contains" ? needles.every(isPresent) : !needles.some(isPresent);
 }

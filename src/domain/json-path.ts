@@ -45,12 +45,13 @@ export function parseJsonPath(path: string): JsonPathSegment[] {
   const segments: JsonPathSegment[] = [];
   let i = 1;
   while (i < path.length) {
+    const start = i;
     const ch = path[i];
     if (ch === ".") i = readDotSegment(path, i, segments);
     else if (ch === "[") i = readBracketSegment(path, i, segments);
     else throw new JsonPathError(i, `unexpected ${quoteChar(ch)}; expected "." or "["`);
     if (segments.length > MAX_JSON_PATH_SEGMENTS) {
-      throw new JsonPathError(i, `more than ${MAX_JSON_PATH_SEGMENTS} segments`);
+      throw new JsonPathError(start, `more than ${MAX_JSON_PATH_SEGMENTS} segments`);
     }
   }
   return segments;
@@ -108,6 +109,7 @@ function readQuoted(path: string, start: number): { key: string; next: number } 
   let key = "";
   let i = start + 1;
   while (i < path.length) {
+    const start = i;
     const ch = path[i];
     if (ch === quote) return { key, next: i + 1 };
     if (ch === "\\") {

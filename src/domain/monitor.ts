@@ -72,3 +72,44 @@ export type CheckSpec = MonitorSpecByType & {
 
 export const MONITOR_STATES = ["pending", "up", "degraded", "down", "paused"] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
+
+/** A monitor as its owner defines it (API input after validation). */
+export type MonitorDefinition = MonitorSpecByType & {
+  name: string;
+  target: string;
+  intervalSeconds: number;
+  timeoutMs: number;
+  regions: string[];
+  assertions: Assertion[];
+  failuresBeforeDown: number;
+  successesBeforeUp: number;
+  tags: string[];
+  description: string | null;
+  runbookUrl: string | null;
+};
+
+export type Monitor = MonitorDefinition & {
+  id: string;
+  organizationId: string;
+  paused: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The fields of a definition that hold type-specific settings. */
+export type MonitorSettings = Omit<MonitorSpecByType, "type">;
+
+export function toCheckSpec(m: Monitor): CheckSpec {
+  const { id, organizationId, target, timeoutMs, assertions } = m;
+  return { ...pickSettings(m), type: m.type, monitorId: id, organizationId, target, timeoutMs, assertions } as CheckSpec;
+}
+
+/** Only the type-specific blocks of a definition, for storage as one JSON column. */
+export function pickSettings(d: MonitorSpecByType): MonitorSettings {
+  const { type: _type, ...settings } = d as MonitorSpecByType & Record<string, unknown>;
+  const keep: Record<string, unknown> = {};
+  for (const key of ["http", "keyword", "json", "dns"] as const) {
+    if (key in settings) keep[key] = settings[key];
+  }
+  return keep as MonitorSettings;
+}

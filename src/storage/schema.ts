@@ -37,8 +37,8 @@ export interface MonitorStateTable {
   organization_id: string;
   state: string;
   since: Timestamp;
-  consecutive_failures: number;
-  consecutive_successes: number;
+  consecutive_failures: Generated<number>;
+  consecutive_successes: Generated<number>;
   last_status: string | null;
   last_checked_at: Timestamp | null;
   last_error: string | null;
@@ -106,6 +106,7 @@ export interface RollupsTable {
   degraded: number;
   down: number;
   unknown: number;
+  latency_samples: number;
   latency_min: number | null;
   latency_avg: number | null;
   latency_p95: number | null;

@@ -123,6 +123,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       degraded integer NOT NULL,
       down integer NOT NULL,
       unknown integer NOT NULL,
+      latency_samples integer NOT NULL,
       latency_min real,
       latency_avg real,
       latency_p95 real,

@@ -1,0 +1,141 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Monitor, MonitorDefinition, MonitorType } from "../../domain/monitor.ts";
+import { pickSettings } from "../../domain/monitor.ts";
+import type { Database, MonitorsTable } from "../schema.ts";
+
+type Q = Kysely<Database>;
+
+export interface MonitorFilter {
+  type?: MonitorType;
+  state?: string;
+  tag?: string;
+  q?: string;
+}
+
+export function rowToMonitor(row: Selectable<MonitorsTable>): Monitor {
+  // settings holds exactly the blocks pickSettings wrote for this row's type.
+  return {
+    ...(row.settings as object),
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    type: row.type as MonitorType,
+    target: row.target,
+    assertions: row.assertions,
+    intervalSeconds: row.interval_seconds,
+    timeoutMs: row.timeout_ms,
+    regions: row.regions,
+    failuresBeforeDown: row.failures_before_down,
+    successesBeforeUp: row.successes_before_up,
+    tags: row.tags,
+    description: row.description,
+    runbookUrl: row.runbook_url,
+    paused: row.paused,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  } as Monitor;
+}
+
+export function definitionColumns(d: MonitorDefinition) {
+  return {
+    name: d.name,
+    type: d.type,
+    target: d.target,
+    settings: JSON.stringify(pickSettings(d)),
+    assertions: JSON.stringify(d.assertions),
+    interval_seconds: d.intervalSeconds,
+    timeout_ms: d.timeoutMs,
+    regions: d.regions,
+    failures_before_down: d.failuresBeforeDown,
+    successes_before_up: d.successesBeforeUp,
+    tags: d.tags,
+    description: d.description,
+    runbook_url: d.runbookUrl,
+  };
+}
+
+export async function insertMonitor(
+  db: Q,
+  m: { id: string; organizationId: string; paused: boolean; at: Date },
+  d: MonitorDefinition,
+): Promise<Monitor> {
+  const row = await db
+    .insertInto("monitors")
+    .values({
+      id: m.id,
+      organization_id: m.organizationId,
+      paused: m.paused,
+      created_at: m.at,
+      updated_at: m.at,
+      ...definitionColumns(d),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return rowToMonitor(row);
+}
+
+export async function findMonitor(db: Q, organizationId: string, id: string, forUpdate = false) {
+  let query = db.selectFrom("monitors").selectAll().where("organization_id", "=", organizationId).where("id", "=", id);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? rowToMonitor(row) : undefined;
+}
+
+export async function updateMonitorRow(
+  db: Q,
+  organizationId: string,
+  id: string,
+  changes: Partial<ReturnType<typeof definitionColumns>> & { paused?: boolean; updated_at: Date },
+): Promise<Monitor | undefined> {
+  const row = await db
+    .updateTable("monitors")
+    .set(changes)
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? rowToMonitor(row) : undefined;
+}
+
+export async function deleteMonitorRow(db: Q, organizationId: string, id: string): Promise<boolean> {
+  const res = await db
+    .deleteFrom("monitors")
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return res.numDeletedRows > 0n;
+}
+
+export async function countMonitors(db: Q, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom("monitors")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("organization_id", "=", organizationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Keyset page of monitors with their state, newest first (ids are time-ordered). */
+export async function listMonitorRows(
+  db: Q,
+  organizationId: string,
+  filter: MonitorFilter,
+  page: { after?: string; limit: number },
+) {
+  let query = db
+    .selectFrom("monitors as m")
+    .innerJoin("monitor_state as s", "s.monitor_id", "m.id")
+    .selectAll("m")
+    .select(["s.state", "s.since", "s.last_checked_at", "s.last_status"])
+    .where("m.organization_id", "=", organizationId);
+  if (filter.type) query = query.where("m.type", "=", filter.type);
+  if (filter.state) query = query.where("s.state", "=", filter.state);
+  if (filter.tag) query = query.where((eb) => eb(eb.val(filter.tag), "=", eb.fn.any("m.tags")));
+  if (filter.q) query = query.where("m.name", "ilike", `%${escapeLike(filter.q)}%`);
+  if (page.after) query = query.where("m.id", "<", page.after);
+  return query.orderBy("m.id", "desc").limit(page.limit + 1).execute();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

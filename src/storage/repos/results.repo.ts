@@ -1,0 +1,80 @@
+import { type Kysely, sql } from "kysely";
+import type { CheckResult } from "../../domain/check-result.ts";
+import type { Database } from "../schema.ts";
+
+type Q = Kysely<Database>;
+
+/** Keeps a stored row small: timings to 0.01 ms, error text capped. */
+const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 100) / 100);
+const MAX_ERROR_CHARS = 300;
+
+/**
+ * Inserts a batch of results. A slot's result can be stored once: rows whose (monitor, region,
+ * slot) already exist are skipped, and only the newly stored keys are returned.
+ */
+export async function insertResults(db: Q, results: CheckResult[]): Promise<Set<string>> {
+  if (results.length === 0) return new Set();
+  const rows = await db
+    .insertInto("check_results")
+    .values(
+      results.map((r) => ({
+        organization_id: r.organizationId,
+        monitor_id: r.monitorId,
+        region: r.region,
+        slot_at: new Date(r.slotAt),
+        lateness_ms: Math.max(0, Math.round(r.startedAt - r.slotAt)),
+        manual: r.manual,
+        status: r.status,
+        status_code: r.statusCode ?? null,
+        dns_ms: round(r.timings.dns),
+        connect_ms: round(r.timings.connect),
+        tls_ms: round(r.timings.tls),
+        ttfb_ms: round(r.timings.firstByte),
+        total_ms: round(r.timings.total) ?? 0,
+        error_kind: r.error?.kind ?? null,
+        error: r.error ? r.error.message.slice(0, MAX_ERROR_CHARS) : null,
+        verdicts: r.verdicts.length > 0 ? JSON.stringify(r.verdicts) : null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["monitor_id", "region", "slot_at"]).doNothing())
+    .returning(["monitor_id", "region", "slot_at"])
+    .execute();
+  return new Set(rows.map((r) => resultKey(r.monitor_id, r.region, r.slot_at.getTime())));
+}
+
+export function resultKey(monitorId: string, region: string, slotAt: number): string {
+  return `${monitorId}|${region}|${slotAt}`;
+}
+
+export async function listResultRows(
+  db: Q,
+  organizationId: string,
+  monitorId: string,
+  range: { from?: Date; to?: Date; before?: Date; status?: string },
+  limit: number,
+) {
+  let query = db
+    .selectFrom("check_results")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("monitor_id", "=", monitorId);
+  if (range.from) query = query.where("slot_at", ">=", range.from);
+  if (range.to) query = query.where("slot_at", "<", range.to);
+  if (range.before) query = query.where("slot_at", "<", range.before);
+  if (range.status) query = query.where("status", "=", range.status);
+  return query.orderBy("slot_at", "desc").orderBy("region").limit(limit + 1).execute();
+}
+
+/** Deletes raw results older than `before`, a chunk at a time so no single statement runs long. */
+export async function deleteResultsBefore(db: Q, before: Date, chunk = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const res = await sql`
+      DELETE FROM check_results WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM check_results WHERE slot_at < ${before}::timestamptz LIMIT ${chunk}))
+    `.execute(db);
+    const n = Number(res.numAffectedRows ?? 0);
+    total += n;
+    if (n < chunk) return total;
+  }
+}

@@ -1,0 +1,96 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+type Q = Kysely<Database>;
+
+/**
+ * Recomputes hourly rollups for hours in [from, to) from raw results. Latency statistics use
+ * checks that got an answer (no error); `unknown` results count in `checks` and `unknown` only.
+ */
+export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
+  await sql`
+    INSERT INTO rollups_hourly (organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
+      latency_samples, latency_min, latency_avg, latency_p95, latency_max)
+    SELECT organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC'),
+      count(*), count(*) FILTER (WHERE status = 'up'), count(*) FILTER (WHERE status = 'degraded'),
+      count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'unknown'),
+      count(*) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
+      min(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
+      avg(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
+      max(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown')
+    FROM check_results
+    WHERE slot_at >= ${from}::timestamptz AND slot_at < ${to}::timestamptz
+    GROUP BY organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC')
+    ON CONFLICT (monitor_id, bucket) DO UPDATE SET
+      checks = excluded.checks, up = excluded.up, degraded = excluded.degraded, down = excluded.down,
+      unknown = excluded.unknown, latency_samples = excluded.latency_samples,
+      latency_min = excluded.latency_min, latency_avg = excluded.latency_avg,
+      latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max
+  `.execute(db);
+}
+
+/**
+ * Recomputes daily rollups for days in [from, to) from the hourly ones. Counts, min, max and the
+ * sample-weighted average are exact; the daily p95 is the largest hourly p95 (an upper bound),
+ * because raw results may already be gone when a day is summarised.
+ */
+export async function rollupDays(db: Q, from: Date, to: Date): Promise<void> {
+  await sql`
+    INSERT INTO rollups_daily (organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
+      latency_samples, latency_min, latency_avg, latency_p95, latency_max)
+    SELECT organization_id, monitor_id, date_trunc('day', bucket, 'UTC'),
+      sum(checks), sum(up), sum(degraded), sum(down), sum(unknown), sum(latency_samples),
+      min(latency_min), sum(latency_avg * latency_samples) / nullif(sum(latency_samples), 0),
+      max(latency_p95), max(latency_max)
+    FROM rollups_hourly
+    WHERE bucket >= ${from}::timestamptz AND bucket < ${to}::timestamptz
+    GROUP BY organization_id, monitor_id, date_trunc('day', bucket, 'UTC')
+    ON CONFLICT (monitor_id, bucket) DO UPDATE SET
+      checks = excluded.checks, up = excluded.up, degraded = excluded.degraded, down = excluded.down,
+      unknown = excluded.unknown, latency_samples = excluded.latency_samples,
+      latency_min = excluded.latency_min, latency_avg = excluded.latency_avg,
+      latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max
+  `.execute(db);
+}
+
+export interface UptimeCounts {
+  checks: number;
+  up: number;
+  degraded: number;
+  down: number;
+}
+
+export async function sumRollups(
+  db: Q,
+  table: "rollups_hourly" | "rollups_daily",
+  monitorId: string,
+  from: Date,
+): Promise<UptimeCounts> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("checks"), eb.lit(0)).as("checks"),
+      eb.fn.coalesce(eb.fn.sum<number>("up"), eb.lit(0)).as("up"),
+      eb.fn.coalesce(eb.fn.sum<number>("degraded"), eb.lit(0)).as("degraded"),
+      eb.fn.coalesce(eb.fn.sum<number>("down"), eb.lit(0)).as("down"),
+    ])
+    .where("monitor_id", "=", monitorId)
+    .where("bucket", ">=", from)
+    .executeTakeFirstOrThrow();
+  return { checks: Number(row.checks), up: Number(row.up), degraded: Number(row.degraded), down: Number(row.down) };
+}
+
+export async function listRollupRows(
+  db: Q,
+  table: "rollups_hourly" | "rollups_daily",
+  monitorId: string,
+  from: Date,
+) {
+  return db.selectFrom(table).selectAll().where("monitor_id", "=", monitorId).where("bucket", ">=", from).orderBy("bucket").execute();
+}
+
+export async function deleteRollupsBefore(db: Q, before: Date): Promise<void> {
+  await db.deleteFrom("rollups_hourly").where("bucket", "<", before).execute();
+  await db.deleteFrom("rollups_daily").where("bucket", "<", before).execute();
+}

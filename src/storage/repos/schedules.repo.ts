@@ -1,0 +1,106 @@
+import { type Kysely, sql } from "kysely";
+import { nextSlotAfter, slotOffsetMs } from "../../domain/schedule.ts";
+import type { Database, MonitorsTable } from "../schema.ts";
+import type { Selectable } from "kysely";
+
+type Q = Kysely<Database>;
+
+/** (Re)writes a monitor's schedule rows: one per region, aligned to its stable offset. */
+export async function writeSchedules(
+  db: Q,
+  m: { id: string; organizationId: string; intervalSeconds: number; regions: string[]; active: boolean },
+  now: number,
+): Promise<void> {
+  await db.deleteFrom("monitor_schedules").where("monitor_id", "=", m.id).where("region", "not in", m.regions).execute();
+  const intervalMs = m.intervalSeconds * 1000;
+  const offset = slotOffsetMs(m.id, intervalMs);
+  const next = new Date(nextSlotAfter(now, intervalMs, offset));
+  for (const region of m.regions) {
+    await db
+      .insertInto("monitor_schedules")
+      .values({
+        monitor_id: m.id,
+        region,
+        organization_id: m.organizationId,
+        interval_seconds: m.intervalSeconds,
+        offset_ms: offset,
+        next_due_at: next,
+        active: m.active,
+      })
+      .onConflict((oc) =>
+        oc.columns(["monitor_id", "region"]).doUpdateSet({
+          interval_seconds: m.intervalSeconds,
+          offset_ms: offset,
+          next_due_at: next,
+          active: m.active,
+        }),
+      )
+      .execute();
+  }
+}
+
+export type ClaimedSlot = Selectable<MonitorsTable> & { slot_at: Date };
+
+/**
+ * Claims every due slot of a region in one statement and returns each with its monitor.
+ * The claimed slot is the latest one at or before `now`; missed older slots are skipped, never
+ * run in a burst. SKIP LOCKED lets several schedulers share a region; the compare on
+ * next_due_at in the UPDATE makes a claim happen once even if two race.
+ */
+export async function claimDueSlots(
+  db: Q,
+  region: string,
+  now: Date,
+  limit: number,
+  excludeMonitorIds: string[],
+): Promise<ClaimedSlot[]> {
+  if (limit <= 0) return [];
+  const result = await sql<ClaimedSlot>`
+    WITH due AS (
+      SELECT monitor_id, region, next_due_at,
+        floor(extract(epoch FROM (${now}::timestamptz - next_due_at)) / interval_seconds) AS missed
+      FROM monitor_schedules
+      WHERE region = ${region} AND active AND next_due_at <= ${now}::timestamptz
+        AND NOT (monitor_id = ANY(${excludeMonitorIds}::text[]))
+      ORDER BY next_due_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE monitor_schedules s SET
+        last_slot_at = s.next_due_at + make_interval(secs => due.missed * s.interval_seconds),
+        next_due_at = s.next_due_at + make_interval(secs => (due.missed + 1) * s.interval_seconds)
+      FROM due
+      WHERE s.monitor_id = due.monitor_id AND s.region = due.region AND s.next_due_at = due.next_due_at
+      RETURNING s.monitor_id, s.last_slot_at
+    )
+    SELECT m.*, claimed.last_slot_at AS slot_at
+    FROM claimed JOIN monitors m ON m.id = claimed.monitor_id
+  `.execute(db);
+  return result.rows;
+}
+
+/**
+ * After a restart: every schedule whose slot passed more than `graceMs` ago moves to its next
+ * natural slot, so the missed slots are skipped and monitors resume spread out, without a burst.
+ */
+export async function resumeSchedules(db: Q, region: string, now: Date, graceMs: number): Promise<number> {
+  const res = await sql`
+    UPDATE monitor_schedules SET next_due_at = next_due_at + make_interval(secs =>
+      (floor(extract(epoch FROM (${now}::timestamptz - next_due_at)) / interval_seconds) + 1) * interval_seconds)
+    WHERE region = ${region} AND active
+      AND next_due_at < ${now}::timestamptz - make_interval(secs => ${graceMs / 1000})
+  `.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+export async function setSchedulesActive(db: Q, monitorId: string, active: boolean, now: number): Promise<void> {
+  // Re-align on resume so a long pause does not leave a stale, overdue slot behind.
+  const row = await db
+    .selectFrom("monitor_schedules")
+    .select(["interval_seconds", "offset_ms"])
+    .where("monitor_id", "=", monitorId)
+    .executeTakeFirst();
+  if (!row) return;
+  const next = new Date(nextSlotAfter(now, row.interval_seconds * 1000, row.offset_ms));
+  await db.updateTable("monitor_schedules").set({ active, next_due_at: next }).where("monitor_id", "=", monitorId).execute();
+}

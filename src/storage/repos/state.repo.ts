@@ -1,0 +1,87 @@
+import { type Kysely, sql } from "kysely";
+import type { MonitorState } from "../../domain/monitor.ts";
+import type { Database } from "../schema.ts";
+
+type Q = Kysely<Database>;
+
+export interface StateRow {
+  monitorId: string;
+  state: MonitorState;
+  since: Date;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  lastStatus: string | null;
+  lastCheckedAt: Date | null;
+  lastError: string | null;
+  openIncidentId: string | null;
+}
+
+export async function insertState(db: Q, organizationId: string, monitorId: string, state: MonitorState, at: Date) {
+  await db
+    .insertInto("monitor_state")
+    .values({ monitor_id: monitorId, organization_id: organizationId, state, since: at })
+    .execute();
+}
+
+/** Locks and returns the state rows (with thresholds) of these monitors, in id order to avoid deadlocks. */
+export async function lockStates(db: Q, monitorIds: string[]) {
+  if (monitorIds.length === 0) return [];
+  return db
+    .selectFrom("monitor_state as s")
+    .innerJoin("monitors as m", "m.id", "s.monitor_id")
+    .select([
+      "s.monitor_id",
+      "s.state",
+      "s.since",
+      "s.consecutive_failures",
+      "s.consecutive_successes",
+      "s.open_incident_id",
+      "m.name",
+      "m.paused",
+      "m.failures_before_down",
+      "m.successes_before_up",
+    ])
+    .where("s.monitor_id", "in", monitorIds)
+    .orderBy("s.monitor_id")
+    .forUpdate()
+    .execute();
+}
+
+export async function getState(db: Q, monitorId: string, forUpdate = false): Promise<StateRow | undefined> {
+  let query = db.selectFrom("monitor_state").selectAll().where("monitor_id", "=", monitorId);
+  if (forUpdate) query = query.forUpdate();
+  const r = await query.executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    monitorId: r.monitor_id,
+    state: r.state as MonitorState,
+    since: r.since,
+    consecutiveFailures: r.consecutive_failures,
+    consecutiveSuccesses: r.consecutive_successes,
+    lastStatus: r.last_status,
+    lastCheckedAt: r.last_checked_at,
+    lastError: r.last_error,
+    openIncidentId: r.open_incident_id,
+  };
+}
+
+/** Writes many state rows in one statement (one per monitor in a result batch). */
+export async function saveStates(db: Q, rows: StateRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE monitor_state s SET
+      state = u.state, since = u.since,
+      consecutive_failures = u.cf, consecutive_successes = u.cs,
+      last_status = u.last_status, last_checked_at = u.last_checked_at,
+      last_error = u.last_error, open_incident_id = u.open_incident_id
+    FROM unnest(
+      ${rows.map((r) => r.monitorId)}::text[], ${rows.map((r) => r.state)}::text[],
+      ${rows.map((r) => r.since.toISOString())}::timestamptz[],
+      ${rows.map((r) => r.consecutiveFailures)}::int[], ${rows.map((r) => r.consecutiveSuccesses)}::int[],
+      ${rows.map((r) => r.lastStatus)}::text[],
+      ${rows.map((r) => r.lastCheckedAt?.toISOString() ?? null)}::timestamptz[],
+      ${rows.map((r) => r.lastError)}::text[], ${rows.map((r) => r.openIncidentId)}::text[]
+    ) AS u(monitor_id, state, since, cf, cs, last_status, last_checked_at, last_error, open_incident_id)
+    WHERE s.monitor_id = u.monitor_id
+  `.execute(db);
+}
