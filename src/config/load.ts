@@ -40,7 +40,10 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     const raw = env[name] ?? fromFile[name] ?? spec.default;
     const parsed = spec.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    else
+      problems.push(
+        `${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+      );
   }
   for (const key of Object.keys(fromFile)) {
     if (!(key in ENV_VARS)) problems.push(`${key} (in ${configFile}): unknown setting`);
@@ -52,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     http: { port: v.PORT, host: v.HOST, bodyLimitBytes: v.API_BODY_LIMIT_BYTES },
     db: v.DATABASE_URL
       ? { driver: "postgres" as const, url: v.DATABASE_URL }
-      : { driver: "pglite" as const, dataDir: path.resolve(v.DATA_DIR) },
+      : { driver: "pglite" as const, dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR) },
     log: { level: v.LOG_LEVEL },
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,

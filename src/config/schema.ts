@@ -14,9 +14,12 @@ export const ENV_VARS = {
     default: "127.0.0.1",
     doc: "Address to bind. Loopback by default until accounts land; `0.0.0.0` to listen on every interface.",
   },
-  DATA_DIR: { schema: z.string().min(1), default: "./data", doc: "Folder for the embedded PGlite database." },
+  DATA_DIR: { schema: z.string().min(1), default: "./data", doc: "Folder for the embedded PGlite database (`memory://` keeps it in memory, for tests)." },
   DATABASE_URL: {
-    schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
     default: undefined,
     doc: "Use this PostgreSQL server instead of the embedded PGlite database.",
   },
@@ -59,7 +62,11 @@ export const ENV_VARS = {
     default: "262144",
     doc: "Largest request body the API accepts.",
   },
-  MAX_MONITORS_PER_ORG: { schema: int(1, 1_000_000), default: "50000", doc: "Monitors one organization may have." },
+  MAX_MONITORS_PER_ORG: {
+    schema: int(1, 1_000_000),
+    default: "50000",
+    doc: "Monitors one organization may have.",
+  },
   RAW_RETENTION_DAYS: { schema: int(1, 3_650), default: "30", doc: "Days raw check results are kept." },
   ROLLUP_RETENTION_DAYS: {
     schema: int(400, 3_650),

@@ -31,26 +31,33 @@ describe("describeAssertion", () => {
     [{ subject: "cert.chainValid", op: "!=", value: false }, "cert.chainValid != false"],
     [{ subject: "body", op: "notContains", value: "error" }, 'body notContains "error"'],
     [{ subject: "body", op: "contains", value: 'say "hi"' }, 'body contains "say \\"hi\\""'],
-    [{ subject: "dns.answers", op: "contains", value: ["1.2.3.4", "5.6.7.8"] }, 'dns.answers contains ["1.2.3.4","5.6.7.8"]'],
+    [
+      { subject: "dns.answers", op: "contains", value: ["1.2.3.4", "5.6.7.8"] },
+      'dns.answers contains ["1.2.3.4","5.6.7.8"]',
+    ],
   ])("%j → %s", (assertion, text) => {
     expect(describeAssertion(hard(assertion))).toBe(text);
   });
 
   it("marks case-sensitive comparisons", () => {
-    expect(describeAssertion(hard({ subject: "body", op: "contains", value: "OK", caseSensitive: true }))).toBe(
-      'body contains "OK" (case-sensitive)',
-    );
-    expect(describeAssertion(hard({ subject: "body", op: "contains", value: "OK", caseSensitive: false }))).toBe(
-      'body contains "OK"',
-    );
+    expect(
+      describeAssertion(hard({ subject: "body", op: "contains", value: "OK", caseSensitive: true })),
+    ).toBe('body contains "OK" (case-sensitive)');
+    expect(
+      describeAssertion(hard({ subject: "body", op: "contains", value: "OK", caseSensitive: false })),
+    ).toBe('body contains "OK"');
   });
 
   it("does not mention severity", () => {
-    expect(describeAssertion({ subject: "status", op: "==", value: 200, severity: "soft" })).toBe("status == 200");
+    expect(describeAssertion({ subject: "status", op: "==", value: 200, severity: "soft" })).toBe(
+      "status == 200",
+    );
   });
 
   it("omits a value given to exists / notExists", () => {
-    expect(describeAssertion(hard({ subject: "json", path: "$.a", op: "exists", value: 1 }))).toBe("json $.a exists");
+    expect(describeAssertion(hard({ subject: "json", path: "$.a", op: "exists", value: 1 }))).toBe(
+      "json $.a exists",
+    );
   });
 
   it("cuts a long expected string", () => {
@@ -94,7 +101,9 @@ describe("renderActual", () => {
     expect(renderActual({ a: 1, b: [true, null] }, "json")).toBe('{"a":1,"b":[true,null]}');
     expect(renderActual(["1.2.3.4", "5.6.7.8"], "dns.answers")).toBe('["1.2.3.4","5.6.7.8"]');
     const big = renderActual({ list: Array.from({ length: 100 }, (_, i) => i) }, "json");
-    expect(big).toBe(`${'{"list":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,'}…`);
+    expect(big).toBe(
+      `${'{"list":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,'}…`,
+    );
   });
 
   it("survives values JSON cannot render", () => {

@@ -109,7 +109,6 @@ function readQuoted(path: string, start: number): { key: string; next: number } 
   let key = "";
   let i = start + 1;
   while (i < path.length) {
-    const start = i;
     const ch = path[i];
     if (ch === quote) return { key, next: i + 1 };
     if (ch === "\\") {

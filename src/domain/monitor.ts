@@ -101,7 +101,15 @@ export type MonitorSettings = Omit<MonitorSpecByType, "type">;
 
 export function toCheckSpec(m: Monitor): CheckSpec {
   const { id, organizationId, target, timeoutMs, assertions } = m;
-  return { ...pickSettings(m), type: m.type, monitorId: id, organizationId, target, timeoutMs, assertions } as CheckSpec;
+  return {
+    ...pickSettings(m),
+    type: m.type,
+    monitorId: id,
+    organizationId,
+    target,
+    timeoutMs,
+    assertions,
+  } as CheckSpec;
 }
 
 /** Only the type-specific blocks of a definition, for storage as one JSON column. */

@@ -42,7 +42,11 @@ export function applyResult(current: StateSnapshot, status: ResultStatus, t: Thr
       consecutiveSuccesses: 0,
     };
     if (current.state !== "down" && next.consecutiveFailures >= t.failuresBeforeDown) {
-      return { next: { ...next, state: "down" }, transition: { from: current.state, to: "down" }, incident: "open" };
+      return {
+        next: { ...next, state: "down" },
+        transition: { from: current.state, to: "down" },
+        incident: "open",
+      };
     }
     return { next };
   }
@@ -54,7 +58,11 @@ export function applyResult(current: StateSnapshot, status: ResultStatus, t: Thr
   };
   if (current.state === "down") {
     if (next.consecutiveSuccesses < t.successesBeforeUp) return { next };
-    return { next: { ...next, state: status }, transition: { from: "down", to: status }, incident: "resolve" };
+    return {
+      next: { ...next, state: status },
+      transition: { from: "down", to: status },
+      incident: "resolve",
+    };
   }
   if (current.state === status) return { next };
   return { next: { ...next, state: status }, transition: { from: current.state, to: status } };

@@ -2,7 +2,15 @@ import { type Logger, pino } from "pino";
 
 export type { Logger };
 
-export type LogCategory = "api" | "scheduler" | "probe" | "evaluator" | "notify" | "db" | "queue" | "lifecycle";
+export type LogCategory =
+  | "api"
+  | "scheduler"
+  | "probe"
+  | "evaluator"
+  | "notify"
+  | "db"
+  | "queue"
+  | "lifecycle";
 
 /** Keys whose values never reach a log line, at any depth we know of. */
 export const REDACT_PATHS = [

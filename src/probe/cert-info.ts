@@ -11,7 +11,7 @@ export function readCertificate(
   now = Date.now(),
 ): CertificateInfo | undefined {
   const cert = socket.getPeerCertificate();
-  if (!cert || !cert.valid_to) return undefined;
+  if (!cert?.valid_to) return undefined;
   const validTo = new Date(cert.valid_to);
   const problem = certificateProblem(socket);
   const info: CertificateInfo = {

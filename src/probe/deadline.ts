@@ -15,7 +15,7 @@ export interface Deadline {
 export function startDeadline(timeoutMs: number): Deadline {
   const controller = new AbortController();
   const startedAt = monotonic();
-  const timer = setTimeout(() => controller.abort(timeoutFailure()), Math.max(0, timeoutMs));
+  const timer = setTimeout(() => controller.abort(timeoutFailure()), clampDelay(timeoutMs));
   const signal = controller.signal;
   return {
     signal,
@@ -25,6 +25,13 @@ export function startDeadline(timeoutMs: number): Deadline {
     race: (promise) => raceSignal(promise, signal),
     dispose: () => clearTimeout(timer),
   };
+}
+
+// setTimeout fires at once for NaN or anything above 2^31-1 ms; the API bounds timeouts, this is a backstop.
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+function clampDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_DELAY_MS) : MAX_DELAY_MS;
 }
 
 export function timeoutFailure(): ProbeFailure {

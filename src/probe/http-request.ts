@@ -1,10 +1,10 @@
-import type { HttpAuth, HttpSettings } from "../domain/monitor.ts";
+import type { HttpAuth, HttpMethod, HttpSettings } from "../domain/monitor.ts";
 import { blockedFailure, ProbeFailure } from "./probe-error.ts";
 
 /** One request of a check: the first, or one produced by following a redirect. */
 export interface Hop {
   url: URL;
-  method: string;
+  method: HttpMethod;
   headers: Record<string, string>;
   body?: string;
 }

@@ -98,13 +98,14 @@ function findProbeFailure(err: unknown): ProbeFailure | undefined {
 
 function findCode(err: unknown): string | undefined {
   for (const e of walkCauses(err)) {
-    const code = readCode(e);
+    const code = readErrorCode(e);
     if (code && code !== "UND_ERR_SOCKET") return code;
   }
-  return readCode(err);
+  return readErrorCode(err);
 }
 
-function readCode(e: unknown): string | undefined {
+/** The `code` of a Node or undici error, when it has a string one. */
+export function readErrorCode(e: unknown): string | undefined {
   if (typeof e !== "object" || e === null || !("code" in e)) return undefined;
   return typeof e.code === "string" ? e.code : undefined;
 }

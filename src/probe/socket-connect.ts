@@ -1,7 +1,8 @@
-import { connect as netConnect, isIP, type Socket } from "node:net";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { isIP, connect as netConnect, type Socket } from "node:net";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { monotonic } from "../lib/clock.ts";
 import { timeoutFailure } from "./deadline.ts";
+import { readErrorCode } from "./probe-error.ts";
 
 export interface TcpOpened {
   socket: Socket;
@@ -75,4 +76,35 @@ function waitReady(socket: Socket, event: "connect" | "secureConnect", signal: A
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+// The address itself is unusable (no route, nobody listening): another vetted answer may work.
+const FALLBACK_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "EAFNOSUPPORT",
+]);
+
+/**
+ * Opens a connection to the first vetted address that accepts one, in resolver order (a
+ * poor man's happy eyeballs: an AAAA answer without an IPv6 route must not fail the check).
+ */
+export async function openFirst<T>(
+  addresses: string[],
+  open: (address: string) => Promise<T>,
+): Promise<{ opened: T; address: string; failedMs: number }> {
+  const started = monotonic();
+  let lastError: unknown = new Error("no address to connect to");
+  for (const address of addresses) {
+    const attemptStarted = monotonic();
+    try {
+      return { opened: await open(address), address, failedMs: attemptStarted - started };
+    } catch (err) {
+      lastError = err;
+      if (!FALLBACK_CODES.has(readErrorCode(err) ?? "")) throw err;
+    }
+  }
+  throw lastError;
 }

@@ -28,6 +28,7 @@ const METADATA_HOSTNAMES = new Set([
 ]);
 
 const HOSTNAME_SHAPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+const ASCII_OR_UNICODE_LABELS = /^[a-z0-9._\u0080-\uffff-]+$/;
 const NAT64_LOCAL = ipaddr.IPv6.parseCIDR("64:ff9b:1::/48");
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 
@@ -85,6 +86,8 @@ export interface SafeAddress {
   address: string;
   family: 4 | 6;
   dnsMs: number;
+  /** Every answer, all vetted, in resolver order (the first is `address`); for connect fallback. */
+  addresses: string[];
 }
 
 const lookupAll: LookupFn = (hostname) => dnsPromises.lookup(hostname, { all: true, verbatim: true });
@@ -107,10 +110,11 @@ export async function resolveSafe(
   const family = isIP(literal);
   if (family !== 0) {
     if (!isAddressAllowed(literal, allowPrivate)) throw blockedFailure();
-    return { address: literal, family: family === 6 ? 6 : 4, dnsMs: 0 };
+    return { address: literal, family: family === 6 ? 6 : 4, dnsMs: 0, addresses: [literal] };
   }
-  // URLs arrive already punycoded; host:port targets may not. "" means the name is invalid.
-  const host = domainToASCII(literal);
+  // URLs arrive already punycoded; host:port targets may not. domainToASCII drops or truncates
+  // at some ASCII characters ("x/y" → "x"), so ASCII is checked before and after conversion.
+  const host = ASCII_OR_UNICODE_LABELS.test(literal) ? domainToASCII(literal) : "";
   if (!HOSTNAME_SHAPE.test(host)) throw new ProbeFailure("protocol", "invalid target host");
   if (METADATA_HOSTNAMES.has(host)) throw blockedFailure();
   const started = monotonic();
@@ -119,9 +123,11 @@ export async function resolveSafe(
   const first = answers[0];
   if (!first) throw new ProbeFailure("dns", "no address found");
   if (!answers.every((a) => isAddressAllowed(a.address, allowPrivate))) throw blockedFailure();
-  return { address: first.address, family: first.family === 6 ? 6 : 4, dnsMs };
+  const addresses = answers.map((a) => a.address);
+  return { address: first.address, family: first.family === 6 ? 6 : 4, dnsMs, addresses };
 }
 
 function stripBrackets(host: string): string {
-  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const bracketed = host.startsWith("[") && host.endsWith("]") && host.includes(":");
+  return bracketed ? host.slice(1, -1) : host;
 }

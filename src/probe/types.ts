@@ -1,5 +1,5 @@
-import type { CheckSpec } from "../domain/monitor.ts";
 import type { Observation } from "../domain/check-result.ts";
+import type { CheckSpec } from "../domain/monitor.ts";
 
 export interface ProbeOptions {
   /** Lift the block on loopback, private and link-local targets (cloud metadata stays blocked). */

@@ -19,7 +19,8 @@ export function openDatabase(config: Config["db"], options: { poolSize?: number 
     const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  // `memory://` keeps the whole database in memory (tests); anything else is a folder.
+  if (config.dataDir !== "memory://") mkdirSync(config.dataDir, { recursive: true });
   const pglite = new PGlite(config.dataDir, {
     parsers: { [INT8_OID]: (v: string) => Number.parseInt(v, 10) },
   });

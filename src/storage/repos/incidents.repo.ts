@@ -61,7 +61,11 @@ export async function resolveIncident(db: Q, monitorId: string, at: Date): Promi
   if (!open) return undefined;
   await db
     .updateTable("incidents")
-    .set({ status: "resolved", resolved_at: at, duration_ms: Math.max(0, at.getTime() - open.started_at.getTime()) })
+    .set({
+      status: "resolved",
+      resolved_at: at,
+      duration_ms: Math.max(0, at.getTime() - open.started_at.getTime()),
+    })
     .where("id", "=", open.id)
     .execute();
   return open.id;
@@ -76,7 +80,10 @@ export async function listEventRows(
   let query = db.selectFrom("monitor_events").selectAll().where("organization_id", "=", organizationId);
   if (filter.monitorId) query = query.where("monitor_id", "=", filter.monitorId);
   if (filter.after) query = query.where("id", "<", filter.after);
-  return query.orderBy("id", "desc").limit(limit + 1).execute();
+  return query
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
 }
 
 export async function listIncidentRows(
@@ -89,7 +96,10 @@ export async function listIncidentRows(
   if (filter.monitorId) query = query.where("monitor_id", "=", filter.monitorId);
   if (filter.status) query = query.where("status", "=", filter.status);
   if (filter.after) query = query.where("id", "<", filter.after);
-  return query.orderBy("id", "desc").limit(limit + 1).execute();
+  return query
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
 }
 
 export async function findIncidentRow(db: Q, organizationId: string, id: string) {

@@ -75,7 +75,11 @@ export async function insertMonitor(
 }
 
 export async function findMonitor(db: Q, organizationId: string, id: string, forUpdate = false) {
-  let query = db.selectFrom("monitors").selectAll().where("organization_id", "=", organizationId).where("id", "=", id);
+  let query = db
+    .selectFrom("monitors")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   return row ? rowToMonitor(row) : undefined;
@@ -133,7 +137,10 @@ export async function listMonitorRows(
   if (filter.tag) query = query.where((eb) => eb(eb.val(filter.tag), "=", eb.fn.any("m.tags")));
   if (filter.q) query = query.where("m.name", "ilike", `%${escapeLike(filter.q)}%`);
   if (page.after) query = query.where("m.id", "<", page.after);
-  return query.orderBy("m.id", "desc").limit(page.limit + 1).execute();
+  return query
+    .orderBy("m.id", "desc")
+    .limit(page.limit + 1)
+    .execute();
 }
 
 function escapeLike(text: string): string {

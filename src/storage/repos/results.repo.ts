@@ -62,7 +62,11 @@ export async function listResultRows(
   if (range.to) query = query.where("slot_at", "<", range.to);
   if (range.before) query = query.where("slot_at", "<", range.before);
   if (range.status) query = query.where("status", "=", range.status);
-  return query.orderBy("slot_at", "desc").orderBy("region").limit(limit + 1).execute();
+  return query
+    .orderBy("slot_at", "desc")
+    .orderBy("region")
+    .limit(limit + 1)
+    .execute();
 }
 
 /** Deletes raw results older than `before`, a chunk at a time so no single statement runs long. */

@@ -78,7 +78,12 @@ export async function sumRollups(
     .where("monitor_id", "=", monitorId)
     .where("bucket", ">=", from)
     .executeTakeFirstOrThrow();
-  return { checks: Number(row.checks), up: Number(row.up), degraded: Number(row.degraded), down: Number(row.down) };
+  return {
+    checks: Number(row.checks),
+    up: Number(row.up),
+    degraded: Number(row.degraded),
+    down: Number(row.down),
+  };
 }
 
 export async function listRollupRows(
@@ -87,7 +92,13 @@ export async function listRollupRows(
   monitorId: string,
   from: Date,
 ) {
-  return db.selectFrom(table).selectAll().where("monitor_id", "=", monitorId).where("bucket", ">=", from).orderBy("bucket").execute();
+  return db
+    .selectFrom(table)
+    .selectAll()
+    .where("monitor_id", "=", monitorId)
+    .where("bucket", ">=", from)
+    .orderBy("bucket")
+    .execute();
 }
 
 export async function deleteRollupsBefore(db: Q, before: Date): Promise<void> {

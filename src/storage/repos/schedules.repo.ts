@@ -1,7 +1,7 @@
+import type { Selectable } from "kysely";
 import { type Kysely, sql } from "kysely";
 import { nextSlotAfter, slotOffsetMs } from "../../domain/schedule.ts";
 import type { Database, MonitorsTable } from "../schema.ts";
-import type { Selectable } from "kysely";
 
 type Q = Kysely<Database>;
 
@@ -11,7 +11,11 @@ export async function writeSchedules(
   m: { id: string; organizationId: string; intervalSeconds: number; regions: string[]; active: boolean },
   now: number,
 ): Promise<void> {
-  await db.deleteFrom("monitor_schedules").where("monitor_id", "=", m.id).where("region", "not in", m.regions).execute();
+  await db
+    .deleteFrom("monitor_schedules")
+    .where("monitor_id", "=", m.id)
+    .where("region", "not in", m.regions)
+    .execute();
   const intervalMs = m.intervalSeconds * 1000;
   const offset = slotOffsetMs(m.id, intervalMs);
   const next = new Date(nextSlotAfter(now, intervalMs, offset));
@@ -93,7 +97,12 @@ export async function resumeSchedules(db: Q, region: string, now: Date, graceMs:
   return Number(res.numAffectedRows ?? 0);
 }
 
-export async function setSchedulesActive(db: Q, monitorId: string, active: boolean, now: number): Promise<void> {
+export async function setSchedulesActive(
+  db: Q,
+  monitorId: string,
+  active: boolean,
+  now: number,
+): Promise<void> {
   // Re-align on resume so a long pause does not leave a stale, overdue slot behind.
   const row = await db
     .selectFrom("monitor_schedules")
@@ -102,5 +111,9 @@ export async function setSchedulesActive(db: Q, monitorId: string, active: boole
     .executeTakeFirst();
   if (!row) return;
   const next = new Date(nextSlotAfter(now, row.interval_seconds * 1000, row.offset_ms));
-  await db.updateTable("monitor_schedules").set({ active, next_due_at: next }).where("monitor_id", "=", monitorId).execute();
+  await db
+    .updateTable("monitor_schedules")
+    .set({ active, next_due_at: next })
+    .where("monitor_id", "=", monitorId)
+    .execute();
 }

@@ -16,7 +16,13 @@ export interface StateRow {
   openIncidentId: string | null;
 }
 
-export async function insertState(db: Q, organizationId: string, monitorId: string, state: MonitorState, at: Date) {
+export async function insertState(
+  db: Q,
+  organizationId: string,
+  monitorId: string,
+  state: MonitorState,
+  at: Date,
+) {
   await db
     .insertInto("monitor_state")
     .values({ monitor_id: monitorId, organization_id: organizationId, state, since: at })

@@ -1,0 +1,88 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { newId } from "../lib/ids.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { ApiDeps } from "./context.ts";
+import { registerErrorHandling } from "./plugins/errors.ts";
+import { registerIdempotency } from "./plugins/idempotency.ts";
+import { healthRoutes } from "./routes/health.routes.ts";
+import { historyRoutes } from "./routes/history.routes.ts";
+import { liveRoutes } from "./routes/live.routes.ts";
+import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
+
+const VERSION = process.env.npm_package_version ?? "0.1.0";
+
+/**
+ * Builds the HTTP app: REST API under /api/v1, OpenAPI at /api/openapi.json, docs at /api/docs,
+ * health at /healthz and /readyz. The same zod schemas validate requests and generate the document.
+ */
+export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the generic only differs in custom-level typing.
+    loggerInstance: log.child({ category: "api" }) as FastifyBaseLogger,
+    bodyLimit: deps.limits.bodyLimitBytes,
+    genReqId: () => newId("req"),
+    requestIdHeader: false,
+    // One canonical line per request, written in onResponse below.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Reject `__proto__` and `constructor.prototype` keys in JSON bodies outright.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+  });
+  registerErrorHandling(app);
+  registerIdempotency(app, deps);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Upblit API",
+        version: VERSION,
+        description:
+          "Uptime monitoring, incidents and status pages. Errors are RFC 9457 `application/problem+json`. POST requests accept an `Idempotency-Key` header. Every response carries `x-request-id`.",
+      },
+      tags: [
+        { name: "monitors", description: "What to watch" },
+        { name: "results", description: "Check results, rollups and uptime" },
+        { name: "events", description: "State changes, stored and live" },
+        { name: "incidents", description: "Opened when a monitor goes down, resolved when it recovers" },
+        { name: "health", description: "Probes for orchestrators" },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(deps));
+  await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
+  await app.register(historyRoutes(deps), { prefix: "/api/v1" });
+  await app.register(liveRoutes(deps), { prefix: "/api/v1" });
+  return app;
+}

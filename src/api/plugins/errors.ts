@@ -1,0 +1,68 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError, type ErrorCode } from "../../lib/errors.ts";
+import { type Problem, problemFor } from "../problem.ts";
+
+/**
+ * The single error serializer: AppError codes, request validation and framework errors become
+ * application/problem+json. Unknown errors become an opaque 500 carrying only the request id.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.warn({ code: problem.code, detail: problem.detail }, "request refused");
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problemFor("NOT_FOUND", String(request.id), `No route ${request.method} ${request.url.split("?")[0]}`),
+    ),
+  );
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  return reply.status(problem.status).type("application/problem+json").send(problem);
+}
+
+function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+  const requestId = String(request.id);
+  if (error instanceof AppError) {
+    return problemFor(error.code, requestId, error.message, error.details?.errors ?? []);
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? "body";
+    const errors = error.validation.map((v) => ({
+      path: [where, ...v.instancePath.split("/").filter(Boolean)].join("."),
+      message: v.message ?? "invalid",
+    }));
+    return problemFor("VALIDATION", requestId, `${errors.length} invalid field(s) in the ${where}`, errors);
+  }
+  const framework = FRAMEWORK_ERRORS[error.code ?? ""];
+  if (framework) return problemFor(framework.code, requestId, framework.detail, [], framework.status);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return problemFor("VALIDATION", requestId, "The request could not be understood", [], error.statusCode);
+  }
+  return problemFor(
+    "INTERNAL",
+    requestId,
+    "An unexpected error occurred; quote the request id when reporting it",
+  );
+}
+
+const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; status: number; detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: "VALIDATION",
+    status: 413,
+    detail: "The request body is larger than allowed",
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: "VALIDATION",
+    status: 415,
+    detail: "Unsupported content type; send application/json",
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "VALIDATION", status: 400, detail: "The JSON body is empty" },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "VALIDATION", status: 400, detail: "The body is not valid JSON" },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "VALIDATION", status: 400, detail: "Invalid Content-Length" },
+};

@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { AppError } from "../../lib/errors.ts";
+import { claimIdempotencyKey, completeIdempotencyKey } from "../../services/idempotency.ts";
+import type { ApiDeps } from "../context.ts";
+import { problemFor } from "../problem.ts";
+import { sendProblem } from "./errors.ts";
+
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    idempotencyKey?: string;
+  }
+}
+
+/**
+ * `Idempotency-Key` on POST: the same key and body return the first response (with
+ * `Idempotent-Replayed: true`); the same key with another body is refused with 422. Keys live 24 h.
+ */
+export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const key = request.headers["idempotency-key"];
+    if (request.method !== "POST" || key === undefined) return;
+    if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
+      throw new AppError("VALIDATION", "Idempotency-Key must be 1-255 printable ASCII characters", {
+        errors: [{ path: "headers.idempotency-key", message: "1-255 printable ASCII characters" }],
+      });
+    }
+    const hash = createHash("sha256")
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest("hex");
+    const claim = await claimIdempotencyKey(
+      deps.rt.db,
+      deps.organizationId,
+      key,
+      hash,
+      new Date(deps.rt.clock.now()),
+    );
+    const id = String(request.id);
+    switch (claim.kind) {
+      case "new":
+        request.idempotencyKey = key;
+        return;
+      case "replay":
+        return reply
+          .status(claim.statusCode)
+          .type(claim.statusCode >= 400 ? "application/problem+json" : "application/json")
+          .header("idempotent-replayed", "true")
+          .send(claim.response);
+      case "mismatch":
+        return sendProblem(
+          reply,
+          problemFor("PRECONDITION_FAILED", id, "This Idempotency-Key was used with a different request", [
+            { path: "headers.idempotency-key", message: "already used with another body or path" },
+          ]),
+        );
+      case "in-progress":
+        return sendProblem(
+          reply,
+          problemFor("CONFLICT", id, "A request with this Idempotency-Key is still running"),
+        );
+    }
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    const key = request.idempotencyKey;
+    if (!key) return payload;
+    request.idempotencyKey = undefined;
+    const body = typeof payload === "string" && payload.length > 0 ? safeJson(payload) : null;
+    await completeIdempotencyKey(deps.rt.db, deps.organizationId, key, reply.statusCode, body);
+    return payload;
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,57 @@
+import type { ServerResponse } from "node:http";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { LiveEvent } from "../../queue/bus.ts";
+import { type ApiDeps, ctxFor } from "../context.ts";
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-Sent Events: state changes (`monitor.state`) and new results (`check.result`) of the
+ * caller's organization. Open streams are ended when the server closes.
+ */
+export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const streams = new Set<ServerResponse>();
+    app.addHook("onClose", async () => {
+      for (const res of streams) res.end();
+    });
+
+    app.get(
+      "/events",
+      {
+        schema: {
+          tags: ["events"],
+          summary: "Live events (Server-Sent Events)",
+          description:
+            "A `text/event-stream` of `monitor.state` and `check.result` events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream.",
+          produces: ["text/event-stream"],
+        },
+      },
+      async (request, reply) => {
+        const ctx = ctxFor(deps, request);
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache, no-transform",
+          connection: "keep-alive",
+          "x-accel-buffering": "no",
+          "x-request-id": String(request.id),
+        });
+        res.write(": connected\n\n");
+        streams.add(res);
+        const send = (event: LiveEvent) => {
+          const { organizationId: _org, ...data } = event;
+          res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+        };
+        const unsubscribe = ctx.bus.subscribe(ctx.organizationId, send);
+        const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+        res.on("close", () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          streams.delete(res);
+        });
+      },
+    );
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import type { MonitorWithState } from "../../../services/monitors/view.ts";
+
+const SECRET_HEADER = /authorization|cookie|token|secret|key|password/i;
+const REDACTED = "[redacted]";
+
+/**
+ * The public shape of a monitor. Credentials are write-only: auth secrets and sensitive header
+ * values never leave the server once stored.
+ */
+export function presentMonitor(m: MonitorWithState) {
+  const base = {
+    id: m.id,
+    name: m.name,
+    type: m.type,
+    target: m.target,
+    intervalSeconds: m.intervalSeconds,
+    timeoutMs: m.timeoutMs,
+    regions: m.regions,
+    assertions: m.assertions,
+    failuresBeforeDown: m.failuresBeforeDown,
+    successesBeforeUp: m.successesBeforeUp,
+    tags: m.tags,
+    description: m.description,
+    runbookUrl: m.runbookUrl,
+    paused: m.paused,
+    state: m.state,
+    stateSince: m.stateSince.toISOString(),
+    lastCheckedAt: m.lastCheckedAt?.toISOString() ?? null,
+    lastStatus: m.lastStatus,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+  const settings: Record<string, unknown> = {};
+  if ("http" in m) {
+    const { auth, headers, ...rest } = m.http;
+    settings.http = {
+      ...rest,
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? REDACTED : v]),
+      ),
+      auth: auth
+        ? auth.type === "basic"
+          ? { type: "basic", username: auth.username }
+          : { type: "bearer" }
+        : undefined,
+    };
+  }
+  if ("keyword" in m) settings.keyword = m.keyword;
+  if ("json" in m) settings.json = m.json;
+  if ("dns" in m) settings.dns = m.dns;
+  return { ...base, ...settings };
+}
+
+export const MonitorResponse = z
+  .looseObject({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    target: z.string(),
+    intervalSeconds: z.number(),
+    timeoutMs: z.number(),
+    regions: z.array(z.string()),
+    assertions: z.array(z.unknown()),
+    failuresBeforeDown: z.number(),
+    successesBeforeUp: z.number(),
+    tags: z.array(z.string()),
+    description: z.string().nullable(),
+    runbookUrl: z.string().nullable(),
+    paused: z.boolean(),
+    state: z.enum(["pending", "up", "degraded", "down", "paused"]),
+    stateSince: z.string(),
+    lastCheckedAt: z.string().nullable(),
+    lastStatus: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    http: z.record(z.string(), z.unknown()).optional(),
+    keyword: z.record(z.string(), z.unknown()).optional(),
+    json: z.record(z.string(), z.unknown()).optional(),
+    dns: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "Monitor" });
+
+/** Turns a stored monitor back into input form, secrets included, for merging an update. */
+export function toInput(m: MonitorWithState): Record<string, unknown> {
+  const {
+    id: _id,
+    organizationId: _org,
+    createdAt: _c,
+    updatedAt: _u,
+    state: _s,
+    stateSince: _ss,
+    lastCheckedAt: _l,
+    lastStatus: _ls,
+    ...input
+  } = m;
+  return input;
+}

@@ -1,0 +1,75 @@
+import { Command } from "commander";
+import { type Config, ConfigError, loadConfig } from "../config/load.ts";
+import { createLogger } from "../lib/logger.ts";
+import { startUpblit } from "../main.ts";
+import { migrateToLatest, openDatabase } from "../storage/db.ts";
+import { configTableMarkdown } from "./config-docs.ts";
+
+const VERSION = "0.1.0";
+
+function config(options: { config?: string }): Config {
+  try {
+    return loadConfig(process.env, options.config ?? process.env.UPBLIT_CONFIG);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`upblit: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const program = new Command()
+  .name("upblit")
+  .description("Self-hosted uptime monitoring, alerting, incidents and status pages")
+  .version(VERSION, "-v, --version")
+  .option("-c, --config <file>", "JSON file of settings (environment variables override it)");
+
+program
+  .command("start", { isDefault: true })
+  .description("Run Upblit: every role in UPBLIT_ROLES (by default all) in this process")
+  .action(async () => {
+    const cfg = config(program.opts());
+    const log = createLogger(cfg.log.level);
+    const running = await startUpblit(cfg, log).catch((err: unknown) => {
+      log.fatal({ err }, "start-up failed");
+      process.exit(1);
+    });
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        log.info({ signal }, "signal received");
+        const hardStop = setTimeout(() => process.exit(1), cfg.shutdownTimeoutMs + 5_000);
+        hardStop.unref();
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            log.error({ err }, "shutdown failed");
+            process.exit(1);
+          },
+        );
+      });
+    }
+  });
+
+program
+  .command("migrate")
+  .description("Apply pending database migrations and exit")
+  .action(async () => {
+    const cfg = config(program.opts());
+    const db = openDatabase(cfg.db);
+    try {
+      const applied = await migrateToLatest(db);
+      process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "database is up to date\n");
+    } finally {
+      await db.destroy();
+    }
+  });
+
+program
+  .command("config-docs")
+  .description("Print the configuration table (Markdown) generated from the config schema")
+  .action(() => {
+    process.stdout.write(configTableMarkdown());
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,71 @@
+import type { Logger } from "../lib/logger.ts";
+import type { Consumer } from "../queue/queue.ts";
+import { applyRetention, refreshRollups } from "../services/checks/maintain.ts";
+import { recordResults } from "../services/checks/record-results.ts";
+import type { Runtime } from "../services/context.ts";
+import { ResultBatcher } from "./batcher.ts";
+
+export interface EvaluatorOptions {
+  retention: { rawDays: number; rollupDays: number };
+  rollupEveryMs?: number;
+  retentionEveryMs?: number;
+}
+
+/**
+ * The evaluator role: stores results in batches, derives state and incidents (recordResults),
+ * keeps rollups fresh and applies retention.
+ */
+export class Evaluator {
+  private readonly batcher: ResultBatcher;
+  private consumer: Consumer | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly log: Logger;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly options: EvaluatorOptions,
+  ) {
+    this.log = rt.log.child({ category: "evaluator" });
+    this.batcher = new ResultBatcher((batch) => recordResults(rt, batch), this.log, {
+      maxBatch: 500,
+      flushMs: 200,
+      maxBuffered: 200_000,
+    });
+  }
+
+  start(): void {
+    this.consumer = this.rt.queue.consume("check.result", async (r) => this.batcher.add(r), {
+      concurrency: 64,
+    });
+    this.every(this.options.rollupEveryMs ?? 60_000, () => refreshRollups(this.rt));
+    this.every(this.options.retentionEveryMs ?? 3_600_000, async () => {
+      const removed = await applyRetention(this.rt, this.options.retention);
+      if (removed > 0) this.log.info({ removed }, "raw results past retention removed");
+    });
+  }
+
+  /** Stops taking results, writes what is buffered and brings rollups up to date. */
+  async stop(deadlineMs: number): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.consumer?.stop(deadlineMs);
+    await this.batcher.flush();
+    await refreshRollups(this.rt).catch((err: unknown) => this.log.warn({ err }, "final rollup failed"));
+  }
+
+  /** Exposed for tests and the benchmark: wait until every received result is written. */
+  flush(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  get pending(): number {
+    return this.batcher.pending;
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    this.timers.push(
+      setInterval(() => {
+        task().catch((err: unknown) => this.log.error({ err }, "evaluator maintenance failed"));
+      }, ms),
+    );
+  }
+}

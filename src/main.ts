@@ -1,0 +1,165 @@
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { buildApp } from "./api/app.ts";
+import type { Config } from "./config/load.ts";
+import { Evaluator } from "./evaluator/evaluator.ts";
+import { type Clock, systemClock } from "./lib/clock.ts";
+import type { Logger } from "./lib/logger.ts";
+import { startNotifier } from "./notify/notifier.ts";
+import { Canary } from "./probe/canary.ts";
+import { runProbe } from "./probe/index.ts";
+import type { Probe } from "./probe/types.ts";
+import { startProbeWorker } from "./probe/worker.ts";
+import { MemoryBus } from "./queue/bus.ts";
+import { MemoryQueue } from "./queue/drivers/memory.ts";
+import type { Consumer } from "./queue/queue.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
+import { claimDueChecks, resumeAfterRestart } from "./services/checks/claim-due.ts";
+import type { Runtime } from "./services/context.ts";
+import { InFlight } from "./services/in-flight.ts";
+import { ensureDefaultOrganization } from "./services/organizations.ts";
+import { migrateToLatest, openDatabase } from "./storage/db.ts";
+
+export interface Running {
+  rt: Runtime;
+  app: FastifyInstance | undefined;
+  evaluator: Evaluator | undefined;
+  organizationId: string;
+  /** The address the API listens on, e.g. http://127.0.0.1:3000. */
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  probe?: Probe;
+  /** Skip binding a port (tests that use app.inject). */
+  listen?: boolean;
+}
+
+/** Slots overdue by more than this at start are skipped rather than run in a burst. */
+const RESUME_GRACE_MS = 2_000;
+
+/**
+ * Starts the roles named in config.roles in this process: database and migrations first, then
+ * evaluator, probe, scheduler, notifier and the API. `stop()` reverses it within the deadline.
+ */
+export async function startUpblit(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
+  const lifecycle = log.child({ category: "lifecycle" });
+  const db = openDatabase(config.db);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
+  const organizationId = await ensureDefaultOrganization(db);
+
+  const clock = options.clock ?? systemClock;
+  const queue = new MemoryQueue(log.child({ category: "queue" }));
+  const rt: Runtime = {
+    db,
+    clock,
+    log,
+    queue,
+    bus: new MemoryBus(),
+    inFlight: new InFlight(),
+    region: config.region,
+    limits: config.limits,
+  };
+  const roles = config.roles;
+  const consumers: Consumer[] = [];
+
+  let evaluator: Evaluator | undefined;
+  if (roles.has("evaluator")) {
+    evaluator = new Evaluator(rt, { retention: config.retention });
+    evaluator.start();
+  }
+
+  let probeConsumer: Consumer | undefined;
+  if (roles.has("probe")) {
+    const probe = options.probe ?? runProbe;
+    const probeOptions = {
+      allowPrivateTargets: config.probe.allowPrivateTargets,
+      maxBodyBytes: config.probe.maxBodyBytes,
+      userAgent: "Upblit/0.1 (+https://upblit.dev)",
+    };
+    const probeLog = log.child({ category: "probe" });
+    const canary = config.probe.canaryTarget
+      ? Canary.fromTarget(config.probe.canaryTarget, probe, probeOptions, clock, probeLog)
+      : undefined;
+    probeConsumer = startProbeWorker({
+      queue,
+      probe,
+      options: probeOptions,
+      canary,
+      inFlight: rt.inFlight,
+      clock,
+      log: probeLog,
+      concurrency: config.probe.concurrency,
+    });
+  }
+
+  let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
+  if (roles.has("scheduler")) {
+    // Keep at most two rounds of work queued: more would only add lateness.
+    const capacity = () =>
+      Math.max(0, config.probe.concurrency * 2 - queue.depth("check.run") - rt.inFlight.size);
+    scheduler = new Scheduler({
+      claim: (limit) => claimDueChecks(rt, limit),
+      enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
+      capacity,
+      resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
+      log: log.child({ category: "scheduler" }),
+    });
+    await scheduler.start();
+  }
+
+  if (roles.has("notifier")) consumers.push(startNotifier(queue, log));
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (roles.has("api")) {
+    app = await buildApp(
+      {
+        rt,
+        organizationId,
+        limits: {
+          minIntervalSeconds: config.limits.minIntervalSeconds,
+          bodyLimitBytes: config.http.bodyLimitBytes,
+        },
+        isReady: async () => {
+          try {
+            await sql`select 1`.execute(db);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+      log,
+    );
+    if (options.listen !== false) {
+      url = await app.listen({ port: config.http.port, host: config.http.host });
+      lifecycle.info({ url, docs: `${url}/api/docs` }, "Upblit is listening");
+    } else {
+      await app.ready();
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const deadline = config.shutdownTimeoutMs;
+      lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
+      await scheduler?.stop();
+      const finished = await probeConsumer?.stop(deadline);
+      if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
+      await evaluator?.stop(deadline);
+      for (const c of consumers) await c.stop(deadline);
+      await app?.close();
+      await queue.close();
+      await db.destroy();
+      lifecycle.info("stopped");
+    })();
+    return stopping;
+  };
+
+  return { rt, app, evaluator, organizationId, url, stop };
+}

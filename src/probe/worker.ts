@@ -1,0 +1,59 @@
+import { judgeObservation } from "../domain/assertions.ts";
+import type { CheckResult } from "../domain/check-result.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { JobPayloads } from "../queue/catalog.ts";
+import type { Consumer, JobQueue } from "../queue/queue.ts";
+import type { Canary } from "./canary.ts";
+import type { Probe, ProbeOptions } from "./types.ts";
+
+export interface ProbeWorkerDeps {
+  queue: JobQueue;
+  probe: Probe;
+  options: ProbeOptions;
+  canary: Canary | undefined;
+  /** Refuses a second check of a monitor already in flight here. */
+  inFlight: { tryStart(id: string): boolean; finish(id: string): void };
+  clock: Clock;
+  log: Logger;
+  concurrency: number;
+}
+
+/** The probe role: takes `check.run` jobs, runs and judges each check, emits `check.result`. */
+export function startProbeWorker(deps: ProbeWorkerDeps): Consumer {
+  return deps.queue.consume("check.run", (job) => runOne(deps, job), { concurrency: deps.concurrency });
+}
+
+async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Promise<void> {
+  const { spec } = job;
+  if (!deps.inFlight.tryStart(spec.monitorId)) {
+    deps.log.warn({ monitorId: spec.monitorId, slotAt: job.slotAt }, "check skipped: one already in flight");
+    return;
+  }
+  try {
+    const startedAt = deps.clock.now();
+    const observation = await deps.probe(spec, deps.options);
+    let { status, verdicts } = judgeObservation(spec, observation);
+    // A failed exchange while our own network is down says nothing about the target.
+    if (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy())) {
+      status = "unknown";
+      verdicts = [];
+    }
+    const result: CheckResult = {
+      monitorId: spec.monitorId,
+      organizationId: spec.organizationId,
+      region: job.region,
+      slotAt: job.slotAt,
+      startedAt,
+      manual: job.manual,
+      status,
+      statusCode: observation.statusCode,
+      timings: observation.timings,
+      error: observation.error,
+      verdicts,
+    };
+    await deps.queue.enqueue("check.result", result);
+  } finally {
+    deps.inFlight.finish(spec.monitorId);
+  }
+}

@@ -1,0 +1,57 @@
+import { NotFoundError } from "../../lib/errors.ts";
+import { findMonitor } from "../../storage/repos/monitors.repo.ts";
+import { listResultRows } from "../../storage/repos/results.repo.ts";
+import { listRollupRows, sumRollups, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import type { Ctx } from "../context.ts";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+async function requireMonitor(ctx: Ctx, id: string) {
+  if (!(await findMonitor(ctx.db, ctx.organizationId, id))) throw new NotFoundError("monitor", id);
+}
+
+export async function listResults(
+  ctx: Ctx,
+  monitorId: string,
+  q: { from?: Date; to?: Date; cursor?: string; status?: string; limit: number },
+) {
+  await requireMonitor(ctx, monitorId);
+  const before = q.cursor ? new Date(q.cursor) : undefined;
+  const rows = await listResultRows(ctx.db, ctx.organizationId, monitorId, { ...q, before }, q.limit);
+  const items = rows.slice(0, q.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > q.limit && last ? last.slot_at.toISOString() : null };
+}
+
+export interface UptimeWindow extends UptimeCounts {
+  window: "24h" | "7d" | "30d" | "90d";
+  /** (up + degraded) / (up + degraded + down); null when there were no judged checks. */
+  uptime: number | null;
+}
+
+/** Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups, whole UTC days). */
+export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<UptimeWindow[]> {
+  await requireMonitor(ctx, monitorId);
+  const now = ctx.clock.now();
+  const hourStart = Math.floor(now / HOUR) * HOUR;
+  const dayStart = Math.floor(now / DAY) * DAY;
+  const windows = [
+    { window: "24h", table: "rollups_hourly", from: hourStart - 23 * HOUR },
+    { window: "7d", table: "rollups_daily", from: dayStart - 6 * DAY },
+    { window: "30d", table: "rollups_daily", from: dayStart - 29 * DAY },
+    { window: "90d", table: "rollups_daily", from: dayStart - 89 * DAY },
+  ] as const;
+  return Promise.all(
+    windows.map(async (w) => {
+      const c = await sumRollups(ctx.db, w.table, monitorId, new Date(w.from));
+      const judged = c.up + c.degraded + c.down;
+      return { window: w.window, ...c, uptime: judged === 0 ? null : (c.up + c.degraded) / judged };
+    }),
+  );
+}
+
+export async function listRollups(ctx: Ctx, monitorId: string, granularity: "hour" | "day", from: Date) {
+  await requireMonitor(ctx, monitorId);
+  return listRollupRows(ctx.db, granularity === "hour" ? "rollups_hourly" : "rollups_daily", monitorId, from);
+}

@@ -1,0 +1,131 @@
+import type { CheckResult } from "../../domain/check-result.ts";
+import type { MonitorState } from "../../domain/monitor.ts";
+import { applyResult, type StateSnapshot } from "../../domain/state-machine.ts";
+import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
+import { lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
+import type { Runtime } from "../context.ts";
+import {
+  type Announcements,
+  announce,
+  emptyAnnouncements,
+  writeTransition,
+} from "../state/write-transition.ts";
+
+/**
+ * Stores a batch of judged results and moves each monitor's state, in one transaction: results,
+ * state rows, events and incidents commit together or not at all. A result whose slot is already
+ * stored (a redelivery) is ignored, so recording is idempotent.
+ */
+export async function recordResults(rt: Runtime, results: CheckResult[]): Promise<{ stored: number }> {
+  const out = emptyAnnouncements();
+  const stored = await rt.db.transaction().execute(async (tx) => {
+    const monitorIds = [...new Set(results.map((r) => r.monitorId))].sort();
+    const states = new Map((await lockStates(tx, monitorIds)).map((s) => [s.monitor_id, s]));
+    // Results of monitors deleted while their check ran are dropped here.
+    const live = results.filter((r) => states.has(r.monitorId)).sort((a, b) => a.slotAt - b.slotAt);
+    const inserted = await insertResults(tx, live);
+    const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
+
+    const events: NewEvent[] = [];
+    const updates = new Map<string, StateRow>();
+    for (const r of fresh) {
+      const s = states.get(r.monitorId)!;
+      const prev = updates.get(r.monitorId) ?? initialRow(s);
+      updates.set(r.monitorId, await stepMonitor(tx, s, prev, r, events, out));
+    }
+    await saveStates(tx, [...updates.values()]);
+    await insertEvents(tx, events);
+    return fresh.length;
+  });
+  for (const r of results) {
+    if (r.status === "unknown") continue;
+    out.live.push({
+      type: "check.result",
+      organizationId: r.organizationId,
+      monitorId: r.monitorId,
+      region: r.region,
+      status: r.status,
+      slotAt: new Date(r.slotAt).toISOString(),
+      totalMs: r.timings.total,
+    });
+  }
+  await announce(rt, out);
+  return { stored };
+}
+
+type LockedState = Awaited<ReturnType<typeof lockStates>>[number];
+
+function initialRow(s: LockedState): StateRow {
+  return {
+    monitorId: s.monitor_id,
+    state: s.state as MonitorState,
+    since: s.since,
+    consecutiveFailures: s.consecutive_failures,
+    consecutiveSuccesses: s.consecutive_successes,
+    lastStatus: null,
+    lastCheckedAt: null,
+    lastError: null,
+    openIncidentId: s.open_incident_id,
+  };
+}
+
+async function stepMonitor(
+  tx: Parameters<typeof lockStates>[0],
+  s: LockedState,
+  prev: StateRow,
+  r: CheckResult,
+  events: NewEvent[],
+  out: Announcements,
+): Promise<StateRow> {
+  const at = new Date(r.startedAt);
+  const snapshot: StateSnapshot = {
+    state: prev.state,
+    consecutiveFailures: prev.consecutiveFailures,
+    consecutiveSuccesses: prev.consecutiveSuccesses,
+  };
+  // A check that was in flight when the monitor was paused is stored but moves nothing.
+  const step = s.paused
+    ? { next: snapshot }
+    : applyResult(snapshot, r.status, {
+        failuresBeforeDown: s.failures_before_down,
+        successesBeforeUp: s.successes_before_up,
+      });
+  const reason = describeFailure(r);
+  const openIncidentId = await writeTransition(
+    tx,
+    {
+      organizationId: r.organizationId,
+      monitorId: r.monitorId,
+      monitorName: s.name,
+      openIncidentId: prev.openIncidentId,
+    },
+    step,
+    at,
+    step.transition?.to === "down" || step.transition?.to === "degraded" ? reason : null,
+    events,
+    out,
+  );
+  return {
+    ...prev,
+    state: step.next.state,
+    since: step.transition ? at : prev.since,
+    consecutiveFailures: step.next.consecutiveFailures,
+    consecutiveSuccesses: step.next.consecutiveSuccesses,
+    lastStatus: r.status,
+    lastCheckedAt: at,
+    lastError: r.error ? `${r.error.kind}: ${r.error.message}`.slice(0, 300) : null,
+    openIncidentId,
+  };
+}
+
+/** The reason shown on an event or incident: the error, or the first failed hard assertion. */
+function describeFailure(r: CheckResult): string | null {
+  if (r.error) return `${r.error.kind}: ${r.error.message}`.slice(0, 300);
+  const failed = r.verdicts.find((v) => !v.ok && v.severity === "hard") ?? r.verdicts.find((v) => !v.ok);
+  if (!failed) return null;
+  return `assertion failed: ${failed.assertion} (actual ${JSON.stringify(failed.actual ?? null)})`.slice(
+    0,
+    300,
+  );
+}

@@ -1,0 +1,42 @@
+import { NotFoundError } from "../../lib/errors.ts";
+import { findIncidentRow, listEventRows, listIncidentRows } from "../../storage/repos/incidents.repo.ts";
+import { findMonitor } from "../../storage/repos/monitors.repo.ts";
+import type { Ctx } from "../context.ts";
+
+function page<T extends { id: string }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function listEvents(ctx: Ctx, filter: { monitorId?: string; cursor?: string; limit: number }) {
+  if (filter.monitorId && !(await findMonitor(ctx.db, ctx.organizationId, filter.monitorId))) {
+    throw new NotFoundError("monitor", filter.monitorId);
+  }
+  return page(
+    await listEventRows(ctx.db, ctx.organizationId, { ...filter, after: filter.cursor }, filter.limit),
+    filter.limit,
+  );
+}
+
+export async function listIncidents(
+  ctx: Ctx,
+  filter: { monitorId?: string; status?: string; cursor?: string; limit: number },
+) {
+  return page(
+    await listIncidentRows(ctx.db, ctx.organizationId, { ...filter, after: filter.cursor }, filter.limit),
+    filter.limit,
+  );
+}
+
+export async function getIncident(ctx: Ctx, id: string) {
+  const row = await findIncidentRow(ctx.db, ctx.organizationId, id);
+  if (!row) throw new NotFoundError("incident", id);
+  const events = await ctx.db
+    .selectFrom("monitor_events")
+    .selectAll()
+    .where("organization_id", "=", ctx.organizationId)
+    .where("incident_id", "=", id)
+    .orderBy("id")
+    .execute();
+  return { ...row, timeline: events };
+}

@@ -1,0 +1,32 @@
+import type { MonitorDefinition } from "../../domain/monitor.ts";
+import { AppError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { countMonitors, insertMonitor } from "../../storage/repos/monitors.repo.ts";
+import { writeSchedules } from "../../storage/repos/schedules.repo.ts";
+import { insertState } from "../../storage/repos/state.repo.ts";
+import type { Ctx } from "../context.ts";
+import type { MonitorWithState } from "./view.ts";
+
+export async function createMonitor(
+  ctx: Ctx,
+  def: MonitorDefinition,
+  options: { paused?: boolean } = {},
+): Promise<MonitorWithState> {
+  const now = ctx.clock.now();
+  const at = new Date(now);
+  const paused = options.paused ?? false;
+  return ctx.db.transaction().execute(async (tx) => {
+    if ((await countMonitors(tx, ctx.organizationId)) >= ctx.limits.maxMonitorsPerOrg) {
+      throw new AppError(
+        "LIMIT_EXCEEDED",
+        `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,
+      );
+    }
+    const id = newId("mon", now);
+    const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
+    const state = paused ? "paused" : "pending";
+    await insertState(tx, ctx.organizationId, id, state, at);
+    await writeSchedules(tx, { ...monitor, active: !paused }, now);
+    return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null };
+  });
+}
