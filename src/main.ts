@@ -102,10 +102,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     const capacity = () =>
       Math.max(0, config.probe.concurrency * 2 - queue.depth("check.run") - rt.inFlight.size);
     scheduler = new Scheduler({
-      claim: (limit) => claimDueChecks(rt, limit),
+      claim: (limit, horizon) => claimDueChecks(rt, limit, horizon),
       enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
       capacity,
       resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
+      clock,
       log: log.child({ category: "scheduler" }),
     });
     await scheduler.start();

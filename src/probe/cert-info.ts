@@ -1,5 +1,6 @@
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from "node:tls";
 import type { CertificateInfo } from "../domain/check-result.ts";
+import { readErrorCode } from "./probe-error.ts";
 
 const DAY_MS = 86_400_000;
 const HOSTNAME_ERROR = "ERR_TLS_CERT_ALTNAME_INVALID";
@@ -34,7 +35,7 @@ export function certificateProblem(socket: TLSSocket): string | undefined {
   // Typed as Error, but Node stores the OpenSSL/Node code as a string here.
   const reason: unknown = socket.authorizationError;
   if (typeof reason === "string") return reason;
-  if (reason instanceof Error) return (reason as NodeJS.ErrnoException).code ?? reason.message;
+  if (reason instanceof Error) return readErrorCode(reason) ?? reason.message;
   return "UNABLE_TO_VERIFY_CERTIFICATE";
 }
 

@@ -15,7 +15,7 @@ export async function readBodyText(
   contentEncoding: string | undefined,
   maxBytes: number,
 ): Promise<BodyText> {
-  const decoders: Transform[] = [];
+  const decoders = createDecoders(contentEncoding);
   // pipeline propagates errors and destroys every stage; the last decoder is what we read.
   if (decoders.length > 0) pipeline([body, ...decoders], () => {});
   const source: Readable = decoders.at(-1) ?? body;

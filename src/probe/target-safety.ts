@@ -17,7 +17,7 @@ const METADATA_ADDRESSES = [
   "168.63.129.16",
   "fd00:ec2::254",
   "fd00:ec2::23",
-].map((a) => ipaddr.parse(a).toNormalizedString());
+].map((a) => addressKey(ipaddr.parse(a)));
 
 const METADATA_HOSTNAMES = new Set([
   "metadata",
@@ -41,8 +41,13 @@ export function isAddressAllowed(ip: string, allowPrivate: boolean): boolean {
 }
 
 function classifyAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): AddressClass {
-  if (METADATA_ADDRESSES.includes(addr.toNormalizedString())) return "forbidden";
-  return addr.kind() === "ipv4" ? classifyV4(addr as ipaddr.IPv4) : classifyV6(addr as ipaddr.IPv6);
+  if (METADATA_ADDRESSES.includes(addressKey(addr))) return "forbidden";
+  return addr instanceof ipaddr.IPv4 ? classifyV4(addr) : classifyV6(addr);
+}
+
+/** The address bytes only: a zone id (`fe80::1%eth0`) must not make a metadata address look new. */
+function addressKey(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
+  return `${addr.kind()}:${addr.toByteArray().join(".")}`;
 }
 
 function classifyV4(addr: ipaddr.IPv4): AddressClass {

@@ -1,27 +1,34 @@
+import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 
-export interface SchedulerDeps<T> {
-  /** Claims up to `limit` due slots and returns them; the claim itself is durable. */
-  claim: (limit: number) => Promise<T[]>;
+export interface SchedulerDeps<T extends { slotAt: number }> {
+  /** Claims up to `limit` slots due before `horizon` (ms); the claim itself is durable. */
+  claim: (limit: number, horizon: number) => Promise<T[]>;
   enqueue: (job: T) => Promise<void>;
   /** How many more checks may be queued now (keeps the queue short when probes are saturated). */
   capacity: () => number;
   /** Skips slots missed while down; run once before the first tick. */
   resume: () => Promise<number>;
+  clock: Clock;
   log: Logger;
   tickMs?: number;
 }
 
 /**
  * The scheduler only finds due slots and enqueues check jobs; it knows nothing of probes or
- * storage beyond the callbacks it is given. Ticks are frequent and cheap: one claim query each.
+ * storage beyond the callbacks it is given. Each tick claims the slots due within the next tick
+ * and releases each job at its due time, so lateness is not bounded below by the tick length.
  */
-export class Scheduler<T> {
+export class Scheduler<T extends { slotAt: number }> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private readonly held = new Set<Promise<void>>();
+  private readonly tickMs: number;
 
-  constructor(private readonly deps: SchedulerDeps<T>) {}
+  constructor(private readonly deps: SchedulerDeps<T>) {
+    this.tickMs = deps.tickMs ?? 200;
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -30,30 +37,52 @@ export class Scheduler<T> {
     this.schedule(0);
   }
 
+  /** Stops claiming; slots already claimed are still released (at most one tick of them). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.held);
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.tick().then((more) => this.schedule(more ? 0 : (this.deps.tickMs ?? 200)));
+      this.running = this.tick().then((more) => this.schedule(more ? 0 : this.tickMs));
     }, delayMs);
   }
 
   /** One pass; returns true when it filled its capacity and should run again at once. */
   private async tick(): Promise<boolean> {
-    const limit = this.deps.capacity();
+    const limit = this.deps.capacity() - this.held.size;
     if (limit <= 0) return false;
     try {
-      const jobs = await this.deps.claim(limit);
-      for (const job of jobs) await this.deps.enqueue(job);
+      const jobs = await this.deps.claim(limit, this.deps.clock.now() + this.tickMs);
+      for (const job of jobs) this.release(job);
       return jobs.length === limit;
     } catch (err) {
       this.deps.log.error({ err }, "scheduler tick failed; retrying");
       return false;
+    }
+  }
+
+  private release(job: T): void {
+    const wait = job.slotAt - this.deps.clock.now();
+    if (wait <= 0) {
+      void this.enqueue(job);
+      return;
+    }
+    const held: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => this.enqueue(job))
+      .finally(() => this.held.delete(held));
+    this.held.add(held);
+  }
+
+  private async enqueue(job: T): Promise<void> {
+    try {
+      await this.deps.enqueue(job);
+    } catch (err) {
+      this.deps.log.error({ err, slotAt: job.slotAt }, "could not enqueue a claimed check");
     }
   }
 }

@@ -10,10 +10,12 @@ export interface DueCheck {
   slotAt: number;
 }
 
-/** Claims the region's due slots (skipping monitors with a check in flight here). */
-export async function claimDueChecks(rt: Runtime, limit: number): Promise<DueCheck[]> {
-  const now = new Date(rt.clock.now());
-  const rows = await claimDueSlots(rt.db, rt.region, now, limit, rt.inFlight.ids());
+/**
+ * Claims the region's slots due up to `horizon` (default: now), skipping monitors with a check in
+ * flight here. A horizon slightly ahead lets the scheduler release each check on time.
+ */
+export async function claimDueChecks(rt: Runtime, limit: number, horizon = rt.clock.now()): Promise<DueCheck[]> {
+  const rows = await claimDueSlots(rt.db, rt.region, new Date(horizon), limit, rt.inFlight.ids());
   return rows.map((row) => ({
     spec: toCheckSpec(rowToMonitor(row)),
     region: rt.region,
