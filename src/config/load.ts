@@ -55,7 +55,10 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     http: { port: v.PORT, host: v.HOST, bodyLimitBytes: v.API_BODY_LIMIT_BYTES },
     db: v.DATABASE_URL
       ? { driver: "postgres" as const, url: v.DATABASE_URL }
-      : { driver: "pglite" as const, dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR) },
+      : {
+          driver: "pglite" as const,
+          dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
+        },
     log: { level: v.LOG_LEVEL },
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,

@@ -14,7 +14,11 @@ export const ENV_VARS = {
     default: "127.0.0.1",
     doc: "Address to bind. Loopback by default until accounts land; `0.0.0.0` to listen on every interface.",
   },
-  DATA_DIR: { schema: z.string().min(1), default: "./data", doc: "Folder for the embedded PGlite database (`memory://` keeps it in memory, for tests)." },
+  DATA_DIR: {
+    schema: z.string().min(1),
+    default: "./data",
+    doc: "Folder for the embedded PGlite database (`memory://` keeps it in memory, for tests).",
+  },
   DATABASE_URL: {
     schema: z
       .string()

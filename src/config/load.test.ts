@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./load.ts";
+
+function problems(env: Record<string, string>, file?: string): string[] {
+  try {
+    loadConfig(env, file);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("applies documented defaults", () => {
+    const c = loadConfig({});
+    expect(c.http).toEqual({ port: 3000, host: "127.0.0.1", bodyLimitBytes: 262_144 });
+    expect(c.db).toEqual({ driver: "pglite", dataDir: path.resolve("./data") });
+    expect([...c.roles]).toEqual(["api", "scheduler", "probe", "evaluator", "notifier"]);
+    expect(c.probe.allowPrivateTargets).toBe(false);
+    expect(c.retention).toEqual({ rawDays: 30, rollupDays: 400 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("chooses PostgreSQL when DATABASE_URL is set", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).db).toEqual({
+      driver: "postgres",
+      url: "postgres://u@h/db",
+    });
+  });
+
+  it("reports every wrong value, one line each", () => {
+    const found = problems({
+      PORT: "70000",
+      LOG_LEVEL: "loud",
+      ALLOW_PRIVATE_TARGETS: "yes",
+      DATABASE_URL: "mysql://x",
+      ROLLUP_RETENTION_DAYS: "30",
+      UPBLIT_ROLES: "api,web",
+    });
+    expect(found).toHaveLength(6);
+    for (const name of [
+      "PORT",
+      "LOG_LEVEL",
+      "ALLOW_PRIVATE_TARGETS",
+      "DATABASE_URL",
+      "ROLLUP_RETENTION_DAYS",
+      "UPBLIT_ROLES",
+    ]) {
+      expect(found.some((p) => p.startsWith(`${name}=`))).toBe(true);
+    }
+  });
+
+  it("reads a JSON config file, with the environment winning and unknown keys refused", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "upblit-config-"));
+    const file = path.join(dir, "upblit.json");
+    writeFileSync(file, JSON.stringify({ PORT: 4100, REGION: "eu-west", LOG_LEVEL: "debug" }));
+    const c = loadConfig({ LOG_LEVEL: "warn" }, file);
+    expect(c.http.port).toBe(4100);
+    expect(c.region).toBe("eu-west");
+    expect(c.log.level).toBe("warn");
+    writeFileSync(file, JSON.stringify({ PORTT: 1 }));
+    expect(problems({}, file)).toEqual([`PORTT (in ${file}): unknown setting`]);
+    writeFileSync(file, "{not json");
+    expect(problems({}, file)[0]).toMatch(/^config file .*upblit\.json: /);
+  });
+});
