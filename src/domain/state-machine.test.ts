@@ -216,9 +216,20 @@ describe("invariants over long random sequences", () => {
     let open = false;
     let opened = 0;
     let failuresSeen = 0;
+    let regime = 0;
     for (let i = 0; i < 2_000; i++) {
-      // Streaky input, so thresholds are actually reached.
-      const status = STATUSES[Math.floor(rand() * (rand() < 0.5 ? 2 : 4))]!;
+      // Streaky input (healthy, failing and flapping spells), so thresholds are actually reached.
+      if (i % 25 === 0) regime = Math.floor(rand() * 3);
+      const status: ResultStatus =
+        regime === 2
+          ? STATUSES[Math.floor(rand() * 4)]!
+          : rand() < 0.15
+            ? "unknown"
+            : regime === 0
+              ? rand() < 0.8
+                ? "up"
+                : "degraded"
+              : "down";
       const before = s;
       const step = applyResult(s, status, t);
       s = step.next;

@@ -1,6 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Consumer } from "../queue/queue.ts";
-import { applyRetention, refreshRollups } from "../services/checks/maintain.ts";
+import { applyRetention, catchUpRollups, refreshRollups } from "../services/checks/maintain.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import type { Runtime } from "../services/context.ts";
 import { ResultBatcher } from "./batcher.ts";
@@ -34,6 +34,7 @@ export class Evaluator {
   }
 
   start(): void {
+    catchUpRollups(this.rt).catch((err: unknown) => this.log.error({ err }, "rollup catch-up failed"));
     this.consumer = this.rt.queue.consume("check.result", async (r) => this.batcher.add(r), {
       concurrency: 64,
     });

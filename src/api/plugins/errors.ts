@@ -39,6 +39,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     }));
     return problemFor("VALIDATION", requestId, `${errors.length} invalid field(s) in the ${where}`, errors);
   }
+  if (isDatabaseUnavailable(error)) {
+    return problemFor("UNAVAILABLE", requestId, "The database is unavailable; try again shortly");
+  }
   const framework = FRAMEWORK_ERRORS[error.code ?? ""];
   if (framework) return problemFor(framework.code, requestId, framework.detail, [], framework.status);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -66,3 +69,12 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; status: number; detail
   FST_ERR_CTP_INVALID_JSON_BODY: { code: "VALIDATION", status: 400, detail: "The body is not valid JSON" },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "VALIDATION", status: 400, detail: "Invalid Content-Length" },
 };
+
+/**
+ * Connection-level database failures (server gone, restarting, refusing): a 503 the client may
+ * retry, not a 500. SQLSTATE class 08 is "connection exception"; 57P01-57P03 are shutdowns.
+ */
+function isDatabaseUnavailable(error: { code?: string }): boolean {
+  const code = error.code ?? "";
+  return /^08/.test(code) || /^57P0[123]$/.test(code) || code === "ECONNREFUSED" || code === "ECONNRESET";
+}

@@ -1,0 +1,93 @@
+import { parseArgs } from "node:util";
+import { ENV_VARS } from "../../src/config/schema.ts";
+
+export type Phase = "sizes" | "restart" | "saturate";
+
+export interface BenchArgs {
+  sizes: number[];
+  durationS: number;
+  ceilingS: number;
+  phases: ReadonlySet<Phase>;
+  quick: boolean;
+  /** Interval of the saturated run; its monitor count is derived from the measured ceiling. */
+  satIntervalS: number;
+  satMonitors: number | undefined;
+  createConcurrency: number;
+  probeConcurrency: number;
+  writeDocs: boolean;
+  profileDir: string | undefined;
+  argv: string[];
+}
+
+const USAGE = `usage: npm run bench:checks -- [options]
+  --sizes 1000,5000,10000   monitor counts at 60 s (default; --quick: 200)
+  --duration 60             seconds measured per size (default; --quick: 15)
+  --ceiling 10              seconds of the bare fresh-connection loop
+  --saturate                only the ceiling and the saturated run
+  --no-saturate             skip the saturated run
+  --no-restart              skip the restart measurement (done on the largest size)
+  --sat-interval 2          interval (s) of the saturated run
+  --sat-monitors N          monitors in the saturated run (default: 1.5 x ceiling x interval)
+  --create-concurrency 16   POSTs in flight while creating monitors
+  --quick                   smoke run: sizes 200, duration 15; does not touch docs/benchmarks.md
+  --docs / --no-docs        write docs/benchmarks.md (default: yes, except with --quick)
+  --profile DIR             run Upblit with --cpu-prof, profiles and a hot-function summary in DIR
+PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop.`;
+
+function positiveInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      sizes: { type: "string" },
+      duration: { type: "string" },
+      ceiling: { type: "string", default: "10" },
+      saturate: { type: "boolean", default: false },
+      "no-saturate": { type: "boolean", default: false },
+      "no-restart": { type: "boolean", default: false },
+      "sat-interval": { type: "string", default: "2" },
+      "sat-monitors": { type: "string" },
+      "create-concurrency": { type: "string", default: "16" },
+      quick: { type: "boolean", default: false },
+      docs: { type: "boolean" },
+      "no-docs": { type: "boolean", default: false },
+      profile: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  const sizes = (values.sizes ?? (quick ? "200" : "1000,5000,10000"))
+    .split(",")
+    .map((s) => positiveInt("sizes", s.trim()));
+  const phases = new Set<Phase>(values.saturate ? ["saturate"] : ["sizes", "restart", "saturate"]);
+  if (values["no-saturate"]) phases.delete("saturate");
+  if (values["no-restart"]) phases.delete("restart");
+  const probeConcurrency = positiveInt(
+    "PROBE_CONCURRENCY",
+    process.env.PROBE_CONCURRENCY ?? ENV_VARS.PROBE_CONCURRENCY.default,
+  );
+  return {
+    sizes,
+    durationS: positiveInt("duration", values.duration ?? (quick ? "15" : "60")),
+    ceilingS: positiveInt("ceiling", values.ceiling),
+    phases,
+    quick,
+    satIntervalS: positiveInt("sat-interval", values["sat-interval"]),
+    satMonitors: values["sat-monitors"] ? positiveInt("sat-monitors", values["sat-monitors"]) : undefined,
+    createConcurrency: positiveInt("create-concurrency", values["create-concurrency"]),
+    probeConcurrency,
+    writeDocs: values["no-docs"] ? false : (values.docs ?? !quick),
+    profileDir: values.profile,
+    argv,
+  };
+}

@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import { onCleanup, trackPid } from "./cleanup.ts";
+import { sleep } from "./progress.ts";
+import { processCpuMs, processMemoryMb } from "./proc.ts";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface LogLine {
+  level: number;
+  time: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface UpblitChild {
+  pid: number;
+  url: string;
+  /** Date.now() just before spawn. */
+  spawnedAt: number;
+  /** Lines at warn and above, the first 50. */
+  problems: LogLine[];
+  problemCount: number;
+  /** Resolves with the first log line whose msg is `msg` (seen already or still to come). */
+  waitForLog(msg: string, timeoutMs: number): Promise<LogLine>;
+  /** Polls /readyz until 200; returns Date.now() at that moment. */
+  waitReady(timeoutMs: number): Promise<number>;
+  cpuMs(): number;
+  memoryMb(): { rss: number; peak: number };
+  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with how it ended and how long it took. */
+  stop(timeoutMs: number): Promise<{ code: number | null; signal: string | null; ms: number }>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || !address) throw new Error("no free port");
+  return address.port;
+}
+
+/**
+ * Runs `node bin/upblit.js start` as a child with a clean environment (nothing of ours leaks in,
+ * DATABASE_URL included) plus `env`, on 127.0.0.1:<free port>. Its stdout (JSON logs) is parsed.
+ */
+export async function spawnUpblit(options: {
+  env: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<UpblitChild> {
+  const port = await freePort();
+  const base = Object.fromEntries(
+    ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
+  const spawnedAt = Date.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), path.join(REPO_ROOT, "bin/upblit.js"), "start"],
+    {
+      cwd: REPO_ROOT,
+      env: { ...base, HOST: "127.0.0.1", PORT: String(port), ALLOW_PRIVATE_TARGETS: "true", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  if (child.pid === undefined) throw new Error("could not spawn upblit");
+  const pid = child.pid;
+  const untrack = trackPid(pid);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const seen = new Map<string, LogLine>();
+  const watchers = new Map<string, (line: LogLine) => void>();
+  const problems: LogLine[] = [];
+  let problemCount = 0;
+  let stderrTail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+  });
+  createInterface({ input: child.stdout! }).on("line", (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      return;
+    }
+    if (!seen.has(line.msg)) seen.set(line.msg, line);
+    watchers.get(line.msg)?.(line);
+    if (line.level >= 40) {
+      problemCount++;
+      if (problems.length < 50) problems.push(line);
+    }
+  });
+  const died = (what: string) =>
+    exited.then(({ code, signal }) => {
+      throw new Error(`upblit exited (${code ?? signal}) while waiting for ${what}\n${stderrTail}`);
+    });
+
+  const handle: UpblitChild = {
+    pid,
+    url: `http://127.0.0.1:${port}`,
+    spawnedAt,
+    problems,
+    get problemCount() {
+      return problemCount;
+    },
+    waitForLog: (msg, timeoutMs) => {
+      const already = seen.get(msg);
+      if (already) return Promise.resolve(already);
+      const found = new Promise<LogLine>((resolve) => watchers.set(msg, resolve));
+      const timeout = sleep(timeoutMs).then(() => {
+        throw new Error(`upblit did not log "${msg}" within ${timeoutMs} ms`);
+      });
+      return Promise.race([found, died(`"${msg}"`), timeout]);
+    },
+    waitReady: (timeoutMs) => Promise.race([pollReady(handle.url, timeoutMs), died("/readyz")]),
+    cpuMs: () => processCpuMs(pid),
+    memoryMb: () => processMemoryMb(pid),
+    stop: async (timeoutMs) => {
+      const t0 = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      const end = await exited;
+      clearTimeout(timer);
+      untrack();
+      return { ...end, ms: Date.now() - t0 };
+    },
+  };
+  onCleanup(async () => {
+    await handle.stop(5_000);
+  });
+  return handle;
+}
+
+async function pollReady(url: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await request(`${url}/readyz`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+      await res.body.dump();
+      if (res.statusCode === 200) return Date.now();
+    } catch {
+      // not listening yet
+    }
+    await sleep(20);
+  }
+  throw new Error(`/readyz not 200 within ${timeoutMs} ms`);
+}

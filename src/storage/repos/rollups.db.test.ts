@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult } from "../../domain/check-result.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { applyRetention, catchUpRollups, refreshRollups } from "../../services/checks/maintain.ts";
+import { uptimeSummary } from "../../services/checks/query.ts";
+import { recordResults } from "../../services/checks/record-results.ts";
+import { createMonitor } from "../../services/monitors/create.ts";
+import { DB_KINDS } from "../../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 20, 10, 0, 0); // 2026-11-20 10:00 UTC
+
+describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
+  let up: TestUpblit;
+  const clock = new ManualClock(T0);
+  let monitorId: string;
+
+  function result(slotAt: number, status: CheckResult["status"], total: number): CheckResult {
+    return {
+      monitorId,
+      organizationId: up.organizationId,
+      region: "local",
+      slotAt,
+      startedAt: slotAt + 3,
+      manual: false,
+      status,
+      timings: { total },
+      error: status === "down" ? { kind: "refused", message: "connection refused" } : undefined,
+      verdicts: [],
+    };
+  }
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
+    const ctx = { ...up.rt, organizationId: up.organizationId };
+    const m = await createMonitor(ctx, {
+      type: "tcp",
+      name: "db",
+      target: "db.example.com:5432",
+      intervalSeconds: 60,
+      timeoutMs: 5000,
+      regions: ["local"],
+      assertions: [],
+      failuresBeforeDown: 1,
+      successesBeforeUp: 1,
+      tags: [],
+      description: null,
+      runbookUrl: null,
+    });
+    monitorId = m.id;
+    // Hour 10: 10 answered checks with latencies 10..100 ms, 1 down, 1 unknown.
+    const batch = Array.from({ length: 10 }, (_, i) =>
+      result(T0 + i * 60_000, i === 9 ? "degraded" : "up", (i + 1) * 10),
+    );
+    batch.push(result(T0 + 10 * 60_000, "down", 5000), result(T0 + 11 * 60_000, "unknown", 0));
+    // Hour 11: 2 up at 200 ms.
+    batch.push(result(T0 + HOUR, "up", 200), result(T0 + HOUR + 60_000, "up", 200));
+    // 40 days ago: kept in rollups, dropped from raw results after retention.
+    batch.push(result(T0 - 40 * DAY, "down", 1000));
+    await recordResults(up.rt, batch);
+    clock.set(T0 + HOUR + 30 * 60_000);
+  });
+  afterAll(async () => up?.close());
+
+  it("summarises an hour from raw results: counts by outcome and latency of answered checks", async () => {
+    await refreshRollups(up.rt);
+    const rows = await up.rt.db
+      .selectFrom("rollups_hourly")
+      .selectAll()
+      .where("monitor_id", "=", monitorId)
+      .orderBy("bucket")
+      .execute();
+    expect(rows.map((r) => r.bucket.toISOString())).toEqual([
+      "2026-11-20T10:00:00.000Z",
+      "2026-11-20T11:00:00.000Z",
+    ]);
+    const h10 = rows[0]!;
+    expect([h10.checks, h10.up, h10.degraded, h10.down, h10.unknown, h10.latency_samples]).toEqual([
+      12, 9, 1, 1, 1, 10,
+    ]);
+    expect(h10.latency_min).toBe(10);
+    expect(h10.latency_max).toBe(100);
+    expect(h10.latency_avg).toBeCloseTo(55, 5);
+    expect(h10.latency_p95).toBeCloseTo(95.5, 5); // percentile_cont over 10..100
+  });
+
+  it("summarises a day from hours, with a sample-weighted average", async () => {
+    const day = await up.rt.db
+      .selectFrom("rollups_daily")
+      .selectAll()
+      .where("monitor_id", "=", monitorId)
+      .where("bucket", "=", new Date(Date.UTC(2026, 10, 20)))
+      .executeTakeFirstOrThrow();
+    expect([day.checks, day.up, day.degraded, day.down, day.unknown, day.latency_samples]).toEqual([
+      14, 11, 1, 1, 1, 12,
+    ]);
+    expect(day.latency_avg).toBeCloseTo((55 * 10 + 200 * 2) / 12, 4);
+    expect(day.latency_max).toBe(200);
+  });
+
+  it("catches up on hours no evaluator summarised (after a crash)", async () => {
+    const old = new Date(Date.UTC(2026, 9, 11)); // the day of the 40-day-old result
+    const before = await up.rt.db.selectFrom("rollups_daily").selectAll().where("bucket", "=", old).execute();
+    expect(before).toHaveLength(0);
+    await up.rt.db.deleteFrom("rollups_hourly").execute();
+    await catchUpRollups(up.rt);
+    const after = await up.rt.db.selectFrom("rollups_daily").selectAll().where("bucket", "=", old).executeTakeFirstOrThrow();
+    expect([after.checks, after.down]).toEqual([1, 1]);
+  });
+
+  it("computes uptime windows from rollups, ignoring unknown results", async () => {
+    const windows = await uptimeSummary({ ...up.rt, organizationId: up.organizationId }, monitorId);
+    const w24 = windows.find((w) => w.window === "24h")!;
+    expect([w24.checks, w24.up, w24.degraded, w24.down]).toEqual([14, 11, 1, 1]);
+    expect(w24.uptime).toBeCloseTo(12 / 13, 10);
+    expect(windows.map((w) => w.window)).toEqual(["24h", "7d", "30d", "90d"]);
+  });
+
+  it("retention deletes raw results past RAW_RETENTION_DAYS and keeps the rest", async () => {
+    const count = async () =>
+      Number(
+        (
+          await up.rt.db
+            .selectFrom("check_results")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("monitor_id", "=", monitorId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count()).toBe(15);
+    const removed = await applyRetention(up.rt, { rawDays: 30, rollupDays: 400 });
+    expect(removed).toBe(1);
+    expect(await count()).toBe(14);
+  });
+});
