@@ -1,6 +1,6 @@
 import { Client } from "undici";
 import { progress } from "./progress.ts";
-import { type Target } from "./target.ts";
+import type { Target } from "./target.ts";
 
 export interface Ceiling {
   concurrency: number;
@@ -44,7 +44,10 @@ export async function measureCeiling(target: Target, concurrency: number, ms: nu
   };
   const ticker = setInterval(() => {
     const s = (performance.now() - started) / 1000;
-    progress("ceiling", `${s.toFixed(0)}/${ms / 1000} s  ${requests} requests (${(requests / s).toFixed(0)}/s), ${errors} errors`);
+    progress(
+      "ceiling",
+      `${s.toFixed(0)}/${ms / 1000} s  ${requests} requests (${(requests / s).toFixed(0)}/s), ${errors} errors`,
+    );
   }, 1_000);
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));

@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onCleanup, trackPid } from "./cleanup.ts";
-import { withTimeout } from "./progress.ts";
 import { processCpuMs } from "./proc.ts";
+import { withTimeout } from "./progress.ts";
 
 export interface Target {
   pid: number;

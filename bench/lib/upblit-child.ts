@@ -5,8 +5,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { onCleanup, trackPid } from "./cleanup.ts";
-import { sleep } from "./progress.ts";
 import { processCpuMs, processMemoryMb } from "./proc.ts";
+import { sleep } from "./progress.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -17,6 +17,9 @@ export function openDatabase(config: Config["db"], options: { poolSize?: number 
     // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
     pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
     const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
+    // An idle client whose server went away emits here; without a listener the process would die.
+    // The pool drops such clients and reconnects on the next query.
+    pool.on("error", () => {});
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   // `memory://` keeps the whole database in memory (tests); anything else is a folder.

@@ -91,7 +91,11 @@ export function monitorBody(type: string, overrides: Record<string, unknown> = {
   const base: Record<string, Record<string, unknown>> = {
     http: { type: "http", target: "https://example.com/health" },
     keyword: { type: "keyword", target: "https://example.com/", keyword: { keyword: "Welcome" } },
-    json: { type: "json", target: "https://example.com/api", json: { path: "$.status", op: "==", expected: "ok" } },
+    json: {
+      type: "json",
+      target: "https://example.com/api",
+      json: { path: "$.status", op: "==", expected: "ok" },
+    },
     tcp: { type: "tcp", target: "db.example.com:5432" },
     dns: { type: "dns", target: "example.com", dns: {} },
     tls: { type: "tls", target: "example.com:443" },

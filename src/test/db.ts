@@ -38,7 +38,9 @@ async function adminQuery(text: string): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL at ${TEST_PG_URL} is unreachable; start it (see .ci/run): ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL at ${TEST_PG_URL} is unreachable; start it (see .ci/run): ${(err as Error).message}`,
+    );
   }
   try {
     await client.query(text);

@@ -17,12 +17,14 @@ export interface TestUpblit extends Running {
 export async function startTestUpblit(
   kind: TestDbKind,
   env: Record<string, string> = {},
-  options: StartOptions = {},
+  options: StartOptions & { databaseUrlFor?: (url: string) => string } = {},
 ): Promise<TestUpblit> {
   const database = await createTestDatabase(kind);
+  const url =
+    database.databaseUrl && (options.databaseUrlFor?.(database.databaseUrl) ?? database.databaseUrl);
   const config = loadConfig({
     DATA_DIR: database.dataDir,
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...(url ? { DATABASE_URL: url } : {}),
     ALLOW_PRIVATE_TARGETS: "true",
     MIN_INTERVAL_SECONDS: "1",
     LOG_LEVEL: "info",
@@ -36,7 +38,10 @@ export async function startTestUpblit(
       done();
     },
   });
-  const running = await startUpblit(config, createLogger(config.log.level, sink), { listen: false, ...options });
+  const running = await startUpblit(config, createLogger(config.log.level, sink), {
+    listen: false,
+    ...options,
+  });
   return {
     ...running,
     logs,

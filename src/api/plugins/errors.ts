@@ -74,7 +74,14 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; status: number; detail
  * Connection-level database failures (server gone, restarting, refusing): a 503 the client may
  * retry, not a 500. SQLSTATE class 08 is "connection exception"; 57P01-57P03 are shutdowns.
  */
-function isDatabaseUnavailable(error: { code?: string }): boolean {
+function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
   const code = error.code ?? "";
-  return /^08/.test(code) || /^57P0[123]$/.test(code) || code === "ECONNREFUSED" || code === "ECONNRESET";
+  return (
+    /^08/.test(code) ||
+    /^57P0[123]$/.test(code) ||
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    // node-postgres raises this, without a code, when the server drops the connection.
+    /^Connection terminated/.test(error.message ?? "")
+  );
 }

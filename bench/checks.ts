@@ -1,0 +1,128 @@
+// Upblit's check benchmark (issue 2, "Benchmark"): see docs/benchmarks.md for what each figure
+// means. Progress goes to stderr, the summary (Markdown) to stdout and to docs/benchmarks.md.
+import path from "node:path";
+import { parseBenchArgs } from "./lib/args.ts";
+import { measureCeiling } from "./lib/ceiling.ts";
+import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
+import { DOCS_FILE, writeDocs } from "./lib/docs.ts";
+import { loadAverage, machineInfo } from "./lib/proc.ts";
+import { summarizeProfileDir } from "./lib/profile-summary.ts";
+import { progress } from "./lib/progress.ts";
+import { type BenchRun, renderRun, verdicts } from "./lib/report.ts";
+import { type RestartResult, runRestart } from "./lib/restart.ts";
+import { runScenario, type ScenarioResult, type ScenarioSpec } from "./lib/scenario.ts";
+import { startTarget } from "./lib/target.ts";
+
+const args = parseBenchArgs(process.argv.slice(2));
+installCleanupHandlers();
+
+function profileArgs(label: string): string[] | undefined {
+  if (!args.profileDir) return undefined;
+  return ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profileDir, label)}`];
+}
+
+async function main(): Promise<BenchRun> {
+  const machine = machineInfo();
+  const loadBefore = loadAverage();
+  progress(
+    "setup",
+    `${machine.nproc} CPUs, node ${machine.node}, load ${loadBefore}; sizes ${args.sizes.join(",")}, ` +
+      `${args.durationS} s each, phases ${[...args.phases].join(",")}`,
+  );
+  const target = await startTarget();
+  progress("setup", `target ${target.origin} (pid ${target.pid})`);
+
+  const ceiling = await measureCeiling(target, args.probeConcurrency, args.ceilingS * 1000);
+  progress("ceiling", `${ceiling.perSecond.toFixed(0)} requests/s at concurrency ${ceiling.concurrency}`);
+
+  const failures: string[] = [];
+  const sizes: ScenarioResult[] = [];
+  let restart: RestartResult | undefined;
+  if (args.phases.has("sizes")) {
+    for (const [i, n] of args.sizes.entries()) {
+      const label = `N=${n}`;
+      const result = await runScenario(
+        {
+          label,
+          monitors: n,
+          intervalSeconds: 60,
+          timeoutMs: 10_000,
+          durationS: args.durationS,
+          probeConcurrency: args.probeConcurrency,
+          createConcurrency: args.createConcurrency,
+          nodeArgs: profileArgs(label),
+        },
+        target,
+      );
+      sizes.push(result);
+      const last = i === args.sizes.length - 1;
+      if (last && args.phases.has("restart")) {
+        try {
+          restart = await runRestart(result, target, result.window.toMs + result.stopMs);
+        } catch (err) {
+          failures.push(`restart failed: ${(err as Error).message}`);
+          progress("restart", `FAILED: ${(err as Error).message}`);
+        }
+      }
+      result.removeData();
+    }
+  }
+
+  let saturated: ScenarioResult | undefined;
+  if (args.phases.has("saturate")) {
+    const interval = args.satIntervalS;
+    // Due at 1.5× the ceiling, so the probe, not the schedule, is the limit.
+    const monitors =
+      args.satMonitors ??
+      Math.min(30_000, Math.max(1_000, Math.ceil((1.5 * ceiling.perSecond * interval) / 500) * 500));
+    const spec: ScenarioSpec = {
+      label: "saturated",
+      monitors,
+      intervalSeconds: interval,
+      timeoutMs: Math.min(10_000, Math.round(interval * 750)),
+      durationS: args.durationS,
+      probeConcurrency: args.probeConcurrency,
+      createConcurrency: args.createConcurrency,
+      env: { MIN_INTERVAL_SECONDS: String(Math.min(10, interval)) },
+      nodeArgs: profileArgs("saturated"),
+    };
+    progress(
+      "saturated",
+      `${monitors} monitors at ${interval} s = ${(monitors / interval).toFixed(0)} due/s`,
+    );
+    saturated = await runScenario(spec, target);
+    saturated.removeData();
+  }
+  await target.stop();
+
+  const command = `npm run bench:checks${args.argv.length ? ` -- ${args.argv.join(" ")}` : ""}`;
+  return {
+    command,
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    machine: { ...machine, loadBefore, loadAfter: loadAverage() },
+    probeConcurrency: args.probeConcurrency,
+    ceiling,
+    sizes,
+    restart,
+    saturated,
+    failures,
+  };
+}
+
+try {
+  const run = await main();
+  const text = renderRun(run);
+  process.stdout.write(`\n${text}`);
+  if (args.writeDocs) {
+    writeDocs(text);
+    progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
+  }
+  if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir)}\n`);
+  const missed = verdicts(run).filter((v) => v.ok === false);
+  progress("done", missed.length ? `${missed.length} target(s) missed` : "every measured target met");
+} catch (err) {
+  process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  await runCleanup();
+}

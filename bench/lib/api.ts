@@ -1,0 +1,73 @@
+import { Pool } from "undici";
+import { progress } from "./progress.ts";
+
+export interface MonitorTemplate {
+  targetOrigin: string;
+  intervalSeconds: number;
+  timeoutMs: number;
+}
+
+export interface Creation {
+  created: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  firstErrors: string[];
+}
+
+/**
+ * Creates `count` http monitors through POST /api/v1/monitors, `concurrency` requests in flight on
+ * keep-alive connections (as an API client would). Every request has its own timeout.
+ */
+export async function createMonitors(
+  apiUrl: string,
+  count: number,
+  template: MonitorTemplate,
+  concurrency: number,
+  label: string,
+): Promise<Creation> {
+  const pool = new Pool(apiUrl, { connections: concurrency, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  let next = 0;
+  let created = 0;
+  let failed = 0;
+  const firstErrors: string[] = [];
+  const started = performance.now();
+  const createOne = async (i: number) => {
+    const body = JSON.stringify({
+      name: `bench ${i}`,
+      type: "http",
+      target: `${template.targetOrigin}/m/${i}`,
+      intervalSeconds: template.intervalSeconds,
+      timeoutMs: template.timeoutMs,
+    });
+    try {
+      const res = await pool.request({
+        path: "/api/v1/monitors",
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const text = await res.body.text();
+      if (res.statusCode === 201) created++;
+      else throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+    } catch (err) {
+      failed++;
+      if (firstErrors.length < 5) firstErrors.push((err as Error).message);
+    }
+  };
+  const worker = async () => {
+    while (next < count) await createOne(next++);
+  };
+  const ticker = setInterval(() => {
+    const s = (performance.now() - started) / 1000;
+    progress(label, `creating: ${created}/${count} (${(created / s).toFixed(0)}/s), ${failed} failed`);
+  }, 1_000);
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  } finally {
+    clearInterval(ticker);
+    await pool.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { created, failed, seconds, perSecond: created / seconds, firstErrors };
+}

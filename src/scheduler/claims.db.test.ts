@@ -1,0 +1,290 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { MonitorDefinition } from "../domain/monitor.ts";
+import { latestSlotAtOrBefore, nextSlotAfter, slotOffsetMs } from "../domain/schedule.ts";
+import { ManualClock } from "../lib/clock.ts";
+import { claimDueChecks, type DueCheck, resumeAfterRestart } from "../services/checks/claim-due.ts";
+import type { Ctx } from "../services/context.ts";
+import { createMonitor } from "../services/monitors/create.ts";
+import { DB_KINDS } from "../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+/** A fixed, far-away start so real time never matters; each test moves to its own day. */
+const EPOCH = Date.UTC(2031, 0, 1);
+
+function definition(i: number, overrides: Partial<MonitorDefinition> = {}): MonitorDefinition {
+  return {
+    type: "http",
+    http: { method: "GET", headers: {}, followRedirects: true, maxRedirects: 5, verifyTls: true },
+    name: `claims ${i}`,
+    target: "http://127.0.0.1:9/never-called",
+    intervalSeconds: 60,
+    timeoutMs: 5_000,
+    regions: ["local"],
+    assertions: [],
+    failuresBeforeDown: 1,
+    successesBeforeUp: 1,
+    tags: [],
+    description: null,
+    runbookUrl: null,
+    ...overrides,
+  } as MonitorDefinition;
+}
+
+const ids = (claims: DueCheck[]) => claims.map((c) => c.spec.monitorId).sort();
+const sorted = (xs: string[]) => [...xs].sort();
+
+describe.each(DB_KINDS)("slot claims on %s", (kind) => {
+  const clock = new ManualClock(EPOCH);
+  let up: TestUpblit;
+  let ctx: Ctx;
+  let day = 0;
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
+    ctx = { ...up.rt, organizationId: up.organizationId };
+  });
+  afterAll(async () => up?.close());
+  afterEach(async () => {
+    for (const id of up.rt.inFlight.ids()) up.rt.inFlight.finish(id);
+    await up.rt.db.deleteFrom("monitors").execute();
+  });
+
+  /** Moves the clock to a fresh day (plus `ms`) so each test starts on an empty, known timeline. */
+  function freshDay(ms = 500): number {
+    day++;
+    clock.set(EPOCH + day * DAY + ms);
+    return clock.now();
+  }
+
+  async function create(n: number, overrides: Partial<MonitorDefinition> = {}): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push((await createMonitor(ctx, definition(i, overrides))).id);
+    return out;
+  }
+
+  const claim = (limit = 10_000) => claimDueChecks(up.rt, limit);
+  const firstSlot = (id: string, createdAt: number, intervalMs = MIN) =>
+    nextSlotAfter(createdAt, intervalMs, slotOffsetMs(id, intervalMs));
+
+  it("claims each slot exactly at its due time, once, and the next one only an interval later", async () => {
+    const createdAt = freshDay();
+    const monitors = await create(25);
+    expect(await claim()).toEqual([]);
+
+    const claimedAt = new Map<string, number[]>();
+    for (let round = 0; round < 2; round++) {
+      const due = monitors
+        .map((id) => ({ id, at: firstSlot(id, createdAt) + round * MIN }))
+        .sort((a, b) => a.at - b.at);
+      for (const instant of [...new Set(due.map((d) => d.at))]) {
+        clock.set(instant - 1);
+        expect(await claim(), `nothing is due 1 ms before ${instant}`).toEqual([]);
+        clock.set(instant);
+        const got = await claim();
+        expect(ids(got)).toEqual(sorted(due.filter((d) => d.at === instant).map((d) => d.id)));
+        for (const c of got) {
+          expect(c.slotAt).toBe(instant);
+          expect(c.region).toBe("local");
+          claimedAt.set(c.spec.monitorId, [...(claimedAt.get(c.spec.monitorId) ?? []), c.slotAt]);
+        }
+        // Claiming again at the same instant finds nothing: the slot is taken.
+        expect(await claim()).toEqual([]);
+      }
+    }
+    for (const id of monitors) {
+      const [a, b] = claimedAt.get(id)!;
+      expect(b! - a!).toBe(MIN);
+      expect((((a! - slotOffsetMs(id, MIN)) % MIN) + MIN) % MIN).toBe(0);
+    }
+  });
+
+  it("concurrent claimers at the same instant get disjoint sets whose union is the due set", async () => {
+    const createdAt = freshDay();
+    const monitors = await create(40);
+    clock.set(createdAt + MIN);
+    // Small limits make the claimers interleave many times.
+    const claimer = async () => {
+      const mine: DueCheck[] = [];
+      for (;;) {
+        const got = await claim(3);
+        if (got.length === 0) return mine;
+        mine.push(...got);
+      }
+    };
+    const results = await Promise.all([claimer(), claimer(), claimer(), claim(), claim(7)]);
+    const all = results.flat();
+    expect(ids(all)).toEqual(sorted(monitors));
+    expect(new Set(all.map((c) => c.spec.monitorId)).size).toBe(all.length);
+    for (const c of all) expect(c.slotAt).toBe(firstSlot(c.spec.monitorId, createdAt));
+
+    // The same again one interval later, all claimers started in the same tick.
+    clock.advance(MIN);
+    const again = (await Promise.all(Array.from({ length: 6 }, () => claim()))).flat();
+    expect(ids(again)).toEqual(sorted(monitors));
+    for (const c of again) expect(c.slotAt).toBe(firstSlot(c.spec.monitorId, createdAt) + MIN);
+  });
+
+  it("claims only the latest missed slot, never a backlog, when claiming was late", async () => {
+    const createdAt = freshDay();
+    const [id] = await create(1);
+    const first = firstSlot(id!, createdAt);
+    clock.set(first + 5 * MIN + 10);
+    const got = await claim();
+    expect(got.map((c) => c.slotAt)).toEqual([first + 5 * MIN]);
+    expect(await claim()).toEqual([]);
+    clock.set(first + 6 * MIN - 1);
+    expect(await claim()).toEqual([]);
+    clock.set(first + 6 * MIN);
+    expect((await claim()).map((c) => c.slotAt)).toEqual([first + 6 * MIN]);
+  });
+
+  it("skips a monitor with a check in flight here, and claims its latest slot once it finishes", async () => {
+    const createdAt = freshDay();
+    const [busy, a, b] = await create(3);
+    clock.set(createdAt + MIN);
+    expect(up.rt.inFlight.tryStart(busy!)).toBe(true);
+    expect(ids(await claim())).toEqual(sorted([a!, b!]));
+    clock.advance(MIN);
+    expect(ids(await claim())).toEqual(sorted([a!, b!]));
+    up.rt.inFlight.finish(busy!);
+    const got = await claim();
+    expect(ids(got)).toEqual([busy!]);
+    const offset = slotOffsetMs(busy!, MIN);
+    expect(got[0]!.slotAt).toBe(latestSlotAtOrBefore(clock.now(), MIN, offset));
+  });
+
+  it("never claims a paused monitor; on resume it waits for its next natural slot", async () => {
+    const createdAt = freshDay();
+    const [paused, running] = await create(2);
+    const [createdPaused] = [(await createMonitor(ctx, definition(9), { paused: true })).id];
+    const res = await up.app!.inject({ method: "POST", url: `/api/v1/monitors/${paused}/pause` });
+    expect(res.statusCode).toBe(200);
+
+    for (let step = 1; step <= 3; step++) {
+      clock.set(createdAt + step * MIN);
+      expect(ids(await claim())).toEqual([running!]);
+    }
+
+    const resumedAt = createdAt + 3 * MIN + 1_234;
+    clock.set(resumedAt);
+    for (const id of [paused!, createdPaused!]) {
+      const r = await up.app!.inject({ method: "POST", url: `/api/v1/monitors/${id}/resume` });
+      expect(r.statusCode).toBe(200);
+      expect(r.json().state).toBe("pending");
+    }
+    // No stale, overdue slot left from before the pause.
+    expect(await claim()).toEqual([]);
+    const resumed = [paused!, createdPaused!]
+      .map((id) => ({ id, next: nextSlotAfter(resumedAt, MIN, slotOffsetMs(id, MIN)) }))
+      .sort((x, y) => x.next - y.next);
+    for (const { id, next } of resumed) {
+      clock.set(next - 1);
+      expect(ids(await claim())).not.toContain(id);
+      clock.set(next);
+      const got = (await claim()).filter((c) => c.spec.monitorId === id);
+      expect(got.map((c) => c.slotAt)).toEqual([next]);
+    }
+  });
+
+  it("editing the interval reschedules on the new rhythm; other edits keep the old one", async () => {
+    const createdAt = freshDay();
+    const [id] = await create(1);
+    const first = firstSlot(id!, createdAt);
+    clock.set(first);
+    expect((await claim()).map((c) => c.slotAt)).toEqual([first]);
+
+    // A rename keeps the rhythm.
+    clock.set(first + 10_000);
+    const rename = await up.app!.inject({
+      method: "PATCH",
+      url: `/api/v1/monitors/${id}`,
+      payload: { name: "renamed" },
+    });
+    expect(rename.statusCode).toBe(200);
+    clock.set(first + MIN);
+    expect((await claim()).map((c) => c.slotAt)).toEqual([first + MIN]);
+
+    const editedAt = first + MIN + 20_000;
+    clock.set(editedAt);
+    const edit = await up.app!.inject({
+      method: "PATCH",
+      url: `/api/v1/monitors/${id}`,
+      payload: { intervalSeconds: 300 },
+    });
+    expect(edit.statusCode).toBe(200);
+    const FIVE = 5 * MIN;
+    const next = nextSlotAfter(editedAt, FIVE, slotOffsetMs(id!, FIVE));
+    const seen: number[] = [];
+    // Walk 11 minutes in 1-second steps: claims come only on the new 5-minute rhythm.
+    for (let t = editedAt; t <= editedAt + 11 * MIN; t += 1_000) {
+      clock.set(t);
+      seen.push(...(await claim()).map((c) => c.slotAt));
+    }
+    expect(seen).toEqual([next, next + FIVE].filter((s) => s <= editedAt + 11 * MIN));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]).toBe(next);
+    expect(seen[1]! - seen[0]!).toBe(FIVE);
+  });
+
+  it("no burst after a restart: missed slots are skipped and the next interval is spread out", async () => {
+    const N = 120;
+    const createdAt = freshDay();
+    const monitors = await create(N);
+    clock.set(createdAt + MIN);
+    expect((await claim()).length).toBe(N);
+
+    // Down for ten minutes; then the scheduler starts again (main.ts uses a 2 s grace).
+    const restartAt = createdAt + 11 * MIN + 345;
+    clock.set(restartAt);
+    const moved = await resumeAfterRestart(up.rt, 2_000);
+    expect(moved).toBe(N);
+    expect(await claim()).toEqual([]);
+
+    const perSecond: number[] = [];
+    const seen = new Map<string, number[]>();
+    for (let s = 1; s <= 60; s++) {
+      clock.set(restartAt + s * 1_000);
+      const got = await claim();
+      perSecond.push(got.length);
+      for (const c of got) seen.set(c.spec.monitorId, [...(seen.get(c.spec.monitorId) ?? []), c.slotAt]);
+    }
+    // Each monitor exactly once in the interval after the restart, on its own slot…
+    expect(sorted([...seen.keys()])).toEqual(sorted(monitors));
+    for (const id of monitors) {
+      expect(seen.get(id)).toEqual([nextSlotAfter(restartAt, MIN, slotOffsetMs(id, MIN))]);
+    }
+    // …and spread over the minute rather than all at once (mean 2 per second here).
+    expect(Math.max(...perSecond)).toBeLessThanOrEqual(N / 10);
+    expect(perSecond.filter((n) => n > 0).length).toBeGreaterThanOrEqual(35);
+  });
+
+  it("after a short restart, only slots within the grace run at once; older ones wait for their next slot", async () => {
+    const N = 60;
+    const GRACE = 20_000;
+    const createdAt = freshDay();
+    const monitors = await create(N);
+    clock.set(createdAt + MIN);
+    const claimed = await claim();
+    expect(claimed.length).toBe(N);
+    const nextDue = new Map(claimed.map((c) => [c.spec.monitorId, c.slotAt + MIN]));
+
+    const restartAt = createdAt + 2 * MIN + 5_000;
+    clock.set(restartAt);
+    const inGrace = monitors.filter((id) => nextDue.get(id)! >= restartAt - GRACE);
+    const moved = await resumeAfterRestart(up.rt, GRACE);
+    expect(moved).toBe(N - inGrace.length);
+    const now = await claim();
+    expect(ids(now)).toEqual(sorted(inGrace));
+    for (const c of now) expect(c.slotAt).toBe(nextDue.get(c.spec.monitorId));
+    // Everyone else resumes on their natural slot after the restart, none of them now.
+    expect(await claim()).toEqual([]);
+    clock.set(restartAt + MIN);
+    const later = await claim();
+    expect(ids(later)).toEqual(sorted(monitors));
+    for (const c of later) {
+      expect(c.slotAt).toBe(latestSlotAtOrBefore(restartAt + MIN, MIN, slotOffsetMs(c.spec.monitorId, MIN)));
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
+import type { MonitorDefinition } from "../../domain/monitor.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { DB_KINDS } from "../../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
+import type { Ctx } from "../context.ts";
+import { createMonitor } from "../monitors/create.ts";
+import { deleteMonitor, setMonitorPaused } from "../monitors/update.ts";
+import { recordResults } from "./record-results.ts";
+
+const T0 = Date.UTC(2031, 5, 1);
+const MIN = 60_000;
+
+function definition(overrides: Partial<MonitorDefinition> = {}): MonitorDefinition {
+  return {
+    type: "http",
+    http: { method: "GET", headers: {}, followRedirects: true, maxRedirects: 5, verifyTls: true },
+    name: "recorded",
+    target: "http://127.0.0.1:9/",
+    intervalSeconds: 60,
+    timeoutMs: 5_000,
+    regions: ["local"],
+    assertions: [],
+    failuresBeforeDown: 1,
+    successesBeforeUp: 1,
+    tags: [],
+    description: null,
+    runbookUrl: null,
+    ...overrides,
+  } as MonitorDefinition;
+}
+
+describe.each(DB_KINDS)("recordResults on %s", (kind) => {
+  const clock = new ManualClock(T0);
+  let up: TestUpblit;
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
+    ctx = { ...up.rt, organizationId: up.organizationId };
+  });
+  afterAll(async () => up?.close());
+
+  async function monitor(overrides: Partial<MonitorDefinition> = {}): Promise<string> {
+    return (await createMonitor(ctx, definition(overrides))).id;
+  }
+
+  function result(monitorId: string, slot: number, status: ResultStatus): CheckResult {
+    const slotAt = T0 + slot * MIN;
+    return {
+      monitorId,
+      organizationId: up.organizationId,
+      region: "local",
+      slotAt,
+      startedAt: slotAt + 7,
+      manual: false,
+      status,
+      statusCode: status === "down" ? 500 : 200,
+      timings: { total: 3.5 },
+      verdicts: status === "down" ? [{ assertion: "status in [200]", ok: false, severity: "hard", actual: 500 }] : [],
+    };
+  }
+
+  const db = () => up.rt.db;
+  const state = (id: string) =>
+    db().selectFrom("monitor_state").selectAll().where("monitor_id", "=", id).executeTakeFirstOrThrow();
+  const incidents = (id: string) =>
+    db().selectFrom("incidents").selectAll().where("monitor_id", "=", id).orderBy("started_at").execute();
+  const events = (id: string) =>
+    db().selectFrom("monitor_events").selectAll().where("monitor_id", "=", id).orderBy("at").execute();
+  const stored = (id: string) =>
+    db().selectFrom("check_results").selectAll().where("monitor_id", "=", id).orderBy("slot_at").execute();
+
+  it("a failure with failuresBeforeDown=1 opens exactly one incident; redelivery changes nothing", async () => {
+    const id = await monitor();
+    const healthy = await monitor();
+    const batch = [result(id, 1, "down"), result(healthy, 1, "up")];
+
+    expect(await recordResults(up.rt, batch)).toEqual({ stored: 2 });
+    const s = await state(id);
+    expect(s.state).toBe("down");
+    const open = await incidents(id);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.status).toBe("open");
+    expect(s.open_incident_id).toBe(open[0]!.id);
+    expect(open[0]!.started_at.getTime()).toBe(batch[0]!.startedAt);
+    expect(open[0]!.cause).toContain("status in [200]");
+    const ev = await events(id);
+    expect(ev.map((e) => [e.from_state, e.to_state, e.incident_id])).toEqual([["pending", "down", open[0]!.id]]);
+
+    // The same batch again (a redelivery after a lost ack): nothing new.
+    expect(await recordResults(up.rt, batch)).toEqual({ stored: 0 });
+    expect(await recordResults(up.rt, [...batch].reverse())).toEqual({ stored: 0 });
+    expect(await incidents(id)).toEqual(open);
+    expect(await events(id)).toEqual(ev);
+    expect((await stored(id)).length).toBe(1);
+    expect(await state(id)).toEqual(s);
+    expect((await state(healthy)).state).toBe("up");
+    expect(await incidents(healthy)).toEqual([]);
+  });
+
+  it("two deliveries of the same batch racing each other store it once and open one incident", async () => {
+    const ids = await Promise.all([monitor(), monitor(), monitor()]);
+    const batch = ids.flatMap((id) => [result(id, 1, "down"), result(id, 2, "down")]);
+    const outcomes = await Promise.all([
+      recordResults(up.rt, batch),
+      recordResults(up.rt, [...batch].reverse()),
+      recordResults(up.rt, batch),
+    ]);
+    expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(batch.length);
+    for (const id of ids) {
+      expect(await incidents(id)).toHaveLength(1);
+      expect((await stored(id)).length).toBe(2);
+      const s = await state(id);
+      expect([s.state, s.consecutive_failures]).toEqual(["down", 2]);
+    }
+  });
+
+  it("applies a batch in slot order, whatever order it arrives in", async () => {
+    const id = await monitor({ failuresBeforeDown: 2 });
+    const batch = [
+      result(id, 4, "up"),
+      result(id, 3, "down"),
+      result(id, 1, "up"),
+      result(id, 2, "down"),
+      result(id, 5, "up"),
+    ];
+    expect((await recordResults(up.rt, batch)).stored).toBe(5);
+    const ev = await events(id);
+    expect(ev.map((e) => `${e.from_state}->${e.to_state}`)).toEqual(["pending->up", "up->down", "down->up"]);
+    const inc = await incidents(id);
+    expect(inc).toHaveLength(1);
+    expect(inc[0]!.status).toBe("resolved");
+    expect(inc[0]!.started_at.getTime()).toBe(T0 + 3 * MIN + 7);
+    expect(inc[0]!.resolved_at!.getTime()).toBe(T0 + 4 * MIN + 7);
+    expect(Number(inc[0]!.duration_ms)).toBe(MIN);
+    const s = await state(id);
+    expect([s.state, s.consecutive_successes, s.open_incident_id]).toEqual(["up", 2, null]);
+  });
+
+  it("a partly redelivered batch applies only its new results", async () => {
+    const id = await monitor();
+    await recordResults(up.rt, [result(id, 1, "down")]);
+    expect((await recordResults(up.rt, [result(id, 1, "down"), result(id, 2, "up")])).stored).toBe(1);
+    let inc = await incidents(id);
+    expect(inc.map((i) => i.status)).toEqual(["resolved"]);
+    // The old failure delivered once more after recovery must not reopen anything.
+    expect((await recordResults(up.rt, [result(id, 1, "down")])).stored).toBe(0);
+    inc = await incidents(id);
+    expect(inc.map((i) => i.status)).toEqual(["resolved"]);
+    expect((await state(id)).state).toBe("up");
+  });
+
+  it("unknown results are stored but move nothing, counters included", async () => {
+    const id = await monitor({ failuresBeforeDown: 2 });
+    await recordResults(up.rt, [result(id, 1, "up"), result(id, 2, "down")]);
+    const before = await state(id);
+    expect([before.state, before.consecutive_failures]).toEqual(["up", 1]);
+    const unknowns = [3, 4, 5, 6].map((slot) => ({ ...result(id, slot, "unknown") }));
+    expect((await recordResults(up.rt, unknowns)).stored).toBe(4);
+    const after = await state(id);
+    expect([after.state, after.consecutive_failures, after.consecutive_successes]).toEqual(["up", 1, 0]);
+    expect(await incidents(id)).toEqual([]);
+    expect((await stored(id)).map((r) => r.status)).toEqual(["up", "down", "unknown", "unknown", "unknown", "unknown"]);
+    expect((await events(id)).length).toBe(1);
+  });
+
+  it("a result of a paused monitor is stored but moves nothing", async () => {
+    const id = await monitor();
+    await setMonitorPaused(ctx, id, true);
+    expect((await recordResults(up.rt, [result(id, 1, "down")])).stored).toBe(1);
+    expect((await state(id)).state).toBe("paused");
+    expect(await incidents(id)).toEqual([]);
+  });
+
+  it("pausing a down monitor resolves its incident; after resume a failure opens a new one", async () => {
+    const id = await monitor();
+    await recordResults(up.rt, [result(id, 1, "down")]);
+    clock.set(T0 + 2 * MIN);
+    await setMonitorPaused(ctx, id, true);
+    let inc = await incidents(id);
+    expect(inc.map((i) => i.status)).toEqual(["resolved"]);
+    expect((await state(id)).open_incident_id).toBeNull();
+    clock.set(T0 + 3 * MIN);
+    await setMonitorPaused(ctx, id, false);
+    expect((await state(id)).state).toBe("pending");
+    await recordResults(up.rt, [result(id, 4, "down"), result(id, 5, "down")]);
+    inc = await incidents(id);
+    expect(inc.map((i) => i.status)).toEqual(["resolved", "open"]);
+  });
+
+  it("drops the results of a monitor deleted while its check ran, and keeps the rest of the batch", async () => {
+    const gone = await monitor();
+    const kept = await monitor();
+    await deleteMonitor(ctx, gone);
+    const res = await recordResults(up.rt, [result(gone, 1, "down"), result(kept, 1, "down")]);
+    expect(res.stored).toBe(1);
+    expect((await stored(kept)).length).toBe(1);
+    expect(await stored(gone)).toEqual([]);
+    expect(await incidents(kept)).toHaveLength(1);
+  });
+});
