@@ -11,8 +11,9 @@ import {
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { ApiDeps } from "./context.ts";
-import { registerErrorHandling } from "./plugins/errors.ts";
+import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
+import { problemContentType, problemFor } from "./problem.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
@@ -36,7 +37,15 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     // Reject `__proto__` and `constructor.prototype` keys in JSON bodies outright.
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    // Errors raised before routing (an undecodable URL) still get a problem body and a request id.
+    frameworkErrors: (error, request, reply) => {
+      reply.header("x-request-id", request.id);
+      return sendProblem(reply, problemFor("VALIDATION", String(request.id), error.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // JSON only: a text/plain body is refused with 415 instead of failing validation.
+  app.removeContentTypeParser("text/plain");
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -75,7 +84,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (documentObject) => problemContentType(jsonSchemaTransformObject(documentObject)),
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
 

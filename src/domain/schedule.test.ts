@@ -99,7 +99,6 @@ describe("spreading 10,000 monitors at 60 s", () => {
       expect(window / ids.length).toBeLessThan(0.22);
     }
   });
-
 });
 
 describe("nextSlotAfter / latestSlotAtOrBefore", () => {

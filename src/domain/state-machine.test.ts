@@ -209,48 +209,54 @@ describe("invariants over long random sequences", () => {
   }
   const STATUSES: ResultStatus[] = ["up", "degraded", "down", "unknown"];
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i: incidents alternate open/resolve and match the down state", (seed) => {
-    const rand = prng(seed);
-    const t = { failuresBeforeDown: 1 + Math.floor(rand() * 4), successesBeforeUp: 1 + Math.floor(rand() * 4) };
-    let s = at("pending");
-    let open = false;
-    let opened = 0;
-    let failuresSeen = 0;
-    let regime = 0;
-    for (let i = 0; i < 2_000; i++) {
-      // Streaky input (healthy, failing and flapping spells), so thresholds are actually reached.
-      if (i % 25 === 0) regime = Math.floor(rand() * 3);
-      const status: ResultStatus =
-        regime === 2
-          ? STATUSES[Math.floor(rand() * 4)]!
-          : rand() < 0.15
-            ? "unknown"
-            : regime === 0
-              ? rand() < 0.8
-                ? "up"
-                : "degraded"
-              : "down";
-      const before = s;
-      const step = applyResult(s, status, t);
-      s = step.next;
-      if (step.incident === "open") {
-        expect(open).toBe(false);
-        open = true;
-        opened++;
-      } else if (step.incident === "resolve") {
-        expect(open).toBe(true);
-        open = false;
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    "seed %i: incidents alternate open/resolve and match the down state",
+    (seed) => {
+      const rand = prng(seed);
+      const t = {
+        failuresBeforeDown: 1 + Math.floor(rand() * 4),
+        successesBeforeUp: 1 + Math.floor(rand() * 4),
+      };
+      let s = at("pending");
+      let open = false;
+      let opened = 0;
+      let failuresSeen = 0;
+      let regime = 0;
+      for (let i = 0; i < 2_000; i++) {
+        // Streaky input (healthy, failing and flapping spells), so thresholds are actually reached.
+        if (i % 25 === 0) regime = Math.floor(rand() * 3);
+        const status: ResultStatus =
+          regime === 2
+            ? STATUSES[Math.floor(rand() * 4)]!
+            : rand() < 0.15
+              ? "unknown"
+              : regime === 0
+                ? rand() < 0.8
+                  ? "up"
+                  : "degraded"
+                : "down";
+        const before = s;
+        const step = applyResult(s, status, t);
+        s = step.next;
+        if (step.incident === "open") {
+          expect(open).toBe(false);
+          open = true;
+          opened++;
+        } else if (step.incident === "resolve") {
+          expect(open).toBe(true);
+          open = false;
+        }
+        expect(s.state === "down").toBe(open);
+        expect(step.incident === undefined || step.transition !== undefined).toBe(true);
+        if (step.transition) expect(step.transition).toEqual({ from: before.state, to: s.state });
+        else expect(s.state).toBe(before.state);
+        if (status === "down") failuresSeen++;
+        else if (status !== "unknown") failuresSeen = 0;
+        expect(s.consecutiveFailures).toBe(failuresSeen);
+        // Never down with fewer failures in a row than the threshold, at the moment of entering.
+        if (step.incident === "open") expect(failuresSeen).toBeGreaterThanOrEqual(t.failuresBeforeDown);
       }
-      expect(s.state === "down").toBe(open);
-      expect(step.incident === undefined || step.transition !== undefined).toBe(true);
-      if (step.transition) expect(step.transition).toEqual({ from: before.state, to: s.state });
-      else expect(s.state).toBe(before.state);
-      if (status === "down") failuresSeen++;
-      else if (status !== "unknown") failuresSeen = 0;
-      expect(s.consecutiveFailures).toBe(failuresSeen);
-      // Never down with fewer failures in a row than the threshold, at the moment of entering.
-      if (step.incident === "open") expect(failuresSeen).toBeGreaterThanOrEqual(t.failuresBeforeDown);
-    }
-    expect(opened).toBeGreaterThan(0);
-  });
+      expect(opened).toBeGreaterThan(0);
+    },
+  );
 });

@@ -30,14 +30,11 @@ const definition = (name: string): MonitorDefinition => ({
 });
 
 /**
- * A database of the same kind that cannot be written, as when ours is gone: a PGlite that has
- * been closed, or a PostgreSQL server address where nothing listens.
+ * A database that cannot be written, as when ours is gone: a PostgreSQL address where nothing
+ * listens (every query fails to connect). Used for both kinds, since only the failure matters.
  */
-async function goneDatabase(kind: string): Promise<Db> {
-  if (kind === "postgres") return openDatabase({ driver: "postgres", url: "postgres://postgres@127.0.0.1:1/gone" });
-  const db = openDatabase({ driver: "pglite", dataDir: "memory://" });
-  await db.destroy();
-  return db;
+function goneDatabase(): Db {
+  return openDatabase({ driver: "postgres", url: "postgres://postgres@127.0.0.1:1/gone" });
 }
 
 describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is gone, on %s", (kind) => {
@@ -66,12 +63,15 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
 
     // The write goes through the real recordResults; the runtime it uses is ours with a dead db
     // until the outage ends.
-    const broken: Runtime = { ...up.rt, db: await goneDatabase(kind) };
+    const gone = goneDatabase();
+    const broken: Runtime = { ...up.rt, db: gone };
     let current: Runtime = broken;
     const attempts: string[][] = [];
     const batcher = new ResultBatcher(
       async (batch) => {
-        attempts.push(batch.map((r) => `${r.monitorId === failing ? "f" : "h"}${(r.slotAt - T0) / MIN}:${r.status}`));
+        attempts.push(
+          batch.map((r) => `${r.monitorId === failing ? "f" : "h"}${(r.slotAt - T0) / MIN}:${r.status}`),
+        );
         return recordResults(current, batch);
       },
       up.rt.log,
@@ -93,6 +93,7 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
 
     // The database is back; the held results are written on the next attempt (as on shutdown).
     current = up.rt;
+    await gone.destroy();
     await batcher.flush();
     expect(batcher.pending).toBe(0);
 
@@ -108,18 +109,35 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
       .sort((a, b) => a.slot_at.getTime() - b.slot_at.getTime() || a.monitor_id.localeCompare(b.monitor_id));
     expect(rows).toEqual(expected);
     // Written in arrival order, batch by batch.
-    expect(attempts.slice(-2).flat().map((a) => a.split(":")[0])).toEqual(["f1", "h1", "f2", "h2", "f3"]);
+    expect(
+      attempts
+        .slice(-2)
+        .flat()
+        .map((a) => a.split(":")[0]),
+    ).toEqual(["f1", "h1", "f2", "h2", "f3"]);
 
-    const states = await up.rt.db.selectFrom("monitor_state").selectAll().where("monitor_id", "in", [failing, healthy]).execute();
+    const states = await up.rt.db
+      .selectFrom("monitor_state")
+      .selectAll()
+      .where("monitor_id", "in", [failing, healthy])
+      .execute();
     expect(states.map((s) => s.state).sort()).toEqual(["pending", "pending"]);
-    expect(await up.rt.db.selectFrom("incidents").selectAll().where("monitor_id", "=", failing).execute()).toEqual([]);
+    expect(
+      await up.rt.db.selectFrom("incidents").selectAll().where("monitor_id", "=", failing).execute(),
+    ).toEqual([]);
     expect(up.logs.some((l) => l.msg === "could not store results; will retry")).toBe(true);
 
     // Once writes work again, a real failure does move the state (so the above could have failed).
     batcher.add(result(failing, 4, "down"));
     await batcher.flush();
-    const s = await up.rt.db.selectFrom("monitor_state").selectAll().where("monitor_id", "=", failing).executeTakeFirstOrThrow();
+    const s = await up.rt.db
+      .selectFrom("monitor_state")
+      .selectAll()
+      .where("monitor_id", "=", failing)
+      .executeTakeFirstOrThrow();
     expect(s.state).toBe("down");
-    expect(await up.rt.db.selectFrom("incidents").selectAll().where("monitor_id", "=", failing).execute()).toHaveLength(1);
+    expect(
+      await up.rt.db.selectFrom("incidents").selectAll().where("monitor_id", "=", failing).execute(),
+    ).toHaveLength(1);
   });
 });

@@ -5,23 +5,31 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix = "org" | "mon" | "chk" | "evt" | "inc" | "req" | "ntf";
 
-/**
- * Prefixed, time-ordered, random ids (`mon_01h…`): 48 bits of milliseconds then 80 random bits,
- * like a ULID. Sorting ids sorts by creation time, which keyset pagination relies on.
- */
-export function newId(prefix: IdPrefix, now = Date.now()): string {
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
+const RANDOM_BITS = 80n;
+let lastTime = 0;
+let lastRandom = 0n;
+
+function encode(value: bigint, chars: number): string {
+  let out = "";
+  let v = value;
+  for (let i = 0; i < chars; i++) {
+    out = ALPHABET[Number(v & 31n)] + out;
+    v >>= 5n;
   }
-  const bytes = randomBytes(16);
-  let rand = "";
-  for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];
-  return `${prefix}_${time}${rand}`;
+  return out;
 }
 
-export function hasPrefix(id: string, prefix: IdPrefix): boolean {
-  return id.startsWith(`${prefix}_`) && /^[a-z]+_[0-9a-z]{26}$/.test(id);
+/**
+ * Prefixed, time-ordered, random ids (`mon_01h…`): 48 bits of milliseconds then 80 random bits,
+ * like a ULID. Within one millisecond the random part counts up, so sorting ids sorts by creation
+ * order in this process, which keyset pagination relies on.
+ */
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  if (now <= lastTime && lastRandom < (1n << RANDOM_BITS) - 1n) {
+    lastRandom += 1n;
+  } else {
+    lastTime = Math.max(now, lastTime);
+    lastRandom = BigInt(`0x${randomBytes(10).toString("hex")}`) >> 1n; // leave room to count up
+  }
+  return `${prefix}_${encode(BigInt(lastTime), 10)}${encode(lastRandom, 16)}`;
 }

@@ -7,8 +7,10 @@ import type { Ctx } from "../services/context.ts";
 import { createMonitor } from "../services/monitors/create.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
+import { Scheduler } from "./scheduler.ts";
 
 const MIN = 60_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const DAY = 86_400_000;
 /** A fixed, far-away start so real time never matters; each test moves to its own day. */
 const EPOCH = Date.UTC(2031, 0, 1);
@@ -140,6 +142,77 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     expect((await claim()).map((c) => c.slotAt)).toEqual([first + 6 * MIN]);
   });
 
+  it("claiming ahead (a horizon one tick away) takes the slots due before it, once, with their own due times", async () => {
+    const createdAt = freshDay();
+    const monitors = await create(20);
+    const firsts = new Map(monitors.map((id) => [id, firstSlot(id, createdAt)]));
+    const horizon = createdAt + 30_000;
+    clock.set(createdAt + 1);
+    const early = await claimDueChecks(up.rt, 1_000, horizon);
+    const expectedEarly = monitors.filter((id) => firsts.get(id)! <= horizon);
+    expect(ids(early)).toEqual(sorted(expectedEarly));
+    for (const c of early) expect(c.slotAt).toBe(firsts.get(c.spec.monitorId));
+    // When those slots come due, nobody claims them again; the rest come at their own time.
+    clock.set(horizon);
+    expect(await claim()).toEqual([]);
+    clock.set(createdAt + MIN);
+    expect(ids(await claim())).toEqual(sorted(monitors.filter((id) => !expectedEarly.includes(id))));
+  });
+
+  it("a forward clock step skips the missed slots: one claim per monitor, then the usual rhythm", async () => {
+    const createdAt = freshDay();
+    const monitors = await create(10);
+    clock.set(createdAt + MIN);
+    expect((await claim()).length).toBe(10);
+    const jumpedTo = createdAt + 3 * 3_600_000 + 777;
+    clock.set(jumpedTo);
+    const got = await claim();
+    expect(ids(got)).toEqual(sorted(monitors));
+    for (const c of got) {
+      expect(c.slotAt).toBe(latestSlotAtOrBefore(jumpedTo, MIN, slotOffsetMs(c.spec.monitorId, MIN)));
+    }
+    expect(await claim()).toEqual([]);
+  });
+
+  it("the scheduler loop keeps checking through a backward clock step", async () => {
+    const createdAt = freshDay();
+    const monitors = await create(10);
+    const enqueued: DueCheck[] = [];
+    const scheduler = new Scheduler<DueCheck>({
+      claim: (limit, horizon) => claimDueChecks(up.rt, limit, horizon),
+      enqueue: async (job) => {
+        enqueued.push(job);
+      },
+      capacity: () => 1_000,
+      resume: () => resumeAfterRestart(up.rt, 2_000),
+      clock,
+      log: up.rt.log,
+      tickMs: 20,
+    });
+    /** Moves the manual clock two seconds at a time, giving the real-time loop a few ticks each. */
+    const walk = async (from: number, to: number) => {
+      for (let t = from; t <= to; t += 2_000) {
+        clock.set(t);
+        await sleep(30);
+      }
+    };
+    await scheduler.start();
+    try {
+      await walk(createdAt, createdAt + MIN + 2_000);
+      expect(sorted([...new Set(enqueued.map((j) => j.spec.monitorId))])).toEqual(sorted(monitors));
+      // The host clock is corrected ten minutes back (NTP step, VM restore).
+      enqueued.length = 0;
+      const steppedTo = createdAt + MIN + 2_000 - 10 * MIN;
+      await walk(steppedTo, steppedTo + MIN + 2_000);
+      const after = [...new Set(enqueued.map((j) => j.spec.monitorId))];
+      expect(sorted(after), "monitors checked within an interval after the step back").toEqual(
+        sorted(monitors),
+      );
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   it("skips a monitor with a check in flight here, and claims its latest slot once it finishes", async () => {
     const createdAt = freshDay();
     const [busy, a, b] = await create(3);
@@ -222,7 +295,7 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
       clock.set(t);
       seen.push(...(await claim()).map((c) => c.slotAt));
     }
-    expect(seen).toEqual([next, next + FIVE].filter((s) => s <= editedAt + 11 * MIN));
+    expect(seen).toEqual([next, next + FIVE, next + 2 * FIVE].filter((s) => s <= editedAt + 11 * MIN));
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen[0]).toBe(next);
     expect(seen[1]! - seen[0]!).toBe(FIVE);

@@ -154,6 +154,8 @@ export interface TargetServer {
   /** Status code the server answers from now on. */
   setStatus(code: number): void;
   hits(): number;
+  /** Headers of the last request received. */
+  lastHeaders(): Record<string, string | string[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -161,8 +163,10 @@ export interface TargetServer {
 export async function startTarget(initialStatus = 200): Promise<TargetServer> {
   let status = initialStatus;
   let hits = 0;
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
+  let lastHeaders: IncomingMessage["headers"] = {};
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     hits++;
+    lastHeaders = req.headers;
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify({ status: status < 400 ? "ok" : "failing" }));
   });
@@ -174,6 +178,7 @@ export async function startTarget(initialStatus = 200): Promise<TargetServer> {
       status = code;
     },
     hits: () => hits,
+    lastHeaders: () => lastHeaders,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

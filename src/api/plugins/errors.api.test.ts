@@ -32,7 +32,12 @@ describe.each(DB_KINDS)("error contract and request ids on %s", (kind) => {
   afterAll(async () => up?.close());
 
   const postRaw = (payload: string, contentType = "application/json") =>
-    up.app!.inject({ method: "POST", url: `${API}/monitors`, payload, headers: { "content-type": contentType } });
+    up.app!.inject({
+      method: "POST",
+      url: `${API}/monitors`,
+      payload,
+      headers: { "content-type": contentType },
+    });
 
   it("every response carries its own x-request-id; a client-sent one is ignored", async () => {
     const m = await createMonitor(up, monitorBody("tcp"));

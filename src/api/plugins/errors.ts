@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode } from "../../lib/errors.ts";
+import { toFieldIssues } from "../field-errors.ts";
 import { type Problem, problemFor } from "../problem.ts";
 
 /**
@@ -33,10 +34,15 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? "body";
-    const errors = error.validation.map((v) => ({
-      path: [where, ...v.instancePath.split("/").filter(Boolean)].join("."),
-      message: v.message ?? "invalid",
-    }));
+    const errors = toFieldIssues(
+      where,
+      error.validation.map((v) => ({
+        path: v.instancePath.split("/").filter(Boolean),
+        message: v.message ?? "invalid",
+        code: v.keyword,
+        keys: (v.params as { keys?: string[] }).keys,
+      })),
+    );
     return problemFor("VALIDATION", requestId, `${errors.length} invalid field(s) in the ${where}`, errors);
   }
   if (isDatabaseUnavailable(error)) {

@@ -20,7 +20,8 @@ describe.each(DB_KINDS)("Idempotency-Key on POST /monitors on %s", (kind) => {
 
   const post = (body: unknown, key?: string) =>
     call(up, "POST", `${API}/monitors`, body, key === undefined ? {} : { "idempotency-key": key });
-  const named = async (q: string) => (await getJson<{ items: MonitorJson[] }>(up, `${API}/monitors?q=${q}`)).items;
+  const named = async (q: string) =>
+    (await getJson<{ items: MonitorJson[] }>(up, `${API}/monitors?q=${q}`)).items;
 
   it("the same key and body replay the first response; only one monitor exists", async () => {
     const body = monitorBody("tcp", { name: "idem-same" });

@@ -8,6 +8,12 @@ import { sendProblem } from "./errors.ts";
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
+/** What is kept of a first response, to replay it: the body and the Location header. */
+interface StoredResponse {
+  body: unknown;
+  location: string | null;
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     idempotencyKey?: string;
@@ -42,12 +48,15 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
       case "new":
         request.idempotencyKey = key;
         return;
-      case "replay":
+      case "replay": {
+        const stored = claim.response as StoredResponse;
+        if (stored.location) reply.header("location", stored.location);
         return reply
           .status(claim.statusCode)
           .type(claim.statusCode >= 400 ? "application/problem+json" : "application/json")
           .header("idempotent-replayed", "true")
-          .send(claim.response);
+          .send(stored.body);
+      }
       case "mismatch":
         return sendProblem(
           reply,
@@ -68,7 +77,9 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
     if (!key) return payload;
     request.idempotencyKey = undefined;
     const body = typeof payload === "string" && payload.length > 0 ? safeJson(payload) : null;
-    await completeIdempotencyKey(deps.rt.db, deps.organizationId, key, reply.statusCode, body);
+    const location = reply.getHeader("location");
+    const stored: StoredResponse = { body, location: typeof location === "string" ? location : null };
+    await completeIdempotencyKey(deps.rt.db, deps.organizationId, key, reply.statusCode, stored);
     return payload;
   });
 }

@@ -103,7 +103,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             from: z.coerce.date().optional(),
             to: z.coerce.date().optional(),
             status: z.enum(RESULT_STATUSES).optional(),
-            cursor: Cursor,
+            cursor: z.iso.datetime().optional().meta({ description: "nextCursor of the previous page" }),
             limit: pageSize(100, 1000),
           }),
           response: { 200: pageOf(ResultItem), ...COMMON_ERRORS },

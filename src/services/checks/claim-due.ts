@@ -14,7 +14,11 @@ export interface DueCheck {
  * Claims the region's slots due up to `horizon` (default: now), skipping monitors with a check in
  * flight here. A horizon slightly ahead lets the scheduler release each check on time.
  */
-export async function claimDueChecks(rt: Runtime, limit: number, horizon = rt.clock.now()): Promise<DueCheck[]> {
+export async function claimDueChecks(
+  rt: Runtime,
+  limit: number,
+  horizon = rt.clock.now(),
+): Promise<DueCheck[]> {
   const rows = await claimDueSlots(rt.db, rt.region, new Date(horizon), limit, rt.inFlight.ids());
   return rows.map((row) => ({
     spec: toCheckSpec(rowToMonitor(row)),

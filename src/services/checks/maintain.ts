@@ -29,7 +29,10 @@ export async function catchUpRollups(rt: Runtime): Promise<void> {
     .executeTakeFirst();
   const oldest = newest?.at
     ? undefined
-    : await rt.db.selectFrom("check_results").select((eb) => eb.fn.min("slot_at").as("at")).executeTakeFirst();
+    : await rt.db
+        .selectFrom("check_results")
+        .select((eb) => eb.fn.min("slot_at").as("at"))
+        .executeTakeFirst();
   const since = newest?.at ?? oldest?.at;
   if (since) await refreshRollups(rt, new Date(since).getTime());
 }

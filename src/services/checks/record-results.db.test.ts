@@ -58,7 +58,8 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
       status,
       statusCode: status === "down" ? 500 : 200,
       timings: { total: 3.5 },
-      verdicts: status === "down" ? [{ assertion: "status in [200]", ok: false, severity: "hard", actual: 500 }] : [],
+      verdicts:
+        status === "down" ? [{ assertion: "status in [200]", ok: false, severity: "hard", actual: 500 }] : [],
     };
   }
 
@@ -87,7 +88,9 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     expect(open[0]!.started_at.getTime()).toBe(batch[0]!.startedAt);
     expect(open[0]!.cause).toContain("status in [200]");
     const ev = await events(id);
-    expect(ev.map((e) => [e.from_state, e.to_state, e.incident_id])).toEqual([["pending", "down", open[0]!.id]]);
+    expect(ev.map((e) => [e.from_state, e.to_state, e.incident_id])).toEqual([
+      ["pending", "down", open[0]!.id],
+    ]);
 
     // The same batch again (a redelivery after a lost ack): nothing new.
     expect(await recordResults(up.rt, batch)).toEqual({ stored: 0 });
@@ -98,6 +101,29 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     expect(await state(id)).toEqual(s);
     expect((await state(healthy)).state).toBe("up");
     expect(await incidents(healthy)).toEqual([]);
+  });
+
+  it("a redelivery queues no second incident notification and announces nothing twice", async () => {
+    const id = await monitor();
+    const live: string[] = [];
+    const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
+      if (e.monitorId === id) live.push(e.type === "check.result" ? `result ${e.slotAt}` : `state ${e.to}`);
+    });
+    try {
+      const alerts = () => up.rt.queue.depth("incident.changed");
+      const before = alerts();
+      const batch = [result(id, 1, "down")];
+      await recordResults(up.rt, batch);
+      expect(alerts() - before).toBe(1);
+      await recordResults(up.rt, batch);
+      await recordResults(up.rt, batch);
+      // No duplicate alert, logically: one incident, one notification job.
+      expect(alerts() - before).toBe(1);
+      // Live subscribers hear about the stored result and the state change once.
+      expect(live).toEqual([`state down`, `result ${new Date(batch[0]!.slotAt).toISOString()}`]);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it("two deliveries of the same batch racing each other store it once and open one incident", async () => {
@@ -162,7 +188,14 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     const after = await state(id);
     expect([after.state, after.consecutive_failures, after.consecutive_successes]).toEqual(["up", 1, 0]);
     expect(await incidents(id)).toEqual([]);
-    expect((await stored(id)).map((r) => r.status)).toEqual(["up", "down", "unknown", "unknown", "unknown", "unknown"]);
+    expect((await stored(id)).map((r) => r.status)).toEqual([
+      "up",
+      "down",
+      "unknown",
+      "unknown",
+      "unknown",
+      "unknown",
+    ]);
     expect((await events(id)).length).toBe(1);
   });
 

@@ -106,7 +106,11 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
     expect(before).toHaveLength(0);
     await up.rt.db.deleteFrom("rollups_hourly").execute();
     await catchUpRollups(up.rt);
-    const after = await up.rt.db.selectFrom("rollups_daily").selectAll().where("bucket", "=", old).executeTakeFirstOrThrow();
+    const after = await up.rt.db
+      .selectFrom("rollups_daily")
+      .selectAll()
+      .where("bucket", "=", old)
+      .executeTakeFirstOrThrow();
     expect([after.checks, after.down]).toEqual([1, 1]);
   });
 

@@ -50,32 +50,35 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
   });
   afterAll(async () => up?.close());
 
-  it.each(Object.keys(TYPE_DEFAULTS))("creates a %s monitor: 201, Location, defaults applied", async (type) => {
-    const body = monitorBody(type);
-    const res = await call(up, "POST", `${API}/monitors`, body);
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers["content-type"]).toMatch(/^application\/json/);
-    const created = res.json<MonitorJson>();
-    expect(created.id).toMatch(/^mon_[0-9a-z]{26}$/);
-    expect(res.headers.location).toBe(`${API}/monitors/${created.id}`);
-    expect(created).toEqual({
-      ...COMMON_DEFAULTS,
-      ...TYPE_DEFAULTS[type],
-      id: created.id,
-      name: body.name,
-      type,
-      target: body.target,
-      stateSince: expect.any(String),
-      createdAt: expect.any(String),
-      updatedAt: expect.any(String),
-    });
-    expect(Date.parse(created.createdAt as string)).not.toBeNaN();
-    expect(created.updatedAt).toBe(created.createdAt);
+  it.each(Object.keys(TYPE_DEFAULTS))(
+    "creates a %s monitor: 201, Location, defaults applied",
+    async (type) => {
+      const body = monitorBody(type);
+      const res = await call(up, "POST", `${API}/monitors`, body);
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      const created = res.json<MonitorJson>();
+      expect(created.id).toMatch(/^mon_[0-9a-z]{26}$/);
+      expect(res.headers.location).toBe(`${API}/monitors/${created.id}`);
+      expect(created).toEqual({
+        ...COMMON_DEFAULTS,
+        ...TYPE_DEFAULTS[type],
+        id: created.id,
+        name: body.name,
+        type,
+        target: body.target,
+        stateSince: expect.any(String),
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      expect(Date.parse(created.createdAt as string)).not.toBeNaN();
+      expect(created.updatedAt).toBe(created.createdAt);
 
-    // What Location points at is what was returned.
-    const fetched = await getJson(up, res.headers.location as string);
-    expect(fetched).toEqual(created);
-  });
+      // What Location points at is what was returned.
+      const fetched = await getJson(up, res.headers.location as string);
+      expect(fetched).toEqual(created);
+    },
+  );
 
   it("keeps every given field instead of the defaults", async () => {
     const body = monitorBody("http", {
@@ -89,7 +92,13 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
       tags: ["prod", "payments"],
       description: "The checkout endpoint",
       runbookUrl: "https://wiki.example.com/runbooks/checkout",
-      http: { method: "POST", body: '{"ping":true}', followRedirects: false, maxRedirects: 0, verifyTls: false },
+      http: {
+        method: "POST",
+        body: '{"ping":true}',
+        followRedirects: false,
+        maxRedirects: 0,
+        verifyTls: false,
+      },
     });
     const m = await createMonitor(up, body);
     expect(m).toMatchObject({
@@ -194,7 +203,8 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
 
     it("pages with a cursor: 5 monitors, limit 2 → 3 pages, no duplicates, newest id first", async () => {
       const created: string[] = [];
-      for (let i = 1; i <= 5; i++) created.push((await createMonitor(up, monitorBody("tcp", { name: `Pager ${i}` }))).id);
+      for (let i = 1; i <= 5; i++)
+        created.push((await createMonitor(up, monitorBody("tcp", { name: `Pager ${i}` }))).id);
       const pages: Page[] = [];
       let cursor: string | null = null;
       do {

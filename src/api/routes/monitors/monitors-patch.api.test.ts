@@ -25,7 +25,12 @@ describe.each(DB_KINDS)("PATCH /monitors/:id on %s", (kind) => {
   it("replaces top-level fields and leaves the others as they were", async () => {
     const m = await createMonitor(up, monitorBody("http", { tags: ["a"], description: "before" }));
     await new Promise((r) => setTimeout(r, 5));
-    const res = await patch(m.id, { name: "Renamed", intervalSeconds: 120, tags: ["b", "c"], description: null });
+    const res = await patch(m.id, {
+      name: "Renamed",
+      intervalSeconds: 120,
+      tags: ["b", "c"],
+      description: null,
+    });
     expect(res.statusCode, res.body).toBe(200);
     const changed = res.json<MonitorJson>();
     const { name: _n, intervalSeconds: _i, tags: _t, description: _d, updatedAt: _u, ...rest } = m;
@@ -95,9 +100,9 @@ describe.each(DB_KINDS)("PATCH /monitors/:id on %s", (kind) => {
     expect(changed).toMatchObject({ id: m.id, type: "tcp", target: "10.0.0.5:5432", name: m.name });
     expect(changed).not.toHaveProperty("http");
     expect(await getJson(up, `${API}/monitors/${m.id}`)).toEqual(changed);
-    expect((await getJson<{ items: MonitorJson[] }>(up, `${API}/monitors?type=tcp`)).items.map((x) => x.id)).toContain(
-      m.id,
-    );
+    expect(
+      (await getJson<{ items: MonitorJson[] }>(up, `${API}/monitors?type=tcp`)).items.map((x) => x.id),
+    ).toContain(m.id);
   });
 
   it("changes the type keyword → http and drops the keyword block", async () => {

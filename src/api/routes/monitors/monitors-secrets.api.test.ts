@@ -86,7 +86,9 @@ describe.each(DB_KINDS)("secrets are write-only on %s", (kind) => {
   });
 
   it("an idempotent replay does not return secrets either", async () => {
-    const body = monitorBody("json", { http: { auth: { type: "basic", username: "u", password: `${MARK}-p` } } });
+    const body = monitorBody("json", {
+      http: { auth: { type: "basic", username: "u", password: `${MARK}-p` } },
+    });
     const headers = { "idempotency-key": "secret-replay" };
     const first = await call(up, "POST", `${API}/monitors`, body, headers);
     const replay = await call(up, "POST", `${API}/monitors`, body, headers);

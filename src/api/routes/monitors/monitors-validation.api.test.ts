@@ -52,23 +52,48 @@ const INVALID: Array<[string, string, Record<string, unknown>, string[]]> = [
   ["tcp port 0", "tcp", { target: "db.example.com:0" }, ["body.target"]],
   ["tls IPv6 without brackets", "tls", { target: "::1:443" }, ["body.target"]],
   ["dns target not a hostname", "dns", { target: "exa_mple..com" }, ["body.target"]],
-  ["dns resolver and record type", "dns", { dns: { resolver: "dns.google", recordType: "SOA" } }, ["body.dns.resolver", "body.dns.recordType"]],
-  ["interval below the configured minimum", "tcp", { intervalSeconds: 9, timeoutMs: 1_000 }, ["body.intervalSeconds"]],
+  [
+    "dns resolver and record type",
+    "dns",
+    { dns: { resolver: "dns.google", recordType: "SOA" } },
+    ["body.dns.resolver", "body.dns.recordType"],
+  ],
+  [
+    "interval below the configured minimum",
+    "tcp",
+    { intervalSeconds: 9, timeoutMs: 1_000 },
+    ["body.intervalSeconds"],
+  ],
   // A zero interval also leaves no room for any timeout; both are reported.
   ["interval of 0", "tcp", { intervalSeconds: 0 }, ["body.intervalSeconds", "body.timeoutMs"]],
   ["interval above 86400", "tcp", { intervalSeconds: 86_401 }, ["body.intervalSeconds"]],
   ["fractional interval", "tcp", { intervalSeconds: 1.5 }, ["body.intervalSeconds"]],
   ["timeout equal to the interval", "tcp", { intervalSeconds: 10, timeoutMs: 10_000 }, ["body.timeoutMs"]],
   ["timeout above the interval", "tcp", { intervalSeconds: 10, timeoutMs: 12_000 }, ["body.timeoutMs"]],
-  ["invalid JSON path in a json monitor", "json", { json: { path: "status", op: "exists" } }, ["body.json.path"]],
-  ["json monitor without an expected value", "json", { json: { path: "$.a", op: "==" } }, ["body.json.expected"]],
+  [
+    "invalid JSON path in a json monitor",
+    "json",
+    { json: { path: "status", op: "exists" } },
+    ["body.json.path"],
+  ],
+  [
+    "json monitor without an expected value",
+    "json",
+    { json: { path: "$.a", op: "==" } },
+    ["body.json.expected"],
+  ],
   [
     "invalid JSON path in an assertion",
     "http",
     { assertions: [status200, { subject: "json", path: "$..x", op: "exists" }] },
     ["body.assertions.1.path"],
   ],
-  ["`in` with a non-array", "http", { assertions: [{ subject: "status", op: "in", value: 200 }] }, ["body.assertions.0.value"]],
+  [
+    "`in` with a non-array",
+    "http",
+    { assertions: [{ subject: "status", op: "in", value: 200 }] },
+    ["body.assertions.0.value"],
+  ],
   [
     "assertion problems, each at its own index",
     "http",
@@ -82,9 +107,24 @@ const INVALID: Array<[string, string, Record<string, unknown>, string[]]> = [
     ["body.assertions.0.subject", "body.assertions.1.path", "body.assertions.2.value"],
   ],
   ["21 assertions", "http", { assertions: Array.from({ length: 21 }, () => status200) }, ["body.assertions"]],
-  ["header value with CRLF", "http", { http: { headers: { "X-Trace": "a\r\nX-Injected: 1" } } }, ["body.http.headers.X-Trace"]],
-  ["header value with a bare LF", "keyword", { http: { headers: { "X-Trace": "a\nb" } } }, ["body.http.headers.X-Trace"]],
-  ["invalid header name", "http", { http: { headers: { "Bad Header": "v" } } }, ["body.http.headers.Bad Header"]],
+  [
+    "header value with CRLF",
+    "http",
+    { http: { headers: { "X-Trace": "a\r\nX-Injected: 1" } } },
+    ["body.http.headers.X-Trace"],
+  ],
+  [
+    "header value with a bare LF",
+    "keyword",
+    { http: { headers: { "X-Trace": "a\nb" } } },
+    ["body.http.headers.X-Trace"],
+  ],
+  [
+    "invalid header name",
+    "http",
+    { http: { headers: { "Bad Header": "v" } } },
+    ["body.http.headers.Bad Header"],
+  ],
   ["unknown http method", "http", { http: { method: "TRACE" } }, ["body.http.method"]],
 ];
 
@@ -133,7 +173,10 @@ describe.each(DB_KINDS)("monitor input validation on %s", (kind) => {
 
   it("names unknown fields by their full path, top-level and nested", async () => {
     expectValidation(await post(monitorBody("tcp", { colour: "red" })), ["body.colour"]);
-    expectValidation(await post(monitorBody("tcp", { colour: "red", size: 1 })), ["body.colour", "body.size"]);
+    expectValidation(await post(monitorBody("tcp", { colour: "red", size: 1 })), [
+      "body.colour",
+      "body.size",
+    ]);
     expectValidation(await post(monitorBody("http", { http: { retries: 3 } })), ["body.http.retries"]);
     expectValidation(
       await post(monitorBody("http", { http: { auth: { type: "bearer", token: "t", scope: "x" } } })),
@@ -151,7 +194,11 @@ describe.each(DB_KINDS)("monitor input validation on %s", (kind) => {
   it.each([
     ["name of exactly 200 characters", "tcp", { name: "n".repeat(200) }],
     ["interval of 86400 s", "tcp", { intervalSeconds: 86_400 }],
-    ["interval at the minimum (10 s) with a shorter timeout", "tcp", { intervalSeconds: 10, timeoutMs: 9_999 }],
+    [
+      "interval at the minimum (10 s) with a shorter timeout",
+      "tcp",
+      { intervalSeconds: 10, timeoutMs: 9_999 },
+    ],
     ["20 assertions", "http", { assertions: Array.from({ length: 20 }, () => status200) }],
     ["IPv6 tcp target", "tcp", { target: "[::1]:5432" }],
     ["port 65535", "tls", { target: "example.com:65535" }],

@@ -7,9 +7,10 @@ import { createMonitor } from "../../../services/monitors/create.ts";
 import { getMonitor, listMonitors } from "../../../services/monitors/query.ts";
 import { deleteMonitor, setMonitorPaused, updateMonitor } from "../../../services/monitors/update.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
+import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
-import { MonitorResponse, presentMonitor, toInput } from "./present.ts";
+import { MonitorResponse, presentMonitor, REDACTED, toInput } from "./present.ts";
 import { MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
@@ -94,10 +95,10 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const merged = mergePatch(toInput(current), request.body);
         const parsed = definition.safeParse(merged);
         if (!parsed.success) {
-          const errors = parsed.error.issues.map((i) => ({
-            path: ["body", ...i.path].join("."),
-            message: i.message,
-          }));
+          const errors = toFieldIssues(
+            "body",
+            parsed.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
+          );
           throw new AppError("VALIDATION", `${errors.length} invalid field(s) in the body`, { errors });
         }
         const { definition: def, paused } = splitInput(parsed.data);
@@ -183,8 +184,26 @@ function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Reco
       : undefined;
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
+  keepRedactedHeaders(current, merged);
   // A change of type drops the settings blocks the new type does not take.
   const keep: readonly string[] = BLOCKS_BY_TYPE[String(merged.type)] ?? [];
   for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
+}
+
+/**
+ * A client that sends back the headers GET showed it would store "[redacted]" over the real
+ * secret; a header whose value is exactly that placeholder keeps its stored value instead.
+ */
+function keepRedactedHeaders(current: Record<string, unknown>, merged: Record<string, unknown>): void {
+  const before = (current.http as { headers?: Record<string, string> } | undefined)?.headers ?? {};
+  const after = (merged.http as { headers?: Record<string, string> } | undefined)?.headers;
+  if (!after) return;
+  const headers = Object.fromEntries(
+    Object.entries(after).map(([name, value]) => [
+      name,
+      value === REDACTED ? (before[name] ?? value) : value,
+    ]),
+  );
+  merged.http = { ...(merged.http as object), headers };
 }

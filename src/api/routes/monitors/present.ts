@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { MonitorWithState } from "../../../services/monitors/view.ts";
 
-const SECRET_HEADER = /authorization|cookie|token|secret|key|password/i;
-const REDACTED = "[redacted]";
+/** Header names that usually carry credentials; their values are write-only. */
+const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
+export const REDACTED = "[redacted]";
 
 /**
  * The public shape of a monitor. Credentials are write-only: auth secrets and sensitive header

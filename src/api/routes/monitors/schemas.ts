@@ -51,7 +51,7 @@ const HttpUrl = z
       return false;
     }
   }, "must be an absolute http:// or https:// URL")
-  .refine((s) => URL.canParse(s) && new URL(s).username === "" && new URL(s).password === "", {
+  .refine((s) => !URL.canParse(s) || (new URL(s).username === "" && new URL(s).password === ""), {
     message: "must not contain credentials; use http.auth",
   })
   .meta({ example: "https://example.com/health" });

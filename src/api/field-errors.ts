@@ -1,0 +1,23 @@
+import type { FieldIssue } from "../lib/errors.ts";
+
+/** A validation issue as zod reports it (directly, or inside a Fastify validation error). */
+export interface RawIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  keys?: string[];
+}
+
+/**
+ * Turns validation issues into `errors[]` entries, one per failing field, with the location
+ * first (`body.http.method`). An unknown key is reported at its own path, one entry per key.
+ */
+export function toFieldIssues(where: string, issues: RawIssue[]): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const at = [where, ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+      return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "unknown field" }));
+    }
+    return [{ path: at.join("."), message: issue.message }];
+  });
+}

@@ -1,0 +1,190 @@
+import { Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { systemClock } from "../lib/clock.ts";
+import { createLogger } from "../lib/logger.ts";
+import { Scheduler } from "./scheduler.ts";
+
+interface Job {
+  id: number;
+  slotAt: number;
+}
+
+const T0 = Date.UTC(2031, 0, 1);
+
+/**
+ * The Scheduler's edges are its callbacks (claim, enqueue, capacity, resume). Here the due set is
+ * a plain list so the loop itself can be timed with fake timers; claims on a real database are
+ * tested in claims.db.test.ts.
+ */
+function harness(opts: { capacity?: number; failClaims?: number } = {}) {
+  const claims: Array<{ limit: number; horizon: number; at: number }> = [];
+  const enqueued: Array<Job & { at: number }> = [];
+  const calls: string[] = [];
+  let due: Job[] = [];
+  let nextId = 0;
+  let capacity = opts.capacity ?? 10;
+  let failClaims = opts.failClaims ?? 0;
+  let claimRunning = 0;
+  let maxClaimRunning = 0;
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger(
+    "info",
+    new Writable({
+      write(chunk, _e, done) {
+        for (const l of String(chunk).split("\n")) if (l) lines.push(JSON.parse(l));
+        done();
+      },
+    }),
+  );
+  const scheduler = new Scheduler<Job>({
+    resume: async () => {
+      calls.push("resume");
+      return 7;
+    },
+    claim: async (limit, horizon) => {
+      calls.push("claim");
+      claims.push({ limit, horizon, at: Date.now() });
+      claimRunning++;
+      maxClaimRunning = Math.max(maxClaimRunning, claimRunning);
+      await new Promise((r) => setTimeout(r, 5));
+      claimRunning--;
+      if (failClaims > 0) {
+        failClaims--;
+        throw new Error("database unavailable");
+      }
+      const ready = due.filter((j) => j.slotAt <= horizon).slice(0, limit);
+      due = due.filter((j) => !ready.includes(j));
+      return ready;
+    },
+    enqueue: async (job) => {
+      enqueued.push({ ...job, at: Date.now() });
+    },
+    capacity: () => capacity,
+    clock: systemClock,
+    log,
+    tickMs: 200,
+  });
+  return {
+    scheduler,
+    calls,
+    claims,
+    enqueued,
+    lines,
+    maxClaimRunning: () => maxClaimRunning,
+    addDue: (...slotAts: number[]) => {
+      for (const slotAt of slotAts) due.push({ id: nextId++, slotAt });
+    },
+    setCapacity: (c: number) => {
+      capacity = c;
+    },
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("Scheduler", () => {
+  it("skips missed slots (resume) before the first claim", async () => {
+    const h = harness();
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(h.calls.slice(0, 2)).toEqual(["resume", "claim"]);
+    expect(h.lines.find((l) => l.msg === "scheduler started; missed slots skipped")?.skipped).toBe(7);
+    await h.scheduler.stop();
+  });
+
+  it("claims one tick ahead and releases each check at its due time, never before", async () => {
+    const h = harness();
+    const slots = [T0 + 50, T0 + 130, T0 + 199, T0 + 420, T0 + 1_000];
+    h.addDue(...slots);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_500);
+    await h.scheduler.stop();
+    for (const c of h.claims) expect(c.horizon).toBe(c.at + 200);
+    expect(h.enqueued.map((j) => j.slotAt)).toEqual(slots);
+    for (const j of h.enqueued) {
+      expect(j.at).toBeGreaterThanOrEqual(j.slotAt);
+      // On time: within the claim's own latency, not a whole tick late.
+      expect(j.at - j.slotAt).toBeLessThan(20);
+    }
+  });
+
+  it("an overdue slot is released at once", async () => {
+    const h = harness();
+    h.addDue(T0 - 5_000);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(h.enqueued.map((j) => j.slotAt)).toEqual([T0 - 5_000]);
+    expect(h.enqueued[0]!.at - T0).toBeLessThan(10);
+    await h.scheduler.stop();
+  });
+
+  it("claims no more than capacity (held checks count), and claims again at once while more are due", async () => {
+    const h = harness({ capacity: 10 });
+    h.addDue(...Array.from({ length: 25 }, () => T0 - 1));
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(40);
+    expect(h.enqueued.length).toBe(25);
+    expect(h.claims.slice(0, 3).map((c) => c.limit)).toEqual([10, 10, 10]);
+    // Three claims back to back, not three ticks apart.
+    expect(h.claims[2]!.at - h.claims[0]!.at).toBeLessThan(50);
+    await h.scheduler.stop();
+
+    // Checks held for their due time count against capacity: with 4 held, no claim until released.
+    const held = harness({ capacity: 4 });
+    held.addDue(...Array.from({ length: 6 }, () => T0 + 150));
+    await held.scheduler.start();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(held.claims.map((c) => c.limit)).toEqual([4, 4, 4]);
+    expect(held.claims[1]!.at).toBeGreaterThanOrEqual(T0 + 150);
+    expect(held.enqueued.length).toBe(6);
+    await held.scheduler.stop();
+  });
+
+  it("claims nothing while the probes are saturated, and about once a tick when idle", async () => {
+    const h = harness({ capacity: 0 });
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.claims).toEqual([]);
+    h.setCapacity(5);
+    h.addDue(T0, T0, T0);
+    await vi.advanceTimersByTimeAsync(210);
+    expect(h.enqueued.map((j) => j.id)).toEqual([0, 1, 2]);
+    const before = h.claims.length;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.claims.length - before).toBeGreaterThanOrEqual(4);
+    expect(h.claims.length - before).toBeLessThanOrEqual(6);
+    await h.scheduler.stop();
+  });
+
+  it("a failing claim is logged and retried on the next tick", async () => {
+    const h = harness({ failClaims: 2 });
+    h.addDue(T0, T0 + 10);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(700);
+    expect(h.enqueued.map((j) => j.id)).toEqual([0, 1]);
+    expect(h.lines.filter((l) => l.msg === "scheduler tick failed; retrying")).toHaveLength(2);
+    await h.scheduler.stop();
+  });
+
+  it("stop() waits for the running claim, releases what was claimed, then claims nothing more", async () => {
+    const h = harness({ capacity: 3 });
+    h.addDue(...Array.from({ length: 30 }, (_, i) => T0 + i * 5));
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(2);
+    const stopping = h.scheduler.stop();
+    await vi.advanceTimersByTimeAsync(300);
+    await stopping;
+    const claimed = h.claims.length;
+    const released = h.enqueued.length;
+    expect(released).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(h.claims.length).toBe(claimed);
+    expect(h.enqueued.length).toBe(released);
+    expect(h.maxClaimRunning()).toBe(1);
+  });
+});
