@@ -20,6 +20,8 @@ export class ResultBatcher {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
+  /** How many results at the head of the buffer the write under way holds. */
+  private inWrite = 0;
 
   constructor(
     private readonly write: (batch: CheckResult[]) => Promise<unknown>,
@@ -29,25 +31,31 @@ export class ResultBatcher {
 
   add(result: CheckResult): void {
     this.buffer.push(result);
-    if (this.buffer.length > this.options.maxBuffered) {
-      const dropped = this.buffer.splice(0, this.buffer.length - this.options.maxBuffered);
+    const excess = this.buffer.length - this.options.maxBuffered;
+    if (excess > 0) {
+      // The oldest go, even those a write holds (that write may still store them); the write then
+      // removes only what is left of its batch.
+      const dropped = this.buffer.splice(0, excess);
+      this.inWrite = Math.max(0, this.inWrite - dropped.length);
       this.log.error({ dropped: dropped.length }, "result buffer full: oldest results dropped");
     }
-    if (this.buffer.length >= this.options.maxBatch && this.failures === 0) void this.flush();
-    else this.arm(this.failures === 0 ? this.options.flushMs : backoffMs(this.failures));
+    if (this.failures > 0) return; // a retry is armed; it writes everything
+    if (this.buffer.length >= this.options.maxBatch) void this.flush();
+    else this.arm(this.options.flushMs);
   }
 
   get pending(): number {
     return this.buffer.length;
   }
 
-  /** Writes everything buffered; resolves when done or when a write failed (kept for retry). */
+  /** Writes everything buffered; resolves when done or when a write failed (a retry is armed). */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.flushing = this.drain().finally(() => {
       this.flushing = undefined;
+      if (this.failures > 0) this.arm(backoffMs(this.failures));
     });
     return this.flushing;
   }
@@ -55,17 +63,19 @@ export class ResultBatcher {
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.options.maxBatch);
+      this.inWrite = batch.length;
       try {
         await this.write(batch);
-        this.buffer.splice(0, batch.length);
+        this.buffer.splice(0, this.inWrite);
         if (this.failures > 0) this.log.info({ after: this.failures }, "result writes recovered");
         this.failures = 0;
       } catch (err) {
         this.failures++;
         this.buffer = this.buffer.map(markUnknown);
         this.log.error({ err, buffered: this.buffer.length }, "could not store results; will retry");
-        this.arm(backoffMs(this.failures));
         return;
+      } finally {
+        this.inWrite = 0;
       }
     }
   }

@@ -5,13 +5,13 @@ import type { Probe, ProbeOptions } from "./types.ts";
 
 /**
  * A check of a target we trust (CANARY_TARGET), used to tell "the target is down" from "our own
- * network is down". Asked only when a check fails; answers are cached briefly and concurrent
- * askers share one canary check.
+ * network is down". Asked only when a check failed. A healthy answer counts only if its canary
+ * check started after the failed check did (the network may have dropped in between); a failing
+ * answer is reused for a few seconds, which at worst records a few more results as `unknown`.
  */
 export class Canary {
-  private lastAt = Number.NEGATIVE_INFINITY;
-  private lastHealthy = true;
-  private pending: Promise<boolean> | undefined;
+  private last: { healthy: boolean; startedAt: number; finishedAt: number } | undefined;
+  private pending: { startedAt: number; result: Promise<boolean> } | undefined;
 
   constructor(
     private readonly spec: CheckSpec,
@@ -19,7 +19,7 @@ export class Canary {
     private readonly options: ProbeOptions,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly cacheMs = 5_000,
+    private readonly failingCacheMs = 5_000,
   ) {}
 
   static fromTarget(target: string, probe: Probe, options: ProbeOptions, clock: Clock, log: Logger): Canary {
@@ -37,25 +37,33 @@ export class Canary {
     return new Canary(spec, probe, { ...options, allowPrivateTargets: true }, clock, log);
   }
 
-  async isHealthy(): Promise<boolean> {
-    if (this.clock.now() - this.lastAt < this.cacheMs) return this.lastHealthy;
-    this.pending ??= this.check().finally(() => {
-      this.pending = undefined;
+  /** Is our network fine, judged by a canary check that started at or after `since`? */
+  async isHealthy(since: number): Promise<boolean> {
+    const last = this.last;
+    if (last?.healthy && last.startedAt >= since) return true;
+    if (last && !last.healthy && this.clock.now() - last.finishedAt < this.failingCacheMs) return false;
+    if (this.pending && this.pending.startedAt >= since) return this.pending.result;
+    const startedAt = this.clock.now();
+    const result = this.check(startedAt).finally(() => {
+      if (this.pending?.result === result) this.pending = undefined;
     });
-    return this.pending;
+    this.pending = { startedAt, result };
+    return result;
   }
 
-  private async check(): Promise<boolean> {
+  private async check(startedAt: number): Promise<boolean> {
     const observation = await this.probe(this.spec, this.options);
     const healthy = observation.error === undefined;
-    if (healthy !== this.lastHealthy) {
+    if (healthy !== (this.last?.healthy ?? true)) {
       this.log.warn(
         { healthy, error: observation.error },
         healthy ? "canary recovered" : "canary failing: results are recorded as unknown",
       );
     }
-    this.lastHealthy = healthy;
-    this.lastAt = this.clock.now();
+    // Concurrent canary checks may finish out of order; keep the answer of the latest one.
+    if (!this.last || startedAt >= this.last.startedAt) {
+      this.last = { healthy, startedAt, finishedAt: this.clock.now() };
+    }
     return healthy;
   }
 }

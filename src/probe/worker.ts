@@ -35,7 +35,7 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
     const observation = await deps.probe(spec, deps.options);
     let { status, verdicts } = judgeObservation(spec, observation);
     // A failed exchange while our own network is down says nothing about the target.
-    if (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy())) {
+    if (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy(startedAt))) {
       status = "unknown";
       verdicts = [];
     }

@@ -7,7 +7,7 @@ export interface SchedulerDeps<T extends { slotAt: number }> {
   enqueue: (job: T) => Promise<void>;
   /** How many more checks may be queued now (keeps the queue short when probes are saturated). */
   capacity: () => number;
-  /** Skips slots missed while down; run once before the first tick. */
+  /** Re-aligns schedules to the clock (missed slots skipped); at start and after a clock step back. */
   resume: () => Promise<number>;
   clock: Clock;
   log: Logger;
@@ -25,6 +25,7 @@ export class Scheduler<T extends { slotAt: number }> {
   private stopped = true;
   private readonly held = new Set<Promise<void>>();
   private readonly tickMs: number;
+  private lastTickAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: SchedulerDeps<T>) {
     this.tickMs = deps.tickMs ?? 200;
@@ -57,7 +58,14 @@ export class Scheduler<T extends { slotAt: number }> {
     const limit = this.deps.capacity() - this.held.size;
     if (limit <= 0) return false;
     try {
-      const jobs = await this.deps.claim(limit, this.deps.clock.now() + this.tickMs);
+      const now = this.deps.clock.now();
+      if (now < this.lastTickAt - this.tickMs) {
+        // The wall clock stepped back: slots would sit in the future until it caught up.
+        const moved = await this.deps.resume();
+        this.deps.log.warn({ steppedBackMs: this.lastTickAt - now, moved }, "clock stepped back; schedules re-aligned");
+      }
+      this.lastTickAt = now;
+      const jobs = await this.deps.claim(limit, now + this.tickMs);
       for (const job of jobs) this.release(job);
       return jobs.length === limit;
     } catch (err) {

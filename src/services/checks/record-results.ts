@@ -36,9 +36,10 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     }
     await saveStates(tx, [...updates.values()]);
     await insertEvents(tx, events);
-    return fresh.length;
+    return fresh;
   });
-  for (const r of results) {
+  // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
+  for (const r of stored) {
     if (r.status === "unknown") continue;
     out.live.push({
       type: "check.result",
@@ -51,7 +52,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     });
   }
   await announce(rt, out);
-  return { stored };
+  return { stored: stored.length };
 }
 
 type LockedState = Awaited<ReturnType<typeof lockStates>>[number];

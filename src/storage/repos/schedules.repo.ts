@@ -84,15 +84,18 @@ export async function claimDueSlots(
 }
 
 /**
- * After a restart: every schedule whose slot passed more than `graceMs` ago moves to its next
- * natural slot, so the missed slots are skipped and monitors resume spread out, without a burst.
+ * Re-aligns schedules to the clock: every slot overdue by more than `graceMs` (after a restart)
+ * and every slot more than one interval ahead (after the clock stepped back) moves to its next
+ * natural slot after `now`. Missed slots are skipped, so monitors resume spread out, without a burst.
  */
 export async function resumeSchedules(db: Q, region: string, now: Date, graceMs: number): Promise<number> {
   const res = await sql`
-    UPDATE monitor_schedules SET next_due_at = next_due_at + make_interval(secs =>
-      (floor(extract(epoch FROM (${now}::timestamptz - next_due_at)) / interval_seconds) + 1) * interval_seconds)
-    WHERE region = ${region} AND active
-      AND next_due_at < ${now}::timestamptz - make_interval(secs => ${graceMs / 1000})
+    UPDATE monitor_schedules SET next_due_at = to_timestamp((
+      (floor((extract(epoch FROM ${now}::timestamptz) * 1000 - offset_ms) / (interval_seconds * 1000.0)) + 1)
+        * interval_seconds * 1000.0 + offset_ms) / 1000.0)
+    WHERE region = ${region} AND active AND (
+      next_due_at < ${now}::timestamptz - make_interval(secs => ${graceMs / 1000})
+      OR next_due_at > ${now}::timestamptz + make_interval(secs => interval_seconds))
   `.execute(db);
   return Number(res.numAffectedRows ?? 0);
 }

@@ -1,0 +1,257 @@
+/** Helpers for the end-to-end tests: the real CLI as a child process, local targets, the API. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = path.join(ROOT, "bin/upblit.js");
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A port nobody listens on right now: bind :0, read it, close it. */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `upblit-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * An HTTP target: `/ok/*` answers 200, `/fail/*` 500, `/slow/*` 200 after `slowMs`. It counts
+ * every request that arrived and every response it finished, per path.
+ */
+export interface Target {
+  port: number;
+  origin: string;
+  arrived(pathname: string): number;
+  finished(pathname: string): number;
+  /** Requests that arrived and are not answered yet. */
+  active(): number;
+  /** From now on `/fail/*` answers 200: the failing services recover. */
+  heal(): void;
+  close(): Promise<void>;
+}
+
+export async function startTarget(slowMs = 600, port = 0): Promise<Target> {
+  const arrived = new Map<string, number>();
+  const finished = new Map<string, number>();
+  let active = 0;
+  let healed = false;
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const server: Server = createHttpServer((req, res) => {
+    const pathname = new URL(req.url ?? "/", "http://x").pathname;
+    bump(arrived, pathname);
+    active++;
+    const answer = (status: number) => {
+      res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "boom");
+      active--;
+      bump(finished, pathname);
+    };
+    if (pathname.startsWith("/fail/")) answer(healed ? 200 : 500);
+    else if (pathname.startsWith("/slow/")) setTimeout(() => answer(200), slowMs);
+    else answer(200);
+  });
+  server.keepAliveTimeout = 100;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    origin: `http://127.0.0.1:${actual}`,
+    arrived: (p) => arrived.get(p) ?? 0,
+    finished: (p) => finished.get(p) ?? 0,
+    active: () => active,
+    heal: () => {
+      healed = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface UpblitProcess {
+  child: ChildProcess;
+  base: string;
+  /** stdout and stderr, interleaved as they came. */
+  output(): string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code and signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Only what the CLI needs from our environment, so the suite's own settings never leak in. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"];
+  const base: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) base[k] = process.env[k];
+  return { ...base, ...env };
+}
+
+export function runCli(args: string[], env: Record<string, string>): UpblitProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    out += d.toString();
+    stderr += d.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    base: `http://127.0.0.1:${env.PORT ?? "3000"}`,
+    output: () => out,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+  };
+}
+
+/** Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers. */
+export async function startUpblitProcess(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<UpblitProcess> {
+  const p = runCli(["start"], {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ALLOW_PRIVATE_TARGETS: "true",
+    MIN_INTERVAL_SECONDS: "1",
+    LOG_LEVEL: "info",
+    SHUTDOWN_TIMEOUT_SECONDS: "5",
+    ...env,
+  });
+  let exitedEarly = false;
+  void p.exited.then(() => {
+    exitedEarly = true;
+  });
+  await waitFor(
+    "upblit to answer /readyz",
+    async () => {
+      if (exitedEarly) throw new Error(`upblit exited during start-up:\n${p.output()}`);
+      const res = await fetch(`${p.base}/readyz`);
+      return res.status === 200;
+    },
+    45_000,
+  ).catch((err: Error) => {
+    p.child.kill("SIGKILL");
+    throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
+  });
+  return p;
+}
+
+/** Waits for the process to exit, at most `ms`; kills it (and fails) past that. */
+export async function exitWithin(p: UpblitProcess, ms: number) {
+  const timer = sleep(ms).then(() => "timeout" as const);
+  const first = await Promise.race([p.exited, timer]);
+  if (first === "timeout") {
+    p.child.kill("SIGKILL");
+    throw new Error(`upblit did not exit within ${ms} ms\n--- output ---\n${p.output()}`);
+  }
+  return first;
+}
+
+export async function api<T = unknown>(
+  base: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface ApiResult {
+  monitorId: string;
+  region: string;
+  slotAt: string;
+  status: string;
+  manual: boolean;
+}
+
+/** Every result of a monitor through the API, following cursors. */
+export async function allResults(base: string, monitorId: string): Promise<ApiResult[]> {
+  const out: ApiResult[] = [];
+  let cursor: string | null = null;
+  do {
+    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+    const page: { items: ApiResult[]; nextCursor: string | null } = await api(
+      base,
+      "GET",
+      `/api/v1/monitors/${monitorId}/results?limit=1000${q}`,
+    );
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+export interface ApiIncident {
+  id: string;
+  monitorId: string;
+  status: "open" | "resolved";
+}
+
+export async function incidentsOf(base: string, monitorId: string): Promise<ApiIncident[]> {
+  const page = await api<{ items: ApiIncident[] }>(
+    base,
+    "GET",
+    `/api/v1/incidents?monitorId=${monitorId}&limit=200`,
+  );
+  return page.items;
+}
+
+export function httpMonitor(name: string, target: string, extra: Record<string, unknown> = {}) {
+  return { name, type: "http", target, intervalSeconds: 1, timeoutMs: 900, failuresBeforeDown: 1, ...extra };
+}
