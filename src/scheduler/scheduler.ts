@@ -62,7 +62,10 @@ export class Scheduler<T extends { slotAt: number }> {
       if (now < this.lastTickAt - this.tickMs) {
         // The wall clock stepped back: slots would sit in the future until it caught up.
         const moved = await this.deps.resume();
-        this.deps.log.warn({ steppedBackMs: this.lastTickAt - now, moved }, "clock stepped back; schedules re-aligned");
+        this.deps.log.warn(
+          { steppedBackMs: this.lastTickAt - now, moved },
+          "clock stepped back; schedules re-aligned",
+        );
       }
       this.lastTickAt = now;
       const jobs = await this.deps.claim(limit, now + this.tickMs);
