@@ -1,33 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ResultStatus } from "../domain/check-result.ts";
-import type { MonitorDefinition } from "../domain/monitor.ts";
 import { ManualClock } from "../lib/clock.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import type { Runtime } from "../services/context.ts";
 import { createMonitor } from "../services/monitors/create.ts";
 import { type Db, openDatabase } from "../storage/db.ts";
 import { DB_KINDS } from "../test/db.ts";
+import { monitorDefinition } from "../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
 import { ResultBatcher } from "./batcher.ts";
 
 const T0 = Date.UTC(2031, 8, 1);
 const MIN = 60_000;
 
-const definition = (name: string): MonitorDefinition => ({
-  type: "http",
-  http: { method: "GET", headers: {}, followRedirects: true, maxRedirects: 5, verifyTls: true },
-  name,
-  target: "http://127.0.0.1:9/",
-  intervalSeconds: 60,
-  timeoutMs: 5_000,
-  regions: ["local"],
-  assertions: [],
-  failuresBeforeDown: 1,
-  successesBeforeUp: 1,
-  tags: [],
-  description: null,
-  runbookUrl: null,
-});
+const definition = (name: string) => monitorDefinition({ name });
 
 /**
  * A database that cannot be written, as when ours is gone: a PostgreSQL address where nothing

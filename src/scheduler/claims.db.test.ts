@@ -6,6 +6,7 @@ import { claimDueChecks, type DueCheck, resumeAfterRestart } from "../services/c
 import type { Ctx } from "../services/context.ts";
 import { createMonitor } from "../services/monitors/create.ts";
 import { DB_KINDS } from "../test/db.ts";
+import { monitorDefinition } from "../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
 import { Scheduler } from "./scheduler.ts";
 
@@ -16,22 +17,7 @@ const DAY = 86_400_000;
 const EPOCH = Date.UTC(2031, 0, 1);
 
 function definition(i: number, overrides: Partial<MonitorDefinition> = {}): MonitorDefinition {
-  return {
-    type: "http",
-    http: { method: "GET", headers: {}, followRedirects: true, maxRedirects: 5, verifyTls: true },
-    name: `claims ${i}`,
-    target: "http://127.0.0.1:9/never-called",
-    intervalSeconds: 60,
-    timeoutMs: 5_000,
-    regions: ["local"],
-    assertions: [],
-    failuresBeforeDown: 1,
-    successesBeforeUp: 1,
-    tags: [],
-    description: null,
-    runbookUrl: null,
-    ...overrides,
-  } as MonitorDefinition;
+  return monitorDefinition({ name: `claims ${i}`, target: "http://127.0.0.1:9/never-called", ...overrides });
 }
 
 const ids = (claims: DueCheck[]) => claims.map((c) => c.spec.monitorId).sort();

@@ -78,7 +78,9 @@ export class Scheduler<T extends { slotAt: number }> {
   }
 
   private release(job: T): void {
-    const wait = job.slotAt - this.deps.clock.now();
+    // Claimed slots are due within one tick; the cap keeps a clock stepping back meanwhile from
+    // holding a check for the length of the step.
+    const wait = Math.min(job.slotAt - this.deps.clock.now(), this.tickMs);
     if (wait <= 0) {
       void this.enqueue(job);
       return;

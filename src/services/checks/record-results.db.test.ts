@@ -3,6 +3,7 @@ import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { ManualClock } from "../../lib/clock.ts";
 import { DB_KINDS } from "../../test/db.ts";
+import { monitorDefinition } from "../../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 import type { Ctx } from "../context.ts";
 import { createMonitor } from "../monitors/create.ts";
@@ -13,22 +14,7 @@ const T0 = Date.UTC(2031, 5, 1);
 const MIN = 60_000;
 
 function definition(overrides: Partial<MonitorDefinition> = {}): MonitorDefinition {
-  return {
-    type: "http",
-    http: { method: "GET", headers: {}, followRedirects: true, maxRedirects: 5, verifyTls: true },
-    name: "recorded",
-    target: "http://127.0.0.1:9/",
-    intervalSeconds: 60,
-    timeoutMs: 5_000,
-    regions: ["local"],
-    assertions: [],
-    failuresBeforeDown: 1,
-    successesBeforeUp: 1,
-    tags: [],
-    description: null,
-    runbookUrl: null,
-    ...overrides,
-  } as MonitorDefinition;
+  return monitorDefinition({ name: "recorded", ...overrides });
 }
 
 describe.each(DB_KINDS)("recordResults on %s", (kind) => {

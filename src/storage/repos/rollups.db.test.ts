@@ -6,6 +6,7 @@ import { uptimeSummary } from "../../services/checks/query.ts";
 import { recordResults } from "../../services/checks/record-results.ts";
 import { createMonitor } from "../../services/monitors/create.ts";
 import { DB_KINDS } from "../../test/db.ts";
+import { monitorDefinition } from "../../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 
 const HOUR = 3_600_000;
@@ -35,20 +36,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
   beforeAll(async () => {
     up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
     const ctx = { ...up.rt, organizationId: up.organizationId };
-    const m = await createMonitor(ctx, {
-      type: "tcp",
-      name: "db",
-      target: "db.example.com:5432",
-      intervalSeconds: 60,
-      timeoutMs: 5000,
-      regions: ["local"],
-      assertions: [],
-      failuresBeforeDown: 1,
-      successesBeforeUp: 1,
-      tags: [],
-      description: null,
-      runbookUrl: null,
-    });
+    const m = await createMonitor(ctx, monitorDefinition({ name: "db" }));
     monitorId = m.id;
     // Hour 10: 10 answered checks with latencies 10..100 ms, 1 down, 1 unknown.
     const batch = Array.from({ length: 10 }, (_, i) =>

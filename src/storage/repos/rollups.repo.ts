@@ -3,14 +3,23 @@ import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
 
+const ROLLUP_COLUMNS = sql`(organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
+  latency_samples, latency_min, latency_avg, latency_p95, latency_max)`;
+
+/** Recomputing a bucket replaces it whole, so refreshes are idempotent. */
+const UPSERT_ROLLUP = sql`ON CONFLICT (monitor_id, bucket) DO UPDATE SET
+  checks = excluded.checks, up = excluded.up, degraded = excluded.degraded, down = excluded.down,
+  unknown = excluded.unknown, latency_samples = excluded.latency_samples,
+  latency_min = excluded.latency_min, latency_avg = excluded.latency_avg,
+  latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max`;
+
 /**
  * Recomputes hourly rollups for hours in [from, to) from raw results. Latency statistics use
  * checks that got an answer (no error); `unknown` results count in `checks` and `unknown` only.
  */
 export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
   await sql`
-    INSERT INTO rollups_hourly (organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
-      latency_samples, latency_min, latency_avg, latency_p95, latency_max)
+    INSERT INTO rollups_hourly ${ROLLUP_COLUMNS}
     SELECT organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC'),
       count(*), count(*) FILTER (WHERE status = 'up'), count(*) FILTER (WHERE status = 'degraded'),
       count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'unknown'),
@@ -22,11 +31,7 @@ export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
     FROM check_results
     WHERE slot_at >= ${from}::timestamptz AND slot_at < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC')
-    ON CONFLICT (monitor_id, bucket) DO UPDATE SET
-      checks = excluded.checks, up = excluded.up, degraded = excluded.degraded, down = excluded.down,
-      unknown = excluded.unknown, latency_samples = excluded.latency_samples,
-      latency_min = excluded.latency_min, latency_avg = excluded.latency_avg,
-      latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max
+    ${UPSERT_ROLLUP}
   `.execute(db);
 }
 
@@ -37,8 +42,7 @@ export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
  */
 export async function rollupDays(db: Q, from: Date, to: Date): Promise<void> {
   await sql`
-    INSERT INTO rollups_daily (organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
-      latency_samples, latency_min, latency_avg, latency_p95, latency_max)
+    INSERT INTO rollups_daily ${ROLLUP_COLUMNS}
     SELECT organization_id, monitor_id, date_trunc('day', bucket, 'UTC'),
       sum(checks), sum(up), sum(degraded), sum(down), sum(unknown), sum(latency_samples),
       min(latency_min), sum(latency_avg * latency_samples) / nullif(sum(latency_samples), 0),
@@ -46,11 +50,7 @@ export async function rollupDays(db: Q, from: Date, to: Date): Promise<void> {
     FROM rollups_hourly
     WHERE bucket >= ${from}::timestamptz AND bucket < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('day', bucket, 'UTC')
-    ON CONFLICT (monitor_id, bucket) DO UPDATE SET
-      checks = excluded.checks, up = excluded.up, degraded = excluded.degraded, down = excluded.down,
-      unknown = excluded.unknown, latency_samples = excluded.latency_samples,
-      latency_min = excluded.latency_min, latency_avg = excluded.latency_avg,
-      latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max
+    ${UPSERT_ROLLUP}
   `.execute(db);
 }
 
