@@ -46,7 +46,7 @@ const RESUME_GRACE_MS = 2_000;
  */
 export async function startUpblit(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
   const lifecycle = log.child({ category: "lifecycle" });
-  const db = openDatabase(config.db);
+  const db = await openDatabase(config.db);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
   const organizationId = await ensureDefaultOrganization(db);

@@ -56,7 +56,7 @@ program
   .description("Apply pending database migrations and exit")
   .action(async () => {
     const cfg = config(program.opts());
-    const db = openDatabase(cfg.db);
+    const db = await openDatabase(cfg.db);
     try {
       const applied = await migrateToLatest(db);
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "database is up to date\n");

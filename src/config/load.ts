@@ -7,7 +7,7 @@ type Env = { [K in EnvName]: z.output<(typeof ENV_VARS)[K]["schema"]> };
 
 export interface Config {
   http: { port: number; host: string; bodyLimitBytes: number };
-  db: { driver: "pglite"; dataDir: string } | { driver: "postgres"; url: string };
+  db: { driver: "pglite"; dataDir: string; sharedBuffersMb: number } | { driver: "postgres"; url: string };
   log: { level: string };
   roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
   region: string;
@@ -58,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       : {
           driver: "pglite" as const,
           dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
+          sharedBuffersMb: v.PGLITE_SHARED_BUFFERS_MB,
         },
     log: { level: v.LOG_LEVEL },
     roles: new Set(v.UPBLIT_ROLES),

@@ -27,6 +27,11 @@ export const ENV_VARS = {
     default: undefined,
     doc: "Use this PostgreSQL server instead of the embedded PGlite database.",
   },
+  PGLITE_SHARED_BUFFERS_MB: {
+    schema: int(8, 4_096),
+    default: "32",
+    doc: "Shared buffers of the embedded PGlite database, in MB (memory held for the process's life).",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     default: "info",

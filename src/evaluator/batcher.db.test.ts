@@ -19,7 +19,7 @@ const definition = (name: string) => monitorDefinition({ name });
  * A database that cannot be written, as when ours is gone: a PostgreSQL address where nothing
  * listens (every query fails to connect). Used for both kinds, since only the failure matters.
  */
-function goneDatabase(): Db {
+function goneDatabase(): Promise<Db> {
   return openDatabase({ driver: "postgres", url: "postgres://postgres@127.0.0.1:1/gone" });
 }
 
@@ -49,7 +49,7 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
 
     // The write goes through the real recordResults; the runtime it uses is ours with a dead db
     // until the outage ends.
-    const gone = goneDatabase();
+    const gone = await goneDatabase();
     const broken: Runtime = { ...up.rt, db: gone };
     let current: Runtime = broken;
     const attempts: string[][] = [];

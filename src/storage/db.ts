@@ -3,8 +3,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/load.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { migrationProvider } from "./migrations/index.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
+import { initPgliteDataDir } from "./pglite-init.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -12,7 +14,7 @@ export type Db = Kysely<Database>;
 const INT8_OID = 20;
 
 /** Opens PGlite in the data folder, or a pool on the PostgreSQL server: same schema, same queries. */
-export function openDatabase(config: Config["db"], options: { poolSize?: number } = {}): Db {
+export async function openDatabase(config: Config["db"], options: { poolSize?: number } = {}): Promise<Db> {
   if (config.driver === "postgres") {
     // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
     pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
@@ -22,12 +24,19 @@ export function openDatabase(config: Config["db"], options: { poolSize?: number 
     pool.on("error", () => {});
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  // `memory://` keeps the whole database in memory (tests); anything else is a folder.
-  if (config.dataDir !== "memory://") mkdirSync(config.dataDir, { recursive: true });
+  // `memory://` keeps the whole database in memory (tests); anything else is a folder we lock.
+  let unlock = () => {};
+  if (config.dataDir !== "memory://") {
+    mkdirSync(config.dataDir, { recursive: true });
+    unlock = lockDataDir(config.dataDir);
+  }
+  await initPgliteDataDir(config.dataDir);
   const pglite = new PGlite(config.dataDir, {
     parsers: { [INT8_OID]: (v: string) => Number.parseInt(v, 10) },
+    // PGlite's default is 128 MB of shared buffers; the OS page cache sits behind a smaller pool.
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${config.sharedBuffersMb}MB`],
   });
-  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return new Kysely<Database>({ dialect: new PGliteDialect(pglite, unlock) });
 }
 
 /** Applies every pending migration; returns the names applied. Throws with the failing one. */

@@ -16,12 +16,16 @@ import {
  * handed out only after the previous holder released it, which keeps transactions from interleaving.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  /** `onClose` runs after the database is closed (releases the data folder's lock). */
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClose: () => void = () => {},
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.onClose);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -36,7 +40,10 @@ class PGliteDriver implements Driver {
   private readonly connection: DatabaseConnection;
   private holder: { release: () => void } | undefined;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClose: () => void,
+  ) {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         const res = await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
@@ -85,5 +92,6 @@ class PGliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.tail;
     await this.pglite.close();
+    this.onClose();
   }
 }
