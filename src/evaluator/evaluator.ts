@@ -1,6 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Consumer } from "../queue/queue.ts";
-import { applyRetention, catchUpRollups, refreshRollups } from "../services/checks/maintain.ts";
+import { applyRetention, refreshRollups } from "../services/checks/maintain.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import type { Runtime } from "../services/context.ts";
 import { ResultBatcher } from "./batcher.ts";
@@ -27,14 +27,16 @@ export class Evaluator {
   ) {
     this.log = rt.log.child({ category: "evaluator" });
     this.batcher = new ResultBatcher((batch) => recordResults(rt, batch), this.log, {
-      maxBatch: 500,
-      flushMs: 200,
+      // Fewer, larger transactions: per-batch overhead dominates the cost of a result.
+      maxBatch: 1_000,
+      flushMs: 1_000,
       maxBuffered: 200_000,
     });
   }
 
   start(): void {
-    catchUpRollups(this.rt).catch((err: unknown) => this.log.error({ err }, "rollup catch-up failed"));
+    // Catches up on hours that closed while no evaluator ran.
+    refreshRollups(this.rt).catch((err: unknown) => this.log.error({ err }, "rollup catch-up failed"));
     this.consumer = this.rt.queue.consume("check.result", async (r) => this.batcher.add(r), {
       concurrency: 64,
     });

@@ -28,7 +28,7 @@ export class Scheduler<T extends { slotAt: number }> {
   private lastTickAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: SchedulerDeps<T>) {
-    this.tickMs = deps.tickMs ?? 200;
+    this.tickMs = deps.tickMs ?? 1_000;
   }
 
   async start(): Promise<void> {

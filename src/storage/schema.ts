@@ -7,6 +7,7 @@ type Json<T> = ColumnType<T, string, string>;
 export interface OrganizationsTable {
   id: string;
   name: string;
+  monitor_count: Generated<number>;
   created_at: Generated<Date>;
 }
 
@@ -113,6 +114,11 @@ export interface RollupsTable {
   latency_max: number | null;
 }
 
+export interface RollupWatermarkTable {
+  id: number;
+  hourly_until: Timestamp;
+}
+
 export interface IdempotencyKeysTable {
   organization_id: string;
   key: string;
@@ -132,5 +138,6 @@ export interface Database {
   incidents: IncidentsTable;
   rollups_hourly: RollupsTable;
   rollups_daily: RollupsTable;
+  rollup_watermark: RollupWatermarkTable;
   idempotency_keys: IdempotencyKeysTable;
 }

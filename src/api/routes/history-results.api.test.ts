@@ -160,12 +160,7 @@ describe.each(DB_KINDS)("results, check-now and uptime on %s", (kind) => {
       const events = await getJson<Page<{ from: string; to: string }>>(up, `${API}/monitors/${m.id}/events`);
       expect(events.items.map((e) => `${e.from}→${e.to}`)).toEqual(["up→down", "pending→up"]);
 
-      // Uptime from rollups: 1 up and 2 down in every window once rollups are refreshed.
-      const empty = await getJson<{ windows: Array<{ checks: number }> }>(
-        up,
-        `${API}/monitors/${m.id}/uptime`,
-      );
-      expect(empty.windows.map((w) => w.checks)).toEqual([0, 0, 0, 0]);
+      // Uptime counts results at once: the open hour is read raw until it is summarised.
       await up.evaluator!.flush();
       await refreshRollups(up.rt);
       const uptime = await getJson(up, `${API}/monitors/${m.id}/uptime`);
@@ -174,20 +169,12 @@ describe.each(DB_KINDS)("results, check-now and uptime on %s", (kind) => {
         monitorId: m.id,
         windows: ["24h", "7d", "30d", "90d"].map((window) => ({ window, ...counts })),
       });
-
-      const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
-      for (const granularity of ["hour", "day"]) {
-        const rollups = await getJson<{ items: Array<Record<string, unknown>> }>(
-          up,
-          `${API}/monitors/${m.id}/rollups?granularity=${granularity}&from=${new Date(Date.parse(hourAgo) - (granularity === "day" ? 86_400_000 : 0)).toISOString()}`,
-        );
-        const sum = (k: string) => rollups.items.reduce((n, r) => n + Number(r[k]), 0);
-        expect([sum("checks"), sum("up"), sum("down")]).toEqual([3, 1, 2]);
-        for (const r of rollups.items) {
-          expect(Date.parse(r.bucket as string)).not.toBeNaN();
-          expect(r).not.toHaveProperty("organization_id");
-        }
-      }
+      // Rollups list closed hours only; this hour is still open.
+      const rollups = await getJson<{ items: unknown[] }>(
+        up,
+        `${API}/monitors/${m.id}/rollups?granularity=hour&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+      );
+      expect(rollups.items).toEqual([]);
     } finally {
       await flaky.close();
     }

@@ -1,40 +1,47 @@
 import { deleteResultsBefore } from "../../storage/repos/results.repo.ts";
-import { deleteRollupsBefore, rollupDays, rollupHours } from "../../storage/repos/rollups.repo.ts";
+import {
+  deleteRollupsBefore,
+  getRollupWatermark,
+  oldestResultAt,
+  rollupDays,
+  rollupHours,
+  setRollupWatermark,
+} from "../../storage/repos/rollups.repo.ts";
 import type { Runtime } from "../context.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+/** An hour is summarised this long after it ends, when late results (timeouts) are in. */
+export const ROLLUP_CLOSE_DELAY_MS = 3 * 60_000;
+/** Monitors summarised per statement, so one long aggregate never holds the database. */
+const MONITORS_PER_CHUNK = 500;
+
+const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
 
 /**
- * Brings rollups up to date: hours from raw results, then days from hourly rollups, from `since`
- * (default: the previous hour) to now. Idempotent; runs every minute in the evaluator role.
+ * Summarises every hour that closed since the watermark: hourly rollups from raw results, then
+ * the days those hours belong to from hourly rollups; then moves the watermark. Each raw result
+ * is aggregated once. Results after the watermark are read raw (uptimeSummary). Idempotent:
+ * after a crash the same hours are summarised again. Runs every minute in the evaluator role.
  */
-export async function refreshRollups(rt: Runtime, since?: number): Promise<void> {
-  const now = rt.clock.now();
-  const hourStart = Math.floor(now / HOUR) * HOUR;
-  const from = Math.min(Math.floor((since ?? now) / HOUR) * HOUR, hourStart - HOUR);
-  await rollupHours(rt.db, new Date(from), new Date(hourStart + HOUR));
-  const dayFrom = Math.floor(from / DAY) * DAY;
-  await rollupDays(rt.db, new Date(dayFrom), new Date(Math.floor(now / DAY) * DAY + DAY));
-}
-
-/**
- * At start: catches up on hours that ended while no evaluator ran (a crash skips the final
- * refresh), from the newest hourly rollup on, or from the oldest raw result on a new database.
- */
-export async function catchUpRollups(rt: Runtime): Promise<void> {
-  const newest = await rt.db
-    .selectFrom("rollups_hourly")
-    .select((eb) => eb.fn.max("bucket").as("at"))
-    .executeTakeFirst();
-  const oldest = newest?.at
-    ? undefined
-    : await rt.db
-        .selectFrom("check_results")
-        .select((eb) => eb.fn.min("slot_at").as("at"))
-        .executeTakeFirst();
-  const since = newest?.at ?? oldest?.at;
-  if (since) await refreshRollups(rt, new Date(since).getTime());
+export async function refreshRollups(rt: Runtime): Promise<void> {
+  const until = floorTo(rt.clock.now() - ROLLUP_CLOSE_DELAY_MS, HOUR);
+  let from = (await getRollupWatermark(rt.db))?.getTime();
+  if (from === undefined) {
+    const oldest = await oldestResultAt(rt.db);
+    from = oldest ? floorTo(oldest.getTime(), HOUR) : until;
+  }
+  if (until > from) {
+    const ids = (await rt.db.selectFrom("monitors").select("id").orderBy("id").execute()).map((r) => r.id);
+    const dayFrom = new Date(floorTo(from, DAY));
+    const dayTo = new Date(floorTo(until - 1, DAY) + DAY);
+    for (let i = 0; i < ids.length; i += MONITORS_PER_CHUNK) {
+      const chunk = ids.slice(i, i + MONITORS_PER_CHUNK);
+      await rollupHours(rt.db, new Date(from), new Date(until), chunk);
+      await rollupDays(rt.db, dayFrom, dayTo, chunk);
+    }
+  }
+  if (until >= from) await setRollupWatermark(rt.db, new Date(until));
 }
 
 /** Deletes raw results and rollups past their retention, and expired idempotency keys. */

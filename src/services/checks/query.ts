@@ -1,7 +1,13 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import { listResultRows } from "../../storage/repos/results.repo.ts";
-import { listRollupRows, sumRollups, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import {
+  getRollupWatermark,
+  listRollupRows,
+  sumRawResults,
+  sumRollups,
+  type UptimeCounts,
+} from "../../storage/repos/rollups.repo.ts";
 import type { Ctx } from "../context.ts";
 
 const HOUR = 3_600_000;
@@ -30,7 +36,10 @@ export interface UptimeWindow extends UptimeCounts {
   uptime: number | null;
 }
 
-/** Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups, whole UTC days). */
+/**
+ * Uptime over 24 h (hourly rollups) and 7/30/90 days (daily rollups, whole UTC days), plus the
+ * raw results not yet summarised.
+ */
 export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<UptimeWindow[]> {
   await requireMonitor(ctx, monitorId);
   const now = ctx.clock.now();
@@ -42,9 +51,21 @@ export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<Uptime
     { window: "30d", table: "rollups_daily", from: dayStart - 29 * DAY },
     { window: "90d", table: "rollups_daily", from: dayStart - 89 * DAY },
   ] as const;
+  // Hours before the watermark come from rollups, the rest from raw results (at most ~1 h).
+  const until = (await getRollupWatermark(ctx.db))?.getTime() ?? Number.NEGATIVE_INFINITY;
   return Promise.all(
     windows.map(async (w) => {
-      const c = await sumRollups(ctx.db, w.table, monitorId, new Date(w.from));
+      const summed =
+        until > w.from
+          ? await sumRollups(ctx.db, w.table, monitorId, new Date(w.from), new Date(until))
+          : { checks: 0, up: 0, degraded: 0, down: 0 };
+      const raw = await sumRawResults(ctx.db, monitorId, new Date(Math.max(w.from, until)));
+      const c = {
+        checks: summed.checks + raw.checks,
+        up: summed.up + raw.up,
+        degraded: summed.degraded + raw.degraded,
+        down: summed.down + raw.down,
+      };
       const judged = c.up + c.degraded + c.down;
       return { window: w.window, ...c, uptime: judged === 0 ? null : (c.up + c.degraded) / judged };
     }),

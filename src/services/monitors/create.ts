@@ -1,7 +1,7 @@
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { countMonitors, insertMonitor } from "../../storage/repos/monitors.repo.ts";
+import { insertMonitor, reserveMonitorSlot } from "../../storage/repos/monitors.repo.ts";
 import { writeSchedules } from "../../storage/repos/schedules.repo.ts";
 import { insertState } from "../../storage/repos/state.repo.ts";
 import type { Ctx } from "../context.ts";
@@ -16,7 +16,7 @@ export async function createMonitor(
   const at = new Date(now);
   const paused = options.paused ?? false;
   return ctx.db.transaction().execute(async (tx) => {
-    if ((await countMonitors(tx, ctx.organizationId)) >= ctx.limits.maxMonitorsPerOrg) {
+    if (!(await reserveMonitorSlot(tx, ctx.organizationId, ctx.limits.maxMonitorsPerOrg))) {
       throw new AppError(
         "LIMIT_EXCEEDED",
         `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,

@@ -4,7 +4,7 @@ import { NotFoundError } from "../../lib/errors.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import {
   definitionColumns,
-  deleteMonitorRow,
+  deleteMonitorWithHistory,
   findMonitor,
   updateMonitorRow,
 } from "../../storage/repos/monitors.repo.ts";
@@ -31,7 +31,9 @@ export async function updateMonitor(ctx: Ctx, id: string, def: MonitorDefinition
 }
 
 export async function deleteMonitor(ctx: Ctx, id: string): Promise<void> {
-  const deleted = await deleteMonitorRow(ctx.db, ctx.organizationId, id);
+  const deleted = await ctx.db
+    .transaction()
+    .execute((tx) => deleteMonitorWithHistory(tx, ctx.organizationId, id));
   if (!deleted) throw new NotFoundError("monitor", id);
 }
 

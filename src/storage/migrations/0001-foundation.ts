@@ -12,6 +12,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE organizations (
       id text PRIMARY KEY,
       name text NOT NULL,
+      -- Kept with every create and delete, so the per-organization limit costs no count(*).
+      monitor_count integer NOT NULL DEFAULT 0,
       created_at timestamptz NOT NULL DEFAULT now()
     );
 
@@ -132,6 +134,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE TABLE rollups_daily (LIKE rollups_hourly INCLUDING ALL);
 
+    -- Hours before hourly_until are summarised in rollups; results from then on are read raw.
+    CREATE TABLE rollup_watermark (
+      id integer PRIMARY KEY CHECK (id = 1),
+      hourly_until timestamptz NOT NULL
+    );
+
     CREATE TABLE idempotency_keys (
       organization_id text NOT NULL,
       key text NOT NULL,
@@ -148,7 +156,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await execStatements(
     db,
-    `DROP TABLE idempotency_keys, rollups_daily, rollups_hourly, incidents, monitor_events,
+    `DROP TABLE idempotency_keys, rollup_watermark, rollups_daily, rollups_hourly, incidents, monitor_events,
       check_results, monitor_schedules, monitor_state, monitors, organizations`,
   );
 }

@@ -101,22 +101,35 @@ export async function updateMonitorRow(
   return row ? rowToMonitor(row) : undefined;
 }
 
-export async function deleteMonitorRow(db: Q, organizationId: string, id: string): Promise<boolean> {
+/** Counts one more monitor for the organization unless it is at `limit`; false when it is. */
+export async function reserveMonitorSlot(db: Q, organizationId: string, limit: number): Promise<boolean> {
+  const row = await db
+    .updateTable("organizations")
+    .set((eb) => ({ monitor_count: eb("monitor_count", "+", 1) }))
+    .where("id", "=", organizationId)
+    .where("monitor_count", "<", limit)
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Deletes a monitor with its whole history (results and rollups have no foreign key, for speed). */
+export async function deleteMonitorWithHistory(db: Q, organizationId: string, id: string): Promise<boolean> {
   const res = await db
     .deleteFrom("monitors")
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .executeTakeFirst();
-  return res.numDeletedRows > 0n;
-}
-
-export async function countMonitors(db: Q, organizationId: string): Promise<number> {
-  const row = await db
-    .selectFrom("monitors")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organization_id", "=", organizationId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  if (res.numDeletedRows === 0n) return false;
+  await db.deleteFrom("check_results").where("monitor_id", "=", id).execute();
+  await db.deleteFrom("rollups_hourly").where("monitor_id", "=", id).execute();
+  await db.deleteFrom("rollups_daily").where("monitor_id", "=", id).execute();
+  await db
+    .updateTable("organizations")
+    .set((eb) => ({ monitor_count: eb("monitor_count", "-", 1) }))
+    .where("id", "=", organizationId)
+    .execute();
+  return true;
 }
 
 /** Keyset page of monitors with their state, newest first (ids are time-ordered). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../domain/check-result.ts";
 import { ManualClock } from "../../lib/clock.ts";
-import { applyRetention, catchUpRollups, refreshRollups } from "../../services/checks/maintain.ts";
+import { applyRetention, refreshRollups } from "../../services/checks/maintain.ts";
 import { uptimeSummary } from "../../services/checks/query.ts";
 import { recordResults } from "../../services/checks/record-results.ts";
 import { createMonitor } from "../../services/monitors/create.ts";
@@ -52,19 +52,19 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
   });
   afterAll(async () => up?.close());
 
-  it("summarises an hour from raw results: counts by outcome and latency of answered checks", async () => {
+  const ctx = () => ({ ...up.rt, organizationId: up.organizationId });
+  const rows = (table: "rollups_hourly" | "rollups_daily") =>
+    up.rt.db.selectFrom(table).selectAll().where("monitor_id", "=", monitorId).orderBy("bucket").execute();
+
+  it("summarises closed hours only, from raw results: counts by outcome and latency of answered checks", async () => {
+    // 11:30: hour 10 is closed, hour 11 is not.
     await refreshRollups(up.rt);
-    const rows = await up.rt.db
-      .selectFrom("rollups_hourly")
-      .selectAll()
-      .where("monitor_id", "=", monitorId)
-      .orderBy("bucket")
-      .execute();
-    expect(rows.map((r) => r.bucket.toISOString())).toEqual([
+    const hours = await rows("rollups_hourly");
+    expect(hours.map((r) => r.bucket.toISOString())).toEqual([
+      "2026-10-11T10:00:00.000Z",
       "2026-11-20T10:00:00.000Z",
-      "2026-11-20T11:00:00.000Z",
     ]);
-    const h10 = rows[0]!;
+    const h10 = hours[1]!;
     expect([h10.checks, h10.up, h10.degraded, h10.down, h10.unknown, h10.latency_samples]).toEqual([
       12, 9, 1, 1, 1, 10,
     ]);
@@ -74,40 +74,55 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
     expect(h10.latency_p95).toBeCloseTo(95.5, 5); // percentile_cont over 10..100
   });
 
-  it("summarises a day from hours, with a sample-weighted average", async () => {
-    const day = await up.rt.db
-      .selectFrom("rollups_daily")
-      .selectAll()
-      .where("monitor_id", "=", monitorId)
-      .where("bucket", "=", new Date(Date.UTC(2026, 10, 20)))
-      .executeTakeFirstOrThrow();
+  it("combines rollups with raw results after the watermark for uptime, ignoring unknown results", async () => {
+    const w24 = (await uptimeSummary(ctx(), monitorId)).find((w) => w.window === "24h")!;
+    expect([w24.checks, w24.up, w24.degraded, w24.down]).toEqual([14, 11, 1, 1]);
+    expect(w24.uptime).toBeCloseTo(12 / 13, 10);
+  });
+
+  it("summarises the next hour once it closes, and days from hours with a sample-weighted average", async () => {
+    clock.set(T0 + 2 * HOUR + 2 * 60_000); // 12:02: hour 11 is not closed until 12:03
+    await refreshRollups(up.rt);
+    expect(await rows("rollups_hourly")).toHaveLength(2);
+    clock.set(T0 + 2 * HOUR + 4 * 60_000);
+    await refreshRollups(up.rt);
+    expect((await rows("rollups_hourly")).map((r) => r.bucket.toISOString()).at(-1)).toBe(
+      "2026-11-20T11:00:00.000Z",
+    );
+    const day = (await rows("rollups_daily")).at(-1)!;
+    expect(day.bucket.toISOString()).toBe("2026-11-20T00:00:00.000Z");
     expect([day.checks, day.up, day.degraded, day.down, day.unknown, day.latency_samples]).toEqual([
       14, 11, 1, 1, 1, 12,
     ]);
     expect(day.latency_avg).toBeCloseTo((55 * 10 + 200 * 2) / 12, 4);
     expect(day.latency_max).toBe(200);
-  });
-
-  it("catches up on hours no evaluator summarised (after a crash)", async () => {
-    const old = new Date(Date.UTC(2026, 9, 11)); // the day of the 40-day-old result
-    const before = await up.rt.db.selectFrom("rollups_daily").selectAll().where("bucket", "=", old).execute();
-    expect(before).toHaveLength(0);
-    await up.rt.db.deleteFrom("rollups_hourly").execute();
-    await catchUpRollups(up.rt);
-    const after = await up.rt.db
-      .selectFrom("rollups_daily")
-      .selectAll()
-      .where("bucket", "=", old)
-      .executeTakeFirstOrThrow();
-    expect([after.checks, after.down]).toEqual([1, 1]);
-  });
-
-  it("computes uptime windows from rollups, ignoring unknown results", async () => {
-    const windows = await uptimeSummary({ ...up.rt, organizationId: up.organizationId }, monitorId);
-    const w24 = windows.find((w) => w.window === "24h")!;
-    expect([w24.checks, w24.up, w24.degraded, w24.down]).toEqual([14, 11, 1, 1]);
-    expect(w24.uptime).toBeCloseTo(12 / 13, 10);
+    // Uptime is the same whether hour 11 is read raw or from its rollup.
+    const windows = await uptimeSummary(ctx(), monitorId);
     expect(windows.map((w) => w.window)).toEqual(["24h", "7d", "30d", "90d"]);
+    const w24 = windows[0]!;
+    expect([w24.checks, w24.up, w24.degraded, w24.down]).toEqual([14, 11, 1, 1]);
+    expect(windows[3]!.down).toBe(2); // the 40-day-old result counts in 90 days
+
+    const listed = await up.app!.inject({
+      method: "GET",
+      url: `/api/v1/monitors/${monitorId}/rollups?granularity=hour&from=2026-11-20T00:00:00Z`,
+    });
+    expect(listed.json().items.map((r: { bucket: string; checks: number }) => [r.bucket, r.checks])).toEqual([
+      ["2026-11-20T10:00:00.000Z", 12],
+      ["2026-11-20T11:00:00.000Z", 2],
+    ]);
+  });
+
+  it("rebuilds from raw results when the watermark is lost (a new or restored database)", async () => {
+    await up.rt.db.deleteFrom("rollup_watermark").execute();
+    await up.rt.db.deleteFrom("rollups_hourly").execute();
+    await up.rt.db.deleteFrom("rollups_daily").execute();
+    await refreshRollups(up.rt);
+    const days = await rows("rollups_daily");
+    expect(days.map((d) => [d.bucket.toISOString(), d.checks, d.down])).toEqual([
+      ["2026-10-11T00:00:00.000Z", 1, 1],
+      ["2026-11-20T00:00:00.000Z", 14, 1],
+    ]);
   });
 
   it("retention deletes raw results past RAW_RETENTION_DAYS and keeps the rest", async () => {

@@ -17,7 +17,7 @@ const UPSERT_ROLLUP = sql`ON CONFLICT (monitor_id, bucket) DO UPDATE SET
  * Recomputes hourly rollups for hours in [from, to) from raw results. Latency statistics use
  * checks that got an answer (no error); `unknown` results count in `checks` and `unknown` only.
  */
-export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
+export async function rollupHours(db: Q, from: Date, to: Date, monitorIds: string[]): Promise<void> {
   await sql`
     INSERT INTO rollups_hourly ${ROLLUP_COLUMNS}
     SELECT organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC'),
@@ -29,7 +29,8 @@ export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
       percentile_cont(0.95) WITHIN GROUP (ORDER BY total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
       max(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown')
     FROM check_results
-    WHERE slot_at >= ${from}::timestamptz AND slot_at < ${to}::timestamptz
+    WHERE monitor_id = ANY(${monitorIds}::text[])
+      AND slot_at >= ${from}::timestamptz AND slot_at < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC')
     ${UPSERT_ROLLUP}
   `.execute(db);
@@ -40,7 +41,7 @@ export async function rollupHours(db: Q, from: Date, to: Date): Promise<void> {
  * sample-weighted average are exact; the daily p95 is the largest hourly p95 (an upper bound),
  * because raw results may already be gone when a day is summarised.
  */
-export async function rollupDays(db: Q, from: Date, to: Date): Promise<void> {
+export async function rollupDays(db: Q, from: Date, to: Date, monitorIds: string[]): Promise<void> {
   await sql`
     INSERT INTO rollups_daily ${ROLLUP_COLUMNS}
     SELECT organization_id, monitor_id, date_trunc('day', bucket, 'UTC'),
@@ -48,7 +49,8 @@ export async function rollupDays(db: Q, from: Date, to: Date): Promise<void> {
       min(latency_min), sum(latency_avg * latency_samples) / nullif(sum(latency_samples), 0),
       max(latency_p95), max(latency_max)
     FROM rollups_hourly
-    WHERE bucket >= ${from}::timestamptz AND bucket < ${to}::timestamptz
+    WHERE monitor_id = ANY(${monitorIds}::text[])
+      AND bucket >= ${from}::timestamptz AND bucket < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('day', bucket, 'UTC')
     ${UPSERT_ROLLUP}
   `.execute(db);
@@ -66,6 +68,7 @@ export async function sumRollups(
   table: "rollups_hourly" | "rollups_daily",
   monitorId: string,
   from: Date,
+  until: Date,
 ): Promise<UptimeCounts> {
   const row = await db
     .selectFrom(table)
@@ -77,13 +80,55 @@ export async function sumRollups(
     ])
     .where("monitor_id", "=", monitorId)
     .where("bucket", ">=", from)
+    .where("bucket", "<", until)
     .executeTakeFirstOrThrow();
+  return toCounts(row);
+}
+
+/** The same counts from raw results since `from` (the part not yet summarised). */
+export async function sumRawResults(db: Q, monitorId: string, from: Date): Promise<UptimeCounts> {
+  const row = await db
+    .selectFrom("check_results")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("checks"),
+      eb.fn.countAll<number>().filterWhere("status", "=", "up").as("up"),
+      eb.fn.countAll<number>().filterWhere("status", "=", "degraded").as("degraded"),
+      eb.fn.countAll<number>().filterWhere("status", "=", "down").as("down"),
+    ])
+    .where("monitor_id", "=", monitorId)
+    .where("slot_at", ">=", from)
+    .executeTakeFirstOrThrow();
+  return toCounts(row);
+}
+
+function toCounts(row: { checks: unknown; up: unknown; degraded: unknown; down: unknown }): UptimeCounts {
   return {
     checks: Number(row.checks),
     up: Number(row.up),
     degraded: Number(row.degraded),
     down: Number(row.down),
   };
+}
+
+export async function getRollupWatermark(db: Q): Promise<Date | undefined> {
+  const row = await db.selectFrom("rollup_watermark").select("hourly_until").executeTakeFirst();
+  return row?.hourly_until;
+}
+
+export async function setRollupWatermark(db: Q, until: Date): Promise<void> {
+  await db
+    .insertInto("rollup_watermark")
+    .values({ id: 1, hourly_until: until })
+    .onConflict((oc) => oc.column("id").doUpdateSet({ hourly_until: until }))
+    .execute();
+}
+
+export async function oldestResultAt(db: Q): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom("check_results")
+    .select((eb) => eb.fn.min("slot_at").as("at"))
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : undefined;
 }
 
 export async function listRollupRows(
