@@ -87,7 +87,7 @@ const presentResult = (r: ResultRow) => ({
   statusCode: r.status_code,
   timings: { dns: r.dns_ms, connect: r.connect_ms, tls: r.tls_ms, firstByte: r.ttfb_ms, total: r.total_ms },
   error: r.error_kind ? { kind: r.error_kind, message: r.error ?? "" } : null,
-  verdicts: r.verdicts ?? [],
+  verdicts: r.verdicts,
 });
 
 export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

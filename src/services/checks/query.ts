@@ -1,6 +1,6 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import { findMonitor } from "../../storage/repos/monitors.repo.ts";
-import { listResultRows } from "../../storage/repos/results.repo.ts";
+import { decodeVerdicts, listResultRows } from "../../storage/repos/results.repo.ts";
 import {
   getRollupWatermark,
   listRollupRows,
@@ -25,7 +25,7 @@ export async function listResults(
   await requireMonitor(ctx, monitorId);
   const before = q.cursor ? new Date(q.cursor) : undefined;
   const rows = await listResultRows(ctx.db, ctx.organizationId, monitorId, { ...q, before }, q.limit);
-  const items = rows.slice(0, q.limit);
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, verdicts: decodeVerdicts(r.verdicts) }));
   const last = items.at(-1);
   return { items, nextCursor: rows.length > q.limit && last ? last.slot_at.toISOString() : null };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import type { AssertionVerdict } from "../../domain/assertion.ts";
 import type { CheckResult } from "../../domain/check-result.ts";
 import type { Database } from "../schema.ts";
 
@@ -33,13 +34,34 @@ export async function insertResults(db: Q, results: CheckResult[]): Promise<Set<
         total_ms: round(r.timings.total) ?? 0,
         error_kind: r.error?.kind ?? null,
         error: r.error ? r.error.message.slice(0, MAX_ERROR_CHARS) : null,
-        verdicts: r.verdicts.length > 0 ? JSON.stringify(r.verdicts) : null,
+        verdicts: r.verdicts.length > 0 ? JSON.stringify(r.verdicts.map(encodeVerdict)) : null,
       })),
     )
     .onConflict((oc) => oc.columns(["monitor_id", "region", "slot_at"]).doNothing())
     .returning(["monitor_id", "region", "slot_at"])
     .execute();
   return new Set(rows.map((r) => resultKey(r.monitor_id, r.region, r.slot_at.getTime())));
+}
+
+/**
+ * Verdicts are stored as arrays, `[assertion, ok, actual]` plus `"soft"` for soft ones: the same
+ * facts as the objects the API shows, at about half the bytes (a result row is written per check).
+ */
+type StoredVerdict = [string, boolean, AssertionVerdict["actual"]?, "soft"?];
+
+function encodeVerdict(v: AssertionVerdict): StoredVerdict {
+  const stored: StoredVerdict = [v.assertion, v.ok, v.actual ?? null];
+  if (v.severity === "soft") stored.push("soft");
+  return stored;
+}
+
+export function decodeVerdicts(stored: unknown[] | null): AssertionVerdict[] {
+  return ((stored ?? []) as StoredVerdict[]).map(([assertion, ok, actual, soft]) => ({
+    assertion,
+    ok,
+    severity: soft === "soft" ? "soft" : "hard",
+    actual: actual ?? null,
+  }));
 }
 
 export function resultKey(monitorId: string, region: string, slotAt: number): string {
