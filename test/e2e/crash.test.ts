@@ -69,7 +69,7 @@ async function createMonitors(base: string, target: Target, n: number, slowEvery
 
 /** Reads the stopped instance's PGlite folder directly. */
 async function readStore(dataDir: string) {
-  const db = openDatabase({ driver: "pglite", dataDir });
+  const db = await openDatabase({ driver: "pglite", dataDir, sharedBuffersMb: 32 });
   try {
     const duplicates = await sql<{ monitor_id: string; n: number }>`
       SELECT monitor_id, region, slot_at, count(*)::int AS n FROM check_results
