@@ -14,7 +14,7 @@ import { MemoryBus } from "./queue/bus.ts";
 import { MemoryQueue } from "./queue/drivers/memory.ts";
 import type { Consumer } from "./queue/queue.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
-import { claimDueChecks, resumeAfterRestart } from "./services/checks/claim-due.ts";
+import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
 import type { Runtime } from "./services/context.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { ensureDefaultOrganization } from "./services/organizations.ts";
@@ -101,8 +101,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     // Keep at most two rounds of work queued: more would only add lateness.
     const capacity = () =>
       Math.max(0, config.probe.concurrency * 2 - queue.depth("check.run") - rt.inFlight.size);
+    const specs = new SpecCache();
     scheduler = new Scheduler({
-      claim: (limit, horizon) => claimDueChecks(rt, limit, horizon),
+      claim: (limit, horizon) => claimDueChecks(rt, limit, horizon, specs),
       enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
       capacity,
       resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),

@@ -233,8 +233,8 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
       expect(r.statusCode).toBe(200);
       expect(r.json().state).toBe("pending");
     }
-    // No stale, overdue slot left from before the pause.
-    expect(await claim()).toEqual([]);
+    // No stale, overdue slot left from before the pause (`running` may be due now: ignore it).
+    expect(ids(await claim()).filter((id) => id !== running)).toEqual([]);
     const resumed = [paused!, createdPaused!]
       .map((id) => ({ id, next: nextSlotAfter(resumedAt, MIN, slotOffsetMs(id, MIN)) }))
       .sort((x, y) => x.next - y.next);

@@ -29,6 +29,7 @@ export interface MonitorsTable {
   description: string | null;
   runbook_url: string | null;
   paused: boolean;
+  revision: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

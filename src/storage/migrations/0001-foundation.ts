@@ -34,6 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       description text,
       runbook_url text,
       paused boolean NOT NULL DEFAULT false,
+      -- Bumped by every change, so caches of a monitor (the scheduler's) know when to reload.
+      revision integer NOT NULL DEFAULT 1,
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL
     );

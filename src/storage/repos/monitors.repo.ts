@@ -85,6 +85,16 @@ export async function findMonitor(db: Q, organizationId: string, id: string, for
   return row ? rowToMonitor(row) : undefined;
 }
 
+/** Monitors by id, across organizations: for the scheduler, which serves every organization. */
+export async function findMonitorsByIds(
+  db: Q,
+  ids: string[],
+): Promise<Array<{ monitor: Monitor; revision: number }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("monitors").selectAll().where("id", "in", ids).execute();
+  return rows.map((row) => ({ monitor: rowToMonitor(row), revision: row.revision }));
+}
+
 export async function updateMonitorRow(
   db: Q,
   organizationId: string,
@@ -93,7 +103,7 @@ export async function updateMonitorRow(
 ): Promise<Monitor | undefined> {
   const row = await db
     .updateTable("monitors")
-    .set(changes)
+    .set((eb) => ({ ...changes, revision: eb("revision", "+", 1) }))
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .returningAll()

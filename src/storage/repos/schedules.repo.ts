@@ -1,7 +1,6 @@
-import type { Selectable } from "kysely";
 import { type Kysely, sql } from "kysely";
 import { nextSlotAfter, slotOffsetMs } from "../../domain/schedule.ts";
-import type { Database, MonitorsTable } from "../schema.ts";
+import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
 
@@ -43,10 +42,15 @@ export async function writeSchedules(
   }
 }
 
-export type ClaimedSlot = Selectable<MonitorsTable> & { slot_at: Date };
+/** A claimed slot; `revision` tells a cached copy of the monitor whether it is still current. */
+export interface ClaimedSlot {
+  monitor_id: string;
+  slot_at: Date;
+  revision: number;
+}
 
 /**
- * Claims every due slot of a region in one statement and returns each with its monitor.
+ * Claims every due slot of a region in one statement.
  * The claimed slot is the latest one at or before `now`; missed older slots are skipped, never
  * run in a burst. SKIP LOCKED lets several schedulers share a region; the compare on
  * next_due_at in the UPDATE makes a claim happen once even if two race.
@@ -77,7 +81,7 @@ export async function claimDueSlots(
       WHERE s.monitor_id = due.monitor_id AND s.region = due.region AND s.next_due_at = due.next_due_at
       RETURNING s.monitor_id, s.last_slot_at
     )
-    SELECT m.*, claimed.last_slot_at AS slot_at
+    SELECT claimed.monitor_id, claimed.last_slot_at AS slot_at, m.revision
     FROM claimed JOIN monitors m ON m.id = claimed.monitor_id
   `.execute(db);
   return result.rows;
