@@ -26,7 +26,7 @@ export async function createMonitor(
     const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
     const state = paused ? "paused" : "pending";
     await insertState(tx, ctx.organizationId, id, state, at);
-    await writeSchedules(tx, { ...monitor, active: !paused }, now);
+    await writeSchedules(tx, { ...monitor, active: !paused }, now, true);
     return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null };
   });
 }

@@ -4,24 +4,30 @@ import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
 
-/** (Re)writes a monitor's schedule rows: one per region, aligned to its stable offset. */
+/**
+ * (Re)writes a monitor's schedule rows: one per region, aligned to its stable offset. `fresh`
+ * (a monitor just created) skips removing rows of regions it no longer has.
+ */
 export async function writeSchedules(
   db: Q,
   m: { id: string; organizationId: string; intervalSeconds: number; regions: string[]; active: boolean },
   now: number,
+  fresh = false,
 ): Promise<void> {
-  await db
-    .deleteFrom("monitor_schedules")
-    .where("monitor_id", "=", m.id)
-    .where("region", "not in", m.regions)
-    .execute();
+  if (!fresh) {
+    await db
+      .deleteFrom("monitor_schedules")
+      .where("monitor_id", "=", m.id)
+      .where("region", "not in", m.regions)
+      .execute();
+  }
   const intervalMs = m.intervalSeconds * 1000;
   const offset = slotOffsetMs(m.id, intervalMs);
   const next = new Date(nextSlotAfter(now, intervalMs, offset));
-  for (const region of m.regions) {
-    await db
-      .insertInto("monitor_schedules")
-      .values({
+  await db
+    .insertInto("monitor_schedules")
+    .values(
+      m.regions.map((region) => ({
         monitor_id: m.id,
         region,
         organization_id: m.organizationId,
@@ -29,17 +35,17 @@ export async function writeSchedules(
         offset_ms: offset,
         next_due_at: next,
         active: m.active,
-      })
-      .onConflict((oc) =>
-        oc.columns(["monitor_id", "region"]).doUpdateSet({
-          interval_seconds: m.intervalSeconds,
-          offset_ms: offset,
-          next_due_at: next,
-          active: m.active,
-        }),
-      )
-      .execute();
-  }
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(["monitor_id", "region"]).doUpdateSet({
+        interval_seconds: m.intervalSeconds,
+        offset_ms: offset,
+        next_due_at: next,
+        active: m.active,
+      }),
+    )
+    .execute();
 }
 
 /** A claimed slot; `revision` tells a cached copy of the monitor whether it is still current. */
