@@ -68,7 +68,10 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
 
   let evaluator: Evaluator | undefined;
   if (roles.has("evaluator")) {
-    evaluator = new Evaluator(rt, { retention: config.retention });
+    evaluator = new Evaluator(rt, {
+      retention: config.retention,
+      vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
+    });
     evaluator.start();
   }
 

@@ -1,12 +1,14 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Consumer } from "../queue/queue.ts";
-import { applyRetention, refreshRollups } from "../services/checks/maintain.ts";
+import { applyRetention, refreshRollups, vacuumHotTables } from "../services/checks/maintain.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import type { Runtime } from "../services/context.ts";
 import { ResultBatcher } from "./batcher.ts";
 
 export interface EvaluatorOptions {
   retention: { rawDays: number; rollupDays: number };
+  /** Vacuum the per-check tables every this often (embedded PGlite only: it has no autovacuum). */
+  vacuumEveryMs?: number;
   rollupEveryMs?: number;
   retentionEveryMs?: number;
 }
@@ -41,6 +43,8 @@ export class Evaluator {
       concurrency: 64,
     });
     this.every(this.options.rollupEveryMs ?? 60_000, () => refreshRollups(this.rt));
+    const vacuumEveryMs = this.options.vacuumEveryMs;
+    if (vacuumEveryMs) this.every(vacuumEveryMs, () => vacuumHotTables(this.rt));
     this.every(this.options.retentionEveryMs ?? 3_600_000, async () => {
       const removed = await applyRetention(this.rt, this.options.retention);
       if (removed > 0) this.log.info({ removed }, "raw results past retention removed");

@@ -1,3 +1,4 @@
+import { vacuumHotTables as vacuumTables } from "../../storage/repos/maintenance.repo.ts";
 import { deleteResultsBefore } from "../../storage/repos/results.repo.ts";
 import {
   deleteRollupsBefore,
@@ -42,6 +43,15 @@ export async function refreshRollups(rt: Runtime): Promise<void> {
     }
   }
   if (until >= from) await setRollupWatermark(rt.db, new Date(until));
+}
+
+/**
+ * Embedded PGlite runs PostgreSQL in single-user mode, where autovacuum never runs. The tables
+ * rewritten on every check (a schedule claim, a state update) would bloat without bound, so the
+ * evaluator vacuums them itself. A PostgreSQL server's autovacuum does this on its own.
+ */
+export async function vacuumHotTables(rt: Runtime): Promise<void> {
+  await vacuumTables(rt.db);
 }
 
 /** Deletes raw results and rollups past their retention, and expired idempotency keys. */
