@@ -2,16 +2,17 @@
 // means. Progress goes to stderr, the summary (Markdown) to stdout and to docs/benchmarks.md.
 import path from "node:path";
 import { parseBenchArgs } from "./lib/args.ts";
-import { measureCeiling } from "./lib/ceiling.ts";
+import { type Ceiling, measureCeiling } from "./lib/ceiling.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
 import { DOCS_FILE, writeDocs } from "./lib/docs.ts";
-import { loadAverage, machineInfo } from "./lib/proc.ts";
+import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { summarizeProfileDir } from "./lib/profile-summary.ts";
 import { progress } from "./lib/progress.ts";
 import { type BenchRun, renderRun, verdicts } from "./lib/report.ts";
 import { type RestartResult, runRestart } from "./lib/restart.ts";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./lib/scenario.ts";
 import { startTarget } from "./lib/target.ts";
+import { REPO_ROOT } from "./lib/upblit-child.ts";
 
 const args = parseBenchArgs(process.argv.slice(2));
 installCleanupHandlers();
@@ -23,6 +24,7 @@ function profileArgs(label: string): string[] | undefined {
 
 async function main(): Promise<BenchRun> {
   const machine = machineInfo();
+  const code = codeVersion(REPO_ROOT);
   const loadBefore = loadAverage();
   progress(
     "setup",
@@ -69,12 +71,22 @@ async function main(): Promise<BenchRun> {
   }
 
   let saturated: ScenarioResult | undefined;
+  let saturatedCeiling: Ceiling | undefined;
   if (args.phases.has("saturate")) {
+    // Measured again just before: other load on the machine drifts over a long run.
+    const satCeiling = sizes.length
+      ? await measureCeiling(target, args.probeConcurrency, args.ceilingS * 1000)
+      : ceiling;
+    progress("ceiling", `${satCeiling.perSecond.toFixed(0)} requests/s (again, before the saturated run)`);
+    saturatedCeiling = satCeiling;
     const interval = args.satIntervalS;
     // Due at 1.5× the ceiling, so the probe, not the schedule, is the limit.
+    // A quick run only smoke-tests the phase with 1,000 monitors, which may not saturate.
     const monitors =
       args.satMonitors ??
-      Math.min(30_000, Math.max(1_000, Math.ceil((1.5 * ceiling.perSecond * interval) / 500) * 500));
+      (args.quick
+        ? 1_000
+        : Math.min(30_000, Math.max(1_000, Math.ceil((1.5 * satCeiling.perSecond * interval) / 500) * 500)));
     const spec: ScenarioSpec = {
       label: "saturated",
       monitors,
@@ -85,6 +97,8 @@ async function main(): Promise<BenchRun> {
       createConcurrency: args.createConcurrency,
       env: { MIN_INTERVAL_SECONDS: String(Math.min(10, interval)) },
       nodeArgs: profileArgs("saturated"),
+      // Created with only the API running: creating thousands under saturation is not what we time.
+      createWithoutChecks: true,
     };
     progress(
       "saturated",
@@ -99,12 +113,14 @@ async function main(): Promise<BenchRun> {
   return {
     command,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    code,
     machine: { ...machine, loadBefore, loadAfter: loadAverage() },
     probeConcurrency: args.probeConcurrency,
     ceiling,
     sizes,
     restart,
     saturated,
+    saturatedCeiling,
     failures,
   };
 }
@@ -117,7 +133,8 @@ try {
     writeDocs(text);
     progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
   }
-  if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir)}\n`);
+  // The measured window is the last `duration` seconds of each main-thread profile.
+  if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir, args.durationS)}\n`);
   const missed = verdicts(run).filter((v) => v.ok === false);
   progress("done", missed.length ? `${missed.length} target(s) missed` : "every measured target met");
 } catch (err) {

@@ -15,16 +15,29 @@ export interface Ceiling {
 
 /**
  * The machine's ceiling: GETs to the target, each on a fresh connection (its own undici Client,
- * destroyed after the response, as the probe does), `concurrency` at a time, for `ms`.
+ * destroyed after the response, as the probe does), `concurrency` at a time, for `ms` after a warm-up.
  */
-export async function measureCeiling(target: Target, concurrency: number, ms: number): Promise<Ceiling> {
+export async function measureCeiling(
+  target: Target,
+  concurrency: number,
+  ms: number,
+  warmupMs = 2_000,
+): Promise<Ceiling> {
   await target.reset();
   let requests = 0;
   let errors = 0;
-  const started = performance.now();
-  const deadline = started + ms;
-  const cpu0 = process.cpuUsage();
-  const targetCpu0 = target.cpuMs();
+  // Requests of the warm-up (JIT, first connections) are made but not counted.
+  const deadline = performance.now() + warmupMs + ms;
+  let started = Number.POSITIVE_INFINITY;
+  let cpu0 = process.cpuUsage();
+  let targetCpu0 = target.cpuMs();
+  const warmup = setTimeout(() => {
+    started = performance.now();
+    cpu0 = process.cpuUsage();
+    targetCpu0 = target.cpuMs();
+    requests = 0;
+    errors = 0;
+  }, warmupMs);
   const once = async (n: number) => {
     const client = new Client(target.origin, { pipelining: 1, headersTimeout: 5_000, bodyTimeout: 5_000 });
     try {
@@ -43,6 +56,7 @@ export async function measureCeiling(target: Target, concurrency: number, ms: nu
     while (performance.now() < deadline) await once(issued++);
   };
   const ticker = setInterval(() => {
+    if (!Number.isFinite(started)) return progress("ceiling", "warming up");
     const s = (performance.now() - started) / 1000;
     progress(
       "ceiling",
@@ -53,6 +67,7 @@ export async function measureCeiling(target: Target, concurrency: number, ms: nu
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     clearInterval(ticker);
+    clearTimeout(warmup);
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -14,9 +14,14 @@ What it measures, on the embedded default (PGlite on disk in a fresh temp \`DATA
 one process, \`ALLOW_PRIVATE_TARGETS=true\`), with Upblit as a child process (\`node bin/upblit.js start\`)
 so that its CPU and memory are read from \`/proc/<pid>\` apart from the bench driver's and the target's:
 
-- **Ceiling**: a bare loop of GETs, each on a fresh connection, \`PROBE_CONCURRENCY\` at a time for 10 s,
-  against the same target: a tiny Node HTTP server on 127.0.0.1 answering 200 "ok", in its own process.
-  Every other figure is read against it, because absolute numbers only describe this machine.
+- **Ceiling**: a bare loop of GETs, each on a fresh connection (an undici \`Client\` per request, as
+  the probe does), \`PROBE_CONCURRENCY\` at a time for 10 s after a 2 s warm-up, against the same
+  target: a tiny Node HTTP server on 127.0.0.1 answering 200 "ok", in its own process. Every other
+  figure is read against it, because absolute numbers only describe this machine. It is measured
+  again right before the saturated run, which is compared with that second value.
+- Every run gets a fresh temp \`DATA_DIR\`, initialised first by \`upblit migrate\` in its own process
+  (PGlite's initdb; its time and peak RSS are reported once), so that the measured process opens an
+  existing database as every start but the very first does.
 - **Steady load**: N http monitors (1,000 / 5,000 / 10,000) at 60 s, created through the API, then
   measured for 60 s. *Achieved/s* counts checks that started in the window; *due/s* is the number of
   slots in the window (exactly N/60 per second); *slots checked* is how many of those slots have a
@@ -43,6 +48,11 @@ result stored; under 400 MB RSS at 10,000 monitors; 10,000 monitors created thro
 30 s; all 10,000 scheduled within 10 s of a restart. For scale, the most popular peer, on the same
 machine, spends 4.5–5.3 CPU-seconds per 1,000 HTTP checks, stalls at about 210 checks/s, grows to
 about 500 MB at 3,000 monitors and stores about 150 bytes per check.
+
+The machine is shared: other engineers run test suites on the same 2 CPUs while the bench runs.
+*Others' CPU* shows how much; figures move by ±30 % from run to run (the ceiling itself has measured
+between 2,600 and 4,600 requests/s here), which is why each figure is read against the same run's
+ceiling and why CPU is measured as CPU time rather than wall-clock throughput.
 
 Options: \`--quick\` (200 monitors, 15 s; leaves this file alone), \`--sizes\`, \`--duration\`,
 \`--saturate\` (ceiling and saturated run only), \`--no-restart\`, \`--profile DIR\` (\`--cpu-prof\`

@@ -67,6 +67,17 @@ export function machineInfo(): { nproc: number; cpuModel: string; node: string; 
   };
 }
 
+/** The commit measured, with a note when src/ differs from it (others edit the tree meanwhile). */
+export function codeVersion(repoRoot: string): string {
+  try {
+    const git = (args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
+    const dirty = git(["status", "--porcelain", "--", "src", "bin", "package.json"]) !== "";
+    return `${git(["rev-parse", "--short", "HEAD"])}${dirty ? " + uncommitted changes in src/" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+}
+
 export function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 interface ProfileNode {
@@ -7,37 +7,102 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/**
- * The functions with the most self time in a V8 .cpuprofile, as "share  function  file:line".
- * Usable on its own: node --import tsx bench/lib/profile-summary.ts file.cpuprofile
- */
-export function summarizeProfile(file: string, top = 25): string[] {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: ProfileNode[] };
-  const byFrame = new Map<string, number>();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    total += hits;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url
-      ? `${url.replace(/^file:\/\/.*?node_modules\//, "").replace(/^file:\/\/.*?\/src\//, "src/")}:${lineNumber + 1}`
-      : "";
-    const key = `${functionName || "(anonymous)"}  ${where}`;
-    byFrame.set(key, (byFrame.get(key) ?? 0) + hits);
-  }
-  return [...byFrame.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([key, hits]) => `${((hits / Math.max(1, total)) * 100).toFixed(1).padStart(5)}%  ${key}`);
+const IDLE = new Set(["(idle)", "(program)"]);
+
+interface Profile {
+  nodes: ProfileNode[];
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
 }
 
-export function summarizeProfileDir(dir: string): string {
-  return readdirSync(dir)
+/** Samples per node in the profile's last `seconds` (the measured window ends just before exit). */
+function hitsInTail(profile: Profile, seconds: number): Map<number, number> {
+  const hits = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const stamps: number[] = [];
+  let t = 0;
+  for (const d of deltas) {
+    t += d;
+    stamps.push(t);
+  }
+  const last = stamps.at(-1) ?? 0;
+  const from = last - seconds * 1e6;
+  samples.forEach((id, i) => {
+    if ((stamps[i] ?? 0) >= from) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  return hits;
+}
+
+function shortUrl(url: string): string {
+  return url
+    .replace(/^file:\/\/.*?node_modules\//, "")
+    .replace(/^file:\/\/.*?\/(src|bench)\//, "$1/")
+    .replace(/^wasm:\/\/.*/, "wasm");
+}
+
+/** Where a frame's time goes, coarsely: PGlite's WASM, a package, our code, Node internals. */
+function categoryOf(fn: string, url: string): string {
+  if (url.startsWith("wasm://") || fn.startsWith("wasm-function")) return "PGlite (WASM)";
+  if (fn === "(garbage collector)") return "GC";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg) return pkg;
+  const ours = /\/(src|bench)\/([^/]+)\//.exec(url);
+  if (ours) return `${ours[1]}/${ours[2]}`;
+  if (url.startsWith("node:")) return url.replace(/^node:(internal\/)?/, "node:").split("/")[0] ?? url;
+  return "native / other";
+}
+
+/**
+ * The busiest functions and areas of a V8 .cpuprofile by self time, as a share of the busy
+ * (non-idle) samples, over the whole profile or its last `lastSeconds`. Usable alone:
+ * node --import tsx bench/lib/profile-summary.ts file.cpuprofile [lastSeconds]
+ */
+export function summarizeProfile(file: string, lastSeconds?: number, top = 20): string[] {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const hitsOf = lastSeconds === undefined ? undefined : hitsInTail(profile, lastSeconds);
+  const byFrame = new Map<string, number>();
+  const byCategory = new Map<string, number>();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    const hits = hitsOf ? (hitsOf.get(node.id) ?? 0) : (node.hitCount ?? 0);
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (hits === 0 || IDLE.has(functionName)) continue;
+    busy += hits;
+    const key = `${functionName || "(anonymous)"}  ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ""}`;
+    byFrame.set(key, (byFrame.get(key) ?? 0) + hits);
+    const cat = categoryOf(functionName, url);
+    byCategory.set(cat, (byCategory.get(cat) ?? 0) + hits);
+  }
+  const share = (hits: number) => `${((hits / Math.max(1, busy)) * 100).toFixed(1).padStart(5)}%`;
+  const rank = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, hits]) => `${share(hits)}  ${key}`);
+  return [
+    `busy samples: ${busy}`,
+    "by area:",
+    ...rank(byCategory, 12),
+    "by function (self):",
+    ...rank(byFrame, top),
+  ];
+}
+
+/** Summaries of every profile under `dir` (one folder per run), largest first. */
+export function summarizeProfileDir(dir: string, lastSeconds?: number): string {
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".cpuprofile"))
-    .map((f) => `## ${f}\n${summarizeProfile(path.join(dir, f)).join("\n")}`)
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  return files
+    .map((f) => `## ${path.relative(dir, f)}\n${summarizeProfile(f, lastSeconds).join("\n")}`)
     .join("\n\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const file of process.argv.slice(2)) process.stdout.write(`${summarizeProfile(file).join("\n")}\n`);
+  const [file, seconds] = process.argv.slice(2);
+  if (file)
+    process.stdout.write(`${summarizeProfile(file, seconds ? Number(seconds) : undefined).join("\n")}\n`);
 }

@@ -5,6 +5,7 @@ import type { ScenarioResult } from "./scenario.ts";
 export interface BenchRun {
   command: string;
   date: string;
+  code: string;
   machine: {
     nproc: number;
     cpuModel: string;
@@ -18,6 +19,8 @@ export interface BenchRun {
   sizes: ScenarioResult[];
   restart: RestartResult | undefined;
   saturated: ScenarioResult | undefined;
+  /** The ceiling measured again right before the saturated run, which is compared with it. */
+  saturatedCeiling: Ceiling | undefined;
   failures: string[];
 }
 
@@ -69,7 +72,7 @@ export function verdicts(run: BenchRun): Verdict[] {
     run.sizes.length ? worstCpu <= 0.5 : undefined,
   );
   const sat = run.saturated;
-  const satRatio = sat ? achieved(sat) / run.ceiling.perSecond : 0;
+  const satRatio = sat ? achieved(sat) / (run.saturatedCeiling ?? run.ceiling).perSecond : 0;
   add(
     "Saturated: ≥ 0.5 × bare loop, every result stored",
     sat ? `${f(satRatio, 2)} × ceiling, stored ${storedOfStarted(sat)}` : "not run",
@@ -110,7 +113,7 @@ export function renderRun(run: BenchRun): string {
   const m = run.machine;
   const parts: string[] = [];
   parts.push(
-    `Command: \`${run.command}\`  \nDate: ${run.date}  \n` +
+    `Command: \`${run.command}\`  \nDate: ${run.date}  \nCode: ${run.code}  \n` +
       `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memGb} GB, Node ${m.node}; load average ${m.loadBefore} before, ${m.loadAfter} after  \n` +
       `PROBE_CONCURRENCY=${run.probeConcurrency}, embedded PGlite on disk in a fresh temp DATA_DIR per run, Upblit as a child process (\`node bin/upblit.js start\`).`,
   );
@@ -133,7 +136,7 @@ export function renderRun(run: BenchRun): string {
             "CPU s / 1k checks",
             "÷ bare loop",
             "peak RSS MB",
-            "bytes/check (table)",
+            "bytes/check (table; heap only)",
             "bytes/check (disk)",
             "stored / started",
             "others' CPU",
@@ -149,13 +152,21 @@ export function renderRun(run: BenchRun): string {
             f(cpuPer1k(r), 3),
             `${f(cpuPer1k(r) / c.clientCpuSecondsPer1k, 1)}×`,
             `${f(r.peakRssMb)} (window ${f(r.windowPeakRssMb)})`,
-            f(r.store.tableBytes / Math.max(1, r.store.results)),
+            `${f(r.store.tableBytes / Math.max(1, r.store.results))}; ${f(r.store.heapBytes / Math.max(1, r.store.results))}`,
             f(r.diskBytesDelta / Math.max(1, r.stats.started)),
             storedOfStarted(r),
             pct(r.otherLoad),
           ]),
         ),
     );
+    const first = run.sizes[0];
+    if (first) {
+      parts.push(
+        `First start on an empty DATA_DIR (\`upblit migrate\`, PGlite initdb, its own process, before each run): ` +
+          `${f(first.initdb.ms / 1000, 1)} s, peak RSS ${f(first.initdb.peakRssMb)} MB. ` +
+          "The runs above start on the migrated folder, as every start but the first does.",
+      );
+    }
     parts.push(
       "**Creating monitors through the API** (POST /api/v1/monitors, " +
         `${run.sizes[0]?.spec.createConcurrency ?? 16} in flight, checks running meanwhile):\n\n` +
@@ -184,6 +195,7 @@ export function renderRun(run: BenchRun): string {
             "checks in first 5 s",
             "expected (N×5/60)",
             "÷ expected",
+            "expected with the 2 s resume grace (N×7/60)",
             "overdue at stop",
             "stored / started",
           ],
@@ -196,6 +208,7 @@ export function renderRun(run: BenchRun): string {
               f(rs.first5s),
               f(rs.expected5s),
               f(rs.first5s / rs.expected5s, 2),
+              f(rs.expectedWithGrace),
               f(rs.overdueAtStop),
               `${f(rs.everyResultStored.stored)} / ${f(rs.everyResultStored.started)}`,
             ],
@@ -206,13 +219,17 @@ export function renderRun(run: BenchRun): string {
   const s = run.saturated;
   if (s) {
     const up = s.stats.byStatus.up ?? 0;
+    const sc = run.saturatedCeiling ?? c;
     parts.push(
-      `**Saturated** (${f(s.spec.monitors)} monitors at ${s.spec.intervalSeconds} s, timeout ${s.spec.timeoutMs} ms: due faster than the ceiling):\n\n` +
+      `**Saturated** (${f(s.spec.monitors)} monitors at ${s.spec.intervalSeconds} s, timeout ${s.spec.timeoutMs} ms, ` +
+        `created with only the API role running; ceiling measured again just before: ${f(sc.perSecond)} requests/s, ` +
+        `${s.stats.dueSlots / s.window.seconds > sc.perSecond ? "due faster than that" : "NOT saturated: due below it"}):\n\n` +
         table(
           [
             "due/s",
             "achieved/s",
             "÷ ceiling",
+            "Upblit CPU (share of one core)",
             "up",
             "lateness p50 / p99 ms",
             "CPU s / 1k checks",
@@ -224,7 +241,8 @@ export function renderRun(run: BenchRun): string {
             [
               f(s.stats.dueSlots / s.window.seconds),
               f(achieved(s)),
-              f(achieved(s) / c.perSecond, 3),
+              f(achieved(s) / sc.perSecond, 3),
+              pct(s.cpuSeconds / s.window.seconds),
               pct(up / Math.max(1, s.stats.slotsChecked)),
               `${f(s.stats.latenessP50)} / ${f(s.stats.latenessP99)}`,
               f(cpuPer1k(s), 3),

@@ -7,7 +7,7 @@ import { StatsDb, type StoreStats, type WindowStats } from "./db-stats.ts";
 import { dirBytes, machineCpuMs } from "./proc.ts";
 import { progress, sleep } from "./progress.ts";
 import type { Target } from "./target.ts";
-import { spawnUpblit, type UpblitChild } from "./upblit-child.ts";
+import { migrateDataDir, spawnUpblit, type UpblitChild } from "./upblit-child.ts";
 
 export interface ScenarioSpec {
   label: string;
@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   /** Extra environment for Upblit, e.g. MIN_INTERVAL_SECONDS. */
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** Create the monitors with only the API role running, then restart with every role. */
+  createWithoutChecks?: boolean;
 }
 
 export interface ScenarioResult {
@@ -28,6 +30,8 @@ export interface ScenarioResult {
   /** Removes the data folder; call once nothing else needs it. */
   removeData: () => void;
   creation: Creation;
+  /** `upblit migrate` on the empty folder (PGlite initdb), in its own process. */
+  initdb: { ms: number; peakRssMb: number };
   window: { fromMs: number; toMs: number; seconds: number };
   stats: WindowStats;
   store: StoreStats;
@@ -55,20 +59,11 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
   const { label } = spec;
   const dataDir = mkdtempSync(path.join(tmpdir(), "upblit-bench-"));
   const removeData = trackDir(dataDir);
+  progress(label, `upblit migrate on a fresh DATA_DIR (${dataDir})`);
+  const initdb = await migrateDataDir(dataDir);
   await target.reset();
-  progress(label, `starting upblit (DATA_DIR ${dataDir})`);
-  const child = await spawnUpblit({
-    env: {
-      DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-      PROBE_CONCURRENCY: String(spec.probeConcurrency),
-      SHUTDOWN_TIMEOUT_SECONDS: "10",
-      ...spec.env,
-    },
-    nodeArgs: spec.nodeArgs,
-  });
-  const readyAt = await child.waitReady(60_000);
-  progress(label, `ready after ${readyAt - child.spawnedAt} ms; creating ${spec.monitors} monitors`);
+  let child = await startChild(spec, dataDir, spec.createWithoutChecks ? { UPBLIT_ROLES: "api" } : {});
+  progress(label, `creating ${spec.monitors} monitors`);
   const creation = await createMonitors(
     child.url,
     spec.monitors,
@@ -81,7 +76,24 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
     `created ${creation.created} in ${creation.seconds.toFixed(1)} s (${creation.perSecond.toFixed(0)}/s)` +
       (creation.failed ? `, ${creation.failed} FAILED: ${creation.firstErrors[0]}` : ""),
   );
+  if (creation.failed > 0) {
+    const ended = child.exitStatus();
+    progress(
+      label,
+      `upblit ${ended ? `EXITED (${ended})` : "still running"} after failed creations; ` +
+        `log: ${
+          child.problems
+            .map((l) => l.msg)
+            .slice(0, 3)
+            .join(" | ") || "-"
+        }; stderr: ${child.stderrTail().slice(-500) || "-"}`,
+    );
+  }
   if (creation.created === 0) throw new Error(`${label}: no monitor could be created`);
+  if (spec.createWithoutChecks) {
+    await child.stop(STOP_TIMEOUT_MS);
+    child = await startChild(spec, dataDir, {});
+  }
 
   const measured = await measureWindow(child, target, spec, dataDir);
   progress(label, "stopping upblit (SIGTERM)");
@@ -97,6 +109,7 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
       dataDir,
       removeData,
       creation,
+      initdb,
       ...measured,
       stats,
       store,
@@ -109,6 +122,27 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
   } finally {
     await db.close();
   }
+}
+
+async function startChild(spec: ScenarioSpec, dataDir: string, env: Record<string, string>) {
+  const child = await spawnUpblit({
+    env: {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      PROBE_CONCURRENCY: String(spec.probeConcurrency),
+      SHUTDOWN_TIMEOUT_SECONDS: "10",
+      ...spec.env,
+      ...env,
+    },
+    nodeArgs: spec.nodeArgs,
+  });
+  const readyAt = await child.waitReady(60_000);
+  const roles = env.UPBLIT_ROLES ?? "all roles";
+  progress(
+    spec.label,
+    `upblit pid ${child.pid} (${roles}) ready ${readyAt - child.spawnedAt} ms after spawn`,
+  );
+  return child;
 }
 
 async function measureWindow(child: UpblitChild, target: Target, spec: ScenarioSpec, dataDir: string) {

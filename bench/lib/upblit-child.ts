@@ -25,6 +25,9 @@ export interface UpblitChild {
   /** Lines at warn and above, the first 50. */
   problems: LogLine[];
   problemCount: number;
+  /** How it ended, if it has; and the last of its stderr. */
+  exitStatus(): string | undefined;
+  stderrTail(): string;
   /** Resolves with the first log line whose msg is `msg` (seen already or still to come). */
   waitForLog(msg: string, timeoutMs: number): Promise<LogLine>;
   /** Polls /readyz until 200; returns Date.now() at that moment. */
@@ -44,6 +47,50 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** A clean environment: nothing of ours leaks into Upblit (DATABASE_URL included), plus `extra`. */
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  const base = Object.fromEntries(
+    ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
+  return { ...base, HOST: "127.0.0.1", ALLOW_PRIVATE_TARGETS: "true", ...extra };
+}
+
+/**
+ * `upblit migrate` on a fresh DATA_DIR: PGlite's initdb runs here, in its own process, so the
+ * measured `start` opens an existing database as it does on every start but the very first.
+ * Returns its duration and peak RSS (VmHWM, sampled every 50 ms until it exits).
+ */
+export async function migrateDataDir(dataDir: string): Promise<{ ms: number; peakRssMb: number }> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/upblit.js"), "migrate"], {
+    cwd: REPO_ROOT,
+    env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: "warn" }),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (child.pid === undefined) throw new Error("could not spawn upblit migrate");
+  const pid = child.pid;
+  const untrack = trackPid(pid);
+  let stderr = "";
+  child.stderr?.on("data", (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-2000);
+  });
+  let peakRssMb = 0;
+  const sampler = setInterval(() => {
+    try {
+      peakRssMb = Math.max(peakRssMb, processMemoryMb(pid).peak);
+    } catch {
+      // exited between samples
+    }
+  }, 50);
+  const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearInterval(sampler);
+  clearTimeout(killer);
+  untrack();
+  if (code !== 0) throw new Error(`upblit migrate exited with ${code}: ${stderr}`);
+  return { ms: Date.now() - t0, peakRssMb };
+}
+
 /**
  * Runs `node bin/upblit.js start` as a child with a clean environment (nothing of ours leaks in,
  * DATABASE_URL included) plus `env`, on 127.0.0.1:<free port>. Its stdout (JSON logs) is parsed.
@@ -53,16 +100,13 @@ export async function spawnUpblit(options: {
   nodeArgs?: string[];
 }): Promise<UpblitChild> {
   const port = await freePort();
-  const base = Object.fromEntries(
-    ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
-  );
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(
     process.execPath,
     [...(options.nodeArgs ?? []), path.join(REPO_ROOT, "bin/upblit.js"), "start"],
     {
       cwd: REPO_ROOT,
-      env: { ...base, HOST: "127.0.0.1", PORT: String(port), ALLOW_PRIVATE_TARGETS: "true", ...options.env },
+      env: childEnv({ PORT: String(port), ...options.env }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -107,6 +151,11 @@ export async function spawnUpblit(options: {
     get problemCount() {
       return problemCount;
     },
+    exitStatus: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? String(child.exitCode ?? child.signalCode)
+        : undefined,
+    stderrTail: () => stderrTail,
     waitForLog: (msg, timeoutMs) => {
       const already = seen.get(msg);
       if (already) return Promise.resolve(already);
