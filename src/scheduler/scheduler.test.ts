@@ -113,6 +113,19 @@ describe("Scheduler", () => {
     }
   });
 
+  it("with no room (probes saturated), looks again within tens of ms, not a whole tick", async () => {
+    const h = harness({ capacity: 0 });
+    h.addDue(T0 - 1);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(h.claims).toEqual([]);
+    h.setCapacity(5);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(h.enqueued.map((j) => j.slotAt)).toEqual([T0 - 1]);
+    expect(h.enqueued[0]!.at - T0).toBeLessThan(60); // the tick is 200 ms
+    await h.scheduler.stop();
+  });
+
   it("an overdue slot is released at once", async () => {
     const h = harness();
     h.addDue(T0 - 5_000);

@@ -1,6 +1,9 @@
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 
+/** How soon to look again when the probes had no room for more checks. */
+const SATURATED_RETRY_MS = 25;
+
 export interface SchedulerDeps<T extends { slotAt: number }> {
   /** Claims up to `limit` slots due before `horizon` (ms); the claim itself is durable. */
   claim: (limit: number, horizon: number) => Promise<T[]>;
@@ -49,14 +52,18 @@ export class Scheduler<T extends { slotAt: number }> {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.tick().then((more) => this.schedule(more ? 0 : this.tickMs));
+      this.running = this.tick().then((next) => this.schedule(next));
     }, delayMs);
   }
 
-  /** One pass; returns true when it filled its capacity and should run again at once. */
-  private async tick(): Promise<boolean> {
+  /**
+   * One pass; returns the delay until the next: at once when it filled the room it had (more may
+   * be due), soon when there was no room (probes are saturated: look again as they drain), else
+   * a tick.
+   */
+  private async tick(): Promise<number> {
     const limit = this.deps.capacity() - this.held.size;
-    if (limit <= 0) return false;
+    if (limit <= 0) return SATURATED_RETRY_MS;
     try {
       const now = this.deps.clock.now();
       if (now < this.lastTickAt - this.tickMs) {
@@ -70,10 +77,10 @@ export class Scheduler<T extends { slotAt: number }> {
       this.lastTickAt = now;
       const jobs = await this.deps.claim(limit, now + this.tickMs);
       for (const job of jobs) this.release(job);
-      return jobs.length === limit;
+      return jobs.length === limit ? 0 : this.tickMs;
     } catch (err) {
       this.deps.log.error({ err }, "scheduler tick failed; retrying");
-      return false;
+      return this.tickMs;
     }
   }
 
