@@ -9,6 +9,8 @@ import { processCpuMs, processMemoryMb } from "./proc.ts";
 import { sleep } from "./progress.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The compiled entry point `npm start` runs (`npm run bench:checks` builds it first). */
+const UPBLIT_ENTRY = path.join(REPO_ROOT, "dist/cli/main.js");
 
 export interface LogLine {
   level: number;
@@ -62,7 +64,7 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
  */
 export async function migrateDataDir(dataDir: string): Promise<{ ms: number; peakRssMb: number }> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/upblit.js"), "migrate"], {
+  const child = spawn(process.execPath, [UPBLIT_ENTRY, "migrate"], {
     cwd: REPO_ROOT,
     env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: "warn" }),
     stdio: ["ignore", "ignore", "pipe"],
@@ -92,7 +94,7 @@ export async function migrateDataDir(dataDir: string): Promise<{ ms: number; pea
 }
 
 /**
- * Runs `node bin/upblit.js start` as a child with a clean environment (nothing of ours leaks in,
+ * Runs `node dist/cli/main.js start` (what `npm start` runs) as a child with a clean environment (nothing of ours leaks in,
  * DATABASE_URL included) plus `env`, on 127.0.0.1:<free port>. Its stdout (JSON logs) is parsed.
  */
 export async function spawnUpblit(options: {
@@ -101,15 +103,11 @@ export async function spawnUpblit(options: {
 }): Promise<UpblitChild> {
   const port = await freePort();
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), path.join(REPO_ROOT, "bin/upblit.js"), "start"],
-    {
-      cwd: REPO_ROOT,
-      env: childEnv({ PORT: String(port), ...options.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), UPBLIT_ENTRY, "start"], {
+    cwd: REPO_ROOT,
+    env: childEnv({ PORT: String(port), ...options.env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (child.pid === undefined) throw new Error("could not spawn upblit");
   const pid = child.pid;
   const untrack = trackPid(pid);
