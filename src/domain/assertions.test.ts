@@ -1,25 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Assertion, AssertionVerdict } from "./assertion.ts";
-import { judgeObservation } from "./assertions.ts";
+import {
+  type Bare,
+  BODY,
+  BODY_CUT,
+  judgeOne as judgeOneAgainst,
+  type Row,
+  runTable as runSharedTable,
+} from "./assertion-table.test-support.ts";
 import type { Observation } from "./check-result.ts";
-import type { CheckSpec } from "./monitor.ts";
-
-type Bare = Omit<Assertion, "severity">;
-
-const BODY = JSON.stringify({
-  status: "OK",
-  count: 3,
-  ratio: 0.5,
-  version: "2",
-  healthy: true,
-  error: null,
-  tags: ["Alpha", "beta", 7],
-  nested: { deep: [{ v: "x" }] },
-});
-
-// The verdict keeps 119 characters of the body plus an ellipsis.
-const BODY_CUT =
-  '{"status":"OK","count":3,"ratio":0.5,"version":"2","healthy":true,"error":null,"tags":["Alpha","beta",7],"nested":{"dee…';
 
 const OBS: Observation = {
   timings: { total: 123.456, dns: 1.23, connect: 10.04, tls: 20.55, firstByte: 80 },
@@ -30,33 +18,11 @@ const OBS: Observation = {
   dnsAnswers: ["1.2.3.4", "5.6.7.8", "Mail.Example.com"],
 };
 
-/** A tcp spec has no implied assertions, so the verdict is exactly the one under test. */
-function tcpSpec(assertions: Assertion[]): CheckSpec {
-  return {
-    type: "tcp",
-    monitorId: "mon_1",
-    organizationId: "org_1",
-    target: "h:1",
-    timeoutMs: 1000,
-    assertions,
-  };
-}
-
-function judgeOne(a: Bare, obs: Observation = OBS): AssertionVerdict {
-  const { verdicts } = judgeObservation(tcpSpec([{ ...a, severity: "hard" }]), obs);
-  expect(verdicts).toHaveLength(1);
-  return verdicts[0]!;
-}
-
-type Row = [Bare, boolean, AssertionVerdict["actual"]];
-
 function runTable(rows: Row[]): void {
-  it.each(rows)("%j → ok=%s actual=%j", (a, ok, actual) => {
-    const verdict = judgeOne(a);
-    expect(verdict.ok).toBe(ok);
-    expect(verdict.actual).toStrictEqual(actual);
-  });
+  runSharedTable(OBS, rows);
 }
+
+const judgeOne = (a: Bare, obs: Observation = OBS) => judgeOneAgainst(a, obs);
 
 describe("status", () => {
   runTable([
