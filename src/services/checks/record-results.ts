@@ -1,9 +1,8 @@
 import type { CheckResult } from "../../domain/check-result.ts";
-import type { MonitorState } from "../../domain/monitor.ts";
 import { applyResult, type StateSnapshot } from "../../domain/state-machine.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
-import { lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
+import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
 import type { Runtime } from "../context.ts";
 import {
   type Announcements,
@@ -21,7 +20,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
   const out = emptyAnnouncements();
   const stored = await rt.db.transaction().execute(async (tx) => {
     const monitorIds = [...new Set(results.map((r) => r.monitorId))].sort();
-    const states = new Map((await lockStates(tx, monitorIds)).map((s) => [s.monitor_id, s]));
+    const states = new Map((await lockStates(tx, monitorIds)).map((m) => [m.state.monitorId, m]));
     // Results of monitors deleted while their check ran are dropped here.
     const live = results.filter((r) => states.has(r.monitorId)).sort((a, b) => a.slotAt - b.slotAt);
     const inserted = await insertResults(tx, live);
@@ -31,7 +30,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const updates = new Map<string, StateRow>();
     for (const r of fresh) {
       const s = states.get(r.monitorId)!;
-      const prev = updates.get(r.monitorId) ?? initialRow(s);
+      const prev = updates.get(r.monitorId) ?? s.state;
       updates.set(r.monitorId, await stepMonitor(tx, s, prev, r, events, out));
     }
     await saveStates(tx, [...updates.values()]);
@@ -55,25 +54,9 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
   return { stored: stored.length };
 }
 
-type LockedState = Awaited<ReturnType<typeof lockStates>>[number];
-
-function initialRow(s: LockedState): StateRow {
-  return {
-    monitorId: s.monitor_id,
-    state: s.state as MonitorState,
-    since: s.since,
-    consecutiveFailures: s.consecutive_failures,
-    consecutiveSuccesses: s.consecutive_successes,
-    lastStatus: null,
-    lastCheckedAt: null,
-    lastError: null,
-    openIncidentId: s.open_incident_id,
-  };
-}
-
 async function stepMonitor(
   tx: Parameters<typeof lockStates>[0],
-  s: LockedState,
+  s: LockedMonitor,
   prev: StateRow,
   r: CheckResult,
   events: NewEvent[],
@@ -89,8 +72,8 @@ async function stepMonitor(
   const step = s.paused
     ? { next: snapshot }
     : applyResult(snapshot, r.status, {
-        failuresBeforeDown: s.failures_before_down,
-        successesBeforeUp: s.successes_before_up,
+        failuresBeforeDown: s.failuresBeforeDown,
+        successesBeforeUp: s.successesBeforeUp,
       });
   const reason = describeFailure(r);
   const openIncidentId = await writeTransition(

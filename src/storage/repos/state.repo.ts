@@ -1,6 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { MonitorState } from "../../domain/monitor.ts";
-import type { Database } from "../schema.ts";
+import type { Database, MonitorStateTable } from "../schema.ts";
 
 type Q = Kysely<Database>;
 
@@ -29,35 +29,44 @@ export async function insertState(
     .execute();
 }
 
+/** A locked monitor: its state row and what judging a result needs from the monitor itself. */
+export interface LockedMonitor {
+  state: StateRow;
+  name: string;
+  paused: boolean;
+  failuresBeforeDown: number;
+  successesBeforeUp: number;
+}
+
 /** Locks and returns the state rows (with thresholds) of these monitors, in id order to avoid deadlocks. */
-export async function lockStates(db: Q, monitorIds: string[]) {
+export async function lockStates(db: Q, monitorIds: string[]): Promise<LockedMonitor[]> {
   if (monitorIds.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom("monitor_state as s")
     .innerJoin("monitors as m", "m.id", "s.monitor_id")
-    .select([
-      "s.monitor_id",
-      "s.state",
-      "s.since",
-      "s.consecutive_failures",
-      "s.consecutive_successes",
-      "s.open_incident_id",
-      "m.name",
-      "m.paused",
-      "m.failures_before_down",
-      "m.successes_before_up",
-    ])
+    .selectAll("s")
+    .select(["m.name", "m.paused", "m.failures_before_down", "m.successes_before_up"])
     .where("s.monitor_id", "in", monitorIds)
     .orderBy("s.monitor_id")
     .forUpdate()
     .execute();
+  return rows.map((r) => ({
+    state: toStateRow(r),
+    name: r.name,
+    paused: r.paused,
+    failuresBeforeDown: r.failures_before_down,
+    successesBeforeUp: r.successes_before_up,
+  }));
 }
 
 export async function getState(db: Q, monitorId: string, forUpdate = false): Promise<StateRow | undefined> {
   let query = db.selectFrom("monitor_state").selectAll().where("monitor_id", "=", monitorId);
   if (forUpdate) query = query.forUpdate();
   const r = await query.executeTakeFirst();
-  if (!r) return undefined;
+  return r && toStateRow(r);
+}
+
+function toStateRow(r: Selectable<MonitorStateTable>): StateRow {
   return {
     monitorId: r.monitor_id,
     state: r.state as MonitorState,
