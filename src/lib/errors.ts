@@ -35,7 +35,3 @@ export class NotFoundError extends AppError {
     super("NOT_FOUND", `No ${entity} ${id} in this organization`);
   }
 }
-
-export function validationError(path: string, message: string): AppError {
-  return new AppError("VALIDATION", message, { errors: [{ path, message }] });
-}

@@ -14,6 +14,8 @@ export interface JobQueue {
   ): Consumer;
   /** Jobs waiting (not yet started) for a name. */
   depth(name: JobName): number;
+  /** Whether anything consumes this job name (the in-process driver: in this process). */
+  hasConsumer(name: JobName): boolean;
   close(): Promise<void>;
 }
 

@@ -47,6 +47,11 @@ export class MemoryQueue implements JobQueue {
     };
   }
 
+  hasConsumer(name: JobName): boolean {
+    const lane = this.lanes.get(name);
+    return lane?.handler !== undefined && !lane.stopped;
+  }
+
   depth(name: JobName): number {
     return this.lanes.get(name)?.waiting.length ?? 0;
   }

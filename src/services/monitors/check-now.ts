@@ -8,6 +8,9 @@ export async function checkNow(ctx: Ctx, id: string): Promise<{ monitorId: strin
   const monitor = await findMonitor(ctx.db, ctx.organizationId, id);
   if (!monitor) throw new NotFoundError("monitor", id);
   if (ctx.inFlight.has(id)) throw new AppError("CONFLICT", "A check of this monitor is already running");
+  if (!ctx.queue.hasConsumer("check.run")) {
+    throw new AppError("UNAVAILABLE", "No probe runs with this API process, so nothing could run the check");
+  }
   const slotAt = ctx.clock.now();
   await ctx.queue.enqueue("check.run", {
     spec: toCheckSpec(monitor),

@@ -123,6 +123,12 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
     });
   });
 
+  it("check-now without a probe in this process answers 503 instead of queueing a check nobody runs", async () => {
+    const m = await createMonitor(up, monitorBody("tcp"));
+    const res = await call(up, "POST", `${API}/monitors/${m.id}/check`);
+    expect(expectProblem(res, 503, "UNAVAILABLE").detail).toContain("No probe runs");
+  });
+
   it("creates a paused monitor in state paused", async () => {
     const m = await createMonitor(up, monitorBody("tcp", { paused: true }));
     expect(m.paused).toBe(true);
