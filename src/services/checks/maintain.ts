@@ -14,7 +14,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** An hour is summarised this long after it ends, when late results (timeouts) are in. */
 export const ROLLUP_CLOSE_DELAY_MS = 3 * 60_000;
-/** Monitors summarised per statement, so one long aggregate never holds the database. */
+/** Monitors per statement, so one long aggregate or delete never holds the database. */
 const MONITORS_PER_CHUNK = 500;
 
 const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
@@ -33,16 +33,22 @@ export async function refreshRollups(rt: Runtime): Promise<void> {
     from = oldest ? floorTo(oldest.getTime(), HOUR) : until;
   }
   if (until > from) {
-    const ids = (await rt.db.selectFrom("monitors").select("id").orderBy("id").execute()).map((r) => r.id);
     const dayFrom = new Date(floorTo(from, DAY));
     const dayTo = new Date(floorTo(until - 1, DAY) + DAY);
-    for (let i = 0; i < ids.length; i += MONITORS_PER_CHUNK) {
-      const chunk = ids.slice(i, i + MONITORS_PER_CHUNK);
+    for (const chunk of await monitorIdChunks(rt)) {
       await rollupHours(rt.db, new Date(from), new Date(until), chunk);
       await rollupDays(rt.db, dayFrom, dayTo, chunk);
     }
   }
   if (until >= from) await setRollupWatermark(rt.db, new Date(until));
+}
+
+/** Every monitor id, in chunks: per-monitor work goes through the results' primary key. */
+async function monitorIdChunks(rt: Runtime): Promise<string[][]> {
+  const ids = (await rt.db.selectFrom("monitors").select("id").orderBy("id").execute()).map((r) => r.id);
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += MONITORS_PER_CHUNK) chunks.push(ids.slice(i, i + MONITORS_PER_CHUNK));
+  return chunks;
 }
 
 /**
@@ -60,7 +66,10 @@ export async function applyRetention(
   retention: { rawDays: number; rollupDays: number },
 ): Promise<number> {
   const now = rt.clock.now();
-  const removed = await deleteResultsBefore(rt.db, new Date(now - retention.rawDays * DAY));
+  let removed = 0;
+  for (const chunk of await monitorIdChunks(rt)) {
+    removed += await deleteResultsBefore(rt.db, chunk, new Date(now - retention.rawDays * DAY));
+  }
   await deleteRollupsBefore(rt.db, new Date(now - retention.rollupDays * DAY));
   await rt.db
     .deleteFrom("idempotency_keys")

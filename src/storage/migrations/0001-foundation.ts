@@ -69,7 +69,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX monitor_schedules_due ON monitor_schedules (region, next_due_at) WHERE active;
 
-    -- The primary key is the slot identity: a slot's result can be stored once, ever.
+    -- The primary key is the slot identity: a slot's result can be stored once, ever. It is also
+    -- the only index (every read and delete is per monitor), to keep each check's write small.
     CREATE TABLE check_results (
       organization_id text NOT NULL,
       monitor_id text NOT NULL,
@@ -89,7 +90,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       verdicts jsonb,
       PRIMARY KEY (monitor_id, region, slot_at)
     );
-    CREATE INDEX check_results_slot ON check_results (slot_at);
 
     CREATE TABLE monitor_events (
       id text PRIMARY KEY,
