@@ -1,5 +1,3 @@
-import { NotFoundError } from "../../lib/errors.ts";
-import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import { decodeVerdicts, listResultRows } from "../../storage/repos/results.repo.ts";
 import {
   getRollupWatermark,
@@ -9,13 +7,11 @@ import {
   type UptimeCounts,
 } from "../../storage/repos/rollups.repo.ts";
 import type { Ctx } from "../context.ts";
+import { requireMonitor } from "../monitors/query.ts";
+import { toPage } from "../page.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-async function requireMonitor(ctx: Ctx, id: string) {
-  if (!(await findMonitor(ctx.db, ctx.organizationId, id))) throw new NotFoundError("monitor", id);
-}
 
 export async function listResults(
   ctx: Ctx,
@@ -25,9 +21,12 @@ export async function listResults(
   await requireMonitor(ctx, monitorId);
   const before = q.cursor ? new Date(q.cursor) : undefined;
   const rows = await listResultRows(ctx.db, ctx.organizationId, monitorId, { ...q, before }, q.limit);
-  const items = rows.slice(0, q.limit).map((r) => ({ ...r, verdicts: decodeVerdicts(r.verdicts) }));
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > q.limit && last ? last.slot_at.toISOString() : null };
+  return toPage(
+    rows,
+    q.limit,
+    (r) => ({ ...r, verdicts: decodeVerdicts(r.verdicts) }),
+    (r) => r.slot_at.toISOString(),
+  );
 }
 
 export interface UptimeWindow extends UptimeCounts {
@@ -51,15 +50,25 @@ export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<Uptime
     { window: "30d", table: "rollups_daily", from: dayStart - 29 * DAY },
     { window: "90d", table: "rollups_daily", from: dayStart - 89 * DAY },
   ] as const;
-  // Hours before the watermark come from rollups, the rest from raw results (at most ~1 h).
+  // Hours before the watermark come from rollups, the rest from raw results (at most ~1 h). The
+  // raw tail usually starts at the watermark for every window, so each distinct start is read once.
   const until = (await getRollupWatermark(ctx.db))?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const rawTails = new Map<number, Promise<UptimeCounts>>();
+  const rawSince = (from: number) => {
+    let tail = rawTails.get(from);
+    if (!tail) {
+      tail = sumRawResults(ctx.db, monitorId, new Date(from));
+      rawTails.set(from, tail);
+    }
+    return tail;
+  };
   return Promise.all(
     windows.map(async (w) => {
       const summed =
         until > w.from
           ? await sumRollups(ctx.db, w.table, monitorId, new Date(w.from), new Date(until))
           : { checks: 0, up: 0, degraded: 0, down: 0 };
-      const raw = await sumRawResults(ctx.db, monitorId, new Date(Math.max(w.from, until)));
+      const raw = await rawSince(Math.max(w.from, until));
       const c = {
         checks: summed.checks + raw.checks,
         up: summed.up + raw.up,

@@ -1,17 +1,20 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import { findIncidentRow, listEventRows, listIncidentRows } from "../../storage/repos/incidents.repo.ts";
-import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import type { Ctx } from "../context.ts";
+import { requireMonitor } from "../monitors/query.ts";
+import { toPage } from "../page.ts";
 
 function page<T extends { id: string }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  return toPage(
+    rows,
+    limit,
+    (r) => r,
+    (r) => r.id,
+  );
 }
 
 export async function listEvents(ctx: Ctx, filter: { monitorId?: string; cursor?: string; limit: number }) {
-  if (filter.monitorId && !(await findMonitor(ctx.db, ctx.organizationId, filter.monitorId))) {
-    throw new NotFoundError("monitor", filter.monitorId);
-  }
+  if (filter.monitorId) await requireMonitor(ctx, filter.monitorId);
   return page(
     await listEventRows(ctx.db, ctx.organizationId, { ...filter, after: filter.cursor }, filter.limit),
     filter.limit,

@@ -8,6 +8,7 @@ import {
 } from "../../storage/repos/monitors.repo.ts";
 import { getState } from "../../storage/repos/state.repo.ts";
 import type { Ctx } from "../context.ts";
+import { type Page, toPage } from "../page.ts";
 import type { MonitorWithState } from "./view.ts";
 
 export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState> {
@@ -23,9 +24,9 @@ export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState
   };
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
+/** Throws NOT_FOUND unless the monitor exists in the caller's organization. */
+export async function requireMonitor(ctx: Ctx, id: string): Promise<void> {
+  if (!(await findMonitor(ctx.db, ctx.organizationId, id))) throw new NotFoundError("monitor", id);
 }
 
 export async function listMonitors(
@@ -37,13 +38,16 @@ export async function listMonitors(
     after: page.cursor,
     limit: page.limit,
   });
-  const items = rows.slice(0, page.limit).map((r) => ({
-    ...rowToMonitor(r),
-    state: r.state as MonitorState,
-    stateSince: r.since,
-    lastCheckedAt: r.last_checked_at,
-    lastStatus: r.last_status,
-  }));
-  const nextCursor = rows.length > page.limit ? (items.at(-1)?.id ?? null) : null;
-  return { items, nextCursor };
+  return toPage(
+    rows,
+    page.limit,
+    (r) => ({
+      ...rowToMonitor(r),
+      state: r.state as MonitorState,
+      stateSince: r.since,
+      lastCheckedAt: r.last_checked_at,
+      lastStatus: r.last_status,
+    }),
+    (r) => r.id,
+  );
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { AssertionVerdict } from "../../domain/assertion.ts";
 import type { CheckResult } from "../../domain/check-result.ts";
 import type { Database } from "../schema.ts";

@@ -102,9 +102,9 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           throw new AppError("VALIDATION", `${errors.length} invalid field(s) in the body`, { errors });
         }
         const { definition: def, paused } = splitInput(parsed.data);
-        await updateMonitor(ctx, current.id, def);
-        if (paused !== current.paused) await setMonitorPaused(ctx, current.id, paused);
-        return presentMonitor(await getMonitor(ctx, current.id));
+        const updated = await updateMonitor(ctx, current.id, def);
+        if (paused === current.paused) return presentMonitor(updated);
+        return presentMonitor(await setMonitorPaused(ctx, current.id, paused));
       },
     );
 
