@@ -4,6 +4,7 @@ import { buildApp } from "./api/app.ts";
 import type { Config } from "./config/load.ts";
 import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
+import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
 import { startNotifier } from "./notify/notifier.ts";
 import { Canary } from "./probe/canary.ts";
@@ -14,17 +15,19 @@ import { MemoryBus } from "./queue/bus.ts";
 import { MemoryQueue } from "./queue/drivers/memory.ts";
 import type { Consumer } from "./queue/queue.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
+import { createSetupLink } from "./services/accounts/setup.ts";
 import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
 import type { Runtime } from "./services/context.ts";
 import { InFlight } from "./services/in-flight.ts";
-import { ensureDefaultOrganization } from "./services/organizations.ts";
+import { createMailer } from "./services/mail/mailer.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
   rt: Runtime;
   app: FastifyInstance | undefined;
   evaluator: Evaluator | undefined;
-  organizationId: string;
+  /** The first-run setup link, while nobody has an account yet. */
+  setupUrl: string | undefined;
   /** The address the API listens on, e.g. http://127.0.0.1:3000. */
   url: string | undefined;
   stop(): Promise<void>;
@@ -49,7 +52,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const db = await openDatabase(config.db);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
-  const organizationId = await ensureDefaultOrganization(db);
+  const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
 
   const clock = options.clock ?? systemClock;
   const queue = new MemoryQueue(log.child({ category: "queue" }));
@@ -62,6 +65,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     inFlight: new InFlight(),
     region: config.region,
     limits: config.limits,
+    keys,
+    mailer: createMailer(config.mail, log),
+    auth: { publicUrl: config.auth.publicUrl, sessionMaxDays: config.auth.sessionMaxDays },
   };
   const roles = config.roles;
   const consumers: Consumer[] = [];
@@ -124,7 +130,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     app = await buildApp(
       {
         rt,
-        organizationId,
+        auth: {
+          publicUrl: config.auth.publicUrl,
+          secureCookies: config.auth.publicUrl.startsWith("https://"),
+          sessionMaxDays: config.auth.sessionMaxDays,
+        },
+        trustProxy: config.http.trustProxy,
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,
@@ -166,5 +177,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     return stopping;
   };
 
-  return { rt, app, evaluator, organizationId, url, stop };
+  // First run: whoever opens this link creates the owner account and the first organization.
+  const setupUrl = roles.has("api") ? await createSetupLink(rt) : undefined;
+  if (setupUrl) lifecycle.warn({ setupUrl }, `No account yet: open ${setupUrl} to create the owner`);
+
+  return { rt, app, evaluator, setupUrl, url, stop };
 }

@@ -1,3 +1,4 @@
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
@@ -11,9 +12,12 @@ import {
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { ApiDeps } from "./context.ts";
+import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { problemContentType, problemFor } from "./problem.ts";
+import { authRoutes } from "./routes/auth/auth.routes.ts";
+import { setupRoutes } from "./routes/auth/setup.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
@@ -30,6 +34,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     // pino's Logger is a FastifyBaseLogger; the generic only differs in custom-level typing.
     loggerInstance: log.child({ category: "api" }) as FastifyBaseLogger,
     bodyLimit: deps.limits.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
     genReqId: () => newId("req"),
     requestIdHeader: false,
     // One canonical line per request, written in onResponse below.
@@ -56,7 +61,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactQuery(request.url),
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime),
       },
@@ -64,6 +69,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     );
   });
   registerErrorHandling(app);
+  await app.register(cookie);
+  registerAuth(app, deps);
   registerIdempotency(app, deps);
 
   await app.register(swagger, {
@@ -73,9 +80,10 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         title: "Upblit API",
         version: VERSION,
         description:
-          "Uptime monitoring, incidents and status pages. Errors are RFC 9457 `application/problem+json`. POST requests accept an `Idempotency-Key` header. Every response carries `x-request-id`.",
+          "Uptime monitoring, incidents and status pages. Authenticate with `Authorization: Bearer <access token or upb_ API key>` (or the session cookies plus `x-csrf-token` from a browser). Errors are RFC 9457 `application/problem+json`. POST requests accept an `Idempotency-Key` header. Every response carries `x-request-id`.",
       },
       tags: [
+        { name: "auth", description: "Setup, sign-in, sessions and your own account" },
         { name: "monitors", description: "What to watch" },
         { name: "results", description: "Check results, rollups and uptime" },
         { name: "events", description: "State changes, stored and live" },
@@ -90,8 +98,19 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
+  await app.register(setupRoutes(deps), { prefix: "/api/v1" });
+  await app.register(authRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });
   return app;
+}
+
+/** Query values never reach the log: they may carry a token someone put there by mistake. */
+function redactQuery(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of [...params.keys()]) params.set(key, "…");
+  return `${url.slice(0, q)}?${params.toString()}`;
 }

@@ -1,14 +1,23 @@
 import type { FastifyRequest } from "fastify";
-import type { Ctx, Runtime } from "../services/context.ts";
+import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
 
 export interface ApiDeps {
   rt: Runtime;
-  /** Until accounts land, every request acts in the one default organization. */
-  organizationId: string;
   limits: { minIntervalSeconds: number; bodyLimitBytes: number };
+  /** Take client addresses from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
 }
 
-export function ctxFor(deps: ApiDeps, request: FastifyRequest): Ctx {
-  return { ...deps.rt, organizationId: deps.organizationId, requestId: String(request.id) };
+/** The organization context the auth hook resolved for a `{ permission }` route. */
+export function ctxFor(_deps: ApiDeps, request: FastifyRequest): Ctx {
+  if (!request.orgCtx) throw new Error(`route ${request.routeOptions.url} has no organization context`);
+  return request.orgCtx;
+}
+
+/** The signed-in person the auth hook resolved for a `user` route. */
+export function userCtxFor(request: FastifyRequest): UserCtx {
+  if (!request.userCtx) throw new Error(`route ${request.routeOptions.url} has no user context`);
+  return request.userCtx;
 }

@@ -52,6 +52,8 @@ export function problemFor(
 /** Problem responses every route may give, for the OpenAPI document. */
 export const COMMON_ERRORS = {
   400: Problem,
+  401: Problem,
+  403: Problem,
   404: Problem,
   413: Problem,
   415: Problem,

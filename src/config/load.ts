@@ -6,8 +6,10 @@ import { ENV_VARS, type EnvName } from "./schema.ts";
 type Env = { [K in EnvName]: z.output<(typeof ENV_VARS)[K]["schema"]> };
 
 export interface Config {
-  http: { port: number; host: string; bodyLimitBytes: number };
+  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean };
   db: { driver: "pglite"; dataDir: string; sharedBuffersMb: number } | { driver: "postgres"; url: string };
+  /** DATA_DIR resolved: the PGlite files and the generated secret key live here. */
+  dataDir: string;
   log: { level: string };
   roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
   region: string;
@@ -18,7 +20,15 @@ export interface Config {
     canaryTarget: string | undefined;
   };
   limits: { minIntervalSeconds: number; maxMonitorsPerOrg: number };
-  retention: { rawDays: number; rollupDays: number };
+  retention: { rawDays: number; rollupDays: number; auditDays: number };
+  auth: {
+    /** From SECRET_KEY; undefined means the key file in the data folder (or an in-memory key). */
+    secretKey: string | undefined;
+    publicUrl: string;
+    sessionMaxDays: number;
+  };
+  mail: { smtpUrl: string | undefined; from: string };
+  redis: { url: string } | undefined;
   shutdownTimeoutMs: number;
 }
 
@@ -52,7 +62,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
   // Every key was parsed by its own schema above, so the record has exactly the Env shape.
   const v = values as Env;
   return Object.freeze({
-    http: { port: v.PORT, host: v.HOST, bodyLimitBytes: v.API_BODY_LIMIT_BYTES },
+    http: { port: v.PORT, host: v.HOST, bodyLimitBytes: v.API_BODY_LIMIT_BYTES, trustProxy: v.TRUST_PROXY },
     db: v.DATABASE_URL
       ? { driver: "postgres" as const, url: v.DATABASE_URL }
       : {
@@ -60,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
           dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
           sharedBuffersMb: v.PGLITE_SHARED_BUFFERS_MB,
         },
+    dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
     log: { level: v.LOG_LEVEL },
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,
@@ -70,9 +81,26 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       canaryTarget: v.CANARY_TARGET,
     },
     limits: { minIntervalSeconds: v.MIN_INTERVAL_SECONDS, maxMonitorsPerOrg: v.MAX_MONITORS_PER_ORG },
-    retention: { rawDays: v.RAW_RETENTION_DAYS, rollupDays: v.ROLLUP_RETENTION_DAYS },
+    retention: {
+      rawDays: v.RAW_RETENTION_DAYS,
+      rollupDays: v.ROLLUP_RETENTION_DAYS,
+      auditDays: v.AUDIT_RETENTION_DAYS,
+    },
+    auth: {
+      secretKey: v.SECRET_KEY,
+      publicUrl: (v.PUBLIC_URL ?? `http://${hostForUrl(v.HOST)}:${v.PORT}`).replace(/\/$/, ""),
+      sessionMaxDays: v.SESSION_MAX_DAYS,
+    },
+    mail: { smtpUrl: v.SMTP_URL, from: v.SMTP_FROM },
+    redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });
+}
+
+/** `0.0.0.0` and `::` are where we listen, not where people reach us. */
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 function readConfigFile(file: string): Record<string, string> {

@@ -12,7 +12,7 @@ export const ENV_VARS = {
   HOST: {
     schema: z.string().min(1),
     default: "127.0.0.1",
-    doc: "Address to bind. Loopback by default until accounts land; `0.0.0.0` to listen on every interface.",
+    doc: "Address to bind. Loopback by default; `0.0.0.0` to listen on every interface.",
   },
   DATA_DIR: {
     schema: z.string().min(1),
@@ -89,6 +89,55 @@ export const ENV_VARS = {
       .optional(),
     default: undefined,
     doc: "A target the probe checks to tell its own network failing from targets failing. Unset: no canary.",
+  },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+\/?$/, "must be an http(s):// origin, e.g. https://upblit.example.com")
+      .optional(),
+    default: undefined,
+    doc: "Address people use to reach Upblit, for links in emails and the setup link. Unset: `http://HOST:PORT`. `https://` also marks cookies `Secure`.",
+  },
+  SECRET_KEY: {
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+    default: undefined,
+    doc: "Master secret for signing sessions and encrypting stored secrets. Unset: a random key is generated once in `DATA_DIR/secret.key`. Set it (the same in every process) when running several processes.",
+  },
+  TRUST_PROXY: {
+    schema: bool,
+    default: "false",
+    doc: "Trust `X-Forwarded-For`/`-Proto` from a reverse proxy for client addresses (audit log, rate limits) and https detection.",
+  },
+  SESSION_MAX_DAYS: {
+    schema: int(1, 365),
+    default: "30",
+    doc: "A login lasts at most this many days, however often its refresh token is used.",
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    default: undefined,
+    doc: "Mail server for invitations, password resets and email changes, e.g. `smtps://user:pass@mail.example.com:465`. Unset: no mail is sent and links are shown to whoever asked.",
+  },
+  SMTP_FROM: {
+    schema: z.string().min(3).max(200),
+    default: "Upblit <upblit@localhost>",
+    doc: "Sender address of Upblit's mail.",
+  },
+  REDIS_URL: {
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+    default: undefined,
+    doc: "Redis for state shared by several processes (rate limits). Unset: kept in memory.",
+  },
+  AUDIT_RETENTION_DAYS: {
+    schema: int(1, 3_650),
+    default: "365",
+    doc: "Days audit log entries are kept.",
   },
   SHUTDOWN_TIMEOUT_SECONDS: {
     schema: int(1, 300),

@@ -32,7 +32,7 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
   afterAll(async () => up?.close());
 
   it("stores every result once, in order, as unknown, and pages nobody; afterwards results count again", async () => {
-    const ctx = { ...up.rt, organizationId: up.organizationId };
+    const ctx = up.ctx;
     const failing = (await createMonitor(ctx, definition("failing"))).id;
     const healthy = (await createMonitor(ctx, definition("healthy"))).id;
     const result = (monitorId: string, slot: number, status: ResultStatus): CheckResult => ({

@@ -3,7 +3,19 @@ import { randomBytes } from "node:crypto";
 /** Crockford base32: no I, L, O, U, so ids read aloud and copy well. */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "org" | "mon" | "chk" | "evt" | "inc" | "req" | "ntf";
+export type IdPrefix =
+  | "org"
+  | "mon"
+  | "chk"
+  | "evt"
+  | "inc"
+  | "req"
+  | "ntf"
+  | "usr"
+  | "ses"
+  | "key"
+  | "inv"
+  | "aud";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

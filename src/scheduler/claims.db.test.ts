@@ -5,6 +5,7 @@ import { ManualClock } from "../lib/clock.ts";
 import { claimDueChecks, type DueCheck, resumeAfterRestart } from "../services/checks/claim-due.ts";
 import type { Ctx } from "../services/context.ts";
 import { createMonitor } from "../services/monitors/create.ts";
+import { authHeaders } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { monitorDefinition } from "../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
@@ -31,7 +32,7 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
 
   beforeAll(async () => {
     up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
-    ctx = { ...up.rt, organizationId: up.organizationId };
+    ctx = up.ctx;
   });
   afterAll(async () => up?.close());
   afterEach(async () => {
@@ -218,7 +219,11 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     const createdAt = freshDay();
     const [paused, running] = await create(2);
     const [createdPaused] = [(await createMonitor(ctx, definition(9), { paused: true })).id];
-    const res = await up.app!.inject({ method: "POST", url: `/api/v1/monitors/${paused}/pause` });
+    const res = await up.app!.inject({
+      headers: authHeaders(up),
+      method: "POST",
+      url: `/api/v1/monitors/${paused}/pause`,
+    });
     expect(res.statusCode).toBe(200);
 
     for (let step = 1; step <= 3; step++) {
@@ -229,7 +234,11 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     const resumedAt = createdAt + 3 * MIN + 1_234;
     clock.set(resumedAt);
     for (const id of [paused!, createdPaused!]) {
-      const r = await up.app!.inject({ method: "POST", url: `/api/v1/monitors/${id}/resume` });
+      const r = await up.app!.inject({
+        headers: authHeaders(up),
+        method: "POST",
+        url: `/api/v1/monitors/${id}/resume`,
+      });
       expect(r.statusCode).toBe(200);
       expect(r.json().state).toBe("pending");
     }
@@ -257,6 +266,7 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     // A rename keeps the rhythm.
     clock.set(first + 10_000);
     const rename = await up.app!.inject({
+      headers: authHeaders(up),
       method: "PATCH",
       url: `/api/v1/monitors/${id}`,
       payload: { name: "renamed" },
@@ -268,6 +278,7 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     const editedAt = first + MIN + 20_000;
     clock.set(editedAt);
     const edit = await up.app!.inject({
+      headers: authHeaders(up),
       method: "PATCH",
       url: `/api/v1/monitors/${id}`,
       payload: { intervalSeconds: 300 },

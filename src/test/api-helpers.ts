@@ -14,7 +14,15 @@ export const API_ONLY = { UPBLIT_ROLES: "api" } as const;
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
-/** `app.inject` with a JSON body (when given) and optional headers. */
+/** The owner's API key as an Authorization header. */
+export function authHeaders(up: TestUpblit): Record<string, string> {
+  return { authorization: `Bearer ${up.apiKey}` };
+}
+
+/**
+ * `app.inject` with a JSON body (when given) and optional headers. Sends the owner's API key
+ * unless `headers.authorization` is given; an empty string sends no credential at all.
+ */
 export function call(
   up: TestUpblit,
   method: Method,
@@ -22,7 +30,9 @@ export function call(
   payload?: unknown,
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const options: InjectOptions = { method, url, headers };
+  const all: Record<string, string> = { ...authHeaders(up), ...headers };
+  if (all.authorization === "") delete all.authorization;
+  const options: InjectOptions = { method, url, headers: all };
   if (payload !== undefined) options.payload = payload as InjectOptions["payload"];
   return up.app!.inject(options);
 }
@@ -37,6 +47,8 @@ export function expectNoStackTrace(body: string): void {
 
 const SLUGS: Record<string, string> = {
   NOT_FOUND: "not-found",
+  UNAUTHENTICATED: "unauthenticated",
+  FORBIDDEN: "forbidden",
   CONFLICT: "conflict",
   VALIDATION: "validation",
   LIMIT_EXCEEDED: "limit-exceeded",
@@ -202,20 +214,3 @@ export const ID_ROUTES: Array<[Method, string]> = [
   ["GET", `${API}/incidents/:id`],
 ];
 
-/** Every documented path, in OpenAPI form. A new route must be added here (and documented). */
-export const OPENAPI_PATHS = [
-  "/healthz",
-  "/readyz",
-  `${API}/monitors`,
-  `${API}/monitors/{id}`,
-  `${API}/monitors/{id}/pause`,
-  `${API}/monitors/{id}/resume`,
-  `${API}/monitors/{id}/check`,
-  `${API}/monitors/{id}/results`,
-  `${API}/monitors/{id}/uptime`,
-  `${API}/monitors/{id}/rollups`,
-  `${API}/monitors/{id}/events`,
-  `${API}/incidents`,
-  `${API}/incidents/{id}`,
-  `${API}/events`,
-];

@@ -1,12 +1,25 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "../config/load.ts";
+import { ROLE_PERMISSIONS, SCOPES } from "../domain/permissions.ts";
 import { createLogger } from "../lib/logger.ts";
 import { type Running, type StartOptions, startUpblit } from "../main.ts";
+import { createUserWithRole } from "../services/accounts/users.ts";
+import { createApiKey } from "../services/api-keys/api-keys.ts";
+import type { Ctx } from "../services/context.ts";
 import { createTestDatabase, type TestDbKind } from "./db.ts";
+
+export const OWNER = { email: "owner@example.com", password: "correct horse battery" } as const;
 
 export interface TestUpblit extends Running {
   /** Log lines written so far, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** The owner's organization (made at start unless `bootstrap: false`). */
+  organizationId: string;
+  ownerId: string;
+  /** An API key of the owner with every scope; `call()` sends it unless told otherwise. */
+  apiKey: string;
+  /** The owner's context, for tests that call services directly. */
+  ctx: Ctx;
   close(): Promise<void>;
 }
 
@@ -17,7 +30,7 @@ export interface TestUpblit extends Running {
 export async function startTestUpblit(
   kind: TestDbKind,
   env: Record<string, string> = {},
-  options: StartOptions & { databaseUrlFor?: (url: string) => string } = {},
+  options: StartOptions & { databaseUrlFor?: (url: string) => string; bootstrap?: boolean } = {},
 ): Promise<TestUpblit> {
   const database = await createTestDatabase(kind);
   const url =
@@ -42,8 +55,34 @@ export async function startTestUpblit(
     listen: false,
     ...options,
   });
+  let organizationId = "";
+  let ownerId = "";
+  let apiKey = "";
+  let ctx = { ...running.rt, organizationId, actor: { kind: "system" } } as Ctx;
+  if (options.bootstrap !== false) {
+    const owner = await createUserWithRole(running.rt, { ...OWNER, role: "owner" });
+    organizationId = owner.organizationId;
+    ownerId = owner.userId;
+    ctx = {
+      ...running.rt,
+      organizationId,
+      actor: {
+        kind: "user",
+        userId: ownerId,
+        email: OWNER.email,
+        sessionId: "",
+        role: "owner",
+        permissions: ROLE_PERMISSIONS.owner,
+      },
+    };
+    apiKey = (await createApiKey(ctx, { name: "tests", scopes: [...SCOPES] })).token;
+  }
   return {
     ...running,
+    organizationId,
+    ownerId,
+    apiKey,
+    ctx,
     logs,
     close: async () => {
       await running.stop();

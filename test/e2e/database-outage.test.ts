@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
 
@@ -18,7 +19,12 @@ describe("PostgreSQL unreachable for a while", () => {
   let monitorId: string;
 
   const api = async (method: string, url: string, payload?: unknown) => {
-    const res = await up.app!.inject({ method: method as "GET", url, payload: payload as object });
+    const res = await up.app!.inject({
+      headers: authHeaders(up),
+      method: method as "GET",
+      url,
+      payload: payload as object,
+    });
     return { status: res.statusCode, body: res.json(), type: res.headers["content-type"] };
   };
   const waitFor = async (what: string, ok: () => Promise<boolean>, ms = 15_000) => {

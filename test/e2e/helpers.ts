@@ -182,7 +182,38 @@ export async function startUpblitProcess(
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
   });
+  await signIn(p);
   return p;
+}
+
+export const E2E_OWNER = { email: "owner@example.com", password: "correct horse battery" };
+/** Access tokens per base URL, so `api()` calls stay one line. */
+const tokens = new Map<string, string>();
+
+/**
+ * Signs in to a started process the way a person would: through the setup link it logged on
+ * first start, or with the owner's password when setup was done by an earlier run.
+ */
+async function signIn(p: UpblitProcess): Promise<void> {
+  const setup = (await (await fetch(`${p.base}/api/v1/setup`)).json()) as { needed: boolean };
+  let res: Response;
+  if (setup.needed) {
+    const link = /token=([\w-]+)/.exec(p.output());
+    if (!link) throw new Error(`no setup link in the output:\n${p.output()}`);
+    res = await fetch(`${p.base}/api/v1/setup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: link[1], ...E2E_OWNER, organizationName: "E2E" }),
+    });
+  } else {
+    res = await fetch(`${p.base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(E2E_OWNER),
+    });
+  }
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  tokens.set(p.base, ((await res.json()) as { accessToken: string }).accessToken);
 }
 
 /** Waits for the process to exit, at most `ms`; kills it (and fails) past that. */
@@ -204,7 +235,10 @@ export async function api<T = unknown>(
 ): Promise<T> {
   const res = await fetch(`${base}${url}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${tokens.get(base) ?? ""}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

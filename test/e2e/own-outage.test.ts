@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../../src/probe/test-fixtures.ts";
+import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 import { freePort, sleep, waitFor } from "./helpers.ts";
 
@@ -64,6 +65,7 @@ describe("our own outage: every target and the canary fail at once", () => {
 
   async function createMonitor(u: TestUpblit, name: string, target: string): Promise<string> {
     const res = await u.app!.inject({
+      headers: authHeaders(u),
       method: "POST",
       url: "/api/v1/monitors",
       payload: { name, type: "http", target, intervalSeconds: 1, timeoutMs: 500, failuresBeforeDown: 1 },
@@ -73,15 +75,20 @@ describe("our own outage: every target and the canary fail at once", () => {
   }
 
   async function monitor(u: TestUpblit, id: string): Promise<MonitorView> {
-    return (await u.app!.inject({ method: "GET", url: `/api/v1/monitors/${id}` })).json();
+    return (
+      await u.app!.inject({ headers: authHeaders(u), method: "GET", url: `/api/v1/monitors/${id}` })
+    ).json();
   }
 
   async function incidents(u: TestUpblit): Promise<Array<{ monitorId: string; status: string }>> {
-    return (await u.app!.inject({ method: "GET", url: "/api/v1/incidents?limit=200" })).json().items;
+    return (
+      await u.app!.inject({ headers: authHeaders(u), method: "GET", url: "/api/v1/incidents?limit=200" })
+    ).json().items;
   }
 
   async function resultsSince(u: TestUpblit, id: string, since: number) {
     const res = await u.app!.inject({
+      headers: authHeaders(u),
       method: "GET",
       url: `/api/v1/monitors/${id}/results?limit=1000&from=${new Date(since).toISOString()}`,
     });

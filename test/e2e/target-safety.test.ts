@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 
 /**
@@ -41,6 +42,7 @@ describe("target safety through the pipeline (private targets not allowed)", () 
     const ids: string[] = [];
     for (const c of cases(port)) {
       const res = await up.app!.inject({
+        headers: authHeaders(up),
         method: "POST",
         url: "/api/v1/monitors",
         payload: { name: c.target, intervalSeconds: 60, timeoutMs: 2000, ...c },
@@ -48,7 +50,13 @@ describe("target safety through the pipeline (private targets not allowed)", () 
       expect(res.statusCode).toBe(201);
       ids.push(res.json().id);
       expect(
-        (await up.app!.inject({ method: "POST", url: `/api/v1/monitors/${res.json().id}/check` })).statusCode,
+        (
+          await up.app!.inject({
+            headers: authHeaders(up),
+            method: "POST",
+            url: `/api/v1/monitors/${res.json().id}/check`,
+          })
+        ).statusCode,
       ).toBe(202);
     }
     const until = Date.now() + 15_000;
@@ -57,7 +65,13 @@ describe("target safety through the pipeline (private targets not allowed)", () 
       await up.evaluator!.flush();
       results = [];
       for (const id of ids) {
-        const page = (await up.app!.inject({ method: "GET", url: `/api/v1/monitors/${id}/results` })).json();
+        const page = (
+          await up.app!.inject({
+            headers: authHeaders(up),
+            method: "GET",
+            url: `/api/v1/monitors/${id}/results`,
+          })
+        ).json();
         if (page.items[0]) results.push(page.items[0]);
       }
       if (results.length === ids.length) break;

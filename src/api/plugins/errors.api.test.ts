@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids.ts";
 import {
   API,
   API_ONLY,
+  authHeaders,
   call,
   createMonitor,
   expectNoStackTrace,
@@ -36,7 +37,7 @@ describe.each(DB_KINDS)("error contract and request ids on %s", (kind) => {
       method: "POST",
       url: `${API}/monitors`,
       payload,
-      headers: { "content-type": contentType },
+      headers: { ...authHeaders(up), "content-type": contentType },
     });
 
   it("every response carries its own x-request-id; a client-sent one is ignored", async () => {

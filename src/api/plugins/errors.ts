@@ -11,6 +11,10 @@ import { type Problem, problemFor } from "../problem.ts";
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
+    if (problem.status === 401) reply.header("www-authenticate", 'Bearer realm="upblit"');
+    const retryAfter = error instanceof AppError ? error.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === "number")
+      reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.warn({ code: problem.code, detail: problem.detail }, "request refused");
     return sendProblem(reply, problem);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API,
   API_ONLY,
+  authHeaders,
   call,
   expectProblem,
   getJson,
@@ -130,7 +131,7 @@ describe.each(DB_KINDS)("Idempotency-Key on POST /monitors on %s", (kind) => {
       method: "POST",
       url: `${API}/monitors`,
       payload: monitorBody("tcp", { name }),
-      headers: { "idempotency-key": key },
+      headers: { ...authHeaders(up), "idempotency-key": key },
     });
     const problem = expectProblem(res, 400, "VALIDATION");
     expect(problem.errors.map((e) => e.path)).toEqual(["headers.idempotency-key"]);

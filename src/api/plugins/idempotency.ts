@@ -27,7 +27,9 @@ declare module "fastify" {
 export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
   app.addHook("preHandler", async (request, reply) => {
     const key = request.headers["idempotency-key"];
-    if (request.method !== "POST" || key === undefined) return;
+    const organizationId = request.orgCtx?.organizationId;
+    // Keys are kept per organization; routes outside one (sign-in, setup) do not take them.
+    if (request.method !== "POST" || key === undefined || !organizationId) return;
     if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
       throw new AppError("VALIDATION", "Idempotency-Key must be 1-255 printable ASCII characters", {
         errors: [{ path: "headers.idempotency-key", message: "1-255 printable ASCII characters" }],
@@ -38,7 +40,7 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
       .digest("hex");
     const claim = await claimIdempotencyKey(
       deps.rt.db,
-      deps.organizationId,
+      organizationId,
       key,
       hash,
       new Date(deps.rt.clock.now()),
@@ -74,12 +76,13 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
 
   app.addHook("onSend", async (request, reply, payload) => {
     const key = request.idempotencyKey;
-    if (!key) return payload;
+    const organizationId = request.orgCtx?.organizationId;
+    if (!key || !organizationId) return payload;
     request.idempotencyKey = undefined;
     const body = typeof payload === "string" && payload.length > 0 ? safeJson(payload) : null;
     const location = reply.getHeader("location");
     const stored: StoredResponse = { body, location: typeof location === "string" ? location : null };
-    await completeIdempotencyKey(deps.rt.db, deps.organizationId, key, reply.statusCode, stored);
+    await completeIdempotencyKey(deps.rt.db, organizationId, key, reply.statusCode, stored);
     return payload;
   });
 }

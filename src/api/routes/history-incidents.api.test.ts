@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API,
+  authHeaders,
   createMonitor,
   getJson,
   type MonitorJson,
@@ -86,7 +87,11 @@ describe.each(DB_KINDS)("incidents and events of a checked monitor on %s", (kind
     target.setStatus(200);
     await waitFor(stateOf(m.id), (s) => s === "up");
     // The monitor keeps being checked; stop it so later assertions see a fixed history.
-    const paused = await up.app!.inject({ method: "POST", url: `${API}/monitors/${m.id}/pause` });
+    const paused = await up.app!.inject({
+      headers: authHeaders(up),
+      method: "POST",
+      url: `${API}/monitors/${m.id}/pause`,
+    });
     expect(paused.statusCode).toBe(200);
 
     expect((await incidents("status=open")).items).toEqual([]);
@@ -156,7 +161,11 @@ describe.each(DB_KINDS)("incidents and events of a checked monitor on %s", (kind
       expect(open.items).toHaveLength(1);
       expect(open.items[0]!.cause).toMatch(/^assertion failed: status < 400 \(actual 503\)$/);
 
-      const res = await up.app!.inject({ method: "POST", url: `${API}/monitors/${m.id}/pause` });
+      const res = await up.app!.inject({
+        headers: authHeaders(up),
+        method: "POST",
+        url: `${API}/monitors/${m.id}/pause`,
+      });
       expect(res.json()).toMatchObject({ state: "paused", paused: true });
       expect((await incidents(`status=open&monitorId=${m.id}`)).items).toEqual([]);
       const detail = await getJson<IncidentJson & { timeline: EventJson[] }>(

@@ -95,6 +95,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors/:id/results",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
           summary: "Check results of a monitor, newest first",
@@ -118,6 +119,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors/:id/uptime",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
           summary: "Uptime over 24 h, 7 d, 30 d and 90 d, from rollups",
@@ -149,6 +151,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors/:id/rollups",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
           summary: "Hourly or daily rollups (checks by outcome, latency min/avg/p95/max)",
@@ -182,6 +185,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors/:id/events",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["events"],
           summary: "State changes of a monitor, newest first",
@@ -200,6 +204,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/incidents",
       {
+        config: { auth: { permission: "incidents:read" } },
         schema: {
           tags: ["incidents"],
           summary: "Incidents, newest first",
@@ -221,6 +226,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/incidents/:id",
       {
+        config: { auth: { permission: "incidents:read" } },
         schema: {
           tags: ["incidents"],
           summary: "An incident with its timeline of state changes",

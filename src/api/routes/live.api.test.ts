@@ -3,6 +3,7 @@ import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API,
+  authHeaders,
   createMonitor,
   monitorBody,
   REQUEST_ID,
@@ -71,7 +72,7 @@ describe.each(DB_KINDS)("live events (SSE) on %s", (kind) => {
     // An own client, destroyed at the end, so no idle keep-alive socket delays the app's close.
     const client = new Agent();
     try {
-      const res = await fetch(`${base}${API}/events`, { dispatcher: client });
+      const res = await fetch(`${base}${API}/events`, { dispatcher: client, headers: authHeaders(up) });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
       expect(res.headers.get("cache-control")).toContain("no-cache");
@@ -114,6 +115,7 @@ describe.each(DB_KINDS)("live events (SSE) on %s", (kind) => {
       const paused = await fetch(`${base}${API}/monitors/${m.id}/pause`, {
         method: "POST",
         dispatcher: client,
+        headers: authHeaders(up),
       });
       expect(paused.status).toBe(200);
       expect(await paused.json()).toMatchObject({ id: m.id, state: "paused" });

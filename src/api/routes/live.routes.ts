@@ -19,6 +19,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/events",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["events"],
           summary: "Live events (Server-Sent Events)",

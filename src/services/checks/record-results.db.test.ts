@@ -24,7 +24,7 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
 
   beforeAll(async () => {
     up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
-    ctx = { ...up.rt, organizationId: up.organizationId };
+    ctx = up.ctx;
   });
   afterAll(async () => up?.close());
 

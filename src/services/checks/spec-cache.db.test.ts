@@ -18,7 +18,7 @@ describe.each(DB_KINDS)("the scheduler's spec cache on %s", (kind) => {
   afterAll(async () => up?.close());
 
   it("serves repeat claims from memory and reloads a monitor edited in the same millisecond", async () => {
-    const ctx = { ...up.rt, organizationId: up.organizationId };
+    const ctx = up.ctx;
     const cache = new SpecCache();
     const m = await createMonitor(ctx, monitorDefinition({ name: "cached", target: "http://127.0.0.1:9/a" }));
     clock.advance(60_000);

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-foundation.ts";
+import * as m0002 from "./0002-accounts.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": m0001,
+  "0002-accounts": m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,7 +15,7 @@ describe.each(DB_KINDS)("vacuuming the per-check tables on %s", (kind) => {
   afterAll(async () => up?.close());
 
   it("vacuums the tables every check rewrites (PGlite has no autovacuum)", async () => {
-    const ctx = { ...up.rt, organizationId: up.organizationId };
+    const ctx = up.ctx;
     const m = await createMonitor(ctx, monitorDefinition());
     for (let i = 0; i < 20; i++) await setMonitorPaused(ctx, m.id, i % 2 === 0);
     const pages = async () =>

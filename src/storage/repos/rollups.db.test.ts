@@ -5,6 +5,7 @@ import { applyRetention, refreshRollups } from "../../services/checks/maintain.t
 import { uptimeSummary } from "../../services/checks/query.ts";
 import { recordResults } from "../../services/checks/record-results.ts";
 import { createMonitor } from "../../services/monitors/create.ts";
+import { authHeaders } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { monitorDefinition } from "../../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
@@ -35,7 +36,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
 
   beforeAll(async () => {
     up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
-    const ctx = { ...up.rt, organizationId: up.organizationId };
+    const ctx = up.ctx;
     const m = await createMonitor(ctx, monitorDefinition({ name: "db" }));
     monitorId = m.id;
     // Hour 10: 10 answered checks with latencies 10..100 ms, 1 down, 1 unknown.
@@ -52,7 +53,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
   });
   afterAll(async () => up?.close());
 
-  const ctx = () => ({ ...up.rt, organizationId: up.organizationId });
+  const ctx = () => up.ctx;
   const rows = (table: "rollups_hourly" | "rollups_daily") =>
     up.rt.db.selectFrom(table).selectAll().where("monitor_id", "=", monitorId).orderBy("bucket").execute();
 
@@ -104,6 +105,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
     expect(windows[3]!.down).toBe(2); // the 40-day-old result counts in 90 days
 
     const listed = await up.app!.inject({
+      headers: authHeaders(up),
       method: "GET",
       url: `/api/v1/monitors/${monitorId}/rollups?granularity=hour&from=2026-11-20T00:00:00Z`,
     });

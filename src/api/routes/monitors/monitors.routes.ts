@@ -21,6 +21,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/monitors",
       {
+        config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
           summary: "Create a monitor",
@@ -42,6 +43,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
           summary: "List monitors, newest first",
@@ -66,6 +68,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/monitors/:id",
       {
+        config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
           summary: "Get a monitor",
@@ -79,6 +82,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.patch(
       "/monitors/:id",
       {
+        config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
           summary: "Change a monitor",
@@ -111,6 +115,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.delete(
       "/monitors/:id",
       {
+        config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
           summary: "Delete a monitor and its history",
@@ -131,6 +136,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       app.post(
         `/monitors/:id/${verb}`,
         {
+          config: { auth: { permission: "monitors:write" } },
           schema: {
             tags: ["monitors"],
             summary: paused
@@ -148,6 +154,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/monitors/:id/check",
       {
+        config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
           summary: "Check now: run one check at once, outside the schedule",

@@ -1,0 +1,137 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Permission } from "../../domain/permissions.ts";
+import { AppError } from "../../lib/errors.ts";
+import { authenticateApiKey } from "../../services/auth/api-key-auth.ts";
+import { looksLikeApiKey } from "../../services/auth/api-key-format.ts";
+import { authenticateAccessToken, userActor } from "../../services/auth/sessions.ts";
+import type { Ctx, Origin, UserCtx } from "../../services/context.ts";
+import type { ApiDeps } from "../context.ts";
+import { cookieNames } from "../cookies.ts";
+
+/**
+ * What a route needs from its caller, declared in the route's `config.auth`:
+ * - `public`: nobody needs to be signed in (login, setup, refresh, invitation lookup);
+ * - `user`: a signed-in person (session, not an API key) acting on their own account;
+ * - `{ permission }`: a person or API key acting in an organization with that permission.
+ * Every route under /api/v1 must declare one; the app refuses to start otherwise.
+ */
+export type RouteAuth = "public" | "user" | { permission: Permission };
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    /** Set for `{ permission }` routes. */
+    orgCtx?: Ctx;
+    /** Set for `user` routes. */
+    userCtx?: UserCtx;
+  }
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Query parameters that would carry a credential; credentials in URLs end up in logs. */
+const CREDENTIAL_PARAMS = /(?:^|[?&])(?:access_token|api_key|apikey|token|key)=|upb_[0-9A-Za-z]/;
+
+export function originOf(request: FastifyRequest): Origin {
+  const ua = request.headers["user-agent"];
+  return { ip: request.ip, userAgent: typeof ua === "string" ? ua : undefined };
+}
+
+export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
+  const names = cookieNames(deps.auth.secureCookies);
+
+  app.addHook("onRoute", (route) => {
+    if (!route.url.startsWith("/api/v1/")) return;
+    if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+  });
+
+  app.addHook("onRequest", async (request) => {
+    const auth = request.routeOptions.config.auth;
+    if (!auth || auth === "public") return;
+    const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
+    if (CREDENTIAL_PARAMS.test(query)) {
+      throw new AppError(
+        "VALIDATION",
+        "Credentials are refused in the query string; send an Authorization header",
+        {
+          errors: [{ path: "querystring", message: "must not carry a token or API key" }],
+        },
+      );
+    }
+    const credential = readCredential(request, names);
+    if (!credential)
+      throw new AppError("UNAUTHENTICATED", "Sign in or send an API key in the Authorization header");
+    if (credential.viaCookie) assertSameOriginCsrf(request, names, deps.auth.publicUrl);
+
+    const base = { ...deps.rt, origin: originOf(request), requestId: String(request.id) };
+    if (credential.kind === "apiKey") {
+      if (auth === "user")
+        throw new AppError("FORBIDDEN", "This route is for signed-in people, not API keys");
+      const key = await authenticateApiKey(deps.rt, credential.token, request.ip);
+      request.orgCtx = { ...base, organizationId: key.organizationId, actor: key.actor };
+    } else {
+      const who = await authenticateAccessToken(deps.rt, credential.token);
+      if (auth === "user") {
+        request.userCtx = { ...base, user: who.user };
+        return;
+      }
+      if (!who.membership) {
+        throw new AppError("FORBIDDEN", "This session acts in no organization; create or switch to one");
+      }
+      request.orgCtx = {
+        ...base,
+        organizationId: who.membership.organizationId,
+        actor: userActor({ ...who, membership: who.membership }),
+      };
+    }
+    const actor = request.orgCtx.actor;
+    if (actor.kind !== "system" && !actor.permissions.has(auth.permission)) {
+      throw new AppError("FORBIDDEN", `This needs the ${auth.permission} permission`, {
+        permission: auth.permission,
+      });
+    }
+  });
+}
+
+function readCredential(
+  request: FastifyRequest,
+  names: ReturnType<typeof cookieNames>,
+): { kind: "apiKey" | "access"; token: string; viaCookie: boolean } | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === "string" && header.length > 0) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Authorization must be `Bearer <token>`");
+    const token = match[1];
+    return { kind: looksLikeApiKey(token) ? "apiKey" : "access", token, viaCookie: false };
+  }
+  const cookie = request.cookies[names.access];
+  if (cookie) return { kind: "access", token: cookie, viaCookie: true };
+  return undefined;
+}
+
+/**
+ * Cookie-authenticated requests: an unsafe method must carry the CSRF cookie's value in
+ * `x-csrf-token` (double submit: another site can send our cookies but cannot read them), and
+ * any request with an `Origin` header must come from our own origin (this also refuses
+ * cross-origin SSE).
+ */
+export function assertSameOriginCsrf(
+  request: FastifyRequest,
+  names: ReturnType<typeof cookieNames>,
+  publicUrl: string,
+): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== publicUrl && origin !== `${request.protocol}://${request.host}`) {
+    throw new AppError("FORBIDDEN", "Cross-origin requests with cookies are refused");
+  }
+  if (!UNSAFE.has(request.method)) return;
+  const sent = request.headers["x-csrf-token"];
+  const expected = request.cookies[names.csrf];
+  if (!expected || typeof sent !== "string" || sent !== expected) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Missing or wrong x-csrf-token header (send the upblit-csrf cookie's value)",
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { randomInt } from "node:crypto";
+import { crc32 } from "node:zlib";
+
+/**
+ * API key tokens: `upb_` + 30 random base62 characters + a 6-character base62 CRC32 of them,
+ * 40 characters in all. Secret scanners match the prefix; the checksum lets anyone (our API
+ * first) tell a mistyped or made-up key from a real one without a database lookup.
+ */
+export const KEY_PREFIX = "upb_";
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const RANDOM_CHARS = 30;
+const CHECKSUM_CHARS = 6;
+/** Characters of the token (prefix included) kept in clear to find its row and to show in lists. */
+const LOOKUP_CHARS = KEY_PREFIX.length + 8;
+const SHAPE = new RegExp(`^${KEY_PREFIX}[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM_CHARS}}$`);
+
+function checksum(random: string): string {
+  let n = crc32(random);
+  let out = "";
+  for (let i = 0; i < CHECKSUM_CHARS; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+export function generateApiKey(): { token: string; lookup: string } {
+  let random = "";
+  for (let i = 0; i < RANDOM_CHARS; i++) random += BASE62[randomInt(62)];
+  const token = KEY_PREFIX + random + checksum(random);
+  return { token, lookup: token.slice(0, LOOKUP_CHARS) };
+}
+
+/** The lookup part of a well-formed key with a valid checksum; undefined otherwise. */
+export function parseApiKey(token: string): { lookup: string } | undefined {
+  if (!SHAPE.test(token)) return undefined;
+  const random = token.slice(KEY_PREFIX.length, KEY_PREFIX.length + RANDOM_CHARS);
+  if (checksum(random) !== token.slice(KEY_PREFIX.length + RANDOM_CHARS)) return undefined;
+  return { lookup: token.slice(0, LOOKUP_CHARS) };
+}
+
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith(KEY_PREFIX);
+}
