@@ -26,6 +26,8 @@ declare module "fastify" {
     orgCtx?: Ctx;
     /** Set for `user` routes. */
     userCtx?: UserCtx;
+    /** Re-checks the request's credential now: false once it was revoked or lost the permission. */
+    stillAuthorized?: () => Promise<boolean>;
   }
 }
 
@@ -64,34 +66,57 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
       throw new AppError("UNAUTHENTICATED", "Sign in or send an API key in the Authorization header");
     if (credential.viaCookie) assertSameOriginCsrf(request, names, deps.auth.publicUrl);
 
-    const base = { ...deps.rt, origin: originOf(request), requestId: String(request.id) };
-    if (credential.kind === "apiKey") {
-      if (auth === "user")
-        throw new AppError("FORBIDDEN", "This route is for signed-in people, not API keys");
-      const key = await authenticateApiKey(deps.rt, credential.token, request.ip);
-      request.orgCtx = { ...base, organizationId: key.organizationId, actor: key.actor };
-    } else {
-      const who = await authenticateAccessToken(deps.rt, credential.token);
-      if (auth === "user") {
-        request.userCtx = { ...base, user: who.user };
-        return;
+    const resolve = () => resolveCaller(deps, request, auth, credential);
+    const resolved = await resolve();
+    request.orgCtx = resolved.orgCtx;
+    request.userCtx = resolved.userCtx;
+    // Long-lived responses (SSE) call this to end when the credential stops being good enough.
+    request.stillAuthorized = async () => {
+      try {
+        const again = await resolve();
+        return (again.orgCtx?.organizationId ?? null) === (resolved.orgCtx?.organizationId ?? null);
+      } catch {
+        return false;
       }
-      if (!who.membership) {
-        throw new AppError("FORBIDDEN", "This session acts in no organization; create or switch to one");
-      }
-      request.orgCtx = {
-        ...base,
-        organizationId: who.membership.organizationId,
-        actor: userActor({ ...who, membership: who.membership }),
-      };
-    }
-    const actor = request.orgCtx.actor;
-    if (actor.kind !== "system" && !actor.permissions.has(auth.permission)) {
-      throw new AppError("FORBIDDEN", `This needs the ${auth.permission} permission`, {
-        permission: auth.permission,
-      });
-    }
+    };
   });
+}
+
+/**
+ * Who the credential belongs to, in which organization, and whether they hold the route's
+ * permission. Throws 401 for a bad credential and 403 for a missing permission.
+ */
+async function resolveCaller(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  auth: Exclude<RouteAuth, "public">,
+  credential: { kind: "apiKey" | "access"; token: string },
+): Promise<{ orgCtx?: Ctx; userCtx?: UserCtx }> {
+  const base = { ...deps.rt, origin: originOf(request), requestId: String(request.id) };
+  let orgCtx: Ctx;
+  if (credential.kind === "apiKey") {
+    if (auth === "user") throw new AppError("FORBIDDEN", "This route is for signed-in people, not API keys");
+    const key = await authenticateApiKey(deps.rt, credential.token, request.ip);
+    orgCtx = { ...base, organizationId: key.organizationId, actor: key.actor };
+  } else {
+    const who = await authenticateAccessToken(deps.rt, credential.token);
+    if (auth === "user") return { userCtx: { ...base, user: who.user } };
+    if (!who.membership) {
+      throw new AppError("FORBIDDEN", "This session acts in no organization; create or switch to one");
+    }
+    orgCtx = {
+      ...base,
+      organizationId: who.membership.organizationId,
+      actor: userActor({ ...who, membership: who.membership }),
+    };
+  }
+  const actor = orgCtx.actor;
+  if (actor.kind !== "system" && !actor.permissions.has(auth.permission)) {
+    throw new AppError("FORBIDDEN", `This needs the ${auth.permission} permission`, {
+      permission: auth.permission,
+    });
+  }
+  return { orgCtx };
 }
 
 function readCredential(

@@ -4,6 +4,11 @@ import type { LiveEvent } from "../../queue/bus.ts";
 import { type ApiDeps, ctxFor } from "../context.ts";
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * How often an open stream re-checks its credential: a logout, a password or role change or a
+ * removal ends the stream within this time.
+ */
+export const RECHECK_MS = 2_000;
 
 /**
  * Server-Sent Events: state changes (`monitor.state`) and new results (`check.result`) of the
@@ -24,7 +29,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ["events"],
           summary: "Live events (Server-Sent Events)",
           description:
-            "A `text/event-stream` of `monitor.state` and `check.result` events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream.",
+            "A `text/event-stream` of `monitor.state` and `check.result` events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.",
           produces: ["text/event-stream"],
         },
       },
@@ -47,8 +52,14 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         };
         const unsubscribe = ctx.bus.subscribe(ctx.organizationId, send);
         const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+        const recheck = setInterval(async () => {
+          if (await request.stillAuthorized?.()) return;
+          res.write('event: session.ended\ndata: {"reason":"credential revoked or permission lost"}\n\n');
+          res.end();
+        }, RECHECK_MS);
         res.on("close", () => {
           clearInterval(heartbeat);
+          clearInterval(recheck);
           unsubscribe();
           streams.delete(res);
         });
