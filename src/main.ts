@@ -20,6 +20,8 @@ import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks
 import type { Runtime } from "./services/context.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
+import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
+import type { RateLimitSettings } from "./services/rate-limit/settings.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -38,7 +40,11 @@ export interface StartOptions {
   probe?: Probe;
   /** Skip binding a port (tests that use app.inject). */
   listen?: boolean;
+  /** Rate limits other than the defaults in services/rate-limit/settings.ts (tests). */
+  rateLimits?: RateLimitSettings;
 }
+
+export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
 
 /** Slots overdue by more than this at start are skipped rather than run in a burst. */
 const RESUME_GRACE_MS = 2_000;
@@ -126,10 +132,17 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
+  let rateLimits: RateLimits | undefined;
   if (roles.has("api")) {
+    rateLimits = await openRateLimits({
+      redisUrl: config.redis?.url,
+      log: log.child({ category: "api" }),
+      settings: options.rateLimits,
+    });
     app = await buildApp(
       {
         rt,
+        rateLimits,
         auth: {
           publicUrl: config.auth.publicUrl,
           secureCookies: config.auth.publicUrl.startsWith("https://"),
@@ -170,6 +183,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
       await app?.close();
+      await rateLimits?.close();
       await queue.close();
       await db.destroy();
       lifecycle.info("stopped");
@@ -179,7 +193,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
 
   // First run: whoever opens this link creates the owner account and the first organization.
   const setupUrl = roles.has("api") ? await createSetupLink(rt) : undefined;
-  if (setupUrl) lifecycle.warn({ setupUrl }, `No account yet: open ${setupUrl} to create the owner`);
+  if (setupUrl) lifecycle.warn({ setupUrl }, SETUP_LINK_MESSAGE);
 
   return { rt, app, evaluator, setupUrl, url, stop };
 }

@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import { Pool, request } from "undici";
 import { progress } from "./progress.ts";
 
 export interface MonitorTemplate {
@@ -21,6 +21,7 @@ export interface Creation {
  */
 export async function createMonitors(
   apiUrl: string,
+  accessToken: string,
   count: number,
   template: MonitorTemplate,
   concurrency: number,
@@ -44,7 +45,7 @@ export async function createMonitors(
       const res = await pool.request({
         path: "/api/v1/monitors",
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
         body,
       });
       const text = await res.body.text();
@@ -70,4 +71,22 @@ export async function createMonitors(
   }
   const seconds = (performance.now() - started) / 1000;
   return { created, failed, seconds, perSecond: created / seconds, firstErrors };
+}
+
+/** First run: spends the setup link the fresh instance logged and returns the owner's access token. */
+export async function setUpOwner(apiUrl: string, setupUrl: string): Promise<string> {
+  const token = new URL(setupUrl).searchParams.get("token");
+  const res = await request(`${apiUrl}/api/v1/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      token,
+      email: "bench@example.com",
+      password: "benchmark passphrase",
+      organizationName: "Bench",
+    }),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 201) throw new Error(`setup failed: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+  return (JSON.parse(text) as { accessToken: string }).accessToken;
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Creation, createMonitors } from "./api.ts";
+import { SETUP_LINK_MESSAGE } from "../../src/main.ts";
+import { type Creation, createMonitors, setUpOwner } from "./api.ts";
 import { trackDir } from "./cleanup.ts";
 import { StatsDb, type StoreStats, type WindowStats } from "./db-stats.ts";
 import { dirBytes, machineCpuMs } from "./proc.ts";
@@ -63,9 +64,12 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
   const initdb = await migrateDataDir(dataDir);
   await target.reset();
   let child = await startChild(spec, dataDir, spec.createWithoutChecks ? { UPBLIT_ROLES: "api" } : {});
+  const setupLine = await child.waitForLog(SETUP_LINK_MESSAGE, 10_000);
+  const accessToken = await setUpOwner(child.url, String(setupLine.setupUrl));
   progress(label, `creating ${spec.monitors} monitors`);
   const creation = await createMonitors(
     child.url,
+    accessToken,
     spec.monitors,
     { targetOrigin: target.origin, intervalSeconds: spec.intervalSeconds, timeoutMs: spec.timeoutMs },
     spec.createConcurrency,

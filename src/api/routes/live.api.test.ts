@@ -1,9 +1,11 @@
 import type { ReadableStream } from "node:stream/web";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInAs, type TestUser } from "../../test/accounts.ts";
 import {
   API,
   authHeaders,
+  call,
   createMonitor,
   monitorBody,
   REQUEST_ID,
@@ -12,6 +14,7 @@ import {
 } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
+import { RECHECK_MS } from "./live.routes.ts";
 
 interface SseEvent {
   event: string;
@@ -119,6 +122,33 @@ describe.each(DB_KINDS)("live events (SSE) on %s", (kind) => {
       });
       expect(paused.status).toBe(200);
       expect(await paused.json()).toMatchObject({ id: m.id, state: "paused" });
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it.each([
+    ["logout", async (u: TestUser) => call(up, "POST", `${API}/auth/logout`, undefined, u.headers)],
+    [
+      "removal from the organization",
+      async (u: TestUser) => up.rt.db.deleteFrom("memberships").where("user_id", "=", u.userId).execute(),
+    ],
+    [
+      "logout everywhere",
+      async (u: TestUser) => call(up, "POST", `${API}/auth/logout-everywhere`, undefined, u.headers),
+    ],
+  ])("ends an open stream within seconds of %s", async (_case, end) => {
+    const user = await signInAs(up, "viewer");
+    const client = new Agent();
+    try {
+      const res = await fetch(`${base}${API}/events`, { dispatcher: client, headers: user.headers });
+      expect(res.status).toBe(200);
+      const body = res.body as ReadableStream<Uint8Array>;
+      const started = Date.now();
+      await end(user);
+      const { events } = await readUntil(body, (evs) => evs.some((e) => e.event === "session.ended"), 8_000);
+      expect(events.at(-1)?.event).toBe("session.ended");
+      expect(Date.now() - started).toBeLessThan(RECHECK_MS * 3);
     } finally {
       await client.destroy();
     }
