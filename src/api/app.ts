@@ -15,13 +15,21 @@ import type { ApiDeps } from "./context.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
+import { registerRateLimits } from "./plugins/rate-limit.ts";
 import { problemContentType, problemFor } from "./problem.ts";
+import { apiKeyRoutes } from "./routes/api-keys/api-keys.routes.ts";
+import { auditRoutes } from "./routes/audit/audit.routes.ts";
 import { authRoutes } from "./routes/auth/auth.routes.ts";
+import { mfaRoutes } from "./routes/auth/mfa.routes.ts";
+import { recoveryRoutes } from "./routes/auth/recovery.routes.ts";
 import { setupRoutes } from "./routes/auth/setup.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
+import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
+import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
+import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
@@ -71,6 +79,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   registerErrorHandling(app);
   await app.register(cookie);
   registerAuth(app, deps);
+  registerRateLimits(app, deps);
   registerIdempotency(app, deps);
 
   await app.register(swagger, {
@@ -88,6 +97,10 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         { name: "results", description: "Check results, rollups and uptime" },
         { name: "events", description: "State changes, stored and live" },
         { name: "incidents", description: "Opened when a monitor goes down, resolved when it recovers" },
+        { name: "organizations", description: "Your organization, its members and their roles" },
+        { name: "api-keys", description: "Keys for scripts and CI, limited to named scopes" },
+        { name: "audit", description: "Who changed what, when and from where" },
+        { name: "invitations", description: "Invite people by email into an organization with a role" },
         { name: "health", description: "Probes for orchestrators" },
       ],
     },
@@ -98,11 +111,18 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
+  await app.register(setupPageRoutes(deps));
   await app.register(setupRoutes(deps), { prefix: "/api/v1" });
   await app.register(authRoutes(deps), { prefix: "/api/v1" });
+  await app.register(mfaRoutes(deps), { prefix: "/api/v1" });
+  await app.register(recoveryRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });
+  await app.register(apiKeyRoutes(deps), { prefix: "/api/v1" });
+  await app.register(auditRoutes(deps), { prefix: "/api/v1" });
+  await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
+  await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
+import type { RateLimits } from "../services/rate-limit/limiter.ts";
 
 export interface ApiDeps {
   rt: Runtime;
@@ -8,6 +9,8 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
+  /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
+  rateLimits: RateLimits;
 }
 
 /** The organization context the auth hook resolved for a `{ permission }` route. */

@@ -3,6 +3,7 @@ import { type Config, ConfigError, loadConfig } from "../config/load.ts";
 import { createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
+import { registerAccountCommands } from "./accounts.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 
 const VERSION = "0.1.0";
@@ -23,7 +24,9 @@ const program = new Command()
   .name("upblit")
   .description("Self-hosted uptime monitoring, alerting, incidents and status pages")
   .version(VERSION, "-v, --version")
-  .option("-c, --config <file>", "JSON file of settings (environment variables override it)");
+  .option("-c, --config <file>", "JSON file of settings (environment variables override it)")
+  // Usage mistakes (unknown command or option, missing value) exit 2, like bad configuration.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command("start", { isDefault: true })
@@ -71,5 +74,7 @@ program
   .action(() => {
     process.stdout.write(configTableMarkdown());
   });
+
+registerAccountCommands(program, () => config(program.opts()));
 
 await program.parseAsync(process.argv);

@@ -17,11 +17,18 @@ function problems(env: Record<string, string>, file?: string): string[] {
 describe("loadConfig", () => {
   it("applies documented defaults", () => {
     const c = loadConfig({});
-    expect(c.http).toEqual({ port: 3000, host: "127.0.0.1", bodyLimitBytes: 262_144 });
+    expect(c.http).toEqual({ port: 3000, host: "127.0.0.1", bodyLimitBytes: 262_144, trustProxy: false });
     expect(c.db).toEqual({ driver: "pglite", dataDir: path.resolve("./data"), sharedBuffersMb: 32 });
     expect([...c.roles]).toEqual(["api", "scheduler", "probe", "evaluator", "notifier"]);
     expect(c.probe.allowPrivateTargets).toBe(false);
-    expect(c.retention).toEqual({ rawDays: 30, rollupDays: 400 });
+    expect(c.retention).toEqual({ rawDays: 30, rollupDays: 400, auditDays: 365 });
+    expect(c.auth).toEqual({
+      secretKey: undefined,
+      publicUrl: "http://127.0.0.1:3000",
+      sessionMaxDays: 30,
+    });
+    expect(c.mail.smtpUrl).toBeUndefined();
+    expect(c.redis).toBeUndefined();
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -66,5 +73,18 @@ describe("loadConfig", () => {
     expect(problems({}, file)).toEqual([`PORTT (in ${file}): unknown setting`]);
     writeFileSync(file, "{not json");
     expect(problems({}, file)[0]).toMatch(/^config file .*upblit\.json: /);
+  });
+});
+
+describe("loadConfig: accounts settings", () => {
+  it("derives the public URL from HOST and PORT, and refuses a short SECRET_KEY and a path in PUBLIC_URL", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", PORT: "8080" }).auth.publicUrl).toBe("http://localhost:8080");
+    expect(loadConfig({ PUBLIC_URL: "https://up.example.com/" }).auth.publicUrl).toBe(
+      "https://up.example.com",
+    );
+    expect(() => loadConfig({ SECRET_KEY: "short" })).toThrow(/SECRET_KEY.*at least 32/);
+    expect(() => loadConfig({ PUBLIC_URL: "https://up.example.com/path" })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
   });
 });

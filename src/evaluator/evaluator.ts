@@ -1,12 +1,13 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Consumer } from "../queue/queue.ts";
+import { applyAuditRetention } from "../services/audit/retention.ts";
 import { applyRetention, refreshRollups, vacuumHotTables } from "../services/checks/maintain.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import type { Runtime } from "../services/context.ts";
 import { ResultBatcher } from "./batcher.ts";
 
 export interface EvaluatorOptions {
-  retention: { rawDays: number; rollupDays: number };
+  retention: { rawDays: number; rollupDays: number; auditDays: number };
   /** Vacuum the per-check tables every this often (embedded PGlite only: it has no autovacuum). */
   vacuumEveryMs?: number;
   rollupEveryMs?: number;
@@ -48,6 +49,8 @@ export class Evaluator {
     this.every(this.options.retentionEveryMs ?? 3_600_000, async () => {
       const removed = await applyRetention(this.rt, this.options.retention);
       if (removed > 0) this.log.info({ removed }, "raw results past retention removed");
+      const audit = await applyAuditRetention(this.rt, this.options.retention.auditDays);
+      if (audit > 0) this.log.info({ removed: audit }, "audit entries past retention removed");
     });
   }
 

@@ -138,6 +138,8 @@ export interface UsersTable {
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
   totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+  totp_attempts: Generated<number>;
+  totp_attempts_window_end: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

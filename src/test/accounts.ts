@@ -40,8 +40,19 @@ export async function signInAs(
 ): Promise<TestUser> {
   const email = options.email ?? uniqueEmail(role);
   const organizationId = options.organizationId ?? up.organizationId;
-  const { userId } = await createUserWithRole(up.rt, { email, password: TEST_PASSWORD, role, organizationId });
-  const res = await call(up, "POST", `${API}/auth/login`, { email, password: TEST_PASSWORD }, { authorization: "" });
+  const { userId } = await createUserWithRole(up.rt, {
+    email,
+    password: TEST_PASSWORD,
+    role,
+    organizationId,
+  });
+  const res = await call(
+    up,
+    "POST",
+    `${API}/auth/login`,
+    { email, password: TEST_PASSWORD },
+    { authorization: "" },
+  );
   expect(res.statusCode, res.body).toBe(200);
   const body = res.json<{ accessToken: string; refreshToken: string }>();
   return {

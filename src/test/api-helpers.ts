@@ -213,4 +213,3 @@ export const ID_ROUTES: Array<[Method, string]> = [
   ["GET", `${API}/monitors/:id/events`],
   ["GET", `${API}/incidents/:id`],
 ];
-

@@ -6,7 +6,24 @@ import { type Running, type StartOptions, startUpblit } from "../main.ts";
 import { createUserWithRole } from "../services/accounts/users.ts";
 import { createApiKey } from "../services/api-keys/api-keys.ts";
 import type { Ctx } from "../services/context.ts";
+import { RATE_LIMITS, type RateLimitSettings } from "../services/rate-limit/settings.ts";
 import { createTestDatabase, type TestDbKind } from "./db.ts";
+
+/**
+ * Tests send many sign-ins from one address (127.0.0.1); outside the rate-limit tests, which pass
+ * their own settings, the limits are raised so they never decide a test's outcome.
+ */
+export const ROOMY_RATE_LIMITS: RateLimitSettings = {
+  ...RATE_LIMITS,
+  credentials: {
+    ...RATE_LIMITS.credentials,
+    account: { free: 10_000, memorySeconds: 60 },
+    ip: { free: 100_000, memorySeconds: 60 },
+    requestsPerIp: { limit: 100_000, seconds: 60 },
+  },
+  mail: { perEmail: { limit: 10_000, seconds: 60 }, perIp: { limit: 100_000, seconds: 60 } },
+  api: { perKey: { limit: 1_000_000, seconds: 60 }, perUser: { limit: 1_000_000, seconds: 60 } },
+};
 
 export const OWNER = { email: "owner@example.com", password: "correct horse battery" } as const;
 
@@ -53,6 +70,7 @@ export async function startTestUpblit(
   });
   const running = await startUpblit(config, createLogger(config.log.level, sink), {
     listen: false,
+    rateLimits: ROOMY_RATE_LIMITS,
     ...options,
   });
   let organizationId = "";

@@ -120,12 +120,14 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-export function runCli(args: string[], env: Record<string, string>): UpblitProcess {
+/** Runs `upblit <args>`; `stdin`, when given, is piped in and closed (otherwise stdin is empty). */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string): UpblitProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: childEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let out = "";
   let stdout = "";
   let stderr = "";

@@ -12,12 +12,23 @@ import { cookieNames } from "../cookies.ts";
  * What a route needs from its caller, declared in the route's `config.auth`:
  * - `public`: nobody needs to be signed in (login, setup, refresh, invitation lookup);
  * - `user`: a signed-in person (session, not an API key) acting on their own account;
- * - `{ permission }`: a person or API key acting in an organization with that permission.
+ * - `{ permission }`: a person or API key acting in an organization with that permission;
+ *   `keys: false` keeps API keys out (making keys, leaving an organization).
  * Every route under /api/v1 must declare one; the app refuses to start otherwise.
  */
-export type RouteAuth = "public" | "user" | { permission: Permission };
+export type RouteAuth = "public" | "user" | { permission: Permission; keys?: false };
+
+/** One row of the route table: what each /api/v1 route needs (docs/permissions.md is made from it). */
+export interface RouteAuthEntry {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
 
 declare module "fastify" {
+  interface FastifyInstance {
+    routeAuthTable: readonly RouteAuthEntry[];
+  }
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
@@ -43,9 +54,15 @@ export function originOf(request: FastifyRequest): Origin {
 export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
   const names = cookieNames(deps.auth.secureCookies);
 
+  const table: RouteAuthEntry[] = [];
+  app.decorate("routeAuthTable", table);
   app.addHook("onRoute", (route) => {
     if (!route.url.startsWith("/api/v1/")) return;
-    if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+    const auth = route.config?.auth;
+    if (!auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") table.push({ method, url: route.url, auth });
+    }
   });
 
   app.addHook("onRequest", async (request) => {
@@ -95,7 +112,9 @@ async function resolveCaller(
   const base = { ...deps.rt, origin: originOf(request), requestId: String(request.id) };
   let orgCtx: Ctx;
   if (credential.kind === "apiKey") {
-    if (auth === "user") throw new AppError("FORBIDDEN", "This route is for signed-in people, not API keys");
+    if (auth === "user" || auth.keys === false) {
+      throw new AppError("FORBIDDEN", "This route is for signed-in people, not API keys");
+    }
     const key = await authenticateApiKey(deps.rt, credential.token, request.ip);
     orgCtx = { ...base, organizationId: key.organizationId, actor: key.actor };
   } else {

@@ -1,30 +1,82 @@
-import { keyPermissions, type Scope } from "../../domain/permissions.ts";
+import { keyPermissions, type Role, type Scope } from "../../domain/permissions.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import { generateApiKey } from "../auth/api-key-format.ts";
 import { hashToken } from "../auth/secrets.ts";
 import type { Ctx } from "../context.ts";
+import { type Page, toPage } from "../page.ts";
+import { type ApiKeyView, keyStatus, selectKeyViews, toKeyView } from "./view.ts";
 
-export interface ApiKeyView {
-  id: string;
+export type { ApiKeyView } from "./view.ts";
+
+interface KeyInput {
   name: string;
-  /** The first characters of the token, enough to recognise it in a list. */
-  prefix: string;
-  scopes: string[];
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  revokedAt: Date | null;
+  scopes: readonly string[];
+  expiresAt?: Date | null;
 }
 
-/** Only a person can make a key, and only with scopes their own role grants. */
-function creatorOf(ctx: Ctx): string {
-  if (ctx.actor.kind !== "user")
+/** Only a person makes a key: a key cannot mint keys, so it cannot outlive its own revocation. */
+function creatorOf(ctx: Ctx): { id: string; email: string; role: Role } {
+  const actor = ctx.actor;
+  if (actor.kind !== "user")
     throw new AppError("FORBIDDEN", "API keys are made by people, not by other keys");
-  return ctx.actor.userId;
+  return { id: actor.userId, email: actor.email, role: actor.role };
+}
+
+/**
+ * Scopes beyond the creator's role are refused, not silently dropped: the caller would otherwise
+ * hold a key weaker than it believes.
+ */
+function assertGrantable(role: Role, scopes: readonly string[]): void {
+  const allowed = keyPermissions(scopes, role);
+  const beyond = scopes.filter((s) => !allowed.has(s as Scope));
+  if (beyond.length === 0) return;
+  throw new AppError("FORBIDDEN", `Your role cannot grant: ${beyond.join(", ")}`, {
+    errors: beyond.map((s) => ({ path: "body.scopes", message: `${s} is beyond your role` })),
+  });
+}
+
+/** Inserts a key row; the token leaves this function once and only its hash is stored. */
+async function insertKey(
+  tx: Db,
+  ctx: Ctx,
+  creator: { id: string; email: string },
+  input: KeyInput,
+): Promise<{ key: ApiKeyView; token: string }> {
+  const { token, lookup } = generateApiKey();
+  const id = newId("key", ctx.clock.now());
+  const now = new Date(ctx.clock.now());
+  const scopes = [...new Set(input.scopes)].sort();
+  const expiresAt = input.expiresAt ?? null;
+  await tx
+    .insertInto("api_keys")
+    .values({
+      id,
+      organization_id: ctx.organizationId,
+      created_by: creator.id,
+      name: input.name,
+      lookup,
+      secret_hash: hashToken(token),
+      scopes,
+      expires_at: expiresAt,
+      created_at: now,
+    })
+    .execute();
+  const key = {
+    id,
+    name: input.name,
+    prefix: lookup,
+    scopes,
+    createdBy: { id: creator.id, email: creator.email },
+    createdAt: now,
+    expiresAt,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    revokedAt: null,
+  };
+  return { token, key: { ...key, status: keyStatus(key, now.getTime()) } };
 }
 
 /**
@@ -35,86 +87,60 @@ export async function createApiKey(
   ctx: Ctx,
   input: { name: string; scopes: Scope[]; expiresAt?: Date },
 ): Promise<{ key: ApiKeyView; token: string }> {
-  const createdBy = creatorOf(ctx);
-  const role = ctx.actor.kind === "user" ? ctx.actor.role : null;
-  const allowed = keyPermissions(input.scopes, role);
-  const beyond = input.scopes.filter((s) => !allowed.has(s));
-  if (beyond.length > 0) {
-    throw new AppError("FORBIDDEN", `Your role cannot grant: ${beyond.join(", ")}`, {
-      errors: beyond.map((s) => ({ path: "body.scopes", message: `${s} is beyond your role` })),
-    });
-  }
+  const creator = creatorOf(ctx);
+  assertGrantable(creator.role, input.scopes);
   if (input.expiresAt && input.expiresAt.getTime() <= ctx.clock.now()) {
     throw new AppError("VALIDATION", "expiresAt must be in the future", {
       errors: [{ path: "body.expiresAt", message: "must be in the future" }],
     });
   }
-  const { token, lookup } = generateApiKey();
-  const id = newId("key");
-  const now = new Date(ctx.clock.now());
-  const scopes = [...new Set(input.scopes)].sort();
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto("api_keys")
-      .values({
-        id,
-        organization_id: ctx.organizationId,
-        created_by: createdBy,
-        name: input.name,
-        lookup,
-        secret_hash: hashToken(token),
-        scopes,
-        expires_at: input.expiresAt ?? null,
-        created_at: now,
-      })
-      .execute();
+  return ctx.db.transaction().execute(async (tx) => {
+    const made = await insertKey(tx, ctx, creator, input);
     await audit(tx, ctx, {
       action: "api_key.create",
-      target: { type: "api_key", id },
-      summary: { name: input.name, scopes, expiresAt: input.expiresAt?.toISOString() ?? null },
+      target: { type: "api_key", id: made.key.id },
+      summary: {
+        name: made.key.name,
+        prefix: made.key.prefix,
+        scopes: made.key.scopes,
+        expiresAt: made.key.expiresAt?.toISOString() ?? null,
+      },
     });
+    return made;
   });
-  return {
-    token,
-    key: {
-      id,
-      name: input.name,
-      prefix: lookup,
-      scopes,
-      createdBy,
-      createdAt: now,
-      expiresAt: input.expiresAt ?? null,
-      lastUsedAt: null,
-      lastUsedIp: null,
-      revokedAt: null,
-    },
-  };
 }
 
-export async function listApiKeys(ctx: Ctx): Promise<ApiKeyView[]> {
-  const rows = await ctx.db
-    .selectFrom("api_keys")
-    .selectAll()
-    .where("organization_id", "=", ctx.organizationId)
-    .orderBy("id", "desc")
-    .limit(1000)
+/** The organization's keys, newest first, one keyset page at a time. */
+export async function listApiKeys(
+  ctx: Ctx,
+  page: { cursor?: string; limit: number },
+): Promise<Page<ApiKeyView>> {
+  let query = selectKeyViews(ctx.db, ctx.organizationId);
+  if (page.cursor) query = query.where("k.id", "<", page.cursor);
+  const rows = await query
+    .orderBy("k.id", "desc")
+    .limit(page.limit + 1)
     .execute();
-  return rows.map(toView);
+  const now = ctx.clock.now();
+  return toPage(
+    rows,
+    page.limit,
+    (row) => toKeyView(row, now),
+    (row) => row.id,
+  );
 }
 
 export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
-  const row = await ctx.db
-    .selectFrom("api_keys")
-    .selectAll()
-    .where("organization_id", "=", ctx.organizationId)
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const row = await selectKeyViews(ctx.db, ctx.organizationId).where("k.id", "=", id).executeTakeFirst();
   if (!row) throw new NotFoundError("API key", id);
-  return toView(row);
+  return toKeyView(row, ctx.clock.now());
 }
 
-/** Revoked keys fail on their next request; the row stays for the audit trail. */
-export async function revokeApiKey(ctx: Ctx, id: string): Promise<void> {
+/**
+ * Revoked keys fail on their very next request; the row stays for the audit trail. Revoking a
+ * revoked key changes nothing and writes no second audit row.
+ */
+export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
   await ctx.db.transaction().execute(async (tx) => {
     const done = await tx
       .updateTable("api_keys")
@@ -123,45 +149,46 @@ export async function revokeApiKey(ctx: Ctx, id: string): Promise<void> {
       .where("id", "=", id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) throw new NotFoundError("API key", id);
-    await audit(tx, ctx, { action: "api_key.revoke", target: { type: "api_key", id } });
+    if (Number(done.numUpdatedRows) > 0) {
+      await audit(tx, ctx, { action: "api_key.revoke", target: { type: "api_key", id } });
+    }
   });
+  return getApiKey(ctx, id);
 }
 
-/** A new token with the same name, scopes and expiry; the old one stops working at once. */
+/**
+ * Replaces a key with a new token of the same name, scopes and expiry, made by the caller. The
+ * old token stops working in the same transaction that creates the new one, so two concurrent
+ * rotations cannot both succeed. Revoked and expired keys are not rotated: make a new key.
+ */
 export async function rotateApiKey(ctx: Ctx, id: string): Promise<{ key: ApiKeyView; token: string }> {
-  const old = await getApiKey(ctx, id);
-  if (old.revokedAt) throw new NotFoundError("API key", id);
-  await revokeApiKey(ctx, id);
-  return createApiKey(ctx, {
-    name: old.name,
-    scopes: old.scopes as Scope[],
-    expiresAt: old.expiresAt && old.expiresAt.getTime() > ctx.clock.now() ? old.expiresAt : undefined,
+  const creator = creatorOf(ctx);
+  const now = new Date(ctx.clock.now());
+  return ctx.db.transaction().execute(async (tx) => {
+    const old = await tx
+      .updateTable("api_keys")
+      .set({ revoked_at: now })
+      .where("organization_id", "=", ctx.organizationId)
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+      .returning(["name", "scopes", "expires_at"])
+      .executeTakeFirst();
+    if (!old) {
+      const current = await getApiKey({ ...ctx, db: tx }, id);
+      throw new AppError("CONFLICT", `This key is ${current.status}; create a new key instead`);
+    }
+    assertGrantable(creator.role, old.scopes);
+    const made = await insertKey(tx, ctx, creator, {
+      name: old.name,
+      scopes: old.scopes,
+      expiresAt: old.expires_at,
+    });
+    await audit(tx, ctx, {
+      action: "api_key.rotate",
+      target: { type: "api_key", id },
+      summary: { newKeyId: made.key.id, newPrefix: made.key.prefix },
+    });
+    return made;
   });
-}
-
-function toView(row: {
-  id: string;
-  name: string;
-  lookup: string;
-  scopes: string[];
-  created_by: string;
-  created_at: Date;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-  last_used_ip: string | null;
-  revoked_at: Date | null;
-}): ApiKeyView {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.lookup,
-    scopes: row.scopes,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastUsedAt: row.last_used_at,
-    lastUsedIp: row.last_used_ip,
-    revokedAt: row.revoked_at,
-  };
 }

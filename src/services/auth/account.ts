@@ -1,6 +1,7 @@
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { audit } from "../audit/record.ts";
 import type { UserCtx } from "../context.ts";
+import { dropPendingTokens } from "./password-reset.ts";
 import { assertPasswordAllowed, hashPassword, verifyPassword } from "./passwords.ts";
 import { revokeSessionRows } from "./sessions.ts";
 
@@ -106,6 +107,8 @@ export async function changePassword(ctx: UserCtx, input: { currentPassword: str
       .set({ password_hash: hash, password_changed_at: new Date(now), updated_at: new Date(now) })
       .where("id", "=", ctx.user.id)
       .execute();
+    // Reset and email-change links sent before the change die with the old password.
+    await dropPendingTokens(tx, ctx.user.id);
     const ended = await revokeSessionRows(
       tx,
       { userIds: [ctx.user.id], exceptSessionId: ctx.user.sessionId },

@@ -1,6 +1,7 @@
 import { toCheckSpec } from "../../domain/monitor.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { findMonitor } from "../../storage/repos/monitors.repo.ts";
+import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 
 /** Runs one check of a monitor at once, outside its schedule. Its result is marked `manual`. */
@@ -18,5 +19,8 @@ export async function checkNow(ctx: Ctx, id: string): Promise<{ monitorId: strin
     slotAt,
     manual: true,
   });
+  // The job queue is not the database, so no shared transaction: the row is written (one insert,
+  // atomic on its own) only once the check was really queued.
+  await audit(ctx.db, ctx, { action: "monitor.check_now", target: { type: "monitor", id } });
   return { monitorId: id, slotAt: new Date(slotAt) };
 }

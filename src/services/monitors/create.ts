@@ -4,9 +4,14 @@ import { newId } from "../../lib/ids.ts";
 import { insertMonitor, reserveMonitorSlot } from "../../storage/repos/monitors.repo.ts";
 import { writeSchedules } from "../../storage/repos/schedules.repo.ts";
 import { insertState } from "../../storage/repos/state.repo.ts";
+import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import type { MonitorWithState } from "./view.ts";
 
+/**
+ * Creates a monitor within the organization's quota and schedules it (unless paused); the
+ * monitor, its state, its schedule and its audit row commit together.
+ */
 export async function createMonitor(
   ctx: Ctx,
   def: MonitorDefinition,
@@ -27,6 +32,12 @@ export async function createMonitor(
     const state = paused ? "paused" : "pending";
     await insertState(tx, ctx.organizationId, id, state, at);
     await writeSchedules(tx, { ...monitor, active: !paused }, now, true);
+    // Name and type only: the target URL may carry a token in its query string.
+    await audit(tx, ctx, {
+      action: "monitor.create",
+      target: { type: "monitor", id },
+      summary: { name: monitor.name, type: monitor.type, paused },
+    });
     return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null };
   });
 }

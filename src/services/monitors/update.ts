@@ -10,12 +10,17 @@ import {
 } from "../../storage/repos/monitors.repo.ts";
 import { setSchedulesActive, writeSchedules } from "../../storage/repos/schedules.repo.ts";
 import { getState, saveStates } from "../../storage/repos/state.repo.ts";
+import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { announce, emptyAnnouncements, writeTransition } from "../state/write-transition.ts";
+import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
 import type { MonitorWithState } from "./view.ts";
 
-/** Replaces a monitor's definition and reschedules it from its (possibly new) interval. */
+/**
+ * Replaces a monitor's definition and reschedules it from its (possibly new) interval. The audit
+ * row names the changed fields, never their values; an update that changes nothing writes none.
+ */
 export async function updateMonitor(ctx: Ctx, id: string, def: MonitorDefinition): Promise<MonitorWithState> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
@@ -26,15 +31,30 @@ export async function updateMonitor(ctx: Ctx, id: string, def: MonitorDefinition
       updated_at: new Date(now),
     });
     await writeSchedules(tx, { ...updated!, active: !existing.paused }, now);
+    const fields = changedFields(existing, def);
+    if (fields.length > 0) {
+      await audit(tx, ctx, {
+        action: "monitor.update",
+        target: { type: "monitor", id },
+        summary: { fields },
+      });
+    }
   });
   return getMonitor(ctx, id);
 }
 
+/** Deletes a monitor with its history; the audit row keeps its name once the monitor is gone. */
 export async function deleteMonitor(ctx: Ctx, id: string): Promise<void> {
-  const deleted = await ctx.db
-    .transaction()
-    .execute((tx) => deleteMonitorWithHistory(tx, ctx.organizationId, id));
-  if (!deleted) throw new NotFoundError("monitor", id);
+  await ctx.db.transaction().execute(async (tx) => {
+    const monitor = await findMonitor(tx, ctx.organizationId, id, true);
+    if (!monitor) throw new NotFoundError("monitor", id);
+    await deleteMonitorWithHistory(tx, ctx.organizationId, id);
+    await audit(tx, ctx, {
+      action: "monitor.delete",
+      target: { type: "monitor", id },
+      summary: { name: monitor.name, type: monitor.type },
+    });
+  });
 }
 
 /** Pausing stops scheduling and resolves an open incident; resuming starts over from `pending`. */
@@ -60,6 +80,10 @@ export async function setMonitorPaused(ctx: Ctx, id: string, paused: boolean): P
     const openIncidentId = await writeTransition(tx, m, step, at, paused ? "paused" : "resumed", events, out);
     await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId }]);
     await insertEvents(tx, events);
+    await audit(tx, ctx, {
+      action: paused ? "monitor.pause" : "monitor.resume",
+      target: { type: "monitor", id },
+    });
   });
   await announce(ctx, out);
   return getMonitor(ctx, id);

@@ -22,6 +22,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       totp_enabled_at timestamptz,
       -- The last accepted TOTP time step, so each code works once.
       totp_last_step bigint,
+      -- Second-factor attempts in the current window (5 minutes from the first): the attempt limit.
+      totp_attempts integer NOT NULL DEFAULT 0,
+      totp_attempts_window_end timestamptz,
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL
     );

@@ -30,7 +30,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/auth/login",
       {
-        config: { auth: "public" },
+        config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
           summary: "Sign in with email and password",
@@ -51,7 +51,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/auth/refresh",
       {
-        config: { auth: "public" },
+        config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
           summary: "Trade a refresh token for a new token pair",
@@ -188,7 +188,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/me/password",
       {
-        config: { auth: "user" },
+        config: { auth: "user", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
           summary: "Change your password",

@@ -27,7 +27,7 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       "/setup",
       {
-        config: { auth: "public" },
+        config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
           summary: "Create the owner account and the first organization",

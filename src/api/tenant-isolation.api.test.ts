@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCOPES } from "../domain/permissions.ts";
+import { newId } from "../lib/ids.ts";
+import { apiKeyFor, otherOrganization, signInAs, type TestUser } from "../test/accounts.ts";
+import { API, API_ONLY, call, createMonitor, monitorBody } from "../test/api-helpers.ts";
+import { DB_KINDS } from "../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
+
+/**
+ * Tenant isolation, generated from the route table: every route that takes an object id is called
+ * by organization A with the id of organization B's object, and must answer exactly as for an id
+ * that does not exist (404, same body) and change nothing. A new route with an id and no fixture
+ * below fails the suite. Lists and filters of A never show B's objects.
+ */
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+interface Fixture {
+  /** B's object id for this route's path parameter. */
+  foreign: () => string;
+  /** An id of the same kind that exists nowhere. */
+  missing: string;
+  /** A valid body, so that validation does not answer before the lookup does. */
+  body?: unknown;
+  /** Required query parameters, for the same reason. */
+  query?: string;
+}
+
+describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
+  let up: TestUpblit;
+  let a: TestUser;
+  let aKey: string;
+  let b: TestUser;
+  let bMember: TestUser;
+  const ids: Record<string, string> = {};
+
+  /** Route template → how to fill its parameter; keyed by `METHOD path` or by path for all methods. */
+  const fixtures = (): Record<string, Fixture> => ({
+    "/api/v1/monitors/:id": { foreign: () => ids.monitor!, missing: "mon_00000000000000000000000000" },
+    "PATCH /api/v1/monitors/:id": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "GET /api/v1/monitors/:id/rollups": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      query: "?from=2024-01-01T00:00:00Z",
+    },
+    "/api/v1/incidents/:id": { foreign: () => ids.incident!, missing: "inc_00000000000000000000000000" },
+    "/api/v1/api-keys/:id": { foreign: () => ids.apiKey!, missing: "key_00000000000000000000000000" },
+    "/api/v1/invitations/:id": { foreign: () => ids.invitation!, missing: "inv_00000000000000000000000000" },
+    "/api/v1/members/:userId": { foreign: () => ids.member!, missing: "usr_00000000000000000000000000" },
+    "PATCH /api/v1/members/:userId": {
+      foreign: () => ids.member!,
+      missing: "usr_00000000000000000000000000",
+      body: { role: "owner" },
+    },
+    "/api/v1/auth/sessions/:id": { foreign: () => ids.session!, missing: "ses_00000000000000000000000000" },
+  });
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, API_ONLY);
+    a = await signInAs(up, "owner");
+    aKey = await apiKeyFor(a, [...SCOPES]);
+    b = await otherOrganization(up, "Organization B");
+    bMember = await signInAs(up, "viewer", { organizationId: b.organizationId });
+    const bKey = await apiKeyFor(b, [...SCOPES]);
+    const asB = { authorization: `Bearer ${bKey}` };
+
+    const monitor = await call(
+      up,
+      "POST",
+      `${API}/monitors`,
+      monitorBody("tcp", { name: "B's monitor" }),
+      asB,
+    );
+    expect(monitor.statusCode, monitor.body).toBe(201);
+    ids.monitor = monitor.json<{ id: string }>().id;
+    ids.incident = newId("inc");
+    await up.rt.db
+      .insertInto("incidents")
+      .values({
+        id: ids.incident,
+        organization_id: b.organizationId,
+        monitor_id: ids.monitor,
+        status: "open",
+        cause: "fixture",
+        started_at: new Date(),
+      })
+      .execute();
+    const key = await call(
+      up,
+      "POST",
+      `${API}/api-keys`,
+      { name: "B's key", scopes: ["monitors:read"] },
+      b.headers,
+    );
+    expect(key.statusCode, key.body).toBe(201);
+    ids.apiKey = key.json<{ id: string }>().id;
+    const invitation = await call(
+      up,
+      "POST",
+      `${API}/invitations`,
+      { email: "someone@example.com", role: "viewer" },
+      b.headers,
+    );
+    expect(invitation.statusCode, invitation.body).toBe(201);
+    ids.invitation = invitation.json<{ id: string }>().id;
+    ids.member = bMember.userId;
+    const sessions = await call(up, "GET", `${API}/auth/sessions`, undefined, bMember.headers);
+    ids.session = sessions.json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    // A has objects of its own too, so empty lists prove nothing by accident.
+    await createMonitor(up, monitorBody("tcp", { name: "A's monitor" }));
+  });
+  afterAll(async () => up?.close());
+
+  const fixtureFor = (method: string, url: string) => fixtures()[`${method} ${url}`] ?? fixtures()[url];
+  const byId = () => up.app!.routeAuthTable.filter((r) => r.url.includes(":") && r.auth !== "public");
+
+  it("has a fixture for every route that takes an id", () => {
+    const missing = byId().filter(
+      (r) =>
+        !fixtureFor(
+          r.method,
+          r.url.replace(/\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups)$/, ""),
+        ),
+    );
+    expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  it("answers A's requests for B's objects exactly as for objects that do not exist", async () => {
+    const checked: string[] = [];
+    for (const route of byId()) {
+      const base = route.url.replace(
+        /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups)$/,
+        "",
+      );
+      const fixture = fixtureFor(route.method, route.url) ?? fixtureFor(route.method, base)!;
+      const credentials =
+        route.auth === "user" || (typeof route.auth === "object" && route.auth.keys === false)
+          ? [a.headers]
+          : [a.headers, { authorization: `Bearer ${aKey}` }];
+      for (const headers of credentials) {
+        const send = (id: string) =>
+          call(
+            up,
+            route.method as Method,
+            route.url.replace(/:\w+/, id) + (fixture.query ?? ""),
+            route.method === "GET" ? undefined : (fixture.body ?? {}),
+            headers,
+          );
+        const foreignId = fixture.foreign();
+        const foreign = await send(foreignId);
+        const missing = await send(fixture.missing);
+        const label = `${route.method} ${route.url} (${headers.authorization?.slice(7, 11)})`;
+        expect(foreign.statusCode, `${label}: ${foreign.body}`).toBe(404);
+        expect(missing.statusCode, `${label} missing: ${missing.body}`).toBe(404);
+        const shape = (body: string, id: string) => ({
+          ...JSON.parse(body.replaceAll(id, "<id>")),
+          requestId: "",
+        });
+        expect(shape(foreign.body, foreignId), label).toEqual(shape(missing.body, fixture.missing));
+        checked.push(label);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("leaves B's objects as they were", async () => {
+    const asB = b.headers;
+    const monitor = (await call(up, "GET", `${API}/monitors/${ids.monitor}`, undefined, asB)).json<{
+      name: string;
+      paused: boolean;
+    }>();
+    expect(monitor).toMatchObject({ name: "B's monitor", paused: false });
+    const key = (await call(up, "GET", `${API}/api-keys/${ids.apiKey}`, undefined, asB)).json<{
+      revokedAt: string | null;
+    }>();
+    expect(key.revokedAt).toBeNull();
+    const invitation = (await call(up, "GET", `${API}/invitations/${ids.invitation}`, undefined, asB)).json<{
+      status: string;
+    }>();
+    expect(invitation.status).toBe("pending");
+    const members = (await call(up, "GET", `${API}/members`, undefined, asB)).json<{
+      items: Array<{ userId?: string; id?: string; role: string }>;
+    }>();
+    const member = members.items.find((m) => (m.userId ?? m.id) === ids.member);
+    expect(member?.role).toBe("viewer");
+    expect((await call(up, "GET", `${API}/me`, undefined, bMember.headers)).statusCode).toBe(200);
+    expect((await call(up, "GET", `${API}/incidents/${ids.incident}`, undefined, asB)).statusCode).toBe(200);
+  });
+
+  it("never lists B's objects to A, whatever the filter", async () => {
+    const lists = up.app!.routeAuthTable.filter(
+      (r) => r.method === "GET" && !r.url.includes(":") && r.auth !== "public" && r.url !== "/api/v1/events",
+    );
+    expect(lists.length).toBeGreaterThanOrEqual(8);
+    const foreignIds = Object.values(ids);
+    for (const route of lists) {
+      for (const headers of [a.headers, { authorization: `Bearer ${aKey}` }]) {
+        const res = await call(up, "GET", route.url, undefined, headers);
+        if (res.statusCode === 403) continue; // person-only routes refuse the key; covered by the matrix
+        expect(res.statusCode, `${route.url}: ${res.body}`).toBe(200);
+        for (const id of foreignIds) expect(res.body, `${route.url} shows ${id}`).not.toContain(id);
+      }
+    }
+    // Filters naming B's objects find nothing rather than B's data.
+    for (const url of [
+      `${API}/incidents?monitorId=${ids.monitor}`,
+      `${API}/audit-log?targetId=${ids.monitor}`,
+      `${API}/audit-log?actor=${b.userId}`,
+    ]) {
+      const res = await call(up, "GET", url, undefined, a.headers);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json<{ items: unknown[] }>().items, url).toEqual([]);
+    }
+  });
+});

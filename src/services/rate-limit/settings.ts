@@ -1,0 +1,68 @@
+/** At most `limit` events per key within a fixed window of `seconds` that starts with the first. */
+export interface Window {
+  limit: number;
+  seconds: number;
+}
+
+/** Failed attempts allowed to one key (an account or an IP) before back-off starts. */
+export interface FailureAllowance {
+  /** Failures that cost nothing. */
+  free: number;
+  /** Failures are forgotten after this much quiet time (time spent in back-off is not quiet). */
+  memorySeconds: number;
+}
+
+/** Every rate limit of the API, in one place; docs/rate-limits.md explains each. */
+export interface RateLimitSettings {
+  /** Prefix of every key in the store, so deployments (or test runs) can share one Redis. */
+  keyPrefix: string;
+  /** Routes with `config.rateLimit: "credentials"`: sign-in, setup, tokens from links, codes. */
+  credentials: {
+    account: FailureAllowance;
+    ip: FailureAllowance;
+    /** The first back-off; each further failure doubles it, up to `backoffMaxSeconds`. Whole seconds. */
+    backoffFirstSeconds: number;
+    backoffMaxSeconds: number;
+    /**
+     * Beyond the allowance only one attempt per key runs at a time; a process that dies mid-request
+     * releases that slot after this long.
+     */
+    attemptSlotSeconds: number;
+    /** Requests per IP whatever their outcome. */
+    requestsPerIp: Window;
+  };
+  /** Routes with `config.rateLimit: "mail"`: requests that send mail and always answer the same. */
+  mail: { perEmail: Window; perIp: Window };
+  /** Every authenticated request. */
+  api: { perKey: Window; perUser: Window };
+}
+
+export const RATE_LIMITS: RateLimitSettings = {
+  keyPrefix: "upblit:rl",
+  credentials: {
+    account: { free: 5, memorySeconds: 60 * 60 },
+    ip: { free: 20, memorySeconds: 15 * 60 },
+    backoffFirstSeconds: 1,
+    backoffMaxSeconds: 15 * 60,
+    attemptSlotSeconds: 30,
+    requestsPerIp: { limit: 60, seconds: 60 },
+  },
+  mail: {
+    perEmail: { limit: 5, seconds: 60 * 60 },
+    perIp: { limit: 20, seconds: 60 * 60 },
+  },
+  api: {
+    perKey: { limit: 600, seconds: 60 },
+    perUser: { limit: 1_200, seconds: 60 },
+  },
+};
+
+/**
+ * Back-off after the `excess`-th failure beyond the free allowance: first, 2×first, 4×first…,
+ * capped. Whole seconds of at least 1, because Redis expiries are whole seconds and 0 means never.
+ */
+export function backoffSeconds(settings: RateLimitSettings["credentials"], excess: number): number {
+  const first = Math.max(1, Math.round(settings.backoffFirstSeconds));
+  const grown = first * 2 ** Math.min(Math.max(0, excess - 1), 30);
+  return Math.max(1, Math.min(grown, Math.round(settings.backoffMaxSeconds)));
+}
