@@ -130,6 +130,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
 
   if (roles.has("notifier")) consumers.push(startNotifier(queue, log));
 
+  // First run (logged before the port opens, so whoever sees /readyz can find it):
+  // whoever opens this link creates the owner account and the first organization.
+  const setupUrl = roles.has("api") ? await createSetupLink(rt) : undefined;
+  if (setupUrl) lifecycle.warn({ setupUrl }, SETUP_LINK_MESSAGE);
+
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   let rateLimits: RateLimits | undefined;
@@ -191,9 +196,6 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     return stopping;
   };
 
-  // First run: whoever opens this link creates the owner account and the first organization.
-  const setupUrl = roles.has("api") ? await createSetupLink(rt) : undefined;
-  if (setupUrl) lifecycle.warn({ setupUrl }, SETUP_LINK_MESSAGE);
 
   return { rt, app, evaluator, setupUrl, url, stop };
 }

@@ -5,6 +5,7 @@ import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
 import { configTableMarkdown } from "./config-docs.ts";
+import { writePermissionsDocs } from "./permissions-docs.ts";
 
 const VERSION = "0.1.0";
 
@@ -73,6 +74,15 @@ program
   .description("Print the configuration table (Markdown) generated from the config schema")
   .action(() => {
     process.stdout.write(configTableMarkdown());
+  });
+
+program
+  .command("permissions-docs")
+  .description("Rewrite the route table of a permissions page (docs/permissions.md) from the routes")
+  .argument("[file]", "the Markdown file to update", "docs/permissions.md")
+  .action(async (file: string) => {
+    const routes = await writePermissionsDocs(file);
+    process.stdout.write(`${file}: ${routes} routes\n`);
   });
 
 registerAccountCommands(program, () => config(program.opts()));

@@ -44,6 +44,12 @@ async function stopServer(p: UpblitProcess): Promise<void> {
 
 const tokenOf = (text: string) => /\/setup\?token=([\w-]+)/.exec(text)?.[1];
 
+/** The setup token a server logged; the link is logged just after the port opens, so wait for it. */
+async function loggedToken(server: UpblitProcess): Promise<string> {
+  // waitFor returns only a truthy value: a token.
+  return String(await waitFor("the setup link in the log", () => tokenOf(server.output()), 20_000));
+}
+
 function post(base: string, url: string, body: unknown): Promise<Response> {
   return fetch(`${base}${url}`, {
     method: "POST",
@@ -87,8 +93,7 @@ describe("account commands on the embedded database (PGlite)", () => {
 
     const server = await startServer(env);
     try {
-      const logged = tokenOf(server.output());
-      expect(logged).toBeDefined();
+      const logged = await loggedToken(server);
       expect((await setup(server.base, tokenOf(first.stdout))).status).toBe(401);
       expect((await setup(server.base, tokenOf(second.stdout))).status).toBe(401);
       // The page of the logged link is served by the real binary.
@@ -278,8 +283,7 @@ describe("account commands beside a running server (PostgreSQL)", () => {
   });
 
   it("setup-link replaces the server's link; only the newest link works, and only once", async () => {
-    const logged = tokenOf(server.output());
-    expect(logged).toBeDefined();
+    const logged = await loggedToken(server);
     const first = await cli(["setup-link"], env);
     const second = await cli(["setup-link"], env);
     expect([first.code, second.code]).toEqual([0, 0]);

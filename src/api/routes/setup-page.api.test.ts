@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSetupLink } from "../../services/accounts/setup.ts";
 import { countUsers } from "../../services/accounts/users.ts";
+import { RATE_LIMITS } from "../../services/rate-limit/settings.ts";
 import { API, API_ONLY } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
@@ -73,7 +74,8 @@ describe.each(DB_KINDS)("the first-run setup page on %s", (kind) => {
   });
 
   beforeAll(async () => {
-    up = await startTestUpblit(kind, API_ONLY, { bootstrap: false });
+    // The production limits, so the rate-limit test shows they apply to this form.
+    up = await startTestUpblit(kind, API_ONLY, { bootstrap: false, rateLimits: RATE_LIMITS });
     token = new URL(up.setupUrl!).searchParams.get("token")!;
   });
   afterAll(async () => {

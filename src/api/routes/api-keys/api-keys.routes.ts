@@ -48,7 +48,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/api-keys",
       {
-        config: ADMIN_PEOPLE,
+        config: ADMIN,
         schema: {
           tags: ["api-keys"],
           summary: "List API keys, newest first",

@@ -57,7 +57,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "Trade a refresh token for a new token pair",
           description:
             "The refresh token comes from the body or the refresh cookie; it is single-use. Reusing a spent one (after a 10 s grace for two tabs) ends the whole session.",
-          body: z.strictObject({ refreshToken: z.string().min(1).max(200).optional() }).optional(),
+          body: z.strictObject({ refreshToken: z.string().min(1).max(200).optional() }).nullish(),
           response: { 200: TokenPair, ...AUTH_ERRORS },
         },
       },
