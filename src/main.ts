@@ -196,6 +196,5 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     return stopping;
   };
 
-
   return { rt, app, evaluator, setupUrl, url, stop };
 }

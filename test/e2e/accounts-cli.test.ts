@@ -222,23 +222,9 @@ describe("account commands on the embedded database (PGlite)", () => {
     }
   }, 120_000);
 
-  it("user reset-password: policy applies, then the new password works, the old does not, sessions are over", async () => {
-    const weak = await cli(
-      ["user", "reset-password", "--email", EDITOR.email, "--password-stdin"],
-      env,
-      "editor\n",
-    );
-    expect(weak.code).toBe(1);
-    expect(weak.stderr).toContain("password: must");
-
-    const unknown = await cli(
-      ["user", "reset-password", "--email", "ghost@example.com", "--password-stdin"],
-      env,
-      `${NEW_PASSWORD}\n`,
-    );
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("No account with the email ghost@example.com");
-
+  // The policy and an unknown email are refused by the same service the command calls
+  // (src/services/accounts/set-password.db.test.ts); here, the command end to end.
+  it("user reset-password: the new password works, the old does not, sessions are over", async () => {
     const reset = await cli(
       ["user", "reset-password", "--email", EDITOR.email, "--password-stdin"],
       env,

@@ -10,6 +10,7 @@ import type { ApiDeps } from "../context.ts";
 import { setSessionCookies } from "../cookies.ts";
 import { originOf } from "../plugins/auth.ts";
 import { problemFor } from "../problem.ts";
+import { UNSAFE_CHARS } from "../text.ts";
 import {
   messagePage,
   missingTokenPage,
@@ -40,7 +41,12 @@ const SetupForm = z
       .string()
       .min(1, "is required")
       .max(PASSWORD_MAX, `must have at most ${PASSWORD_MAX} characters`),
-    organizationName: z.string().trim().min(1, "is required").max(100, "must have at most 100 characters"),
+    organizationName: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(100, "must have at most 100 characters")
+      .refine((v) => !UNSAFE_CHARS.test(v), "must not contain control or bidi characters"),
   })
   // The policy is checked here too, before the rate limiter counts the attempt: a weak password
   // is a typing problem, not a guess at the token. completeSetup enforces it again.

@@ -6,6 +6,7 @@ import type { ApiDeps } from "../../context.ts";
 import { setSessionCookies } from "../../cookies.ts";
 import { originOf } from "../../plugins/auth.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
+import { OrganizationName } from "../organizations/schemas.ts";
 import { Email, Password, TokenPair, tokenPair } from "./schemas.ts";
 
 /** First run: the single-use setup link creates the owner and the first organization. */
@@ -38,7 +39,7 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             email: Email,
             password: Password,
             name: z.string().max(100).optional(),
-            organizationName: z.string().trim().min(1).max(100),
+            organizationName: OrganizationName,
           }),
           response: { 201: TokenPair, 409: Problem, 429: Problem, ...COMMON_ERRORS },
         },

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ASSERTION_OPS, ASSERTION_SUBJECTS } from "../../../domain/assertion.ts";
 import { parseJsonPath } from "../../../domain/json-path.ts";
 import { DNS_RECORD_TYPES, HTTP_METHODS, JSON_OPS, type MonitorDefinition } from "../../../domain/monitor.ts";
+import { safeText, UNSAFE_CHARS } from "../../text.ts";
 
 /**
  * Monitor input schemas. They validate requests, type the handlers and generate the OpenAPI
@@ -24,17 +25,6 @@ export const LIMITS = {
   maxRedirects: 10,
   maxThreshold: 20,
 } as const;
-
-// C0/C1 controls, DEL and bidi overrides: never in names, targets or headers.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const safeText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => !UNSAFE_CHARS.test(s), "must not contain control or bidi characters");
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)(\.(?!-)[a-zA-Z0-9-]{1,63}(?<!-))*\.?$/;
 const isHost = (h: string) => HOSTNAME.test(h) || isIP(h) !== 0;

@@ -1,18 +1,9 @@
 import { z } from "zod";
 import { ROLES } from "../../../domain/permissions.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
+import { safeText } from "../../text.ts";
 
-// C0/C1 controls, DEL and bidi overrides: never in a name people read in lists and mail.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-
-export const OrganizationName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((s) => !UNSAFE_CHARS.test(s), "must not contain control or bidi characters")
-  .meta({ example: "Acme Ops" });
+export const OrganizationName = safeText(100).meta({ example: "Acme Ops" });
 
 export const RoleName = z.enum(ROLES).meta({ description: "viewer < editor < admin < owner" });
 
