@@ -6,7 +6,10 @@ import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
+import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
+import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
+import { createOutbound } from "./notify/outbound.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
 import type { Probe } from "./probe/types.ts";
@@ -38,6 +41,8 @@ export interface Running {
 export interface StartOptions {
   clock?: Clock;
   probe?: Probe;
+  /** How often the notifier polls its outbox (tests use a short one). */
+  notifierPollMs?: number;
   /** Skip binding a port (tests that use app.inject). */
   listen?: boolean;
   /** Rate limits other than the defaults in services/rate-limit/settings.ts (tests). */
@@ -45,6 +50,9 @@ export interface StartOptions {
 }
 
 export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
+
+/** Deadline of one delivery attempt to a channel. */
+const NOTIFY_TIMEOUT_MS = 10_000;
 
 /** Slots overdue by more than this at start are skipped rather than run in a burst. */
 const RESUME_GRACE_MS = 2_000;
@@ -128,7 +136,22 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     await scheduler.start();
   }
 
-  if (roles.has("notifier")) consumers.push(startNotifier(queue, log));
+  const outbound = createOutbound({
+    allowPrivate: config.probe.allowPrivateTargets,
+    userAgent: "Upblit/0.1 (+https://upblit.dev)",
+  });
+  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs: NOTIFY_TIMEOUT_MS };
+  let dispatcher: Dispatcher | undefined;
+  if (roles.has("notifier")) {
+    dispatcher = new Dispatcher(rt, {
+      ...notify,
+      concurrency: 16,
+      pollMs: options.notifierPollMs ?? 1_000,
+      log: log.child({ category: "notify" }),
+    });
+    dispatcher.start();
+    consumers.push(startNotifier(queue, log, () => dispatcher?.wake()));
+  }
 
   // First run (logged before the port opens, so whoever sees /readyz can find it):
   // whoever opens this link creates the owner account and the first organization.
@@ -154,6 +177,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           sessionMaxDays: config.auth.sessionMaxDays,
         },
         trustProxy: config.http.trustProxy,
+        notify,
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,
@@ -187,6 +211,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
+      await dispatcher?.stop(deadline);
       await app?.close();
       await rateLimits?.close();
       await queue.close();

@@ -23,6 +23,7 @@ import { authRoutes } from "./routes/auth/auth.routes.ts";
 import { mfaRoutes } from "./routes/auth/mfa.routes.ts";
 import { recoveryRoutes } from "./routes/auth/recovery.routes.ts";
 import { setupRoutes } from "./routes/auth/setup.routes.ts";
+import { channelRoutes } from "./routes/channels/channels.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
@@ -101,6 +102,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         { name: "api-keys", description: "Keys for scripts and CI, limited to named scopes" },
         { name: "audit", description: "Who changed what, when and from where" },
         { name: "invitations", description: "Invite people by email into an organization with a role" },
+        { name: "channels", description: "Where alerts go, which monitors use them, and every delivery" },
         { name: "health", description: "Probes for orchestrators" },
       ],
     },
@@ -123,6 +125,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(auditRoutes(deps), { prefix: "/api/v1" });
   await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
+  await app.register(channelRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from "fastify";
+import type { ChannelAdapter } from "../notify/channels/types.ts";
+import type { Outbound } from "../notify/outbound.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
 import type { RateLimits } from "../services/rate-limit/limiter.ts";
 
@@ -9,6 +11,8 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
+  /** Channel adapters and the outbound client, for test-sends. */
+  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; outbound: Outbound; timeoutMs: number };
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
 }

@@ -55,6 +55,21 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       missing: "usr_00000000000000000000000000",
       body: { role: "owner" },
     },
+    "/api/v1/channels/:id": { foreign: () => ids.channel!, missing: "chn_00000000000000000000000000" },
+    "PATCH /api/v1/channels/:id": {
+      foreign: () => ids.channel!,
+      missing: "chn_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "PUT /api/v1/monitors/:id/channels": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { channelIds: [] },
+    },
+    "/api/v1/notifications/:id": {
+      foreign: () => ids.notification!,
+      missing: "ntf_00000000000000000000000000",
+    },
     "/api/v1/auth/sessions/:id": { foreign: () => ids.session!, missing: "ses_00000000000000000000000000" },
   });
 
@@ -107,6 +122,31 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     expect(invitation.statusCode, invitation.body).toBe(201);
     ids.invitation = invitation.json<{ id: string }>().id;
     ids.member = bMember.userId;
+    const channel = await call(
+      up,
+      "POST",
+      `${API}/channels`,
+      { name: "B's channel", kind: "ntfy", config: { topic: "b-alerts" } },
+      asB,
+    );
+    expect(channel.statusCode, channel.body).toBe(201);
+    ids.channel = channel.json<{ id: string }>().id;
+    ids.notification = newId("ntf");
+    await up.rt.db
+      .insertInto("notifications")
+      .values({
+        id: ids.notification,
+        organization_id: b.organizationId,
+        channel_id: ids.channel,
+        monitor_id: ids.monitor,
+        event: "down",
+        message: "{}",
+        status: "failed",
+        next_attempt_at: new Date(),
+        give_up_at: new Date(),
+        created_at: new Date(),
+      })
+      .execute();
     const sessions = await call(up, "GET", `${API}/auth/sessions`, undefined, bMember.headers);
     ids.session = sessions.json<{ items: Array<{ id: string }> }>().items[0]!.id;
     // A has objects of its own too, so empty lists prove nothing by accident.
@@ -122,7 +162,10 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       (r) =>
         !fixtureFor(
           r.method,
-          r.url.replace(/\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups)$/, ""),
+          r.url.replace(
+            /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels)$/,
+            "",
+          ),
         ),
     );
     expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
@@ -132,7 +175,7 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     const checked: string[] = [];
     for (const route of byId()) {
       const base = route.url.replace(
-        /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups)$/,
+        /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels)$/,
         "",
       );
       const fixture = fixtureFor(route.method, route.url) ?? fixtureFor(route.method, base)!;
@@ -177,6 +220,12 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       revokedAt: string | null;
     }>();
     expect(key.revokedAt).toBeNull();
+    const channel = (await call(up, "GET", `${API}/channels/${ids.channel}`, undefined, asB)).json<{
+      name: string;
+    }>();
+    expect(channel.name).toBe("B's channel");
+    const letters = await call(up, "GET", `${API}/notifications?status=failed`, undefined, asB);
+    expect(letters.body).toContain(ids.notification);
     const invitation = (await call(up, "GET", `${API}/invitations/${ids.invitation}`, undefined, asB)).json<{
       status: string;
     }>();

@@ -15,7 +15,9 @@ export type IdPrefix =
   | "ses"
   | "key"
   | "inv"
-  | "aud";
+  | "aud"
+  | "chn"
+  | "att";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

@@ -2,14 +2,16 @@ import type { Logger } from "../lib/logger.ts";
 import type { Consumer, JobQueue } from "../queue/queue.ts";
 
 /**
- * The notifier role. Until notification channels land (issue 4) its one channel is the log:
- * every incident opened or resolved is written as a `notify` line that operators can ship.
+ * The notifier's log channel: every incident opened or resolved is written as a `notify` line that
+ * operators can ship; the change also wakes the delivery dispatcher (src/notify/dispatcher.ts).
  */
-export function startNotifier(queue: JobQueue, log: Logger): Consumer {
+export function startNotifier(queue: JobQueue, log: Logger, onChange: () => void = () => {}): Consumer {
   const notifyLog = log.child({ category: "notify" });
   return queue.consume(
     "incident.changed",
     async (change) => {
+      // An incident change committed with its outbox rows: deliver them now rather than at the next poll.
+      onChange();
       notifyLog.info(
         {
           channel: "log",

@@ -232,6 +232,57 @@ export interface AuditLogTable {
   summary: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export interface NotificationChannelsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  kind: string;
+  config: Json<Record<string, unknown>>;
+  secrets: string;
+  is_default: boolean;
+  events: string[];
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MonitorChannelsTable {
+  monitor_id: string;
+  channel_id: string;
+  organization_id: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  organization_id: string;
+  channel_id: string;
+  monitor_id: string | null;
+  event_id: string | null;
+  event: string;
+  drill: Generated<boolean>;
+  message: Json<Record<string, unknown>>;
+  status: "pending" | "sending" | "sent" | "failed";
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  give_up_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  notification_id: string;
+  organization_id: string;
+  at: Timestamp;
+  outcome: "sent" | "retry" | "failed";
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
@@ -253,4 +304,8 @@ export interface Database {
   invitations: InvitationsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  notification_channels: NotificationChannelsTable;
+  monitor_channels: MonitorChannelsTable;
+  notifications: NotificationsTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }

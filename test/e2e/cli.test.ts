@@ -11,7 +11,7 @@ describe("upblit migrate", () => {
     const dataDir = path.join(tmp.dir, "fresh");
     const first = runCli(["migrate"], { DATA_DIR: dataDir });
     expect(await exitWithin(first, 60_000)).toEqual({ code: 0, signal: null });
-    expect(first.stdout()).toBe("applied: 0001-foundation, 0002-accounts\n");
+    expect(first.stdout()).toBe("applied: 0001-foundation, 0002-accounts, 0003-alerting\n");
     expect(first.stderr()).toBe("");
     expect(existsSync(dataDir)).toBe(true);
 

@@ -3,6 +3,7 @@ import { applyResult, type StateSnapshot } from "../../domain/state-machine.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
+import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
 import {
   type Announcements,
@@ -35,6 +36,8 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     }
     await saveStates(tx, [...updates.values()]);
     await insertEvents(tx, events);
+    // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
+    await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now());
     return fresh;
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.

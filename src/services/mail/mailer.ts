@@ -7,6 +7,10 @@ export interface MailMessage {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** A fixed Message-ID (alerts: the same on every retry, so a re-send is recognisable). */
+  messageId?: string;
+  /** Sign with DKIM (alert emails). */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
 }
 
 /** Sends Upblit's own mail (invitations, resets, confirmations). Alert channels come separately. */

@@ -1,0 +1,370 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../../../lib/errors.ts";
+import type { ChannelAdapter } from "../../../notify/channels/types.ts";
+import { sendOne } from "../../../notify/dispatcher.ts";
+import {
+  CHANNEL_EVENTS,
+  channelForSending,
+  createChannel,
+  deleteChannel,
+  getChannel,
+  getMonitorChannels,
+  listChannels,
+  setMonitorChannels,
+  updateChannel,
+} from "../../../services/alerts/channels.ts";
+import { listNotifications, retryNotification } from "../../../services/alerts/deliveries.ts";
+import { testMessage } from "../../../services/alerts/test-message.ts";
+import { type ApiDeps, ctxFor } from "../../context.ts";
+import { toFieldIssues } from "../../field-errors.ts";
+import { Cursor, pageOf, pageSize } from "../../pagination.ts";
+import { COMMON_ERRORS } from "../../problem.ts";
+import { safeText } from "../../text.ts";
+
+const Id = z.object({ id: z.string().max(40) });
+const Settings = z
+  .record(z.string().max(64), z.unknown())
+  .meta({ description: "Depends on `kind`; see docs/channels.md" });
+const Events = z.array(z.enum(CHANNEL_EVENTS)).min(1).max(CHANNEL_EVENTS.length);
+
+const ChannelResponse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    config: z.record(z.string(), z.unknown()),
+    secretsSet: z
+      .array(z.string())
+      .meta({ description: "Secret settings that are set; their values are write-only" }),
+    isDefault: z.boolean(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Channel" });
+
+type View = Awaited<ReturnType<typeof getChannel>>;
+const present = (c: View) => ({
+  ...c,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+/** Parses a kind's settings with its own schemas; every problem is reported under body.config/secrets. */
+function parseSettings(adapter: ChannelAdapter, config: unknown, secrets: unknown) {
+  const c = adapter.config.safeParse(config);
+  const s = adapter.secrets.safeParse(secrets);
+  const errors = [
+    ...(c.success
+      ? []
+      : toFieldIssues(
+          "body.config",
+          c.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
+        )),
+    ...(s.success
+      ? []
+      : toFieldIssues(
+          "body.secrets",
+          s.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
+        )),
+  ];
+  if (errors.length > 0)
+    throw new AppError("VALIDATION", `${errors.length} invalid channel setting(s)`, { errors });
+  return { config: c.data as Record<string, unknown>, secrets: s.data as Record<string, unknown> };
+}
+
+/** Notification channels, which monitors use them, test-sends and the delivery log. */
+export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const adapters = deps.notify.adapters;
+  const adapterOf = (kind: string) => {
+    const adapter = adapters.get(kind);
+    if (!adapter) {
+      throw new AppError("VALIDATION", `Unknown channel kind ${kind}`, {
+        errors: [{ path: "body.kind", message: `must be one of ${[...adapters.keys()].join(", ")}` }],
+      });
+    }
+    return adapter;
+  };
+  const READ = { auth: { permission: "notifications:read" } } as const;
+  const WRITE = { auth: { permission: "notifications:write" } } as const;
+  const TAGS = ["channels"];
+
+  return async (app) => {
+    app.get(
+      "/channel-kinds",
+      {
+        config: READ,
+        schema: {
+          tags: TAGS,
+          summary: "The kinds of channel this server can deliver to",
+          response: {
+            200: z.object({ items: z.array(z.object({ kind: z.string(), label: z.string() })) }),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      async () => ({ items: [...adapters.values()].map((a) => ({ kind: a.kind, label: a.label })) }),
+    );
+
+    app.post(
+      "/channels",
+      {
+        config: WRITE,
+        schema: {
+          tags: TAGS,
+          summary: "Create a notification channel",
+          description: "`secrets` are stored encrypted and never returned (write-only).",
+          body: z.strictObject({
+            name: safeText(100),
+            kind: z.string().max(40),
+            config: Settings.default({}),
+            secrets: Settings.default({}),
+            isDefault: z
+              .boolean()
+              .default(false)
+              .meta({ description: "Alert for every monitor of the organization" }),
+            events: Events.default(["down", "up"]),
+          }),
+          response: { 201: ChannelResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const settings = parseSettings(adapterOf(body.kind), body.config, body.secrets);
+        const channel = await createChannel(ctxFor(deps, request), { ...body, ...settings });
+        return reply.status(201).header("location", `/api/v1/channels/${channel.id}`).send(present(channel));
+      },
+    );
+
+    app.get(
+      "/channels",
+      {
+        config: READ,
+        schema: {
+          tags: TAGS,
+          summary: "List notification channels",
+          querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
+          response: { 200: pageOf(ChannelResponse), ...COMMON_ERRORS },
+        },
+      },
+      async (request) => {
+        const page = await listChannels(ctxFor(deps, request), request.query);
+        return { items: page.items.map(present), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      "/channels/:id",
+      {
+        config: READ,
+        schema: {
+          tags: TAGS,
+          summary: "Get a channel",
+          params: Id,
+          response: { 200: ChannelResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => present(await getChannel(ctxFor(deps, request), request.params.id)),
+    );
+
+    app.patch(
+      "/channels/:id",
+      {
+        config: WRITE,
+        schema: {
+          tags: TAGS,
+          summary: "Change a channel",
+          description:
+            "`config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Saving re-enables a channel a receiver disabled.",
+          params: Id,
+          body: z.strictObject({
+            name: safeText(100).optional(),
+            config: Settings.optional(),
+            secrets: Settings.optional(),
+            isDefault: z.boolean().optional(),
+            events: Events.optional(),
+          }),
+          response: { 200: ChannelResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => {
+        const ctx = ctxFor(deps, request);
+        const current = await getChannel(ctx, request.params.id);
+        const adapter = adapterOf(current.kind);
+        const updated = await updateChannel(ctx, current.id, request.body, (config, secrets) => {
+          parseSettings(adapter, config, secrets);
+        });
+        return present(updated);
+      },
+    );
+
+    app.delete(
+      "/channels/:id",
+      {
+        config: WRITE,
+        schema: {
+          tags: TAGS,
+          summary: "Delete a channel",
+          params: Id,
+          response: { 204: z.null(), ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        await deleteChannel(ctxFor(deps, request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      "/channels/:id/test",
+      {
+        config: WRITE,
+        schema: {
+          tags: TAGS,
+          summary: "Send a test message now",
+          description:
+            "Sends a message marked as a test through the channel and reports what the receiver answered. An address that is refused and one that does not answer report the same.",
+          params: Id,
+          response: {
+            200: z.object({
+              ok: z.boolean(),
+              statusCode: z.number().int().nullable(),
+              error: z.string().nullable(),
+            }),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      async (request) => {
+        const ctx = ctxFor(deps, request);
+        const { channel, secrets } = await channelForSending(ctx, request.params.id);
+        const message = await testMessage(ctx, channel);
+        const outcome = await sendOne(ctx, deps.notify, {
+          kind: channel.kind,
+          config: channel.config,
+          secrets,
+          message,
+        });
+        if (outcome.ok) return { ok: true, statusCode: outcome.statusCode ?? null, error: null };
+        // No oracle: a refused address and an unreachable one read the same.
+        const error = outcome.statusCode ? outcome.error : "could not connect to the receiver";
+        return { ok: false, statusCode: outcome.statusCode ?? null, error };
+      },
+    );
+
+    app.get(
+      "/monitors/:id/channels",
+      {
+        config: { auth: { permission: "monitors:read" } },
+        schema: {
+          tags: TAGS,
+          summary: "The channels a monitor alerts besides the defaults",
+          params: Id,
+          response: { 200: z.object({ channelIds: z.array(z.string()) }), ...COMMON_ERRORS },
+        },
+      },
+      async (request) => ({ channelIds: await getMonitorChannels(ctxFor(deps, request), request.params.id) }),
+    );
+
+    app.put(
+      "/monitors/:id/channels",
+      {
+        config: { auth: { permission: "monitors:write" } },
+        schema: {
+          tags: TAGS,
+          summary: "Set the channels a monitor alerts besides the defaults",
+          params: Id,
+          body: z.strictObject({ channelIds: z.array(z.string().max(40)).max(50) }),
+          response: { 200: z.object({ channelIds: z.array(z.string()) }), ...COMMON_ERRORS },
+        },
+      },
+      async (request) => ({
+        channelIds: await setMonitorChannels(
+          ctxFor(deps, request),
+          request.params.id,
+          request.body.channelIds,
+        ),
+      }),
+    );
+
+    app.get(
+      "/notifications",
+      {
+        config: READ,
+        schema: {
+          tags: TAGS,
+          summary: "Deliveries, newest first, with every attempt",
+          description:
+            "`status=failed` lists the dead letters: deliveries that gave up; retry them one by one.",
+          querystring: z.strictObject({
+            status: z.enum(["pending", "sending", "sent", "failed"]).optional(),
+            channelId: z.string().max(40).optional(),
+            monitorId: z.string().max(40).optional(),
+            cursor: Cursor,
+            limit: pageSize(50),
+          }),
+          response: {
+            200: pageOf(
+              z.object({
+                id: z.string(),
+                channelId: z.string(),
+                monitorId: z.string().nullable(),
+                event: z.string(),
+                status: z.string(),
+                attempts: z.number().int(),
+                nextAttemptAt: z.string(),
+                lastError: z.string().nullable(),
+                createdAt: z.string(),
+                sentAt: z.string().nullable(),
+                deliveryAttempts: z.array(
+                  z.object({
+                    at: z.string(),
+                    outcome: z.string(),
+                    statusCode: z.number().int().nullable(),
+                    latencyMs: z.number().int(),
+                    error: z.string().nullable(),
+                  }),
+                ),
+              }),
+            ),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      async (request) => {
+        const { cursor, limit, ...filter } = request.query;
+        const page = await listNotifications(ctxFor(deps, request), filter, { cursor, limit });
+        return {
+          nextCursor: page.nextCursor,
+          items: page.items.map((n) => ({
+            ...n,
+            nextAttemptAt: n.nextAttemptAt.toISOString(),
+            createdAt: n.createdAt.toISOString(),
+            sentAt: n.sentAt?.toISOString() ?? null,
+            deliveryAttempts: n.deliveryAttempts.map((a) => ({ ...a, at: a.at.toISOString() })),
+          })),
+        };
+      },
+    );
+
+    app.post(
+      "/notifications/:id/retry",
+      {
+        config: WRITE,
+        schema: {
+          tags: TAGS,
+          summary: "Retry a dead letter",
+          params: Id,
+          response: { 202: z.null(), ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        await retryNotification(ctxFor(deps, request), request.params.id);
+        return reply.status(202).send(null);
+      },
+    );
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Opsgenie Alert API v2 with an API integration key (`Authorization: GenieKey <key>`). A down,
+ * degraded or test message creates an alert (`POST /v2/alerts`) whose `alias` is the incident id,
+ * so a re-send only bumps the open alert's count; recovery closes it by that alias
+ * (`POST /v2/alerts/{alias}/close?identifierType=alias`). Drills and tests use a `drill-` alias.
+ * Opsgenie processes requests asynchronously and answers 202 `{result, took, requestId}`.
+ */
+import { z } from "zod";
+import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
+import { clip, field, joinUrl, linkUrl, oneLine, parseJson, ServiceUrl } from "./push-format.ts";
+import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
+import { linksOf, summaryLines, titleOf } from "./wording.ts";
+
+export const OpsgenieConfig = z.strictObject({
+  /** `https://api.eu.opsgenie.com` for accounts in the EU region. */
+  apiUrl: ServiceUrl.default("https://api.opsgenie.com"),
+  /** Extra tags on every alert of this channel (Opsgenie allows 20 of at most 50 characters). */
+  tags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(50)
+        .regex(/^[^,\s][^,]*$/, "must not contain commas"),
+    )
+    .max(10)
+    .optional(),
+});
+export type OpsgenieConfig = z.infer<typeof OpsgenieConfig>;
+
+export const OpsgenieSecrets = z.strictObject({
+  /** The API key of an "API" integration (account-level keys cannot create alerts). */
+  apiKey: z.string().regex(/^[A-Za-z0-9-]{8,128}$/, "must be an Opsgenie integration API key"),
+});
+export type OpsgenieSecrets = z.infer<typeof OpsgenieSecrets>;
+
+/** Opsgenie limits `details` to 8000 characters in all; eleven values of this size stay under it. */
+const MAX_DETAIL = 600;
+
+/** The alias that ties create and close together: the incident, else the monitor; `drill-` for drills and tests. */
+export function aliasOf(message: AlertMessage): string {
+  const key = message.incident?.id ?? message.monitor.id;
+  return clip(message.drill || message.event === "test" ? `drill-${key}` : key, 512);
+}
+
+function priorityOf(message: AlertMessage): "P1" | "P3" | "P5" {
+  if (message.event === "down") return "P1";
+  if (message.event === "degraded") return "P3";
+  return "P5";
+}
+
+/** The facts, then one labelled link per line: Opsgenie shows the description as plain text. */
+function descriptionOf(message: AlertMessage): string {
+  const links = linksOf(message).flatMap(({ label, url }) => {
+    const href = linkUrl(url);
+    return href ? [`${label}: ${href}`] : [];
+  });
+  return clip([...summaryLines(message), "", ...links].join("\n"), 15_000);
+}
+
+/** Custom properties of the alert: strings only, nulls left out. */
+function detailsOf(message: AlertMessage): Record<string, string> {
+  const details: Record<string, string | null> = {
+    monitor: message.monitor.name,
+    monitorId: message.monitor.id,
+    target: message.monitor.target,
+    state: message.state,
+    previousState: message.previousState,
+    since: message.since,
+    cause: message.cause,
+    incidentId: message.incident?.id ?? null,
+    organization: message.organization.name,
+    monitorUrl: linkUrl(message.monitorUrl),
+    runbookUrl: message.runbookUrl ? linkUrl(message.runbookUrl) : null,
+  };
+  return Object.fromEntries(
+    Object.entries(details).flatMap(([k, v]) => (v === null ? [] : [[k, clip(v, MAX_DETAIL)]])),
+  );
+}
+
+/** The create-alert body as the Alert API documents it, each field within its limit. */
+export function opsgenieAlert(message: AlertMessage, extraTags: string[] = []): Record<string, unknown> {
+  const tags = ["upblit", message.state, ...(message.drill ? ["drill"] : []), ...extraTags];
+  return {
+    message: clip(oneLine(titleOf(message)), 130),
+    alias: aliasOf(message),
+    description: descriptionOf(message),
+    priority: priorityOf(message),
+    tags: [...new Set(tags.map((t) => clip(t, 50)))].slice(0, 20),
+    details: detailsOf(message),
+    entity: clip(message.monitor.name, 512),
+    source: "Upblit",
+  };
+}
+
+/** 202 is accepted (the outcome of the async processing is not awaited); Opsgenie's `message` explains a refusal. */
+function judgeOpsgenie(res: OutboundResponse): SendOutcome {
+  const json = parseJson(res.body);
+  const judged = judgeHttp(res);
+  if (judged.ok) {
+    const requestId = field(json, "requestId");
+    return typeof requestId === "string" ? { ...judged, detail: `requestId ${requestId}` } : judged;
+  }
+  const text = field(json, "message");
+  if (typeof text !== "string") return judged;
+  const errors = field(json, "errors");
+  const list = errors && typeof errors === "object" ? ` ${JSON.stringify(errors).slice(0, 300)}` : "";
+  return { ...judged, error: `Opsgenie ${res.statusCode}: ${text}${list}` };
+}
+
+export const opsgenieChannel: ChannelAdapter<OpsgenieConfig, OpsgenieSecrets> = {
+  kind: "opsgenie",
+  label: "Opsgenie",
+  config: OpsgenieConfig,
+  secrets: OpsgenieSecrets,
+  async send(message, ctx) {
+    const closing = message.event === "up";
+    const path = closing
+      ? `/v2/alerts/${encodeURIComponent(aliasOf(message))}/close?identifierType=alias`
+      : "/v2/alerts";
+    const body = closing
+      ? { source: "Upblit", user: "Upblit", note: clip(summaryLines(message).join("\n"), 25_000) }
+      : opsgenieAlert(message, ctx.config.tags);
+    try {
+      const res = await ctx.http.request(joinUrl(ctx.config.apiUrl, path), {
+        method: "POST",
+        headers: { authorization: `GenieKey ${ctx.secrets.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+        timeoutMs: ctx.timeoutMs,
+      });
+      return judgeOpsgenie(res);
+    } catch (err) {
+      return networkFailure(err);
+    }
+  },
+};

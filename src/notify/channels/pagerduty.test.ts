@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { type Receiver, startReceiver } from "../../test/receiver.ts";
+import { pagerDutyChannel } from "./pagerduty.ts";
+import type { AlertMessage } from "./types.ts";
+
+const ROUTING_KEY = "R0123456789abcdef0123456789abcde";
+const INCIDENT = "inc_01jdx0000000000000000000000";
+const HOSTILE = "<b>@everyone *x* <!channel>";
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.close());
+beforeEach(() => {
+  receiver.requests.length = 0;
+  receiver.respond((req, res) => {
+    res.writeHead(202, { "content-type": "application/json" });
+    const key = (req.json as { dedup_key?: string } | undefined)?.dedup_key ?? "generated";
+    res.end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: key }));
+  });
+});
+
+async function send(message: AlertMessage, timeoutMs = 5_000) {
+  const config = pagerDutyChannel.config.parse({ apiUrl: receiver.origin });
+  return pagerDutyChannel.send(message, testContext(config, { routingKey: ROUTING_KEY }, timeoutMs));
+}
+
+interface Event {
+  event_action: string;
+  dedup_key: string;
+  payload: { summary: string; severity: string; custom_details: { message: string; drill: boolean } };
+  links: Array<{ href: string; text: string }>;
+}
+
+async function sentEvent(message: AlertMessage): Promise<Event> {
+  await send(message);
+  return receiver.requests.at(-1)?.json as Event;
+}
+
+const up = (overrides: Partial<AlertMessage> = {}) =>
+  sampleMessage({
+    event: "up",
+    state: "up",
+    previousState: "down",
+    acknowledgeUrl: null,
+    incident: { id: INCIDENT, startedAt: "2026-11-22T10:00:00.000Z", resolvedAt: null, durationMs: 60_000 },
+    ...overrides,
+  });
+
+describe("pagerduty channel", () => {
+  it("triggers a down alert with the documented Events API v2 body", async () => {
+    const outcome = await send(sampleMessage());
+    expect(outcome).toEqual({ ok: true, statusCode: 202, detail: `dedup_key ${INCIDENT}` });
+    const req = receiver.requests[0]!;
+    expect(req.method).toBe("POST");
+    expect(req.path).toBe("/v2/enqueue");
+    expect(req.headers["content-type"]).toBe("application/json");
+    expect(req.json).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: "trigger",
+      dedup_key: INCIDENT,
+      payload: {
+        summary: "🔴 DOWN: Checkout API: status is 503, expected one of [200]",
+        source: "https://shop.example.com/health",
+        severity: "critical",
+        timestamp: "2026-11-22T10:00:00.000Z",
+        component: "Checkout API",
+        group: "Acme",
+        class: "http",
+        custom_details: {
+          message: expect.stringContaining("Checkout API is down since 2026-11-22 10:00:00 UTC (was up)."),
+          monitor: "Checkout API",
+          monitor_id: "mon_01jdx0000000000000000000000",
+          state: "down",
+          previous_state: "up",
+          since: "2026-11-22T10:00:00.000Z",
+          cause: "status is 503, expected one of [200]",
+          incident_id: INCIDENT,
+          drill: false,
+        },
+      },
+      links: [
+        { href: "https://upblit.example.com/monitors/mon_01jdx0000000000000000000000", text: "Open monitor" },
+        {
+          href: "https://upblit.example.com/ack/inc_01jdx0000000000000000000000?sig=abc",
+          text: "Acknowledge",
+        },
+        { href: "https://wiki.example.com/runbooks/checkout", text: "Runbook" },
+      ],
+      client: "Upblit",
+      client_url: "https://upblit.example.com/monitors/mon_01jdx0000000000000000000000",
+    });
+  });
+
+  it("triggers a degraded monitor as a warning", async () => {
+    const event = await sentEvent(sampleMessage({ event: "degraded", state: "degraded" }));
+    expect(event.event_action).toBe("trigger");
+    expect(event.payload.severity).toBe("warning");
+    expect(event.payload.summary.startsWith("🟠 DEGRADED: Checkout API")).toBe(true);
+  });
+
+  it("resolves on recovery with the same dedup key as the trigger", async () => {
+    const trigger = await sentEvent(sampleMessage());
+    const resolve = await sentEvent(up());
+    expect(resolve).toEqual({ routing_key: ROUTING_KEY, event_action: "resolve", dedup_key: INCIDENT });
+    expect(resolve.dedup_key).toBe(trigger.dedup_key);
+  });
+
+  it("keys on the monitor when there is no incident", async () => {
+    const event = await sentEvent(sampleMessage({ incident: null }));
+    expect(event.dedup_key).toBe("mon_01jdx0000000000000000000000");
+  });
+
+  it("keeps drills apart from real incidents and marks them", async () => {
+    const trigger = await sentEvent(sampleMessage({ drill: true }));
+    expect(trigger.dedup_key).toBe(`drill-${INCIDENT}`);
+    expect(trigger.payload.severity).toBe("critical");
+    expect(trigger.payload.summary.startsWith("[DRILL] 🔴 DOWN: Checkout API")).toBe(true);
+    expect(trigger.payload.custom_details.drill).toBe(true);
+    expect(trigger.payload.custom_details.message).toContain("This is a DRILL");
+    const resolve = await sentEvent(up({ drill: true }));
+    expect(resolve).toMatchObject({ event_action: "resolve", dedup_key: `drill-${INCIDENT}` });
+  });
+
+  it("sends a test-send as an info trigger marked as a test", async () => {
+    const event = await sentEvent(sampleMessage({ event: "test", drill: true, incident: null, cause: null }));
+    expect(event.event_action).toBe("trigger");
+    expect(event.dedup_key).toBe("drill-mon_01jdx0000000000000000000000");
+    expect(event.payload.severity).toBe("info");
+    expect(event.payload.summary).toBe("🧪 TEST: Checkout API");
+    expect(event.payload.custom_details.message).toContain("This is a test-send from Upblit");
+  });
+
+  it("carries hostile text verbatim as JSON strings and links only http(s) URLs", async () => {
+    const cause = '"}, "event_action": "resolve", "x": "';
+    const event = await sentEvent(
+      sampleMessage({
+        monitor: { id: "mon_1", name: HOSTILE, type: "http", target: "https://x.example" },
+        cause,
+        runbookUrl: "javascript:alert(1)",
+      }),
+    );
+    expect(event.event_action).toBe("trigger");
+    expect(event.payload.summary).toBe(`🔴 DOWN: ${HOSTILE}: ${cause}`);
+    expect(event.links.map((l) => l.text)).toEqual(["Open monitor", "Acknowledge"]);
+  });
+
+  it("clips the summary to PagerDuty's 1024 characters", async () => {
+    const event = await sentEvent(sampleMessage({ cause: "y".repeat(5_000) }));
+    expect(event.payload.summary).toHaveLength(1024);
+    expect(event.payload.summary.endsWith("y…")).toBe(true);
+  });
+
+  it("fails an invalid event without retry, with PagerDuty's explanation", async () => {
+    receiver.answer(
+      400,
+      JSON.stringify({
+        status: "invalid event",
+        message: "Event object is invalid",
+        errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"],
+      }),
+    );
+    expect(await send(sampleMessage())).toEqual({
+      ok: false,
+      retryable: false,
+      statusCode: 400,
+      error:
+        "PagerDuty 400: Event object is invalid (Length of 'routing_key' is incorrect (should be 32 characters))",
+    });
+  });
+
+  it("retries a 429 after a minute, or after Retry-After when given", async () => {
+    receiver.answer(429, "");
+    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 60_000 });
+    receiver.answer(429, "", { "retry-after": "5" });
+    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 5_000 });
+  });
+
+  it("retries a 500, disables on 410", async () => {
+    receiver.answer(500, "oops");
+    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 500 });
+    receiver.answer(410, "");
+    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
+  });
+
+  it("treats a receiver that never answers as a retryable timeout", async () => {
+    receiver.respond(() => {});
+    expect(await send(sampleMessage(), 300)).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it("validates its settings", () => {
+    expect(pagerDutyChannel.config.parse({})).toEqual({ apiUrl: "https://events.pagerduty.com" });
+    expect(pagerDutyChannel.config.safeParse({ apiUrl: "gopher://x" }).success).toBe(false);
+    expect(pagerDutyChannel.secrets.safeParse({ routingKey: ROUTING_KEY }).success).toBe(true);
+    expect(pagerDutyChannel.secrets.safeParse({ routingKey: "short" }).success).toBe(false);
+    expect(pagerDutyChannel.secrets.safeParse({ routingKey: `${ROUTING_KEY}\r\n` }).success).toBe(false);
+  });
+});

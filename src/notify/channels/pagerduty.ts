@@ -1,0 +1,117 @@
+/**
+ * PagerDuty Events API v2: `POST {apiUrl}/v2/enqueue`. A down or degraded monitor triggers an
+ * alert, recovery resolves it; both carry the incident id as `dedup_key`, so a re-sent trigger
+ * merges into the open alert and the resolve closes exactly that one. Drills and test-sends use
+ * a `drill-` key so they never touch a real incident. PagerDuty answers 202 `{status, dedup_key}`.
+ */
+import { z } from "zod";
+import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
+import { clip, field, joinUrl, linkUrl, parseJson, ServiceUrl } from "./push-format.ts";
+import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
+import { linksOf, summaryLines, titleOf } from "./wording.ts";
+
+export const PagerDutyConfig = z.strictObject({
+  apiUrl: ServiceUrl.default("https://events.pagerduty.com"),
+});
+export type PagerDutyConfig = z.infer<typeof PagerDutyConfig>;
+
+export const PagerDutySecrets = z.strictObject({
+  /** The integration key of an Events API v2 integration (32 characters; ruleset keys start with R). */
+  routingKey: z.string().regex(/^[A-Za-z0-9]{20,64}$/, "must be an Events API v2 integration key"),
+});
+export type PagerDutySecrets = z.infer<typeof PagerDutySecrets>;
+
+/** PagerDuty asks for a back-off of minutes on 429 and sends no Retry-After. */
+const RATE_LIMIT_WAIT_MS = 60_000;
+
+/** The key that ties a trigger to its resolve: the incident, else the monitor; `drill-` for drills and tests. */
+export function dedupKeyOf(message: AlertMessage): string {
+  const key = message.incident?.id ?? message.monitor.id;
+  return clip(message.drill || message.event === "test" ? `drill-${key}` : key, 255);
+}
+
+function severityOf(message: AlertMessage): "critical" | "warning" | "info" {
+  if (message.event === "down") return "critical";
+  if (message.event === "degraded") return "warning";
+  return "info";
+}
+
+/** The Events API v2 body: a full trigger event, or the short resolve event the API documents. */
+export function pagerDutyEvent(message: AlertMessage, routingKey: string): Record<string, unknown> {
+  const dedupKey = dedupKeyOf(message);
+  const monitorUrl = linkUrl(message.monitorUrl);
+  if (message.event === "up") {
+    return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
+  }
+  const summary = [titleOf(message), message.cause].filter(Boolean).join(": ");
+  return {
+    routing_key: routingKey,
+    event_action: "trigger",
+    dedup_key: dedupKey,
+    payload: {
+      summary: clip(summary, 1024),
+      source: clip(message.monitor.target, 1024),
+      severity: severityOf(message),
+      timestamp: message.since,
+      component: clip(message.monitor.name, 1024),
+      group: clip(message.organization.name, 1024),
+      class: message.monitor.type,
+      custom_details: {
+        message: summaryLines(message).join("\n"),
+        monitor: message.monitor.name,
+        monitor_id: message.monitor.id,
+        state: message.state,
+        previous_state: message.previousState,
+        since: message.since,
+        cause: message.cause,
+        incident_id: message.incident?.id ?? null,
+        drill: message.drill,
+      },
+    },
+    links: linksOf(message).flatMap(({ label, url }) => {
+      const href = linkUrl(url);
+      return href ? [{ href, text: label }] : [];
+    }),
+    client: "Upblit",
+    ...(monitorUrl ? { client_url: monitorUrl } : {}),
+  };
+}
+
+/** 202 is success; PagerDuty's own `message`/`errors` make a 400 readable; a 429 waits a minute at least. */
+function judgePagerDuty(res: OutboundResponse): SendOutcome {
+  const json = parseJson(res.body);
+  const judged = judgeHttp(res);
+  if (judged.ok) {
+    const key = field(json, "dedup_key");
+    return typeof key === "string" ? { ...judged, detail: `dedup_key ${key}` } : judged;
+  }
+  const outcome = { ...judged };
+  const errors = field(json, "errors");
+  const message = field(json, "message");
+  if (typeof message === "string") {
+    const list = Array.isArray(errors) ? errors.filter((e) => typeof e === "string").join("; ") : "";
+    outcome.error = `PagerDuty ${res.statusCode}: ${message}${list ? ` (${list})` : ""}`;
+  }
+  if (res.statusCode === 429) outcome.retryAfterMs = judged.retryAfterMs ?? RATE_LIMIT_WAIT_MS;
+  return outcome;
+}
+
+export const pagerDutyChannel: ChannelAdapter<PagerDutyConfig, PagerDutySecrets> = {
+  kind: "pagerduty",
+  label: "PagerDuty",
+  config: PagerDutyConfig,
+  secrets: PagerDutySecrets,
+  async send(message, ctx) {
+    try {
+      const res = await ctx.http.request(joinUrl(ctx.config.apiUrl, "/v2/enqueue"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(pagerDutyEvent(message, ctx.secrets.routingKey)),
+        timeoutMs: ctx.timeoutMs,
+      });
+      return judgePagerDuty(res);
+    } catch (err) {
+      return networkFailure(err);
+    }
+  },
+};

@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { MailMessage } from "../../services/mail/mailer.ts";
+import type { Outbound } from "../outbound.ts";
+
+/** What happened, as a channel sees it: built once when the notification is written, never queried. */
+export type AlertEvent = "down" | "up" | "degraded" | "test";
+
+export interface AlertMessage {
+  /** Stable per (event, channel): the `webhook-id`, the email `Message-ID` seed, the idempotency key. */
+  notificationId: string;
+  event: AlertEvent;
+  /** A drill or a test-send: every message says so. */
+  drill: boolean;
+  organization: { id: string; name: string };
+  monitor: { id: string; name: string; type: string; target: string };
+  /** The monitor's state after the change (`down`, `up`, `degraded`). */
+  state: string;
+  previousState: string;
+  /** When the monitor entered this state (ISO 8601). */
+  since: string;
+  incident: { id: string; startedAt: string; resolvedAt: string | null; durationMs: number | null } | null;
+  /** The failing assertion or error, in words, when the event is a failure. */
+  cause: string | null;
+  runbookUrl: string | null;
+  /** A signed link that acknowledges the incident; null when there is none to acknowledge. */
+  acknowledgeUrl: string | null;
+  /** A link to the monitor in Upblit. */
+  monitorUrl: string;
+}
+
+/** The answer of one delivery attempt. */
+export type SendOutcome =
+  | { ok: true; statusCode?: number; detail?: string }
+  | {
+      ok: false;
+      /** Worth trying again later (network error, timeout, 5xx, 429). */
+      retryable: boolean;
+      statusCode?: number;
+      error: string;
+      /** The receiver asked for this wait (429 Retry-After). */
+      retryAfterMs?: number;
+      /** The receiver said the endpoint is gone for good (410): stop using this channel. */
+      disable?: boolean;
+    };
+
+export interface SendContext<Config, Secrets> {
+  config: Config;
+  secrets: Secrets;
+  /** The one outbound HTTP client: SSRF-safe, no redirects, one deadline per request. */
+  http: Outbound;
+  /** SMTP sending for the email channel. */
+  sendMail: (message: MailMessage) => Promise<void>;
+  timeoutMs: number;
+}
+
+/**
+ * A notification channel kind: its settings (non-secret `config`, write-only `secrets`, both
+ * validated by zod at the API edge), and how to deliver one message. Adapters never query the
+ * database and never throw for a failed delivery: they return a SendOutcome.
+ */
+export interface ChannelAdapter<Config = unknown, Secrets = unknown> {
+  kind: string;
+  /** Shown in the API docs. */
+  label: string;
+  config: z.ZodType<Config>;
+  secrets: z.ZodType<Secrets>;
+  send(message: AlertMessage, ctx: SendContext<Config, Secrets>): Promise<SendOutcome>;
+}

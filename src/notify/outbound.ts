@@ -1,0 +1,96 @@
+import { Client } from "undici";
+import { createSafeConnector } from "../probe/safe-connector.ts";
+
+export interface OutboundResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** At most 64 KiB of the body, as text. */
+  body: string;
+}
+
+/** Outbound HTTP for notification channels; the probe's connector vets every address it dials. */
+export interface Outbound {
+  request(
+    url: string,
+    init: {
+      method?: "POST" | "PUT" | "GET";
+      headers?: Record<string, string>;
+      body?: string;
+      timeoutMs: number;
+    },
+  ): Promise<OutboundResponse>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/**
+ * One fresh connection per request through the SSRF-safe connector (loopback, private and
+ * metadata addresses refused unless allowed; cloud metadata always), redirects never followed
+ * (a 3xx is an answer the channel judges), one deadline for the whole exchange.
+ */
+export function createOutbound(options: { allowPrivate: boolean; userAgent: string }): Outbound {
+  return {
+    async request(raw, init) {
+      const url = new URL(raw);
+      if (url.protocol !== "https:" && url.protocol !== "http:")
+        throw new Error(`refused scheme ${url.protocol}`);
+      if (url.username || url.password) throw new Error("credentials in the URL are refused");
+      const abort = new AbortController();
+      const timer = setTimeout(
+        () => abort.abort(new Error(`no answer within ${init.timeoutMs} ms`)),
+        init.timeoutMs,
+      );
+      const client = new Client(url.origin, {
+        connect: createSafeConnector({
+          url,
+          allowPrivate: options.allowPrivate,
+          verifyTls: true,
+          signal: abort.signal,
+          record: {},
+        }),
+        pipelining: 0,
+      });
+      try {
+        const res = await client.request({
+          path: `${url.pathname}${url.search}`,
+          method: init.method ?? "POST",
+          headers: { "user-agent": options.userAgent, ...init.headers },
+          body: init.body,
+          signal: abort.signal,
+        });
+        let body = "";
+        for await (const chunk of res.body) {
+          if (body.length < MAX_BODY) body += String(chunk);
+        }
+        return { statusCode: res.statusCode, headers: res.headers, body: body.slice(0, MAX_BODY) };
+      } finally {
+        clearTimeout(timer);
+        await client.destroy().catch(() => {});
+      }
+    },
+  };
+}
+
+/** The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry; 410 disable; 3xx and other 4xx fail. */
+export function judgeHttp(res: OutboundResponse): import("./channels/types.ts").SendOutcome {
+  const s = res.statusCode;
+  if (s >= 200 && s < 300) return { ok: true, statusCode: s };
+  const error = `HTTP ${s}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`;
+  if (s === 429) {
+    const after = Number(res.headers["retry-after"]);
+    return {
+      ok: false,
+      retryable: true,
+      statusCode: s,
+      error,
+      retryAfterMs: Number.isFinite(after) ? after * 1000 : undefined,
+    };
+  }
+  if (s === 410) return { ok: false, retryable: false, statusCode: s, error, disable: true };
+  return { ok: false, retryable: s >= 500, statusCode: s, error };
+}
+
+/** A thrown request (DNS, refused address, reset, timeout) as an outcome: retryable. */
+export function networkFailure(err: unknown): import("./channels/types.ts").SendOutcome {
+  return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,276 @@
+import { AppError, NotFoundError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { decryptSecret, encryptSecret } from "../../lib/keys.ts";
+import type { AlertEvent } from "../../notify/channels/types.ts";
+import { audit } from "../audit/record.ts";
+import type { Ctx } from "../context.ts";
+import { type Page, toPage } from "../page.ts";
+
+export const CHANNEL_EVENTS = ["down", "up", "degraded"] as const satisfies readonly AlertEvent[];
+
+export interface ChannelInput {
+  name: string;
+  kind: string;
+  /** Already validated by the kind's schema at the edge. */
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  isDefault: boolean;
+  events: string[];
+}
+
+export interface ChannelView {
+  id: string;
+  name: string;
+  kind: string;
+  config: Record<string, unknown>;
+  /** Names of the secret settings that are set; their values never leave the server. */
+  secretsSet: string[];
+  isDefault: boolean;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = {
+  id: string;
+  name: string;
+  kind: string;
+  config: Record<string, unknown>;
+  secrets: string;
+  is_default: boolean;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+function view(ctx: Ctx, r: Row): ChannelView {
+  const secrets = JSON.parse(decryptSecret(ctx.keys.encryption, r.secrets)) as Record<string, unknown>;
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    config: r.config,
+    secretsSet: Object.keys(secrets).filter((k) => secrets[k] !== undefined && secrets[k] !== ""),
+    isDefault: r.is_default,
+    events: r.events,
+    enabled: r.enabled,
+    disabledReason: r.disabled_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Creates a channel; its secrets are stored encrypted (AES-256-GCM) and never returned. */
+export async function createChannel(ctx: Ctx, input: ChannelInput): Promise<ChannelView> {
+  const id = newId("chn");
+  const now = new Date(ctx.clock.now());
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("notification_channels")
+      .values({
+        id,
+        organization_id: ctx.organizationId,
+        name: input.name,
+        kind: input.kind,
+        config: JSON.stringify(input.config),
+        secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(input.secrets)),
+        is_default: input.isDefault,
+        events: input.events,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, ctx, {
+      action: "channel.create",
+      target: { type: "channel", id },
+      summary: { name: input.name, kind: input.kind, isDefault: input.isDefault, events: input.events },
+    });
+    return view(ctx, row);
+  });
+}
+
+export async function listChannels(
+  ctx: Ctx,
+  page: { cursor?: string; limit: number },
+): Promise<Page<ChannelView>> {
+  let q = ctx.db
+    .selectFrom("notification_channels")
+    .selectAll()
+    .where("organization_id", "=", ctx.organizationId)
+    .orderBy("id", "desc")
+    .limit(page.limit + 1);
+  if (page.cursor) q = q.where("id", "<", page.cursor);
+  const rows = await q.execute();
+  return toPage(
+    rows,
+    page.limit,
+    (r) => view(ctx, r),
+    (r) => r.id,
+  );
+}
+
+async function findRow(ctx: Ctx, id: string): Promise<Row> {
+  const row = await ctx.db
+    .selectFrom("notification_channels")
+    .selectAll()
+    .where("organization_id", "=", ctx.organizationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError("channel", id);
+  return row;
+}
+
+export async function getChannel(ctx: Ctx, id: string): Promise<ChannelView> {
+  return view(ctx, await findRow(ctx, id));
+}
+
+/** The stored settings of a channel, secrets decrypted, for sending (test-sends). */
+export async function channelForSending(ctx: Ctx, id: string) {
+  const row = await findRow(ctx, id);
+  return {
+    channel: view(ctx, row),
+    secrets: JSON.parse(decryptSecret(ctx.keys.encryption, row.secrets)) as Record<string, unknown>,
+  };
+}
+
+/**
+ * Changes a channel. Secrets are write-only: given keys replace the stored ones, absent keys keep
+ * them. Saving re-enables a channel a receiver had disabled (410), since someone fixed it.
+ */
+export async function updateChannel(
+  ctx: Ctx,
+  id: string,
+  patch: Partial<Omit<ChannelInput, "kind">>,
+  validate: (config: Record<string, unknown>, secrets: Record<string, unknown>) => void,
+): Promise<ChannelView> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom("notification_channels")
+      .selectAll()
+      .where("organization_id", "=", ctx.organizationId)
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError("channel", id);
+    const oldSecrets = JSON.parse(decryptSecret(ctx.keys.encryption, row.secrets)) as Record<string, unknown>;
+    const config = patch.config ?? row.config;
+    const secrets = { ...oldSecrets, ...(patch.secrets ?? {}) };
+    validate(config, secrets);
+    const updated = await tx
+      .updateTable("notification_channels")
+      .set({
+        name: patch.name ?? row.name,
+        config: JSON.stringify(config),
+        secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(secrets)),
+        is_default: patch.isDefault ?? row.is_default,
+        events: patch.events ?? row.events,
+        enabled: true,
+        disabled_reason: null,
+        updated_at: new Date(ctx.clock.now()),
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, ctx, {
+      action: "channel.update",
+      target: { type: "channel", id },
+      summary: {
+        fields: Object.keys(patch).filter((k) => k !== "secrets"),
+        secretsChanged: Object.keys(patch.secrets ?? {}),
+      },
+    });
+    return view(ctx, updated);
+  });
+}
+
+export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const done = await tx
+      .deleteFrom("notification_channels")
+      .where("organization_id", "=", ctx.organizationId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (Number(done.numDeletedRows) === 0) throw new NotFoundError("channel", id);
+    await audit(tx, ctx, { action: "channel.delete", target: { type: "channel", id } });
+  });
+}
+
+/**
+ * Sets which channels a monitor alerts (besides the organization's defaults). Every id must be a
+ * channel of this organization: a foreign or unknown id refuses the whole change.
+ */
+export async function setMonitorChannels(
+  ctx: Ctx,
+  monitorId: string,
+  channelIds: string[],
+): Promise<string[]> {
+  const ids = [...new Set(channelIds)];
+  return ctx.db.transaction().execute(async (tx) => {
+    const monitor = await tx
+      .selectFrom("monitors")
+      .select("id")
+      .where("organization_id", "=", ctx.organizationId)
+      .where("id", "=", monitorId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!monitor) throw new NotFoundError("monitor", monitorId);
+    const found = ids.length
+      ? await tx
+          .selectFrom("notification_channels")
+          .select("id")
+          .where("organization_id", "=", ctx.organizationId)
+          .where("id", "in", ids)
+          .execute()
+      : [];
+    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length > 0) {
+      throw new AppError("NOT_FOUND", `No channel ${missing[0]} in this organization`, {
+        errors: missing.map((id) => ({
+          path: "body.channelIds",
+          message: `no channel ${id} in this organization`,
+        })),
+      });
+    }
+    await tx.deleteFrom("monitor_channels").where("monitor_id", "=", monitorId).execute();
+    if (ids.length > 0) {
+      await tx
+        .insertInto("monitor_channels")
+        .values(
+          ids.map((channel_id) => ({
+            monitor_id: monitorId,
+            channel_id,
+            organization_id: ctx.organizationId,
+          })),
+        )
+        .execute();
+    }
+    await audit(tx, ctx, {
+      action: "monitor.channels_set",
+      target: { type: "monitor", id: monitorId },
+      summary: { channelIds: ids },
+    });
+    return ids.sort();
+  });
+}
+
+export async function getMonitorChannels(ctx: Ctx, monitorId: string): Promise<string[]> {
+  const monitor = await ctx.db
+    .selectFrom("monitors")
+    .select("id")
+    .where("organization_id", "=", ctx.organizationId)
+    .where("id", "=", monitorId)
+    .executeTakeFirst();
+  if (!monitor) throw new NotFoundError("monitor", monitorId);
+  const rows = await ctx.db
+    .selectFrom("monitor_channels")
+    .select("channel_id")
+    .where("monitor_id", "=", monitorId)
+    .orderBy("channel_id")
+    .execute();
+  return rows.map((r) => r.channel_id);
+}

@@ -1,0 +1,237 @@
+import { sql } from "kysely";
+import { NotFoundError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { decryptSecret } from "../../lib/keys.ts";
+import type { AlertMessage, SendOutcome } from "../../notify/channels/types.ts";
+import { audit } from "../audit/record.ts";
+import type { Ctx, Runtime } from "../context.ts";
+import { type Page, toPage } from "../page.ts";
+import { RETRY_WINDOW_MS } from "./outbox.ts";
+
+/** A claimed notification with what its adapter needs. */
+export interface ClaimedDelivery {
+  id: string;
+  organizationId: string;
+  channelId: string;
+  kind: string;
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  message: AlertMessage;
+  attempts: number;
+  giveUpAt: Date;
+}
+
+/** How long a claim lasts: a notifier that dies mid-send leaves the row to another after this. */
+export const LEASE_MS = 60_000;
+const BACKOFF_FIRST_MS = 10_000;
+const BACKOFF_MAX_MS = 60 * 60_000;
+
+/**
+ * Claims due notifications: pending ones whose time has come, and ones whose claim lapsed (their
+ * notifier died between send and record: they go again, with the same id). FOR UPDATE SKIP
+ * LOCKED lets several notifiers share the outbox without ever claiming the same row.
+ */
+export async function claimDueDeliveries(rt: Runtime, limit: number): Promise<ClaimedDelivery[]> {
+  const now = new Date(rt.clock.now());
+  const rows = await rt.db
+    .updateTable("notifications as n")
+    .set({
+      status: "sending",
+      lease_until: new Date(now.getTime() + LEASE_MS),
+      attempts: sql`n.attempts + 1`,
+    })
+    .from("notification_channels as c")
+    .whereRef("c.id", "=", "n.channel_id")
+    .where("n.id", "in", (eb) =>
+      eb
+        .selectFrom("notifications")
+        .select("id")
+        .where((w) =>
+          w.or([
+            w.and([w("status", "=", "pending"), w("next_attempt_at", "<=", now)]),
+            w.and([w("status", "=", "sending"), w("lease_until", "<", now)]),
+          ]),
+        )
+        .orderBy("next_attempt_at")
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(["n.id", "n.organization_id", "n.channel_id", "n.message", "n.attempts", "n.give_up_at"])
+    .returning(["c.kind", "c.config", "c.secrets"])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    channelId: r.channel_id,
+    kind: r.kind,
+    config: r.config,
+    secrets: JSON.parse(decryptSecret(rt.keys.encryption, r.secrets)) as Record<string, unknown>,
+    message: r.message as unknown as AlertMessage,
+    attempts: r.attempts,
+    giveUpAt: r.give_up_at,
+  }));
+}
+
+/** Exponential back-off with jitter: 10 s, 20 s, 40 s … capped at an hour, each 50–100 % of that. */
+export function retryDelayMs(
+  attempts: number,
+  retryAfterMs: number | undefined,
+  random = Math.random,
+): number {
+  const base = Math.min(BACKOFF_FIRST_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
+  return Math.max(Math.round(base * (0.5 + random() / 2)), retryAfterMs ?? 0);
+}
+
+/**
+ * Records one attempt and moves the notification on: sent; pending again after a back-off; or
+ * failed (a dead letter) when the outcome is final or the retry window is over. A 410 also
+ * disables the channel.
+ */
+export async function recordAttempt(
+  rt: Runtime,
+  d: ClaimedDelivery,
+  outcome: SendOutcome,
+  latencyMs: number,
+): Promise<"sent" | "retry" | "failed"> {
+  const now = rt.clock.now();
+  const next = outcome.ok ? undefined : now + retryDelayMs(d.attempts, outcome.retryAfterMs);
+  const result = outcome.ok
+    ? "sent"
+    : outcome.retryable && next !== undefined && next < d.giveUpAt.getTime()
+      ? "retry"
+      : "failed";
+  const error = outcome.ok ? null : outcome.error.slice(0, 500);
+  await rt.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("delivery_attempts")
+      .values({
+        id: newId("att", now),
+        notification_id: d.id,
+        organization_id: d.organizationId,
+        at: new Date(now),
+        outcome: result,
+        status_code: outcome.statusCode ?? null,
+        latency_ms: Math.round(latencyMs),
+        error,
+      })
+      .execute();
+    await tx
+      .updateTable("notifications")
+      .set({
+        status: result === "retry" ? "pending" : result,
+        lease_until: null,
+        next_attempt_at: new Date(next ?? now),
+        last_error: error,
+        sent_at: result === "sent" ? new Date(now) : null,
+      })
+      .where("id", "=", d.id)
+      .execute();
+    if (!outcome.ok && outcome.disable) {
+      await tx
+        .updateTable("notification_channels")
+        .set({
+          enabled: false,
+          disabled_reason: `the receiver answered ${outcome.statusCode ?? "gone"}: endpoint gone`,
+        })
+        .where("id", "=", d.channelId)
+        .execute();
+    }
+  });
+  return result;
+}
+
+export interface NotificationView {
+  id: string;
+  channelId: string;
+  monitorId: string | null;
+  event: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveryAttempts: Array<{
+    at: Date;
+    outcome: string;
+    statusCode: number | null;
+    latencyMs: number;
+    error: string | null;
+  }>;
+}
+
+/** The outbox of this organization, newest first; `status: "failed"` lists the dead letters. */
+export async function listNotifications(
+  ctx: Ctx,
+  filter: { status?: string; channelId?: string; monitorId?: string },
+  page: { cursor?: string; limit: number },
+): Promise<Page<NotificationView>> {
+  let q = ctx.db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("organization_id", "=", ctx.organizationId)
+    .orderBy("id", "desc")
+    .limit(page.limit + 1);
+  if (filter.status) q = q.where("status", "=", filter.status as "pending");
+  if (filter.channelId) q = q.where("channel_id", "=", filter.channelId);
+  if (filter.monitorId) q = q.where("monitor_id", "=", filter.monitorId);
+  if (page.cursor) q = q.where("id", "<", page.cursor);
+  const rows = await q.execute();
+  const shown = rows.slice(0, page.limit).map((r) => r.id);
+  const attempts = shown.length
+    ? await ctx.db
+        .selectFrom("delivery_attempts")
+        .selectAll()
+        .where("notification_id", "in", shown)
+        .orderBy("at")
+        .execute()
+    : [];
+  return toPage(
+    rows,
+    page.limit,
+    (r) => ({
+      id: r.id,
+      channelId: r.channel_id,
+      monitorId: r.monitor_id,
+      event: r.event,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      sentAt: r.sent_at,
+      deliveryAttempts: attempts
+        .filter((a) => a.notification_id === r.id)
+        .map((a) => ({
+          at: a.at,
+          outcome: a.outcome,
+          statusCode: a.status_code,
+          latencyMs: a.latency_ms,
+          error: a.error,
+        })),
+    }),
+    (r) => r.id,
+  );
+}
+
+/** Sends a dead letter again: back to pending now, with a fresh retry window. */
+export async function retryNotification(ctx: Ctx, id: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const done = await tx
+      .updateTable("notifications")
+      .set({
+        status: "pending",
+        next_attempt_at: new Date(now),
+        give_up_at: new Date(now + RETRY_WINDOW_MS),
+        lease_until: null,
+      })
+      .where("organization_id", "=", ctx.organizationId)
+      .where("id", "=", id)
+      .where("status", "=", "failed")
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new NotFoundError("failed notification", id);
+    await audit(tx, ctx, { action: "notification.retry", target: { type: "notification", id } });
+  });
+}
