@@ -81,5 +81,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await execStatements(db, "DROP TABLE delivery_attempts, notifications, monitor_channels, notification_channels");
+  await execStatements(
+    db,
+    "DROP TABLE delivery_attempts, notifications, monitor_channels, notification_channels",
+  );
 }
