@@ -1,4 +1,5 @@
 import { monotonic } from "../lib/clock.ts";
+import { decryptSecret } from "../lib/keys.ts";
 import type { Logger } from "../lib/logger.ts";
 import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
@@ -89,7 +90,7 @@ export class Dispatcher {
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
     const started = monotonic();
-    const outcome = await sendOne(this.rt, this.options, d);
+    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets });
     try {
       const result = await recordAttempt(this.rt, d, outcome, monotonic() - started);
       const fields = {
@@ -116,12 +117,23 @@ export class Dispatcher {
 export async function sendOne(
   rt: Runtime,
   options: Pick<DispatcherOptions, "adapters" | "outbound" | "timeoutMs">,
-  d: Pick<ClaimedDelivery, "kind" | "config" | "secrets" | "message">,
+  d: Pick<ClaimedDelivery, "kind" | "config" | "message"> & { secrets: Record<string, unknown> | string },
 ): Promise<SendOutcome> {
   const adapter = options.adapters.get(d.kind);
   if (!adapter) return { ok: false, retryable: false, error: `unknown channel kind ${d.kind}` };
+  let stored: unknown;
+  try {
+    stored =
+      typeof d.secrets === "string" ? JSON.parse(decryptSecret(rt.keys.encryption, d.secrets)) : d.secrets;
+  } catch {
+    return {
+      ok: false,
+      retryable: false,
+      error: "cannot read the channel's secrets: is SECRET_KEY the same in every process?",
+    };
+  }
   const config = adapter.config.safeParse(d.config);
-  const secrets = adapter.secrets.safeParse(d.secrets);
+  const secrets = adapter.secrets.safeParse(stored);
   if (!config.success || !secrets.success) {
     return {
       ok: false,

@@ -1,6 +1,7 @@
 /**
- * The one request every chat adapter makes: a serialised JSON body to the service, the answer
- * judged by the adapter, thrown errors turned into a retryable outcome. Never throws.
+ * The one request every chat, paging and push adapter makes: a serialised JSON body to the
+ * service, the answer judged by the adapter, thrown errors turned into a retryable outcome.
+ * Never throws.
  */
 import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
 import type { SendContext, SendOutcome } from "./types.ts";

@@ -11,7 +11,7 @@ import {
   clip,
   clipMarkdown,
   EVENT_COLOURS,
-  escapeMarkdown,
+  escapeChatMarkdown,
   field,
   HttpUrl,
   parseJson,
@@ -39,8 +39,8 @@ const GONE_CODES = new Set([10015, 50027]);
 
 /** The Execute Webhook body. */
 function discordBody(message: AlertMessage) {
-  const title = escapeMarkdown(clip(titleOf(message), 200));
-  const lines = summaryLines(message).map((line) => escapeMarkdown(clip(line, MAX_LINE)));
+  const title = escapeChatMarkdown(clip(titleOf(message), 200));
+  const lines = summaryLines(message).map((line) => escapeChatMarkdown(clip(line, MAX_LINE)));
   const links = safeLinks(linksOf(message)).map(({ label, url }) => `[${label}](${url})`);
   const description = [lines.join("\n"), links.join(" · ")].filter(Boolean).join("\n\n");
   const monitorUrl = safeLink(message.monitorUrl);

@@ -6,7 +6,7 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { escapeHtml, oneLine } from "../../services/mail/templates.ts";
-import { linkUrl } from "./push-format.ts";
+import { linkUrl } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { clip, clipMarkdown, escapeHtml, escapeMarkdown, escapeSlack, HttpUrl, safeLink } from "./format.ts";
+import {
+  clip,
+  clipBytes,
+  clipMarkdown,
+  escapeChatMarkdown,
+  escapeHtml,
+  escapeMarkdown,
+  escapeSlack,
+  HttpUrl,
+  joinUrl,
+  linkUrl,
+  oneLine,
+  safeLink,
+} from "./format.ts";
 
-describe("chat formatting helpers", () => {
+describe("formatting helpers", () => {
   it("escapes HTML text and attributes", () => {
     expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
       "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
@@ -18,7 +31,27 @@ describe("chat formatting helpers", () => {
     expect(escapeMarkdown("*a* _b_ `c` [d](e) # f\n- g")).toBe(
       "\\*a\\* \\_b\\_ \\`c\\` \\[d\\]\\(e\\) \\# f \\- g",
     );
-    expect(escapeMarkdown("plain words 123")).toBe("plain words 123");
+    const punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    expect(escapeMarkdown(punctuation)).toBe([...punctuation].map((c) => `\\${c}`).join(""));
+    expect(escapeMarkdown("a\n# b\r\n> c")).toBe("a \\# b \\> c");
+    expect(escapeMarkdown("héllo wörld 123")).toBe("héllo wörld 123");
+  });
+
+  it("escapes chat markdown like markdown and also breaks mentions", () => {
+    expect(escapeChatMarkdown("@everyone *x*\n<@123>")).toBe("\\@\u200beveryone \\*x\\* \\<\\@\u200b123\\>");
+    expect(escapeMarkdown("@everyone")).toBe("\\@everyone");
+  });
+
+  it("turns control characters into single spaces", () => {
+    expect(oneLine("a\r\n\tb\u0000c")).toBe("a b c");
+  });
+
+  it("links only http and https URLs, normalised by the URL parser", () => {
+    expect(linkUrl("https://x.example/a b?q=<1>")).toBe("https://x.example/a%20b?q=%3C1%3E");
+    expect(linkUrl("https://x.example/(a)|b")).toBe("https://x.example/(a)|b");
+    expect(linkUrl("javascript:alert(1)")).toBeNull();
+    expect(linkUrl("data:text/html,<b>x</b>")).toBeNull();
+    expect(linkUrl("not a url")).toBeNull();
   });
 
   it("keeps only http(s) links and encodes characters that could end a link", () => {
@@ -37,6 +70,18 @@ describe("chat formatting helpers", () => {
     expect(clip("ab😀cd", 4)).toBe("ab…");
   });
 
+  it("clips to a UTF-8 byte budget", () => {
+    const cut = clipBytes("é".repeat(100), 21);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(21);
+    expect(cut).toBe(`${"é".repeat(9)}…`);
+    expect(clipBytes("short", 21)).toBe("short");
+  });
+
+  it("joins base URLs with or without a trailing slash", () => {
+    expect(joinUrl("https://x.example/", "/v2/enqueue")).toBe("https://x.example/v2/enqueue");
+    expect(joinUrl("https://x.example/sub//", "/message")).toBe("https://x.example/sub/message");
+  });
+
   it("clips escaped markdown without leaving a backslash before the ellipsis", () => {
     expect(clipMarkdown("ab\\*cd", 4)).toBe("ab…");
     expect(clipMarkdown("a\\\\bc", 4)).toBe("a\\\\…");
@@ -51,6 +96,7 @@ describe("chat formatting helpers", () => {
       "javascript:alert(1)",
       "https://user:pw@x.example/",
       "//x.example/",
+      "file:///etc/passwd",
     ])
       expect(HttpUrl.safeParse(bad).success).toBe(false);
     expect(HttpUrl.safeParse(`https://x.example/${"a".repeat(2048)}`).success).toBe(false);

@@ -1,15 +1,18 @@
 /**
- * Escaping, link and length helpers for the chat adapters (Slack, Discord, Teams, Google Chat,
- * Mattermost, Matrix). Their input is the plain, unescaped wording of `wording.ts`, where monitor
- * and organization names, causes and URLs are user-controlled: every helper here assumes hostile
+ * Escaping, link, length, URL and answer-reading helpers shared by the adapters (Slack, Discord,
+ * Teams, Google Chat, Mattermost, Matrix, Telegram, PagerDuty, Opsgenie, ntfy, Gotify, Pushover,
+ * email, webhook). Their input is the plain, unescaped wording of `wording.ts`, where monitor and
+ * organization names, causes and URLs are user-controlled: every helper here assumes hostile
  * text and never lets it open markup, a link or a mention.
  */
 import { z } from "zod";
 import type { AlertMessage } from "./types.ts";
 
 /**
- * An http(s) URL in channel settings, without credentials. Webhook URLs that carry their own
- * token (Slack, Discord, Teams, Google Chat, Mattermost) use it in the secrets schema.
+ * An http(s) URL in channel settings, without credentials (settings are not encrypted). Webhook
+ * URLs that carry their own token (Slack, Discord, Teams, Google Chat, Mattermost) use it in the
+ * secrets schema; service base URLs (Telegram, PagerDuty, Opsgenie, ntfy, Gotify, Pushover) and
+ * the generic webhook's URL in the config.
  */
 export const HttpUrl = z
   .url({ protocol: /^https?$/, error: "an http or https URL" })
@@ -44,7 +47,10 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]+/g, " ");
 }
 
-/** HTML text and attribute escaping (Matrix `formatted_body`, Google Chat card text). */
+/**
+ * HTML text and attribute escaping (Matrix `formatted_body`, Google Chat card text, Telegram
+ * `parse_mode: HTML`, Pushover `html: 1`).
+ */
 export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, "&amp;")
@@ -63,30 +69,48 @@ export function escapeSlack(text: string): string {
 }
 
 /**
- * Markdown (Discord, Mattermost): every ASCII punctuation character gets a backslash, which
- * CommonMark, Discord and Mattermost all honour, so user text cannot open emphasis, spoilers,
- * quotes, headings, links, images or `<@id>` mentions; `@` words are broken as mentions too.
+ * Markdown (Gotify): every ASCII punctuation character gets a backslash, which CommonMark allows
+ * for all of them, so user text cannot open emphasis, links, headings, raw HTML or autolinks;
+ * line breaks become spaces so a name cannot start a block of its own.
  */
 export function escapeMarkdown(text: string): string {
-  return noMentions(oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`));
+  return oneLine(text).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
 /**
- * The link to show, or null when it is not http(s) (a `javascript:` runbook link is dropped).
- * Normalised by the URL parser, then the characters that could end a link in any dialect
- * (`( ) | < > " '` and space) are percent-encoded.
+ * Chat markdown (Discord, Mattermost): `escapeMarkdown`, which Discord and Mattermost honour too
+ * (so no spoilers, quotes or `<@id>` mentions), plus `@` words broken as mentions. Kept apart from
+ * `escapeMarkdown` because Gotify has no mentions and shows its text as typed.
  */
-export function safeLink(raw: string): string | null {
-  let url: URL;
+export function escapeChatMarkdown(text: string): string {
+  return noMentions(escapeMarkdown(text));
+}
+
+/**
+ * The URL normalised by the URL parser when it is http or https, else null: a link to show must
+ * never be `javascript:` or another scheme. For HTML attributes (escaped anyway), headers and
+ * JSON fields, where the parser's own encoding suffices.
+ */
+export function linkUrl(raw: string): string | null {
   try {
-    url = new URL(raw);
+    const url = new URL(raw);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
   } catch {
     return null;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
-  return url.href.replace(
-    /[()|<>"' ]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+}
+
+/**
+ * A link inside markup (chat dialects, Gotify markdown): `linkUrl`, then the characters that could
+ * end a link in any dialect (`( ) | < > " '` and space) percent-encoded. Kept apart from `linkUrl`
+ * because encoding `( ) | '` would change the URLs the HTML and JSON adapters pass on as given.
+ */
+export function safeLink(raw: string): string | null {
+  return (
+    linkUrl(raw)?.replace(
+      /[()|<>"' ]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+    ) ?? null
   );
 }
 
@@ -109,6 +133,19 @@ export function clip(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** Cuts text so its UTF-8 encoding fits in `maxBytes` (ntfy counts bytes), ending in `…` when cut. */
+export function clipBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
+  let bytes = Buffer.byteLength("…", "utf8");
+  let cut = "";
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch, "utf8");
+    if (bytes > maxBytes) break;
+    cut += ch;
+  }
+  return `${cut}…`;
+}
+
 /** Cuts escaped markdown like `clip`, without leaving an odd backslash that would escape the ellipsis. */
 export function clipMarkdown(text: string, max: number): string {
   const cut = clip(text, max);
@@ -116,6 +153,11 @@ export function clipMarkdown(text: string, max: number): string {
   const kept = cut.slice(0, -1);
   const backslashes = kept.length - kept.replace(/\\+$/, "").length;
   return `${backslashes % 2 === 1 ? kept.slice(0, -1) : kept}…`;
+}
+
+/** Joins a configured base URL (maybe with a sub-path and a trailing slash) and an API path. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}${path}`;
 }
 
 /** Parses a JSON answer body, or undefined when it is not JSON (a proxy's HTML error page). */

@@ -5,24 +5,25 @@
  * the notification opens the monitor (`extras["client::notification"].click.url`).
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
 import {
   clip,
   escapeMarkdown,
   field,
+  HttpUrl,
   joinUrl,
   linkUrl,
-  markdownUrl,
   oneLine,
   parseJson,
-  ServiceUrl,
-} from "./push-format.ts";
+  safeLink,
+} from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
 export const GotifyConfig = z.strictObject({
   /** The Gotify server, e.g. `https://push.example.com` (a sub-path is kept). */
-  serverUrl: ServiceUrl,
+  serverUrl: HttpUrl,
 });
 export type GotifyConfig = z.infer<typeof GotifyConfig>;
 
@@ -42,7 +43,7 @@ const PRIORITY: Record<AlertMessage["event"], number> = { down: 8, degraded: 6, 
 export function gotifyMarkdown(message: AlertMessage): string {
   const lines = summaryLines(message).map((line) => escapeMarkdown(clip(line, 2_000)));
   const links = linksOf(message).flatMap(({ label, url }) => {
-    const href = markdownUrl(url);
+    const href = safeLink(url);
     return href ? [`[${escapeMarkdown(label)}](${href})`] : [];
   });
   const blocks = [lines.join("  \n")];
@@ -85,16 +86,9 @@ export const gotifyChannel: ChannelAdapter<GotifyConfig, GotifySecrets> = {
   config: GotifyConfig,
   secrets: GotifySecrets,
   async send(message, ctx) {
-    try {
-      const res = await ctx.http.request(joinUrl(ctx.config.serverUrl, "/message"), {
-        method: "POST",
-        headers: { "x-gotify-key": ctx.secrets.appToken, "content-type": "application/json" },
-        body: JSON.stringify(gotifyMessage(message)),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return judgeGotify(res);
-    } catch (err) {
-      return networkFailure(err);
-    }
+    return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/message"), gotifyMessage(message), {
+      headers: { "x-gotify-key": ctx.secrets.appToken },
+      judge: judgeGotify,
+    });
   },
 };

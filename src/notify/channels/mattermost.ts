@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import { sendJson } from "./chat-delivery.ts";
-import { clip, clipMarkdown, escapeMarkdown, field, HttpUrl, parseJson, safeLinks } from "./format.ts";
+import { clip, clipMarkdown, escapeChatMarkdown, field, HttpUrl, parseJson, safeLinks } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -39,8 +39,8 @@ const MAX_LINE = 1000;
 
 /** The post text: a bold title, the facts, then the links. */
 function mattermostText(message: AlertMessage): string {
-  const title = escapeMarkdown(clip(titleOf(message), 300));
-  const lines = summaryLines(message).map((line) => escapeMarkdown(clip(line, MAX_LINE)));
+  const title = escapeChatMarkdown(clip(titleOf(message), 300));
+  const lines = summaryLines(message).map((line) => escapeChatMarkdown(clip(line, MAX_LINE)));
   const links = safeLinks(linksOf(message)).map(({ label, url }) => `[${label}](${url})`);
   const parts = [`#### ${title}`, lines.join("  \n")];
   if (links.length > 0) parts.push(links.join(" · "));

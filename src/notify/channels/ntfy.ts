@@ -4,14 +4,15 @@
  * is sent as plain text (no `markdown: true`), so names and causes need no escaping.
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
-import { clip, clipBytes, field, joinUrl, linkUrl, oneLine, parseJson, ServiceUrl } from "./push-format.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
+import { clip, clipBytes, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { summaryLines, titleOf } from "./wording.ts";
 
 export const NtfyConfig = z.strictObject({
   /** The ntfy server; a self-hosted one may live under a sub-path. */
-  serverUrl: ServiceUrl.default("https://ntfy.sh"),
+  serverUrl: HttpUrl.default("https://ntfy.sh"),
   /** ntfy's own topic rule; on a public server the topic name is the only secret, so pick a long one. */
   topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, "must be 1-64 letters, digits, - or _"),
 });
@@ -75,18 +76,11 @@ export const ntfyChannel: ChannelAdapter<NtfyConfig, NtfySecrets> = {
   config: NtfyConfig,
   secrets: NtfySecrets,
   async send(message, ctx) {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = {};
     if (ctx.secrets.accessToken) headers.authorization = `Bearer ${ctx.secrets.accessToken}`;
-    try {
-      const res = await ctx.http.request(joinUrl(ctx.config.serverUrl, "/"), {
-        method: "POST",
-        headers,
-        body: JSON.stringify(ntfyMessage(message, ctx.config.topic)),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return judgeNtfy(res);
-    } catch (err) {
-      return networkFailure(err);
-    }
+    return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/"), ntfyMessage(message, ctx.config.topic), {
+      headers,
+      judge: judgeNtfy,
+    });
   },
 };

@@ -6,14 +6,15 @@
  * Opsgenie processes requests asynchronously and answers 202 `{result, took, requestId}`.
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
-import { clip, field, joinUrl, linkUrl, oneLine, parseJson, ServiceUrl } from "./push-format.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
+import { clip, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
 export const OpsgenieConfig = z.strictObject({
   /** `https://api.eu.opsgenie.com` for accounts in the EU region. */
-  apiUrl: ServiceUrl.default("https://api.opsgenie.com"),
+  apiUrl: HttpUrl.default("https://api.opsgenie.com"),
   /** Extra tags on every alert of this channel (Opsgenie allows 20 of at most 50 characters). */
   tags: z
     .array(
@@ -122,16 +123,9 @@ export const opsgenieChannel: ChannelAdapter<OpsgenieConfig, OpsgenieSecrets> = 
     const body = closing
       ? { source: "Upblit", user: "Upblit", note: clip(summaryLines(message).join("\n"), 25_000) }
       : opsgenieAlert(message, ctx.config.tags);
-    try {
-      const res = await ctx.http.request(joinUrl(ctx.config.apiUrl, path), {
-        method: "POST",
-        headers: { authorization: `GenieKey ${ctx.secrets.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return judgeOpsgenie(res);
-    } catch (err) {
-      return networkFailure(err);
-    }
+    return sendJson(ctx, joinUrl(ctx.config.apiUrl, path), body, {
+      headers: { authorization: `GenieKey ${ctx.secrets.apiKey}` },
+      judge: judgeOpsgenie,
+    });
   },
 };

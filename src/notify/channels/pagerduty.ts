@@ -5,13 +5,14 @@
  * a `drill-` key so they never touch a real incident. PagerDuty answers 202 `{status, dedup_key}`.
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
-import { clip, field, joinUrl, linkUrl, parseJson, ServiceUrl } from "./push-format.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
+import { clip, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
 export const PagerDutyConfig = z.strictObject({
-  apiUrl: ServiceUrl.default("https://events.pagerduty.com"),
+  apiUrl: HttpUrl.default("https://events.pagerduty.com"),
 });
 export type PagerDutyConfig = z.infer<typeof PagerDutyConfig>;
 
@@ -102,16 +103,11 @@ export const pagerDutyChannel: ChannelAdapter<PagerDutyConfig, PagerDutySecrets>
   config: PagerDutyConfig,
   secrets: PagerDutySecrets,
   async send(message, ctx) {
-    try {
-      const res = await ctx.http.request(joinUrl(ctx.config.apiUrl, "/v2/enqueue"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(pagerDutyEvent(message, ctx.secrets.routingKey)),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return judgePagerDuty(res);
-    } catch (err) {
-      return networkFailure(err);
-    }
+    return sendJson(
+      ctx,
+      joinUrl(ctx.config.apiUrl, "/v2/enqueue"),
+      pagerDutyEvent(message, ctx.secrets.routingKey),
+      { judge: judgePagerDuty },
+    );
   },
 };

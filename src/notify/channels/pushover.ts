@@ -5,8 +5,9 @@
  * with `{status: 0, errors: […]}`; a body without `status: 1` is never taken as delivered.
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
-import { clip, escapeHtml, field, joinUrl, linkUrl, oneLine, parseJson, ServiceUrl } from "./push-format.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
+import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { summaryLines, titleOf } from "./wording.ts";
 
@@ -14,7 +15,7 @@ import { summaryLines, titleOf } from "./wording.ts";
 const PushoverKey = z.string().regex(/^[A-Za-z0-9]{30}$/, "must be 30 letters and digits");
 
 export const PushoverConfig = z.strictObject({
-  apiUrl: ServiceUrl.default("https://api.pushover.net"),
+  apiUrl: HttpUrl.default("https://api.pushover.net"),
   /** Send only to these devices of the user (comma-separated names); all devices when unset. */
   device: z
     .string()
@@ -114,16 +115,11 @@ export const pushoverChannel: ChannelAdapter<PushoverConfig, PushoverSecrets> = 
   config: PushoverConfig,
   secrets: PushoverSecrets,
   async send(message, ctx) {
-    try {
-      const res = await ctx.http.request(joinUrl(ctx.config.apiUrl, "/1/messages.json"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(pushoverBody(message, ctx.config, ctx.secrets)),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return judgePushover(res);
-    } catch (err) {
-      return networkFailure(err);
-    }
+    return sendJson(
+      ctx,
+      joinUrl(ctx.config.apiUrl, "/1/messages.json"),
+      pushoverBody(message, ctx.config, ctx.secrets),
+      { judge: judgePushover },
+    );
   },
 };

@@ -4,8 +4,9 @@
  * Telegram answers `{ok: true, result}`, or `{ok: false, description, parameters.retry_after}`.
  */
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
-import { clip, escapeHtml, field, joinUrl, linkUrl, parseJson, ServiceUrl } from "./push-format.ts";
+import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import { sendJson } from "./chat-delivery.ts";
+import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -16,7 +17,7 @@ export const TelegramConfig = z.strictObject({
     .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, "must be a numeric chat id or @channelusername"),
   /** The topic of a forum group to post in. */
   messageThreadId: z.number().int().positive().max(2_147_483_647).optional(),
-  apiUrl: ServiceUrl.default("https://api.telegram.org"),
+  apiUrl: HttpUrl.default("https://api.telegram.org"),
 });
 export type TelegramConfig = z.infer<typeof TelegramConfig>;
 
@@ -87,16 +88,7 @@ export const telegramChannel: ChannelAdapter<TelegramConfig, TelegramSecrets> = 
       disable_web_page_preview: true,
       link_preview_options: { is_disabled: true },
     };
-    try {
-      const res = await ctx.http.request(joinUrl(config.apiUrl, `/bot${secrets.botToken}/sendMessage`), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        timeoutMs: ctx.timeoutMs,
-      });
-      return withoutToken(judgeTelegram(res), secrets.botToken);
-    } catch (err) {
-      return withoutToken(networkFailure(err), secrets.botToken);
-    }
+    const url = joinUrl(config.apiUrl, `/bot${secrets.botToken}/sendMessage`);
+    return withoutToken(await sendJson(ctx, url, body, { judge: judgeTelegram }), secrets.botToken);
   },
 };

@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
+import { HttpUrl } from "./format.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 
 const SECRET_PREFIX = "whsec_";
@@ -45,14 +46,7 @@ const ExtraHeaders = z
   });
 
 export const WebhookConfig = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/, error: "an http or https URL" })
-    .max(2048)
-    .refine((raw) => {
-      if (!URL.canParse(raw)) return true; // already refused by z.url()
-      const url = new URL(raw);
-      return !url.username && !url.password;
-    }, "credentials in the URL are not allowed"),
+  url: HttpUrl,
   headers: ExtraHeaders.optional(),
   /** The payload format the receiver expects; only "1" exists today. */
   payloadVersion: z.literal("1").optional(),

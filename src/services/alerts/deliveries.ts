@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import { NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { decryptSecret } from "../../lib/keys.ts";
 import type { AlertMessage, SendOutcome } from "../../notify/channels/types.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx, Runtime } from "../context.ts";
@@ -15,7 +14,8 @@ export interface ClaimedDelivery {
   channelId: string;
   kind: string;
   config: Record<string, unknown>;
-  secrets: Record<string, unknown>;
+  /** The channel's secrets as stored (encrypted); opened just before sending. */
+  sealedSecrets: string;
   message: AlertMessage;
   attempts: number;
   giveUpAt: Date;
@@ -66,7 +66,7 @@ export async function claimDueDeliveries(rt: Runtime, limit: number): Promise<Cl
     channelId: r.channel_id,
     kind: r.kind,
     config: r.config,
-    secrets: JSON.parse(decryptSecret(rt.keys.encryption, r.secrets)) as Record<string, unknown>,
+    sealedSecrets: r.secrets,
     message: r.message as unknown as AlertMessage,
     attempts: r.attempts,
     giveUpAt: r.give_up_at,
