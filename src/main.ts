@@ -145,7 +145,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   if (roles.has("notifier")) {
     dispatcher = new Dispatcher(rt, {
       ...notify,
-      concurrency: 16,
+      concurrency: config.notify.concurrency,
+      leaseMs: config.notify.leaseMs,
       pollMs: options.notifierPollMs ?? 1_000,
       log: log.child({ category: "notify" }),
     });

@@ -28,6 +28,7 @@ export interface Config {
     sessionMaxDays: number;
   };
   mail: { smtpUrl: string | undefined; from: string };
+  notify: { leaseMs: number; concurrency: number };
   redis: { url: string } | undefined;
   shutdownTimeoutMs: number;
 }
@@ -92,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       sessionMaxDays: v.SESSION_MAX_DAYS,
     },
     mail: { smtpUrl: v.SMTP_URL, from: v.SMTP_FROM },
+    notify: { leaseMs: v.NOTIFY_LEASE_SECONDS * 1000, concurrency: v.NOTIFY_CONCURRENCY },
     redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });

@@ -134,6 +134,16 @@ export const ENV_VARS = {
     default: undefined,
     doc: "Redis for state shared by several processes (rate limits). Unset: kept in memory.",
   },
+  NOTIFY_LEASE_SECONDS: {
+    schema: int(2, 3_600),
+    default: "60",
+    doc: "How long a notifier holds a claimed delivery; one that dies mid-send leaves it to another notifier after this long (sent again with the same id).",
+  },
+  NOTIFY_CONCURRENCY: {
+    schema: int(1, 1_000),
+    default: "16",
+    doc: "Deliveries one notifier process sends at once.",
+  },
   AUDIT_RETENTION_DAYS: {
     schema: int(1, 3_650),
     default: "365",

@@ -11,6 +11,8 @@ export interface DispatcherOptions {
   outbound: Outbound;
   /** Deliveries sent at once by this process. */
   concurrency: number;
+  /** How long a claim holds (NOTIFY_LEASE_SECONDS). */
+  leaseMs: number;
   /** How often the outbox is polled when nothing woke the dispatcher. */
   pollMs: number;
   /** Deadline of one delivery attempt. */
@@ -61,7 +63,7 @@ export class Dispatcher {
       let claimed: ClaimedDelivery[] = [];
       if (room > 0) {
         try {
-          claimed = await claimDueDeliveries(this.rt, room);
+          claimed = await claimDueDeliveries(this.rt, room, this.options.leaseMs);
         } catch (err) {
           this.options.log.warn({ err }, "could not claim deliveries; retrying");
         }

@@ -21,23 +21,25 @@ export interface ClaimedDelivery {
   giveUpAt: Date;
 }
 
-/** How long a claim lasts: a notifier that dies mid-send leaves the row to another after this. */
-export const LEASE_MS = 60_000;
 const BACKOFF_FIRST_MS = 10_000;
 const BACKOFF_MAX_MS = 60 * 60_000;
 
 /**
- * Claims due notifications: pending ones whose time has come, and ones whose claim lapsed (their
+ * Claims due notifications for `leaseMs`: pending ones whose time has come, and ones whose claim lapsed (their
  * notifier died between send and record: they go again, with the same id). FOR UPDATE SKIP
  * LOCKED lets several notifiers share the outbox without ever claiming the same row.
  */
-export async function claimDueDeliveries(rt: Runtime, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  rt: Runtime,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
   const now = new Date(rt.clock.now());
   const rows = await rt.db
     .updateTable("notifications as n")
     .set({
       status: "sending",
-      lease_until: new Date(now.getTime() + LEASE_MS),
+      lease_until: new Date(now.getTime() + leaseMs),
       attempts: sql`n.attempts + 1`,
     })
     .from("notification_channels as c")
