@@ -29,6 +29,7 @@ import { historyRoutes } from "./routes/history.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
+import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 
@@ -126,6 +127,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelRoutes(deps), { prefix: "/api/v1" });
+  await app.register(silenceRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 

@@ -61,6 +61,11 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       missing: "chn_00000000000000000000000000",
       body: { name: "taken over" },
     },
+    "PUT /api/v1/monitors/:id/silence": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { reason: "taking over", untilRecovery: true },
+    },
     "PUT /api/v1/monitors/:id/channels": {
       foreign: () => ids.monitor!,
       missing: "mon_00000000000000000000000000",
@@ -163,7 +168,7 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
         !fixtureFor(
           r.method,
           r.url.replace(
-            /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels)$/,
+            /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels|silence)$/,
             "",
           ),
         ),
@@ -175,7 +180,7 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     const checked: string[] = [];
     for (const route of byId()) {
       const base = route.url.replace(
-        /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels)$/,
+        /\/(revoke|resend|rotate|pause|resume|check|events|results|uptime|rollups|test|retry|channels|silence)$/,
         "",
       );
       const fixture = fixtureFor(route.method, route.url) ?? fixtureFor(route.method, base)!;

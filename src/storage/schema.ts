@@ -272,6 +272,16 @@ export interface NotificationsTable {
   sent_at: Timestamp | null;
 }
 
+export interface MonitorSilencesTable {
+  monitor_id: string;
+  organization_id: string;
+  until: Timestamp | null;
+  until_recovery: boolean;
+  reason: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface DeliveryAttemptsTable {
   id: string;
   notification_id: string;
@@ -308,4 +318,5 @@ export interface Database {
   monitor_channels: MonitorChannelsTable;
   notifications: NotificationsTable;
   delivery_attempts: DeliveryAttemptsTable;
+  monitor_silences: MonitorSilencesTable;
 }

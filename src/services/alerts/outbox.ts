@@ -2,6 +2,7 @@ import { newId } from "../../lib/ids.ts";
 import type { AlertEvent, AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { silencedMonitors } from "./silences.ts";
 
 /** How long a notification is retried before it becomes a dead letter. */
 export const RETRY_WINDOW_MS = 24 * 3_600_000;
@@ -17,7 +18,8 @@ export function alertEventOf(from: string, to: string): AlertEvent | undefined {
 /**
  * Writes the outbox rows for a batch of state-change events, inside the transaction that commits
  * the events: one notification per (event, routed channel). Routed = the organization's default
- * channels plus the monitor's own, enabled, subscribed to that kind of event.
+ * channels plus the monitor's own, enabled, subscribed to that kind of event; silenced monitors
+ * are skipped (src/services/alerts/silences.ts).
  */
 export async function queueNotifications(
   tx: Db,
@@ -56,13 +58,16 @@ export async function queueNotifications(
         .where("id", "in", incidentIds)
         .execute()
     : [];
+  const recovered = new Set(alerting.filter((a) => a.kind === "up").map((a) => a.e.monitorId));
+  const silenced = await silencedMonitors(tx, monitorIds, recovered, nowMs);
   const byMonitor = new Map(monitors.map((m) => [m.id, m]));
   const byIncident = new Map(incidents.map((i) => [i.id, i]));
 
   const rows = [];
   for (const { e, kind } of alerting) {
     const m = byMonitor.get(e.monitorId);
-    if (!m) continue;
+    // A silenced monitor alerts no one; a silence "until recovery" ends with the recovery, which is sent.
+    if (!m || silenced.has(e.monitorId)) continue;
     const routed = new Set(
       channels
         .filter((c) => c.organization_id === e.organizationId && c.events.includes(kind))

@@ -65,6 +65,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status IN ('pending', 'sending');
     CREATE INDEX notifications_org ON notifications (organization_id, id);
 
+    -- A member's "don't alert me about this monitor": until a time, or until it recovers. Checks go on.
+    CREATE TABLE monitor_silences (
+      monitor_id text PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+      organization_id text NOT NULL,
+      until timestamptz,
+      until_recovery boolean NOT NULL,
+      reason text NOT NULL,
+      created_by text,
+      created_at timestamptz NOT NULL,
+      CHECK ((until IS NULL) = until_recovery)
+    );
+
     CREATE TABLE delivery_attempts (
       id text PRIMARY KEY,
       notification_id text NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
@@ -83,6 +95,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await execStatements(
     db,
-    "DROP TABLE delivery_attempts, notifications, monitor_channels, notification_channels",
+    "DROP TABLE delivery_attempts, monitor_silences, notifications, monitor_channels, notification_channels",
   );
 }
