@@ -71,23 +71,27 @@ export function createOutbound(options: { allowPrivate: boolean; userAgent: stri
   };
 }
 
-/** The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry; 410 disable; 3xx and other 4xx fail. */
+/**
+ * The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry, after the receiver's
+ * `Retry-After` (seconds or an HTTP date) when it sent one; 410 disable; 3xx and other 4xx fail.
+ */
 export function judgeHttp(res: OutboundResponse): import("./channels/types.ts").SendOutcome {
   const s = res.statusCode;
   if (s >= 200 && s < 300) return { ok: true, statusCode: s };
   const error = `HTTP ${s}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`;
-  if (s === 429) {
-    const after = Number(res.headers["retry-after"]);
-    return {
-      ok: false,
-      retryable: true,
-      statusCode: s,
-      error,
-      retryAfterMs: Number.isFinite(after) ? after * 1000 : undefined,
-    };
-  }
   if (s === 410) return { ok: false, retryable: false, statusCode: s, error, disable: true };
-  return { ok: false, retryable: s >= 500, statusCode: s, error };
+  if (s === 429 || s >= 500)
+    return { ok: false, retryable: true, statusCode: s, error, retryAfterMs: retryAfterMs(res) };
+  return { ok: false, retryable: false, statusCode: s, error };
+}
+
+/** `Retry-After` as milliseconds from now: a number of seconds, or an HTTP date. */
+export function retryAfterMs(res: OutboundResponse, nowMs = Date.now()): number | undefined {
+  const raw = res.headers["retry-after"];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!value) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - nowMs;
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }
 
 /** A thrown request (DNS, refused address, reset, timeout) as an outcome: retryable. */

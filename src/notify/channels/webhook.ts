@@ -130,16 +130,6 @@ function webhookPayload(message: AlertMessage) {
   };
 }
 
-/** Any answer worth retrying keeps its `Retry-After` (seconds or an HTTP date), as the spec asks. */
-function withRetryAfter(outcome: SendOutcome, res: OutboundResponse): SendOutcome {
-  if (outcome.ok || !outcome.retryable || outcome.retryAfterMs !== undefined) return outcome;
-  const raw = res.headers["retry-after"];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return outcome;
-  const seconds = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(seconds) ? { ...outcome, retryAfterMs: Math.max(0, seconds) } : outcome;
-}
-
 export const webhookChannel: ChannelAdapter<WebhookConfig, WebhookSecrets> = {
   kind: "webhook",
   label: "Webhook (Standard Webhooks, signed JSON)",
@@ -163,7 +153,7 @@ export const webhookChannel: ChannelAdapter<WebhookConfig, WebhookSecrets> = {
         body,
         timeoutMs: ctx.timeoutMs,
       });
-      return withRetryAfter(judgeHttp(res), res);
+      return judgeHttp(res);
     } catch (err) {
       return networkFailure(err);
     }
