@@ -140,7 +140,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     allowPrivate: config.probe.allowPrivateTargets,
     userAgent: "Upblit/0.1 (+https://upblit.dev)",
   });
-  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs: NOTIFY_TIMEOUT_MS };
+  // An attempt must end well inside its claim, or a live notifier's delivery could be claimed again.
+  const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
+  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
   let dispatcher: Dispatcher | undefined;
   if (roles.has("notifier")) {
     dispatcher = new Dispatcher(rt, {

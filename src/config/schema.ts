@@ -137,7 +137,7 @@ export const ENV_VARS = {
   NOTIFY_LEASE_SECONDS: {
     schema: int(2, 3_600),
     default: "60",
-    doc: "How long a notifier holds a claimed delivery; one that dies mid-send leaves it to another notifier after this long (sent again with the same id).",
+    doc: "How long a notifier holds a claimed delivery; one that dies mid-send leaves it to another notifier after this long (sent again with the same id). One attempt may take at most half of it (and at most 10 s).",
   },
   NOTIFY_CONCURRENCY: {
     schema: int(1, 1_000),

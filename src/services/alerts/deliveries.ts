@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
   message: AlertMessage;
   attempts: number;
   giveUpAt: Date;
+  /** The claim's lease end, which also identifies the claim: recording needs it to still hold. */
+  leaseUntil: Date;
 }
 
 const BACKOFF_FIRST_MS = 10_000;
@@ -59,7 +61,15 @@ export async function claimDueDeliveries(
         .forUpdate()
         .skipLocked(),
     )
-    .returning(["n.id", "n.organization_id", "n.channel_id", "n.message", "n.attempts", "n.give_up_at"])
+    .returning([
+      "n.id",
+      "n.organization_id",
+      "n.channel_id",
+      "n.message",
+      "n.attempts",
+      "n.give_up_at",
+      "n.lease_until",
+    ])
     .returning(["c.kind", "c.config", "c.secrets"])
     .execute();
   return rows.map((r) => ({
@@ -72,6 +82,7 @@ export async function claimDueDeliveries(
     message: r.message as unknown as AlertMessage,
     attempts: r.attempts,
     giveUpAt: r.give_up_at,
+    leaseUntil: r.lease_until ?? now,
   }));
 }
 
@@ -118,6 +129,8 @@ export async function recordAttempt(
         error,
       })
       .execute();
+    // Only the holder of the claim moves the row on: a notifier that outlived its lease (the row was
+    // claimed again meanwhile) records its attempt but cannot overwrite the newer claim's outcome.
     await tx
       .updateTable("notifications")
       .set({
@@ -128,6 +141,8 @@ export async function recordAttempt(
         sent_at: result === "sent" ? new Date(now) : null,
       })
       .where("id", "=", d.id)
+      .where("status", "=", "sending")
+      .where("lease_until", "=", d.leaseUntil)
       .execute();
     if (!outcome.ok && outcome.disable) {
       await tx

@@ -134,6 +134,11 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const body = request.body;
         const settings = parseSettings(adapterOf(body.kind), body.config, body.secrets);
+        if (body.kind === "email" && !deps.rt.mailer.enabled) {
+          throw new AppError("PRECONDITION_FAILED", "Email channels need a mail server: set SMTP_URL", {
+            errors: [{ path: "body.kind", message: "no SMTP server is configured" }],
+          });
+        }
         const channel = await createChannel(ctxFor(deps, request), { ...body, ...settings });
         return reply.status(201).header("location", `/api/v1/channels/${channel.id}`).send(present(channel));
       },

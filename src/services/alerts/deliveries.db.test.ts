@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../lib/clock.ts";
+import { newId } from "../../lib/ids.ts";
+import { DB_KINDS } from "../../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
+import { createChannel } from "./channels.ts";
+import { claimDueDeliveries, recordAttempt, retryDelayMs } from "./deliveries.ts";
+
+describe("retryDelayMs", () => {
+  it("doubles from 10 s to an hour, with 50–100 % jitter, never under Retry-After", () => {
+    expect(retryDelayMs(1, undefined, () => 0)).toBe(5_000);
+    expect(retryDelayMs(1, undefined, () => 1)).toBe(10_000);
+    expect(retryDelayMs(3, undefined, () => 1)).toBe(40_000);
+    expect(retryDelayMs(30, undefined, () => 1)).toBe(3_600_000);
+    expect(retryDelayMs(1, 60_000, () => 0.5)).toBe(60_000);
+  });
+});
+
+describe.each(DB_KINDS)("claims and leases on %s", (kind) => {
+  const clock = new ManualClock(Date.UTC(2031, 4, 1));
+  let up: TestUpblit;
+  let channelId: string;
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
+    channelId = (
+      await createChannel(up.ctx, {
+        name: "n",
+        kind: "ntfy",
+        config: { topic: "t" },
+        secrets: {},
+        isDefault: false,
+        events: ["down"],
+      })
+    ).id;
+  });
+  afterAll(async () => up?.close());
+
+  async function pending(): Promise<string> {
+    const id = newId("ntf");
+    await up.rt.db
+      .insertInto("notifications")
+      .values({
+        id,
+        organization_id: up.organizationId,
+        channel_id: channelId,
+        event: "down",
+        message: JSON.stringify({ notificationId: id }),
+        status: "pending",
+        next_attempt_at: new Date(clock.now()),
+        give_up_at: new Date(clock.now() + 86_400_000),
+        created_at: new Date(clock.now()),
+      })
+      .execute();
+    return id;
+  }
+  const row = (id: string) =>
+    up.rt.db.selectFrom("notifications").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  it("claims a row once while its lease holds, again once it lapses, and only the newest claim records", async () => {
+    const id = await pending();
+    const [first] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+    expect(first).toBeDefined();
+    expect((await claimDueDeliveries(up.rt, 10, 1_000)).map((d) => d.id)).not.toContain(id);
+    clock.advance(1_001);
+    const [second] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+    expect(second?.attempts).toBe(2);
+
+    // The first notifier wakes up late with a failure: its attempt is kept, the row is not its own.
+    await recordAttempt(up.rt, first!, { ok: false, retryable: true, error: "late" }, 5);
+    expect((await row(id)).status).toBe("sending");
+    await recordAttempt(up.rt, second!, { ok: true, statusCode: 200 }, 5);
+    expect(await row(id)).toMatchObject({ status: "sent", attempts: 2, last_error: null });
+    const attempts = await up.rt.db
+      .selectFrom("delivery_attempts")
+      .select("outcome")
+      .where("notification_id", "=", id)
+      .orderBy("at")
+      .execute();
+    expect(attempts.map((a) => a.outcome).sort()).toEqual(["retry", "sent"]);
+  });
+
+  it("dead-letters a retryable failure once the retry window is over", async () => {
+    const id = await pending();
+    await up.rt.db
+      .updateTable("notifications")
+      .set({ give_up_at: new Date(clock.now() + 1_000) })
+      .where("id", "=", id)
+      .execute();
+    const [claim] = (await claimDueDeliveries(up.rt, 10, 60_000)).filter((d) => d.id === id);
+    expect(await recordAttempt(up.rt, claim!, { ok: false, retryable: true, error: "still down" }, 5)).toBe(
+      "failed",
+    );
+    expect((await row(id)).status).toBe("failed");
+  });
+});
