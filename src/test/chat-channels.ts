@@ -1,4 +1,4 @@
-/** Shared tests for the chat channel adapters (Slack, Discord, Teams, …); not a test file itself. */
+/** Shared tests for the HTTP channel adapters (chat, paging and push); not a test file itself. */
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { ChannelAdapter } from "../notify/channels/types.ts";
 import { sampleMessage, testContext } from "./alerts.ts";
@@ -23,7 +23,7 @@ export function useReceiver(): () => Receiver {
 }
 
 /**
- * The outcome mapping every HTTP chat adapter shares: 5xx retry, 429 waits as told, 410
+ * The outcome mapping every HTTP adapter shares (chat, paging, push): 5xx retry, 429 waits as told, 410
  * disables, other 4xx fail for good, a receiver that never answers is a retryable timeout.
  */
 export function outcomeMappingTests<C, S>(

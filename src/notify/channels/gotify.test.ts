@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { gotifyChannel } from "./gotify.ts";
 import type { AlertMessage } from "./types.ts";
 
 const APP_TOKEN = "AwXq9H.Yb3-kZ_1";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -17,9 +17,9 @@ beforeEach(() => {
   receiver.answer(200, JSON.stringify({ id: 25, appid: 5, message: "…", title: "…", priority: 8 }));
 });
 
-async function send(message: AlertMessage, serverUrl = receiver.origin, timeoutMs = 5_000) {
+async function send(message: AlertMessage, serverUrl = receiver.origin) {
   const config = gotifyChannel.config.parse({ serverUrl });
-  return gotifyChannel.send(message, testContext(config, { appToken: APP_TOKEN }, timeoutMs));
+  return gotifyChannel.send(message, testContext(config, { appToken: APP_TOKEN }));
 }
 
 interface Pushed {
@@ -98,7 +98,7 @@ describe("gotify channel", () => {
   it("escapes markdown and HTML in user text and keeps links from breaking out", async () => {
     const msg = await pushed(
       sampleMessage({
-        monitor: { id: "mon_1", name: HOSTILE, type: "http", target: "https://x" },
+        monitor: { id: "mon_1", name: HOSTILE_NAME, type: "http", target: "https://x" },
         cause: "[click](javascript:alert(1)) ![img](https://evil.example/p.png)\n# Heading",
         runbookUrl: "javascript:alert(1)",
         monitorUrl: "https://upblit.example.com/m/(x)](https://evil.example)",
@@ -131,24 +131,19 @@ describe("gotify channel", () => {
     });
   });
 
-  it("retries 429 after Retry-After and 502; disables on 410", async () => {
-    receiver.answer(429, "", { "retry-after": "2" });
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 2_000 });
-    receiver.answer(502, "<html>Bad Gateway</html>");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 502 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
-  it("treats a receiver that never answers as a retryable timeout", async () => {
-    receiver.respond(() => {});
-    expect(await send(sampleMessage(), receiver.origin, 300)).toMatchObject({ ok: false, retryable: true });
-  });
-
   it("validates its settings: the server URL is required", () => {
     expect(gotifyChannel.config.safeParse({}).success).toBe(false);
     expect(gotifyChannel.config.safeParse({ serverUrl: "ftp://push.example.com" }).success).toBe(false);
     expect(gotifyChannel.secrets.safeParse({ appToken: APP_TOKEN }).success).toBe(true);
     expect(gotifyChannel.secrets.safeParse({ appToken: "A b" }).success).toBe(false);
   });
+
+  outcomeMappingTests(
+    gotifyChannel,
+    (origin) => ({
+      config: gotifyChannel.config.parse({ serverUrl: origin }),
+      secrets: { appToken: APP_TOKEN },
+    }),
+    () => receiver,
+  );
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { type NtfySecrets, ntfyChannel } from "./ntfy.ts";
 import type { AlertMessage } from "./types.ts";
 
 const TOKEN = "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -24,10 +24,9 @@ async function send(
   message: AlertMessage,
   secrets: NtfySecrets = { accessToken: TOKEN },
   serverUrl = receiver.origin,
-  timeoutMs = 5_000,
 ) {
   const config = ntfyChannel.config.parse({ serverUrl, topic: "upblit-alerts_x1" });
-  return ntfyChannel.send(message, testContext(config, secrets, timeoutMs));
+  return ntfyChannel.send(message, testContext(config, secrets));
 }
 
 interface Published {
@@ -125,11 +124,11 @@ describe("ntfy channel", () => {
   it("keeps hostile names as plain text and drops non-http(s) buttons", async () => {
     const msg = await published(
       sampleMessage({
-        monitor: { id: "mon_1", name: `${HOSTILE}\nline`, type: "http", target: "https://x" },
+        monitor: { id: "mon_1", name: `${HOSTILE_NAME}\nline`, type: "http", target: "https://x" },
         runbookUrl: "javascript:alert(1)",
       }),
     );
-    expect(msg.title).toBe(`🔴 DOWN: ${HOSTILE} line`);
+    expect(msg.title).toBe(`🔴 DOWN: ${HOSTILE_NAME} line`);
     expect(msg.actions?.map((a) => a.label)).toEqual(["Acknowledge"]);
   });
 
@@ -152,7 +151,7 @@ describe("ntfy channel", () => {
     });
   });
 
-  it("retries 429 after Retry-After and 500; disables on 410", async () => {
+  it("retries 429 after Retry-After, with ntfy's reason", async () => {
     receiver.answer(
       429,
       JSON.stringify({ code: 42901, http: 429, error: "limit reached: too many requests" }),
@@ -166,26 +165,6 @@ describe("ntfy channel", () => {
       retryAfterMs: 9_000,
       error: "ntfy 429: limit reached: too many requests",
     });
-    receiver.answer(500, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 500 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
-  it("fails a 400 without retry", async () => {
-    receiver.answer(
-      400,
-      JSON.stringify({ code: 40001, http: 400, error: "invalid request: priority invalid" }),
-    );
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, statusCode: 400 });
-  });
-
-  it("treats a receiver that never answers as a retryable timeout", async () => {
-    receiver.respond(() => {});
-    expect(await send(sampleMessage(), {}, receiver.origin, 300)).toMatchObject({
-      ok: false,
-      retryable: true,
-    });
   });
 
   it("validates its settings", () => {
@@ -198,4 +177,13 @@ describe("ntfy channel", () => {
     expect(ntfyChannel.secrets.parse({})).toEqual({});
     expect(ntfyChannel.secrets.safeParse({ accessToken: "tk_x\r\nHost: evil" }).success).toBe(false);
   });
+
+  outcomeMappingTests(
+    ntfyChannel,
+    (origin) => ({
+      config: ntfyChannel.config.parse({ serverUrl: origin, topic: "upblit-alerts_x1" }),
+      secrets: { accessToken: TOKEN },
+    }),
+    () => receiver,
+  );
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { type OpsgenieConfig, opsgenieChannel } from "./opsgenie.ts";
 import type { AlertMessage } from "./types.ts";
 
 const API_KEY = "eb243592-faa2-4ba2-a551-1afdf565c889";
 const INCIDENT = "inc_01jdx0000000000000000000000";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -22,9 +22,9 @@ beforeEach(() => {
   );
 });
 
-async function send(message: AlertMessage, overrides: Partial<OpsgenieConfig> = {}, timeoutMs = 5_000) {
+async function send(message: AlertMessage, overrides: Partial<OpsgenieConfig> = {}) {
   const config = opsgenieChannel.config.parse({ apiUrl: receiver.origin, ...overrides });
-  return opsgenieChannel.send(message, testContext(config, { apiKey: API_KEY }, timeoutMs));
+  return opsgenieChannel.send(message, testContext(config, { apiKey: API_KEY }));
 }
 
 interface Alert {
@@ -150,12 +150,17 @@ describe("opsgenie channel", () => {
   it("clips the message to 130 characters and keeps hostile text as plain JSON strings", async () => {
     const alert = await sentAlert(
       sampleMessage({
-        monitor: { id: "mon_1", name: `${HOSTILE} ${"n".repeat(200)}`, type: "http", target: "https://x" },
+        monitor: {
+          id: "mon_1",
+          name: `${HOSTILE_NAME} ${"n".repeat(200)}`,
+          type: "http",
+          target: "https://x",
+        },
         runbookUrl: "javascript:alert(1)",
       }),
     );
     expect(alert.message).toHaveLength(130);
-    expect(alert.message.startsWith(`🔴 DOWN: ${HOSTILE}`)).toBe(true);
+    expect(alert.message.startsWith(`🔴 DOWN: ${HOSTILE_NAME}`)).toBe(true);
     expect(alert.description).not.toContain("javascript:");
     expect(alert.details.runbookUrl).toBeUndefined();
   });
@@ -189,20 +194,6 @@ describe("opsgenie channel", () => {
     });
   });
 
-  it("retries 429 after Retry-After and 500; disables on 410", async () => {
-    receiver.answer(429, "", { "retry-after": "3" });
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 3_000 });
-    receiver.answer(503, "unavailable");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 503 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
-  it("treats a receiver that never answers as a retryable timeout", async () => {
-    receiver.respond(() => {});
-    expect(await send(sampleMessage(), {}, 300)).toMatchObject({ ok: false, retryable: true });
-  });
-
   it("validates its settings", () => {
     expect(opsgenieChannel.config.parse({})).toEqual({ apiUrl: "https://api.opsgenie.com" });
     expect(opsgenieChannel.config.safeParse({ tags: ["a,b"] }).success).toBe(false);
@@ -210,4 +201,13 @@ describe("opsgenie channel", () => {
     expect(opsgenieChannel.secrets.safeParse({ apiKey: API_KEY }).success).toBe(true);
     expect(opsgenieChannel.secrets.safeParse({ apiKey: `${API_KEY}\r\nX-Evil: 1` }).success).toBe(false);
   });
+
+  outcomeMappingTests(
+    opsgenieChannel,
+    (origin) => ({
+      config: opsgenieChannel.config.parse({ apiUrl: origin }),
+      secrets: { apiKey: API_KEY },
+    }),
+    () => receiver,
+  );
 });

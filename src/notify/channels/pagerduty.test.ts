@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { pagerDutyChannel } from "./pagerduty.ts";
 import type { AlertMessage } from "./types.ts";
 
 const ROUTING_KEY = "R0123456789abcdef0123456789abcde";
 const INCIDENT = "inc_01jdx0000000000000000000000";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -22,9 +22,9 @@ beforeEach(() => {
   });
 });
 
-async function send(message: AlertMessage, timeoutMs = 5_000) {
+async function send(message: AlertMessage) {
   const config = pagerDutyChannel.config.parse({ apiUrl: receiver.origin });
-  return pagerDutyChannel.send(message, testContext(config, { routingKey: ROUTING_KEY }, timeoutMs));
+  return pagerDutyChannel.send(message, testContext(config, { routingKey: ROUTING_KEY }));
 }
 
 interface Event {
@@ -137,13 +137,13 @@ describe("pagerduty channel", () => {
     const cause = '"}, "event_action": "resolve", "x": "';
     const event = await sentEvent(
       sampleMessage({
-        monitor: { id: "mon_1", name: HOSTILE, type: "http", target: "https://x.example" },
+        monitor: { id: "mon_1", name: HOSTILE_NAME, type: "http", target: "https://x.example" },
         cause,
         runbookUrl: "javascript:alert(1)",
       }),
     );
     expect(event.event_action).toBe("trigger");
-    expect(event.payload.summary).toBe(`🔴 DOWN: ${HOSTILE}: ${cause}`);
+    expect(event.payload.summary).toBe(`🔴 DOWN: ${HOSTILE_NAME}: ${cause}`);
     expect(event.links.map((l) => l.text)).toEqual(["Open monitor", "Acknowledge"]);
   });
 
@@ -178,18 +178,6 @@ describe("pagerduty channel", () => {
     expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 5_000 });
   });
 
-  it("retries a 500, disables on 410", async () => {
-    receiver.answer(500, "oops");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 500 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
-  it("treats a receiver that never answers as a retryable timeout", async () => {
-    receiver.respond(() => {});
-    expect(await send(sampleMessage(), 300)).toMatchObject({ ok: false, retryable: true });
-  });
-
   it("validates its settings", () => {
     expect(pagerDutyChannel.config.parse({})).toEqual({ apiUrl: "https://events.pagerduty.com" });
     expect(pagerDutyChannel.config.safeParse({ apiUrl: "gopher://x" }).success).toBe(false);
@@ -197,4 +185,13 @@ describe("pagerduty channel", () => {
     expect(pagerDutyChannel.secrets.safeParse({ routingKey: "short" }).success).toBe(false);
     expect(pagerDutyChannel.secrets.safeParse({ routingKey: `${ROUTING_KEY}\r\n` }).success).toBe(false);
   });
+
+  outcomeMappingTests(
+    pagerDutyChannel,
+    (origin) => ({
+      config: pagerDutyChannel.config.parse({ apiUrl: origin }),
+      secrets: { routingKey: ROUTING_KEY },
+    }),
+    () => receiver,
+  );
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { type PushoverConfig, pushoverChannel } from "./pushover.ts";
 import type { AlertMessage } from "./types.ts";
 
 const APP_TOKEN = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
 const USER_KEY = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -18,12 +18,9 @@ beforeEach(() => {
   receiver.answer(200, JSON.stringify({ status: 1, request: "647d2300-702c-4b38-8b2f-d56326ae460b" }));
 });
 
-async function send(message: AlertMessage, overrides: Partial<PushoverConfig> = {}, timeoutMs = 5_000) {
+async function send(message: AlertMessage, overrides: Partial<PushoverConfig> = {}) {
   const config = pushoverChannel.config.parse({ apiUrl: receiver.origin, ...overrides });
-  return pushoverChannel.send(
-    message,
-    testContext(config, { appToken: APP_TOKEN, userKey: USER_KEY }, timeoutMs),
-  );
+  return pushoverChannel.send(message, testContext(config, { appToken: APP_TOKEN, userKey: USER_KEY }));
 }
 
 interface Pushed {
@@ -111,7 +108,7 @@ describe("pushover channel", () => {
   it("escapes hostile names and causes and links only http(s) URLs", async () => {
     const msg = await pushed(
       sampleMessage({
-        monitor: { id: "mon_1", name: HOSTILE, type: "http", target: "https://x" },
+        monitor: { id: "mon_1", name: HOSTILE_NAME, type: "http", target: "https://x" },
         cause: '<font color="red">pwned</font> & <a href="https://evil.example">x</a>',
         runbookUrl: "javascript:alert(1)",
       }),
@@ -162,7 +159,7 @@ describe("pushover channel", () => {
     expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false });
   });
 
-  it("retries 429 after Retry-After and 500; disables on 410", async () => {
+  it("retries 429 after Retry-After, with Pushover's errors", async () => {
     receiver.answer(429, JSON.stringify({ status: 0, errors: ["over quota"] }), { "retry-after": "60" });
     expect(await send(sampleMessage())).toMatchObject({
       ok: false,
@@ -170,15 +167,6 @@ describe("pushover channel", () => {
       retryAfterMs: 60_000,
       error: "Pushover 429: over quota",
     });
-    receiver.answer(500, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 500 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
-  it("treats a receiver that never answers as a retryable timeout", async () => {
-    receiver.respond(() => {});
-    expect(await send(sampleMessage(), {}, 300)).toMatchObject({ ok: false, retryable: true });
   });
 
   it("validates its settings", () => {
@@ -188,4 +176,13 @@ describe("pushover channel", () => {
     expect(pushoverChannel.secrets.safeParse({ appToken: APP_TOKEN, userKey: "short" }).success).toBe(false);
     expect(pushoverChannel.secrets.safeParse({ appToken: APP_TOKEN }).success).toBe(false);
   });
+
+  outcomeMappingTests(
+    pushoverChannel,
+    (origin) => ({
+      config: pushoverChannel.config.parse({ apiUrl: origin }),
+      secrets: { appToken: APP_TOKEN, userKey: USER_KEY },
+    }),
+    () => receiver,
+  );
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { type TelegramConfig, telegramChannel } from "./telegram.ts";
 import type { AlertMessage } from "./types.ts";
 
 const TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-bs";
-const HOSTILE = "<b>@everyone *x* <!channel>";
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -110,7 +110,7 @@ describe("telegram channel", () => {
   it("escapes hostile names and causes and links only http(s) URLs", async () => {
     const text = await sentText(
       sampleMessage({
-        monitor: { id: "mon_1", name: HOSTILE, type: "http", target: "https://x.example/?a=1&b=<2>" },
+        monitor: { id: "mon_1", name: HOSTILE_NAME, type: "http", target: "https://x.example/?a=1&b=<2>" },
         organization: { id: "org_1", name: 'Acme "&" <i>Co</i>' },
         cause: '</b><a href="javascript:alert(1)">click</a>',
         runbookUrl: "javascript:alert(1)",
@@ -189,13 +189,6 @@ describe("telegram channel", () => {
     expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, retryAfterMs: 5_000 });
   });
 
-  it("retries a 500, disables on 410", async () => {
-    receiver.answer(500, JSON.stringify({ ok: false, description: "Internal Server Error" }));
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: true, statusCode: 500 });
-    receiver.answer(410, "");
-    expect(await send(sampleMessage())).toMatchObject({ ok: false, retryable: false, disable: true });
-  });
-
   it("treats a receiver that never answers as a retryable timeout", async () => {
     receiver.respond(() => {});
     const outcome = await send(sampleMessage(), 300);
@@ -219,4 +212,13 @@ describe("telegram channel", () => {
       telegramChannel.secrets.safeParse({ botToken: "1:abc/../../x?y=aaaaaaaaaaaaaaaaaaaa" }).success,
     ).toBe(false);
   });
+
+  outcomeMappingTests(
+    telegramChannel,
+    (origin) => ({
+      config: config({ apiUrl: origin }),
+      secrets: { botToken: TOKEN },
+    }),
+    () => receiver,
+  );
 });

@@ -5,9 +5,9 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { judgeHttp, networkFailure, type OutboundResponse } from "../outbound.ts";
+import { judgeHttp, networkFailure } from "../outbound.ts";
 import { HttpUrl } from "./format.ts";
-import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
+import type { AlertMessage, ChannelAdapter } from "./types.ts";
 
 const SECRET_PREFIX = "whsec_";
 const MAX_EXTRA_HEADERS = 10;
