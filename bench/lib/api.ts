@@ -82,7 +82,7 @@ export async function setUpOwner(apiUrl: string, setupUrl: string): Promise<stri
     body: JSON.stringify({
       token,
       email: "bench@example.com",
-      password: "benchmark passphrase",
+      password: "quiet meadow lantern 7241",
       organizationName: "Bench",
     }),
   });
