@@ -1,19 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AlertRunResult } from "./alerts-run.ts";
 import { DOCS_FILE } from "./docs.ts";
+import type { BenchMachine } from "./report.ts";
 
 export interface AlertBenchRun {
   command: string;
   date: string;
   code: string;
-  machine: {
-    nproc: number;
-    cpuModel: string;
-    node: string;
-    memGb: number;
-    loadBefore: string;
-    loadAfter: string;
-  };
+  machine: BenchMachine;
   runs: AlertRunResult[];
   failures: string[];
 }

@@ -2,18 +2,21 @@ import type { Ceiling } from "./ceiling.ts";
 import type { RestartResult } from "./restart.ts";
 import type { ScenarioResult } from "./scenario.ts";
 
+/** Where a benchmark ran: quoted with every figure, since the machine is noisy. */
+export interface BenchMachine {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  memGb: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
 export interface BenchRun {
   command: string;
   date: string;
   code: string;
-  machine: {
-    nproc: number;
-    cpuModel: string;
-    node: string;
-    memGb: number;
-    loadBefore: string;
-    loadAfter: string;
-  };
+  machine: BenchMachine;
   probeConcurrency: number;
   ceiling: Ceiling;
   sizes: ScenarioResult[];

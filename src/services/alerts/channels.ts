@@ -4,6 +4,7 @@ import { decryptSecret, encryptSecret } from "../../lib/keys.ts";
 import type { AlertEvent } from "../../notify/channels/types.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { lockMonitor, requireMonitor } from "../monitors/query.ts";
 import { type Page, toPage } from "../page.ts";
 
 export const CHANNEL_EVENTS = ["down", "up", "degraded"] as const satisfies readonly AlertEvent[];
@@ -211,14 +212,7 @@ export async function setMonitorChannels(
 ): Promise<string[]> {
   const ids = [...new Set(channelIds)];
   return ctx.db.transaction().execute(async (tx) => {
-    const monitor = await tx
-      .selectFrom("monitors")
-      .select("id")
-      .where("organization_id", "=", ctx.organizationId)
-      .where("id", "=", monitorId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!monitor) throw new NotFoundError("monitor", monitorId);
+    await lockMonitor(tx, ctx, monitorId);
     const found = ids.length
       ? await tx
           .selectFrom("notification_channels")
@@ -259,13 +253,7 @@ export async function setMonitorChannels(
 }
 
 export async function getMonitorChannels(ctx: Ctx, monitorId: string): Promise<string[]> {
-  const monitor = await ctx.db
-    .selectFrom("monitors")
-    .select("id")
-    .where("organization_id", "=", ctx.organizationId)
-    .where("id", "=", monitorId)
-    .executeTakeFirst();
-  if (!monitor) throw new NotFoundError("monitor", monitorId);
+  await requireMonitor(ctx, monitorId);
   const rows = await ctx.db
     .selectFrom("monitor_channels")
     .select("channel_id")

@@ -2,6 +2,7 @@ import { AppError, NotFoundError } from "../../lib/errors.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { lockMonitor } from "../monitors/query.ts";
 
 /** The longest a timed silence may last: longer means the monitor should be paused or deleted. */
 export const MAX_SILENCE_DAYS = 30;
@@ -32,17 +33,6 @@ const view = (r: Row): Silence => ({
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
-
-async function lockMonitor(tx: Db, ctx: Ctx, monitorId: string): Promise<void> {
-  const found = await tx
-    .selectFrom("monitors")
-    .select("id")
-    .where("organization_id", "=", ctx.organizationId)
-    .where("id", "=", monitorId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!found) throw new NotFoundError("monitor", monitorId);
-}
 
 /**
  * Silences a monitor's alerts, with a reason, until a time or until it recovers. Checks, state and

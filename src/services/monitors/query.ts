@@ -1,5 +1,6 @@
 import type { MonitorState } from "../../domain/monitor.ts";
 import { NotFoundError } from "../../lib/errors.ts";
+import type { Db } from "../../storage/db.ts";
 import {
   findMonitor,
   listMonitorRows,
@@ -27,6 +28,21 @@ export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState
 /** Throws NOT_FOUND unless the monitor exists in the caller's organization. */
 export async function requireMonitor(ctx: Ctx, id: string): Promise<void> {
   if (!(await findMonitor(ctx.db, ctx.organizationId, id))) throw new NotFoundError("monitor", id);
+}
+
+/**
+ * Locks the organization's monitor row for the rest of the caller's transaction (changes to what
+ * hangs off a monitor serialise on it); a monitor of another organization is not found.
+ */
+export async function lockMonitor(tx: Db, ctx: Ctx, id: string): Promise<void> {
+  const found = await tx
+    .selectFrom("monitors")
+    .select("id")
+    .where("organization_id", "=", ctx.organizationId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!found) throw new NotFoundError("monitor", id);
 }
 
 export async function listMonitors(
