@@ -9,6 +9,7 @@ import { dropPendingTokens } from "./password-reset.ts";
 import { verifyPassword } from "./passwords.ts";
 import { hashToken, newSecretToken } from "./secrets.ts";
 import { revokeSessionRows } from "./sessions.ts";
+import { replaceUserToken } from "./user-tokens.ts";
 
 /** A confirmation link works once and for one hour. */
 const EMAIL_CHANGE_TTL_MS = 3_600_000;
@@ -45,23 +46,14 @@ export async function requestEmailChange(
   const token = newSecretToken();
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .deleteFrom("user_tokens")
-      .where("user_id", "=", ctx.user.id)
-      .where("kind", "=", "email_change")
-      .where("used_at", "is", null)
-      .execute();
-    await tx
-      .insertInto("user_tokens")
-      .values({
-        token_hash: hashToken(token),
-        kind: "email_change",
-        user_id: ctx.user.id,
-        payload: JSON.stringify({ email: newEmail }),
-        created_at: new Date(now),
-        expires_at: new Date(now + EMAIL_CHANGE_TTL_MS),
-      })
-      .execute();
+    await replaceUserToken(tx, {
+      kind: "email_change",
+      userId: ctx.user.id,
+      token,
+      ttlMs: EMAIL_CHANGE_TTL_MS,
+      nowMs: now,
+      payload: { email: newEmail },
+    });
     await audit(tx, ctx, {
       action: "user.email_change_request",
       target: { type: "user", id: ctx.user.id },

@@ -8,6 +8,7 @@ import { normalizeEmail } from "./login.ts";
 import { assertPasswordAllowed, hashPassword } from "./passwords.ts";
 import { hashToken, newSecretToken } from "./secrets.ts";
 import { revokeSessionRows } from "./sessions.ts";
+import { replaceUserToken } from "./user-tokens.ts";
 
 /** A reset link works once and for one hour. */
 const RESET_TTL_MS = 3_600_000;
@@ -34,22 +35,13 @@ async function issueReset(rt: Runtime, email: string, origin: Origin | undefined
   const now = rt.clock.now();
   await rt.db.transaction().execute(async (tx) => {
     // A new request replaces older unused links: only the newest one works.
-    await tx
-      .deleteFrom("user_tokens")
-      .where("user_id", "=", user.id)
-      .where("kind", "=", "password_reset")
-      .where("used_at", "is", null)
-      .execute();
-    await tx
-      .insertInto("user_tokens")
-      .values({
-        token_hash: hashToken(token),
-        kind: "password_reset",
-        user_id: user.id,
-        created_at: new Date(now),
-        expires_at: new Date(now + RESET_TTL_MS),
-      })
-      .execute();
+    await replaceUserToken(tx, {
+      kind: "password_reset",
+      userId: user.id,
+      token,
+      ttlMs: RESET_TTL_MS,
+      nowMs: now,
+    });
     await audit(
       tx,
       { ...rt, user: { ...user, sessionId: null }, origin },
