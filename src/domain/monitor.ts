@@ -70,7 +70,19 @@ export type CheckSpec = MonitorSpecByType & {
   assertions: Assertion[];
 };
 
-export const MONITOR_STATES = ["pending", "up", "degraded", "down", "paused"] as const;
+/**
+ * `maintenance`: inside a maintenance window (checked, recorded, never alerted).
+ * `affected`: failing while a parent monitor is down (checked, recorded, no incident, no alert).
+ */
+export const MONITOR_STATES = [
+  "pending",
+  "up",
+  "degraded",
+  "down",
+  "paused",
+  "maintenance",
+  "affected",
+] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
 
 /** A monitor as its owner defines it (API input after validation). */

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated } from "kysely";
+import type { DependencyTables } from "./schema-dependencies.ts";
+import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { RoutingTables } from "./schema-routing.ts";
+import type { StatusPageTables } from "./schema-status-pages.ts";
 
 /** Row types for Kysely, one per table. Must match migrations/; the migration test checks it. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -293,7 +297,7 @@ export interface DeliveryAttemptsTable {
   error: string | null;
 }
 
-export interface Database {
+export interface Database extends RoutingTables, MaintenanceTables, DependencyTables, StatusPageTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

@@ -83,6 +83,9 @@ const ACCENT: Record<AlertMessage["event"], string> = {
   down: "#cf222e",
   up: "#1a7f37",
   degraded: "#bc4c00",
+  certificate: "#9a6700",
+  reminder: "#cf222e",
+  acknowledged: "#8250df",
   test: "#0969da",
 };
 

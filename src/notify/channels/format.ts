@@ -28,6 +28,9 @@ export const EVENT_COLOURS: Record<AlertMessage["event"], number> = {
   down: 0xd92d20,
   up: 0x1f9d55,
   degraded: 0xf59e0b,
+  certificate: 0xb45309,
+  reminder: 0xd92d20,
+  acknowledged: 0x7c3aed,
   test: 0x4f6bed,
 };
 

@@ -37,7 +37,15 @@ export type GotifySecrets = z.infer<typeof GotifySecrets>;
  * Gotify's Android client: 0 shows nothing, 1-3 silent, 4-7 sound and vibration, 8-10 also a
  * pop-up. A down monitor is the one that should interrupt.
  */
-const PRIORITY: Record<AlertMessage["event"], number> = { down: 8, degraded: 6, up: 5, test: 5 };
+const PRIORITY: Record<AlertMessage["event"], number> = {
+  down: 8,
+  reminder: 8,
+  degraded: 6,
+  certificate: 6,
+  up: 5,
+  acknowledged: 5,
+  test: 5,
+};
 
 /** The markdown body: one escaped fact per line (hard breaks), then the links. */
 export function gotifyMarkdown(message: AlertMessage): string {

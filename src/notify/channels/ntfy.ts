@@ -30,12 +30,23 @@ export type NtfySecrets = z.infer<typeof NtfySecrets>;
 /** ntfy turns longer messages into attachments. */
 const MAX_MESSAGE_BYTES = 4096;
 
-const PRIORITY: Record<AlertMessage["event"], number> = { down: 5, degraded: 4, up: 3, test: 3 };
+const PRIORITY: Record<AlertMessage["event"], number> = {
+  down: 5,
+  reminder: 5,
+  degraded: 4,
+  certificate: 4,
+  up: 3,
+  acknowledged: 3,
+  test: 3,
+};
 /** Tags that ntfy shows as emojis. */
 const EMOJI: Record<AlertMessage["event"], string> = {
   down: "rotating_light",
   degraded: "warning",
   up: "white_check_mark",
+  certificate: "lock",
+  reminder: "rotating_light",
+  acknowledged: "raised_hand",
   test: "test_tube",
 };
 

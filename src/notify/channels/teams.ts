@@ -31,6 +31,9 @@ const EVENT_COLOURS: Record<AlertMessage["event"], string> = {
   down: "Attention",
   up: "Good",
   degraded: "Warning",
+  certificate: "Warning",
+  reminder: "Attention",
+  acknowledged: "Accent",
   test: "Accent",
 };
 

@@ -3,7 +3,17 @@ import type { MailMessage } from "../../services/mail/mailer.ts";
 import type { Outbound } from "../outbound.ts";
 
 /** What happened, as a channel sees it: built once when the notification is written, never queried. */
-export type AlertEvent = "down" | "up" | "degraded" | "test";
+export type AlertEvent =
+  | "down"
+  | "up"
+  | "degraded"
+  /** A certificate crossed one of its expiry thresholds. */
+  | "certificate"
+  /** Still down and not acknowledged: a reminder of an open incident. */
+  | "reminder"
+  /** Someone acknowledged the incident. */
+  | "acknowledged"
+  | "test";
 
 export interface AlertMessage {
   /** Stable per (event, channel): the `webhook-id`, the email `Message-ID` seed, the idempotency key. */

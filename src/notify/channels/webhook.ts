@@ -91,6 +91,9 @@ const EVENT_TYPES: Record<AlertMessage["event"], string> = {
   down: "monitor.down",
   up: "monitor.up",
   degraded: "monitor.degraded",
+  certificate: "certificate.expiring",
+  reminder: "incident.reminder",
+  acknowledged: "incident.acknowledged",
   test: "test",
 };
 

@@ -10,6 +10,9 @@ const EVENT_TITLES: Record<AlertMessage["event"], string> = {
   down: "🔴 DOWN",
   up: "🟢 UP",
   degraded: "🟠 DEGRADED",
+  certificate: "📜 CERTIFICATE EXPIRING",
+  reminder: "🔁 STILL DOWN",
+  acknowledged: "✋ ACKNOWLEDGED",
   test: "🧪 TEST",
 };
 

@@ -1,8 +1,9 @@
 import type { CheckResult } from "../../domain/check-result.ts";
-import { applyResult, type StateSnapshot } from "../../domain/state-machine.ts";
+import { applyResult, type Circumstances, type StateSnapshot } from "../../domain/state-machine.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
+import { queueCertificateWarnings } from "../alerts/certificates.ts";
 import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
 import {
@@ -11,6 +12,7 @@ import {
   emptyAnnouncements,
   writeTransition,
 } from "../state/write-transition.ts";
+import { circumstancesOf } from "./circumstances.ts";
 
 /**
  * Stores a batch of judged results and moves each monitor's state, in one transaction: results,
@@ -27,17 +29,20 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const inserted = await insertResults(tx, live);
     const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
 
+    const circumstances = await circumstancesOf(tx, monitorIds, rt.clock.now());
     const events: NewEvent[] = [];
     const updates = new Map<string, StateRow>();
     for (const r of fresh) {
       const s = states.get(r.monitorId)!;
       const prev = updates.get(r.monitorId) ?? s.state;
-      updates.set(r.monitorId, await stepMonitor(tx, s, prev, r, events, out));
+      const around = circumstances.get(r.monitorId);
+      updates.set(r.monitorId, await stepMonitor(tx, s, prev, r, around, events, out));
     }
     await saveStates(tx, [...updates.values()]);
     await insertEvents(tx, events);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
     await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now());
+    await queueCertificateWarnings(tx, fresh, rt.auth.publicUrl, rt.clock.now());
     return fresh;
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
@@ -62,6 +67,7 @@ async function stepMonitor(
   s: LockedMonitor,
   prev: StateRow,
   r: CheckResult,
+  around: Circumstances | undefined,
   events: NewEvent[],
   out: Announcements,
 ): Promise<StateRow> {
@@ -74,10 +80,15 @@ async function stepMonitor(
   // A check that was in flight when the monitor was paused is stored but moves nothing.
   const step = s.paused
     ? { next: snapshot }
-    : applyResult(snapshot, r.status, {
-        failuresBeforeDown: s.failuresBeforeDown,
-        successesBeforeUp: s.successesBeforeUp,
-      });
+    : applyResult(
+        snapshot,
+        r.status,
+        {
+          failuresBeforeDown: s.failuresBeforeDown,
+          successesBeforeUp: s.successesBeforeUp,
+        },
+        around,
+      );
   const reason = describeFailure(r);
   const openIncidentId = await writeTransition(
     tx,

@@ -2,12 +2,20 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-foundation.ts";
 import * as m0002 from "./0002-accounts.ts";
 import * as m0003 from "./0003-alerting.ts";
+import * as m0004 from "./0004-routing.ts";
+import * as m0005 from "./0005-maintenance.ts";
+import * as m0006 from "./0006-dependencies.ts";
+import * as m0007 from "./0007-status-pages.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-accounts": m0002,
   "0003-alerting": m0003,
+  "0004-routing": m0004,
+  "0005-maintenance": m0005,
+  "0006-dependencies": m0006,
+  "0007-status-pages": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MONITOR_STATES } from "../../../domain/monitor.ts";
 import type { MonitorWithState } from "../../../services/monitors/view.ts";
 
 /** Header names that usually carry credentials; their values are write-only. */
@@ -69,7 +70,7 @@ export const MonitorResponse = z
     description: z.string().nullable(),
     runbookUrl: z.string().nullable(),
     paused: z.boolean(),
-    state: z.enum(["pending", "up", "degraded", "down", "paused"]),
+    state: z.enum(MONITOR_STATES),
     stateSince: z.string(),
     lastCheckedAt: z.string().nullable(),
     lastStatus: z.string().nullable(),

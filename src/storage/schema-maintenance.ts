@@ -1,0 +1,3 @@
+/** PLACEHOLDER (being built): row types of migration's maintenance tables, merged into Database (schema.ts). */
+// biome-ignore lint/suspicious/noEmptyInterface: filled as the tables land
+export interface MaintenanceTables {}
