@@ -7,7 +7,13 @@ import type { Ctx } from "../context.ts";
 import { lockMonitor, requireMonitor } from "../monitors/query.ts";
 import { type Page, toPage } from "../page.ts";
 
-export const CHANNEL_EVENTS = ["down", "up", "degraded"] as const satisfies readonly AlertEvent[];
+export const CHANNEL_EVENTS = [
+  "down",
+  "up",
+  "degraded",
+  "certificate",
+  "acknowledged",
+] as const satisfies readonly AlertEvent[];
 
 export interface ChannelInput {
   name: string;

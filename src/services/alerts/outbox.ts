@@ -2,6 +2,7 @@ import { newId } from "../../lib/ids.ts";
 import type { AlertEvent, AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { routeChannels } from "./routing.ts";
 import { silencedMonitors } from "./silences.ts";
 
 /** How long a notification is retried before it becomes a dead letter. */
@@ -15,11 +16,78 @@ export function alertEventOf(from: string, to: string): AlertEvent | undefined {
   return undefined;
 }
 
+/** The facts about a monitor that every message carries. */
+export interface MonitorFacts {
+  id: string;
+  name: string;
+  type: string;
+  target: string;
+  runbook_url: string | null;
+  org_id: string;
+  org_name: string;
+}
+
+/** Loads the message facts of these monitors (with their organization's name), keyed by id. */
+export async function monitorFacts(tx: Db, monitorIds: string[]): Promise<Map<string, MonitorFacts>> {
+  if (monitorIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom("monitors as m")
+    .innerJoin("organizations as o", "o.id", "m.organization_id")
+    .select(["m.id", "m.name", "m.type", "m.target", "m.runbook_url", "o.id as org_id", "o.name as org_name"])
+    .where("m.id", "in", monitorIds)
+    .execute();
+  return new Map(rows.map((m) => [m.id, m]));
+}
+
+/** The parts of a message that come from the monitor: who, what, and where to look. */
+export function monitorPart(m: MonitorFacts, publicUrl: string) {
+  return {
+    organization: { id: m.org_id, name: m.org_name },
+    monitor: { id: m.id, name: m.name, type: m.type, target: m.target },
+    runbookUrl: m.runbook_url,
+    monitorUrl: `${publicUrl}/monitors/${m.id}`,
+  };
+}
+
+/** One notification to write: a message for one channel, caused by one event (or drill, reminder…). */
+export interface Draft {
+  organizationId: string;
+  channelId: string;
+  monitorId: string | null;
+  /** What caused it; unique per channel, so writing the same draft twice sends once. */
+  eventId: string;
+  message: AlertMessage;
+}
+
+/** Writes drafts to the outbox as pending, due now, retried for RETRY_WINDOW_MS; duplicates are ignored. */
+export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number): Promise<void> {
+  if (drafts.length === 0) return;
+  await tx
+    .insertInto("notifications")
+    .values(
+      drafts.map((d) => ({
+        id: d.message.notificationId,
+        organization_id: d.organizationId,
+        channel_id: d.channelId,
+        monitor_id: d.monitorId,
+        event_id: d.eventId,
+        event: d.message.event,
+        drill: d.message.drill,
+        message: JSON.stringify(d.message),
+        status: "pending" as const,
+        next_attempt_at: new Date(nowMs),
+        give_up_at: new Date(nowMs + RETRY_WINDOW_MS),
+        created_at: new Date(nowMs),
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 /**
  * Writes the outbox rows for a batch of state-change events, inside the transaction that commits
- * the events: one notification per (event, routed channel). Routed = the organization's default
- * channels plus the monitor's own, enabled, subscribed to that kind of event; silenced monitors
- * are skipped (src/services/alerts/silences.ts).
+ * the events: one notification per (event, routed channel) (routing.ts). Silenced monitors are
+ * skipped (silences.ts).
  */
 export async function queueNotifications(
   tx: Db,
@@ -33,21 +101,15 @@ export async function queueNotifications(
   });
   if (alerting.length === 0) return 0;
   const monitorIds = [...new Set(alerting.map((a) => a.e.monitorId))];
-  const orgIds = [...new Set(alerting.map((a) => a.e.organizationId))];
-  const monitors = await tx
-    .selectFrom("monitors as m")
-    .innerJoin("organizations as o", "o.id", "m.organization_id")
-    .select(["m.id", "m.name", "m.type", "m.target", "m.runbook_url", "o.id as org_id", "o.name as org_name"])
-    .where("m.id", "in", monitorIds)
-    .execute();
-  const channels = await tx
-    .selectFrom("notification_channels as c")
-    .leftJoin("monitor_channels as mc", "mc.channel_id", "c.id")
-    .select(["c.id", "c.organization_id", "c.is_default", "c.events", "mc.monitor_id"])
-    .where("c.organization_id", "in", orgIds)
-    .where("c.enabled", "=", true)
-    .where((eb) => eb.or([eb("c.is_default", "=", true), eb("mc.monitor_id", "in", monitorIds)]))
-    .execute();
+  const monitors = await monitorFacts(tx, monitorIds);
+  const routes = await routeChannels(
+    tx,
+    alerting.map(({ e, kind }) => ({
+      organizationId: e.organizationId,
+      monitorId: e.monitorId,
+      event: kind,
+    })),
+  );
   const incidentIds = [
     ...new Set(alerting.map((a) => a.e.incidentId).filter((id): id is string => id !== null)),
   ];
@@ -60,29 +122,20 @@ export async function queueNotifications(
     : [];
   const recovered = new Set(alerting.filter((a) => a.kind === "up").map((a) => a.e.monitorId));
   const silenced = await silencedMonitors(tx, monitorIds, recovered, nowMs);
-  const byMonitor = new Map(monitors.map((m) => [m.id, m]));
   const byIncident = new Map(incidents.map((i) => [i.id, i]));
 
-  const rows = [];
-  for (const { e, kind } of alerting) {
-    const m = byMonitor.get(e.monitorId);
+  const drafts: Draft[] = [];
+  alerting.forEach(({ e, kind }, i) => {
+    const m = monitors.get(e.monitorId);
     // A silenced monitor alerts no one; a silence "until recovery" ends with the recovery, which is sent.
-    if (!m || silenced.has(e.monitorId)) continue;
-    const routed = new Set(
-      channels
-        .filter((c) => c.organization_id === e.organizationId && c.events.includes(kind))
-        .filter((c) => c.is_default || c.monitor_id === e.monitorId)
-        .map((c) => c.id),
-    );
+    if (!m || silenced.has(e.monitorId)) return;
     const incident = e.incidentId ? byIncident.get(e.incidentId) : undefined;
-    for (const channelId of routed) {
-      const id = newId("ntf");
+    for (const channelId of routes[i]!) {
       const message: AlertMessage = {
-        notificationId: id,
+        notificationId: newId("ntf"),
         event: kind,
         drill: false,
-        organization: { id: m.org_id, name: m.org_name },
-        monitor: { id: m.id, name: m.name, type: m.type, target: m.target },
+        ...monitorPart(m, publicUrl),
         state: e.to,
         previousState: e.from,
         since: e.at.toISOString(),
@@ -95,30 +148,17 @@ export async function queueNotifications(
             }
           : null,
         cause: e.reason,
-        runbookUrl: m.runbook_url,
         acknowledgeUrl: null,
-        monitorUrl: `${publicUrl}/monitors/${m.id}`,
       };
-      rows.push({
-        id,
-        organization_id: e.organizationId,
-        channel_id: channelId,
-        monitor_id: e.monitorId,
-        event_id: e.id,
-        event: kind,
-        message: JSON.stringify(message),
-        status: "pending" as const,
-        next_attempt_at: new Date(nowMs),
-        give_up_at: new Date(nowMs + RETRY_WINDOW_MS),
-        created_at: new Date(nowMs),
+      drafts.push({
+        organizationId: e.organizationId,
+        channelId,
+        monitorId: e.monitorId,
+        eventId: e.id,
+        message,
       });
     }
-  }
-  if (rows.length > 0)
-    await tx
-      .insertInto("notifications")
-      .values(rows)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  return rows.length;
+  });
+  await insertNotifications(tx, drafts, nowMs);
+  return drafts.length;
 }
