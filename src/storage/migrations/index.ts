@@ -6,6 +6,7 @@ import * as m0004 from "./0004-routing.ts";
 import * as m0005 from "./0005-maintenance.ts";
 import * as m0006 from "./0006-dependencies.ts";
 import * as m0007 from "./0007-status-pages.ts";
+import * as m0008 from "./0008-templates.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-maintenance": m0005,
   "0006-dependencies": m0006,
   "0007-status-pages": m0007,
+  "0008-templates": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
