@@ -25,6 +25,7 @@ import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import type { RateLimitSettings } from "./services/rate-limit/settings.ts";
+import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -82,6 +83,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     keys,
     mailer: createMailer(config.mail, log),
     auth: { publicUrl: config.auth.publicUrl, sessionMaxDays: config.auth.sessionMaxDays },
+    certificates: config.certificates,
+    statusPages: config.statusPages,
   };
   const roles = config.roles;
   const consumers: Consumer[] = [];
@@ -91,6 +94,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     evaluator = new Evaluator(rt, {
       retention: config.retention,
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
+      followUpEveryMs: config.notify.followUpEveryMs,
     });
     evaluator.start();
   }
@@ -153,7 +157,14 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       log: log.child({ category: "notify" }),
     });
     dispatcher.start();
-    consumers.push(startNotifier(queue, log, () => dispatcher?.wake()));
+    consumers.push(
+      startNotifier(
+        queue,
+        log,
+        () => dispatcher?.wake(),
+        (change) => prepareStatusDrafts(rt, change),
+      ),
+    );
   }
 
   // First run (logged before the port opens, so whoever sees /readyz can find it):

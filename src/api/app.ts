@@ -11,12 +11,16 @@ import {
 } from "fastify-type-provider-zod";
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
+import { DomainDirectory } from "../status/domains.ts";
+import { createStatusPages } from "../status/index.ts";
 import type { ApiDeps } from "./context.ts";
+import { cookieNames } from "./cookies.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { registerRateLimits } from "./plugins/rate-limit.ts";
 import { problemContentType, problemFor } from "./problem.ts";
+import { alertRuleRoutes } from "./routes/alert-rules/alert-rules.routes.ts";
 import { apiKeyRoutes } from "./routes/api-keys/api-keys.routes.ts";
 import { auditRoutes } from "./routes/audit/audit.routes.ts";
 import { authRoutes } from "./routes/auth/auth.routes.ts";
@@ -24,14 +28,21 @@ import { mfaRoutes } from "./routes/auth/mfa.routes.ts";
 import { recoveryRoutes } from "./routes/auth/recovery.routes.ts";
 import { setupRoutes } from "./routes/auth/setup.routes.ts";
 import { channelRoutes } from "./routes/channels/channels.routes.ts";
+import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
+import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
+import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
+import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
+import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
+import { statusPageDomainRoutes } from "./routes/status-pages/domains.routes.ts";
+import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
@@ -40,13 +51,19 @@ const VERSION = process.env.npm_package_version ?? "0.1.0";
  * health at /healthz and /readyz. The same zod schemas validate requests and generate the document.
  */
 export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInstance> {
+  // Status pages on their custom domains are routed by Host before a route is picked.
+  const domains = new DomainDirectory(deps.rt);
+  await domains.start();
   const app = Fastify({
+    rewriteUrl: (req) => domains.rewrite(req.headers.host, req.url ?? "/"),
     // pino's Logger is a FastifyBaseLogger; the generic only differs in custom-level typing.
     loggerInstance: log.child({ category: "api" }) as FastifyBaseLogger,
     bodyLimit: deps.limits.bodyLimitBytes,
     trustProxy: deps.trustProxy,
     genReqId: () => newId("req"),
     requestIdHeader: false,
+    // Signed acknowledge links carry their token in the path (/ack/<token>, about 240 characters).
+    routerOptions: { maxParamLength: 600 },
     // One canonical line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     // Reject `__proto__` and `constructor.prototype` keys in JSON bodies outright.
@@ -104,6 +121,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         { name: "audit", description: "Who changed what, when and from where" },
         { name: "invitations", description: "Invite people by email into an organization with a role" },
         { name: "channels", description: "Where alerts go, which monitors use them, and every delivery" },
+        { name: "maintenance", description: "Planned quiet periods: checks go on, no alerts" },
+        { name: "status-pages", description: "Public status pages: settings, visibility, components" },
         { name: "health", description: "Probes for orchestrators" },
       ],
     },
@@ -128,11 +147,40 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelRoutes(deps), { prefix: "/api/v1" });
   await app.register(silenceRoutes(deps), { prefix: "/api/v1" });
+  await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
+  await app.register(drillRoutes(deps), { prefix: "/api/v1" });
+  const statusPages = createStatusPages({
+    rt: deps.rt,
+    publicUrl: deps.auth.publicUrl,
+    secureCookies: deps.auth.secureCookies,
+    memberCookie: cookieNames(deps.auth.secureCookies).access,
+    requestsPerIp: deps.rateLimits.settings.status?.perIp,
+  });
+  app.addHook("onClose", async () => domains.close());
+  const pageChanges = {
+    pageChanged: (pageId: string) => {
+      statusPages.pageChanged(pageId);
+      void domains.refresh();
+    },
+  };
+  await app.register(statusPageRoutes(deps, pageChanges), { prefix: "/api/v1" });
+  await app.register(statusPageDomainRoutes(deps, { domainsChanged: () => domains.refresh() }), {
+    prefix: "/api/v1",
+  });
+  await app.register(statusPages.routes);
+  await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
+  await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
+  await app.register(ackPageRoutes(deps));
+  await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 
-/** Query values never reach the log: they may carry a token someone put there by mistake. */
-function redactQuery(url: string): string {
+/**
+ * Query values never reach the log: they may carry a token someone put there by mistake. Neither
+ * does the token of an acknowledge link (/ack/<token>).
+ */
+function redactQuery(rawUrl: string): string {
+  const url = rawUrl.replace(/^\/ack\/[^/?#]+/, "/ack/…");
   const q = url.indexOf("?");
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));

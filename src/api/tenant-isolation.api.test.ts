@@ -76,6 +76,44 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       missing: "ntf_00000000000000000000000000",
     },
     "/api/v1/auth/sessions/:id": { foreign: () => ids.session!, missing: "ses_00000000000000000000000000" },
+    "/api/v1/alert-rules/:id": { foreign: () => ids.alertRule!, missing: "rul_00000000000000000000000000" },
+    "PATCH /api/v1/alert-rules/:id": {
+      foreign: () => ids.alertRule!,
+      missing: "rul_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "POST /api/v1/incidents/:id/acknowledge": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+      body: { note: "not yours" },
+    },
+    "POST /api/v1/channels/:id/preview": {
+      foreign: () => ids.channel!,
+      missing: "chn_00000000000000000000000000",
+      body: { event: "down" },
+    },
+    "POST /api/v1/monitors/:id/drill": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+    },
+    "/api/v1/maintenance-windows/:id": {
+      foreign: () => ids.maintenanceWindow!,
+      missing: "mnt_00000000000000000000000000",
+    },
+    "PATCH /api/v1/maintenance-windows/:id": {
+      foreign: () => ids.maintenanceWindow!,
+      missing: "mnt_00000000000000000000000000",
+      body: { title: "taken over" },
+    },
+    "/api/v1/status-pages/:id": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "PATCH /api/v1/status-pages/:id": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { title: "taken over" },
+    },
   });
 
   beforeAll(async () => {
@@ -152,8 +190,49 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
         created_at: new Date(),
       })
       .execute();
+    const rule = await call(
+      up,
+      "POST",
+      `${API}/alert-rules`,
+      { name: "B's rule", channelIds: [ids.channel], reminderMinutes: 5 },
+      asB,
+    );
+    expect(rule.statusCode, rule.body).toBe(201);
+    ids.alertRule = rule.json<{ id: string }>().id;
     const sessions = await call(up, "GET", `${API}/auth/sessions`, undefined, bMember.headers);
     ids.session = sessions.json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    const maintenance = await call(
+      up,
+      "POST",
+      `${API}/maintenance-windows`,
+      {
+        title: "B's maintenance",
+        monitorIds: [ids.monitor],
+        schedule: {
+          type: "recurring",
+          timezone: "UTC",
+          startTime: "02:00",
+          durationMinutes: 60,
+          daily: true,
+        },
+      },
+      asB,
+    );
+    expect(maintenance.statusCode, maintenance.body).toBe(201);
+    ids.maintenanceWindow = maintenance.json<{ id: string }>().id;
+    const statusPage = await call(
+      up,
+      "POST",
+      `${API}/status-pages`,
+      {
+        slug: `b-page-${kind}`,
+        title: "B's page",
+        groups: [{ name: "B", components: [{ monitorId: ids.monitor, displayName: "B's service" }] }],
+      },
+      asB,
+    );
+    expect(statusPage.statusCode, statusPage.body).toBe(201);
+    ids.statusPage = statusPage.json<{ id: string }>().id;
     // A has objects of its own too, so empty lists prove nothing by accident.
     await createMonitor(up, monitorBody("tcp", { name: "A's monitor" }));
   });
@@ -229,6 +308,28 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       name: string;
     }>();
     expect(channel.name).toBe("B's channel");
+    const rule = (await call(up, "GET", `${API}/alert-rules/${ids.alertRule}`, undefined, asB)).json<{
+      name: string;
+    }>();
+    expect(rule.name).toBe("B's rule");
+    const incident = (await call(up, "GET", `${API}/incidents/${ids.incident}`, undefined, asB)).json<{
+      acknowledgedAt: string | null;
+    }>();
+    expect(incident.acknowledgedAt).toBeNull();
+    const drills = await up.rt.db
+      .selectFrom("monitor_drills")
+      .select("id")
+      .where("monitor_id", "=", ids.monitor!)
+      .execute();
+    expect(drills).toEqual([]);
+    const maintenance = await call(
+      up,
+      "GET",
+      `${API}/maintenance-windows/${ids.maintenanceWindow}`,
+      undefined,
+      asB,
+    );
+    expect(maintenance.json<{ title: string }>().title).toBe("B's maintenance");
     const letters = await call(up, "GET", `${API}/notifications?status=failed`, undefined, asB);
     expect(letters.body).toContain(ids.notification);
     const invitation = (await call(up, "GET", `${API}/invitations/${ids.invitation}`, undefined, asB)).json<{
@@ -242,6 +343,10 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     expect(member?.role).toBe("viewer");
     expect((await call(up, "GET", `${API}/me`, undefined, bMember.headers)).statusCode).toBe(200);
     expect((await call(up, "GET", `${API}/incidents/${ids.incident}`, undefined, asB)).statusCode).toBe(200);
+    const statusPage = (await call(up, "GET", `${API}/status-pages/${ids.statusPage}`, undefined, asB)).json<{
+      title: string;
+    }>();
+    expect(statusPage.title).toBe("B's page");
   });
 
   it("never lists B's objects to A, whatever the filter", async () => {

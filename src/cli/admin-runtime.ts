@@ -36,6 +36,7 @@ export async function withAdminRuntime<T>(config: Config, body: (rt: Runtime) =>
       keys: deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir)),
       mailer: createMailer(config.mail, log),
       auth: { publicUrl: config.auth.publicUrl, sessionMaxDays: config.auth.sessionMaxDays },
+      certificates: config.certificates,
     };
     return await body(rt);
   } finally {

@@ -28,7 +28,11 @@ export interface Config {
     sessionMaxDays: number;
   };
   mail: { smtpUrl: string | undefined; from: string };
-  notify: { leaseMs: number; concurrency: number };
+  notify: { leaseMs: number; concurrency: number; followUpEveryMs: number };
+  /** Certificate expiry warnings: the default thresholds in days. */
+  certificates: { warnDays: number[] };
+  /** Custom domains of status pages: the DNS server asked for their TXT records (system's when unset). */
+  statusPages: { domainResolver: string | undefined };
   redis: { url: string } | undefined;
   shutdownTimeoutMs: number;
 }
@@ -93,7 +97,13 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       sessionMaxDays: v.SESSION_MAX_DAYS,
     },
     mail: { smtpUrl: v.SMTP_URL, from: v.SMTP_FROM },
-    notify: { leaseMs: v.NOTIFY_LEASE_SECONDS * 1000, concurrency: v.NOTIFY_CONCURRENCY },
+    notify: {
+      leaseMs: v.NOTIFY_LEASE_SECONDS * 1000,
+      concurrency: v.NOTIFY_CONCURRENCY,
+      followUpEveryMs: v.ALERT_SWEEP_SECONDS * 1000,
+    },
+    certificates: { warnDays: v.CERT_EXPIRY_WARN_DAYS },
+    statusPages: { domainResolver: v.STATUS_DOMAIN_RESOLVER },
     redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });

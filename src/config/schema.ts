@@ -108,6 +108,17 @@ export const ENV_VARS = {
     default: "false",
     doc: "Trust `X-Forwarded-For`/`-Proto` from a reverse proxy for client addresses (audit log, rate limits) and https detection.",
   },
+  STATUS_DOMAIN_RESOLVER: {
+    schema: z
+      .string()
+      .regex(
+        /^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$/,
+        "must be an IP address, optionally with a port: 1.1.1.1, 1.1.1.1:53 or [2606:4700::1111]:53",
+      )
+      .optional(),
+    default: undefined,
+    doc: "DNS server that checks status page custom domains (the `_upblit-challenge` TXT record). Unset: the system's resolvers.",
+  },
   SESSION_MAX_DAYS: {
     schema: int(1, 365),
     default: "30",
@@ -143,6 +154,30 @@ export const ENV_VARS = {
     schema: int(1, 1_000),
     default: "16",
     doc: "Deliveries one notifier process sends at once.",
+  },
+  ALERT_SWEEP_SECONDS: {
+    schema: int(1, 3_600),
+    default: "30",
+    doc: "How often the evaluator looks for reminders and escalation steps that are due (open incidents nobody acknowledged). A reminder or step is sent at most this long after its time.",
+  },
+  CERT_EXPIRY_WARN_DAYS: {
+    schema: z
+      .string()
+      .transform((s) =>
+        s
+          .split(",")
+          .map((d) => d.trim())
+          .filter((d) => d !== "")
+          .map(Number),
+      )
+      .pipe(
+        z
+          .array(z.number().int("must be whole days").min(1, "at least 1 day").max(365, "at most 365 days"))
+          .max(5, "at most 5 thresholds")
+          .refine((days) => new Set(days).size === days.length, "a threshold is given twice"),
+      ),
+    default: "30,14,7",
+    doc: "Days before a certificate expires (tls and https monitors) to warn at, once each; a monitor's `certExpiryDays` replaces them. Empty: no warnings unless a monitor asks.",
   },
   AUDIT_RETENTION_DAYS: {
     schema: int(1, 3_650),

@@ -40,6 +40,8 @@ export interface CertificateInfo {
   chainValid: boolean;
   subject?: string;
   issuer?: string;
+  /** SHA-256 of the certificate (lowercase hex): tells a renewed certificate from the old one. */
+  fingerprint?: string;
 }
 
 /**
@@ -75,4 +77,6 @@ export interface CheckResult {
   timings: Timings;
   error?: CheckError;
   verdicts: AssertionVerdict[];
+  /** The server's certificate, when the check made a TLS handshake (tls and https monitors). */
+  cert?: CertificateInfo;
 }

@@ -98,6 +98,8 @@ export type MonitorDefinition = MonitorSpecByType & {
   tags: string[];
   description: string | null;
   runbookUrl: string | null;
+  /** Days before a certificate's expiry to warn at; null or absent: the server's default. */
+  certExpiryDays?: number[] | null;
 };
 
 export type Monitor = MonitorDefinition & {

@@ -1,5 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Consumer } from "../queue/queue.ts";
+import { sweepFollowUps } from "../services/alerts/reminders.ts";
 import { applyAuditRetention } from "../services/audit/retention.ts";
 import { applyRetention, refreshRollups, vacuumHotTables } from "../services/checks/maintain.ts";
 import { recordResults } from "../services/checks/record-results.ts";
@@ -12,11 +13,14 @@ export interface EvaluatorOptions {
   vacuumEveryMs?: number;
   rollupEveryMs?: number;
   retentionEveryMs?: number;
+  /** Look for due reminders and escalation steps this often (ALERT_SWEEP_SECONDS; default 30 s). */
+  followUpEveryMs?: number;
 }
 
 /**
  * The evaluator role: stores results in batches, derives state and incidents (recordResults),
- * keeps rollups fresh and applies retention.
+ * sends due reminders and escalations of unacknowledged incidents, keeps rollups fresh and
+ * applies retention.
  */
 export class Evaluator {
   private readonly batcher: ResultBatcher;
@@ -44,6 +48,10 @@ export class Evaluator {
       concurrency: 64,
     });
     this.every(this.options.rollupEveryMs ?? 60_000, () => refreshRollups(this.rt));
+    this.every(this.options.followUpEveryMs ?? 30_000, async () => {
+      const written = await sweepFollowUps(this.rt);
+      if (written > 0) this.log.info({ written }, "reminders and escalations queued");
+    });
     const vacuumEveryMs = this.options.vacuumEveryMs;
     if (vacuumEveryMs) this.every(vacuumEveryMs, () => vacuumHotTables(this.rt));
     this.every(this.options.retentionEveryMs ?? 3_600_000, async () => {

@@ -17,7 +17,14 @@ export type IdPrefix =
   | "inv"
   | "aud"
   | "chn"
-  | "att";
+  | "rul"
+  | "att"
+  | "page"
+  | "grp"
+  | "mnt"
+  | "drl"
+  | "spi"
+  | "spu";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

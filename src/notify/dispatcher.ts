@@ -5,6 +5,7 @@ import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from "../serv
 import type { Runtime } from "../services/context.ts";
 import type { ChannelAdapter, SendContext, SendOutcome } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
+import { type MessageTemplate, parseMessageTemplate, type TemplateSource } from "./template.ts";
 
 export interface DispatcherOptions {
   adapters: ReadonlyMap<string, ChannelAdapter>;
@@ -115,11 +116,19 @@ export class Dispatcher {
   }
 }
 
-/** One attempt through the adapter; an adapter that throws counts as a retryable failure. */
+/**
+ * One attempt through the adapter, with the channel's template (checked when it was saved); an
+ * adapter that throws counts as a retryable failure. `sendMail` replaces the SMTP relay (previews).
+ */
 export async function sendOne(
   rt: Runtime,
-  options: Pick<DispatcherOptions, "adapters" | "outbound" | "timeoutMs">,
-  d: Pick<ClaimedDelivery, "kind" | "config" | "message"> & { secrets: Record<string, unknown> | string },
+  options: Pick<DispatcherOptions, "adapters" | "outbound" | "timeoutMs"> & {
+    sendMail?: SendContext<unknown, unknown>["sendMail"];
+  },
+  d: Pick<ClaimedDelivery, "kind" | "config" | "message"> & {
+    secrets: Record<string, unknown> | string;
+    template?: TemplateSource | null;
+  },
 ): Promise<SendOutcome> {
   const adapter = options.adapters.get(d.kind);
   if (!adapter) return { ok: false, retryable: false, error: `unknown channel kind ${d.kind}` };
@@ -143,16 +152,34 @@ export async function sendOne(
       error: "the channel's settings are no longer valid; edit the channel",
     };
   }
+  const template = d.template ? readTemplate(d.template) : undefined;
+  if (template === null) {
+    return {
+      ok: false,
+      retryable: false,
+      error: "the channel's template is no longer valid; edit the channel",
+    };
+  }
   const ctx: SendContext<unknown, unknown> = {
     config: config.data,
     secrets: secrets.data,
     http: options.outbound,
-    sendMail: (message) => rt.mailer.send(message),
+    sendMail: options.sendMail ?? ((message) => rt.mailer.send(message)),
     timeoutMs: options.timeoutMs,
+    ...(template ? { template } : {}),
   };
   try {
     return await adapter.send(d.message, ctx);
   } catch (err) {
     return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** A stored template parsed, or null when it no longer parses (it was checked when saved). */
+function readTemplate(source: TemplateSource): MessageTemplate | null {
+  try {
+    return parseMessageTemplate(source);
+  } catch {
+    return null;
   }
 }

@@ -1,11 +1,18 @@
 import type { Logger } from "../lib/logger.ts";
+import type { JobPayloads } from "../queue/catalog.ts";
 import type { Consumer, JobQueue } from "../queue/queue.ts";
 
 /**
  * The notifier's log channel: every incident opened or resolved is written as a `notify` line that
  * operators can ship; the change also wakes the delivery dispatcher (src/notify/dispatcher.ts).
  */
-export function startNotifier(queue: JobQueue, log: Logger, onChange: () => void = () => {}): Consumer {
+export function startNotifier(
+  queue: JobQueue,
+  log: Logger,
+  onChange: () => void = () => {},
+  /** Further work per change (status-page drafts); idempotent, as a job may run twice. */
+  onIncident: (change: JobPayloads["incident.changed"]) => Promise<unknown> = async () => {},
+): Consumer {
   const notifyLog = log.child({ category: "notify" });
   return queue.consume(
     "incident.changed",
@@ -24,6 +31,7 @@ export function startNotifier(queue: JobQueue, log: Logger, onChange: () => void
         },
         `incident ${change.change}: ${change.monitorName}`,
       );
+      await onIncident(change);
     },
     { concurrency: 4 },
   );

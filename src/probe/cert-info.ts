@@ -26,6 +26,7 @@ export function readCertificate(
   const issuer = commonName(cert.issuer);
   if (subject) info.subject = subject;
   if (issuer) info.issuer = issuer;
+  if (cert.fingerprint256) info.fingerprint = cert.fingerprint256.replaceAll(":", "").toLowerCase();
   return info;
 }
 

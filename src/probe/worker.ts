@@ -52,6 +52,7 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
       error: observation.error,
       verdicts,
     };
+    if (observation.cert) result.cert = observation.cert;
     await deps.queue.enqueue("check.result", result);
   } finally {
     deps.inFlight.finish(spec.monitorId);

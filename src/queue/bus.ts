@@ -20,6 +20,12 @@ export type LiveEvent =
       status: string;
       slotAt: string;
       totalMs: number;
+    }
+  | {
+      /** A status page's incidents changed (posted, updated, published, a draft prepared). */
+      type: "status_page.changed";
+      organizationId: string;
+      pageId: string;
     };
 
 export interface LiveBus {

@@ -25,6 +25,10 @@ export interface Runtime {
     publicUrl: string;
     sessionMaxDays: number;
   };
+  /** Certificate expiry warnings: thresholds in days for monitors that set none. */
+  certificates: { warnDays: number[] };
+  /** Custom domains of status pages: the DNS server for their TXT records (system's when absent). */
+  statusPages?: { domainResolver: string | undefined };
 }
 
 /** Who is asking. Resolved from the credential on every request, never cached across requests. */

@@ -2,7 +2,10 @@ import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { RoutingTables } from "./schema-routing.ts";
+import type { StatusDomainTables } from "./schema-status-domains.ts";
+import type { StatusIncidentTables } from "./schema-status-incidents.ts";
 import type { StatusPageTables } from "./schema-status-pages.ts";
+import type { TemplateTables } from "./schema-templates.ts";
 
 /** Row types for Kysely, one per table. Must match migrations/; the migration test checks it. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -32,6 +35,8 @@ export interface MonitorsTable {
   tags: string[];
   description: string | null;
   runbook_url: string | null;
+  /** Certificate expiry warning thresholds in days (migration 0006); null: the server's default. */
+  cert_expiry_days: number[] | null;
   paused: boolean;
   revision: Generated<number>;
   created_at: Timestamp;
@@ -247,6 +252,8 @@ export interface NotificationChannelsTable {
   events: string[];
   enabled: Generated<boolean>;
   disabled_reason: string | null;
+  /** The custom message template `{title?, text?}` as JSON (migration 0008); null: the default wording. */
+  template: ColumnType<{ title?: string; text?: string } | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -297,7 +304,14 @@ export interface DeliveryAttemptsTable {
   error: string | null;
 }
 
-export interface Database extends RoutingTables, MaintenanceTables, DependencyTables, StatusPageTables {
+export interface Database
+  extends RoutingTables,
+    MaintenanceTables,
+    DependencyTables,
+    StatusPageTables,
+    StatusIncidentTables,
+    StatusDomainTables,
+    TemplateTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

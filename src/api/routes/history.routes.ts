@@ -6,6 +6,7 @@ import { getIncident, listEvents, listIncidents } from "../../services/incidents
 import { type ApiDeps, ctxFor } from "../context.ts";
 import { Cursor, pageOf, pageSize } from "../pagination.ts";
 import { COMMON_ERRORS } from "../problem.ts";
+import { AcknowledgedBy } from "./incidents/acknowledge.routes.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -54,6 +55,11 @@ const IncidentItem = z
     durationMs: z.number().nullable(),
   })
   .meta({ id: "Incident" });
+
+/** A monitor that went `affected` (its failure suppressed) while this incident was open. */
+const AffectedDependent = z
+  .object({ monitorId: z.string(), name: z.string(), since: z.string() })
+  .meta({ id: "AffectedDependent" });
 
 type EventRow = Awaited<ReturnType<typeof listEvents>>["items"][number];
 type IncidentRow = Awaited<ReturnType<typeof listIncidents>>["items"][number];
@@ -231,12 +237,31 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ["incidents"],
           summary: "An incident with its timeline of state changes",
           params: z.object({ id: z.string().max(40) }),
-          response: { 200: IncidentItem.extend({ timeline: z.array(EventItem) }), ...COMMON_ERRORS },
+          response: {
+            200: IncidentItem.extend({
+              timeline: z.array(EventItem),
+              affectedDependents: z.array(AffectedDependent),
+              acknowledgedAt: z.string().nullable(),
+              acknowledgedBy: AcknowledgedBy.nullable(),
+              acknowledgeNote: z.string().nullable(),
+            }),
+            ...COMMON_ERRORS,
+          },
         },
       },
       async (request) => {
         const incident = await getIncident(ctxFor(deps, request), request.params.id);
-        return { ...presentIncident(incident), timeline: incident.timeline.map(presentEvent) };
+        return {
+          ...presentIncident(incident),
+          timeline: incident.timeline.map(presentEvent),
+          affectedDependents: incident.affectedDependents.map((d) => ({
+            ...d,
+            since: d.since.toISOString(),
+          })),
+          acknowledgedAt: iso(incident.acknowledgement?.at ?? null),
+          acknowledgedBy: incident.acknowledgement?.by ?? null,
+          acknowledgeNote: incident.acknowledgement?.note ?? null,
+        };
       },
     );
   };

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import {
   clip,
@@ -18,6 +19,7 @@ import {
   safeLink,
   safeLinks,
 } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -37,12 +39,19 @@ const MAX_LINE = 500;
 /** JSON error codes meaning the webhook no longer exists: Unknown Webhook, Invalid Webhook Token. */
 const GONE_CODES = new Set([10015, 50027]);
 
-/** The Execute Webhook body. */
-function discordBody(message: AlertMessage) {
-  const title = escapeChatMarkdown(clip(titleOf(message), 200));
+/** The facts and links in Discord markdown: the default description of the embed. */
+function defaultDescription(message: AlertMessage): string {
   const lines = summaryLines(message).map((line) => escapeChatMarkdown(clip(line, MAX_LINE)));
   const links = safeLinks(linksOf(message)).map(({ label, url }) => `[${label}](${url})`);
-  const description = [lines.join("\n"), links.join(" · ")].filter(Boolean).join("\n\n");
+  return [lines.join("\n"), links.join(" · ")].filter(Boolean).join("\n\n");
+}
+
+/** The Execute Webhook body; a custom template gives the title and the embed's description. */
+function discordBody(message: AlertMessage, template?: MessageTemplate) {
+  const title =
+    customTitle(message, template, "markdown-chat", 200) ?? escapeChatMarkdown(clip(titleOf(message), 200));
+  const description =
+    customText(message, template, "markdown-chat", MAX_DESCRIPTION) ?? defaultDescription(message);
   const monitorUrl = safeLink(message.monitorUrl);
   return {
     username: "Upblit",
@@ -84,6 +93,6 @@ export const discordChannel: ChannelAdapter<DiscordConfig, DiscordSecrets> = {
   config: DiscordConfig,
   secrets: DiscordSecrets,
   send(message, ctx) {
-    return sendJson(ctx, ctx.secrets.webhookUrl, discordBody(message), { judge: judgeDiscord });
+    return sendJson(ctx, ctx.secrets.webhookUrl, discordBody(message, ctx.template), { judge: judgeDiscord });
   },
 };

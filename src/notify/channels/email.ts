@@ -6,11 +6,15 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { escapeHtml, oneLine } from "../../services/mail/templates.ts";
+import type { MessageTemplate } from "../template.ts";
 import { linkUrl } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
 const MAX_RECIPIENTS = 20;
+/** A custom template's text part (and its HTML part before markup) is cut at this length. */
+const MAX_CUSTOM_TEXT = 20_000;
 const DNS_LABELS =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -55,8 +59,9 @@ function alertMessageId(notificationId: string): string {
 }
 
 /** One line, no control characters: the subject can never forge a header. */
-function alertSubject(message: AlertMessage, prefix?: string): string {
-  return oneLine(prefix ? `${prefix} ${titleOf(message)}` : titleOf(message), 250);
+function alertSubject(message: AlertMessage, prefix?: string, template?: MessageTemplate): string {
+  const title = customTitle(message, template, "plain", 250) ?? titleOf(message);
+  return oneLine(prefix ? `${prefix} ${title}` : title, 250);
 }
 
 /** Identifiers and incident times, after the summary, for whoever files the mail. */
@@ -71,8 +76,10 @@ function detailLines(message: AlertMessage): string[] {
   return lines;
 }
 
-/** The plain-text part: title, facts, links one per line, details. */
-function alertText(message: AlertMessage): string {
+/** The plain-text part: title, facts, links one per line, details; or exactly a custom template's text. */
+function alertText(message: AlertMessage, template?: MessageTemplate): string {
+  const custom = customText(message, template, "plain", MAX_CUSTOM_TEXT);
+  if (custom !== undefined) return custom;
   const links = linksOf(message).map((l) => `${l.label}: ${l.url}`);
   return `${[[titleOf(message)], summaryLines(message), links, detailLines(message)]
     .map((block) => block.join("\n"))
@@ -89,8 +96,15 @@ const ACCENT: Record<AlertMessage["event"], string> = {
   test: "#0969da",
 };
 
-/** The HTML part: every value HTML-escaped; links only when http(s), else shown as text. */
-function alertHtml(message: AlertMessage): string {
+const HTML_BODY = `<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1b1f24;max-width:600px;margin:0 auto;padding:24px">`;
+
+/**
+ * The HTML part: every value HTML-escaped; links only when http(s), else shown as text. A custom
+ * template's text is HTML here (its values escaped, its line breaks kept as `<br>`).
+ */
+function alertHtml(message: AlertMessage, template?: MessageTemplate): string {
+  const custom = customText(message, template, "html", MAX_CUSTOM_TEXT * 2, "<br>\n");
+  if (custom !== undefined) return `${HTML_BODY}${custom}</body></html>`;
   const p = (text: string, style = "margin:0 0 12px") => `<p style="${style}">${escapeHtml(text)}</p>`;
   const link = ({ label, url }: { label: string; url: string }) => {
     const href = linkUrl(url);
@@ -99,7 +113,7 @@ function alertHtml(message: AlertMessage): string {
       : `<span>${escapeHtml(`${label}: ${url}`)}</span>`;
   };
   return (
-    `<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1b1f24;max-width:600px;margin:0 auto;padding:24px">` +
+    HTML_BODY +
     `<h2 style="margin:0 0 16px;padding-left:12px;border-left:6px solid ${ACCENT[message.event]}">${escapeHtml(titleOf(message))}</h2>` +
     summaryLines(message)
       .map((line) => p(line))
@@ -153,9 +167,9 @@ export const emailChannel: ChannelAdapter<EmailConfig, EmailSecrets> = {
       await Promise.race([
         ctx.sendMail({
           to: ctx.config.to.join(", "),
-          subject: alertSubject(message, ctx.config.subjectPrefix),
-          text: alertText(message),
-          html: alertHtml(message),
+          subject: alertSubject(message, ctx.config.subjectPrefix, ctx.template),
+          text: alertText(message, ctx.template),
+          html: alertHtml(message, ctx.template),
           messageId: alertMessageId(message.notificationId),
           headers: { "Auto-Submitted": "auto-generated", "X-Upblit-Event": message.event },
           dkim: dkim && privateKey ? { ...dkim, privateKey } : undefined,

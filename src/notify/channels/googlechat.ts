@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import {
   clip,
@@ -20,6 +21,7 @@ import {
   parseJson,
   safeLinks,
 } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -33,6 +35,7 @@ export const GoogleChatSecrets = z.strictObject({
 export type GoogleChatSecrets = z.infer<typeof GoogleChatSecrets>;
 
 const MAX_LINE = 1000;
+const MAX_TEXT = 10_000;
 const REPLY_OPTION = "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD";
 
 /** The webhook URL with the monitor's thread key and the reply option set (any earlier values replaced). */
@@ -47,12 +50,21 @@ function hexColour(event: AlertMessage["event"]): string {
   return `#${EVENT_COLOURS[event].toString(16).padStart(6, "0")}`;
 }
 
-/** The message body: one card with the title as header, the facts, and the links as buttons. */
-function googleChatBody(message: AlertMessage) {
-  const title = clip(oneLine(titleOf(message)), 200);
+/** The card's text: the state in its colour and the facts, in Google's HTML subset. */
+function defaultCardText(message: AlertMessage): string {
   const facts = summaryLines(message).map((line) => escapeHtml(clip(oneLine(line), MAX_LINE)));
   const status = `<font color="${hexColour(message.event)}"><b>${escapeHtml(message.state.toUpperCase())}</b></font>`;
-  const widgets: unknown[] = [{ textParagraph: { text: [status, ...facts].join("<br>") } }];
+  return [status, ...facts].join("<br>");
+}
+
+/**
+ * The message body: one card with the title as header, the facts, and the links as buttons. A
+ * custom template gives the header title and the card's text (HTML); the buttons stay.
+ */
+function googleChatBody(message: AlertMessage, template?: MessageTemplate) {
+  const title = customTitle(message, template, "plain", 200) ?? clip(oneLine(titleOf(message)), 200);
+  const text = customText(message, template, "html-chat", MAX_TEXT, "<br>") ?? defaultCardText(message);
+  const widgets: unknown[] = [{ textParagraph: { text } }];
   const buttons = safeLinks(linksOf(message)).map(({ label, url }) => ({
     text: label,
     onClick: { openLink: { url } },
@@ -92,6 +104,6 @@ export const googlechatChannel: ChannelAdapter<GoogleChatConfig, GoogleChatSecre
   secrets: GoogleChatSecrets,
   send(message, ctx) {
     const url = googleChatUrl(ctx.secrets.webhookUrl, message.monitor.id);
-    return sendJson(ctx, url, googleChatBody(message), { judge: judgeGoogleChat });
+    return sendJson(ctx, url, googleChatBody(message, ctx.template), { judge: judgeGoogleChat });
   },
 };

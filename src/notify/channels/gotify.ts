@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import {
   clip,
@@ -18,6 +19,7 @@ import {
   parseJson,
   safeLink,
 } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -59,12 +61,12 @@ export function gotifyMarkdown(message: AlertMessage): string {
   return blocks.join("\n\n");
 }
 
-/** The documented message body with its display and click extras. */
-export function gotifyMessage(message: AlertMessage): Record<string, unknown> {
+/** The documented message body with its display and click extras; a custom template gives title and text. */
+export function gotifyMessage(message: AlertMessage, template?: MessageTemplate): Record<string, unknown> {
   const click = linkUrl(message.monitorUrl);
   return {
-    title: clip(oneLine(titleOf(message)), 250),
-    message: gotifyMarkdown(message),
+    title: customTitle(message, template, "plain", 250) ?? clip(oneLine(titleOf(message)), 250),
+    message: customText(message, template, "markdown", 20_000) ?? gotifyMarkdown(message),
     priority: PRIORITY[message.event],
     extras: {
       "client::display": { contentType: "text/markdown" },
@@ -94,7 +96,7 @@ export const gotifyChannel: ChannelAdapter<GotifyConfig, GotifySecrets> = {
   config: GotifyConfig,
   secrets: GotifySecrets,
   async send(message, ctx) {
-    return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/message"), gotifyMessage(message), {
+    return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/message"), gotifyMessage(message, ctx.template), {
       headers: { "x-gotify-key": ctx.secrets.appToken },
       judge: judgeGotify,
     });

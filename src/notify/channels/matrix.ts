@@ -8,8 +8,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, escapeHtml, field, HttpUrl, noMentions, oneLine, parseJson, safeLinks } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -34,6 +36,7 @@ export const MatrixSecrets = z.strictObject({
 export type MatrixSecrets = z.infer<typeof MatrixSecrets>;
 
 const MAX_LINE = 1000;
+const MAX_TEXT = 20_000;
 
 /** The send-event URL: room id and transaction id percent-encoded as path segments. */
 function matrixUrl(config: MatrixConfig, txnId: string): string {
@@ -42,20 +45,35 @@ function matrixUrl(config: MatrixConfig, txnId: string): string {
   return `${base}/_matrix/client/v3/rooms/${room}/send/m.room.message/${encodeURIComponent(txnId)}`;
 }
 
-/** The `m.room.message` content: the same text as plain `body` and as escaped HTML. */
-function matrixContent(message: AlertMessage) {
-  const title = noMentions(clip(oneLine(titleOf(message)), 300));
+/**
+ * The `m.room.message` content: the same text as plain `body` and as escaped HTML. A custom
+ * template gives the title and the text, rendered once per format.
+ */
+function matrixContent(message: AlertMessage, template?: MessageTemplate) {
+  const title =
+    customTitle(message, template, "plain-chat", 300) ?? noMentions(clip(oneLine(titleOf(message)), 300));
+  const plain = customText(message, template, "plain-chat", MAX_TEXT);
+  const html = customText(message, template, "html-chat", MAX_TEXT * 2, "<br>");
+  if (plain !== undefined && html !== undefined) {
+    return {
+      msgtype: "m.text",
+      body: `${title}\n${plain}`,
+      format: "org.matrix.custom.html",
+      formatted_body: `<p><strong>${escapeHtml(title)}</strong></p><p>${html}</p>`,
+      "m.mentions": {},
+    };
+  }
   const lines = summaryLines(message).map((line) => noMentions(clip(oneLine(line), MAX_LINE)));
   const links = safeLinks(linksOf(message));
   const body = [title, ...lines, ...links.map(({ label, url }) => `${label}: ${url}`)].join("\n");
   const htmlLinks = links.map(({ label, url }) => `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`);
-  const html = [`<strong>${escapeHtml(title)}</strong>`, lines.map(escapeHtml).join("<br>")];
-  if (htmlLinks.length > 0) html.push(htmlLinks.join(" · "));
+  const parts = [`<strong>${escapeHtml(title)}</strong>`, lines.map(escapeHtml).join("<br>")];
+  if (htmlLinks.length > 0) parts.push(htmlLinks.join(" · "));
   return {
     msgtype: "m.text",
     body,
     format: "org.matrix.custom.html",
-    formatted_body: html.map((part) => `<p>${part}</p>`).join(""),
+    formatted_body: parts.map((part) => `<p>${part}</p>`).join(""),
     "m.mentions": {},
   };
 }
@@ -85,10 +103,15 @@ export const matrixChannel: ChannelAdapter<MatrixConfig, MatrixSecrets> = {
   config: MatrixConfig,
   secrets: MatrixSecrets,
   send(message, ctx) {
-    return sendJson(ctx, matrixUrl(ctx.config, message.notificationId), matrixContent(message), {
-      method: "PUT",
-      headers: { authorization: `Bearer ${ctx.secrets.accessToken}` },
-      judge: judgeMatrix,
-    });
+    return sendJson(
+      ctx,
+      matrixUrl(ctx.config, message.notificationId),
+      matrixContent(message, ctx.template),
+      {
+        method: "PUT",
+        headers: { authorization: `Bearer ${ctx.secrets.accessToken}` },
+        judge: judgeMatrix,
+      },
+    );
   },
 };

@@ -6,8 +6,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, clipMarkdown, escapeChatMarkdown, field, HttpUrl, parseJson, safeLinks } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -37,9 +39,12 @@ export type MattermostSecrets = z.infer<typeof MattermostSecrets>;
 const MAX_TEXT = 8000;
 const MAX_LINE = 1000;
 
-/** The post text: a bold title, the facts, then the links. */
-function mattermostText(message: AlertMessage): string {
-  const title = escapeChatMarkdown(clip(titleOf(message), 300));
+/** The post text: a bold title, the facts, then the links; or the title and text of a custom template. */
+function mattermostText(message: AlertMessage, template?: MessageTemplate): string {
+  const title =
+    customTitle(message, template, "markdown-chat", 300) ?? escapeChatMarkdown(clip(titleOf(message), 300));
+  const custom = customText(message, template, "markdown-chat", MAX_TEXT - 320);
+  if (custom !== undefined) return `#### ${title}\n\n${custom}`;
   const lines = summaryLines(message).map((line) => escapeChatMarkdown(clip(line, MAX_LINE)));
   const links = safeLinks(linksOf(message)).map(({ label, url }) => `[${label}](${url})`);
   const parts = [`#### ${title}`, lines.join("  \n")];
@@ -48,9 +53,9 @@ function mattermostText(message: AlertMessage): string {
 }
 
 /** The webhook body; overrides only when configured. */
-function mattermostBody(message: AlertMessage, config: MattermostConfig) {
+function mattermostBody(message: AlertMessage, config: MattermostConfig, template?: MessageTemplate) {
   return {
-    text: mattermostText(message),
+    text: mattermostText(message, template),
     ...(config.channel ? { channel: config.channel } : {}),
     ...(config.username ? { username: config.username } : {}),
     ...(config.iconUrl ? { icon_url: config.iconUrl } : {}),
@@ -75,7 +80,7 @@ export const mattermostChannel: ChannelAdapter<MattermostConfig, MattermostSecre
   config: MattermostConfig,
   secrets: MattermostSecrets,
   send(message, ctx) {
-    return sendJson(ctx, ctx.secrets.webhookUrl, mattermostBody(message, ctx.config), {
+    return sendJson(ctx, ctx.secrets.webhookUrl, mattermostBody(message, ctx.config, ctx.template), {
       judge: judgeMattermost,
     });
   },

@@ -5,8 +5,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, clipBytes, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { summaryLines, titleOf } from "./wording.ts";
 
@@ -50,8 +52,16 @@ const EMOJI: Record<AlertMessage["event"], string> = {
   test: "test_tube",
 };
 
-/** The JSON publish body, with the acknowledge and runbook links as "view" action buttons. */
-export function ntfyMessage(message: AlertMessage, topic: string): Record<string, unknown> {
+/**
+ * The JSON publish body, with the acknowledge and runbook links as "view" action buttons. A
+ * custom template gives the title and the message (plain text).
+ */
+export function ntfyMessage(
+  message: AlertMessage,
+  topic: string,
+  template?: MessageTemplate,
+): Record<string, unknown> {
+  const text = customText(message, template, "plain", MAX_MESSAGE_BYTES) ?? summaryLines(message).join("\n");
   const actions: Array<Record<string, unknown>> = [];
   const ack = message.acknowledgeUrl ? linkUrl(message.acknowledgeUrl) : null;
   if (ack) actions.push({ action: "view", label: "Acknowledge", url: ack, clear: true });
@@ -60,8 +70,8 @@ export function ntfyMessage(message: AlertMessage, topic: string): Record<string
   const click = linkUrl(message.monitorUrl);
   return {
     topic,
-    title: clip(oneLine(titleOf(message)), 250),
-    message: clipBytes(summaryLines(message).join("\n"), MAX_MESSAGE_BYTES),
+    title: customTitle(message, template, "plain", 250) ?? clip(oneLine(titleOf(message)), 250),
+    message: clipBytes(text, MAX_MESSAGE_BYTES),
     priority: PRIORITY[message.event],
     tags: message.drill ? [EMOJI[message.event], "drill"] : [EMOJI[message.event]],
     ...(click ? { click } : {}),
@@ -89,9 +99,14 @@ export const ntfyChannel: ChannelAdapter<NtfyConfig, NtfySecrets> = {
   async send(message, ctx) {
     const headers: Record<string, string> = {};
     if (ctx.secrets.accessToken) headers.authorization = `Bearer ${ctx.secrets.accessToken}`;
-    return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/"), ntfyMessage(message, ctx.config.topic), {
-      headers,
-      judge: judgeNtfy,
-    });
+    return sendJson(
+      ctx,
+      joinUrl(ctx.config.serverUrl, "/"),
+      ntfyMessage(message, ctx.config.topic, ctx.template),
+      {
+        headers,
+        judge: judgeNtfy,
+      },
+    );
   },
 };

@@ -7,8 +7,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -38,6 +40,8 @@ export type OpsgenieSecrets = z.infer<typeof OpsgenieSecrets>;
 
 /** Opsgenie limits `details` to 8000 characters in all; eleven values of this size stay under it. */
 const MAX_DETAIL = 600;
+/** Opsgenie's limit for an alert's description. */
+const MAX_DESCRIPTION = 15_000;
 
 /** The alias that ties create and close together: the incident, else the monitor; `drill-` for drills and tests. */
 export function aliasOf(message: AlertMessage): string {
@@ -52,12 +56,14 @@ function priorityOf(message: AlertMessage): "P1" | "P3" | "P5" {
 }
 
 /** The facts, then one labelled link per line: Opsgenie shows the description as plain text. */
-function descriptionOf(message: AlertMessage): string {
+function descriptionOf(message: AlertMessage, template?: MessageTemplate): string {
+  const custom = customText(message, template, "plain", MAX_DESCRIPTION);
+  if (custom !== undefined) return custom;
   const links = linksOf(message).flatMap(({ label, url }) => {
     const href = linkUrl(url);
     return href ? [`${label}: ${href}`] : [];
   });
-  return clip([...summaryLines(message), "", ...links].join("\n"), 15_000);
+  return clip([...summaryLines(message), "", ...links].join("\n"), MAX_DESCRIPTION);
 }
 
 /** Custom properties of the alert: strings only, nulls left out. */
@@ -80,13 +86,20 @@ function detailsOf(message: AlertMessage): Record<string, string> {
   );
 }
 
-/** The create-alert body as the Alert API documents it, each field within its limit. */
-export function opsgenieAlert(message: AlertMessage, extraTags: string[] = []): Record<string, unknown> {
+/**
+ * The create-alert body as the Alert API documents it, each field within its limit. A custom
+ * template gives the alert's message (its title) and description (its text).
+ */
+export function opsgenieAlert(
+  message: AlertMessage,
+  extraTags: string[] = [],
+  template?: MessageTemplate,
+): Record<string, unknown> {
   const tags = ["upblit", message.state, ...(message.drill ? ["drill"] : []), ...extraTags];
   return {
-    message: clip(oneLine(titleOf(message)), 130),
+    message: customTitle(message, template, "plain", 130) ?? clip(oneLine(titleOf(message)), 130),
     alias: aliasOf(message),
-    description: descriptionOf(message),
+    description: descriptionOf(message, template),
     priority: priorityOf(message),
     tags: [...new Set(tags.map((t) => clip(t, 50)))].slice(0, 20),
     details: detailsOf(message),
@@ -121,8 +134,14 @@ export const opsgenieChannel: ChannelAdapter<OpsgenieConfig, OpsgenieSecrets> = 
       ? `/v2/alerts/${encodeURIComponent(aliasOf(message))}/close?identifierType=alias`
       : "/v2/alerts";
     const body = closing
-      ? { source: "Upblit", user: "Upblit", note: clip(summaryLines(message).join("\n"), 25_000) }
-      : opsgenieAlert(message, ctx.config.tags);
+      ? {
+          source: "Upblit",
+          user: "Upblit",
+          note:
+            customText(message, ctx.template, "plain", 25_000) ??
+            clip(summaryLines(message).join("\n"), 25_000),
+        }
+      : opsgenieAlert(message, ctx.config.tags, ctx.template);
     return sendJson(ctx, joinUrl(ctx.config.apiUrl, path), body, {
       headers: { authorization: `GenieKey ${ctx.secrets.apiKey}` },
       judge: judgeOpsgenie,

@@ -6,8 +6,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -37,14 +39,23 @@ function severityOf(message: AlertMessage): "critical" | "warning" | "info" {
   return "info";
 }
 
-/** The Events API v2 body: a full trigger event, or the short resolve event the API documents. */
-export function pagerDutyEvent(message: AlertMessage, routingKey: string): Record<string, unknown> {
+/**
+ * The Events API v2 body: a full trigger event, or the short resolve event the API documents. A
+ * custom template gives the summary (its title) and `custom_details.message` (its text).
+ */
+export function pagerDutyEvent(
+  message: AlertMessage,
+  routingKey: string,
+  template?: MessageTemplate,
+): Record<string, unknown> {
   const dedupKey = dedupKeyOf(message);
   const monitorUrl = linkUrl(message.monitorUrl);
   if (message.event === "up") {
     return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
   }
-  const summary = [titleOf(message), message.cause].filter(Boolean).join(": ");
+  const summary =
+    customTitle(message, template, "plain", 1024) ??
+    [titleOf(message), message.cause].filter(Boolean).join(": ");
   return {
     routing_key: routingKey,
     event_action: "trigger",
@@ -58,7 +69,7 @@ export function pagerDutyEvent(message: AlertMessage, routingKey: string): Recor
       group: clip(message.organization.name, 1024),
       class: message.monitor.type,
       custom_details: {
-        message: summaryLines(message).join("\n"),
+        message: customText(message, template, "plain", 10_000) ?? summaryLines(message).join("\n"),
         monitor: message.monitor.name,
         monitor_id: message.monitor.id,
         state: message.state,
@@ -106,7 +117,7 @@ export const pagerDutyChannel: ChannelAdapter<PagerDutyConfig, PagerDutySecrets>
     return sendJson(
       ctx,
       joinUrl(ctx.config.apiUrl, "/v2/enqueue"),
-      pagerDutyEvent(message, ctx.secrets.routingKey),
+      pagerDutyEvent(message, ctx.secrets.routingKey, ctx.template),
       { judge: judgePagerDuty },
     );
   },

@@ -6,8 +6,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { summaryLines, titleOf } from "./wording.ts";
 
@@ -71,15 +73,20 @@ export function pushoverHtml(message: AlertMessage): string {
   }
 }
 
-/** The JSON body of the Message API. */
-export function pushoverBody(message: AlertMessage, config: PushoverConfig, secrets: PushoverSecrets) {
+/** The JSON body of the Message API; a custom template gives the title and the message (HTML). */
+export function pushoverBody(
+  message: AlertMessage,
+  config: PushoverConfig,
+  secrets: PushoverSecrets,
+  template?: MessageTemplate,
+) {
   const since = Date.parse(message.since);
   return {
     token: secrets.appToken,
     user: secrets.userKey,
     ...(config.device ? { device: config.device } : {}),
-    title: clip(oneLine(titleOf(message)), MAX_TITLE),
-    message: pushoverHtml(message),
+    title: customTitle(message, template, "plain", MAX_TITLE) ?? clip(oneLine(titleOf(message)), MAX_TITLE),
+    message: customText(message, template, "html", MAX_MESSAGE) ?? pushoverHtml(message),
     html: 1,
     // 1 = high: bypasses the user's quiet hours. Emergency (2) would need retry/expire receipts.
     priority: message.event === "down" ? 1 : 0,
@@ -118,7 +125,7 @@ export const pushoverChannel: ChannelAdapter<PushoverConfig, PushoverSecrets> = 
     return sendJson(
       ctx,
       joinUrl(ctx.config.apiUrl, "/1/messages.json"),
-      pushoverBody(message, ctx.config, ctx.secrets),
+      pushoverBody(message, ctx.config, ctx.secrets, ctx.template),
       { judge: judgePushover },
     );
   },

@@ -6,8 +6,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, escapeSlack, HttpUrl, oneLine, safeLinks } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -30,13 +32,24 @@ function slackLink(url: string, label: string): string {
   return `<${url.replace(/&/g, "&amp;")}|${escapeSlack(label)}>`;
 }
 
-/** The webhook body: a header, the facts as plain text, the links, and the escaped fallback text. */
-function slackBody(message: AlertMessage) {
-  const title = oneLine(titleOf(message));
+/**
+ * The webhook body: a header, the facts as plain text, the links, and the escaped fallback text.
+ * A custom template's title is the header, and its text (mrkdwn) replaces facts and links.
+ */
+function slackBody(message: AlertMessage, template?: MessageTemplate) {
+  const title = customTitle(message, template, "plain", MAX_HEADER) ?? oneLine(titleOf(message));
+  const header = { type: "header", text: { type: "plain_text", text: clip(title, MAX_HEADER), emoji: true } };
+  const custom = customText(message, template, "mrkdwn", MAX_SECTION);
+  if (custom !== undefined) {
+    return {
+      text: escapeSlack(clip(title, MAX_SECTION)),
+      blocks: [header, { type: "section", text: { type: "mrkdwn", text: custom } }],
+    };
+  }
   const lines = summaryLines(message).map((line) => clip(oneLine(line), MAX_LINE));
   const links = safeLinks(linksOf(message)).map(({ label, url }) => slackLink(url, label));
   const blocks: unknown[] = [
-    { type: "header", text: { type: "plain_text", text: clip(title, MAX_HEADER), emoji: true } },
+    header,
     { type: "section", text: { type: "plain_text", text: clip(lines.join("\n"), MAX_SECTION), emoji: true } },
   ];
   if (links.length > 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: links.join("  ·  ") } });
@@ -63,6 +76,6 @@ export const slackChannel: ChannelAdapter<SlackConfig, SlackSecrets> = {
   config: SlackConfig,
   secrets: SlackSecrets,
   send(message, ctx) {
-    return sendJson(ctx, ctx.secrets.webhookUrl, slackBody(message), { judge: judgeSlack });
+    return sendJson(ctx, ctx.secrets.webhookUrl, slackBody(message, ctx.template), { judge: judgeSlack });
   },
 };

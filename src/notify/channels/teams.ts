@@ -10,8 +10,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, field, HttpUrl, oneLine, parseJson, safeLinks } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -25,6 +27,7 @@ export const TeamsSecrets = z.strictObject({
 export type TeamsSecrets = z.infer<typeof TeamsSecrets>;
 
 const MAX_LINE = 1000;
+const MAX_TEXT = 10_000;
 
 /** Adaptive Card text colours per event (the host theme picks the shade). */
 const EVENT_COLOURS: Record<AlertMessage["event"], string> = {
@@ -42,10 +45,20 @@ function paragraph(text: string, style: Record<string, string> = {}) {
   return { type: "RichTextBlock", inlines: [{ type: "TextRun", text, ...style }] };
 }
 
-/** The Adaptive Card: a coloured bold title, one paragraph per fact, the links as buttons. */
-function teamsCard(message: AlertMessage) {
-  const title = clip(oneLine(titleOf(message)), 200);
-  const lines = summaryLines(message).map((line) => clip(oneLine(line), MAX_LINE));
+/** A custom template's text, one paragraph per non-empty line (TextRuns are literal: plain text). */
+function customLines(message: AlertMessage, template: MessageTemplate | undefined): string[] | undefined {
+  const text = customText(message, template, "plain", MAX_TEXT);
+  return text?.split("\n").filter((line) => line.trim() !== "");
+}
+
+/**
+ * The Adaptive Card: a coloured bold title, one paragraph per fact, the links as buttons. A custom
+ * template gives the title and the paragraphs; the buttons stay.
+ */
+function teamsCard(message: AlertMessage, template?: MessageTemplate) {
+  const title = customTitle(message, template, "plain", 200) ?? clip(oneLine(titleOf(message)), 200);
+  const lines =
+    customLines(message, template) ?? summaryLines(message).map((line) => clip(oneLine(line), MAX_LINE));
   return {
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     type: "AdaptiveCard",
@@ -64,14 +77,14 @@ function teamsCard(message: AlertMessage) {
 }
 
 /** The Workflows webhook body. */
-function teamsBody(message: AlertMessage) {
+function teamsBody(message: AlertMessage, template?: MessageTemplate) {
   return {
     type: "message",
     attachments: [
       {
         contentType: "application/vnd.microsoft.card.adaptive",
         contentUrl: null,
-        content: teamsCard(message),
+        content: teamsCard(message, template),
       },
     ],
   };
@@ -95,6 +108,6 @@ export const teamsChannel: ChannelAdapter<TeamsConfig, TeamsSecrets> = {
   config: TeamsConfig,
   secrets: TeamsSecrets,
   send(message, ctx) {
-    return sendJson(ctx, ctx.secrets.webhookUrl, teamsBody(message), { judge: judgeTeams });
+    return sendJson(ctx, ctx.secrets.webhookUrl, teamsBody(message, ctx.template), { judge: judgeTeams });
   },
 };

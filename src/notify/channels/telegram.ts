@@ -5,8 +5,10 @@
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
 
@@ -30,14 +32,24 @@ export type TelegramSecrets = z.infer<typeof TelegramSecrets>;
 /** Lines are clipped so the whole text stays under Telegram's 4096 characters. */
 const MAX_LINE = 600;
 
-/** The message text in Telegram's HTML dialect: bold title, the facts, then the links. */
-export function telegramText(message: AlertMessage): string {
+/** Telegram refuses texts over 4096 characters. */
+const MAX_TEXT = 4096;
+
+/**
+ * The message text in Telegram's HTML dialect: bold title, the facts, then the links; or the bold
+ * title and the text of a custom template (its own HTML kept, values escaped).
+ */
+export function telegramText(message: AlertMessage, template?: MessageTemplate): string {
+  const title =
+    customTitle(message, template, "html-chat", MAX_LINE) ?? escapeHtml(clip(titleOf(message), MAX_LINE));
+  const custom = customText(message, template, "html-chat", MAX_TEXT - title.length - 9);
+  if (custom !== undefined) return `<b>${title}</b>\n\n${custom}`;
   const lines = summaryLines(message).map((line) => escapeHtml(clip(line, MAX_LINE)));
   const links = linksOf(message).flatMap(({ label, url }) => {
     const href = linkUrl(url);
     return href ? [`<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`] : [];
   });
-  const parts = [`<b>${escapeHtml(clip(titleOf(message), MAX_LINE))}</b>`, lines.join("\n")];
+  const parts = [`<b>${title}</b>`, lines.join("\n")];
   if (links.length > 0) parts.push(links.join(" · "));
   return parts.join("\n\n");
 }
@@ -82,7 +94,7 @@ export const telegramChannel: ChannelAdapter<TelegramConfig, TelegramSecrets> = 
     const body = {
       chat_id: config.chatId,
       ...(config.messageThreadId === undefined ? {} : { message_thread_id: config.messageThreadId }),
-      text: telegramText(message),
+      text: telegramText(message, ctx.template),
       parse_mode: "HTML",
       // The older flag for Bot API servers before 7.0, and its replacement.
       disable_web_page_preview: true,

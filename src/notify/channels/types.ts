@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { MailMessage } from "../../services/mail/mailer.ts";
 import type { Outbound } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 
 /** What happened, as a channel sees it: built once when the notification is written, never queried. */
 export type AlertEvent =
@@ -36,6 +37,14 @@ export interface AlertMessage {
   acknowledgeUrl: string | null;
   /** A link to the monitor in Upblit. */
   monitorUrl: string;
+  /** A `certificate` warning: days left, expiry (ISO 8601), the certificate's name, the threshold crossed. */
+  certificate?: { daysLeft: number; notAfter: string; subject?: string; threshold: number };
+  /** A `reminder`: which one of the incident's reminders, and how long it has been down by now. */
+  reminder?: { count: number; downForMs: number };
+  /** A `down` alert sent to an escalation step because nobody acknowledged within `afterMinutes`. */
+  escalation?: { level: number; afterMinutes: number };
+  /** An `acknowledged` event: who (a person, an API key, "link from channel …"), when, and why. */
+  acknowledgement?: { by: string; at: string; note: string | null };
 }
 
 /** The answer of one delivery attempt. */
@@ -61,6 +70,8 @@ export interface SendContext<Config, Secrets> {
   /** SMTP sending for the email channel. */
   sendMail: (message: MailMessage) => Promise<void>;
   timeoutMs: number;
+  /** The channel's custom template (docs/templates.md); the default wording where it has no part. */
+  template?: MessageTemplate;
 }
 
 /**

@@ -101,6 +101,51 @@ describe("webhook channel: the request", () => {
     expect(test?.json).toMatchObject({ type: "test", data: { drill: true, incident: null } });
   });
 
+  it("sends reminders, escalations and acknowledgements with their own facts, and only theirs", async () => {
+    const ack = { by: "ada@example.com", at: "2026-11-22T10:20:00.000Z", note: "rolling back" };
+    await webhookChannel.send(
+      sampleMessage({ event: "reminder", reminder: { count: 3, downForMs: 1_500_000 } }),
+      ctxFor(),
+    );
+    await webhookChannel.send(sampleMessage({ escalation: { level: 2, afterMinutes: 30 } }), ctxFor());
+    await webhookChannel.send(
+      sampleMessage({ event: "acknowledged", acknowledgeUrl: null, acknowledgement: ack }),
+      ctxFor(),
+    );
+    await webhookChannel.send(sampleMessage(), ctxFor());
+    const [reminder, escalated, acknowledged, plain] = await receiver.waitFor(4);
+    type Body = { type: string; data: Record<string, unknown> };
+    const bodyOf = (r: typeof reminder) => r?.json as Body;
+    expect(bodyOf(reminder).type).toBe("incident.reminder");
+    expect(bodyOf(reminder).data.reminder).toEqual({ count: 3, downForMs: 1_500_000 });
+    expect(bodyOf(escalated).type).toBe("monitor.down");
+    expect(bodyOf(escalated).data.escalation).toEqual({ level: 2, afterMinutes: 30 });
+    expect(bodyOf(escalated).data.incident).toEqual(sampleMessage().incident);
+    expect(bodyOf(acknowledged).type).toBe("incident.acknowledged");
+    expect(bodyOf(acknowledged).data.acknowledgement).toEqual(ack);
+    expect(bodyOf(acknowledged).data.acknowledgeUrl).toBeNull();
+    const followUps = ["reminder", "escalation", "acknowledgement", "certificate"];
+    for (const [req, own] of [
+      [reminder, "reminder"],
+      [escalated, "escalation"],
+      [acknowledged, "acknowledgement"],
+      [plain, undefined],
+    ] as const) {
+      const keys = Object.keys(bodyOf(req).data).filter((k) => followUps.includes(k));
+      expect(keys).toEqual(own ? [own] : []);
+    }
+  });
+
+  it("keeps an acknowledgement without a note as an explicit null, verifiable with the library", async () => {
+    const ack = { by: "link from channel ops", at: "2026-11-22T10:20:00.000Z", note: null };
+    await webhookChannel.send(sampleMessage({ event: "acknowledged", acknowledgement: ack }), ctxFor());
+    const [req] = await receiver.waitFor(1);
+    const verified = new Webhook(SECRET).verify(req!.body, signatureHeaders(req!.headers)) as {
+      data: { acknowledgement: unknown };
+    };
+    expect(verified.data.acknowledgement).toEqual(ack);
+  });
+
   it("sends hostile names as exact JSON strings, never pasted into the body", async () => {
     const name = `<b>@everyone *x* <!channel>", "injected": "1\u0000\r\n`;
     await webhookChannel.send(

@@ -6,8 +6,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { judgeHttp, networkFailure } from "../outbound.ts";
+import type { MessageTemplate } from "../template.ts";
 import { HttpUrl } from "./format.ts";
+import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter } from "./types.ts";
+import { summaryLines, titleOf } from "./wording.ts";
 
 const SECRET_PREFIX = "whsec_";
 const MAX_EXTRA_HEADERS = 10;
@@ -97,12 +100,27 @@ const EVENT_TYPES: Record<AlertMessage["event"], string> = {
   test: "test",
 };
 
+/** A custom text is cut at this length (the payload stays small). */
+const MAX_TEXT = 20_000;
+
+/**
+ * With a custom template the payload also carries the rendered `title` and `text` (plain text,
+ * the default wording for a part the template leaves out), for receivers that show text as is.
+ */
+function renderedText(message: AlertMessage, template: MessageTemplate | undefined) {
+  if (!template) return {};
+  return {
+    title: customTitle(message, template, "plain", 250) ?? titleOf(message),
+    text: customText(message, template, "plain", MAX_TEXT) ?? summaryLines(message).join("\n"),
+  };
+}
+
 /**
  * Payload version 1. Fields are copied one by one so a field added to AlertMessage later does not
  * leak into receivers' payloads unannounced. `timestamp` is when the event happened (stable across
  * retries); the attempt's time is the `webhook-timestamp` header.
  */
-function webhookPayload(message: AlertMessage) {
+function webhookPayload(message: AlertMessage, template?: MessageTemplate) {
   return {
     type: EVENT_TYPES[message.event],
     timestamp: message.since,
@@ -129,7 +147,34 @@ function webhookPayload(message: AlertMessage) {
       runbookUrl: message.runbookUrl,
       acknowledgeUrl: message.acknowledgeUrl,
       monitorUrl: message.monitorUrl,
+      // Only when the channel has a custom template (docs/templates.md).
+      ...renderedText(message, template),
+      ...followUpFields(message),
     },
+  };
+}
+
+/**
+ * The facts only some events have, each present only on its event (and copied field by field,
+ * like the rest): `certificate` on `certificate.expiring`, `reminder` on `incident.reminder`,
+ * `escalation` on an escalated `monitor.down`, `acknowledgement` on `incident.acknowledged`.
+ */
+function followUpFields(message: AlertMessage) {
+  const { certificate, reminder, escalation, acknowledgement } = message;
+  return {
+    ...(certificate && {
+      certificate: {
+        daysLeft: certificate.daysLeft,
+        notAfter: certificate.notAfter,
+        subject: certificate.subject ?? null,
+        threshold: certificate.threshold,
+      },
+    }),
+    ...(reminder && { reminder: { count: reminder.count, downForMs: reminder.downForMs } }),
+    ...(escalation && { escalation: { level: escalation.level, afterMinutes: escalation.afterMinutes } }),
+    ...(acknowledgement && {
+      acknowledgement: { by: acknowledgement.by, at: acknowledgement.at, note: acknowledgement.note },
+    }),
   };
 }
 
@@ -139,7 +184,7 @@ export const webhookChannel: ChannelAdapter<WebhookConfig, WebhookSecrets> = {
   config: WebhookConfig,
   secrets: WebhookSecrets,
   async send(message, ctx) {
-    const body = JSON.stringify(webhookPayload(message));
+    const body = JSON.stringify(webhookPayload(message, ctx.template));
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       ...ctx.config.headers,

@@ -18,7 +18,8 @@ const EVENT_TITLES: Record<AlertMessage["event"], string> = {
 
 /** The one-line title: `🔴 DOWN: Checkout API`, prefixed `[DRILL]` for a drill (a test-send says TEST). */
 export function titleOf(message: AlertMessage): string {
-  const title = `${EVENT_TITLES[message.event]}: ${message.monitor.name}`;
+  const escalated = message.escalation ? ` (ESCALATED, LEVEL ${message.escalation.level})` : "";
+  const title = `${EVENT_TITLES[message.event]}${escalated}: ${message.monitor.name}`;
   return message.drill && message.event !== "test" ? `[DRILL] ${title}` : title;
 }
 
@@ -37,11 +38,19 @@ export function summaryLines(message: AlertMessage): string[] {
     );
     const duration = message.incident?.durationMs;
     if (duration != null) lines.push(`It was down for ${durationText(duration)}.`);
+  } else if (message.event === "certificate" && message.certificate) {
+    lines.push(certificateLine(message.monitor.name, message.certificate));
+  } else if (message.event === "reminder") {
+    lines.push(reminderLine(message));
+  } else if (message.event === "acknowledged") {
+    lines.push(acknowledgedLine(message));
+    lines.push(`${monitor.name} is ${message.state} since ${whenText(message.since)}.`);
   } else {
     lines.push(
       `${monitor.name} is ${message.state} since ${whenText(message.since)} (was ${message.previousState}).`,
     );
   }
+  if (message.escalation) lines.push(escalationLine(message.escalation));
   if (message.cause && message.event !== "up") lines.push(`Cause: ${message.cause}`);
   lines.push(`Monitor: ${monitor.type} ${monitor.target}`);
   lines.push(`Organization: ${message.organization.name}`);
@@ -76,13 +85,47 @@ export function durationText(ms: number): string {
 }
 
 /** An ISO instant as `2026-11-22 10:00:00 UTC` (channels have no reader timezone); the raw text if unparsable. */
-function whenText(iso: string): string {
+export function whenText(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-function drillNotice(message: AlertMessage): string {
+/** `Checkout API is still down since … (25 min), not acknowledged (reminder 5).` */
+function reminderLine(message: AlertMessage): string {
+  const downFor = message.reminder ? ` (${durationText(message.reminder.downForMs)})` : "";
+  const count = message.reminder ? ` (reminder ${message.reminder.count})` : "";
+  return `${message.monitor.name} is still down since ${whenText(message.since)}${downFor}, not acknowledged${count}.`;
+}
+
+function escalationLine(escalation: NonNullable<AlertMessage["escalation"]>): string {
+  return `Escalated: not acknowledged after ${escalation.afterMinutes} min (escalation level ${escalation.level}).`;
+}
+
+/** `Acknowledged by ada@example.com at …: rolling back the deploy` (no colon without a note). */
+function acknowledgedLine(message: AlertMessage): string {
+  const ack = message.acknowledgement;
+  if (!ack) return "The incident was acknowledged.";
+  const note = ack.note ? `: ${ack.note}` : ".";
+  return `Acknowledged by ${ack.by} at ${whenText(ack.at)}${note}`;
+}
+
+/** `The certificate for shop.example.com (Checkout API) expires in 12 days, on … (warning at 14 days).` */
+function certificateLine(monitorName: string, cert: NonNullable<AlertMessage["certificate"]>): string {
+  const whose = cert.subject ? `${cert.subject} (${monitorName})` : monitorName;
+  const on = whenText(cert.notAfter);
+  const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
+  const when =
+    cert.daysLeft < 0
+      ? `expired ${days(-cert.daysLeft)} ago, on ${on}`
+      : cert.daysLeft === 0
+        ? `expires today, on ${on}`
+        : `expires in ${days(cert.daysLeft)}, on ${on}`;
+  return `The certificate for ${whose} ${when} (warning at ${days(cert.threshold)}).`;
+}
+
+/** The sentence that ends every drill and test-send, saying nothing is actually wrong. */
+export function drillNotice(message: AlertMessage): string {
   return message.event === "test"
     ? "This is a test-send from Upblit: nothing is wrong."
     : "This is a DRILL: a simulated alert, nothing is actually down.";

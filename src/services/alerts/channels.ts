@@ -2,6 +2,7 @@ import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { decryptSecret, encryptSecret } from "../../lib/keys.ts";
 import type { AlertEvent } from "../../notify/channels/types.ts";
+import type { TemplateSource } from "../../notify/template.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { lockMonitor, requireMonitor } from "../monitors/query.ts";
@@ -23,6 +24,8 @@ export interface ChannelInput {
   secrets: Record<string, unknown>;
   isDefault: boolean;
   events: string[];
+  /** A custom message template, already checked at the edge; null or absent for the default wording. */
+  template?: TemplateSource | null;
 }
 
 export interface ChannelView {
@@ -34,6 +37,7 @@ export interface ChannelView {
   secretsSet: string[];
   isDefault: boolean;
   events: string[];
+  template: TemplateSource | null;
   enabled: boolean;
   disabledReason: string | null;
   createdAt: Date;
@@ -48,6 +52,7 @@ type Row = {
   secrets: string;
   is_default: boolean;
   events: string[];
+  template: TemplateSource | null;
   enabled: boolean;
   disabled_reason: string | null;
   created_at: Date;
@@ -64,11 +69,21 @@ function view(ctx: Ctx, r: Row): ChannelView {
     secretsSet: Object.keys(secrets).filter((k) => secrets[k] !== undefined && secrets[k] !== ""),
     isDefault: r.is_default,
     events: r.events,
+    template: r.template,
     enabled: r.enabled,
     disabledReason: r.disabled_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/** A template as its column stores it: JSON, or null when it has no part (the default wording). */
+function storedTemplate(template: TemplateSource | null | undefined): string | null {
+  if (!template?.title && !template?.text) return null;
+  return JSON.stringify({
+    ...(template.title ? { title: template.title } : {}),
+    ...(template.text ? { text: template.text } : {}),
+  });
 }
 
 /** Creates a channel; its secrets are stored encrypted (AES-256-GCM) and never returned. */
@@ -87,6 +102,7 @@ export async function createChannel(ctx: Ctx, input: ChannelInput): Promise<Chan
         secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(input.secrets)),
         is_default: input.isDefault,
         events: input.events,
+        template: storedTemplate(input.template),
         created_at: now,
         updated_at: now,
       })
@@ -95,7 +111,13 @@ export async function createChannel(ctx: Ctx, input: ChannelInput): Promise<Chan
     await audit(tx, ctx, {
       action: "channel.create",
       target: { type: "channel", id },
-      summary: { name: input.name, kind: input.kind, isDefault: input.isDefault, events: input.events },
+      summary: {
+        name: input.name,
+        kind: input.kind,
+        isDefault: input.isDefault,
+        events: input.events,
+        templated: storedTemplate(input.template) !== null,
+      },
     });
     return view(ctx, row);
   });
@@ -176,6 +198,8 @@ export async function updateChannel(
         secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(secrets)),
         is_default: patch.isDefault ?? row.is_default,
         events: patch.events ?? row.events,
+        template:
+          patch.template === undefined ? storedTemplate(row.template) : storedTemplate(patch.template),
         enabled: true,
         disabled_reason: null,
         updated_at: new Date(ctx.clock.now()),

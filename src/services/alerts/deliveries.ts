@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   config: Record<string, unknown>;
   /** The channel's secrets as stored (encrypted); opened just before sending. */
   sealedSecrets: string;
+  /** The channel's custom template as stored (parsed just before sending), or null. */
+  template: { title?: string; text?: string } | null;
   message: AlertMessage;
   attempts: number;
   giveUpAt: Date;
@@ -70,7 +72,7 @@ export async function claimDueDeliveries(
       "n.give_up_at",
       "n.lease_until",
     ])
-    .returning(["c.kind", "c.config", "c.secrets"])
+    .returning(["c.kind", "c.config", "c.secrets", "c.template"])
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -79,6 +81,7 @@ export async function claimDueDeliveries(
     kind: r.kind,
     config: r.config,
     sealedSecrets: r.secrets,
+    template: r.template,
     message: r.message as unknown as AlertMessage,
     attempts: r.attempts,
     giveUpAt: r.give_up_at,

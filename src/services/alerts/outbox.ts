@@ -2,6 +2,7 @@ import { newId } from "../../lib/ids.ts";
 import type { AlertEvent, AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { acknowledgeUrlFor } from "./ack-links.ts";
 import { routeChannels } from "./routing.ts";
 import { silencedMonitors } from "./silences.ts";
 
@@ -59,10 +60,13 @@ export interface Draft {
   message: AlertMessage;
 }
 
-/** Writes drafts to the outbox as pending, due now, retried for RETRY_WINDOW_MS; duplicates are ignored. */
-export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number): Promise<void> {
-  if (drafts.length === 0) return;
-  await tx
+/**
+ * Writes drafts to the outbox as pending, due now, retried for RETRY_WINDOW_MS; duplicates are
+ * ignored. Returns how many were new.
+ */
+export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number): Promise<number> {
+  if (drafts.length === 0) return 0;
+  const results = await tx
     .insertInto("notifications")
     .values(
       drafts.map((d) => ({
@@ -82,18 +86,21 @@ export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number
     )
     .onConflict((oc) => oc.doNothing())
     .execute();
+  return results.reduce((n, r) => n + Number(r.numInsertedOrUpdatedRows ?? 0), 0);
 }
 
 /**
  * Writes the outbox rows for a batch of state-change events, inside the transaction that commits
  * the events: one notification per (event, routed channel) (routing.ts). Silenced monitors are
- * skipped (silences.ts).
+ * skipped (silences.ts). Every down alert of an incident carries a signed acknowledge link for its
+ * own notification and channel (ack-links.ts), when `linksKey` (keys.links) is given.
  */
 export async function queueNotifications(
   tx: Db,
   events: NewEvent[],
   publicUrl: string,
   nowMs: number,
+  linksKey?: Buffer,
 ): Promise<number> {
   const alerting = events.flatMap((e) => {
     const kind = alertEventOf(e.from, e.to);
@@ -131,8 +138,9 @@ export async function queueNotifications(
     if (!m || silenced.has(e.monitorId)) return;
     const incident = e.incidentId ? byIncident.get(e.incidentId) : undefined;
     for (const channelId of routes[i]!) {
+      const notificationId = newId("ntf");
       const message: AlertMessage = {
-        notificationId: newId("ntf"),
+        notificationId,
         event: kind,
         drill: false,
         ...monitorPart(m, publicUrl),
@@ -148,7 +156,15 @@ export async function queueNotifications(
             }
           : null,
         cause: e.reason,
-        acknowledgeUrl: null,
+        acknowledgeUrl:
+          kind === "down" && incident && linksKey
+            ? acknowledgeUrlFor(
+                publicUrl,
+                linksKey,
+                { incidentId: incident.id, organizationId: e.organizationId, notificationId, channelId },
+                nowMs,
+              )
+            : null,
       };
       drafts.push({
         organizationId: e.organizationId,

@@ -1,27 +1,39 @@
 import type { Circumstances } from "../../domain/state-machine.ts";
 import type { Db } from "../../storage/db.ts";
-import { monitorsWithParentDown } from "../dependencies/parents.ts";
+import { BatchDependencies, type LiveStates } from "../dependencies/parents.ts";
 import { monitorsInMaintenance } from "../maintenance/active.ts";
 
 /**
- * What, around each of these monitors, changes how its next result moves it: an active
- * maintenance window, a parent that is down. Read inside the recording transaction.
+ * What, around a batch's monitors, changes how their results move them: an active maintenance
+ * window (fixed for the batch), and parents that are down (which the batch itself may change, so
+ * it is asked per result, with the states the batch has moved so far).
  */
-export async function circumstancesOf(
+export interface BatchCircumstances {
+  maintenance: ReadonlySet<string>;
+  dependencies: BatchDependencies;
+}
+
+/** Reads a batch's circumstances inside the recording transaction: one query each. */
+export async function loadCircumstances(
   tx: Db,
   monitorIds: string[],
   nowMs: number,
-): Promise<Map<string, Circumstances>> {
-  const [maintenance, parentDown] = await Promise.all([
+): Promise<BatchCircumstances> {
+  const [maintenance, dependencies] = await Promise.all([
     monitorsInMaintenance(tx, monitorIds, nowMs),
-    monitorsWithParentDown(tx, monitorIds),
+    BatchDependencies.load(tx, monitorIds),
   ]);
-  const out = new Map<string, Circumstances>();
-  for (const id of monitorIds) {
-    const c: Circumstances = {};
-    if (maintenance.has(id)) c.maintenance = true;
-    if (parentDown.has(id)) c.parentDown = true;
-    if (c.maintenance || c.parentDown) out.set(id, c);
-  }
-  return out;
+  return { maintenance, dependencies };
+}
+
+/** The circumstances of one monitor at this point of the batch; undefined when nothing applies. */
+export function circumstancesOf(
+  batch: BatchCircumstances,
+  monitorId: string,
+  live: LiveStates,
+): Circumstances | undefined {
+  const c: Circumstances = {};
+  if (batch.maintenance.has(monitorId)) c.maintenance = true;
+  if (batch.dependencies.parentDown(monitorId, live)) c.parentDown = true;
+  return c.maintenance || c.parentDown ? c : undefined;
 }

@@ -93,7 +93,8 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     const id = await monitor();
     const live: string[] = [];
     const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
-      if (e.monitorId === id) live.push(e.type === "check.result" ? `result ${e.slotAt}` : `state ${e.to}`);
+      if (e.type !== "status_page.changed" && e.monitorId === id)
+        live.push(e.type === "check.result" ? `result ${e.slotAt}` : `state ${e.to}`);
     });
     try {
       const alerts = () => up.rt.queue.depth("incident.changed");

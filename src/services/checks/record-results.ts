@@ -6,13 +6,15 @@ import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../..
 import { queueCertificateWarnings } from "../alerts/certificates.ts";
 import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
+import { type AffectedDependent, recordAffected } from "../dependencies/incident-dependents.ts";
+import type { LiveStates } from "../dependencies/parents.ts";
 import {
   type Announcements,
   announce,
   emptyAnnouncements,
   writeTransition,
 } from "../state/write-transition.ts";
-import { circumstancesOf } from "./circumstances.ts";
+import { circumstancesOf, loadCircumstances } from "./circumstances.ts";
 
 /**
  * Stores a batch of judged results and moves each monitor's state, in one transaction: results,
@@ -29,20 +31,38 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const inserted = await insertResults(tx, live);
     const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
 
-    const circumstances = await circumstancesOf(tx, monitorIds, rt.clock.now());
+    const batch = await loadCircumstances(tx, monitorIds, rt.clock.now());
     const events: NewEvent[] = [];
     const updates = new Map<string, StateRow>();
-    for (const r of fresh) {
+    const stateNow: LiveStates = (id) => updates.get(id) ?? states.get(id)?.state;
+    const affected: AffectedDependent[] = [];
+    // Parents first: a parent failing in this batch already counts when its dependents are judged.
+    for (const r of batch.dependencies.parentsFirst(fresh)) {
       const s = states.get(r.monitorId)!;
       const prev = updates.get(r.monitorId) ?? s.state;
-      const around = circumstances.get(r.monitorId);
-      updates.set(r.monitorId, await stepMonitor(tx, s, prev, r, around, events, out));
+      const around = circumstancesOf(batch, r.monitorId, stateNow);
+      const next = await stepMonitor(tx, s, prev, r, around, events, out);
+      updates.set(r.monitorId, next);
+      if (next.state === "affected" && prev.state !== "affected") {
+        const incidentIds = batch.dependencies.incidentsBehind(r.monitorId, stateNow);
+        affected.push({
+          organizationId: r.organizationId,
+          monitorId: r.monitorId,
+          incidentIds,
+          since: next.since,
+        });
+      }
     }
     await saveStates(tx, [...updates.values()]);
     await insertEvents(tx, events);
+    await recordAffected(tx, affected);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
-    await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now());
-    await queueCertificateWarnings(tx, fresh, rt.auth.publicUrl, rt.clock.now());
+    await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
+    await queueCertificateWarnings(tx, fresh, {
+      defaultDays: rt.certificates.warnDays,
+      publicUrl: rt.auth.publicUrl,
+      nowMs: rt.clock.now(),
+    });
     return fresh;
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.

@@ -1,6 +1,8 @@
 import { NotFoundError } from "../../lib/errors.ts";
 import { findIncidentRow, listEventRows, listIncidentRows } from "../../storage/repos/incidents.repo.ts";
+import { findAcknowledgement } from "../alerts/acknowledge.ts";
 import type { Ctx } from "../context.ts";
+import { listAffectedDependents } from "../dependencies/incident-dependents.ts";
 import { requireMonitor } from "../monitors/query.ts";
 import { toPage } from "../page.ts";
 
@@ -41,5 +43,7 @@ export async function getIncident(ctx: Ctx, id: string) {
     .where("incident_id", "=", id)
     .orderBy("id")
     .execute();
-  return { ...row, timeline: events };
+  const affectedDependents = await listAffectedDependents(ctx.db, ctx.organizationId, id);
+  const acknowledgement = await findAcknowledgement(ctx.db, ctx.organizationId, id);
+  return { ...row, timeline: events, affectedDependents, acknowledgement };
 }

@@ -13,6 +13,7 @@ const FIELDS = [
   "tags",
   "description",
   "runbookUrl",
+  "certExpiryDays",
 ] as const;
 const BLOCKS = ["http", "keyword", "json", "dns"] as const;
 

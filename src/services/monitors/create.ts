@@ -6,6 +6,7 @@ import { writeSchedules } from "../../storage/repos/schedules.repo.ts";
 import { insertState } from "../../storage/repos/state.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { setParents } from "../dependencies/edges.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -15,7 +16,7 @@ import type { MonitorWithState } from "./view.ts";
 export async function createMonitor(
   ctx: Ctx,
   def: MonitorDefinition,
-  options: { paused?: boolean } = {},
+  options: { paused?: boolean; parents?: string[] } = {},
 ): Promise<MonitorWithState> {
   const now = ctx.clock.now();
   const at = new Date(now);
@@ -32,12 +33,14 @@ export async function createMonitor(
     const state = paused ? "paused" : "pending";
     await insertState(tx, ctx.organizationId, id, state, at);
     await writeSchedules(tx, { ...monitor, active: !paused }, now, true);
+    if (options.parents?.length) await setParents(tx, ctx, id, options.parents);
+    const parents = [...new Set(options.parents ?? [])].sort();
     // Name and type only: the target URL may carry a token in its query string.
     await audit(tx, ctx, {
       action: "monitor.create",
       target: { type: "monitor", id },
-      summary: { name: monitor.name, type: monitor.type, paused },
+      summary: { name: monitor.name, type: monitor.type, paused, ...(parents.length ? { parents } : {}) },
     });
-    return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null };
+    return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null, parents };
   });
 }

@@ -9,6 +9,7 @@ import {
 } from "../../storage/repos/monitors.repo.ts";
 import { getState } from "../../storage/repos/state.repo.ts";
 import type { Ctx } from "../context.ts";
+import { parentsOf } from "../dependencies/edges.ts";
 import { type Page, toPage } from "../page.ts";
 import type { MonitorWithState } from "./view.ts";
 
@@ -16,12 +17,14 @@ export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState
   const monitor = await findMonitor(ctx.db, ctx.organizationId, id);
   const state = monitor && (await getState(ctx.db, id));
   if (!monitor || !state) throw new NotFoundError("monitor", id);
+  const parents = await parentsOf(ctx.db, ctx.organizationId, [id]);
   return {
     ...monitor,
     state: state.state,
     stateSince: state.since,
     lastCheckedAt: state.lastCheckedAt,
     lastStatus: state.lastStatus,
+    parents: parents.get(id) ?? [],
   };
 }
 
@@ -54,6 +57,11 @@ export async function listMonitors(
     after: page.cursor,
     limit: page.limit,
   });
+  const parents = await parentsOf(
+    ctx.db,
+    ctx.organizationId,
+    rows.map((r) => r.id),
+  );
   return toPage(
     rows,
     page.limit,
@@ -63,6 +71,7 @@ export async function listMonitors(
       stateSince: r.since,
       lastCheckedAt: r.last_checked_at,
       lastStatus: r.last_status,
+      parents: parents.get(r.id) ?? [],
     }),
     (r) => r.id,
   );

@@ -12,16 +12,23 @@ import { setSchedulesActive, writeSchedules } from "../../storage/repos/schedule
 import { getState, saveStates } from "../../storage/repos/state.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { setParents } from "../dependencies/edges.ts";
 import { announce, emptyAnnouncements, writeTransition } from "../state/write-transition.ts";
 import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
- * Replaces a monitor's definition and reschedules it from its (possibly new) interval. The audit
- * row names the changed fields, never their values; an update that changes nothing writes none.
+ * Replaces a monitor's definition (and its parents, when given) and reschedules it from its
+ * (possibly new) interval. The audit row names the changed fields, never their values; an update
+ * that changes nothing writes none.
  */
-export async function updateMonitor(ctx: Ctx, id: string, def: MonitorDefinition): Promise<MonitorWithState> {
+export async function updateMonitor(
+  ctx: Ctx,
+  id: string,
+  def: MonitorDefinition,
+  parents?: string[],
+): Promise<MonitorWithState> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
     const existing = await findMonitor(tx, ctx.organizationId, id, true);
@@ -32,6 +39,7 @@ export async function updateMonitor(ctx: Ctx, id: string, def: MonitorDefinition
     });
     await writeSchedules(tx, { ...updated!, active: !existing.paused }, now);
     const fields = changedFields(existing, def);
+    if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
     if (fields.length > 0) {
       await audit(tx, ctx, {
         action: "monitor.update",

@@ -6,4 +6,6 @@ export type MonitorWithState = Monitor & {
   stateSince: Date;
   lastCheckedAt: Date | null;
   lastStatus: string | null;
+  /** The monitors it depends on, in id order. */
+  parents: string[];
 };

@@ -35,6 +35,8 @@ export interface RateLimitSettings {
   mail: { perEmail: Window; perIp: Window };
   /** Every authenticated request. */
   api: { perKey: Window; perUser: Window };
+  /** Requests per IP to the public status routes; absent: the default (src/status/rate-limit.ts). */
+  status?: { perIp: Window };
 }
 
 export const RATE_LIMITS: RateLimitSettings = {

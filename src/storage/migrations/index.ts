@@ -7,6 +7,8 @@ import * as m0005 from "./0005-maintenance.ts";
 import * as m0006 from "./0006-dependencies.ts";
 import * as m0007 from "./0007-status-pages.ts";
 import * as m0008 from "./0008-templates.ts";
+import * as m0009 from "./0009-status-incidents.ts";
+import * as m0010 from "./0010-status-domains.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +20,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-dependencies": m0006,
   "0007-status-pages": m0007,
   "0008-templates": m0008,
+  "0009-status-incidents": m0009,
+  "0010-status-domains": m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -30,6 +30,7 @@ export function rowToMonitor(row: Selectable<MonitorsTable>): Monitor {
     tags: row.tags,
     description: row.description,
     runbookUrl: row.runbook_url,
+    certExpiryDays: row.cert_expiry_days,
     paused: row.paused,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -51,6 +52,7 @@ export function definitionColumns(d: MonitorDefinition) {
     tags: d.tags,
     description: d.description,
     runbook_url: d.runbookUrl,
+    cert_expiry_days: d.certExpiryDays ?? null,
   };
 }
 

@@ -19,8 +19,9 @@ import { testMessage } from "../../../services/alerts/test-message.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
-import { COMMON_ERRORS } from "../../problem.ts";
+import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
+import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 const Id = z.object({ id: z.string().max(40) });
 const Settings = z
@@ -41,6 +42,7 @@ const ChannelResponse = z
     events: z.array(z.string()),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
+    template: TemplateResponse,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -127,13 +129,15 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               .default(false)
               .meta({ description: "Alert for every monitor of the organization" }),
             events: Events.default(["down", "up"]),
+            template: TemplateBody.nullable().default(null),
           }),
-          response: { 201: ChannelResponse, ...COMMON_ERRORS },
+          response: { 201: ChannelResponse, 422: Problem, ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
         const body = request.body;
         const settings = parseSettings(adapterOf(body.kind), body.config, body.secrets);
+        checkTemplateBody(body.template);
         if (body.kind === "email" && !deps.rt.mailer.enabled) {
           throw new AppError("PRECONDITION_FAILED", "Email channels need a mail server: set SMTP_URL", {
             errors: [{ path: "body.kind", message: "no SMTP server is configured" }],
@@ -191,12 +195,16 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             secrets: Settings.optional(),
             isDefault: z.boolean().optional(),
             events: Events.optional(),
+            template: TemplateBody.nullable()
+              .optional()
+              .meta({ description: "null returns to the default wording" }),
           }),
-          response: { 200: ChannelResponse, ...COMMON_ERRORS },
+          response: { 200: ChannelResponse, 422: Problem, ...COMMON_ERRORS },
         },
       },
       async (request) => {
         const ctx = ctxFor(deps, request);
+        checkTemplateBody(request.body.template);
         const current = await getChannel(ctx, request.params.id);
         const adapter = adapterOf(current.kind);
         const updated = await updateChannel(ctx, current.id, request.body, (config, secrets) => {
@@ -251,6 +259,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           kind: channel.kind,
           config: channel.config,
           secrets,
+          template: channel.template,
           message,
         });
         if (outcome.ok) return { ok: true, statusCode: outcome.statusCode ?? null, error: null };

@@ -23,6 +23,8 @@ const COMMON_DEFAULTS = {
   description: null,
   runbookUrl: null,
   paused: false,
+  parents: [],
+  certExpiryDays: null,
   state: "pending",
   lastCheckedAt: null,
   lastStatus: null,

@@ -31,8 +31,8 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { definition: def, paused } = splitInput(request.body);
-        const monitor = await createMonitor(ctxFor(deps, request), def, { paused });
+        const { definition: def, paused, parents } = splitInput(request.body);
+        const monitor = await createMonitor(ctxFor(deps, request), def, { paused, parents });
         return reply
           .status(201)
           .header("location", `/api/v1/monitors/${monitor.id}`)
@@ -90,7 +90,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             "Top-level fields replace; `http`, `keyword`, `json` and `dns` blocks merge into the current ones. The result is validated as a whole monitor and rescheduled.",
           params: MonitorId,
           body: MonitorPatch,
-          response: { 200: MonitorResponse, ...COMMON_ERRORS },
+          response: { 200: MonitorResponse, 422: Problem, ...COMMON_ERRORS },
         },
       },
       async (request) => {
@@ -105,8 +105,8 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           );
           throw new AppError("VALIDATION", `${errors.length} invalid field(s) in the body`, { errors });
         }
-        const { definition: def, paused } = splitInput(parsed.data);
-        const updated = await updateMonitor(ctx, current.id, def);
+        const { definition: def, paused, parents } = splitInput(parsed.data);
+        const updated = await updateMonitor(ctx, current.id, def, parents);
         if (paused === current.paused) return presentMonitor(updated);
         return presentMonitor(await setMonitorPaused(ctx, current.id, paused));
       },

@@ -24,7 +24,13 @@ export const LIMITS = {
   maxTimeoutMs: 120_000,
   maxRedirects: 10,
   maxThreshold: 20,
+  parents: 10,
+  certExpiryThresholds: 5,
+  maxCertExpiryDays: 365,
 } as const;
+
+/** True when no value appears twice. */
+const distinct = (values: unknown[]) => new Set(values).size === values.length;
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)(\.(?!-)[a-zA-Z0-9-]{1,63}(?<!-))*\.?$/;
 const isHost = (h: string) => HOSTNAME.test(h) || isIP(h) !== 0;
@@ -155,6 +161,25 @@ export function monitorCommonFields(limits: { minIntervalSeconds: number }, defa
     description: z.string().max(LIMITS.descriptionChars).nullable().default(null),
     runbookUrl: HttpUrl.nullable().default(null),
     paused: z.boolean().default(false),
+    parents: z
+      .array(z.string().min(1).max(40))
+      .max(LIMITS.parents)
+      .refine(distinct, "must not name a monitor twice")
+      .default([])
+      .meta({
+        description:
+          "Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.",
+      }),
+    certExpiryDays: z
+      .array(z.number().int().min(1).max(LIMITS.maxCertExpiryDays))
+      .max(LIMITS.certExpiryThresholds)
+      .refine(distinct, "must not repeat a threshold")
+      .nullable()
+      .default(null)
+      .meta({
+        description:
+          "Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.",
+      }),
   };
 }
 
@@ -225,13 +250,14 @@ const HostPortIp = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/;
 
 export type MonitorDefinitionInput = z.infer<ReturnType<typeof monitorDefinitionSchema>>;
 
-/** Compile-time check that what the schema produces is a domain MonitorDefinition (plus `paused`). */
+/** Compile-time check that what the schema produces is a domain MonitorDefinition (plus `paused` and `parents`). */
 export function splitInput(input: MonitorDefinitionInput): {
   definition: MonitorDefinition;
   paused: boolean;
+  parents: string[];
 } {
-  const { paused, ...definition } = input;
-  return { definition, paused };
+  const { paused, parents, ...definition } = input;
+  return { definition, paused, parents };
 }
 
 /** An update: any top-level field; settings blocks merge one level deep into the current ones. */
@@ -250,6 +276,8 @@ export const MonitorPatch = z
     description: z.unknown().optional(),
     runbookUrl: z.unknown().optional(),
     paused: z.unknown().optional(),
+    parents: z.unknown().optional(),
+    certExpiryDays: z.unknown().optional(),
     http: z.record(z.string(), z.unknown()).optional(),
     keyword: z.record(z.string(), z.unknown()).optional(),
     json: z.record(z.string(), z.unknown()).optional(),

@@ -1,0 +1,96 @@
+// Upblit's status page benchmark (issue 5, "Benchmark"): see docs/benchmarks.md, section
+// "Status pages", for what each figure means. Progress goes to stderr, the summary (Markdown) to
+// stdout and to docs/benchmarks.md.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
+import { DOCS_FILE } from "./lib/docs.ts";
+import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
+import { progress } from "./lib/progress.ts";
+import { renderStatus, type StatusBenchRun, TARGET_RATIO, writeStatusDocs } from "./lib/status-report.ts";
+import { runStatus } from "./lib/status-run.ts";
+import { REPO_ROOT } from "./lib/upblit-child.ts";
+
+const USAGE = `usage: npm run bench:status -- [options]
+  --duration 20      seconds measured per run, each of bare and Upblit, per route (default; --quick: 2)
+  --warmup 3         seconds of warm-up per server and route (default; --quick: 1)
+  --connections 32   autocannon's keep-alive connections
+  --components 50    monitors on the page (5 groups)
+  --quick            smoke run; does not touch docs/benchmarks.md
+  --docs / --no-docs write docs/benchmarks.md (default: yes, except with --quick)`;
+
+function positiveInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+const argv = process.argv.slice(2);
+const { values } = parseArgs({
+  args: argv,
+  strict: true,
+  options: {
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string", default: "32" },
+    components: { type: "string", default: "50" },
+    quick: { type: "boolean", default: false },
+    docs: { type: "boolean" },
+    "no-docs": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const spec = {
+  seconds: positiveInt("duration", values.duration ?? (values.quick ? "2" : "20")),
+  warmupSeconds: positiveInt("warmup", values.warmup ?? (values.quick ? "1" : "3")),
+  connections: positiveInt("connections", values.connections),
+  components: positiveInt("components", values.components),
+  groups: 5,
+};
+const writeDocs = values["no-docs"] ? false : (values.docs ?? !values.quick);
+installCleanupHandlers();
+
+async function main(): Promise<StatusBenchRun> {
+  const machine = machineInfo();
+  const code = codeVersion(REPO_ROOT);
+  const loadBefore = loadAverage();
+  progress("setup", `${machine.nproc} CPUs, node ${machine.node}, load ${loadBefore}`);
+  const failures: string[] = [];
+  let run: StatusBenchRun["run"];
+  try {
+    run = await runStatus(spec);
+  } catch (err) {
+    failures.push((err as Error).message);
+    progress("status", `FAILED: ${(err as Error).message}`);
+  }
+  return {
+    command: `npm run bench:status${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    code,
+    machine: { ...machine, loadBefore, loadAfter: loadAverage() },
+    run,
+    failures,
+  };
+}
+
+try {
+  const run = await main();
+  const text = renderStatus(run);
+  process.stdout.write(`\n${text}`);
+  if (writeDocs) {
+    writeStatusDocs(text);
+    progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
+  }
+  const missed = run.run?.pairs.some((p) => p.upblit.requestsPerSecond < TARGET_RATIO * p.bare.requestsPerSecond);
+  if (run.failures.length || !run.run) process.exitCode = 1;
+  else if (missed) progress("done", `below ${TARGET_RATIO} × the bare route`);
+} catch (err) {
+  process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  await runCleanup();
+}

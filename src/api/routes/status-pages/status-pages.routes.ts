@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  createStatusPage,
+  deleteStatusPage,
+  getStatusPage,
+  listStatusPages,
+  updateStatusPage,
+} from "../../../services/status-pages/pages.ts";
+import { STATUS_PAGE_LIMITS } from "../../../services/status-pages/types.ts";
+import { type ApiDeps, ctxFor } from "../../context.ts";
+import { COMMON_ERRORS, Problem } from "../../problem.ts";
+import { presentStatusPage } from "./present.ts";
+import { CreateStatusPageBody, StatusPageResponse, UpdateStatusPageBody } from "./schemas.ts";
+
+const Id = z.object({ id: z.string().max(40) });
+
+/** Told after every committed change of a page, so cached public views of it are dropped. */
+export interface StatusPageChanges {
+  pageChanged(pageId: string): void;
+}
+
+const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organization, ${STATUS_PAGE_LIMITS.groupsPerPage} groups and ${STATUS_PAGE_LIMITS.componentsPerPage} components per page, ${STATUS_PAGE_LIMITS.footerLinks} footer links.`;
+
+/** Managing public status pages: settings, visibility and the components they show (docs/status-pages.md). */
+export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): FastifyPluginAsyncZod {
+  const present = (page: Parameters<typeof presentStatusPage>[0]) =>
+    presentStatusPage(page, deps.auth.publicUrl);
+  return async (app) => {
+    app.get(
+      "/status-pages",
+      {
+        config: { auth: { permission: "status-pages:read" } },
+        schema: {
+          tags: ["status-pages"],
+          summary: "The organization's status pages, oldest first",
+          response: { 200: z.object({ items: z.array(StatusPageResponse) }), ...COMMON_ERRORS },
+        },
+      },
+      async (request) => ({ items: (await listStatusPages(ctxFor(deps, request))).map(present) }),
+    );
+
+    app.post(
+      "/status-pages",
+      {
+        config: { auth: { permission: "status-pages:write" } },
+        schema: {
+          tags: ["status-pages"],
+          summary: "Create a status page",
+          description: `The slug must be free across every organization. Components are the organization's own monitors, shown under display names in ordered groups. Visibility \`password\` needs \`password\`. ${LIMITS_TEXT}`,
+          body: CreateStatusPageBody,
+          response: { 201: StatusPageResponse, 409: Problem, 429: Problem, ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const page = await createStatusPage(ctxFor(deps, request), request.body);
+        changes.pageChanged(page.id);
+        return reply.status(201).send(present(page));
+      },
+    );
+
+    app.get(
+      "/status-pages/:id",
+      {
+        config: { auth: { permission: "status-pages:read" } },
+        schema: {
+          tags: ["status-pages"],
+          summary: "A status page with its groups and components",
+          params: Id,
+          response: { 200: StatusPageResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => present(await getStatusPage(ctxFor(deps, request), request.params.id)),
+    );
+
+    app.patch(
+      "/status-pages/:id",
+      {
+        config: { auth: { permission: "status-pages:write" } },
+        schema: {
+          tags: ["status-pages"],
+          summary: "Change a status page",
+          description:
+            "Absent fields keep their value; `groups` replaces every group and component (a group keeps its id while its name stays). A new password, or leaving visibility `password`, ends every visitor's access. The public page reflects the change at once.",
+          params: Id,
+          body: UpdateStatusPageBody,
+          response: { 200: StatusPageResponse, 409: Problem, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => {
+        const page = await updateStatusPage(ctxFor(deps, request), request.params.id, request.body);
+        changes.pageChanged(page.id);
+        return present(page);
+      },
+    );
+
+    app.delete(
+      "/status-pages/:id",
+      {
+        config: { auth: { permission: "status-pages:write" } },
+        schema: {
+          tags: ["status-pages"],
+          summary: "Delete a status page (its monitors stay)",
+          params: Id,
+          response: { 204: z.null(), ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        await deleteStatusPage(ctxFor(deps, request), request.params.id);
+        changes.pageChanged(request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

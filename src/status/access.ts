@@ -1,0 +1,68 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Runtime } from "../services/context.ts";
+import { grantPageAccess, hasPageAccess, isOrganizationMember } from "../services/status-pages/access.ts";
+import type { ReadModel, StatusPageCache } from "./cache.ts";
+
+/** What the public status routes need; built once in api/app.ts. */
+export interface StatusDeps {
+  rt: Runtime;
+  /** Where people reach Upblit (page URLs in JSON). */
+  publicUrl: string;
+  /** Cookies get `Secure` (and the `__Secure-` prefix) behind https. */
+  secureCookies: boolean;
+  /** The dashboard's access-token cookie, which lets members into members-only pages. */
+  memberCookie: string;
+  cache: StatusPageCache;
+  limiter: RateLimiterAbstract;
+}
+
+/** `granted`, or what the visitor lacks: the page's password, or a member's session. */
+export type Access = "granted" | "password" | "members";
+
+/** The page-scoped cookie that holds a visitor's access to one password-protected page. */
+export function pageCookieName(pageId: string, secure: boolean): string {
+  return `${secure ? "__Secure-" : ""}upblit-page-${pageId}`;
+}
+
+/** Whether this request may see the page, and if not, what it lacks. */
+export async function visitorAccess(
+  deps: StatusDeps,
+  model: ReadModel,
+  request: FastifyRequest,
+): Promise<Access> {
+  const { page, access } = model.snapshot;
+  if (page.visibility === "public") return "granted";
+  if (page.visibility === "password") {
+    const cookie = request.cookies[pageCookieName(page.id, deps.secureCookies)];
+    const ok = hasPageAccess(deps.rt, { id: page.id, passwordHash: access.passwordHash }, cookie);
+    return ok ? "granted" : "password";
+  }
+  const token = request.cookies[deps.memberCookie];
+  return (await isOrganizationMember(deps.rt, page.organizationId, token)) ? "granted" : "members";
+}
+
+/**
+ * Checks the password of a password-protected page and sets its access cookie: HttpOnly,
+ * SameSite=Lax, scoped to the page's path, Secure behind https. Throws UNAUTHENTICATED when wrong.
+ */
+export async function logIntoPage(
+  deps: StatusDeps,
+  model: ReadModel,
+  password: string,
+  reply: FastifyReply,
+): Promise<void> {
+  const { page, access } = model.snapshot;
+  const granted = await grantPageAccess(
+    deps.rt,
+    { id: page.id, passwordHash: access.passwordHash },
+    password,
+  );
+  reply.setCookie(pageCookieName(page.id, deps.secureCookies), granted.cookie, {
+    path: `/status/${page.slug}`,
+    httpOnly: true,
+    sameSite: "lax",
+    secure: deps.secureCookies,
+    maxAge: granted.maxAgeSeconds,
+  });
+}

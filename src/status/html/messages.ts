@@ -1,0 +1,55 @@
+import { DEFAULT_COLORS } from "../../services/status-pages/colors.ts";
+import { html, type Markup } from "../escape.ts";
+import { renderDocument } from "./document.ts";
+
+/**
+ * The pages a visitor sees instead of a status page: the password form, "members only", "not
+ * found" and errors. They show nothing of the page (not even its title), use the default colours,
+ * carry no script, and ask robots to stay away.
+ */
+function messageDocument(title: string, body: Markup, nonce: string): string {
+  return renderDocument({
+    title,
+    colors: DEFAULT_COLORS,
+    noindex: true,
+    nonce,
+    body: html`<div class="wrap"><main id="main">
+<h1>${title}</h1>
+${body}
+</main></div>`,
+  });
+}
+
+/** The form of a password-protected page; `error` after a wrong password. */
+export function passwordFormPage(slug: string, nonce: string, error?: string): string {
+  return messageDocument(
+    "This status page is protected",
+    html`<p>Enter the page's password to see it.</p>
+${error ? html`<p class="error" role="alert" id="password-error">${error}</p>` : ""}
+<form method="post" action="/status/${slug}/login">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256"${error ? html` aria-describedby="password-error"` : ""}>
+<button type="submit">Open the page</button>
+</form>`,
+    nonce,
+  );
+}
+
+/** A members-only page without a signed-in member. */
+export function membersOnlyPage(nonce: string): string {
+  return messageDocument(
+    "This status page is private",
+    html`<p>Only members of its organization can see it. Sign in to Upblit with your account, then open this page again.</p>`,
+    nonce,
+  );
+}
+
+/** A page that does not exist (or is gone). */
+export function notFoundPage(nonce: string): string {
+  return messageDocument("Page not found", html`<p>There is no status page at this address.</p>`, nonce);
+}
+
+/** Any other refusal or failure, with its words. */
+export function messagePage(title: string, text: string, nonce: string): string {
+  return messageDocument(title, html`<p>${text}</p>`, nonce);
+}

@@ -1,0 +1,116 @@
+import { type ComponentStatus, componentStatusOf, pageStatusOf } from "../services/status-pages/model.ts";
+import type { PageSnapshot } from "../services/status-pages/snapshot.ts";
+import { announcedMaintenanceJson, openIncidentsJson } from "./incidents-json.ts";
+import { allComponents } from "./view.ts";
+
+/**
+ * The page in the shape of Atlassian Statuspage's public API v2 (docs/status-pages.md), so widgets
+ * and tools that read Statuspage pages read Upblit pages too. Groups are components with
+ * `group: true` and the ids of their components; component ids are monitor ids.
+ */
+
+function pagePart(snapshot: PageSnapshot, publicUrl: string) {
+  const { page } = snapshot;
+  return {
+    id: page.id,
+    name: page.title,
+    url: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
+    time_zone: "Etc/UTC",
+    updated_at: snapshot.builtAt.toISOString(),
+  };
+}
+
+/** `/api/v2/status.json`: the page and its overall indicator. */
+export function statusJson(snapshot: PageSnapshot, publicUrl: string) {
+  return {
+    page: pagePart(snapshot, publicUrl),
+    status: pageStatusOf(allComponents(snapshot).map((c) => c.state)),
+  };
+}
+
+/**
+ * `/api/v2/summary.json`: page, status, components (groups first in each group's place), open
+ * incidents (published, unresolved) and scheduled maintenances (windows, then announcements).
+ */
+export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
+  const { page } = snapshot;
+  const components: Array<Record<string, unknown>> = [];
+  let position = 0;
+  for (const group of snapshot.groups) {
+    if (group.components.length === 0) continue;
+    components.push({
+      id: group.id,
+      name: group.name,
+      status: worstStatus(group.components.map((c) => componentStatusOf(c.state))),
+      created_at: page.createdAt.toISOString(),
+      updated_at: snapshot.builtAt.toISOString(),
+      position: ++position,
+      description: null,
+      showcase: false,
+      start_date: null,
+      group_id: null,
+      page_id: page.id,
+      group: true,
+      only_show_if_degraded: false,
+      components: group.components.map((c) => c.id),
+    });
+    for (const c of group.components) {
+      components.push({
+        id: c.id,
+        name: c.name,
+        status: componentStatusOf(c.state),
+        created_at: c.createdAt.toISOString(),
+        updated_at: c.since.toISOString(),
+        position: ++position,
+        description: null,
+        showcase: true,
+        start_date: null,
+        group_id: group.id,
+        page_id: page.id,
+        group: false,
+        only_show_if_degraded: false,
+      });
+    }
+  }
+  return {
+    ...statusJson(snapshot, publicUrl),
+    components,
+    incidents: openIncidentsJson(snapshot, publicUrl),
+    scheduled_maintenances: [
+      ...snapshot.maintenance.map((m) => ({
+        id: m.id,
+        name: m.title,
+        status: m.status,
+        impact: "maintenance",
+        created_at: m.startsAt.toISOString(),
+        updated_at: snapshot.builtAt.toISOString(),
+        monitoring_at: null,
+        resolved_at: null,
+        started_at: m.startsAt.toISOString(),
+        scheduled_for: m.startsAt.toISOString(),
+        scheduled_until: m.endsAt.toISOString(),
+        shortlink: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
+        page_id: page.id,
+        incident_updates: [],
+        components: m.componentIds.map((id) => {
+          const c = allComponents(snapshot).find((x) => x.id === id);
+          return { id, name: c?.name ?? "", status: c ? componentStatusOf(c.state) : "operational" };
+        }),
+      })),
+      ...announcedMaintenanceJson(snapshot, publicUrl),
+    ],
+  };
+}
+
+const SEVERITY: readonly ComponentStatus[] = [
+  "major_outage",
+  "partial_outage",
+  "degraded_performance",
+  "under_maintenance",
+  "operational",
+];
+
+/** A group reads as its worst component. */
+function worstStatus(statuses: ComponentStatus[]): ComponentStatus {
+  return SEVERITY.find((s) => statuses.includes(s)) ?? "operational";
+}

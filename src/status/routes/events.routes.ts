@@ -1,0 +1,122 @@
+import type { ServerResponse } from "node:http";
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { AppError } from "../../lib/errors.ts";
+import { type StatusDeps, visitorAccess } from "../access.ts";
+import type { ReadModel } from "../cache.ts";
+import { livePayload } from "../view.ts";
+import { Slug } from "./pages.routes.ts";
+
+const HEARTBEAT_MS = 15_000;
+/** How often an open stream checks that its visitor may still see the page (edits, logouts). */
+export const STREAM_RECHECK_MS = 5_000;
+/** Open streams per process at most; beyond, new ones get 503 and browsers retry later. */
+export const MAX_STREAMS = 5_000;
+
+/**
+ * GET /status/{slug}/events: Server-Sent Events for the page's script. On connect and after every
+ * change of the page's read model (a component's state, a page edit) it sends one `page` event
+ * with the banner and every component's public state (livePayload), nothing else: no other
+ * monitors, no raw data. The stream ends with `page.closed` when the page goes away or the
+ * visitor loses access.
+ */
+export function statusEventRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const streams = new Set<ServerResponse>();
+    app.addHook("onClose", async () => {
+      for (const res of streams) res.end();
+    });
+
+    app.get(
+      "/status/:slug/events",
+      { config: { auth: "public" }, schema: { hide: true, params: Slug } },
+      async (request, reply) => {
+        const model = await deps.cache.bySlug(request.params.slug);
+        if (!model) throw new AppError("NOT_FOUND", "There is no status page at this address");
+        if ((await visitorAccess(deps, model, request)) !== "granted") {
+          throw new AppError("UNAUTHENTICATED", "This status page is not public");
+        }
+        if (streams.size >= MAX_STREAMS)
+          throw new AppError("UNAVAILABLE", "Too many open streams; retry later");
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache, no-transform",
+          connection: "keep-alive",
+          "x-accel-buffering": "no",
+          "x-request-id": String(request.id),
+        });
+        streams.add(res);
+        openStream(deps, request, res, model, () => streams.delete(res));
+      },
+    );
+  };
+}
+
+/** Feeds one stream until the client leaves, the page goes or access is lost. */
+function openStream(
+  deps: StatusDeps,
+  request: FastifyRequest,
+  res: ServerResponse,
+  first: ReadModel,
+  onEnd: () => void,
+): void {
+  const pageId = first.snapshot.page.id;
+  let last = "";
+  const send = (model: ReadModel) => {
+    if (res.writableEnded) return;
+    const data = JSON.stringify(livePayload(model.snapshot));
+    if (data === last) return;
+    last = data;
+    res.write(`event: page\ndata: ${data}\n\n`);
+  };
+  const close = () => {
+    if (res.writableEnded) return;
+    res.write("event: page.closed\ndata: {}\n\n");
+    res.end();
+  };
+  /** The current model, or undefined (and the stream closed) when the visitor may not see it. */
+  const current = async (): Promise<ReadModel | undefined> => {
+    const model = await deps.cache.byId(pageId);
+    if (!model || (await visitorAccess(deps, model, request)) !== "granted") {
+      close();
+      return undefined;
+    }
+    return model;
+  };
+  // Changes that arrive while one is being applied are folded into one more round.
+  let running = false;
+  let again = false;
+  const refresh = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const model = await current();
+        if (!model) return;
+        send(model);
+      } while (again);
+    } catch (err) {
+      request.log.warn({ err }, "status stream refresh failed");
+    } finally {
+      running = false;
+    }
+  };
+
+  res.write(": connected\n\n");
+  send(first);
+  const unsubscribe = deps.cache.onChange(pageId, () => void refresh());
+  const heartbeat = setInterval(() => res.writableEnded || res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+  const recheck = setInterval(() => void refresh(), STREAM_RECHECK_MS);
+  res.on("close", () => {
+    clearInterval(heartbeat);
+    clearInterval(recheck);
+    unsubscribe();
+    onEnd();
+  });
+}

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { StatusDeps } from "../access.ts";
+import { countStatusRequest } from "../rate-limit.ts";
+import { statusDataRoutes } from "./data.routes.ts";
+import { statusEventRoutes } from "./events.routes.ts";
+import { statusHtmlRoutes } from "./pages.routes.ts";
+
+/**
+ * Every public status route, outside /api/v1 and with `config.auth: "public"`: the page, its
+ * login, its live stream, its JSON and the badges. Each request counts against the per-IP limit
+ * first, and every response says what it is and refuses to be framed or sniffed.
+ */
+export function publicStatusRoutes(deps: StatusDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook("onRequest", async (request, reply) => {
+      reply.headers({
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "strict-origin-when-cross-origin",
+      });
+      await countStatusRequest(deps.limiter, request.ip);
+    });
+    app.addHook("onClose", async () => deps.cache.close());
+    await app.register(statusHtmlRoutes(deps));
+    await app.register(statusEventRoutes(deps));
+    await app.register(statusDataRoutes(deps));
+  };
+}
