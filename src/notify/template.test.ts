@@ -173,6 +173,36 @@ describe("template errors, with their positions", () => {
   });
 });
 
+describe("follow-up names", () => {
+  it("knows the names of reminders, escalations, acknowledgements and certificate warnings", () => {
+    const names = [
+      "reminder_count",
+      "down_for",
+      "escalation_level",
+      "escalation_after",
+      "acknowledged_by",
+      "acknowledged_at",
+      "acknowledge_note",
+      "certificate_days_left",
+      "certificate_expires",
+      "certificate_subject",
+      "certificate_threshold",
+    ];
+    const source = names.map((n) => `{{#${n}}}${n}={{${n}}};{{/${n}}}`).join("");
+    expect(checkTemplate(source)).toEqual([]);
+    const values = Object.fromEntries(names.map((n) => [n, `v-${n}`])) as TemplateValues;
+    expect(render(source, values)).toBe(names.map((n) => `${n}=v-${n};`).join(""));
+    expect(render(source, {})).toBe("");
+  });
+
+  it("still refuses near misses of them", () => {
+    expect(issuesOf("{{acknowledgedBy}} {{certificate.days_left}}")).toEqual([
+      expect.stringMatching(/^unknown name "acknowledgedBy" .*@1:1$/),
+      expect.stringMatching(/names are flat.*@1:20$/),
+    ]);
+  });
+});
+
 describe("message templates", () => {
   it("parses the parts that are set and leaves the others to the default wording", () => {
     const parsed = parseMessageTemplate({ title: "{{monitor}}" });

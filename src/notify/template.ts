@@ -30,6 +30,18 @@ export const TEMPLATE_NAMES = [
   "incident_id",
   "notification_id",
   "drill",
+  // Follow-up events: present only on the event that has the fact (docs/templates.md).
+  "reminder_count",
+  "down_for",
+  "escalation_level",
+  "escalation_after",
+  "acknowledged_by",
+  "acknowledged_at",
+  "acknowledge_note",
+  "certificate_days_left",
+  "certificate_expires",
+  "certificate_subject",
+  "certificate_threshold",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
 import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
+import { parseMessageTemplate } from "../template.ts";
 import { type OpsgenieConfig, opsgenieChannel } from "./opsgenie.ts";
 import type { AlertMessage } from "./types.ts";
 
@@ -115,6 +116,108 @@ describe("opsgenie channel", () => {
       user: "Upblit",
       note: expect.stringContaining("It was down for 1 h."),
     });
+  });
+
+  it("acknowledges the incident's alert by its alias, as the acknowledging person, with the note", async () => {
+    const created = await sentAlert(sampleMessage());
+    const outcome = await send(
+      sampleMessage({
+        event: "acknowledged",
+        acknowledgeUrl: null,
+        acknowledgement: { by: "ada@example.com", at: "2026-11-22T10:05:00.000Z", note: "rolling back" },
+      }),
+    );
+    expect(outcome).toEqual({ ok: true, statusCode: 202, detail: "requestId 43a29c5c-3dbf-4fa4" });
+    const req = receiver.requests[1]!;
+    expect(req.method).toBe("POST");
+    expect(req.path).toBe(`/v2/alerts/${created.alias}/acknowledge?identifierType=alias`);
+    expect(created.alias).toBe(INCIDENT);
+    expect(req.headers.authorization).toBe(`GenieKey ${API_KEY}`);
+    expect(req.json).toEqual({
+      source: "Upblit",
+      user: "ada@example.com",
+      note: expect.stringContaining(
+        "Acknowledged by ada@example.com at 2026-11-22 10:05:00 UTC: rolling back",
+      ),
+    });
+  });
+
+  it("puts a custom template's text in the acknowledge note, with the follow-up names filled", async () => {
+    const config = opsgenieChannel.config.parse({ apiUrl: receiver.origin });
+    const ctx = {
+      ...testContext(config, { apiKey: API_KEY }),
+      template: parseMessageTemplate({
+        text: "{{acknowledged_by}} took {{monitor}}{{#acknowledge_note}} ({{acknowledge_note}}){{/acknowledge_note}}",
+      }),
+    };
+    const ack = { by: "ada@example.com", at: "2026-11-22T10:05:00.000Z", note: "rolling back" };
+    await opsgenieChannel.send(sampleMessage({ event: "acknowledged", acknowledgement: ack }), ctx);
+    expect(receiver.requests[0]?.json).toEqual({
+      source: "Upblit",
+      user: "ada@example.com",
+      note: "ada@example.com took Checkout API (rolling back)",
+    });
+  });
+
+  it("keeps the acknowledging user within Opsgenie's 100 characters, on one line", async () => {
+    await send(
+      sampleMessage({
+        event: "acknowledged",
+        acknowledgement: {
+          by: `link from channel ${"o".repeat(200)}\r\nX`,
+          at: "2026-11-22T10:05:00.000Z",
+          note: null,
+        },
+      }),
+    );
+    const body = receiver.requests[0]?.json as { user: string };
+    expect(body.user).toHaveLength(100);
+    expect(body.user).not.toMatch(/[\r\n]/);
+    expect(receiver.requests[0]?.path).toBe(`/v2/alerts/${INCIDENT}/acknowledge?identifierType=alias`);
+  });
+
+  it("sends reminders and escalations as creates on the incident's alias (Opsgenie only counts them)", async () => {
+    const reminder = await sentAlert(
+      sampleMessage({ event: "reminder", reminder: { count: 2, downForMs: 600_000 } }),
+    );
+    expect(receiver.requests[0]?.path).toBe("/v2/alerts");
+    expect(reminder.alias).toBe(INCIDENT);
+    expect(reminder.priority).toBe("P1");
+    expect(reminder.message).toBe("🔁 STILL DOWN: Checkout API");
+    expect(reminder.details.reminder).toBe("2");
+    const escalated = await sentAlert(sampleMessage({ escalation: { level: 3, afterMinutes: 60 } }));
+    expect(escalated.alias).toBe(INCIDENT);
+    expect(escalated.priority).toBe("P1");
+    expect(escalated.details.escalationLevel).toBe("3");
+    expect(escalated.description).toContain("Escalated: not acknowledged after 60 min (escalation level 3).");
+  });
+
+  it("creates a certificate warning under its own alias, P4 or P3 when a week or less is left", async () => {
+    const certificate = { daysLeft: 20, notAfter: "2026-12-12T00:00:00.000Z", threshold: 21 };
+    const warn = (daysLeft: number, threshold: number) =>
+      sampleMessage({
+        event: "certificate",
+        state: "up",
+        previousState: "up",
+        cause: null,
+        certificate: { ...certificate, daysLeft, threshold },
+      });
+    const early = await sentAlert(warn(20, 21));
+    expect(receiver.requests[0]?.path).toBe("/v2/alerts");
+    expect(early.alias).toBe("cert-mon_01jdx0000000000000000000000-2026-12-12T00:00:00.000Z");
+    expect(early.alias).not.toBe(INCIDENT);
+    expect(early.priority).toBe("P4");
+    expect(early.tags).toEqual(["upblit", "certificate"]);
+    expect(early.details).toMatchObject({
+      certificateDaysLeft: "20",
+      certificateExpires: certificate.notAfter,
+    });
+    expect(early.details.certificateSubject).toBeUndefined();
+    const late = await sentAlert(warn(7, 7));
+    expect(late.priority).toBe("P3");
+    expect(late.alias).toBe(early.alias);
+    expect((await sentAlert(warn(-2, 7))).priority).toBe("P3");
+    expect((await sentAlert(warn(8, 14))).priority).toBe("P4");
   });
 
   it("URL-encodes an alias that would break the path", async () => {

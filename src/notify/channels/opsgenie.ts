@@ -1,8 +1,10 @@
 /**
  * Opsgenie Alert API v2 with an API integration key (`Authorization: GenieKey <key>`). A down,
- * degraded or test message creates an alert (`POST /v2/alerts`) whose `alias` is the incident id,
- * so a re-send only bumps the open alert's count; recovery closes it by that alias
- * (`POST /v2/alerts/{alias}/close?identifierType=alias`). Drills and tests use a `drill-` alias.
+ * degraded, reminder or test message creates an alert (`POST /v2/alerts`) whose `alias` is the
+ * incident id, so a re-send, reminder or escalation only bumps the open alert's count; recovery
+ * closes it and an acknowledgement in Upblit acknowledges it by that alias
+ * (`POST /v2/alerts/{alias}/close|acknowledge?identifierType=alias`). A certificate warning creates
+ * its own alert (alias per monitor and certificate). Drills and tests use a `drill-` alias.
  * Opsgenie processes requests asynchronously and answers 202 `{result, took, requestId}`.
  */
 import { z } from "zod";
@@ -10,6 +12,7 @@ import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
+import { pagingKeyOf } from "./paging-keys.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";
@@ -43,15 +46,24 @@ const MAX_DETAIL = 600;
 /** Opsgenie's limit for an alert's description. */
 const MAX_DESCRIPTION = 15_000;
 
-/** The alias that ties create and close together: the incident, else the monitor; `drill-` for drills and tests. */
+/**
+ * The alias that ties create, acknowledge and close together: the incident, else the monitor; a
+ * certificate's own for certificate warnings; `drill-` for drills and tests (paging-keys.ts).
+ */
 export function aliasOf(message: AlertMessage): string {
-  const key = message.incident?.id ?? message.monitor.id;
-  return clip(message.drill || message.event === "test" ? `drill-${key}` : key, 512);
+  return pagingKeyOf(message, 512);
 }
 
-function priorityOf(message: AlertMessage): "P1" | "P3" | "P5" {
-  if (message.event === "down") return "P1";
+/** A certificate this close to expiry (or expired) is P3, else P4. */
+const CERTIFICATE_URGENT_DAYS = 7;
+
+function priorityOf(message: AlertMessage): "P1" | "P3" | "P4" | "P5" {
+  if (message.event === "down" || message.event === "reminder") return "P1";
   if (message.event === "degraded") return "P3";
+  if (message.event === "certificate") {
+    const daysLeft = message.certificate?.daysLeft ?? 0;
+    return daysLeft <= CERTIFICATE_URGENT_DAYS ? "P3" : "P4";
+  }
   return "P5";
 }
 
@@ -80,10 +92,25 @@ function detailsOf(message: AlertMessage): Record<string, string> {
     organization: message.organization.name,
     monitorUrl: linkUrl(message.monitorUrl),
     runbookUrl: message.runbookUrl ? linkUrl(message.runbookUrl) : null,
+    ...followUpDetails(message),
   };
   return Object.fromEntries(
     Object.entries(details).flatMap(([k, v]) => (v === null ? [] : [[k, clip(v, MAX_DETAIL)]])),
   );
+}
+
+/** The facts of follow-up events, as strings, present only on their event. */
+function followUpDetails(message: AlertMessage): Record<string, string | null> {
+  const { certificate, reminder, escalation } = message;
+  return {
+    ...(certificate && {
+      certificateDaysLeft: String(certificate.daysLeft),
+      certificateExpires: certificate.notAfter,
+      certificateSubject: certificate.subject ?? null,
+    }),
+    ...(reminder && { reminder: String(reminder.count) }),
+    ...(escalation && { escalationLevel: String(escalation.level) }),
+  };
 }
 
 /**
@@ -95,7 +122,9 @@ export function opsgenieAlert(
   extraTags: string[] = [],
   template?: MessageTemplate,
 ): Record<string, unknown> {
-  const tags = ["upblit", message.state, ...(message.drill ? ["drill"] : []), ...extraTags];
+  // A certificate warning is not about the monitor's state: it is tagged as what it is.
+  const kind = message.event === "certificate" ? "certificate" : message.state;
+  const tags = ["upblit", kind, ...(message.drill ? ["drill"] : []), ...extraTags];
   return {
     message: customTitle(message, template, "plain", 130) ?? clip(oneLine(titleOf(message)), 130),
     alias: aliasOf(message),
@@ -105,6 +134,24 @@ export function opsgenieAlert(
     details: detailsOf(message),
     entity: clip(message.monitor.name, 512),
     source: "Upblit",
+  };
+}
+
+/** Events that act on the incident's open alert instead of creating one. */
+const ALERT_ACTIONS: Partial<Record<AlertMessage["event"], "close" | "acknowledge">> = {
+  up: "close",
+  acknowledged: "acknowledge",
+};
+
+/**
+ * The body of close and acknowledge (`user`, `source`, `note` as the Alert API documents them): the
+ * acknowledgement's author as `user` (Opsgenie allows 100 characters), the text as the note.
+ */
+function actionBody(message: AlertMessage, template?: MessageTemplate): Record<string, string> {
+  return {
+    source: "Upblit",
+    user: clip(oneLine(message.acknowledgement?.by ?? "Upblit"), 100),
+    note: customText(message, template, "plain", 25_000) ?? clip(summaryLines(message).join("\n"), 25_000),
   };
 }
 
@@ -129,18 +176,12 @@ export const opsgenieChannel: ChannelAdapter<OpsgenieConfig, OpsgenieSecrets> = 
   config: OpsgenieConfig,
   secrets: OpsgenieSecrets,
   async send(message, ctx) {
-    const closing = message.event === "up";
-    const path = closing
-      ? `/v2/alerts/${encodeURIComponent(aliasOf(message))}/close?identifierType=alias`
+    const action = ALERT_ACTIONS[message.event];
+    const path = action
+      ? `/v2/alerts/${encodeURIComponent(aliasOf(message))}/${action}?identifierType=alias`
       : "/v2/alerts";
-    const body = closing
-      ? {
-          source: "Upblit",
-          user: "Upblit",
-          note:
-            customText(message, ctx.template, "plain", 25_000) ??
-            clip(summaryLines(message).join("\n"), 25_000),
-        }
+    const body = action
+      ? actionBody(message, ctx.template)
       : opsgenieAlert(message, ctx.config.tags, ctx.template);
     return sendJson(ctx, joinUrl(ctx.config.apiUrl, path), body, {
       headers: { authorization: `GenieKey ${ctx.secrets.apiKey}` },

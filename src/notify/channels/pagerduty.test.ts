@@ -108,6 +108,85 @@ describe("pagerduty channel", () => {
     expect(resolve.dedup_key).toBe(trigger.dedup_key);
   });
 
+  it("acknowledges the incident's alert with the documented short event and the trigger's key", async () => {
+    const trigger = await sentEvent(sampleMessage());
+    const outcome = await send(
+      sampleMessage({
+        event: "acknowledged",
+        acknowledgeUrl: null,
+        acknowledgement: { by: "ada@example.com", at: "2026-11-22T10:05:00.000Z", note: "on it" },
+      }),
+    );
+    expect(outcome).toEqual({ ok: true, statusCode: 202, detail: `dedup_key ${INCIDENT}` });
+    const req = receiver.requests[1]!;
+    expect(req.path).toBe("/v2/enqueue");
+    expect(req.json).toEqual({ routing_key: ROUTING_KEY, event_action: "acknowledge", dedup_key: INCIDENT });
+    expect((req.json as Event).dedup_key).toBe(trigger.dedup_key);
+    const drill = await sentEvent(sampleMessage({ event: "acknowledged", drill: true }));
+    expect(drill).toMatchObject({ event_action: "acknowledge", dedup_key: `drill-${INCIDENT}` });
+  });
+
+  it("re-triggers reminders and escalations on the incident's key, critical, with their facts", async () => {
+    const reminder = await sentEvent(
+      sampleMessage({ event: "reminder", reminder: { count: 3, downForMs: 1_500_000 } }),
+    );
+    expect(reminder.event_action).toBe("trigger");
+    expect(reminder.dedup_key).toBe(INCIDENT);
+    expect(reminder.payload.severity).toBe("critical");
+    expect(reminder.payload.summary.startsWith("🔁 STILL DOWN: Checkout API")).toBe(true);
+    expect(reminder.payload.custom_details).toMatchObject({ reminder: 3, down_for: "25 min" });
+    const escalated = await sentEvent(sampleMessage({ escalation: { level: 2, afterMinutes: 30 } }));
+    expect(escalated).toMatchObject({ event_action: "trigger", dedup_key: INCIDENT });
+    expect(escalated.payload.severity).toBe("critical");
+    expect(escalated.payload.summary.startsWith("🔴 DOWN (ESCALATED, LEVEL 2): Checkout API")).toBe(true);
+    expect(escalated.payload.custom_details).toMatchObject({
+      escalation_level: 2,
+      escalation_after_minutes: 30,
+    });
+    expect(escalated.payload.custom_details).not.toHaveProperty("reminder");
+  });
+
+  it("triggers a certificate warning on its own key per monitor and certificate, never the incident's", async () => {
+    const certificate = {
+      daysLeft: 12,
+      notAfter: "2026-12-04T12:00:00.000Z",
+      subject: "shop.example.com",
+      threshold: 14,
+    };
+    const warn = (overrides: Partial<AlertMessage> = {}) =>
+      sampleMessage({
+        event: "certificate",
+        state: "up",
+        previousState: "up",
+        cause: null,
+        certificate,
+        ...overrides,
+      });
+    // Even with an incident on the message, the warning must not merge into (or resolve) its alert.
+    const event = await sentEvent(warn());
+    expect(event.event_action).toBe("trigger");
+    expect(event.dedup_key).toBe("cert-mon_01jdx0000000000000000000000-2026-12-04T12:00:00.000Z");
+    expect(event.dedup_key).not.toContain(INCIDENT);
+    expect(event.payload.severity).toBe("warning");
+    expect(event.payload.summary).toBe("📜 CERTIFICATE EXPIRING: Checkout API");
+    expect(event.payload.custom_details).toMatchObject({
+      certificate_days_left: 12,
+      certificate_expires: "2026-12-04T12:00:00.000Z",
+      certificate_subject: "shop.example.com",
+      certificate_threshold_days: 14,
+    });
+    const nextThreshold = await sentEvent(
+      warn({ incident: null, certificate: { ...certificate, daysLeft: 6, threshold: 7 } }),
+    );
+    expect(nextThreshold.dedup_key).toBe(event.dedup_key);
+    const renewed = await sentEvent(
+      warn({ certificate: { ...certificate, notAfter: "2027-03-04T12:00:00.000Z" } }),
+    );
+    expect(renewed.dedup_key).toBe("cert-mon_01jdx0000000000000000000000-2027-03-04T12:00:00.000Z");
+    const otherMonitor = await sentEvent(warn({ monitor: { ...sampleMessage().monitor, id: "mon_2" } }));
+    expect(otherMonitor.dedup_key).toBe("cert-mon_2-2026-12-04T12:00:00.000Z");
+  });
+
   it("keys on the monitor when there is no incident", async () => {
     const event = await sentEvent(sampleMessage({ incident: null }));
     expect(event.dedup_key).toBe("mon_01jdx0000000000000000000000");

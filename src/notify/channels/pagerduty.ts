@@ -1,17 +1,20 @@
 /**
  * PagerDuty Events API v2: `POST {apiUrl}/v2/enqueue`. A down or degraded monitor triggers an
- * alert, recovery resolves it; both carry the incident id as `dedup_key`, so a re-sent trigger
- * merges into the open alert and the resolve closes exactly that one. Drills and test-sends use
- * a `drill-` key so they never touch a real incident. PagerDuty answers 202 `{status, dedup_key}`.
+ * alert, recovery resolves it, an acknowledgement in Upblit acknowledges it; all carry the incident
+ * id as `dedup_key`, so a re-sent trigger, a reminder or an escalation merges into the open alert
+ * and the resolve closes exactly that one. A certificate warning triggers its own alert (keyed per
+ * monitor and certificate). Drills and test-sends use a `drill-` key so they never touch a real
+ * incident. PagerDuty answers 202 `{status, dedup_key}`.
  */
 import { z } from "zod";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
 import { clip, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
+import { pagingKeyOf } from "./paging-keys.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
-import { linksOf, summaryLines, titleOf } from "./wording.ts";
+import { durationText, linksOf, summaryLines, titleOf } from "./wording.ts";
 
 export const PagerDutyConfig = z.strictObject({
   apiUrl: HttpUrl.default("https://events.pagerduty.com"),
@@ -27,21 +30,42 @@ export type PagerDutySecrets = z.infer<typeof PagerDutySecrets>;
 /** PagerDuty asks for a back-off of minutes on 429 and sends no Retry-After. */
 const RATE_LIMIT_WAIT_MS = 60_000;
 
-/** The key that ties a trigger to its resolve: the incident, else the monitor; `drill-` for drills and tests. */
+/**
+ * The key that ties a trigger to its acknowledge and resolve: the incident, else the monitor; a
+ * certificate's own for certificate warnings; `drill-` for drills and tests (paging-keys.ts).
+ */
 export function dedupKeyOf(message: AlertMessage): string {
-  const key = message.incident?.id ?? message.monitor.id;
-  return clip(message.drill || message.event === "test" ? `drill-${key}` : key, 255);
+  return pagingKeyOf(message, 255);
 }
 
+/** A reminder re-triggers an incident that is still down, so it keeps the alert critical. */
 function severityOf(message: AlertMessage): "critical" | "warning" | "info" {
-  if (message.event === "down") return "critical";
-  if (message.event === "degraded") return "warning";
+  if (message.event === "down" || message.event === "reminder") return "critical";
+  if (message.event === "degraded" || message.event === "certificate") return "warning";
   return "info";
 }
 
+/** The facts of follow-up triggers for `custom_details`, present only on their event (an acknowledge has no details). */
+function followUpDetails(message: AlertMessage): Record<string, unknown> {
+  const { certificate, reminder, escalation } = message;
+  return {
+    ...(certificate && {
+      certificate_days_left: certificate.daysLeft,
+      certificate_expires: certificate.notAfter,
+      certificate_subject: certificate.subject ?? null,
+      certificate_threshold_days: certificate.threshold,
+    }),
+    ...(reminder && { reminder: reminder.count, down_for: durationText(reminder.downForMs) }),
+    ...(escalation && {
+      escalation_level: escalation.level,
+      escalation_after_minutes: escalation.afterMinutes,
+    }),
+  };
+}
+
 /**
- * The Events API v2 body: a full trigger event, or the short resolve event the API documents. A
- * custom template gives the summary (its title) and `custom_details.message` (its text).
+ * The Events API v2 body: a full trigger event, or the short resolve and acknowledge events the
+ * API documents. A custom template gives the summary (its title) and `custom_details.message`.
  */
 export function pagerDutyEvent(
   message: AlertMessage,
@@ -50,8 +74,9 @@ export function pagerDutyEvent(
 ): Record<string, unknown> {
   const dedupKey = dedupKeyOf(message);
   const monitorUrl = linkUrl(message.monitorUrl);
-  if (message.event === "up") {
-    return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
+  if (message.event === "up" || message.event === "acknowledged") {
+    const action = message.event === "up" ? "resolve" : "acknowledge";
+    return { routing_key: routingKey, event_action: action, dedup_key: dedupKey };
   }
   const summary =
     customTitle(message, template, "plain", 1024) ??
@@ -78,6 +103,7 @@ export function pagerDutyEvent(
         cause: message.cause,
         incident_id: message.incident?.id ?? null,
         drill: message.drill,
+        ...followUpDetails(message),
       },
     },
     links: linksOf(message).flatMap(({ label, url }) => {

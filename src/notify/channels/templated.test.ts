@@ -54,6 +54,82 @@ describe("template values of a message", () => {
       expect(values[name], name).toBeUndefined();
   });
 
+  it("fills the follow-up names on their own events, in words", () => {
+    const reminder = templateValues(
+      sampleMessage({ event: "reminder", reminder: { count: 4, downForMs: 2_700_000 } }),
+    );
+    expect(reminder).toMatchObject({
+      reminder_count: "4",
+      down_for: "45 min",
+      title: "🔁 STILL DOWN: Checkout API",
+    });
+    const escalated = templateValues(sampleMessage({ escalation: { level: 2, afterMinutes: 30 } }));
+    expect(escalated).toMatchObject({ escalation_level: "2", escalation_after: "30 min" });
+    const ack = { by: "ada@example.com", at: "2026-11-22T10:05:00.000Z", note: "rolling back" };
+    expect(templateValues(sampleMessage({ event: "acknowledged", acknowledgement: ack }))).toMatchObject({
+      acknowledged_by: "ada@example.com",
+      acknowledged_at: "2026-11-22 10:05:00 UTC",
+      acknowledge_note: "rolling back",
+    });
+    const certificate = {
+      daysLeft: 0,
+      notAfter: "2026-11-22T23:59:59.000Z",
+      subject: "shop.example.com",
+      threshold: 7,
+    };
+    expect(templateValues(sampleMessage({ event: "certificate", certificate }))).toMatchObject({
+      certificate_days_left: "0",
+      certificate_expires: "2026-11-22 23:59:59 UTC",
+      certificate_subject: "shop.example.com",
+      certificate_threshold: "7",
+    });
+  });
+
+  it("leaves the follow-up names absent on other events, and a note-less acknowledgement's note", () => {
+    const followUps = [
+      "reminder_count",
+      "down_for",
+      "escalation_level",
+      "escalation_after",
+      "acknowledged_by",
+      "acknowledged_at",
+      "acknowledge_note",
+      "certificate_days_left",
+      "certificate_expires",
+      "certificate_subject",
+      "certificate_threshold",
+    ] as const;
+    const values = templateValues(sampleMessage());
+    for (const name of followUps) expect(values[name], name).toBeUndefined();
+    const ack = { by: "link from channel ops", at: "2026-11-22T10:05:00.000Z", note: null };
+    const acked = templateValues(sampleMessage({ event: "acknowledged", acknowledgement: ack }));
+    expect(acked.acknowledged_by).toBe("link from channel ops");
+    expect(acked.acknowledge_note).toBeUndefined();
+    const noSubject = { daysLeft: 3, notAfter: "2026-11-25T00:00:00.000Z", threshold: 7 };
+    expect(
+      templateValues(sampleMessage({ event: "certificate", certificate: noSubject })).certificate_subject,
+    ).toBeUndefined();
+  });
+
+  it("renders follow-up sections only where they apply, with values escaped for the dialect", () => {
+    const source =
+      "{{monitor}}{{#escalation_level}} escalated to level {{escalation_level}}{{/escalation_level}}" +
+      "{{#acknowledged_by}} acked by {{acknowledged_by}}{{#acknowledge_note}}: {{acknowledge_note}}{{/acknowledge_note}}{{/acknowledged_by}}" +
+      "{{#certificate_days_left}} cert in {{certificate_days_left}} d{{/certificate_days_left}}";
+    expect(text(source, "plain")).toBe("Checkout API");
+    expect(text(source, "plain", sampleMessage({ escalation: { level: 3, afterMinutes: 60 } }))).toBe(
+      "Checkout API escalated to level 3",
+    );
+    const ack = { by: "<b>@here</b>", at: "2026-11-22T10:05:00.000Z", note: "*fix* <!channel>" };
+    expect(text(source, "mrkdwn", sampleMessage({ event: "acknowledged", acknowledgement: ack }))).toBe(
+      `Checkout API acked by &lt;b&gt;@${ZWSP}here&lt;/b&gt;: *fix* &lt;!channel&gt;`,
+    );
+    const certificate = { daysLeft: 0, notAfter: "2026-11-22T23:59:59.000Z", threshold: 7 };
+    expect(text(source, "plain", sampleMessage({ event: "certificate", certificate }))).toBe(
+      "Checkout API cert in 0 d",
+    );
+  });
+
   it("says DRILL for drills and test-sends, and keeps the title free of the drill mark", () => {
     const values = templateValues(sampleMessage({ drill: true }));
     expect(values.drill).toBe("DRILL");

@@ -86,6 +86,26 @@ export function templateValues(message: AlertMessage): TemplateValues {
     incident_id: message.incident?.id,
     notification_id: message.notificationId,
     drill: message.drill ? "DRILL" : undefined,
+    ...followUpValues(message),
+  };
+}
+
+/** The values of reminders, escalations, acknowledgements and certificate warnings; absent elsewhere. */
+function followUpValues(message: AlertMessage): TemplateValues {
+  const { reminder, escalation, acknowledgement: ack, certificate } = message;
+  return {
+    reminder_count: reminder && String(reminder.count),
+    down_for: reminder && durationText(reminder.downForMs),
+    escalation_level: escalation && String(escalation.level),
+    escalation_after: escalation && `${escalation.afterMinutes} min`,
+    acknowledged_by: ack?.by,
+    acknowledged_at: ack && whenText(ack.at),
+    acknowledge_note: ack?.note ?? undefined,
+    // "0" (expires today) is a value, so `{{#certificate_days_left}}` still shows.
+    certificate_days_left: certificate && String(certificate.daysLeft),
+    certificate_expires: certificate && whenText(certificate.notAfter),
+    certificate_subject: certificate?.subject,
+    certificate_threshold: certificate && String(certificate.threshold),
   };
 }
 

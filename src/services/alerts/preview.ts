@@ -8,7 +8,16 @@ import type { MailMessage } from "../mail/mailer.ts";
 import { testMessage } from "./test-message.ts";
 
 /** The events a preview can show. */
-export const PREVIEW_EVENTS = ["down", "up", "degraded", "test"] as const;
+export const PREVIEW_EVENTS = [
+  "down",
+  "up",
+  "degraded",
+  "reminder",
+  "escalation",
+  "acknowledged",
+  "certificate",
+  "test",
+] as const;
 export type PreviewEvent = (typeof PREVIEW_EVENTS)[number];
 
 /** What stands for a secret in a preview. */
@@ -96,9 +105,11 @@ export async function sampleAlert(
   const now = ctx.clock.now();
   const startedAt = now - 12 * 60_000;
   const recovered = event === "up";
+  const state = event === "up" || event === "degraded" ? event : "down";
   return {
     notificationId: newId("ntf"),
-    event,
+    // An escalation is a down alert sent to the next step's channels.
+    event: event === "escalation" ? "down" : event,
     drill,
     organization: { id: org.id, name: org.name },
     monitor: {
@@ -107,7 +118,7 @@ export async function sampleAlert(
       type: "http",
       target: "https://shop.example.com/health",
     },
-    state: event,
+    state,
     previousState: recovered ? "down" : "up",
     since: new Date(now).toISOString(),
     incident: {
@@ -120,7 +131,24 @@ export async function sampleAlert(
     runbookUrl: "https://wiki.example.com/runbooks/checkout",
     acknowledgeUrl: recovered ? null : `${ctx.auth.publicUrl}/ack/sample`,
     monitorUrl: `${ctx.auth.publicUrl}/monitors/mon_sample`,
+    ...followUpSample(event, now, startedAt),
   };
+}
+
+/** The extra facts of the follow-up events, with sample values. */
+function followUpSample(event: Exclude<PreviewEvent, "test">, now: number, startedAt: number) {
+  if (event === "reminder") return { reminder: { count: 2, downForMs: now - startedAt } };
+  if (event === "escalation") return { escalation: { level: 1, afterMinutes: 10 } };
+  if (event === "acknowledged") {
+    return {
+      acknowledgement: { by: "Ada Lovelace", at: new Date(now).toISOString(), note: "Looking into it" },
+    };
+  }
+  if (event === "certificate") {
+    const notAfter = new Date(now + 13 * 86_400_000).toISOString();
+    return { certificate: { daysLeft: 13, notAfter, subject: "shop.example.com", threshold: 14 } };
+  }
+  return {};
 }
 
 /** An Outbound that records each request and answers 200 with an empty body. */

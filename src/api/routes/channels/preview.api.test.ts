@@ -146,6 +146,17 @@ describe.each(DB_KINDS)("channel previews on %s", (kind) => {
     expect(channel.json<{ template: unknown }>().template).toEqual({ title: "saved {{monitor}}" });
   });
 
+  it("previews the follow-up events too: reminder, escalation, acknowledgement, certificate", async () => {
+    const id = await createChannel({ kind: "ntfy", config: { serverUrl: receiver.origin, topic: "follow" } });
+    const titleOf = async (event: string) =>
+      JSON.parse((await preview(`${API}/channels/${id}/preview`, { event })).requests[0]!.body).title;
+    expect(await titleOf("reminder")).toBe("🔁 STILL DOWN: Checkout API");
+    expect(await titleOf("escalation")).toMatch(/ESCALATED/);
+    expect(await titleOf("acknowledged")).toBe("✋ ACKNOWLEDGED: Checkout API");
+    expect(await titleOf("certificate")).toBe("📜 CERTIFICATE EXPIRING: Checkout API");
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it("replaces secrets in URLs, headers and bodies with •••", async () => {
     const telegram = await preview(`${API}/channels/preview`, {
       kind: "telegram",
