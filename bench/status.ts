@@ -85,7 +85,9 @@ try {
     writeStatusDocs(text);
     progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
   }
-  const missed = run.run?.pairs.some((p) => p.upblit.requestsPerSecond < TARGET_RATIO * p.bare.requestsPerSecond);
+  const missed = run.run?.pairs.some(
+    (p) => p.upblit.requestsPerSecond < TARGET_RATIO * p.bare.requestsPerSecond,
+  );
   if (run.failures.length || !run.run) process.exitCode = 1;
   else if (missed) progress("done", `below ${TARGET_RATIO} × the bare route`);
 } catch (err) {

@@ -49,7 +49,9 @@ bench process and autocannon takes a core of its own.
 `;
 
 const f = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–";
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "–";
 
 /** The run as Markdown: a table per target and the verdict against the target ratio. */
 export function renderStatus(r: StatusBenchRun): string {
@@ -83,9 +85,14 @@ export function renderStatus(r: StatusBenchRun): string {
     for (const p of r.run.pairs) {
       const ratio = p.upblit.requestsPerSecond / p.bare.requestsPerSecond;
       const met = ratio >= TARGET_RATIO && p.upblit.non2xx === 0 && p.upblit.errors === 0;
-      lines.push(`- ${p.name}: ${f(ratio, 2)} × the bare route, target ≥ ${TARGET_RATIO}: **${met ? "met" : "not met"}**.`);
+      lines.push(
+        `- ${p.name}: ${f(ratio, 2)} × the bare route, target ≥ ${TARGET_RATIO}: **${met ? "met" : "not met"}**.`,
+      );
     }
-    if (r.run.problems.length) lines.push(`- Upblit logged ${r.run.problems.length} warnings or errors: ${[...new Set(r.run.problems)].slice(0, 5).join("; ")}.`);
+    if (r.run.problems.length)
+      lines.push(
+        `- Upblit logged ${r.run.problems.length} warnings or errors: ${[...new Set(r.run.problems)].slice(0, 5).join("; ")}.`,
+      );
   }
   for (const failure of r.failures) lines.push(`- **Failed**: ${failure}`);
   return `${lines.join("\n")}\n`;

@@ -76,7 +76,8 @@ async function createPage(url: string, token: string, monitorIds: string[], grou
     }),
   });
   const text = await res.body.text();
-  if (res.statusCode !== 201) throw new Error(`creating the page: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+  if (res.statusCode !== 201)
+    throw new Error(`creating the page: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
   return slug;
 }
 
@@ -167,19 +168,32 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
   );
   const targets = [
     { name: "page (HTML)", path: `/status/${slug}`, type: "text/html; charset=utf-8" },
-    { name: "summary.json", path: `/status/${slug}/api/v2/summary.json`, type: "application/json; charset=utf-8" },
+    {
+      name: "summary.json",
+      path: `/status/${slug}/api/v2/summary.json`,
+      type: "application/json; charset=utf-8",
+    },
   ];
   const bodies = await Promise.all(targets.map((t) => fetchText(`${url}${t.path}`)));
-  const bare = await startBare(targets.map((t, i) => ({ path: t.path, type: t.type, body: bodies[i] ?? "" })));
+  const bare = await startBare(
+    targets.map((t, i) => ({ path: t.path, type: t.type, body: bodies[i] ?? "" })),
+  );
   progress("setup", `page /status/${slug} with ${monitors.length} components; bare server ${bare.origin}`);
 
   const pairs: StatusPair[] = [];
   for (const [i, t] of targets.entries()) {
-    for (const origin of [bare.origin, url]) await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections);
+    for (const origin of [bare.origin, url])
+      await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections);
     const b = await measured(`${bare.origin}${t.path}`, spec.seconds, spec.connections);
-    progress("bare", `${t.name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`);
+    progress(
+      "bare",
+      `${t.name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`,
+    );
     const u = await measured(`${url}${t.path}`, spec.seconds, spec.connections);
-    progress("upblit", `${t.name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`);
+    progress(
+      "upblit",
+      `${t.name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`,
+    );
     pairs.push({
       name: t.name,
       path: t.path,

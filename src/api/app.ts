@@ -11,6 +11,7 @@ import {
 } from "fastify-type-provider-zod";
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
+import { domainCheckRoutes } from "../status/domain-check.routes.ts";
 import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
 import type { ApiDeps } from "./context.ts";
@@ -42,6 +43,8 @@ import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 import { statusPageDomainRoutes } from "./routes/status-pages/domains.routes.ts";
+import { statusIncidentRoutes } from "./routes/status-pages/incidents.routes.ts";
+import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts";
 import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
@@ -164,9 +167,12 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     },
   };
   await app.register(statusPageRoutes(deps, pageChanges), { prefix: "/api/v1" });
+  await app.register(statusIncidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(statusPageDomainRoutes(deps, { domainsChanged: () => domains.refresh() }), {
     prefix: "/api/v1",
   });
+  await app.register(statusPageReportRoutes(deps), { prefix: "/api/v1" });
+  await app.register(domainCheckRoutes(domains));
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });

@@ -23,6 +23,8 @@ interface Fixture {
   body?: unknown;
   /** Required query parameters, for the same reason. */
   query?: string;
+  /** The whole path for routes with two ids (the first filled by the fixture, e.g. A's own page). */
+  path?: (id: string) => string;
 }
 
 describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
@@ -32,6 +34,8 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
   let b: TestUser;
   let bMember: TestUser;
   const ids: Record<string, string> = {};
+  /** A's own page (not in `ids`, which holds B's objects): B's incidents are asked for under it. */
+  let aPageId = "";
 
   /** Route template → how to fill its parameter; keyed by `METHOD path` or by path for all methods. */
   const fixtures = (): Record<string, Fixture> => ({
@@ -113,6 +117,48 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       foreign: () => ids.statusPage!,
       missing: "page_00000000000000000000000000",
       body: { title: "taken over" },
+    },
+    "/api/v1/status-pages/:id/domains": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { domain: "status.taken-over.com" },
+    },
+    // The second parameter stays the literal ":domain": the page decides first, then the domain.
+    "/api/v1/status-pages/:id/domains/:domain": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "/api/v1/status-pages/:id/domains/:domain/verify": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "/api/v1/status-pages/:id/incidents": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { title: "taken over", message: "x" },
+    },
+    // B's incident asked for under A's own page: the incident must not be found.
+    "/api/v1/status-pages/:id/incidents/:incidentId": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId}/incidents/${id}`,
+      body: { title: "taken over" },
+    },
+    "POST /api/v1/status-pages/:id/incidents/:incidentId/publish": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId}/incidents/${id}/publish`,
+    },
+    "/api/v1/status-pages/:id/incidents/:incidentId/updates": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId}/incidents/${id}/updates`,
+      body: { status: "resolved", body: "taken over" },
+    },
+    "GET /api/v1/status-pages/:id/reports": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      query: "?period=2026-01",
     },
   });
 
@@ -233,6 +279,26 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(statusPage.statusCode, statusPage.body).toBe(201);
     ids.statusPage = statusPage.json<{ id: string }>().id;
+    const statusIncident = await call(
+      up,
+      "POST",
+      `${API}/status-pages/${ids.statusPage}/incidents`,
+      { title: "B's incident", message: "B's draft", published: false },
+      asB,
+    );
+    expect(statusIncident.statusCode, statusIncident.body).toBe(201);
+    ids.statusIncident = statusIncident.json<{ id: string }>().id;
+    const aPage = await call(
+      up,
+      "POST",
+      `${API}/status-pages`,
+      { slug: `a-page-${kind}`, title: "A's page" },
+      {
+        authorization: `Bearer ${aKey}`,
+      },
+    );
+    expect(aPage.statusCode, aPage.body).toBe(201);
+    aPageId = aPage.json<{ id: string }>().id;
     // A has objects of its own too, so empty lists prove nothing by accident.
     await createMonitor(up, monitorBody("tcp", { name: "A's monitor" }));
   });
@@ -272,7 +338,7 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
           call(
             up,
             route.method as Method,
-            route.url.replace(/:\w+/, id) + (fixture.query ?? ""),
+            (fixture.path ? fixture.path(id) : route.url.replace(/:\w+/, id)) + (fixture.query ?? ""),
             route.method === "GET" ? undefined : (fixture.body ?? {}),
             headers,
           );
@@ -347,6 +413,19 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       title: string;
     }>();
     expect(statusPage.title).toBe("B's page");
+    const bIncident = await call(
+      up,
+      "GET",
+      `${API}/status-pages/${ids.statusPage}/incidents/${ids.statusIncident}`,
+      undefined,
+      asB,
+    );
+    expect(bIncident.json()).toMatchObject({
+      title: "B's incident",
+      published: false,
+      status: "investigating",
+    });
+    expect(bIncident.json<{ updates: unknown[] }>().updates).toHaveLength(1);
   });
 
   it("never lists B's objects to A, whatever the filter", async () => {

@@ -6,7 +6,15 @@ import { verifiedDomainSlugs } from "../services/status-pages/domains.ts";
 export const DOMAIN_REFRESH_MS = 30_000;
 
 /** Paths a custom domain serves at its root, each the page's own path under /status/{slug}. */
-const PAGE_PATHS = new Set(["/", "/events", "/login", "/feed.rss", "/feed.atom", "/api/v2/summary.json", "/api/v2/status.json"]);
+const PAGE_PATHS = new Set([
+  "/",
+  "/events",
+  "/login",
+  "/feed.rss",
+  "/feed.atom",
+  "/api/v2/summary.json",
+  "/api/v2/status.json",
+]);
 
 /** Where requests for anything else on a custom domain go: a path no route has, so a plain 404. */
 const NOT_SERVED = "/_custom-domain/not-found";
@@ -49,12 +57,20 @@ export class DomainDirectory {
           this.slugs = new Map(rows.map((r) => [r.domain, r.slug]));
         } while (this.again);
       } catch (err) {
-        this.rt.log.warn({ err, category: "api" }, "custom domains could not be loaded; keeping the last list");
+        this.rt.log.warn(
+          { err, category: "api" },
+          "custom domains could not be loaded; keeping the last list",
+        );
       } finally {
         this.loading = undefined;
       }
     })();
     return this.loading;
+  }
+
+  /** Whether `domain` (normalised) is a verified custom domain of some page. */
+  isVerified(domain: string): boolean {
+    return this.slugs.has(domain);
   }
 
   /**

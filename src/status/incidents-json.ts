@@ -1,4 +1,8 @@
-import { activeIncidents, openMaintenance, type PublicIncident } from "../services/status-incidents/public.ts";
+import {
+  activeIncidents,
+  openMaintenance,
+  type PublicIncident,
+} from "../services/status-incidents/public.ts";
 import { componentStatusOf } from "../services/status-pages/model.ts";
 import type { PageSnapshot } from "../services/status-pages/snapshot.ts";
 import { allComponents } from "./view.ts";

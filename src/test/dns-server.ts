@@ -42,7 +42,8 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
   return {
     address: `127.0.0.1:${socket.address().port}`,
-    setTxt: (name, values) => (values ? zone.set(name.toLowerCase(), values) : zone.delete(name.toLowerCase())),
+    setTxt: (name, values) =>
+      values ? zone.set(name.toLowerCase(), values) : zone.delete(name.toLowerCase()),
     failing,
     asked,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),

@@ -4,6 +4,7 @@ import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import {
+  componentProblems,
   incidentViews,
   loadIncident,
   requireIncidentRow,
@@ -30,7 +31,12 @@ export function announcePageChange(ctx: Ctx, pageId: string): void {
 export function statusProblem(kind: IncidentKind, status: StatusIncidentStatus, path: string): FieldIssue[] {
   return statusesOf(kind).includes(status)
     ? []
-    : [{ path, message: `must be one of ${statusesOf(kind).join(", ")} for ${kind === "incident" ? "an incident" : "maintenance"}` }];
+    : [
+        {
+          path,
+          message: `must be one of ${statusesOf(kind).join(", ")} for ${kind === "incident" ? "an incident" : "maintenance"}`,
+        },
+      ];
 }
 
 function windowProblems(from: string | null | undefined, until: string | null | undefined): FieldIssue[] {
@@ -41,7 +47,8 @@ function windowProblems(from: string | null | undefined, until: string | null | 
 }
 
 function refuse(issues: FieldIssue[]): void {
-  if (issues.length > 0) throw new AppError("VALIDATION", "The incident is not acceptable", { errors: issues });
+  if (issues.length > 0)
+    throw new AppError("VALIDATION", "The incident is not acceptable", { errors: issues });
 }
 
 /**
@@ -54,12 +61,13 @@ export async function createStatusIncident(
   input: CreateIncidentInput,
 ): Promise<StatusIncident> {
   const status = input.status ?? (input.kind === "incident" ? "investigating" : "scheduled");
-  refuse([
-    ...statusProblem(input.kind, status, "body.status"),
-    ...windowProblems(input.scheduledFor, input.scheduledUntil),
-  ]);
   const view = await ctx.db.transaction().execute(async (tx) => {
     await requirePageOf(tx, ctx, pageId);
+    refuse([
+      ...statusProblem(input.kind, status, "body.status"),
+      ...windowProblems(input.scheduledFor, input.scheduledUntil),
+      ...(await componentProblems(tx, ctx, pageId, input.componentIds)),
+    ]);
     const count = await tx
       .selectFrom("status_incidents")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -96,7 +104,14 @@ export async function createStatusIncident(
     await audit(tx, ctx, {
       action: "status_incident.create",
       target: { type: "status_incident", id },
-      summary: { pageId, kind: input.kind, title: input.title, status, impact: input.impact, published: input.published },
+      summary: {
+        pageId,
+        kind: input.kind,
+        title: input.title,
+        status,
+        impact: input.impact,
+        published: input.published,
+      },
     });
     return loadIncident(tx, ctx, pageId, id);
   });

@@ -1,15 +1,25 @@
 import type { Selectable } from "kysely";
-import { AppError, NotFoundError } from "../../lib/errors.ts";
+import { AppError, type FieldIssue, NotFoundError } from "../../lib/errors.ts";
 import type { Db } from "../../storage/db.ts";
 import type { StatusIncidentsTable } from "../../storage/schema-status-incidents.ts";
 import type { Ctx } from "../context.ts";
-import type { Impact, IncidentKind, IncidentUpdateView, StatusIncident, StatusIncidentStatus } from "./types.ts";
+import type {
+  Impact,
+  IncidentKind,
+  IncidentUpdateView,
+  StatusIncident,
+  StatusIncidentStatus,
+} from "./types.ts";
 
 /** A status_incidents row as selected (timestamps as dates). */
 export type IncidentRow = Selectable<StatusIncidentsTable>;
 
 /** Rows to views: components in page order of insertion, updates newest first. */
-export async function incidentViews(db: Db, organizationId: string, rows: IncidentRow[]): Promise<StatusIncident[]> {
+export async function incidentViews(
+  db: Db,
+  organizationId: string,
+  rows: IncidentRow[],
+): Promise<StatusIncident[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const components = await db
@@ -17,9 +27,11 @@ export async function incidentViews(db: Db, organizationId: string, rows: Incide
     .innerJoin("status_page_components as c", (j) =>
       j.onRef("c.page_id", "=", "ic.page_id").onRef("c.monitor_id", "=", "ic.monitor_id"),
     )
+    .innerJoin("status_page_groups as g", "g.id", "c.group_id")
     .select(["ic.incident_id", "ic.monitor_id"])
     .where("ic.organization_id", "=", organizationId)
     .where("ic.incident_id", "in", ids)
+    .orderBy("g.position")
     .orderBy("c.position")
     .execute();
   const updates = await db
@@ -99,9 +111,30 @@ export async function loadIncident(db: Db, ctx: Ctx, pageId: string, id: string)
   return view;
 }
 
+/** Problems with affected components: every id must be a component (monitor) of the page. */
+export async function componentProblems(
+  db: Db,
+  ctx: Ctx,
+  pageId: string,
+  componentIds: string[],
+): Promise<FieldIssue[]> {
+  if (componentIds.length === 0) return [];
+  const found = await db
+    .selectFrom("status_page_components")
+    .select("monitor_id")
+    .where("organization_id", "=", ctx.organizationId)
+    .where("page_id", "=", pageId)
+    .where("monitor_id", "in", [...new Set(componentIds)])
+    .execute();
+  const known = new Set(found.map((f) => f.monitor_id));
+  return componentIds.flatMap((id, i) =>
+    known.has(id) ? [] : [{ path: `body.componentIds.${i}`, message: "is not a component of this page" }],
+  );
+}
+
 /**
- * Replaces an incident's affected components. Every id must be a component (monitor) of the
- * page; anything else is refused like a component that does not exist.
+ * Replaces an incident's affected components. Anything that is not a component of the page is
+ * refused like a component that does not exist (another organization's monitor included).
  */
 export async function setComponents(
   tx: Db,
@@ -110,22 +143,9 @@ export async function setComponents(
   incidentId: string,
   componentIds: string[],
 ): Promise<void> {
+  const issues = await componentProblems(tx, ctx, pageId, componentIds);
+  if (issues.length > 0) throw new AppError("VALIDATION", "Unknown components", { errors: issues });
   const unique = [...new Set(componentIds)];
-  if (unique.length > 0) {
-    const found = await tx
-      .selectFrom("status_page_components")
-      .select("monitor_id")
-      .where("organization_id", "=", ctx.organizationId)
-      .where("page_id", "=", pageId)
-      .where("monitor_id", "in", unique)
-      .execute();
-    const known = new Set(found.map((f) => f.monitor_id));
-    const issues = unique
-      .map((id, i) => ({ id, i }))
-      .filter(({ id }) => !known.has(id))
-      .map(({ i }) => ({ path: `body.componentIds.${i}`, message: "is not a component of this page" }));
-    if (issues.length > 0) throw new AppError("VALIDATION", "Unknown components", { errors: issues });
-  }
   await tx.deleteFrom("status_incident_components").where("incident_id", "=", incidentId).execute();
   if (unique.length === 0) return;
   await tx

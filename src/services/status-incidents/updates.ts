@@ -28,7 +28,8 @@ export async function addStatusIncidentUpdate(
     if (input.postmortem !== undefined && !isClosedStatus(input.status)) {
       issues.push({ path: "body.postmortem", message: "can be attached only when resolving" });
     }
-    if (issues.length > 0) throw new AppError("VALIDATION", "The update is not acceptable", { errors: issues });
+    if (issues.length > 0)
+      throw new AppError("VALIDATION", "The update is not acceptable", { errors: issues });
     const count = await tx
       .selectFrom("status_incident_updates")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -56,7 +57,11 @@ export async function addStatusIncidentUpdate(
     await audit(tx, ctx, {
       action: "status_incident.post_update",
       target: { type: "status_incident", id },
-      summary: { pageId, status: input.status, ...(input.postmortem !== undefined ? { postmortem: true } : {}) },
+      summary: {
+        pageId,
+        status: input.status,
+        ...(input.postmortem !== undefined ? { postmortem: true } : {}),
+      },
     });
     return loadIncident(tx, ctx, pageId, id);
   });

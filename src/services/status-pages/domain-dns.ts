@@ -15,7 +15,10 @@ export type ChallengeAnswer = { records: string[] } | { error: string };
  * operator configured, STATUS_DOMAIN_RESOLVER) or the system's resolvers. A missing name or record
  * is an empty answer; timeouts and server failures are errors.
  */
-export async function lookupChallenge(domain: string, resolver: string | undefined): Promise<ChallengeAnswer> {
+export async function lookupChallenge(
+  domain: string,
+  resolver: string | undefined,
+): Promise<ChallengeAnswer> {
   const dns = new dnsPromises.Resolver({ timeout: LOOKUP_TIMEOUT_MS, tries: 2 });
   if (resolver) dns.setServers([resolver]);
   try {

@@ -97,7 +97,10 @@ export async function listPageDomains(ctx: Ctx, pageId: string): Promise<PageDom
 export async function claimPageDomain(ctx: Ctx, pageId: string, input: string): Promise<PageDomain> {
   const domain = normalizeDomain(input);
   const problem = domainProblem(domain);
-  if (problem) throw new AppError("VALIDATION", "Invalid domain", { errors: [{ path: "body.domain", message: problem }] });
+  if (problem)
+    throw new AppError("VALIDATION", "Invalid domain", {
+      errors: [{ path: "body.domain", message: problem }],
+    });
   if (domain === hostOf(new URL(ctx.auth.publicUrl).host)) {
     throw new AppError("VALIDATION", "Invalid domain", {
       errors: [{ path: "body.domain", message: "is Upblit's own address (PUBLIC_URL)" }],
@@ -106,7 +109,11 @@ export async function claimPageDomain(ctx: Ctx, pageId: string, input: string): 
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       await lockPage(tx, ctx, pageId);
-      const taken = await tx.selectFrom("status_page_domains").select("page_id").where("domain", "=", domain).executeTakeFirst();
+      const taken = await tx
+        .selectFrom("status_page_domains")
+        .select("page_id")
+        .where("domain", "=", domain)
+        .executeTakeFirst();
       if (taken) throw domainTaken();
       const count = await tx
         .selectFrom("status_page_domains")
@@ -172,7 +179,10 @@ export async function verifyPageDomain(ctx: Ctx, pageId: string, domain: string)
     return next;
   });
   if (!found) {
-    const seen = "records" in answer ? `${answer.records.length} TXT record(s), none with the token` : `DNS error ${answer.error}`;
+    const seen =
+      "records" in answer
+        ? `${answer.records.length} TXT record(s), none with the token`
+        : `DNS error ${answer.error}`;
     throw new AppError("PRECONDITION_FAILED", `${CHALLENGE_LABEL}.${row.domain}: ${seen}`, {
       errors: [{ path: "params.domain", message: "TXT record with the verification token not found" }],
     });

@@ -17,7 +17,10 @@ import {
   type Visibility,
 } from "./types.ts";
 
-type Row = Omit<StatusPagesTable, "colors" | "footer_links" | "created_at" | "updated_at" | "auto_publish"> & {
+type Row = Omit<
+  StatusPagesTable,
+  "colors" | "footer_links" | "created_at" | "updated_at" | "auto_publish"
+> & {
   auto_publish: boolean;
   colors: PageColors;
   footer_links: StatusPage["footerLinks"];

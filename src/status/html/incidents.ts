@@ -101,7 +101,9 @@ ${
 }
 ${affected.length > 0 ? html`<p>Affects: ${affected.join(", ")}</p>` : ""}
 <ol class="timeline">${i.updates.map(
-    (u) => html`<li><p><strong>${STATUS_WORDS[u.status] ?? u.status}</strong> · <time datetime="${u.createdAt.toISOString()}">${formatDateTime(u.createdAt)}</time></p>
+    (
+      u,
+    ) => html`<li><p><strong>${STATUS_WORDS[u.status] ?? u.status}</strong> · <time datetime="${u.createdAt.toISOString()}">${formatDateTime(u.createdAt)}</time></p>
 <div class="md">${sanitized(u.html)}</div></li>`,
   )}</ol>
 ${i.postmortemHtml ? html`<details><summary>Postmortem</summary><div class="md">${sanitized(i.postmortemHtml)}</div></details>` : ""}

@@ -76,6 +76,9 @@ h3{font-size:1rem;margin:0}
 .bars>li:hover .tip{width:auto;height:auto;clip:auto;overflow:visible;bottom:calc(100% + .4rem);left:50%;transform:translateX(-50%);z-index:1}
 .scale{display:flex;justify-content:space-between;font-size:.85rem;margin:.25rem 0 0}
 .maint>li p{margin:.25rem 0 0}
+.incident.impact-minor{border-left:4px solid var(--degraded)}.incident.impact-major,.incident.impact-critical{border-left:4px solid var(--down)}
+.timeline{list-style:none;padding:0 0 0 .75rem;margin:.5rem 0 0;border-left:2px solid color-mix(in srgb,var(--fg) 20%,transparent)}
+.timeline>li{margin:.5rem 0 0}.timeline p,.md p{margin:.25rem 0}.md h4,.md h5,.md h6{font-size:1rem;margin:.5rem 0 .25rem}
 footer{margin-top:3rem;padding-top:1rem;border-top:1px solid color-mix(in srgb,var(--fg) 25%,transparent);font-size:.9rem}
 footer ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}
 form{display:grid;gap:.75rem;max-width:24rem;margin-top:1.5rem}

@@ -3,6 +3,7 @@ import type { StatusDeps } from "../access.ts";
 import { countStatusRequest } from "../rate-limit.ts";
 import { statusDataRoutes } from "./data.routes.ts";
 import { statusEventRoutes } from "./events.routes.ts";
+import { statusFeedRoutes } from "./feeds.routes.ts";
 import { statusHtmlRoutes } from "./pages.routes.ts";
 
 /**
@@ -24,5 +25,6 @@ export function publicStatusRoutes(deps: StatusDeps): FastifyPluginAsync {
     await app.register(statusHtmlRoutes(deps));
     await app.register(statusEventRoutes(deps));
     await app.register(statusDataRoutes(deps));
+    await app.register(statusFeedRoutes(deps));
   };
 }

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { logIntoPage, type StatusDeps, visitorAccess } from "../access.ts";
 import { newNonce, statusCsp, withNonce } from "../html/document.ts";
-import { membersOnlyPage, messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
 import { historyPageCount } from "../html/incidents.ts";
+import { membersOnlyPage, messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
 import { renderStatusPage } from "../html/page.ts";
 import { etagOf, sendCached } from "../http.ts";
 

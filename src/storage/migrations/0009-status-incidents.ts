@@ -38,15 +38,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX status_incidents_page ON status_incidents (page_id, created_at);
     CREATE INDEX status_incidents_org ON status_incidents (organization_id, id);
 
-    -- Affected components; removing the component from the page removes it here too.
+    -- Affected components by monitor. Not a foreign key to status_page_components: editing a
+    -- page's groups rewrites its components, and an incident's history must survive that. Views
+    -- show only monitors that are still components of the page.
     CREATE TABLE status_incident_components (
       incident_id text NOT NULL REFERENCES status_incidents(id) ON DELETE CASCADE,
       page_id text NOT NULL,
-      monitor_id text NOT NULL,
+      monitor_id text NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
       organization_id text NOT NULL,
-      PRIMARY KEY (incident_id, monitor_id),
-      FOREIGN KEY (page_id, monitor_id) REFERENCES status_page_components(page_id, monitor_id) ON DELETE CASCADE
+      PRIMARY KEY (incident_id, monitor_id)
     );
+    CREATE INDEX status_incident_components_monitor ON status_incident_components (monitor_id);
 
     CREATE TABLE status_incident_updates (
       id text PRIMARY KEY,

@@ -74,7 +74,13 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const res = await claim(page.id, ` ${domain.toUpperCase()}. `);
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json<DomainJson>();
-    expect(body).toMatchObject({ domain, pageId: page.id, verified: false, verifiedAt: null, lastCheckedAt: null });
+    expect(body).toMatchObject({
+      domain,
+      pageId: page.id,
+      verified: false,
+      verifiedAt: null,
+      lastCheckedAt: null,
+    });
     expect(body.verification.type).toBe("TXT");
     expect(body.verification.name).toBe(`_upblit-challenge.${domain}`);
     expect(body.verification.value).toMatch(/^upblit-verify-[A-Za-z0-9_-]{32}$/);
@@ -106,7 +112,9 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const other = await otherOrganization(up);
     const theirs = await createPage(up, { title: "Theirs" }, other.headers);
     const res = await claim(theirs.id, domain, other.headers);
-    expect(expectProblem(res, 409, "CONFLICT").errors).toEqual([{ path: "body.domain", message: "is taken" }]);
+    expect(expectProblem(res, 409, "CONFLICT").errors).toEqual([
+      { path: "body.domain", message: "is taken" },
+    ]);
   });
 
   it("allows at most 5 domains per page", async () => {
@@ -122,7 +130,9 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     expect(missing.detail).toContain("0 TXT record");
     dns.setTxt(body.verification.name, ["upblit-verify-someone-elses-token", "v=spf1 -all"]);
     expectProblem(await verify(page.id, domain), 422, "PRECONDITION_FAILED");
-    let list = (await call(up, "GET", `${API}/status-pages/${page.id}/domains`)).json<{ items: DomainJson[] }>();
+    let list = (await call(up, "GET", `${API}/status-pages/${page.id}/domains`)).json<{
+      items: DomainJson[];
+    }>();
     const checked = list.items.find((d) => d.domain === domain);
     expect(checked?.verified).toBe(false);
     expect(checked?.lastCheckedAt).not.toBeNull();
@@ -155,6 +165,9 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     });
     const status = await visit(up, "/api/v2/status.json", { headers: { host: domain } });
     expect(status.json<{ page: { id: string } }>().page.id).toBe(page.id);
+    // What a TLS proxy asks before getting a certificate for the domain (Caddy's on-demand TLS).
+    const check = await visit(up, `/status-domains/check?domain=${domain.toUpperCase()}`);
+    expect(check.statusCode, check.body).toBe(200);
     const own = await visit(up, `/status/${page.slug}`, { headers: { host: domain } });
     expect(own.body).toContain("Acme Domain Status");
 
@@ -173,6 +186,7 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const body = (await claim(page.id, domain)).json<DomainJson>();
     dns.setTxt(body.verification.name, ["wrong"]);
     for (const host of [domain, uniqueDomain("nobody")]) {
+      expect((await visit(up, `/status-domains/check?domain=${host}`)).statusCode).toBe(404);
       const res = await visit(up, "/", { headers: { host } });
       expect(res.body).not.toContain("Acme Domain Status");
       const json = await visit(up, "/api/v2/summary.json", { headers: { host } });
@@ -185,13 +199,17 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const released = await verifiedDomain(page);
     const del = await call(up, "DELETE", `${API}/status-pages/${page.id}/domains/${released.domain}`);
     expect(del.statusCode, del.body).toBe(204);
-    expect((await visit(up, "/", { headers: { host: released.domain } })).body).not.toContain("Acme Domain Status");
+    expect((await visit(up, "/", { headers: { host: released.domain } })).body).not.toContain(
+      "Acme Domain Status",
+    );
 
     const withdrawn = await verifiedDomain(page);
     dns.failing.add(withdrawn.verification.name);
     expectProblem(await verify(page.id, withdrawn.domain), 422, "PRECONDITION_FAILED");
     // A DNS failure proves nothing either way: the domain stays verified.
-    expect((await visit(up, "/", { headers: { host: withdrawn.domain } })).body).toContain("Acme Domain Status");
+    expect((await visit(up, "/", { headers: { host: withdrawn.domain } })).body).toContain(
+      "Acme Domain Status",
+    );
     dns.failing.delete(withdrawn.verification.name);
     dns.setTxt(withdrawn.verification.name, ["something else"]);
     expectProblem(await verify(page.id, withdrawn.domain), 422, "PRECONDITION_FAILED");
@@ -205,7 +223,9 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const { domain } = await verifiedDomain(fresh);
     const renamed = await call(up, "PATCH", `${API}/status-pages/${fresh.id}`, { slug: `${fresh.slug}-new` });
     expect(renamed.statusCode, renamed.body).toBe(200);
-    await expect.poll(async () => (await visit(up, "/", { headers: { host: domain } })).body).toContain("Moving Page");
+    await expect
+      .poll(async () => (await visit(up, "/", { headers: { host: domain } })).body)
+      .toContain("Moving Page");
     expect((await call(up, "DELETE", `${API}/status-pages/${fresh.id}`)).statusCode).toBe(204);
     await expect
       .poll(async () => (await visit(up, "/", { headers: { host: domain } })).body)
@@ -217,13 +237,25 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     const domain = uniqueDomain();
     expect((await claim(page.id, domain)).statusCode).toBe(201);
     const other = await otherOrganization(up);
-    expectProblem(await call(up, "GET", `${API}/status-pages/${page.id}/domains`, undefined, other.headers), 404, "NOT_FOUND");
+    expectProblem(
+      await call(up, "GET", `${API}/status-pages/${page.id}/domains`, undefined, other.headers),
+      404,
+      "NOT_FOUND",
+    );
     expectProblem(await claim(page.id, uniqueDomain(), other.headers), 404, "NOT_FOUND");
     expectProblem(await verify(page.id, domain, other.headers), 404, "NOT_FOUND");
-    const del = await call(up, "DELETE", `${API}/status-pages/${page.id}/domains/${domain}`, undefined, other.headers);
+    const del = await call(
+      up,
+      "DELETE",
+      `${API}/status-pages/${page.id}/domains/${domain}`,
+      undefined,
+      other.headers,
+    );
     expectProblem(del, 404, "NOT_FOUND");
     const viewer = await signInAs(up, "viewer");
-    expect((await call(up, "GET", `${API}/status-pages/${page.id}/domains`, undefined, viewer.headers)).statusCode).toBe(200);
+    expect(
+      (await call(up, "GET", `${API}/status-pages/${page.id}/domains`, undefined, viewer.headers)).statusCode,
+    ).toBe(200);
     expectProblem(await claim(page.id, uniqueDomain(), viewer.headers), 403, "FORBIDDEN");
   });
 });

@@ -19,11 +19,10 @@ export interface DomainChanges {
 const PageParams = z.object({ id: z.string().max(40) });
 const DomainParams = z.object({ id: z.string().max(40), domain: z.string().min(1).max(254) });
 const ClaimBody = z.strictObject({
-  domain: z
-    .string()
-    .min(1)
-    .max(254)
-    .meta({ description: "A hostname you control, e.g. status.acme.example.com", example: "status.acme.com" }),
+  domain: z.string().min(1).max(254).meta({
+    description: "A hostname you control, e.g. status.acme.example.com",
+    example: "status.acme.com",
+  }),
 });
 
 const DomainResponse = z.object({
@@ -102,7 +101,9 @@ export function statusPageDomainRoutes(deps: ApiDeps, changes: DomainChanges): F
       },
       async (request) => {
         try {
-          return present(await verifyPageDomain(ctxFor(deps, request), request.params.id, request.params.domain));
+          return present(
+            await verifyPageDomain(ctxFor(deps, request), request.params.id, request.params.domain),
+          );
         } finally {
           await changes.domainsChanged();
         }

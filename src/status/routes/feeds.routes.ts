@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { AppError } from "../../lib/errors.ts";
+import type { StatusDeps } from "../access.ts";
+import { renderAtom, renderRss } from "../feeds.ts";
+import { etagOf, sendCached } from "../http.ts";
+import { Slug } from "./pages.routes.ts";
+
+/**
+ * RSS and Atom feeds of a page's published incidents and maintenance. Feeds exist only for public
+ * pages (feed readers carry no cookies); any other page answers like one that does not exist.
+ */
+export function statusFeedRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const feed = (ext: "rss" | "atom", type: string, render: typeof renderRss) =>
+      app.get(
+        `/status/:slug/feed.${ext}`,
+        { config: { auth: "public" }, schema: { hide: true, params: Slug } },
+        async (request, reply) => {
+          const model = await deps.cache.bySlug(request.params.slug);
+          if (model?.snapshot.page.visibility !== "public") {
+            throw new AppError("NOT_FOUND", "There is no feed at this address");
+          }
+          const out = model.memo(`feed:${ext}`, () => {
+            const body = render(model.snapshot, deps.publicUrl);
+            return { body, etag: etagOf(body) };
+          });
+          return sendCached(request, reply, {
+            etag: out.etag,
+            visibility: "public",
+            type,
+            body: () => out.body,
+          });
+        },
+      );
+    feed("rss", "application/rss+xml; charset=utf-8", renderRss);
+    feed("atom", "application/atom+xml; charset=utf-8", renderAtom);
+  };
+}
