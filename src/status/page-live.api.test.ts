@@ -79,7 +79,11 @@ describe.each(DB_KINDS)("status pages with live monitors on %s", (kind) => {
     const fast = { intervalSeconds: 1, timeoutMs: 800 };
     apiId = (
       await createMonitor(up, {
-        ...fast,
+        // Two failures in a row, and room for a slow answer: a loaded machine must not flip the
+        // page between two requests of the 304 test.
+        intervalSeconds: 2,
+        timeoutMs: 1_900,
+        failuresBeforeDown: 2,
         name: "internal-billing-backend",
         type: "http",
         target: `${receiver.origin}/secret-path-xyz?token=hunter2`,

@@ -1,0 +1,149 @@
+import { API } from "../test/api-helpers.ts";
+
+/**
+ * How the tenant-isolation test (tenant-isolation.api.test.ts) fills each route's id: with
+ * organization B's object, or one that exists nowhere. Keyed by `METHOD path`, or by path for
+ * every method. A new route with an id and no entry here fails that test.
+ */
+export interface Fixture {
+  /** B's object id for this route's path parameter. */
+  foreign: () => string;
+  /** An id of the same kind that exists nowhere. */
+  missing: string;
+  /** A valid body, so that validation does not answer before the lookup does. */
+  body?: unknown;
+  /** Required query parameters, for the same reason. */
+  query?: string;
+  /** The whole path for routes with two ids (the first filled by the fixture, e.g. A's own page). */
+  path?: (id: string) => string;
+}
+
+/** B's objects' ids by kind, filled by the test before it asks. */
+export type ForeignIds = Record<string, string>;
+
+/** The fixtures, given B's ids and A's own status page (for routes with two ids). */
+export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Record<string, Fixture> {
+  return {
+    "/api/v1/monitors/:id": { foreign: () => ids.monitor!, missing: "mon_00000000000000000000000000" },
+    "PATCH /api/v1/monitors/:id": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "GET /api/v1/monitors/:id/rollups": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      query: "?from=2024-01-01T00:00:00Z",
+    },
+    "/api/v1/incidents/:id": { foreign: () => ids.incident!, missing: "inc_00000000000000000000000000" },
+    "/api/v1/api-keys/:id": { foreign: () => ids.apiKey!, missing: "key_00000000000000000000000000" },
+    "/api/v1/invitations/:id": { foreign: () => ids.invitation!, missing: "inv_00000000000000000000000000" },
+    "/api/v1/members/:userId": { foreign: () => ids.member!, missing: "usr_00000000000000000000000000" },
+    "PATCH /api/v1/members/:userId": {
+      foreign: () => ids.member!,
+      missing: "usr_00000000000000000000000000",
+      body: { role: "owner" },
+    },
+    "/api/v1/channels/:id": { foreign: () => ids.channel!, missing: "chn_00000000000000000000000000" },
+    "PATCH /api/v1/channels/:id": {
+      foreign: () => ids.channel!,
+      missing: "chn_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "PUT /api/v1/monitors/:id/silence": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { reason: "taking over", untilRecovery: true },
+    },
+    "PUT /api/v1/monitors/:id/channels": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      body: { channelIds: [] },
+    },
+    "/api/v1/notifications/:id": {
+      foreign: () => ids.notification!,
+      missing: "ntf_00000000000000000000000000",
+    },
+    "/api/v1/auth/sessions/:id": { foreign: () => ids.session!, missing: "ses_00000000000000000000000000" },
+    "/api/v1/alert-rules/:id": { foreign: () => ids.alertRule!, missing: "rul_00000000000000000000000000" },
+    "PATCH /api/v1/alert-rules/:id": {
+      foreign: () => ids.alertRule!,
+      missing: "rul_00000000000000000000000000",
+      body: { name: "taken over" },
+    },
+    "POST /api/v1/incidents/:id/acknowledge": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+      body: { note: "not yours" },
+    },
+    "POST /api/v1/channels/:id/preview": {
+      foreign: () => ids.channel!,
+      missing: "chn_00000000000000000000000000",
+      body: { event: "down" },
+    },
+    "POST /api/v1/monitors/:id/drill": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+    },
+    "/api/v1/maintenance-windows/:id": {
+      foreign: () => ids.maintenanceWindow!,
+      missing: "mnt_00000000000000000000000000",
+    },
+    "PATCH /api/v1/maintenance-windows/:id": {
+      foreign: () => ids.maintenanceWindow!,
+      missing: "mnt_00000000000000000000000000",
+      body: { title: "taken over" },
+    },
+    "/api/v1/status-pages/:id": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "PATCH /api/v1/status-pages/:id": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { title: "taken over" },
+    },
+    "/api/v1/status-pages/:id/domains": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { domain: "status.taken-over.com" },
+    },
+    // The second parameter stays the literal ":domain": the page decides first, then the domain.
+    "/api/v1/status-pages/:id/domains/:domain": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "/api/v1/status-pages/:id/domains/:domain/verify": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    "/api/v1/status-pages/:id/incidents": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { title: "taken over", message: "x" },
+    },
+    // B's incident asked for under A's own page: the incident must not be found.
+    "/api/v1/status-pages/:id/incidents/:incidentId": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId()}/incidents/${id}`,
+      body: { title: "taken over" },
+    },
+    "POST /api/v1/status-pages/:id/incidents/:incidentId/publish": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId()}/incidents/${id}/publish`,
+    },
+    "/api/v1/status-pages/:id/incidents/:incidentId/updates": {
+      foreign: () => ids.statusIncident!,
+      missing: "spi_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId()}/incidents/${id}/updates`,
+      body: { status: "resolved", body: "taken over" },
+    },
+    "GET /api/v1/status-pages/:id/reports": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      query: "?period=2026-01",
+    },
+  };
+}
