@@ -1,10 +1,4 @@
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+import { escapeHtml } from "../lib/html.ts";
 
 /**
  * The one escaper of public output: text and attribute values of HTML and SVG/XML alike. Every
@@ -12,7 +6,7 @@ const ENTITIES: Record<string, string> = {
  * always double-quoted.
  */
 export function escapeMarkup(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return escapeHtml(value);
 }
 
 /**

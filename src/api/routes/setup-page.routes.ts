@@ -8,13 +8,12 @@ import { normalizeEmail } from "../../services/auth/login.ts";
 import { PASSWORD_MAX, passwordProblems } from "../../services/auth/passwords.ts";
 import type { ApiDeps } from "../context.ts";
 import { setSessionCookies } from "../cookies.ts";
+import { FORM_PAGE_CSP, messagePage } from "../form-page.ts";
 import { originOf } from "../plugins/auth.ts";
 import { problemFor } from "../problem.ts";
 import { UNSAFE_CHARS } from "../text.ts";
 import {
-  messagePage,
   missingTokenPage,
-  SETUP_PAGE_CSP,
   type SetupFormErrors,
   type SetupFormValues,
   setupDonePage,
@@ -77,7 +76,7 @@ export function setupPageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.addHook("onRequest", async (_request, reply) => {
       reply.headers({
-        "content-security-policy": SETUP_PAGE_CSP,
+        "content-security-policy": FORM_PAGE_CSP,
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
         // The token is in the URL: no page may pass it on as a referrer or keep it in a cache.

@@ -5,7 +5,8 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
-import { escapeHtml, oneLine } from "../../services/mail/templates.ts";
+import { escapeHtml } from "../../lib/html.ts";
+import { oneLine } from "../../services/mail/templates.ts";
 import type { MessageTemplate } from "../template.ts";
 import { linkUrl } from "./format.ts";
 import { customText, customTitle } from "./templated.ts";

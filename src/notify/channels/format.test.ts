@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { escapeHtml } from "../../lib/html.ts";
 import {
   clip,
   clipBytes,
   clipMarkdown,
   escapeChatMarkdown,
-  escapeHtml,
   escapeMarkdown,
   escapeSlack,
   HttpUrl,

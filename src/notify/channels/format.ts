@@ -51,19 +51,6 @@ export function oneLine(text: string): string {
 }
 
 /**
- * HTML text and attribute escaping (Matrix `formatted_body`, Google Chat card text, Telegram
- * `parse_mode: HTML`, Pushover `html: 1`).
- */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-/**
  * Slack mrkdwn: `&`, `<` and `>` become entities as Slack documents, so no `<!channel>`,
  * `<@U…>` or `<url|label>` can be formed, and plain `@here`-style words are broken too.
  */

@@ -7,20 +7,11 @@
  * land in one thread. Card text is Google's HTML subset: user text is HTML-escaped.
  */
 import { z } from "zod";
+import { escapeHtml } from "../../lib/html.ts";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
-import {
-  clip,
-  EVENT_COLOURS,
-  escapeHtml,
-  field,
-  HttpUrl,
-  noMentions,
-  oneLine,
-  parseJson,
-  safeLinks,
-} from "./format.ts";
+import { clip, EVENT_COLOURS, field, HttpUrl, noMentions, oneLine, parseJson, safeLinks } from "./format.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";

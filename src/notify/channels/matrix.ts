@@ -7,10 +7,11 @@
  * `@room` in user text can notify the room.
  */
 import { z } from "zod";
+import { escapeHtml } from "../../lib/html.ts";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
-import { clip, escapeHtml, field, HttpUrl, noMentions, oneLine, parseJson, safeLinks } from "./format.ts";
+import { clip, field, HttpUrl, noMentions, oneLine, parseJson, safeLinks } from "./format.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";

@@ -5,10 +5,11 @@
  * with `{status: 0, errors: […]}`; a body without `status: 1` is never taken as delivered.
  */
 import { z } from "zod";
+import { escapeHtml } from "../../lib/html.ts";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
-import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
+import { clip, field, HttpUrl, joinUrl, linkUrl, oneLine, parseJson } from "./format.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { summaryLines, titleOf } from "./wording.ts";

@@ -4,10 +4,11 @@
  * Telegram answers `{ok: true, result}`, or `{ok: false, description, parameters.retry_after}`.
  */
 import { z } from "zod";
+import { escapeHtml } from "../../lib/html.ts";
 import { judgeHttp, type OutboundResponse } from "../outbound.ts";
 import type { MessageTemplate } from "../template.ts";
 import { sendJson } from "./chat-delivery.ts";
-import { clip, escapeHtml, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
+import { clip, field, HttpUrl, joinUrl, linkUrl, parseJson } from "./format.ts";
 import { customText, customTitle } from "./templated.ts";
 import type { AlertMessage, ChannelAdapter, SendOutcome } from "./types.ts";
 import { linksOf, summaryLines, titleOf } from "./wording.ts";

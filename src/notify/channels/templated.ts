@@ -5,12 +5,13 @@
  * template's own text is the owner's and is kept; every value is escaped for the dialect, with
  * mentions broken in chat dialects. Drills and test-sends stay marked whatever the template says.
  */
+
+import { escapeHtml } from "../../lib/html.ts";
 import { type MessageTemplate, renderTemplate, type TemplateName, type TemplateValues } from "../template.ts";
 import {
   clip,
   clipMarkdown,
   escapeChatMarkdown,
-  escapeHtml,
   escapeMarkdown,
   escapeSlack,
   noMentions,

@@ -1,3 +1,4 @@
+import { escapeHtml } from "../../lib/html.ts";
 /**
  * Bodies of Upblit's own mail: plain text plus a small HTML part. Values are placeholders filled
  * from a plain data object, never a template language: every value is made one line (no CR/LF or
@@ -8,19 +9,6 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes a value for HTML text and double-quoted attributes. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /**

@@ -6,17 +6,11 @@ import { ACK_TOKEN_MAX, type AckClaims, verifyAckToken } from "../../../services
 import { ACK_NOTE_MAX, acknowledgeIncident, glanceAtIncident } from "../../../services/alerts/acknowledge.ts";
 import type { Ctx } from "../../../services/context.ts";
 import type { ApiDeps } from "../../context.ts";
+import { FORM_PAGE_CSP, messagePage } from "../../form-page.ts";
 import { originOf } from "../../plugins/auth.ts";
 import { problemFor } from "../../problem.ts";
 import { UNSAFE_CHARS } from "../../text.ts";
-import {
-  ACK_PAGE_CSP,
-  ackAlreadyPage,
-  ackConfirmPage,
-  ackDonePage,
-  ackMessagePage,
-  ackResolvedPage,
-} from "./ack-page.html.ts";
+import { ackAlreadyPage, ackConfirmPage, ackDonePage, ackResolvedPage } from "./ack-page.html.ts";
 
 /** The form has one short field; anything bigger is not from it. */
 const FORM_BODY_LIMIT = 4 * 1024;
@@ -39,7 +33,7 @@ export function ackPageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
     app.addHook("onRequest", async (_request, reply) => {
       reply.headers({
-        "content-security-policy": ACK_PAGE_CSP,
+        "content-security-policy": FORM_PAGE_CSP,
         "x-content-type-options": "nosniff",
         "x-frame-options": "DENY",
         // The token is in the URL: no page may pass it on as a referrer or keep it in a cache.
@@ -140,7 +134,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const requestId = String(request.id);
   if (hasZodFastifySchemaValidationErrors(error)) {
     request.log.warn({ code: "VALIDATION" }, "acknowledge link refused");
-    return sendHtml(reply, 400, ackMessagePage("Link not valid", "This acknowledge link is malformed."));
+    return sendHtml(reply, 400, messagePage("Link not valid", "This acknowledge link is malformed."));
   }
   if (error instanceof AppError) {
     const own = error.details?.page as { status: number; title: string } | undefined;
@@ -153,7 +147,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
       error.code === "NOT_FOUND"
         ? "This incident no longer exists, or the link is not for it."
         : error.message;
-    return sendHtml(reply, own?.status ?? problem.status, ackMessagePage(own?.title ?? problem.title, text));
+    return sendHtml(reply, own?.status ?? problem.status, messagePage(own?.title ?? problem.title, text));
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     request.log.warn({ code: error.code }, "acknowledge request refused");
@@ -161,13 +155,13 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
       error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
         ? "Send the form as application/x-www-form-urlencoded."
         : "The request could not be understood.";
-    return sendHtml(reply, error.statusCode, ackMessagePage("Acknowledge", text));
+    return sendHtml(reply, error.statusCode, messagePage("Acknowledge", text));
   }
   request.log.error({ err: error }, "request failed");
   return sendHtml(
     reply,
     500,
-    ackMessagePage(
+    messagePage(
       "Something went wrong",
       `An unexpected error occurred; quote request ${requestId} when reporting it.`,
     ),
