@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { reserveOrgSlot } from "../org-limits.ts";
 import { type Page, toPage } from "../page.ts";
 
 export const MAX_RULES_PER_ORG = 100;
@@ -57,24 +58,11 @@ export async function createRule(ctx: Ctx, input: RuleInput): Promise<RuleView> 
   const id = newId("rul");
   const now = new Date(ctx.clock.now());
   return ctx.db.transaction().execute(async (tx) => {
-    // Serialises creations per organization, so concurrent requests cannot pass the limit together.
-    await tx
-      .selectFrom("organizations")
-      .select("id")
-      .where("id", "=", ctx.organizationId)
-      .forUpdate()
-      .execute();
-    const { count } = await tx
-      .selectFrom("alert_rules")
-      .select((eb) => eb.fn.countAll<string>().as("count"))
-      .where("organization_id", "=", ctx.organizationId)
-      .executeTakeFirstOrThrow();
-    if (Number(count) >= MAX_RULES_PER_ORG) {
-      throw new AppError(
-        "LIMIT_EXCEEDED",
-        `This organization has reached its limit of ${MAX_RULES_PER_ORG} alert rules`,
-      );
-    }
+    await reserveOrgSlot(tx, ctx.organizationId, {
+      table: "alert_rules",
+      max: MAX_RULES_PER_ORG,
+      what: "alert rules",
+    });
     await assertOwnChannels(tx, ctx, rule);
     await tx
       .insertInto("alert_rules")

@@ -9,6 +9,7 @@ import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { reserveOrgSlot } from "../org-limits.ts";
 import { type Page, toPage } from "../page.ts";
 import {
   existingMonitors,
@@ -106,24 +107,11 @@ export async function createMaintenanceWindow(
 ): Promise<MaintenanceWindowView> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
-    // Serialises creations per organization, so the count below cannot be raced past.
-    await tx
-      .selectFrom("organizations")
-      .select("id")
-      .where("id", "=", ctx.organizationId)
-      .forUpdate()
-      .execute();
-    const { count } = await tx
-      .selectFrom("maintenance_windows")
-      .select((eb) => eb.fn.countAll<string>().as("count"))
-      .where("organization_id", "=", ctx.organizationId)
-      .executeTakeFirstOrThrow();
-    if (Number(count) >= MAINTENANCE_LIMITS.windowsPerOrg) {
-      throw new AppError(
-        "LIMIT_EXCEEDED",
-        `This organization has reached its limit of ${MAINTENANCE_LIMITS.windowsPerOrg} maintenance windows`,
-      );
-    }
+    await reserveOrgSlot(tx, ctx.organizationId, {
+      table: "maintenance_windows",
+      max: MAINTENANCE_LIMITS.windowsPerOrg,
+      what: "maintenance windows",
+    });
     const monitorIds = await checkInput(tx, ctx, input, true);
     const id = newId("mnt", now);
     const row = await tx

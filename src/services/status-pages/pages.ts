@@ -5,6 +5,7 @@ import type { StatusPagesTable } from "../../storage/schema-status-pages.ts";
 import { audit } from "../audit/record.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { Ctx } from "../context.ts";
+import { reserveOrgSlot } from "../org-limits.ts";
 import { colorProblems, DEFAULT_COLORS, type PageColors } from "./colors.ts";
 import { loadGroups, replaceGroups } from "./groups.ts";
 import { slugProblem } from "./slugs.ts";
@@ -111,18 +112,11 @@ export async function createStatusPage(ctx: Ctx, input: CreatePageInput): Promis
   const id = newId("page", now);
   try {
     return await ctx.db.transaction().execute(async (tx) => {
-      await lockOrganization(tx, ctx.organizationId);
-      const count = await tx
-        .selectFrom("status_pages")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("organization_id", "=", ctx.organizationId)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= STATUS_PAGE_LIMITS.pagesPerOrg) {
-        throw new AppError(
-          "LIMIT_EXCEEDED",
-          `This organization has reached its limit of ${STATUS_PAGE_LIMITS.pagesPerOrg} status pages`,
-        );
-      }
+      await reserveOrgSlot(tx, ctx.organizationId, {
+        table: "status_pages",
+        max: STATUS_PAGE_LIMITS.pagesPerOrg,
+        what: "status pages",
+      });
       if (await slugInUse(tx, input.slug)) throw slugTaken();
       await tx
         .insertInto("status_pages")
@@ -272,11 +266,6 @@ async function lockPage(tx: Db, ctx: Ctx, id: string): Promise<Row> {
     .executeTakeFirst();
   if (!row) throw new NotFoundError("status page", id);
   return row;
-}
-
-/** Serialises page creations of one organization, so two at once cannot both pass the limit. */
-async function lockOrganization(tx: Db, organizationId: string): Promise<void> {
-  await tx.selectFrom("organizations").select("id").where("id", "=", organizationId).forUpdate().execute();
 }
 
 async function slugInUse(tx: Db, slug: string): Promise<boolean> {
