@@ -8,6 +8,7 @@ import { loadDist } from "./lib/alerts-dist.ts";
 import { startReceiver } from "./lib/alerts-receiver.ts";
 import { type AlertBenchRun, renderAlerts, writeAlertsDocs } from "./lib/alerts-report.ts";
 import { type AlertDatabase, type AlertRunResult, runAlerts } from "./lib/alerts-run.ts";
+import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
 import { DOCS_FILE } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
@@ -25,12 +26,6 @@ const USAGE = `usage: npm run bench:alerts -- [options]
   --docs / --no-docs      write docs/benchmarks.md (default: yes, except with --quick)
 NOTIFY_CONCURRENCY in the environment sets the notifier's and the bare loop's concurrency;
 BENCH_DATABASE_URL the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).`;
-
-function positiveInt(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-  return n;
-}
 
 const argv = process.argv.slice(2);
 const { values } = parseArgs({

@@ -3,6 +3,7 @@
 // stdout and to docs/benchmarks.md.
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
 import { DOCS_FILE } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
@@ -18,12 +19,6 @@ const USAGE = `usage: npm run bench:status -- [options]
   --components 50    monitors on the page (5 groups)
   --quick            smoke run; does not touch docs/benchmarks.md
   --docs / --no-docs write docs/benchmarks.md (default: yes, except with --quick)`;
-
-function positiveInt(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-  return n;
-}
 
 const argv = process.argv.slice(2);
 const { values } = parseArgs({

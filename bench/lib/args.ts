@@ -34,7 +34,8 @@ const USAGE = `usage: npm run bench:checks -- [options]
   --profile DIR             run Upblit with --cpu-prof, profiles and a hot-function summary in DIR
 PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop.`;
 
-function positiveInt(name: string, raw: string): number {
+/** A command-line value that must be a positive integer; the error names the option. */
+export function positiveInt(name: string, raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
   return n;
