@@ -1,9 +1,8 @@
-import type { ServerResponse } from "node:http";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { LiveEvent } from "../../queue/bus.ts";
 import { type ApiDeps, ctxFor } from "../context.ts";
+import { eventStreams } from "../sse.ts";
 
-const HEARTBEAT_MS = 15_000;
 /**
  * How often an open stream re-checks its credential: a logout, a password or role change or a
  * removal ends the stream within this time.
@@ -16,10 +15,7 @@ export const RECHECK_MS = 2_000;
  */
 export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const streams = new Set<ServerResponse>();
-    app.addHook("onClose", async () => {
-      for (const res of streams) res.end();
-    });
+    const streams = eventStreams(app);
 
     app.get(
       "/events",
@@ -35,34 +31,22 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const ctx = ctxFor(deps, request);
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          "content-type": "text/event-stream; charset=utf-8",
-          "cache-control": "no-cache, no-transform",
-          connection: "keep-alive",
-          "x-accel-buffering": "no",
-          "x-request-id": String(request.id),
+        let unsubscribe = () => {};
+        let recheck: NodeJS.Timeout | undefined;
+        const res = streams.open(request, reply, () => {
+          clearInterval(recheck);
+          unsubscribe();
         });
-        res.write(": connected\n\n");
-        streams.add(res);
         const send = (event: LiveEvent) => {
           const { organizationId: _org, ...data } = event;
           res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
         };
-        const unsubscribe = ctx.bus.subscribe(ctx.organizationId, send);
-        const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
-        const recheck = setInterval(async () => {
+        unsubscribe = ctx.bus.subscribe(ctx.organizationId, send);
+        recheck = setInterval(async () => {
           if (await request.stillAuthorized?.()) return;
           res.write('event: session.ended\ndata: {"reason":"credential revoked or permission lost"}\n\n');
           res.end();
         }, RECHECK_MS);
-        res.on("close", () => {
-          clearInterval(heartbeat);
-          clearInterval(recheck);
-          unsubscribe();
-          streams.delete(res);
-        });
       },
     );
   };

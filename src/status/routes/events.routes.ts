@@ -1,13 +1,13 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { eventStreams } from "../../api/sse.ts";
 import { AppError } from "../../lib/errors.ts";
 import { type StatusDeps, visitorAccess } from "../access.ts";
 import type { ReadModel } from "../cache.ts";
 import { livePayload } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
-const HEARTBEAT_MS = 15_000;
 /** How often an open stream checks that its visitor may still see the page (edits, logouts). */
 export const STREAM_RECHECK_MS = 5_000;
 /** Open streams per process at most; beyond, new ones get 503 and browsers retry later. */
@@ -22,10 +22,7 @@ export const MAX_STREAMS = 5_000;
  */
 export function statusEventRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const streams = new Set<ServerResponse>();
-    app.addHook("onClose", async () => {
-      for (const res of streams) res.end();
-    });
+    const streams = eventStreams(app);
 
     app.get(
       "/status/:slug/events",
@@ -38,30 +35,21 @@ export function statusEventRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
         }
         if (streams.size >= MAX_STREAMS)
           throw new AppError("UNAVAILABLE", "Too many open streams; retry later");
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          "content-type": "text/event-stream; charset=utf-8",
-          "cache-control": "no-cache, no-transform",
-          connection: "keep-alive",
-          "x-accel-buffering": "no",
-          "x-request-id": String(request.id),
-        });
-        streams.add(res);
-        openStream(deps, request, res, model, () => streams.delete(res));
+        let end = () => {};
+        const res = streams.open(request, reply, () => end());
+        end = openStream(deps, request, res, model);
       },
     );
   };
 }
 
-/** Feeds one stream until the client leaves, the page goes or access is lost. */
+/** Feeds one stream until the client leaves, the page goes or access is lost; returns its cleanup. */
 function openStream(
   deps: StatusDeps,
   request: FastifyRequest,
   res: ServerResponse,
   first: ReadModel,
-  onEnd: () => void,
-): void {
+): () => void {
   const pageId = first.snapshot.page.id;
   let last = "";
   const send = (model: ReadModel) => {
@@ -108,15 +96,11 @@ function openStream(
     }
   };
 
-  res.write(": connected\n\n");
   send(first);
   const unsubscribe = deps.cache.onChange(pageId, () => void refresh());
-  const heartbeat = setInterval(() => res.writableEnded || res.write(": keep-alive\n\n"), HEARTBEAT_MS);
   const recheck = setInterval(() => void refresh(), STREAM_RECHECK_MS);
-  res.on("close", () => {
-    clearInterval(heartbeat);
+  return () => {
     clearInterval(recheck);
     unsubscribe();
-    onEnd();
-  });
+  };
 }
