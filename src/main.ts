@@ -10,6 +10,7 @@ import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
 import { createOutbound } from "./notify/outbound.ts";
+import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
 import type { Probe } from "./probe/types.ts";
@@ -148,6 +149,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
   const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
   let dispatcher: Dispatcher | undefined;
+  let noticeSender: NoticeSender | undefined;
   if (roles.has("notifier")) {
     dispatcher = new Dispatcher(rt, {
       ...notify,
@@ -157,6 +159,16 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       log: log.child({ category: "notify" }),
     });
     dispatcher.start();
+    // Mail to status page subscribers, from its own outbox (src/notify/subscription-notices.ts).
+    noticeSender = new NoticeSender(rt, {
+      batch: config.notify.concurrency,
+      leaseMs: config.notify.leaseMs,
+      pollMs: options.notifierPollMs ?? 1_000,
+      outbound,
+      timeoutMs,
+      log: log.child({ category: "notify" }),
+    });
+    noticeSender.start();
     consumers.push(
       startNotifier(
         queue,
@@ -226,6 +238,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
       await dispatcher?.stop(deadline);
+      await noticeSender?.stop();
       await app?.close();
       await rateLimits?.close();
       await queue.close();

@@ -46,6 +46,8 @@ import { statusPageDomainRoutes } from "./routes/status-pages/domains.routes.ts"
 import { statusIncidentRoutes } from "./routes/status-pages/incidents.routes.ts";
 import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts";
 import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
+import { statusPageSubscriberRoutes } from "./routes/status-pages/subscribers.routes.ts";
+import { statusPageWebhookRoutes } from "./routes/status-pages/webhooks.routes.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
@@ -172,6 +174,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
     prefix: "/api/v1",
   });
   await app.register(statusPageReportRoutes(deps), { prefix: "/api/v1" });
+  await app.register(statusPageSubscriberRoutes(deps), { prefix: "/api/v1" });
+  await app.register(statusPageWebhookRoutes(deps), { prefix: "/api/v1" });
   await app.register(domainCheckRoutes(domains));
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });

@@ -154,6 +154,29 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(statusIncident.statusCode, statusIncident.body).toBe(201);
     ids.statusIncident = statusIncident.json<{ id: string }>().id;
+    const subscribed = await up.app!.inject({
+      method: "POST",
+      url: `/status/b-page-${kind}/subscribe`,
+      payload: { email: "b-subscriber@example.com" },
+    });
+    expect(subscribed.statusCode, subscribed.body).toBe(202);
+    const subscribers = await call(
+      up,
+      "GET",
+      `${API}/status-pages/${ids.statusPage}/subscribers`,
+      undefined,
+      asB,
+    );
+    ids.statusSubscriber = subscribers.json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    const webhook = await call(
+      up,
+      "POST",
+      `${API}/status-pages/${ids.statusPage}/webhooks`,
+      { url: "https://hooks.example.com/b" },
+      asB,
+    );
+    expect(webhook.statusCode, webhook.body).toBe(201);
+    ids.statusWebhook = webhook.json<{ id: string }>().id;
     const aPage = await call(
       up,
       "POST",

@@ -140,6 +140,27 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       path: (id) => `${API}/status-pages/${aPageId()}/incidents/${id}/updates`,
       body: { status: "resolved", body: "taken over" },
     },
+    "/api/v1/status-pages/:id/subscribers": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+    },
+    // B's subscriber asked for under A's own page: it must not be found.
+    "/api/v1/status-pages/:id/subscribers/:subscriberId": {
+      foreign: () => ids.statusSubscriber!,
+      missing: "sub_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId()}/subscribers/${id}`,
+    },
+    "/api/v1/status-pages/:id/webhooks": {
+      foreign: () => ids.statusPage!,
+      missing: "page_00000000000000000000000000",
+      body: { url: "https://hooks.taken-over.com/x" },
+    },
+    // B's webhook asked for under A's own page: it must not be found.
+    "/api/v1/status-pages/:id/webhooks/:webhookId": {
+      foreign: () => ids.statusWebhook!,
+      missing: "swh_00000000000000000000000000",
+      path: (id) => `${API}/status-pages/${aPageId()}/webhooks/${id}`,
+    },
     "GET /api/v1/status-pages/:id/reports": {
       foreign: () => ids.statusPage!,
       missing: "page_00000000000000000000000000",

@@ -24,7 +24,10 @@ export type IdPrefix =
   | "mnt"
   | "drl"
   | "spi"
-  | "spu";
+  | "spu"
+  | "sub"
+  | "spn"
+  | "swh";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

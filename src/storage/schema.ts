@@ -5,6 +5,7 @@ import type { RoutingTables } from "./schema-routing.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
 import type { StatusIncidentTables } from "./schema-status-incidents.ts";
 import type { StatusPageTables } from "./schema-status-pages.ts";
+import type { StatusSubscriptionTables } from "./schema-status-subscriptions.ts";
 import type { TemplateTables } from "./schema-templates.ts";
 
 /** Row types for Kysely, one per table. Must match migrations/; the migration test checks it. */
@@ -311,6 +312,7 @@ export interface Database
     StatusPageTables,
     StatusIncidentTables,
     StatusDomainTables,
+    StatusSubscriptionTables,
     TemplateTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;

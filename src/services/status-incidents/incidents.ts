@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { owePageNotices } from "../status-subscriptions/notices.ts";
 import {
   componentProblems,
   incidentViews,
@@ -113,6 +114,7 @@ export async function createStatusIncident(
         published: input.published,
       },
     });
+    if (input.published) await owePageNotices(tx, ctx, id, "published");
     return loadIncident(tx, ctx, pageId, id);
   });
   announcePageChange(ctx, pageId);
@@ -202,6 +204,7 @@ export async function publishStatusIncident(ctx: Ctx, pageId: string, id: string
         target: { type: "status_incident", id },
         summary: { pageId, title: row.title },
       });
+      await owePageNotices(tx, ctx, id, "published");
     }
     return loadIncident(tx, ctx, pageId, id);
   });

@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/errors.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { owePageNotices } from "../status-subscriptions/notices.ts";
 import { announcePageChange, insertUpdate, statusProblem } from "./incidents.ts";
 import { loadIncident, requireIncidentRow } from "./store.ts";
 import {
@@ -63,6 +64,7 @@ export async function addStatusIncidentUpdate(
         ...(input.postmortem !== undefined ? { postmortem: true } : {}),
       },
     });
+    await owePageNotices(tx, ctx, id, closed ? "resolved" : "updated");
     return loadIncident(tx, ctx, pageId, id);
   });
   announcePageChange(ctx, pageId);

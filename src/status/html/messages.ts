@@ -7,7 +7,7 @@ import { renderDocument } from "./document.ts";
  * found" and errors. They show nothing of the page (not even its title), use the default colours,
  * carry no script, and ask robots to stay away.
  */
-function messageDocument(title: string, body: Markup, nonce: string): string {
+export function messageDocument(title: string, body: Markup, nonce: string): string {
   return renderDocument({
     title,
     colors: DEFAULT_COLORS,

@@ -5,6 +5,7 @@ import { statusDataRoutes } from "./data.routes.ts";
 import { statusEventRoutes } from "./events.routes.ts";
 import { statusFeedRoutes } from "./feeds.routes.ts";
 import { statusHtmlRoutes } from "./pages.routes.ts";
+import { statusSubscriptionRoutes } from "./subscriptions.routes.ts";
 
 /**
  * Every public status route, outside /api/v1 and with `config.auth: "public"`: the page, its
@@ -26,5 +27,6 @@ export function publicStatusRoutes(deps: StatusDeps): FastifyPluginAsync {
     await app.register(statusEventRoutes(deps));
     await app.register(statusDataRoutes(deps));
     await app.register(statusFeedRoutes(deps));
+    await app.register(statusSubscriptionRoutes(deps));
   };
 }

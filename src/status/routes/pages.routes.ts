@@ -16,7 +16,8 @@ const LoginForm = z.object({ password: z.string().max(256).default("") });
 /** `?page=N` picks the page of incident history; beyond the last, the last is shown. */
 const HistoryQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 
-function sendHtml(reply: FastifyReply, status: number, nonce: string, body: string) {
+/** An HTML answer that no cache keeps, under the page CSP with this nonce. */
+export function sendHtml(reply: FastifyReply, status: number, nonce: string, body: string) {
   return reply
     .status(status)
     .header("content-security-policy", statusCsp(nonce))
@@ -90,7 +91,7 @@ export function statusHtmlRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
  * Refusals and failures as pages: a wrong password shows the form again with the message, too
  * many attempts a 429 page with Retry-After, anything unexpected a 500 page with the request id.
  */
-function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+export function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const nonce = newNonce();
   if (error instanceof AppError) {
     const retryAfter = error.details?.retryAfterSeconds;

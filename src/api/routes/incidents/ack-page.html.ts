@@ -1,6 +1,6 @@
 import { escapeHtml } from "../../../lib/html.ts";
 import type { Acknowledgement, IncidentGlance } from "../../../services/alerts/acknowledge.ts";
-import { messagePage, formPage as page } from "../../form-page.ts";
+import { formPage as page } from "../../form-page.ts";
 
 const when = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
