@@ -1,6 +1,7 @@
 import { monotonic } from "../lib/clock.ts";
 import { decryptSecret } from "../lib/keys.ts";
 import type { Logger } from "../lib/logger.ts";
+import { WakeTimer } from "../lib/wake-timer.ts";
 import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
 import type { ChannelAdapter, SendContext, SendOutcome } from "./channels/types.ts";
@@ -30,7 +31,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private running = false;
   private inFlight = new Set<Promise<void>>();
-  private wakeUp: (() => void) | undefined;
+  private readonly timer = new WakeTimer();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -45,7 +46,7 @@ export class Dispatcher {
 
   /** Look at the outbox now (a state change just committed). */
   wake(): void {
-    this.wakeUp?.();
+    this.timer.wake();
   }
 
   /** Stops claiming; waits for in-flight deliveries up to `deadlineMs`. */
@@ -81,14 +82,7 @@ export class Dispatcher {
   }
 
   private pause(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    return this.timer.sleep(this.options.pollMs);
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
+import { WakeTimer } from "../lib/wake-timer.ts";
 import type { Runtime } from "../services/context.ts";
 import type { MailMessage } from "../services/mail/mailer.ts";
 import { noticeMail } from "../services/status-subscriptions/mails.ts";
@@ -54,7 +55,7 @@ export function noticeMessage(
 export class NoticeSender {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly timer = new WakeTimer();
 
   constructor(
     private readonly rt: Runtime,
@@ -68,7 +69,7 @@ export class NoticeSender {
 
   /** Look at the outbox now. */
   wake(): void {
-    this.wakeUp?.();
+    this.timer.wake();
   }
 
   /** Stops after the round in progress. */
@@ -115,13 +116,6 @@ export class NoticeSender {
   }
 
   private pause(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    return this.timer.sleep(this.options.pollMs);
   }
 }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { AlertMessage, SendOutcome } from "../../notify/channels/types.ts";
+import { dueOrLapsed } from "../../storage/repos/outbox-claim.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx, Runtime } from "../context.ts";
 import { type Page, toPage } from "../page.ts";
@@ -52,12 +53,7 @@ export async function claimDueDeliveries(
       eb
         .selectFrom("notifications")
         .select("id")
-        .where((w) =>
-          w.or([
-            w.and([w("status", "=", "pending"), w("next_attempt_at", "<=", now)]),
-            w.and([w("status", "=", "sending"), w("lease_until", "<", now)]),
-          ]),
-        )
+        .where(dueOrLapsed(now))
         .orderBy("next_attempt_at")
         .limit(limit)
         .forUpdate()

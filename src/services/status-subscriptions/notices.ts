@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../storage/db.ts";
+import { dueOrLapsed } from "../../storage/repos/outbox-claim.ts";
 import type { NoticeContent } from "../../storage/schema-status-subscriptions.ts";
 import type { Ctx, Runtime } from "../context.ts";
 
@@ -109,12 +110,7 @@ export async function claimDueNotices(rt: Runtime, limit: number, leaseMs: numbe
       eb
         .selectFrom("status_subscription_notices")
         .select("id")
-        .where((w) =>
-          w.or([
-            w.and([w("status", "=", "pending"), w("next_attempt_at", "<=", now)]),
-            w.and([w("status", "=", "sending"), w("lease_until", "<", now)]),
-          ]),
-        )
+        .where(dueOrLapsed(now))
         .orderBy("next_attempt_at")
         .limit(limit)
         .forUpdate()
