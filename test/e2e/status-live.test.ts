@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API, createMonitor, getJson, waitFor } from "../../src/test/api-helpers.ts";
+import { API, call, createMonitor, getJson, waitFor } from "../../src/test/api-helpers.ts";
 import { type Receiver, startReceiver } from "../../src/test/receiver.ts";
 import { createPage, type PageJson } from "../../src/test/status-pages.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
@@ -9,7 +9,8 @@ import { launchChromium } from "./status-browser.ts";
 /**
  * An open status page in real Chromium receives a component going down live: the monitor's target
  * (a local receiver) switches to 500, the pipeline marks it down, and the page's nonce'd script
- * applies the SSE event without a reload, without polling and without any CSP violation.
+ * applies the SSE event without a reload, without polling and without any CSP violation; and an
+ * incident published, updated and resolved through the API appears and goes the same way.
  */
 describe("status page live updates in Chromium", () => {
   let up: TestUpblit;
@@ -86,6 +87,50 @@ describe("status page live updates in Chromium", () => {
       `/status/${page.slug}`,
       `/status/${page.slug}/events`,
     ]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows an incident published, updated and resolved without a reload, markup escaped", async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const problems: string[] = [];
+    tab.on("pageerror", (e) => problems.push(e.message));
+    tab.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    const requests: string[] = [];
+    tab.on("request", (r) => requests.push(new URL(r.url()).pathname));
+    await tab.goto(`${base}/status/${page.slug}`);
+    await waitFor(async () => requests.includes(`/status/${page.slug}/events`), Boolean, 5_000);
+    const live = tab.locator("#live-incidents");
+    expect(await live.textContent()).not.toContain("Payments delayed");
+
+    const incidents = `${API}/status-pages/${page.id}/incidents`;
+    const created = await call(up, "POST", incidents, {
+      title: "Payments delayed <img src=x onerror=alert(1)>",
+      impact: "major",
+      message: "We are **looking into it**.",
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const incidentId = created.json<{ id: string }>().id;
+    await live.getByText("We are looking into it").waitFor({ timeout: 10_000 });
+    // The title is text, not markup: no image element was made from it.
+    expect(await live.textContent()).toContain("Payments delayed <img src=x onerror=alert(1)>");
+    expect(await live.locator("img").count()).toBe(0);
+    expect(await live.locator("strong", { hasText: "looking into it" }).count()).toBe(1);
+
+    const update = await call(up, "POST", `${incidents}/${incidentId}/updates`, {
+      status: "resolved",
+      body: "Payments flow again.",
+    });
+    expect(update.statusCode, update.body).toBe(201);
+    await tab.waitForFunction(
+      () => !document.getElementById("live-incidents")?.textContent?.includes("Payments delayed"),
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(requests.filter((p) => p === `/status/${page.slug}`)).toHaveLength(1);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -37,7 +37,7 @@ ${logo ? html`<img src="${logo}" alt="">` : ""}
 <section aria-labelledby="status-text" class="banner ${status.indicator}" id="status-banner">
 <div role="status" aria-live="polite"><h2 id="status-text">${status.description}</h2></div>
 </section>
-${activeIncidentsSection(snapshot)}
+<div id="live-incidents">${activeIncidentsSection(snapshot)}</div>
 ${maintenanceSection(snapshot, "in_progress", "Ongoing maintenance")}
 ${maintenanceSection(snapshot, "scheduled", "Scheduled maintenance")}
 ${snapshot.groups.map((g) => groupSection(g, page.historyDays))}

@@ -1,8 +1,9 @@
 /**
  * The page's one script, served inline under the response's CSP nonce. It listens to
  * /status/{slug}/events (Server-Sent Events) and applies each `page` event to the banner and the
- * components; it writes text with textContent only, never markup. Without it, the page is the
- * same page, as of its last load. No polling: EventSource reconnects by itself.
+ * components with textContent, and swaps in the active incidents section the server rendered
+ * (escaped and sanitised as the page itself; parsed with DOMParser, so nothing in it runs).
+ * Without it, the page is the same page, as of its last load. No polling: EventSource reconnects by itself.
  */
 export const LIVE_SCRIPT = `(function () {
   "use strict";
@@ -10,6 +11,7 @@ export const LIVE_SCRIPT = `(function () {
   var base = location.pathname.replace(/\\/+$/, "");
   var source = new EventSource(base + "/events");
   function text(el, value) { if (el) el.textContent = value; }
+  var shownIncidents = null;
   source.addEventListener("page", function (event) {
     var data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
@@ -26,6 +28,13 @@ export const LIVE_SCRIPT = `(function () {
       text(el.querySelector(".label"), c.label);
       text(el.querySelector(".category"), c.category ? " \\u00b7 " + c.category : "");
     });
+    var incidents = document.getElementById("live-incidents");
+    if (incidents && typeof data.incidentsHtml === "string" && data.incidentsHtml !== shownIncidents) {
+      // The server's own escaped and sanitised markup; parsed inertly, no script in it runs.
+      var parsed = new DOMParser().parseFromString(data.incidentsHtml, "text/html");
+      incidents.replaceChildren.apply(incidents, Array.prototype.slice.call(parsed.body.childNodes));
+      shownIncidents = data.incidentsHtml;
+    }
     var updated = document.getElementById("updated");
     if (updated && data.updatedAt) {
       updated.setAttribute("datetime", data.updatedAt);

@@ -5,6 +5,7 @@ import { eventStreams } from "../../api/sse.ts";
 import { AppError } from "../../lib/errors.ts";
 import { type StatusDeps, visitorAccess } from "../access.ts";
 import type { ReadModel } from "../cache.ts";
+import { activeIncidentsSection } from "../html/incidents.ts";
 import { livePayload } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
@@ -54,7 +55,10 @@ function openStream(
   let last = "";
   const send = (model: ReadModel) => {
     if (res.writableEnded) return;
-    const data = JSON.stringify(livePayload(model.snapshot));
+    // The active incidents go as the page's own server-rendered (escaped, sanitised) markup, so an
+    // incident published or updated shows without a reload.
+    const incidentsHtml = activeIncidentsSection(model.snapshot).toString();
+    const data = JSON.stringify({ ...livePayload(model.snapshot), incidentsHtml });
     if (data === last) return;
     last = data;
     res.write(`event: page\ndata: ${data}\n\n`);
