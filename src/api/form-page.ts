@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { AppError } from "../lib/errors.ts";
 import { escapeHtml } from "../lib/html.ts";
 
 /**
@@ -47,4 +49,43 @@ ${body}
 /** A page with a title and one paragraph of plain text (no markup from the caller). */
 export function messagePage(title: string, text: string): string {
   return formPage(title, `<p>${escapeHtml(text)}</p>`);
+}
+
+export function sendHtml(reply: FastifyReply, status: number, html: string) {
+  return reply.status(status).type("text/html; charset=utf-8").send(html);
+}
+
+/** Passes an AppError's `retryAfterSeconds` (rate limits) on as a Retry-After header. */
+export function setRetryAfter(reply: FastifyReply, error: AppError): void {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number") reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+}
+
+/**
+ * The end of every form page's error handler: another client error (a body that is not the form,
+ * a bad request) as a page with its status, anything else as a 500 page showing only the request id.
+ */
+export function sendOtherError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: { title: string; what: string },
+) {
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    request.log.warn({ code: error.code }, `${page.what} request refused`);
+    const text =
+      error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+        ? "Send the form as application/x-www-form-urlencoded."
+        : "The request could not be understood.";
+    return sendHtml(reply, error.statusCode, messagePage(page.title, text));
+  }
+  request.log.error({ err: error }, "request failed");
+  return sendHtml(
+    reply,
+    500,
+    messagePage(
+      "Something went wrong",
+      `An unexpected error occurred; quote request ${String(request.id)} when reporting it.`,
+    ),
+  );
 }

@@ -8,7 +8,7 @@ import { normalizeEmail } from "../../services/auth/login.ts";
 import { PASSWORD_MAX, passwordProblems } from "../../services/auth/passwords.ts";
 import type { ApiDeps } from "../context.ts";
 import { setSessionCookies } from "../cookies.ts";
-import { FORM_PAGE_CSP, messagePage } from "../form-page.ts";
+import { FORM_PAGE_CSP, messagePage, sendHtml, sendOtherError, setRetryAfter } from "../form-page.ts";
 import { originOf } from "../plugins/auth.ts";
 import { problemFor } from "../problem.ts";
 import { UNSAFE_CHARS } from "../text.ts";
@@ -117,10 +117,6 @@ export function setupPageRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   };
 }
 
-function sendHtml(reply: FastifyReply, status: number, html: string) {
-  return reply.status(status).type("text/html; charset=utf-8").send(html);
-}
-
 /** Only the form's own fields, as strings; anything else in the body is dropped. */
 function formFields(body: string): Partial<Record<FormField, string>> {
   const params = new URLSearchParams(body);
@@ -162,9 +158,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   if (error instanceof AppError) {
     const problem = problemFor(error.code, requestId, error.message);
-    const retryAfter = error.details?.retryAfterSeconds;
-    if (typeof retryAfter === "number")
-      reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+    setRetryAfter(reply, error);
     request.log.warn({ code: error.code, detail: error.message }, "setup refused");
     if (!isForm) return sendHtml(reply, problem.status, messagePage(problem.title, error.message));
     const errors = emptyErrors();
@@ -173,23 +167,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
       addIssue(errors, issue.path.split(".").pop() ?? "", issue.message);
     return sendHtml(reply, problem.status, setupFormPage(typedValues(request.body), errors));
   }
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    request.log.warn({ code: error.code }, "setup request refused");
-    const text =
-      error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-        ? "Send the form as application/x-www-form-urlencoded."
-        : "The request could not be understood.";
-    return sendHtml(reply, error.statusCode, messagePage("Set up Upblit", text));
-  }
-  request.log.error({ err: error }, "request failed");
-  return sendHtml(
-    reply,
-    500,
-    messagePage(
-      "Something went wrong",
-      `An unexpected error occurred; quote request ${requestId} when reporting it.`,
-    ),
-  );
+  return sendOtherError(error, request, reply, { title: "Set up Upblit", what: "setup" });
 }
 
 function emptyErrors(): SetupFormErrors {

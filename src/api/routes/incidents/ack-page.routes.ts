@@ -6,7 +6,7 @@ import { ACK_TOKEN_MAX, type AckClaims, verifyAckToken } from "../../../services
 import { ACK_NOTE_MAX, acknowledgeIncident, glanceAtIncident } from "../../../services/alerts/acknowledge.ts";
 import type { Ctx } from "../../../services/context.ts";
 import type { ApiDeps } from "../../context.ts";
-import { FORM_PAGE_CSP, messagePage } from "../../form-page.ts";
+import { FORM_PAGE_CSP, messagePage, sendHtml, sendOtherError, setRetryAfter } from "../../form-page.ts";
 import { originOf } from "../../plugins/auth.ts";
 import { problemFor } from "../../problem.ts";
 import { UNSAFE_CHARS } from "../../text.ts";
@@ -121,10 +121,6 @@ function noteOf(body: unknown): string | null {
   return note;
 }
 
-function sendHtml(reply: FastifyReply, status: number, html: string) {
-  return reply.status(status).type("text/html; charset=utf-8").send(html);
-}
-
 /**
  * Every error is a page with the status the API would use: an unknown or foreign incident 404,
  * too many attempts 429 (with Retry-After), a body that is not the form 415. Unknown errors show
@@ -139,9 +135,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (error instanceof AppError) {
     const own = error.details?.page as { status: number; title: string } | undefined;
     const problem = problemFor(error.code, requestId, error.message);
-    const retryAfter = error.details?.retryAfterSeconds;
-    if (typeof retryAfter === "number")
-      reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+    setRetryAfter(reply, error);
     request.log.warn({ code: error.code, detail: error.message }, "acknowledge link refused");
     const text =
       error.code === "NOT_FOUND"
@@ -149,21 +143,5 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
         : error.message;
     return sendHtml(reply, own?.status ?? problem.status, messagePage(own?.title ?? problem.title, text));
   }
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    request.log.warn({ code: error.code }, "acknowledge request refused");
-    const text =
-      error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-        ? "Send the form as application/x-www-form-urlencoded."
-        : "The request could not be understood.";
-    return sendHtml(reply, error.statusCode, messagePage("Acknowledge", text));
-  }
-  request.log.error({ err: error }, "request failed");
-  return sendHtml(
-    reply,
-    500,
-    messagePage(
-      "Something went wrong",
-      `An unexpected error occurred; quote request ${requestId} when reporting it.`,
-    ),
-  );
+  return sendOtherError(error, request, reply, { title: "Acknowledge", what: "acknowledge" });
 }
