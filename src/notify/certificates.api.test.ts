@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:tls";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCert, startServer, type TestServer } from "../probe/test-fixtures.ts";
+import { webhookChannel } from "../test/alert-routing.ts";
 import { API, call, createMonitor, getJson, monitorBody, waitFor } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { type Receiver, startReceiver } from "../test/receiver.ts";
@@ -36,15 +37,12 @@ describe.each(DB_KINDS)("certificate expiry warnings on %s", (kind) => {
       { notifierPollMs: 25 },
     );
     hooks = await startReceiver();
-    const channel = await call(up, "POST", `${API}/channels`, {
-      name: "certs",
-      kind: "webhook",
-      config: { url: `${hooks.origin}/certs` },
-      secrets: { signingSecret: SECRET },
+    await webhookChannel(up, hooks, "certs", {
       isDefault: true,
       events: ["certificate"],
+      path: "/certs",
+      secret: SECRET,
     });
-    expect(channel.statusCode, channel.body).toBe(201);
     tlsServer = createServer(await createCert("localhost", -1, 10), (socket) => socket.end());
     await new Promise<void>((resolve) => tlsServer.listen(0, "127.0.0.1", resolve));
     tlsPort = (tlsServer.address() as AddressInfo).port;

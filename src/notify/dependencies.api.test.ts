@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CheckResult } from "../domain/check-result.ts";
 import { recordResults } from "../services/checks/record-results.ts";
+import { webhookChannel } from "../test/alert-routing.ts";
 import {
   API,
   call,
@@ -46,15 +47,12 @@ describe.each(DB_KINDS)("dependencies and alerts on %s", (kind) => {
       res.writeHead(statusOf.get(req.path) ?? 200);
       res.end("");
     });
-    const channel = await call(up, "POST", `${API}/channels`, {
-      name: "on call",
-      kind: "webhook",
-      config: { url: `${hooks.origin}/alerts` },
-      secrets: { signingSecret: SECRET },
+    await webhookChannel(up, hooks, "on call", {
       isDefault: true,
       events: ["down", "up"],
+      path: "/alerts",
+      secret: SECRET,
     });
-    expect(channel.statusCode, channel.body).toBe(201);
   });
   afterAll(async () => {
     await up?.close();

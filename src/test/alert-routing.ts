@@ -16,18 +16,21 @@ export interface Delivered {
   data: Record<string, unknown> & { acknowledgeUrl: string | null; notificationId: string };
 }
 
-/** A signed webhook channel delivering to `<receiver>/hooks/<name>`; returns its id. */
+/**
+ * A signed webhook channel delivering to `<receiver>/hooks/<name>` (or `<receiver><path>`), signed
+ * with SIGNING_SECRET unless another `secret` is given; returns its id.
+ */
 export async function webhookChannel(
   up: TestUpblit,
   receiver: Receiver,
   name: string,
-  options: { isDefault?: boolean; events?: string[] } = {},
+  options: { isDefault?: boolean; events?: string[]; path?: string; secret?: string } = {},
 ): Promise<string> {
   const res = await call(up, "POST", `${API}/channels`, {
     name,
     kind: "webhook",
-    config: { url: `${receiver.origin}/hooks/${name}` },
-    secrets: { signingSecret: SIGNING_SECRET },
+    config: { url: `${receiver.origin}${options.path ?? `/hooks/${name}`}` },
+    secrets: { signingSecret: options.secret ?? SIGNING_SECRET },
     isDefault: options.isDefault ?? false,
     events: options.events ?? ["down", "up"],
   });

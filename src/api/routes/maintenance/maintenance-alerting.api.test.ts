@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../lib/clock.ts";
+import { webhookChannel } from "../../../test/alert-routing.ts";
 import { API, call, createMonitor, getJson, monitorBody, waitFor } from "../../../test/api-helpers.ts";
 import { DB_KINDS } from "../../../test/db.ts";
 import { type Receiver, startReceiver } from "../../../test/receiver.ts";
@@ -38,15 +39,12 @@ describe.each(DB_KINDS)("maintenance windows and alerts on %s", (kind) => {
     target = await startReceiver();
     target.answer(500, "failing");
     hooks = await startReceiver();
-    const channel = await call(up, "POST", `${API}/channels`, {
-      name: "ops",
-      kind: "webhook",
-      config: { url: `${hooks.origin}/hooks` },
-      secrets: { signingSecret: SECRET },
+    await webhookChannel(up, hooks, "ops", {
       isDefault: true,
       events: ["down", "up"],
+      path: "/hooks",
+      secret: SECRET,
     });
-    expect(channel.statusCode, channel.body).toBe(201);
   });
   afterAll(async () => {
     await up?.close();
