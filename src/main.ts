@@ -25,7 +25,7 @@ import type { Runtime } from "./services/context.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
-import type { RateLimitSettings } from "./services/rate-limit/settings.ts";
+import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
@@ -191,7 +191,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     rateLimits = await openRateLimits({
       redisUrl: config.redis?.url,
       log: log.child({ category: "api" }),
-      settings: options.rateLimits,
+      settings: options.rateLimits ?? withApiLimits(config.apiRateLimits),
     });
     app = await buildApp(
       {

@@ -11,7 +11,7 @@ const INTRO = `# Benchmarks
 ## Checks: \`npm run bench:checks\`
 
 What it measures, on the embedded default (PGlite on disk in a fresh temp \`DATA_DIR\`, every role in
-one process, \`ALLOW_PRIVATE_TARGETS=true\`), with Upblit as a child process (\`node dist/cli/main.js start\`)
+one process, \`ALLOW_PRIVATE_TARGETS=true\`, the API rate limits raised for the bulk creation), with Upblit as a child process (\`node dist/cli/main.js start\`)
 so that its CPU and memory are read from \`/proc/<pid>\` apart from the bench driver's and the target's:
 
 - **Ceiling**: a bare loop of GETs, each on a fresh connection (an undici \`Client\` per request, as

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { RATE_LIMITS, withApiLimits } from "../services/rate-limit/settings.ts";
 import { ConfigError, loadConfig } from "./load.ts";
 
 function problems(env: Record<string, string>, file?: string): string[] {
@@ -30,6 +31,18 @@ describe("loadConfig", () => {
     expect(c.mail.smtpUrl).toBeUndefined();
     expect(c.redis).toBeUndefined();
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("reads the per-minute API rate limits, which replace only the API part of the limiter's defaults", () => {
+    expect(loadConfig({}).apiRateLimits).toEqual({ perKey: 600, perUser: 1_200 });
+    const c = loadConfig({ API_RATE_LIMIT_PER_KEY: "5000", API_RATE_LIMIT_PER_USER: "9000" });
+    const settings = withApiLimits(c.apiRateLimits);
+    expect(settings.api).toEqual({
+      perKey: { limit: 5_000, seconds: 60 },
+      perUser: { limit: 9_000, seconds: 60 },
+    });
+    expect(settings.credentials).toEqual(RATE_LIMITS.credentials);
+    expect(problems({ API_RATE_LIMIT_PER_KEY: "0" })[0]).toMatch(/^API_RATE_LIMIT_PER_KEY="0": /);
   });
 
   it("chooses PostgreSQL when DATABASE_URL is set", () => {

@@ -20,6 +20,8 @@ export interface Config {
     canaryTarget: string | undefined;
   };
   limits: { minIntervalSeconds: number; maxMonitorsPerOrg: number };
+  /** Requests per minute per API key and per person (every authenticated request). */
+  apiRateLimits: { perKey: number; perUser: number };
   retention: { rawDays: number; rollupDays: number; auditDays: number };
   auth: {
     /** From SECRET_KEY; undefined means the key file in the data folder (or an in-memory key). */
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       canaryTarget: v.CANARY_TARGET,
     },
     limits: { minIntervalSeconds: v.MIN_INTERVAL_SECONDS, maxMonitorsPerOrg: v.MAX_MONITORS_PER_ORG },
+    apiRateLimits: { perKey: v.API_RATE_LIMIT_PER_KEY, perUser: v.API_RATE_LIMIT_PER_USER },
     retention: {
       rawDays: v.RAW_RETENTION_DAYS,
       rollupDays: v.ROLLUP_RETENTION_DAYS,

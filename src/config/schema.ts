@@ -71,6 +71,16 @@ export const ENV_VARS = {
     default: "262144",
     doc: "Largest request body the API accepts.",
   },
+  API_RATE_LIMIT_PER_KEY: {
+    schema: int(1, 1_000_000),
+    default: "600",
+    doc: "Requests per minute one API key may make (429 with `Retry-After` beyond). Raise it for bulk imports.",
+  },
+  API_RATE_LIMIT_PER_USER: {
+    schema: int(1, 1_000_000),
+    default: "1200",
+    doc: "Requests per minute one person may make, over their sessions and API keys together.",
+  },
   MAX_MONITORS_PER_ORG: {
     schema: int(1, 1_000_000),
     default: "50000",

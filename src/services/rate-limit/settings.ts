@@ -59,6 +59,17 @@ export const RATE_LIMITS: RateLimitSettings = {
   },
 };
 
+/** The default settings with the per-minute API limits from the configuration. */
+export function withApiLimits(perMinute: { perKey: number; perUser: number }): RateLimitSettings {
+  return {
+    ...RATE_LIMITS,
+    api: {
+      perKey: { limit: perMinute.perKey, seconds: 60 },
+      perUser: { limit: perMinute.perUser, seconds: 60 },
+    },
+  };
+}
+
 /**
  * Back-off after the `excess`-th failure beyond the free allowance: first, 2×first, 4×first…,
  * capped. Whole seconds of at least 1, because Redis expiries are whole seconds and 0 means never.
