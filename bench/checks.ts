@@ -50,6 +50,8 @@ async function main(): Promise<BenchRun> {
           intervalSeconds: 60,
           timeoutMs: 10_000,
           durationS: args.durationS,
+          // The first check of each monitor is a transition (pending → up); the window measures the checks after it.
+          warmupS: args.warmupS ?? 60,
           probeConcurrency: args.probeConcurrency,
           createConcurrency: args.createConcurrency,
           nodeArgs: profileArgs(label),
@@ -93,6 +95,7 @@ async function main(): Promise<BenchRun> {
       intervalSeconds: interval,
       timeoutMs: Math.min(10_000, Math.round(interval * 750)),
       durationS: args.durationS,
+      warmupS: args.warmupS ?? 20,
       probeConcurrency: args.probeConcurrency,
       createConcurrency: args.createConcurrency,
       env: { MIN_INTERVAL_SECONDS: String(Math.min(10, interval)) },

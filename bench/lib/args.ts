@@ -6,6 +6,8 @@ export type Phase = "sizes" | "restart" | "saturate";
 export interface BenchArgs {
   sizes: number[];
   durationS: number;
+  /** Seconds between creating the monitors and measuring; undefined: one interval (steady) or 20 s (saturated). */
+  warmupS: number | undefined;
   ceilingS: number;
   phases: ReadonlySet<Phase>;
   quick: boolean;
@@ -22,6 +24,8 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench:checks -- [options]
   --sizes 1000,5000,10000   monitor counts at 60 s (default; --quick: 200)
   --duration 60             seconds measured per size (default; --quick: 15)
+  --warmup S                seconds run before measuring (default: one interval, so every monitor has
+                            had its first check; 20 s for the saturated run; --quick: 5)
   --ceiling 10              seconds of the bare fresh-connection loop
   --saturate                only the ceiling and the saturated run
   --no-saturate             skip the saturated run
@@ -41,6 +45,10 @@ export function positiveInt(name: string, raw: string): number {
   return n;
 }
 
+function nonNegativeInt(name: string, raw: string): number {
+  return raw.trim() === "0" ? 0 : positiveInt(name, raw);
+}
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const { values } = parseArgs({
     args: argv,
@@ -48,6 +56,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     options: {
       sizes: { type: "string" },
       duration: { type: "string" },
+      warmup: { type: "string" },
       ceiling: { type: "string", default: "10" },
       saturate: { type: "boolean", default: false },
       "no-saturate": { type: "boolean", default: false },
@@ -80,6 +89,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return {
     sizes,
     durationS: positiveInt("duration", values.duration ?? (quick ? "15" : "60")),
+    warmupS: values.warmup !== undefined ? nonNegativeInt("warmup", values.warmup) : quick ? 5 : undefined,
     ceilingS: positiveInt("ceiling", values.ceiling),
     phases,
     quick,

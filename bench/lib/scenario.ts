@@ -16,6 +16,8 @@ export interface ScenarioSpec {
   intervalSeconds: number;
   timeoutMs: number;
   durationS: number;
+  /** Seconds run after the monitors exist and before the window opens. */
+  warmupS: number;
   probeConcurrency: number;
   createConcurrency: number;
   /** Extra environment for Upblit, e.g. MIN_INTERVAL_SECONDS. */
@@ -99,6 +101,7 @@ export async function runScenario(spec: ScenarioSpec, target: Target): Promise<S
     child = await startChild(spec, dataDir, {});
   }
 
+  await warmUp(spec);
   const measured = await measureWindow(child, target, spec, dataDir);
   progress(label, "stopping upblit (SIGTERM)");
   const end = await child.stop(STOP_TIMEOUT_MS);
@@ -147,6 +150,15 @@ async function startChild(spec: ScenarioSpec, dataDir: string, env: Record<strin
     `upblit pid ${child.pid} (${roles}) ready ${readyAt - child.spawnedAt} ms after spawn`,
   );
   return child;
+}
+
+async function warmUp(spec: ScenarioSpec): Promise<void> {
+  const until = Date.now() + spec.warmupS * 1000;
+  // Bounded: one progress line a second until the warm-up ends.
+  while (Date.now() < until) {
+    progress(spec.label, `warming up: ${Math.ceil((until - Date.now()) / 1000)} s before the window opens`);
+    await sleep(Math.min(1_000, until - Date.now()));
+  }
 }
 
 async function measureWindow(child: UpblitChild, target: Target, spec: ScenarioSpec, dataDir: string) {
