@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
+import { limitHeapGrowth } from "../lib/heap.ts";
 import { createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
@@ -34,6 +35,7 @@ program
   .description("Run Upblit: every role in UPBLIT_ROLES (by default all) in this process")
   .action(async () => {
     const cfg = config(program.opts());
+    limitHeapGrowth(cfg.heapGrowingPercent);
     const log = createLogger(cfg.log.level);
     const running = await startUpblit(cfg, log).catch((err: unknown) => {
       log.fatal({ err }, "start-up failed");

@@ -30,6 +30,7 @@ describe("loadConfig", () => {
     });
     expect(c.mail.smtpUrl).toBeUndefined();
     expect(c.redis).toBeUndefined();
+    expect(c.heapGrowingPercent).toBe(50);
     expect(Object.isFrozen(c)).toBe(true);
   });
 

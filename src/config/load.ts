@@ -11,6 +11,8 @@ export interface Config {
   /** DATA_DIR resolved: the PGlite files and the generated secret key live here. */
   dataDir: string;
   log: { level: string };
+  /** HEAP_GROWING_PERCENT: applied by `upblit start` (src/lib/heap.ts). */
+  heapGrowingPercent: number;
   roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
   region: string;
   probe: {
@@ -79,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
         },
     dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
     log: { level: v.LOG_LEVEL },
+    heapGrowingPercent: v.HEAP_GROWING_PERCENT,
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,
     probe: {

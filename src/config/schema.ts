@@ -32,6 +32,11 @@ export const ENV_VARS = {
     default: "32",
     doc: "Shared buffers of the embedded PGlite database, in MB (memory held for the process's life).",
   },
+  HEAP_GROWING_PERCENT: {
+    schema: int(0, 400),
+    default: "50",
+    doc: "How far the JavaScript heap may grow past what survived its last full garbage collection before the next, in percent (`upblit start` only). Lower keeps peak memory down for a little CPU; `0` leaves V8's default (about 300).",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     default: "info",
