@@ -10,6 +10,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from "kysely";
+import { runStatement } from "./pglite-query.ts";
 
 /**
  * Kysely dialect for PGlite. PGlite is one connection, so callers take turns: a connection is
@@ -46,7 +47,8 @@ class PGliteDriver implements Driver {
   ) {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        const res = await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
+        // PGlite's own parsers: its defaults, ours (int8) and those of the array types it found.
+        const res = await runStatement<R>(this.pglite, this.pglite.parsers, query.sql, query.parameters);
         return {
           rows: res.rows,
           numAffectedRows: res.affectedRows === undefined ? undefined : BigInt(res.affectedRows),
