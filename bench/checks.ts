@@ -2,7 +2,7 @@
 // means. Progress goes to stderr, the summary (Markdown) to stdout and to docs/benchmarks.md.
 import path from "node:path";
 import { parseBenchArgs } from "./lib/args.ts";
-import { type Ceiling, measureCeiling } from "./lib/ceiling.ts";
+import { type Ceiling, measureCeiling, measurePaced } from "./lib/ceiling.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
 import { DOCS_FILE, writeDocs } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
@@ -13,6 +13,9 @@ import { type RestartResult, runRestart } from "./lib/restart.ts";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./lib/scenario.ts";
 import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
+
+/** How long the paced bare loop runs after each steady size. */
+const PACED_MS = 20_000;
 
 const args = parseBenchArgs(process.argv.slice(2));
 installCleanupHandlers();
@@ -57,6 +60,12 @@ async function main(): Promise<BenchRun> {
           nodeArgs: profileArgs(label),
         },
         target,
+      );
+      // The same requests at the same pace with nothing else: the baseline of this row's CPU.
+      result.paced = await measurePaced(target, n / 60, PACED_MS);
+      progress(
+        label,
+        `bare loop at ${(n / 60).toFixed(1)}/s: ${result.paced.clientCpuSecondsPer1k.toFixed(3)} CPU-s / 1k`,
       );
       sizes.push(result);
       const last = i === args.sizes.length - 1;

@@ -1,3 +1,6 @@
+import { fork } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client } from "undici";
 import { progress } from "./progress.ts";
 import type { Target } from "./target.ts";
@@ -82,4 +85,38 @@ export async function measureCeiling(
     clientCpuSecondsPer1k: ((cpu.user + cpu.system) / 1e6 / requests) * 1000,
     targetCpuSecondsPer1k: ((target.cpuMs() - targetCpu0) / 1000 / requests) * 1000,
   };
+}
+
+/** The bare loop at a fixed rate: what fresh-connection requests cost at the pace monitors make them. */
+export interface PacedLoop {
+  perSecond: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  /** CPU of the loop's own process per 1,000 requests at this pace (the steady rows' baseline). */
+  clientCpuSecondsPer1k: number;
+}
+
+const PACED_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "paced-loop.ts");
+
+/**
+ * The ceiling's GET on a fresh connection, `perSecond` of them spread evenly, each released by its
+ * own timer at its time as the scheduler releases checks, in a process of its own (so the bench
+ * driver's own work is not counted) after a warm-up at the same pace. At a low rate every request
+ * wakes an idle process and an idle target, which costs far more CPU per request than the
+ * back-to-back ceiling loop: this is the fair baseline for the steady rows.
+ */
+export async function measurePaced(target: Target, perSecond: number, ms: number): Promise<PacedLoop> {
+  const child = fork(PACED_SCRIPT, [target.origin, String(perSecond), String(ms), "5000"], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  progress(
+    "paced",
+    `bare loop at ${perSecond.toFixed(1)}/s for ${ms / 1000} s after a 5 s warm-up (pid ${child.pid})`,
+  );
+  return new Promise<PacedLoop>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as PacedLoop));
+    child.once("exit", (code) => reject(new Error(`paced loop exited (${code}) without a result`)));
+  });
 }

@@ -28,7 +28,12 @@ so that its CPU and memory are read from \`/proc/<pid>\` apart from the bench dr
   slots in the window (exactly N/60 per second); *slots checked* is how many of those slots have a
   stored result. *Lateness* is a check's start minus its due time, from the stored results
   (\`lateness_ms\`). *CPU s / 1k checks* is Upblit's user+system CPU in the window per 1,000 checks,
-  and "÷ bare loop" compares it with the bare loop's own CPU per 1,000 requests. *Peak RSS* is
+  and "÷ bare loop" compares it with the bare loop's own CPU per 1,000 requests. That loop runs
+  back to back; at 17 or 167 checks a second every request instead wakes an idle process and an idle
+  target, which costs several times more CPU in the kernel's loopback TCP path. So, after each size,
+  the same bare requests are sent *at that size's pace* for 20 s (each released by its own timer,
+  nothing else running): *bare loop at this pace* is their CPU per 1,000, and *÷ paced bare loop*
+  what Upblit spends per check (scheduling, probing, storing, judging) over that. *Peak RSS* is
   \`VmHWM\` (creation included; "window" is the highest \`VmRSS\` sampled while measuring).
   *Bytes/check (table)* is \`pg_total_relation_size('check_results')\` (heap, TOAST and indexes) over
   its rows; *(disk)* is the growth of \`DATA_DIR\` in the window over the checks in it (WAL included,

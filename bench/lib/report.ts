@@ -69,9 +69,11 @@ export function verdicts(run: BenchRun): Verdict[] {
     at10k ? (at10k.stats.latenessP99 ?? Infinity) < 1_000 : undefined,
   );
   const worstCpu = Math.max(...run.sizes.map(cpuPer1k));
+  const pacedAtWorst = run.sizes.find((r) => cpuPer1k(r) === worstCpu)?.paced;
   add(
     "≤ 0.5 CPU-s per 1,000 checks (every size)",
-    `worst ${f(worstCpu, 2)} s`,
+    `worst ${f(worstCpu, 2)} s` +
+      (pacedAtWorst ? ` (the bare loop at that pace: ${f(pacedAtWorst.clientCpuSecondsPer1k, 2)} s)` : ""),
     run.sizes.length ? worstCpu <= 0.5 : undefined,
   );
   const sat = run.saturated;
@@ -138,6 +140,8 @@ export function renderRun(run: BenchRun): string {
             "lateness p50 / p99 / max ms",
             "CPU s / 1k checks",
             "÷ bare loop",
+            "bare loop at this pace: CPU s / 1k",
+            "÷ paced bare loop",
             "peak RSS MB",
             "bytes/check (table; heap only)",
             "bytes/check (disk)",
@@ -154,6 +158,8 @@ export function renderRun(run: BenchRun): string {
             `${f(r.stats.latenessP50)} / ${f(r.stats.latenessP99)} / ${f(r.stats.latenessMax)}`,
             f(cpuPer1k(r), 3),
             `${f(cpuPer1k(r) / c.clientCpuSecondsPer1k, 1)}×`,
+            r.paced ? f(r.paced.clientCpuSecondsPer1k, 3) : "–",
+            r.paced ? `${f(cpuPer1k(r) / r.paced.clientCpuSecondsPer1k, 2)}×` : "–",
             `${f(r.peakRssMb)} (window ${f(r.windowPeakRssMb)})`,
             `${f(r.store.tableBytes / Math.max(1, r.store.results))}; ${f(r.store.heapBytes / Math.max(1, r.store.results))}`,
             f(r.diskBytesDelta / Math.max(1, r.stats.started)),

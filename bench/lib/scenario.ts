@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { SETUP_LINK_MESSAGE } from "../../src/main.ts";
 import { type Creation, createMonitors, setUpOwner } from "./api.ts";
+import type { PacedLoop } from "./ceiling.ts";
 import { trackDir } from "./cleanup.ts";
 import { StatsDb, type StoreStats, type WindowStats } from "./db-stats.ts";
 import { dirBytes, machineCpuMs } from "./proc.ts";
@@ -29,6 +30,8 @@ export interface ScenarioSpec {
 
 export interface ScenarioResult {
   spec: ScenarioSpec;
+  /** The bare loop at this scenario's due rate, measured right after it (steady sizes only). */
+  paced?: PacedLoop;
   dataDir: string;
   /** Removes the data folder; call once nothing else needs it. */
   removeData: () => void;
