@@ -61,12 +61,6 @@ async function main(): Promise<BenchRun> {
         },
         target,
       );
-      // The same requests at the same pace with nothing else: the baseline of this row's CPU.
-      result.paced = await measurePaced(target, n / 60, PACED_MS);
-      progress(
-        label,
-        `bare loop at ${(n / 60).toFixed(1)}/s: ${result.paced.clientCpuSecondsPer1k.toFixed(3)} CPU-s / 1k`,
-      );
       sizes.push(result);
       const last = i === args.sizes.length - 1;
       if (last && args.phases.has("restart")) {
@@ -77,6 +71,13 @@ async function main(): Promise<BenchRun> {
           progress("restart", `FAILED: ${(err as Error).message}`);
         }
       }
+      // The same requests at the same pace with nothing else: the baseline of this row's CPU.
+      // After the restart, which must follow the stop at once.
+      result.paced = await measurePaced(target, n / 60, PACED_MS);
+      progress(
+        label,
+        `bare loop at ${(n / 60).toFixed(1)}/s: ${result.paced.clientCpuSecondsPer1k.toFixed(3)} CPU-s / 1k`,
+      );
       result.removeData();
     }
   }
