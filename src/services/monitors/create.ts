@@ -2,8 +2,7 @@ import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { insertMonitor, reserveMonitorSlot } from "../../storage/repos/monitors.repo.ts";
-import { writeSchedules } from "../../storage/repos/schedules.repo.ts";
-import { insertState } from "../../storage/repos/state.repo.ts";
+import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
@@ -31,8 +30,7 @@ export async function createMonitor(
     const id = newId("mon", now);
     const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
     const state = paused ? "paused" : "pending";
-    await insertState(tx, ctx.organizationId, id, state, at);
-    await writeSchedules(tx, { ...monitor, active: !paused }, now, true);
+    await insertStateAndSchedules(tx, { ...monitor, active: !paused, state, at }, now);
     if (options.parents?.length) await setParents(tx, ctx, id, options.parents);
     const parents = [...new Set(options.parents ?? [])].sort();
     // Name and type only: the target URL may carry a token in its query string.

@@ -1,49 +1,72 @@
 import { type Kysely, sql } from "kysely";
+import type { MonitorState } from "../../domain/monitor.ts";
 import { nextSlotAfter, slotOffsetMs } from "../../domain/schedule.ts";
 import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
 
-/**
- * (Re)writes a monitor's schedule rows: one per region, aligned to its stable offset. `fresh`
- * (a monitor just created) skips removing rows of regions it no longer has.
- */
-export async function writeSchedules(
-  db: Q,
-  m: { id: string; organizationId: string; intervalSeconds: number; regions: string[]; active: boolean },
-  now: number,
-  fresh = false,
-): Promise<void> {
-  if (!fresh) {
-    await db
-      .deleteFrom("monitor_schedules")
-      .where("monitor_id", "=", m.id)
-      .where("region", "not in", m.regions)
-      .execute();
-  }
+type ScheduledMonitor = {
+  id: string;
+  organizationId: string;
+  intervalSeconds: number;
+  regions: string[];
+  active: boolean;
+};
+
+/** A monitor's schedule rows: one per region, each at its next slot after `now` on its stable offset. */
+function scheduleRows(m: ScheduledMonitor, now: number) {
   const intervalMs = m.intervalSeconds * 1000;
   const offset = slotOffsetMs(m.id, intervalMs);
   const next = new Date(nextSlotAfter(now, intervalMs, offset));
+  return m.regions.map((region) => ({
+    monitor_id: m.id,
+    region,
+    organization_id: m.organizationId,
+    interval_seconds: m.intervalSeconds,
+    offset_ms: offset,
+    next_due_at: next,
+    active: m.active,
+  }));
+}
+
+/**
+ * A monitor just created: its state row and its schedule rows, in one statement (creating
+ * monitors in bulk pays per statement).
+ */
+export async function insertStateAndSchedules(
+  db: Q,
+  m: ScheduledMonitor & { state: MonitorState; at: Date },
+  now: number,
+): Promise<void> {
+  await db
+    .with("state", (q) =>
+      q
+        .insertInto("monitor_state")
+        .values({ monitor_id: m.id, organization_id: m.organizationId, state: m.state, since: m.at })
+        .returning("monitor_id"),
+    )
+    .insertInto("monitor_schedules")
+    .values(scheduleRows(m, now))
+    .execute();
+}
+
+/**
+ * Rewrites an edited monitor's schedule rows: one per region, aligned to its stable offset; rows
+ * of regions it no longer has are removed.
+ */
+export async function writeSchedules(db: Q, m: ScheduledMonitor, now: number): Promise<void> {
+  await db
+    .deleteFrom("monitor_schedules")
+    .where("monitor_id", "=", m.id)
+    .where("region", "not in", m.regions)
+    .execute();
+  const rows = scheduleRows(m, now);
+  const { interval_seconds, offset_ms, next_due_at, active } = rows[0]!;
   await db
     .insertInto("monitor_schedules")
-    .values(
-      m.regions.map((region) => ({
-        monitor_id: m.id,
-        region,
-        organization_id: m.organizationId,
-        interval_seconds: m.intervalSeconds,
-        offset_ms: offset,
-        next_due_at: next,
-        active: m.active,
-      })),
-    )
+    .values(rows)
     .onConflict((oc) =>
-      oc.columns(["monitor_id", "region"]).doUpdateSet({
-        interval_seconds: m.intervalSeconds,
-        offset_ms: offset,
-        next_due_at: next,
-        active: m.active,
-      }),
+      oc.columns(["monitor_id", "region"]).doUpdateSet({ interval_seconds, offset_ms, next_due_at, active }),
     )
     .execute();
 }

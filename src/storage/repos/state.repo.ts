@@ -16,19 +16,6 @@ export interface StateRow {
   openIncidentId: string | null;
 }
 
-export async function insertState(
-  db: Q,
-  organizationId: string,
-  monitorId: string,
-  state: MonitorState,
-  at: Date,
-) {
-  await db
-    .insertInto("monitor_state")
-    .values({ monitor_id: monitorId, organization_id: organizationId, state, since: at })
-    .execute();
-}
-
 /** A locked monitor: its state row and what judging a result needs from the monitor itself. */
 export interface LockedMonitor {
   state: StateRow;
