@@ -1,7 +1,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "undici";
+import { freshGet } from "./fresh-get.ts";
 import { progress } from "./progress.ts";
 import type { Target } from "./target.ts";
 
@@ -42,18 +42,10 @@ export async function measureCeiling(
     errors = 0;
   }, warmupMs);
   const once = async (n: number) => {
-    const client = new Client(target.origin, { pipelining: 1, headersTimeout: 5_000, bodyTimeout: 5_000 });
-    try {
-      const res = await client.request({ path: `/ceiling/${n}`, method: "GET" });
-      await res.body.text();
-      if (res.statusCode === 200) requests++;
-      else errors++;
-    } catch {
-      errors++;
-    } finally {
-      await client.destroy().catch(() => {});
-    }
+    if (await freshGet(target.origin, `/ceiling/${n}`)) requests++;
+    else errors++;
   };
+
   let issued = 0;
   const worker = async () => {
     while (performance.now() < deadline) await once(issued++);

@@ -1,7 +1,7 @@
 // The bare loop at a fixed pace, in its own process (forked by measurePaced in ceiling.ts): the same
 // GET on a fresh connection as the ceiling loop, `perSecond` spread evenly, each on its own timer.
 // Runs `warmupMs` at that pace unmeasured, then `ms` measured; sends the result and exits.
-import { Client } from "undici";
+import { freshGet } from "./fresh-get.ts";
 
 const [origin = "", rateArg = "1", msArg = "20000", warmupArg = "5000"] = process.argv.slice(2);
 const perSecond = Number(rateArg);
@@ -11,17 +11,8 @@ let requests = 0;
 let errors = 0;
 
 async function once(): Promise<void> {
-  const client = new Client(origin, { pipelining: 1, headersTimeout: 5_000, bodyTimeout: 5_000 });
-  try {
-    const res = await client.request({ path: "/paced", method: "GET" });
-    await res.body.text();
-    if (res.statusCode === 200) requests++;
-    else errors++;
-  } catch {
-    errors++;
-  } finally {
-    await client.destroy().catch(() => {});
-  }
+  if (await freshGet(origin, "/paced")) requests++;
+  else errors++;
 }
 
 /** Sends `perSecond` requests a second for `ms`, one timer per request, and waits for all of them. */
