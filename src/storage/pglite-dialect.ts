@@ -10,7 +10,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from "kysely";
-import { runStatement } from "./pglite-query.ts";
+import { PreparedStatements, runStatement } from "./pglite-query.ts";
 
 /**
  * Kysely dialect for PGlite. PGlite is one connection, so callers take turns: a connection is
@@ -40,6 +40,7 @@ class PGliteDriver implements Driver {
   private tail: Promise<void> = Promise.resolve();
   private readonly connection: DatabaseConnection;
   private holder: { release: () => void } | undefined;
+  private readonly statements = new PreparedStatements();
 
   constructor(
     private readonly pglite: PGlite,
@@ -48,7 +49,13 @@ class PGliteDriver implements Driver {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         // PGlite's own parsers: its defaults, ours (int8) and those of the array types it found.
-        const res = await runStatement<R>(this.pglite, this.pglite.parsers, query.sql, query.parameters);
+        const res = await runStatement<R>(
+          this.pglite,
+          this.pglite.parsers,
+          this.statements,
+          query.sql,
+          query.parameters,
+        );
         return {
           rows: res.rows,
           numAffectedRows: res.affectedRows === undefined ? undefined : BigInt(res.affectedRows),

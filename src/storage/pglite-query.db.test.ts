@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
-import { toParam } from "./pglite-query.ts";
+import { PreparedStatements, toParam } from "./pglite-query.ts";
 
 describe("parameters as text (PGlite's one-exchange statements, node-postgres against the server)", () => {
   it("prepares values as node-postgres does", () => {
@@ -61,5 +61,59 @@ describe.each(DB_KINDS)("statements on %s", (kind) => {
     });
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pq`.execute(up.rt.db);
     expect(rows[0]!.n).toBe(2);
+  });
+});
+
+describe("prepared statements", () => {
+  it("keeps small statements by text, least recently used first, and closes what it drops", () => {
+    const kept = new PreparedStatements(2);
+    expect(kept.use("select 1", 0)).toEqual({ name: "upblit_1", prepare: true });
+    expect(kept.use("select 1", 0)).toEqual({ name: "upblit_1", prepare: false });
+    kept.use("select 2", 0);
+    kept.use("select 1", 0); // now the most recently used
+    expect(kept.use("select 3", 0)).toEqual({ name: "upblit_3", prepare: true });
+    expect(kept.takeClosing()).toEqual(["upblit_2"]);
+    expect(kept.takeClosing()).toEqual([]);
+    kept.forget("select 3");
+    expect(kept.takeClosing()).toEqual(["upblit_3"]);
+    expect(kept.use("select 3", 0)?.prepare).toBe(true);
+  });
+
+  it("runs batch statements unnamed", () => {
+    const kept = new PreparedStatements();
+    expect(kept.use("insert into t values ...", 65)).toBeUndefined();
+    expect(kept.use(`select '${"x".repeat(9_000)}'`, 0)).toBeUndefined();
+  });
+});
+
+describe("prepared statements on PGlite", () => {
+  let up: TestUpblit;
+  beforeAll(async () => {
+    up = await startTestUpblit("pglite", { UPBLIT_ROLES: "api" });
+  });
+  afterAll(async () => up?.close());
+
+  it("reuses, evicts and re-prepares statements, and survives a failure inside a transaction", async () => {
+    const db = up.rt.db;
+    await sql`create table pq2 (id int primary key)`.execute(db);
+    // More distinct statements than the cache keeps (200): the oldest are closed and prepared again.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 250; i++) {
+        const distinct = sql.raw(`/* ${i} */`);
+        const { rows } = await sql<{ n: number }>`select ${i}::int + ${round}::int as n ${distinct}`.execute(
+          db,
+        );
+        expect(rows[0]!.n).toBe(i + round);
+      }
+    }
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await sql`insert into pq2 values (${1})`.execute(tx);
+        await sql`insert into pq2 values (${1})`.execute(tx);
+      }),
+    ).rejects.toMatchObject({ code: "23505" });
+    await sql`insert into pq2 values (${2})`.execute(db);
+    const { rows } = await sql<{ id: number }>`select id from pq2 order by id`.execute(db);
+    expect(rows.map((r) => r.id)).toEqual([2]);
   });
 });

@@ -7,32 +7,106 @@ export interface RawResult<R> {
   affectedRows: number | undefined;
 }
 
+/** Statements with more parameters than this (batch inserts) are planned each time, never kept. */
+const MAX_PREPARED_PARAMS = 64;
+const MAX_PREPARED_TEXT = 8_192;
+
 /**
- * Runs one statement in a single exchange with PGlite: Parse, Bind, Describe, Execute and Sync sent
- * together, parameters as untyped text so PostgreSQL infers their types from the statement — what
- * node-postgres does against a server, so both databases see the same parameters. `PGlite.query`
- * asks for the parameter types first and makes six calls into the WebAssembly module per
- * statement; this makes one, which roughly halves the fixed cost of a statement (docs/benchmarks.md).
+ * The statements PGlite keeps parsed and planned, by SQL text, least recently used first. A
+ * statement run again skips PostgreSQL's parse and planning (two to three times cheaper for a
+ * join). Small statements only: a batch insert's text changes with its row count, and its plan
+ * would hold memory the WebAssembly heap never gives back.
+ */
+export class PreparedStatements {
+  private readonly names = new Map<string, string>();
+  private closing: string[] = [];
+  private counter = 0;
+
+  constructor(private readonly max = 200) {}
+
+  /** The name to bind, and whether this exchange must prepare it; undefined: run it unnamed. */
+  use(text: string, paramCount: number): { name: string; prepare: boolean } | undefined {
+    if (paramCount > MAX_PREPARED_PARAMS || text.length > MAX_PREPARED_TEXT) return undefined;
+    const known = this.names.get(text);
+    if (known) {
+      this.names.delete(text);
+      this.names.set(text, known);
+      return { name: known, prepare: false };
+    }
+    const name = `upblit_${++this.counter}`;
+    this.names.set(text, name);
+    if (this.names.size > this.max) {
+      const [oldest, oldName] = this.names.entries().next().value as [string, string];
+      this.names.delete(oldest);
+      this.closing.push(oldName);
+    }
+    return { name, prepare: true };
+  }
+
+  /** After a failed exchange: its statement may or may not exist now, so it is closed and forgotten. */
+  forget(text: string): void {
+    const name = this.names.get(text);
+    if (!name) return;
+    this.names.delete(text);
+    this.closing.push(name);
+  }
+
+  /** Names evicted or forgotten since the last call, to be closed. */
+  takeClosing(): string[] {
+    const names = this.closing;
+    this.closing = [];
+    return names;
+  }
+}
+
+/**
+ * Runs one statement in a single exchange with PGlite: Parse (unless the statement is already
+ * prepared), Bind, Describe, Execute and Sync sent together, parameters as untyped text so
+ * PostgreSQL infers their types from the statement — what node-postgres does against a server, so
+ * both databases see the same parameters. `PGlite.query` asks for the parameter types first and
+ * makes six calls into the WebAssembly module per statement and plans it every time; this makes
+ * one call and plans a repeated statement once (docs/benchmarks.md).
  */
 export async function runStatement<R>(
   pglite: PGlite,
   parsers: Parsers,
+  statements: PreparedStatements,
   text: string,
   params: readonly unknown[],
 ): Promise<RawResult<R>> {
   const { serialize } = protocol;
-  const message = concat([
-    serialize.parse({ text }),
-    serialize.bind({ values: params.map(toParam) }),
+  await closeEvicted(pglite, statements);
+  const named = statements.use(text, params.length);
+  const parts: Uint8Array[] = [];
+  if (!named || named.prepare) parts.push(serialize.parse({ text, name: named?.name }));
+  parts.push(
+    serialize.bind({ statement: named?.name, values: params.map(toParam) }),
     serialize.describe({ type: "P" }),
     serialize.execute({}),
     serialize.sync(),
-  ]);
-  // The data folder is NodeFS (memory:// in tests): writes reach the files directly and PGlite's
-  // syncToFs does nothing for either, so it is not asked for.
-  const { messages } = await pglite.execProtocol(message, { syncToFs: false });
-  const [result] = parse.parseResults(messages, parsers);
-  return { rows: (result?.rows ?? []) as R[], affectedRows: result?.affectedRows };
+  );
+  try {
+    // The data folder is NodeFS (memory:// in tests): writes reach the files directly and PGlite's
+    // syncToFs does nothing for either, so it is not asked for.
+    const { messages } = await pglite.execProtocol(concat(parts), { syncToFs: false });
+    const [result] = parse.parseResults(messages, parsers);
+    return { rows: (result?.rows ?? []) as R[], affectedRows: result?.affectedRows };
+  } catch (err) {
+    if (named) statements.forget(text);
+    throw err;
+  }
+}
+
+/**
+ * Closes evicted statements in an exchange of their own, so that a refusal (inside a failed
+ * transaction) cannot take the next statement with it; closing an unknown name is no error.
+ */
+async function closeEvicted(pglite: PGlite, statements: PreparedStatements): Promise<void> {
+  const names = statements.takeClosing();
+  if (names.length === 0) return;
+  const { serialize } = protocol;
+  const parts = names.map((name) => serialize.close({ type: "S", name }));
+  await pglite.execProtocol(concat([...parts, serialize.sync()]), { syncToFs: false }).catch(() => {});
 }
 
 /**
