@@ -10,7 +10,7 @@ import { type AlertBenchRun, renderAlerts, writeAlertsDocs } from "./lib/alerts-
 import { type AlertDatabase, type AlertRunResult, runAlerts } from "./lib/alerts-run.ts";
 import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
-import { DOCS_FILE } from "./lib/docs.ts";
+import { DOCS_FILE, runStamp } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress } from "./lib/progress.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
@@ -95,10 +95,8 @@ async function main(): Promise<AlertBenchRun> {
     }
   }
   await receiver.stop();
-  const command = `npm run bench:alerts${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
   return {
-    command,
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    ...runStamp("bench:alerts", argv),
     code,
     machine: { ...machine, loadBefore, loadAfter: loadAverage() },
     runs,

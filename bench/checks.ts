@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseBenchArgs } from "./lib/args.ts";
 import { type Ceiling, measureCeiling, measurePaced } from "./lib/ceiling.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
-import { DOCS_FILE, writeDocs } from "./lib/docs.ts";
+import { DOCS_FILE, runStamp, writeDocs } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { summarizeProfileDir } from "./lib/profile-summary.ts";
 import { progress } from "./lib/progress.ts";
@@ -122,10 +122,8 @@ async function main(): Promise<BenchRun> {
   }
   await target.stop();
 
-  const command = `npm run bench:checks${args.argv.length ? ` -- ${args.argv.join(" ")}` : ""}`;
   return {
-    command,
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    ...runStamp("bench:checks", args.argv),
     code,
     machine: { ...machine, loadBefore, loadAfter: loadAverage() },
     probeConcurrency: args.probeConcurrency,

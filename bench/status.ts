@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
-import { DOCS_FILE } from "./lib/docs.ts";
+import { DOCS_FILE, runStamp } from "./lib/docs.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress } from "./lib/progress.ts";
 import { renderStatus, type StatusBenchRun, TARGET_RATIO, writeStatusDocs } from "./lib/status-report.ts";
@@ -63,8 +63,7 @@ async function main(): Promise<StatusBenchRun> {
     progress("status", `FAILED: ${(err as Error).message}`);
   }
   return {
-    command: `npm run bench:status${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    ...runStamp("bench:status", argv),
     code,
     machine: { ...machine, loadBefore, loadAfter: loadAverage() },
     run,

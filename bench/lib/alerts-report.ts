@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AlertRunResult } from "./alerts-run.ts";
-import { DOCS_FILE } from "./docs.ts";
+import { writeDocsSection } from "./docs.ts";
 import type { BenchMachine } from "./report.ts";
 
 export interface AlertBenchRun {
@@ -152,13 +151,5 @@ export function renderAlerts(run: AlertBenchRun): string {
 
 /** Replaces the generated part of the alerts section, appending the section at the end if it is missing. */
 export function writeAlertsDocs(section: string): void {
-  const block = `${BEGIN}\n\n${section}\n${END}`;
-  let text = existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, "utf8") : "# Benchmarks\n";
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  text =
-    a >= 0 && b > a
-      ? text.slice(0, a) + block + text.slice(b + END.length)
-      : `${text.trimEnd()}\n\n${INTRO}\n${block}\n`;
-  writeFileSync(DOCS_FILE, text);
+  writeDocsSection({ begin: BEGIN, end: END, intro: INTRO }, section);
 }

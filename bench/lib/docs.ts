@@ -67,12 +67,39 @@ on Upblit and a summary of the hottest functions); \`--help\` lists them all.
 ## Latest run
 `;
 
-/** Replaces the generated section of docs/benchmarks.md, creating the file with its intro if needed. */
+/**
+ * Replaces what lies between `begin` and `end` in docs/benchmarks.md with `section`. A file or a
+ * section that is missing is added: the file starts with `fileIntro`, the section with its own
+ * `intro`. Every bench writes its generated part through this, leaving the prose around it alone.
+ */
+export function writeDocsSection(
+  markers: { begin: string; end: string; intro: string; fileIntro?: string },
+  section: string,
+): void {
+  const { begin, end } = markers;
+  const block = `${begin}\n\n${section}\n${end}`;
+  const text = existsSync(DOCS_FILE)
+    ? readFileSync(DOCS_FILE, "utf8")
+    : (markers.fileIntro ?? "# Benchmarks\n");
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  writeFileSync(
+    DOCS_FILE,
+    a >= 0 && b > a
+      ? text.slice(0, a) + block + text.slice(b + end.length)
+      : `${text.trimEnd()}\n\n${markers.intro}\n${block}\n`,
+  );
+}
+
+/** Replaces the checks section of docs/benchmarks.md, creating the file with its intro if needed. */
 export function writeDocs(section: string): void {
-  const block = `${BEGIN}\n\n${section}\n${END}`;
-  let text = existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, "utf8") : `${INTRO}\n${BEGIN}\n${END}\n`;
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  text = a >= 0 && b > a ? text.slice(0, a) + block + text.slice(b + END.length) : `${text}\n${block}\n`;
-  writeFileSync(DOCS_FILE, text);
+  writeDocsSection({ begin: BEGIN, end: END, intro: "", fileIntro: `${INTRO}\n${BEGIN}\n${END}\n` }, section);
+}
+
+/** The command line and time a bench run is reported under. */
+export function runStamp(script: string, argv: string[]): { command: string; date: string } {
+  return {
+    command: `npm run ${script}${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  };
 }

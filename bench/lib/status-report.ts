@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { DOCS_FILE } from "./docs.ts";
+import { writeDocsSection } from "./docs.ts";
 import type { BenchMachine } from "./report.ts";
 import type { StatusRunResult } from "./status-run.ts";
 
@@ -100,13 +99,5 @@ export function renderStatus(r: StatusBenchRun): string {
 
 /** Replaces the status section of docs/benchmarks.md, adding it with its intro the first time. */
 export function writeStatusDocs(section: string): void {
-  const block = `${BEGIN}\n\n${section}\n${END}`;
-  let text = existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, "utf8") : "# Benchmarks\n";
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  text =
-    a >= 0 && b > a
-      ? text.slice(0, a) + block + text.slice(b + END.length)
-      : `${text.trimEnd()}\n\n${INTRO}\n${block}\n`;
-  writeFileSync(DOCS_FILE, text);
+  writeDocsSection({ begin: BEGIN, end: END, intro: INTRO }, section);
 }
