@@ -146,6 +146,23 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     expect(ids(await claim())).toEqual(sorted(monitors.filter((id) => !expectedEarly.includes(id))));
   });
 
+  it("claiming ahead while late takes an overdue monitor's latest slot before now, not one inside the horizon", async () => {
+    const createdAt = freshDay();
+    const [id] = await create(1);
+    const first = firstSlot(id!, createdAt);
+    // Overdue by 1.5 intervals, claimed with a horizon 0.9 intervals ahead: the slot that can run
+    // now is first + 1 interval; first + 2 intervals lies inside the horizon but must not be taken.
+    const now = first + 1.5 * MIN;
+    clock.set(now);
+    const got = await claimDueChecks(up.rt, 10, now + 0.9 * MIN);
+    expect(got.map((c) => c.slotAt)).toEqual([first + MIN]);
+    // Its next slot is the one after, claimable when it comes within the horizon.
+    expect(await claimDueChecks(up.rt, 10, first + 2 * MIN - 1)).toEqual([]);
+    expect((await claimDueChecks(up.rt, 10, first + 2 * MIN)).map((c) => c.slotAt)).toEqual([
+      first + 2 * MIN,
+    ]);
+  });
+
   it("a forward clock step skips the missed slots: one claim per monitor, then the usual rhythm", async () => {
     const createdAt = freshDay();
     const monitors = await create(10);

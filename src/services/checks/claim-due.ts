@@ -40,7 +40,14 @@ export async function claimDueChecks(
   horizon = rt.clock.now(),
   cache = new SpecCache(),
 ): Promise<DueCheck[]> {
-  const slots = await claimDueSlots(rt.db, rt.region, new Date(horizon), limit, rt.inFlight.ids());
+  const now = new Date(Math.min(rt.clock.now(), horizon));
+  const slots = await claimDueSlots(
+    rt.db,
+    rt.region,
+    { now, horizon: new Date(horizon) },
+    limit,
+    rt.inFlight.ids(),
+  );
   const missing = slots.filter((s) => !cache.get(s.monitor_id, s.revision));
   for (const { monitor, revision } of await findMonitorsByIds(
     rt.db,

@@ -79,25 +79,28 @@ export interface ClaimedSlot {
 }
 
 /**
- * Claims every due slot of a region in one statement.
- * The claimed slot is the latest one at or before `now`; missed older slots are skipped, never
- * run in a burst. SKIP LOCKED lets several schedulers share a region; the compare on
+ * Claims up to `limit` of a region's slots due before `horizon`, in one statement. A slot still
+ * ahead of `now` is claimed as it is; an overdue one as the latest slot at or before `now`, so
+ * missed older slots are skipped, never run in a burst. SKIP LOCKED lets several schedulers share a region; the compare on
  * next_due_at in the UPDATE makes a claim happen once even if two race.
  */
 export async function claimDueSlots(
   db: Q,
   region: string,
-  now: Date,
+  { now, horizon }: { now: Date; horizon: Date },
   limit: number,
   excludeMonitorIds: string[],
 ): Promise<ClaimedSlot[]> {
   if (limit <= 0) return [];
+  // `missed` counts from now, not from the horizon: a late monitor gets its latest slot at or
+  // before now and runs at once, instead of being pushed to a slot up to a horizon ahead (which,
+  // when checks run late, would leave the probes idle while claimed work waits for its time).
   const result = await sql<ClaimedSlot>`
     WITH due AS (
       SELECT monitor_id, region, next_due_at,
-        floor(extract(epoch FROM (${now}::timestamptz - next_due_at)) / interval_seconds) AS missed
+        greatest(0, floor(extract(epoch FROM (${now}::timestamptz - next_due_at)) / interval_seconds)) AS missed
       FROM monitor_schedules
-      WHERE region = ${region} AND active AND next_due_at <= ${now}::timestamptz
+      WHERE region = ${region} AND active AND next_due_at <= ${horizon}::timestamptz
         AND NOT (monitor_id = ANY(${excludeMonitorIds}::text[]))
       ORDER BY next_due_at
       LIMIT ${limit}
