@@ -21,6 +21,9 @@ interface HttpOutcome {
   bodyTruncated?: boolean;
 }
 
+/** The reason a hop's client is destroyed with: made once, so no check pays for an error's stack. */
+const HOP_ENDED = new Error("check hop ended");
+
 type HopResult = { outcome: HttpOutcome } | { location: string; statusCode: number };
 
 interface CheckContext {
@@ -89,7 +92,7 @@ async function exchangeHop(ctx: CheckContext, hop: Hop): Promise<HopResult> {
     headersTimeout: 0,
     bodyTimeout: 0,
   });
-  const destroyClient = () => client.destroy().catch(() => {});
+  const destroyClient = () => client.destroy(HOP_ENDED).catch(() => {});
   deadline.signal.addEventListener("abort", destroyClient, { once: true });
   try {
     const response = await client.request({
@@ -102,9 +105,11 @@ async function exchangeHop(ctx: CheckContext, hop: Hop): Promise<HopResult> {
     return await handleResponse(ctx, hop, response);
   } finally {
     deadline.signal.removeEventListener("abort", destroyClient);
-    // The response is fully read or destroyed by now, so a graceful close ends at once; destroy()
-    // would build an error object (and its stack) on every check for nothing.
-    await client.close().catch(destroyClient);
+    // The response is fully read or destroyed by now, so nothing is left to wait for. close() and
+    // destroy() without a reason each build a ClientDestroyedError, whose stack Node formats when
+    // it destroys the socket with it (~3.5 % of a saturated probe's CPU); one reason made once
+    // is passed instead.
+    await destroyClient();
   }
 }
 
