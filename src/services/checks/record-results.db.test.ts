@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { ManualClock } from "../../lib/clock.ts";
+import { decodeVerdicts } from "../../storage/repos/results.repo.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { monitorDefinition } from "../../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
@@ -219,5 +220,47 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     expect((await stored(kept)).length).toBe(1);
     expect(await stored(gone)).toEqual([]);
     expect(await incidents(kept)).toHaveLength(1);
+  });
+  it("stores every field of a result as given, awkward text included (one array per column)", async () => {
+    const id = await monitor();
+    const awkward = 'quote " backslash \\ comma , braces {} NULL "NULL" ünïcødé 🚦\nnew line';
+    const full: CheckResult = {
+      ...result(id, 1, "degraded"),
+      manual: true,
+      statusCode: 418,
+      timings: { dns: 1.234, connect: 2.345, tls: 3.456, firstByte: 4.567, total: 5.678 },
+      error: { kind: "timeout", message: awkward },
+      verdicts: [
+        { assertion: `body contains "${awkward}"`, ok: false, severity: "soft", actual: awkward },
+        { assertion: "latency.total < 500", ok: true, severity: "hard", actual: 5.678 },
+      ],
+    };
+    const bare: CheckResult = { ...result(id, 2, "up"), statusCode: undefined, timings: { total: 0 } };
+    expect(await recordResults(up.rt, [full, bare])).toEqual({ stored: 2 });
+
+    const [a, b] = await stored(id);
+    expect(a).toMatchObject({
+      organization_id: up.organizationId,
+      region: "local",
+      lateness_ms: 7,
+      manual: true,
+      status: "degraded",
+      status_code: 418,
+      error_kind: "timeout",
+      error: awkward,
+    });
+    expect(a!.slot_at.getTime()).toBe(full.slotAt);
+    expect([a!.dns_ms, a!.connect_ms, a!.tls_ms, a!.ttfb_ms, a!.total_ms]).toEqual([
+      1.23, 2.35, 3.46, 4.57, 5.68,
+    ]);
+    expect(decodeVerdicts(a!.verdicts as unknown[])).toEqual(full.verdicts);
+    expect(b).toMatchObject({ manual: false, status: "up", status_code: null, error: null, verdicts: null });
+    expect([b!.dns_ms, b!.connect_ms, b!.tls_ms, b!.ttfb_ms, b!.total_ms]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      0,
+    ]);
   });
 });

@@ -33,7 +33,8 @@ export async function lockStates(db: Q, monitorIds: string[]): Promise<LockedMon
     .innerJoin("monitors as m", "m.id", "s.monitor_id")
     .selectAll("s")
     .select(["m.name", "m.paused", "m.failures_before_down", "m.successes_before_up"])
-    .where("s.monitor_id", "in", monitorIds)
+    // One array parameter, not one per id: the statement is the same for every batch size.
+    .where(sql<boolean>`s.monitor_id = any(${monitorIds}::text[])`)
     .orderBy("s.monitor_id")
     .forUpdate()
     .execute();
