@@ -126,14 +126,16 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
 
   let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
   if (roles.has("scheduler")) {
-    // Keep at most two rounds of work queued: more would only add lateness.
+    // Keep at most a few rounds of work queued (more would only add lateness), and claim in
+    // rounds of at least one probe round when saturated, so a round is always queued meanwhile.
     const capacity = () =>
-      Math.max(0, config.probe.concurrency * 2 - queue.depth("check.run") - rt.inFlight.size);
+      Math.max(0, config.probe.concurrency * 3 - queue.depth("check.run") - rt.inFlight.size);
     const specs = new SpecCache();
     scheduler = new Scheduler({
       claim: (limit, horizon) => claimDueChecks(rt, limit, horizon, specs),
       enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
       capacity,
+      minClaim: config.probe.concurrency,
       resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
       clock,
       log: log.child({ category: "scheduler" }),

@@ -10,6 +10,11 @@ export interface SchedulerDeps<T extends { slotAt: number }> {
   enqueue: (job: T) => Promise<void>;
   /** How many more checks may be queued now (keeps the queue short when probes are saturated). */
   capacity: () => number;
+  /**
+   * While the probes are saturated, wait until this much room is free before claiming (default 1):
+   * a claim costs a fixed few milliseconds, so a few large claims are cheaper than many small ones.
+   */
+  minClaim?: number;
   /** Re-aligns schedules to the clock (missed slots skipped); at start and after a clock step back. */
   resume: () => Promise<number>;
   clock: Clock;
@@ -63,7 +68,7 @@ export class Scheduler<T extends { slotAt: number }> {
    */
   private async tick(): Promise<number> {
     const limit = this.deps.capacity() - this.held.size;
-    if (limit <= 0) return SATURATED_RETRY_MS;
+    if (limit <= 0 || limit < (this.deps.minClaim ?? 1)) return SATURATED_RETRY_MS;
     try {
       const now = this.deps.clock.now();
       if (now < this.lastTickAt - this.tickMs) {
