@@ -13,6 +13,7 @@ import { createOutbound } from "./notify/outbound.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
+import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
 import { MemoryBus } from "./queue/bus.ts";
@@ -101,8 +102,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   }
 
   let probeConsumer: Consumer | undefined;
+  let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
-    const probe = options.probe ?? runProbe;
+    if (!options.probe && config.probe.threads > 0) {
+      probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
+    }
+    const probe = options.probe ?? probeThreads?.probe ?? runProbe;
     const probeOptions = {
       allowPrivateTargets: config.probe.allowPrivateTargets,
       maxBodyBytes: config.probe.maxBodyBytes,
@@ -237,6 +242,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await scheduler?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
+      await probeThreads?.close();
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
       await dispatcher?.stop(deadline);

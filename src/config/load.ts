@@ -18,6 +18,8 @@ export interface Config {
   probe: {
     allowPrivateTargets: boolean;
     concurrency: number;
+    /** Worker threads running checks; 0: on the main thread. */
+    threads: number;
     maxBodyBytes: number;
     canaryTarget: string | undefined;
   };
@@ -87,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     probe: {
       allowPrivateTargets: v.ALLOW_PRIVATE_TARGETS,
       concurrency: v.PROBE_CONCURRENCY,
+      threads: v.PROBE_THREADS,
       maxBodyBytes: v.MAX_BODY_BYTES,
       canaryTarget: v.CANARY_TARGET,
     },

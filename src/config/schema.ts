@@ -66,6 +66,11 @@ export const ENV_VARS = {
     doc: "Shortest check interval a monitor may have (the longest is 86400).",
   },
   PROBE_CONCURRENCY: { schema: int(1, 5_000), default: "200", doc: "Checks run at once by this process." },
+  PROBE_THREADS: {
+    schema: int(0, 64),
+    default: "1",
+    doc: "Worker threads that run the checks, beside the main thread (database, scheduler, queue). `0`: checks run on the main thread.",
+  },
   MAX_BODY_BYTES: {
     schema: int(1_024, 16_777_216),
     default: "1048576",

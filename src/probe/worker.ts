@@ -1,10 +1,12 @@
 import { judgeObservation } from "../domain/assertions.ts";
-import type { CheckResult } from "../domain/check-result.ts";
+import type { CheckResult, Observation } from "../domain/check-result.ts";
+import type { CheckSpec } from "../domain/monitor.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { JobPayloads } from "../queue/catalog.ts";
 import type { Consumer, JobQueue } from "../queue/queue.ts";
 import type { Canary } from "./canary.ts";
+import { toCheckError } from "./probe-error.ts";
 import type { Probe, ProbeOptions } from "./types.ts";
 
 export interface ProbeWorkerDeps {
@@ -32,10 +34,13 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
   }
   try {
     const startedAt = deps.clock.now();
-    const observation = await deps.probe(spec, deps.options);
+    const { observation, lost } = await observe(deps, spec);
     let { status, verdicts } = judgeObservation(spec, observation);
-    // A failed exchange while our own network is down says nothing about the target.
-    if (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy(startedAt))) {
+    // A lost check, or a failed exchange while our own network is down, says nothing about the target.
+    const ours =
+      lost ||
+      (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy(startedAt)));
+    if (ours) {
       status = "unknown";
       verdicts = [];
     }
@@ -56,5 +61,21 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
     await deps.queue.enqueue("check.result", result);
   } finally {
     deps.inFlight.finish(spec.monitorId);
+  }
+}
+
+/**
+ * Runs the probe. A probe never fails, but a probe thread can stop under a check: that loss is
+ * ours, not the target's, so its result is recorded as `unknown` and moves no state.
+ */
+async function observe(
+  deps: ProbeWorkerDeps,
+  spec: CheckSpec,
+): Promise<{ observation: Observation; lost: boolean }> {
+  try {
+    return { observation: await deps.probe(spec, deps.options), lost: false };
+  } catch (err) {
+    deps.log.error({ err, monitorId: spec.monitorId }, "check lost: recorded as unknown");
+    return { observation: { timings: { total: 0 }, error: toCheckError(err, false) }, lost: true };
   }
 }
