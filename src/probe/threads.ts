@@ -80,11 +80,14 @@ export class ProbeThreads {
   }
 
   private spawn(): Thread {
-    const sourceRun = this.entry.pathname.endsWith(".ts");
-    const worker = new Worker(this.entry, {
-      // Run from the sources (tests, benches), the thread needs the same TypeScript loader.
-      ...(sourceRun ? { execArgv: [...process.execArgv, "--import", "tsx"] } : {}),
-    });
+    // Run from the sources (tests), the thread first registers the TypeScript loader (tsx, a
+    // development dependency); the compiled build starts the JavaScript file directly.
+    const worker = this.entry.pathname.endsWith(".ts")
+      ? new Worker(
+          `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(this.entry.href)}); })`,
+          { eval: true },
+        )
+      : new Worker(this.entry);
     const thread: Thread = { worker, pending: new Map() };
     worker.on("message", (response: ProbeResponse) => {
       const pending = thread.pending.get(response.id);
