@@ -18,7 +18,8 @@ so that its CPU and memory are read from \`/proc/<pid>\` apart from the bench dr
   the probe does), \`PROBE_CONCURRENCY\` at a time for 10 s after a 2 s warm-up, against the same
   target: a tiny Node HTTP server on 127.0.0.1 answering 200 "ok", in its own process. Every other
   figure is read against it, because absolute numbers only describe this machine. It is measured
-  again right before the saturated run, which is compared with that second value.
+  again right before and right after the saturated run, which is compared with the mean of those
+  two (the ceiling drifts by a fifth or more within minutes here).
 - Every run gets a fresh temp \`DATA_DIR\`, initialised first by \`upblit migrate\` in its own process
   (PGlite's initdb; its time and peak RSS are reported once), so that the measured process opens an
   existing database as every start but the very first does.

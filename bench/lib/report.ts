@@ -24,6 +24,8 @@ export interface BenchRun {
   saturated: ScenarioResult | undefined;
   /** The ceiling measured again right before the saturated run, which is compared with it. */
   saturatedCeiling: Ceiling | undefined;
+  /** Measured right after the saturated run; its rate is read against the mean of both. */
+  saturatedCeilingAfter?: Ceiling | undefined;
   failures: string[];
 }
 
@@ -77,7 +79,7 @@ export function verdicts(run: BenchRun): Verdict[] {
     run.sizes.length ? worstCpu <= 0.5 : undefined,
   );
   const sat = run.saturated;
-  const satRatio = sat ? achieved(sat) / (run.saturatedCeiling ?? run.ceiling).perSecond : 0;
+  const satRatio = sat ? achieved(sat) / saturatedCeilingRate(run) : 0;
   add(
     "Saturated: ≥ 0.5 × bare loop, every result stored",
     sat ? `${f(satRatio, 2)} × ceiling, stored ${storedOfStarted(sat)}` : "not run",
@@ -229,10 +231,15 @@ export function renderRun(run: BenchRun): string {
   if (s) {
     const up = s.stats.byStatus.up ?? 0;
     const sc = run.saturatedCeiling ?? c;
+    const after = run.saturatedCeilingAfter;
+    const rate = saturatedCeilingRate(run);
+    const measured = after
+      ? `ceiling measured again just before and just after: ${f(sc.perSecond)} and ${f(after.perSecond)} requests/s, read against their mean ${f(rate)}`
+      : `ceiling measured again just before: ${f(sc.perSecond)} requests/s`;
     parts.push(
       `**Saturated** (${f(s.spec.monitors)} monitors at ${s.spec.intervalSeconds} s, timeout ${s.spec.timeoutMs} ms, ` +
-        `created with only the API role running; ceiling measured again just before: ${f(sc.perSecond)} requests/s, ` +
-        `${s.stats.dueSlots / s.window.seconds > sc.perSecond ? "due faster than that" : "NOT saturated: due below it"}):\n\n` +
+        `created with only the API role running; ${measured}; ` +
+        `${s.stats.dueSlots / s.window.seconds > rate ? "due faster than that" : "NOT saturated: due below it"}):\n\n` +
         table(
           [
             "due/s",
@@ -250,7 +257,7 @@ export function renderRun(run: BenchRun): string {
             [
               f(s.stats.dueSlots / s.window.seconds),
               f(achieved(s)),
-              f(achieved(s) / sc.perSecond, 3),
+              f(achieved(s) / rate, 3),
               pct(s.cpuSeconds / s.window.seconds),
               pct(up / Math.max(1, s.stats.slotsChecked)),
               `${f(s.stats.latenessP50)} / ${f(s.stats.latenessP99)}`,
@@ -279,4 +286,11 @@ export function renderRun(run: BenchRun): string {
   }
   if (notes.length) parts.push(`Notes:\n\n${notes.map((n) => `- ${n}`).join("\n")}`);
   return `${parts.join("\n\n")}\n`;
+}
+
+/** The ceiling the saturated rate is read against: the mean of the runs just before and after it. */
+function saturatedCeilingRate(run: BenchRun): number {
+  const before = (run.saturatedCeiling ?? run.ceiling).perSecond;
+  const after = run.saturatedCeilingAfter?.perSecond;
+  return after === undefined ? before : (before + after) / 2;
 }
