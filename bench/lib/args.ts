@@ -36,7 +36,8 @@ const USAGE = `usage: npm run bench:checks -- [options]
   --quick                   smoke run: sizes 200, duration 15; does not touch docs/benchmarks.md
   --docs / --no-docs        write docs/benchmarks.md (default: yes, except with --quick)
   --profile DIR             run Upblit with --cpu-prof, profiles and a hot-function summary in DIR
-PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop.`;
+PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop; PROBE_THREADS
+is passed to Upblit.`;
 
 /** A command-line value that must be a positive integer; the error names the option. */
 export function positiveInt(name: string, raw: string): number {

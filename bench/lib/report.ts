@@ -122,7 +122,7 @@ export function renderRun(run: BenchRun): string {
   parts.push(
     `Command: \`${run.command}\`  \nDate: ${run.date}  \nCode: ${run.code}  \n` +
       `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memGb} GB, Node ${m.node}; load average ${m.loadBefore} before, ${m.loadAfter} after  \n` +
-      `PROBE_CONCURRENCY=${run.probeConcurrency}, embedded PGlite on disk in a fresh temp DATA_DIR per run, Upblit as a child process (\`node dist/cli/main.js start\`).`,
+      `PROBE_CONCURRENCY=${run.probeConcurrency}, PROBE_THREADS=${process.env.PROBE_THREADS ?? "0 (the default)"}, embedded PGlite on disk in a fresh temp DATA_DIR per run, Upblit as a child process (\`node dist/cli/main.js start\`).`,
   );
   parts.push(
     `**Ceiling** (bare loop, fresh connection per GET, ${c.concurrency} at a time, ${f(c.seconds, 1)} s): ` +

@@ -52,7 +52,9 @@ export async function freePort(): Promise<number> {
 /** A clean environment: nothing of ours leaks into Upblit (DATABASE_URL included), plus `extra`. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
   const base = Object.fromEntries(
-    ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+    ["PATH", "HOME", "TMPDIR", "LANG", "PROBE_THREADS"].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
   );
   // Creating 10,000 monitors in ~30 s is far above the default API rate limits (600 and 1,200 a minute).
   const bulk = { API_RATE_LIMIT_PER_KEY: "1000000", API_RATE_LIMIT_PER_USER: "1000000" };

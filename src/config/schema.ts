@@ -68,8 +68,8 @@ export const ENV_VARS = {
   PROBE_CONCURRENCY: { schema: int(1, 5_000), default: "200", doc: "Checks run at once by this process." },
   PROBE_THREADS: {
     schema: int(0, 64),
-    default: "1",
-    doc: "Worker threads that run the checks, beside the main thread (database, scheduler, queue). `0`: checks run on the main thread.",
+    default: "0",
+    doc: "Worker threads that run the checks, beside the main thread (database, scheduler, queue). `0`: checks run on the main thread. Raise it only when checks are due faster than one core keeps up with (docs/operations.md).",
   },
   MAX_BODY_BYTES: {
     schema: int(1_024, 16_777_216),
