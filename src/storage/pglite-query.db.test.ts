@@ -1,8 +1,9 @@
+import { protocol } from "@electric-sql/pglite";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
-import { PreparedStatements, toParam } from "./pglite-query.ts";
+import { bindMessage, PreparedStatements, toParam } from "./pglite-query.ts";
 
 describe("parameters as text (PGlite's one-exchange statements, node-postgres against the server)", () => {
   it("prepares values as node-postgres does", () => {
@@ -18,6 +19,19 @@ describe("parameters as text (PGlite's one-exchange statements, node-postgres ag
     const bytes = new Uint8Array([1, 2, 3]);
     expect(toParam(bytes)).toBe(bytes);
     expect(() => toParam([bytes])).toThrow(TypeError);
+  });
+
+  it("writes the same Bind message as PGlite's own serializer", () => {
+    const cases: Array<[string, Array<string | Uint8Array | null>]> = [
+      ["", []],
+      ["upblit_7", ["plain", "ünïcødé 🚦", "", null, new Uint8Array([0, 255, 7]), "x".repeat(70_000)]],
+      ["", [null, null]],
+    ];
+    for (const [statement, values] of cases) {
+      const ours = bindMessage(statement, values);
+      const theirs = protocol.serialize.bind({ statement, values });
+      expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
+    }
   });
 });
 

@@ -40,16 +40,20 @@ describe.each(DB_KINDS)("status page history on %s", (kind) => {
     monitorId = (await createMonitor(up, monitorBody("http"))).id;
     quiet = (await createMonitor(up, monitorBody("tcp"))).id;
     const threeDaysAgo = today - 3 * DAY + 10 * HOUR;
-    await insertResults(up.rt.db, [
-      result(threeDaysAgo, "up"),
-      result(threeDaysAgo + 60_000, "up"),
-      result(threeDaysAgo + 120_000, "down"),
-      result(threeDaysAgo + 180_000, "unknown"),
-      result(today - DAY + HOUR, "degraded"),
-    ]);
+    await up.rt.db
+      .transaction()
+      .execute((tx) =>
+        insertResults(tx, [
+          result(threeDaysAgo, "up"),
+          result(threeDaysAgo + 60_000, "up"),
+          result(threeDaysAgo + 120_000, "down"),
+          result(threeDaysAgo + 180_000, "unknown"),
+          result(today - DAY + HOUR, "degraded"),
+        ]),
+      );
     // Summarise everything up to now into rollups (the watermark moves), then add a raw result.
     await refreshRollups(up.rt);
-    await insertResults(up.rt.db, [result(Date.now(), "down")]);
+    await up.rt.db.transaction().execute((tx) => insertResults(tx, [result(Date.now(), "down")]));
     const incident = newId("inc");
     await openIncident(up.rt.db, {
       id: incident,

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { AssertionVerdict } from "../../domain/assertion.ts";
 import type { CheckResult } from "../../domain/check-result.ts";
 import type { Database } from "../schema.ts";
@@ -10,15 +10,16 @@ const round = (v: number | undefined) => (v === undefined ? null : Math.round(v 
 const MAX_ERROR_CHARS = 300;
 
 /**
- * Inserts a batch of results. A slot's result can be stored once: rows whose (monitor, region,
- * slot) already exist are skipped, and only the newly stored keys are returned.
+ * Inserts a batch of results, inside the caller's transaction. A slot's result can be stored once:
+ * rows whose (monitor, region, slot) already exist are skipped, and only the newly stored keys are
+ * returned.
  */
-export async function insertResults(db: Q, results: CheckResult[]): Promise<Set<string>> {
+export async function insertResults(tx: Transaction<Database>, results: CheckResult[]): Promise<Set<string>> {
   if (results.length === 0) return new Set();
   const column = <T>(pick: (r: CheckResult) => T) => results.map(pick);
   // One array per column through unnest: the statement's text is the same for every batch size,
   // so it is parsed and planned once, and a batch is sixteen parameters, not sixteen per row.
-  const inserted = await sql<{ monitor_id: string; region: string; slot_at: Date }>`
+  const inserted = await sql`
     INSERT INTO check_results (organization_id, monitor_id, region, slot_at, lateness_ms, manual,
       status, status_code, dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms, error_kind, error, verdicts)
     SELECT * FROM unnest(
@@ -34,9 +35,21 @@ export async function insertResults(db: Q, results: CheckResult[]): Promise<Set<
       ${column((r) => (r.verdicts.length > 0 ? JSON.stringify(r.verdicts.map(encodeVerdict)) : null))}::jsonb[]
     )
     ON CONFLICT (monitor_id, region, slot_at) DO NOTHING
-    RETURNING monitor_id, region, slot_at
-  `.execute(db);
-  return new Set(inserted.rows.map((r) => resultKey(r.monitor_id, r.region, r.slot_at.getTime())));
+  `.execute(tx);
+  // Nearly always every row is new, and the keys are known without reading any back.
+  if (Number(inserted.numAffectedRows) === results.length) {
+    return new Set(results.map((r) => resultKey(r.monitorId, r.region, r.slotAt)));
+  }
+  // A redelivery: the new rows are those this transaction wrote (their xmin is its id).
+  const fresh = await sql<{ monitor_id: string; region: string; slot_at: Date }>`
+    SELECT c.monitor_id, c.region, c.slot_at
+    FROM check_results c
+    JOIN unnest(${column((r) => r.monitorId)}::text[], ${column((r) => r.region)}::text[],
+      ${column((r) => new Date(r.slotAt).toISOString())}::timestamptz[]) AS k(monitor_id, region, slot_at)
+      ON c.monitor_id = k.monitor_id AND c.region = k.region AND c.slot_at = k.slot_at
+    WHERE c.xmin = pg_current_xact_id()::xid
+  `.execute(tx);
+  return new Set(fresh.rows.map((r) => resultKey(r.monitor_id, r.region, r.slot_at.getTime())));
 }
 
 /**
