@@ -3,8 +3,9 @@ import type { CheckResult } from "../domain/check-result.ts";
 import type { CheckSpec } from "../domain/monitor.ts";
 
 /**
- * Every job the roles exchange: name → payload schema. Payloads are parsed when dequeued, so a
- * driver that crosses a process boundary (Redis) can never hand a role a malformed job.
+ * Every job the roles exchange: name → payload schema. A driver that crosses a process boundary
+ * (Redis) parses payloads when dequeued (parseJob), so it can never hand a role a malformed job;
+ * the in-process driver hands over the objects it was given, typed at compile time.
  * Nested monitor settings are checked structurally only: the scheduler builds them from rows
  * that the API validated on the way in.
  */
