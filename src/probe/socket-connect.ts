@@ -96,7 +96,7 @@ export async function openFirst<T>(
   open: (address: string) => Promise<T>,
 ): Promise<{ opened: T; address: string; failedMs: number }> {
   const started = monotonic();
-  let lastError: unknown = new Error("no address to connect to");
+  let lastError: unknown;
   for (const address of addresses) {
     const attemptStarted = monotonic();
     try {
@@ -106,5 +106,6 @@ export async function openFirst<T>(
       if (!FALLBACK_CODES.has(readErrorCode(err) ?? "")) throw err;
     }
   }
-  throw lastError;
+  // Made only when it is thrown: an error's stack costs more than a whole loopback connect.
+  throw lastError ?? new Error("no address to connect to");
 }
