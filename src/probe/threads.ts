@@ -80,8 +80,8 @@ export class ProbeThreads {
   }
 
   private spawn(): Thread {
-    // Run from the sources (tests), the thread first registers the TypeScript loader (tsx, a
-    // development dependency); the compiled build starts the JavaScript file directly.
+    // Run from the sources (tests), the thread first registers the TypeScript loader (tsx); the
+    // compiled build starts the JavaScript file directly.
     const worker = this.entry.pathname.endsWith(".ts")
       ? new Worker(
           `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(this.entry.href)}); })`,
