@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API,
-  call,
+  checkNowAndWait,
   createMonitor,
   getJson,
   type MonitorJson,
@@ -11,14 +11,6 @@ import {
   waitFor,
 } from "../test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
-
-interface ResultJson {
-  slotAt: string;
-  status: string;
-  statusCode: number | null;
-  timings: { connect: number | null; total: number };
-  verdicts: Array<{ assertion: string; ok: boolean }>;
-}
 
 /** The whole path with PROBE_THREADS on: scheduled and manual checks run in threads, judged and stored. */
 describe("checks in probe threads (PROBE_THREADS=2)", () => {
@@ -33,8 +25,6 @@ describe("checks in probe threads (PROBE_THREADS=2)", () => {
     await target?.close();
   });
 
-  const results = (id: string) => getJson<{ items: ResultJson[] }>(up, `${API}/monitors/${id}/results`);
-
   it("a check-now result is judged and stored, and a failing target takes the monitor down", async () => {
     const m = await createMonitor(
       up,
@@ -45,16 +35,7 @@ describe("checks in probe threads (PROBE_THREADS=2)", () => {
         json: { path: "$.status", op: "==", expected: "ok" },
       }),
     );
-    const checkNow = async () => {
-      const res = await call(up, "POST", `${API}/monitors/${m.id}/check`);
-      expect(res.statusCode, res.body).toBe(202);
-      const { slotAt } = res.json<{ slotAt: string }>();
-      const page = await waitFor(
-        () => results(m.id),
-        (p) => p.items.some((r) => r.slotAt === slotAt),
-      );
-      return page.items.find((r) => r.slotAt === slotAt)!;
-    };
+    const checkNow = () => checkNowAndWait(up, m.id);
 
     const ok = await checkNow();
     expect(ok).toMatchObject({ status: "up", statusCode: 200 });

@@ -161,6 +161,40 @@ export async function getJson<T = Record<string, unknown>>(up: TestUpblit, url: 
   return res.json<T>();
 }
 
+/** A stored check result as the API shows it. */
+export interface ResultJson {
+  monitorId: string;
+  region: string;
+  slotAt: string;
+  latenessMs: number;
+  manual: boolean;
+  status: string;
+  statusCode: number | null;
+  timings: {
+    dns: number | null;
+    connect: number | null;
+    tls: number | null;
+    firstByte: number | null;
+    total: number;
+  };
+  error: { kind: string; message: string } | null;
+  verdicts: Array<{ assertion: string; ok: boolean; severity: string; actual?: unknown }>;
+}
+
+/** Runs "check now" on a monitor (expects 202) and waits until that check's result is stored. */
+export async function checkNowAndWait(up: TestUpblit, monitorId: string): Promise<ResultJson> {
+  const res = await call(up, "POST", `${API}/monitors/${monitorId}/check`);
+  expect(res.statusCode, res.body).toBe(202);
+  const answer = res.json<{ monitorId: string; slotAt: string }>();
+  expect(answer.monitorId).toBe(monitorId);
+  const { slotAt } = answer;
+  const page = await waitFor(
+    () => getJson<{ items: ResultJson[] }>(up, `${API}/monitors/${monitorId}/results`),
+    (p) => p.items.some((r) => r.slotAt === slotAt),
+  );
+  return page.items.find((r) => r.slotAt === slotAt)!;
+}
+
 export interface TargetServer {
   url: string;
   /** Status code the server answers from now on. */

@@ -3,11 +3,13 @@ import { refreshRollups } from "../../services/checks/maintain.ts";
 import {
   API,
   call,
+  checkNowAndWait,
   createMonitor,
   expectProblem,
   getJson,
   type MonitorJson,
   monitorBody,
+  type ResultJson,
   startTarget,
   type TargetServer,
   waitFor,
@@ -15,24 +17,6 @@ import {
 import { DB_KINDS } from "../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 
-interface ResultJson {
-  monitorId: string;
-  region: string;
-  slotAt: string;
-  latenessMs: number;
-  manual: boolean;
-  status: string;
-  statusCode: number | null;
-  timings: {
-    dns: number | null;
-    connect: number | null;
-    tls: number | null;
-    firstByte: number | null;
-    total: number;
-  };
-  error: { kind: string; message: string } | null;
-  verdicts: Array<{ assertion: string; ok: boolean; severity: string; actual?: unknown }>;
-}
 interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -58,18 +42,7 @@ describe.each(DB_KINDS)("results, check-now and uptime on %s", (kind) => {
     getJson<Page<ResultJson>>(up, `${API}/monitors/${id}/results${query ? `?${query}` : ""}`);
   const manualCount = async (id: string) => (await results(id)).items.filter((r) => r.manual).length;
 
-  /** Runs one check now and waits until its result is stored; returns that result. */
-  async function checkNow(id: string): Promise<ResultJson> {
-    const res = await call(up, "POST", `${API}/monitors/${id}/check`);
-    expect(res.statusCode, res.body).toBe(202);
-    const { monitorId, slotAt } = res.json<{ monitorId: string; slotAt: string }>();
-    expect(monitorId).toBe(id);
-    const page = await waitFor(
-      () => results(id),
-      (p) => p.items.some((r) => r.slotAt === slotAt),
-    );
-    return page.items.find((r) => r.slotAt === slotAt)!;
-  }
+  const checkNow = (id: string) => checkNowAndWait(up, id);
 
   it("check-now answers 202 and a manual result with timings and verdicts appears", async () => {
     const m = await createMonitor(

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../lib/clock.ts";
 import { webhookChannel } from "../../../test/alert-routing.ts";
-import { API, call, createMonitor, getJson, monitorBody, waitFor } from "../../../test/api-helpers.ts";
+import {
+  API,
+  call,
+  checkNowAndWait,
+  createMonitor,
+  getJson,
+  monitorBody,
+  type ResultJson,
+} from "../../../test/api-helpers.ts";
 import { DB_KINDS } from "../../../test/db.ts";
 import { type Receiver, startReceiver } from "../../../test/receiver.ts";
 import { startTestUpblit, type TestUpblit } from "../../../test/upblit.ts";
@@ -16,12 +24,6 @@ const SECRET = `whsec_${Buffer.from("a test signing secret of 32 bytes").toStrin
 const NOW = Date.UTC(2031, 4, 10, 12, 0);
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-interface ResultJson {
-  slotAt: string;
-  status: string;
-  statusCode: number | null;
-}
 
 describe.each(DB_KINDS)("maintenance windows and alerts on %s", (kind) => {
   const clock = new ManualClock(NOW);
@@ -74,14 +76,7 @@ describe.each(DB_KINDS)("maintenance windows and alerts on %s", (kind) => {
   /** Runs one real check now (a second later than the last, so it is a new slot) and waits for it to be stored. */
   async function check(id: string): Promise<ResultJson> {
     clock.advance(1_000);
-    const res = await call(up, "POST", `${API}/monitors/${id}/check`);
-    expect(res.statusCode, res.body).toBe(202);
-    const { slotAt } = res.json<{ slotAt: string }>();
-    const page = await waitFor(
-      () => results(id),
-      (items) => items.some((r) => r.slotAt === slotAt),
-    );
-    return page.find((r) => r.slotAt === slotAt)!;
+    return checkNowAndWait(up, id);
   }
   const state = async (id: string) => (await getJson<{ state: string }>(up, `${API}/monitors/${id}`)).state;
   const notifications = (id: string) =>
