@@ -39,7 +39,10 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
     // A lost check, or a failed exchange while our own network is down, says nothing about the target.
     const ours =
       lost ||
-      (status === "down" && observation.error && deps.canary && !(await deps.canary.isHealthy(startedAt)));
+      (status === "down" &&
+        observation.error !== undefined &&
+        deps.canary !== undefined &&
+        !(await deps.canary.isHealthy(startedAt)));
     if (ours) {
       status = "unknown";
       verdicts = [];

@@ -16,7 +16,7 @@ const T0 = Date.UTC(2031, 0, 1);
  * a plain list so the loop itself can be timed with fake timers; claims on a real database are
  * tested in claims.db.test.ts.
  */
-function harness(opts: { capacity?: number; failClaims?: number } = {}) {
+function harness(opts: { capacity?: number; failClaims?: number; minClaim?: number } = {}) {
   const claims: Array<{ limit: number; horizon: number; at: number }> = [];
   const enqueued: Array<Job & { at: number }> = [];
   const calls: string[] = [];
@@ -60,6 +60,7 @@ function harness(opts: { capacity?: number; failClaims?: number } = {}) {
       enqueued.push({ ...job, at: Date.now() });
     },
     capacity: () => capacity,
+    ...(opts.minClaim === undefined ? {} : { minClaim: opts.minClaim }),
     clock: systemClock,
     log,
     tickMs: 200,
@@ -123,6 +124,19 @@ describe("Scheduler", () => {
     await vi.advanceTimersByTimeAsync(40);
     expect(h.enqueued.map((j) => j.slotAt)).toEqual([T0 - 1]);
     expect(h.enqueued[0]!.at - T0).toBeLessThan(60); // the tick is 200 ms
+    await h.scheduler.stop();
+  });
+
+  it("with minClaim, waits for that much room before claiming, then claims all the room there is", async () => {
+    const h = harness({ capacity: 30, minClaim: 50 });
+    h.addDue(...Array.from({ length: 80 }, () => T0 - 1));
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.claims).toEqual([]);
+    h.setCapacity(60);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(h.claims[0]!.limit).toBe(60);
+    expect(h.enqueued.length).toBeGreaterThanOrEqual(60);
     await h.scheduler.stop();
   });
 

@@ -68,7 +68,7 @@ export class Scheduler<T extends { slotAt: number }> {
    */
   private async tick(): Promise<number> {
     const limit = this.deps.capacity() - this.held.size;
-    if (limit <= 0 || limit < (this.deps.minClaim ?? 1)) return SATURATED_RETRY_MS;
+    if (limit < Math.max(1, this.deps.minClaim ?? 1)) return SATURATED_RETRY_MS;
     try {
       const now = this.deps.clock.now();
       if (now < this.lastTickAt - this.tickMs) {
