@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { BareClient } from "./bare-clients.ts";
 import { freshGet } from "./fresh-get.ts";
 import { progress } from "./progress.ts";
 import type { Target } from "./target.ts";
@@ -98,14 +99,19 @@ const PACED_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "pa
  * wakes an idle process and an idle target, which costs far more CPU per request than the
  * back-to-back ceiling loop: this is the fair baseline for the steady rows.
  */
-export async function measurePaced(target: Target, perSecond: number, ms: number): Promise<PacedLoop> {
-  const child = fork(PACED_SCRIPT, [target.origin, String(perSecond), String(ms), "5000"], {
+export async function measurePaced(
+  target: Target,
+  perSecond: number,
+  ms: number,
+  client: BareClient = "undici",
+): Promise<PacedLoop> {
+  const child = fork(PACED_SCRIPT, [target.origin, String(perSecond), String(ms), "5000", client], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   progress(
     "paced",
-    `bare loop at ${perSecond.toFixed(1)}/s for ${ms / 1000} s after a 5 s warm-up (pid ${child.pid})`,
+    `bare loop (${client}) at ${perSecond.toFixed(1)}/s for ${ms / 1000} s after a 5 s warm-up (pid ${child.pid})`,
   );
   return new Promise<PacedLoop>((resolve, reject) => {
     child.once("message", (m) => resolve(m as PacedLoop));

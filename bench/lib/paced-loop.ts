@@ -1,9 +1,13 @@
 // The bare loop at a fixed pace, in its own process (forked by measurePaced in ceiling.ts): the same
 // GET on a fresh connection as the ceiling loop, `perSecond` spread evenly, each on its own timer.
 // Runs `warmupMs` at that pace unmeasured, then `ms` measured; sends the result and exits.
-import { freshGet } from "./fresh-get.ts";
+// The client is undici's by default (what a check uses); bench/floor.ts compares others.
+import { BARE_CLIENTS, type BareClient } from "./bare-clients.ts";
 
-const [origin = "", rateArg = "1", msArg = "20000", warmupArg = "5000"] = process.argv.slice(2);
+const [origin = "", rateArg = "1", msArg = "20000", warmupArg = "5000", clientArg = "undici"] =
+  process.argv.slice(2);
+const get = BARE_CLIENTS[clientArg as BareClient];
+if (!get) throw new Error(`unknown client ${clientArg}`);
 const perSecond = Number(rateArg);
 const gapMs = 1000 / perSecond;
 
@@ -11,7 +15,7 @@ let requests = 0;
 let errors = 0;
 
 async function once(): Promise<void> {
-  if (await freshGet(origin, "/paced")) requests++;
+  if (await get(origin, "/paced")) requests++;
   else errors++;
 }
 
