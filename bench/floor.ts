@@ -2,6 +2,8 @@
 // bench:checks (1,000 / 5,000 / 10,000 monitors at 60 s), made three ways: undici (what a check
 // uses), node:http and a raw socket. Each loop runs in a process of its own against the same
 // target process; the raw socket is the baseline the others are read against.
+import { parseArgs } from "node:util";
+import { positiveInt } from "./lib/args.ts";
 import { BARE_CLIENTS, type BareClient } from "./lib/bare-clients.ts";
 import { measurePaced } from "./lib/ceiling.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
@@ -11,15 +13,34 @@ import { progress } from "./lib/progress.ts";
 import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
 
-installCleanupHandlers();
+const USAGE = `usage: npm run bench:floor -- [options]
+  --rates 16.7,83.3,166.7   requests a second (default: the paces of 1,000 / 5,000 / 10,000 monitors at 60 s)
+  --seconds 20              seconds measured per client and rate, after a 5 s warm-up
+  --no-docs                 do not touch docs/benchmarks.md`;
+
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
-};
-const rates = option("--rates", "16.7,83.3,166.7").split(",").map(Number);
-const seconds = Number(option("--seconds", "20"));
-const writeDocs = !argv.includes("--no-docs");
+const { values } = parseArgs({
+  args: argv,
+  strict: true,
+  options: {
+    rates: { type: "string", default: "16.7,83.3,166.7" },
+    seconds: { type: "string", default: "20" },
+    "no-docs": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const rates = values.rates.split(",").map((r) => {
+  const rate = Number(r);
+  if (!(rate > 0)) throw new Error(`--rates must be positive numbers, got ${r}`);
+  return rate;
+});
+const seconds = positiveInt("seconds", values.seconds);
+const writeDocs = !values["no-docs"];
+installCleanupHandlers();
 const clients = Object.keys(BARE_CLIENTS) as BareClient[];
 
 async function main(): Promise<string> {

@@ -17,14 +17,17 @@ const MAX_ERROR_CHARS = 300;
 export async function insertResults(tx: Transaction<Database>, results: CheckResult[]): Promise<Set<string>> {
   if (results.length === 0) return new Set();
   const column = <T>(pick: (r: CheckResult) => T) => results.map(pick);
+  const monitorIds = column((r) => r.monitorId);
+  const regions = column((r) => r.region);
+  const slots = column((r) => new Date(r.slotAt).toISOString());
   // One array per column through unnest: the statement's text is the same for every batch size,
   // so it is parsed and planned once, and a batch is sixteen parameters, not sixteen per row.
   const inserted = await sql`
     INSERT INTO check_results (organization_id, monitor_id, region, slot_at, lateness_ms, manual,
       status, status_code, dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms, error_kind, error, verdicts)
     SELECT * FROM unnest(
-      ${column((r) => r.organizationId)}::text[], ${column((r) => r.monitorId)}::text[],
-      ${column((r) => r.region)}::text[], ${column((r) => new Date(r.slotAt).toISOString())}::timestamptz[],
+      ${column((r) => r.organizationId)}::text[], ${monitorIds}::text[], ${regions}::text[],
+      ${slots}::timestamptz[],
       ${column((r) => Math.max(0, Math.round(r.startedAt - r.slotAt)))}::int[],
       ${column((r) => r.manual)}::boolean[], ${column((r) => r.status)}::text[],
       ${column((r) => r.statusCode ?? null)}::smallint[],
@@ -44,8 +47,7 @@ export async function insertResults(tx: Transaction<Database>, results: CheckRes
   const fresh = await sql<{ monitor_id: string; region: string; slot_at: Date }>`
     SELECT c.monitor_id, c.region, c.slot_at
     FROM check_results c
-    JOIN unnest(${column((r) => r.monitorId)}::text[], ${column((r) => r.region)}::text[],
-      ${column((r) => new Date(r.slotAt).toISOString())}::timestamptz[]) AS k(monitor_id, region, slot_at)
+    JOIN unnest(${monitorIds}::text[], ${regions}::text[], ${slots}::timestamptz[]) AS k(monitor_id, region, slot_at)
       ON c.monitor_id = k.monitor_id AND c.region = k.region AND c.slot_at = k.slot_at
     WHERE c.xmin = pg_current_xact_id()::xid
   `.execute(tx);

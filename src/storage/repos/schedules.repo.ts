@@ -81,8 +81,9 @@ export interface ClaimedSlot {
 /**
  * Claims up to `limit` of a region's slots due before `horizon`, in one statement. A slot still
  * ahead of `now` is claimed as it is; an overdue one as the latest slot at or before `now`, so
- * missed older slots are skipped, never run in a burst. SKIP LOCKED lets several schedulers share a region; the compare on
- * next_due_at in the UPDATE makes a claim happen once even if two race.
+ * missed older slots are skipped, never run in a burst. SKIP LOCKED lets several schedulers
+ * share a region; the compare on next_due_at in the UPDATE makes a claim happen once even if two
+ * race.
  */
 export async function claimDueSlots(
   db: Q,
