@@ -19,9 +19,12 @@ export async function openDatabase(config: Config["db"], options: { poolSize?: n
     // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
     pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
     const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
-    // An idle client whose server went away emits here; without a listener the process would die.
-    // The pool drops such clients and reconnects on the next query.
+    // A client whose server went away emits 'error'; without a listener the process would die.
+    // An idle one emits on the pool. One checked out (a transaction between two statements) emits
+    // on itself, where nothing else listens: its statement fails on its own, so the event is only
+    // swallowed. The pool drops such clients and connects again on the next query.
     pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   // `memory://` keeps the whole database in memory (tests); anything else is a folder we lock.
