@@ -6,6 +6,7 @@ import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
 import { configTableMarkdown } from "./config-docs.ts";
+import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
 
 const VERSION = "0.1.0";
@@ -85,6 +86,13 @@ program
   .action(async (file: string) => {
     const routes = await writePermissionsDocs(file);
     process.stdout.write(`${file}: ${routes} routes\n`);
+  });
+
+program
+  .command("openapi")
+  .description("Print the OpenAPI document of this build (JSON), without a server or database")
+  .action(async () => {
+    process.stdout.write(`${JSON.stringify(await openApiDocument(), null, 2)}\n`);
   });
 
 registerAccountCommands(program, () => config(program.opts()));

@@ -1,0 +1,93 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, Navigate, Outlet, useLocation } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
+import { api, sessionEnded, unwrap } from "../api/client.ts";
+import { useLiveInvalidation } from "../api/live.ts";
+import { type MessageKey, t } from "../i18n/index.ts";
+import { useMe } from "./session.ts";
+import { applyTheme, savedTheme, type ThemeChoice } from "./theme.ts";
+
+const NAV: Array<{ to: string; label: MessageKey }> = [
+  { to: "/", label: "nav.monitors" },
+  { to: "/incidents", label: "nav.incidents" },
+  { to: "/map", label: "nav.map" },
+  { to: "/wall", label: "nav.wall" },
+];
+
+/** The signed-in frame: navigation, organization switcher, theme, live status; pages in <main>. */
+export function AppLayout() {
+  const me = useMe();
+  const location = useLocation();
+  const client = useQueryClient();
+  const live = useLiveInvalidation();
+  const [theme, setTheme] = useState<ThemeChoice>(savedTheme);
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    const onEnded = () => void client.invalidateQueries({ queryKey: ["me"] });
+    sessionEnded.addEventListener("ended", onEnded);
+    return () => sessionEnded.removeEventListener("ended", onEnded);
+  }, [client]);
+  const switchOrg = useMutation({
+    mutationFn: async (organizationId: string) =>
+      unwrap(await api.POST("/api/v1/auth/switch-organization", { body: { organizationId } })),
+    onSuccess: () => client.resetQueries(),
+  });
+  const signOut = useMutation({
+    mutationFn: async () => unwrap(await api.POST("/api/v1/auth/logout", {})),
+    onSettled: () => client.resetQueries(),
+  });
+
+  if (me.isPending) return <p className="muted">{t("loading")}</p>;
+  if (!me.data) return <Navigate to="/login" search={{ next: location.href }} />;
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <header className="sidebar">
+        <div className="brand">{t("app.name")}</div>
+        <nav aria-label={t("nav.main")}>
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} activeOptions={{ exact: item.to === "/" }}>
+                  {t(item.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <label>
+          {t("org.switch")}
+          <select
+            value={me.data.currentOrganizationId ?? ""}
+            onChange={(e) => switchOrg.mutate(e.target.value)}
+          >
+            {me.data.organizations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("theme.toggle")}
+          <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
+            <option value="system">{t("theme.system")}</option>
+            <option value="light">{t("theme.light")}</option>
+            <option value="dark">{t("theme.dark")}</option>
+          </select>
+        </label>
+        <output className="muted" aria-live="polite">
+          {t(`live.${live}` as MessageKey)}
+        </output>
+        <button type="button" onClick={() => signOut.mutate()}>
+          {t("account.signOut")}
+        </button>
+      </header>
+      <main className="main" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { type FormEvent, useState } from "react";
+import { api, unwrap } from "../../api/client.ts";
+import { Field } from "../../components/field.tsx";
+import { FormProblem, fieldError } from "../../components/problem.tsx";
+import { t } from "../../i18n/index.ts";
+
+/** Email and password; a second factor continues on /login/mfa with the token in memory. */
+export function LoginPage() {
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const search = useSearch({ strict: false }) as { next?: string };
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const login = useMutation({
+    mutationFn: async () => unwrap(await api.POST("/api/v1/auth/login", { body: { email, password } })),
+    onSuccess: async (answer) => {
+      if ("mfaRequired" in answer && answer.mfaRequired) {
+        sessionStorage.setItem("upblit.mfaToken", String((answer as { mfaToken: string }).mfaToken));
+        await navigate({ to: "/login/mfa" });
+        return;
+      }
+      await client.invalidateQueries({ queryKey: ["me"] });
+      await navigate({ to: search.next?.startsWith("/") ? search.next : "/" });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate();
+  };
+  return (
+    <main className="auth-page" id="main">
+      <form className="card stack" onSubmit={submit} noValidate>
+        <h1>{t("login.title")}</h1>
+        <FormProblem error={login.error} fields={["email", "password"]} />
+        <Field
+          label={t("login.email")}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError(login.error, "email")}
+        />
+        <Field
+          label={t("login.password")}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fieldError(login.error, "password")}
+        />
+        <button className="primary" type="submit" disabled={login.isPending}>
+          {t("login.submit")}
+        </button>
+        <Link to="/forgot-password">{t("login.forgot")}</Link>
+      </form>
+    </main>
+  );
+}

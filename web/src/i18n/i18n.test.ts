@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { en } from "./en/index.ts";
+import { t } from "./index.ts";
+
+describe("message catalogue", () => {
+  it("fills parameters and leaves unknown ones visible", () => {
+    expect(t("error.generic", { detail: "timeout" })).toBe("Something went wrong: timeout");
+    expect(t("error.generic")).toBe("Something went wrong: {detail}");
+  });
+
+  it("has no empty message", () => {
+    const empty = Object.entries(en).filter(([, text]) => text.trim() === "");
+    expect(empty).toEqual([]);
+  });
+});

@@ -1,0 +1,20 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/**
+ * The dashboard: a single-page app served by Upblit at `/` (src/api/web-app), talking only to the
+ * public API. `npm run build:web` writes web/dist; `npm run dev:web` proxies the API to :3000.
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // Budget from issue 13: initial JS ≤ 150 KB compressed. uPlot is loaded only by pages with charts.
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    proxy: { "/api": "http://127.0.0.1:3000" },
+  },
+});
