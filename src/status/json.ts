@@ -1,7 +1,7 @@
-import { type ComponentStatus, componentStatusOf, pageStatusOf } from "../services/status-pages/model.ts";
+import { type ComponentStatus, componentStatusOf } from "../services/status-pages/model.ts";
 import type { PageSnapshot } from "../services/status-pages/snapshot.ts";
 import { announcedMaintenanceJson, openIncidentsJson } from "./incidents-json.ts";
-import { allComponents } from "./view.ts";
+import { allComponents, pageStatus } from "./view.ts";
 
 /**
  * The page in the shape of Atlassian Statuspage's public API v2 (docs/status-pages.md), so widgets
@@ -24,7 +24,7 @@ function pagePart(snapshot: PageSnapshot, publicUrl: string) {
 export function statusJson(snapshot: PageSnapshot, publicUrl: string) {
   return {
     page: pagePart(snapshot, publicUrl),
-    status: pageStatusOf(allComponents(snapshot).map((c) => c.state)),
+    status: pageStatus(snapshot),
   };
 }
 

@@ -1,10 +1,5 @@
 import type { DayBar } from "../../services/status-pages/history.ts";
-import {
-  componentStatusOf,
-  formatUptime,
-  pageStatusOf,
-  stateLabel,
-} from "../../services/status-pages/model.ts";
+import { componentStatusOf, formatUptime, stateLabel } from "../../services/status-pages/model.ts";
 import type {
   PageSnapshot,
   PublicComponent,
@@ -12,7 +7,7 @@ import type {
   PublicMaintenance,
 } from "../../services/status-pages/snapshot.ts";
 import { html, type Markup } from "../escape.ts";
-import { allComponents, componentUptime, safeUrl } from "../view.ts";
+import { allComponents, componentUptime, pageStatus, safeUrl } from "../view.ts";
 import { formatDateTime, formatDay, NONCE_SLOT, renderDocument } from "./document.ts";
 import { activeIncidentsSection, historySection } from "./incidents.ts";
 import { LIVE_SCRIPT } from "./script.ts";
@@ -25,7 +20,7 @@ import { LIVE_SCRIPT } from "./script.ts";
  */
 export function renderStatusPage(snapshot: PageSnapshot, historyPage = 1): string {
   const { page } = snapshot;
-  const status = pageStatusOf(allComponents(snapshot).map((c) => c.state));
+  const status = pageStatus(snapshot);
   const logo = safeUrl(page.logoUrl);
   const body = html`<a class="skip" href="#main">Skip to content</a>
 <div class="wrap">
