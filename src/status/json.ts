@@ -1,5 +1,5 @@
 import { type ComponentStatus, componentStatusOf } from "../services/status-pages/model.ts";
-import type { PageSnapshot } from "../services/status-pages/snapshot.ts";
+import type { PageSnapshot, PublicComponent } from "../services/status-pages/snapshot.ts";
 import { announcedMaintenanceJson, openIncidentsJson } from "./incidents-json.ts";
 import { allComponents, pageStatus } from "./view.ts";
 
@@ -16,8 +16,27 @@ function pagePart(snapshot: PageSnapshot, publicUrl: string) {
     name: page.title,
     url: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
     time_zone: "Etc/UTC",
-    updated_at: snapshot.builtAt.toISOString(),
+    updated_at: lastChange(snapshot).toISOString(),
   };
+}
+
+const latest = (dates: Date[]): Date => new Date(Math.max(...dates.map((d) => d.getTime())));
+
+/** When a component last changed: its state's change, but never before it joined the page. */
+export function componentUpdatedAt(c: PublicComponent): Date {
+  return latest([c.createdAt, c.since]);
+}
+
+/**
+ * When what the page shows last changed (not when it was read): the latest of the page's own
+ * edit, its components' changes and its published incidents' changes.
+ */
+export function lastChange(snapshot: PageSnapshot): Date {
+  return latest([
+    snapshot.page.updatedAt,
+    ...allComponents(snapshot).map(componentUpdatedAt),
+    ...snapshot.incidents.map((i) => i.updatedAt),
+  ]);
 }
 
 /** `/api/v2/status.json`: the page and its overall indicator. */
@@ -43,7 +62,7 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
       name: group.name,
       status: worstStatus(group.components.map((c) => componentStatusOf(c.state))),
       created_at: page.createdAt.toISOString(),
-      updated_at: snapshot.builtAt.toISOString(),
+      updated_at: latest([page.createdAt, ...group.components.map(componentUpdatedAt)]).toISOString(),
       position: ++position,
       description: null,
       showcase: false,
@@ -60,7 +79,7 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
         name: c.name,
         status: componentStatusOf(c.state),
         created_at: c.createdAt.toISOString(),
-        updated_at: c.since.toISOString(),
+        updated_at: componentUpdatedAt(c).toISOString(),
         position: ++position,
         description: null,
         showcase: true,
@@ -83,7 +102,7 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
         status: m.status,
         impact: "maintenance",
         created_at: m.startsAt.toISOString(),
-        updated_at: snapshot.builtAt.toISOString(),
+        updated_at: m.startsAt.toISOString(),
         monitoring_at: null,
         resolved_at: null,
         started_at: m.startsAt.toISOString(),
