@@ -1,5 +1,5 @@
 import { type ComponentStatus, componentStatusOf } from "../services/status-pages/model.ts";
-import type { PageSnapshot, PublicComponent } from "../services/status-pages/snapshot.ts";
+import type { PageSnapshot, PublicComponent, PublicMaintenance } from "../services/status-pages/snapshot.ts";
 import { announcedMaintenanceJson, openIncidentsJson } from "./incidents-json.ts";
 import { allComponents, pageStatus } from "./view.ts";
 
@@ -9,7 +9,7 @@ import { allComponents, pageStatus } from "./view.ts";
  * `group: true` and the ids of their components; component ids are monitor ids.
  */
 
-function pagePart(snapshot: PageSnapshot, publicUrl: string) {
+export function pagePart(snapshot: PageSnapshot, publicUrl: string) {
   const { page } = snapshot;
   return {
     id: page.id,
@@ -47,11 +47,8 @@ export function statusJson(snapshot: PageSnapshot, publicUrl: string) {
   };
 }
 
-/**
- * `/api/v2/summary.json`: page, status, components (groups first in each group's place), open
- * incidents (published, unresolved) and scheduled maintenances (windows, then announcements).
- */
-export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
+/** The page's components as Statuspage lists them: each group, then its components. */
+export function componentsJson(snapshot: PageSnapshot) {
   const { page } = snapshot;
   const components: Array<Record<string, unknown>> = [];
   let position = 0;
@@ -91,31 +88,52 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
       });
     }
   }
+  return components;
+}
+
+/** Maintenance windows (ongoing and upcoming) of the page's components, as Statuspage maintenances. */
+export function windowMaintenanceJson(
+  snapshot: PageSnapshot,
+  publicUrl: string,
+  status?: PublicMaintenance["status"],
+) {
+  const { page } = snapshot;
+  const components = new Map(allComponents(snapshot).map((c) => [c.id, c]));
+  return snapshot.maintenance
+    .filter((m) => status === undefined || m.status === status)
+    .map((m) => ({
+      id: m.id,
+      name: m.title,
+      status: m.status,
+      impact: "maintenance",
+      created_at: m.startsAt.toISOString(),
+      updated_at: m.startsAt.toISOString(),
+      monitoring_at: null,
+      resolved_at: null,
+      started_at: m.startsAt.toISOString(),
+      scheduled_for: m.startsAt.toISOString(),
+      scheduled_until: m.endsAt.toISOString(),
+      shortlink: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
+      page_id: page.id,
+      incident_updates: [],
+      components: m.componentIds.map((id) => {
+        const c = components.get(id);
+        return { id, name: c?.name ?? "", status: c ? componentStatusOf(c.state) : "operational" };
+      }),
+    }));
+}
+
+/**
+ * `/api/v2/summary.json`: page, status, components (groups first in each group's place), open
+ * incidents (published, unresolved) and scheduled maintenances (windows, then announcements).
+ */
+export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
   return {
     ...statusJson(snapshot, publicUrl),
-    components,
+    components: componentsJson(snapshot),
     incidents: openIncidentsJson(snapshot, publicUrl),
     scheduled_maintenances: [
-      ...snapshot.maintenance.map((m) => ({
-        id: m.id,
-        name: m.title,
-        status: m.status,
-        impact: "maintenance",
-        created_at: m.startsAt.toISOString(),
-        updated_at: m.startsAt.toISOString(),
-        monitoring_at: null,
-        resolved_at: null,
-        started_at: m.startsAt.toISOString(),
-        scheduled_for: m.startsAt.toISOString(),
-        scheduled_until: m.endsAt.toISOString(),
-        shortlink: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
-        page_id: page.id,
-        incident_updates: [],
-        components: m.componentIds.map((id) => {
-          const c = allComponents(snapshot).find((x) => x.id === id);
-          return { id, name: c?.name ?? "", status: c ? componentStatusOf(c.state) : "operational" };
-        }),
-      })),
+      ...windowMaintenanceJson(snapshot, publicUrl),
       ...announcedMaintenanceJson(snapshot, publicUrl),
     ],
   };

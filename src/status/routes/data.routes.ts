@@ -15,6 +15,12 @@ import {
   sendCached,
 } from "../http.ts";
 import { statusJson, summaryJson } from "../json.ts";
+import {
+  componentsListJson,
+  incidentsListJson,
+  maintenancesJson,
+  unresolvedIncidentsJson,
+} from "../json-lists.ts";
 import { allComponents, componentUptime } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
@@ -42,7 +48,7 @@ function noBadge(): AppError {
  */
 export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const json = (name: "summary" | "status", render: (m: ReadModel) => unknown) =>
+    const json = (name: string, render: (m: ReadModel) => unknown) =>
       app.get(
         `/status/:slug/api/v2/${name}.json`,
         { config: { auth: "public" }, schema: { hide: true, params: Slug } },
@@ -63,6 +69,13 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
       );
     json("summary", (m) => summaryJson(m.snapshot, deps.publicUrl));
     json("status", (m) => statusJson(m.snapshot, deps.publicUrl));
+    json("components", (m) => componentsListJson(m.snapshot, deps.publicUrl));
+    json("incidents", (m) => incidentsListJson(m.snapshot, deps.publicUrl));
+    json("incidents/unresolved", (m) => unresolvedIncidentsJson(m.snapshot, deps.publicUrl));
+    for (const list of ["all", "upcoming", "active"] as const) {
+      const name = list === "all" ? "scheduled-maintenances" : `scheduled-maintenances/${list}`;
+      json(name, (m) => maintenancesJson(m.snapshot, deps.publicUrl, list));
+    }
 
     app.get(
       "/badge/:monitorId/status.svg",
