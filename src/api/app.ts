@@ -19,6 +19,7 @@ import { cookieNames } from "./cookies.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
+import { registerJsonBody } from "./plugins/json-body.ts";
 import { registerRateLimits } from "./plugins/rate-limit.ts";
 import { problemContentType, problemFor } from "./problem.ts";
 import { alertRuleRoutes } from "./routes/alert-rules/alert-rules.routes.ts";
@@ -83,6 +84,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   // JSON only: a text/plain body is refused with 415 instead of failing validation.
   app.removeContentTypeParser("text/plain");
+  // UTF-8 only, nesting bounded: see docs/api.md#limits.
+  registerJsonBody(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

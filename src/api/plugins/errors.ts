@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode } from "../../lib/errors.ts";
 import { toFieldIssues } from "../field-errors.ts";
 import { type Problem, problemFor } from "../problem.ts";
+import { BodyRefused } from "./json-body.ts";
 
 /**
  * The single error serializer: AppError codes, request validation and framework errors become
@@ -36,6 +37,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (error instanceof AppError) {
     return problemFor(error.code, requestId, error.message, error.details?.errors ?? []);
   }
+  if (error instanceof BodyRefused)
+    return problemFor("VALIDATION", requestId, error.message, [], error.status);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? "body";
     const errors = toFieldIssues(
