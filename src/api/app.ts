@@ -11,6 +11,7 @@ import {
 } from "fastify-type-provider-zod";
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
+import { maskApiKeys } from "../services/auth/api-key-format.ts";
 import { domainCheckRoutes } from "../status/domain-check.routes.ts";
 import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
@@ -190,10 +191,11 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
 /**
  * Query values never reach the log: they may carry a token someone put there by mistake. Neither
- * does the token of an acknowledge link (/ack/<token>).
+ * does the token of an acknowledge link (/ack/<token>), nor anything shaped like an API key
+ * anywhere in the path.
  */
 function redactQuery(rawUrl: string): string {
-  const url = rawUrl.replace(/^\/ack\/[^/?#]+/, "/ack/…");
+  const url = maskApiKeys(rawUrl.replace(/^\/ack\/[^/?#]+/, "/ack/…"));
   const q = url.indexOf("?");
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
