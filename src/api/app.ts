@@ -34,6 +34,7 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
 import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
+import { incidentRoutes } from "./routes/incidents/incidents.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
@@ -120,7 +121,11 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         { name: "monitors", description: "What to watch" },
         { name: "results", description: "Check results, rollups and uptime" },
         { name: "events", description: "State changes, stored and live" },
-        { name: "incidents", description: "Opened when a monitor goes down, resolved when it recovers" },
+        {
+          name: "incidents",
+          description:
+            "Opened when a monitor goes down, resolved when it recovers; assigned, noted and worked through by people",
+        },
         { name: "organizations", description: "Your organization, its members and their roles" },
         { name: "api-keys", description: "Keys for scripts and CI, limited to named scopes" },
         { name: "audit", description: "Who changed what, when and from where" },
@@ -180,6 +185,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
+  await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
   return app;
