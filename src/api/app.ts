@@ -15,6 +15,7 @@ import { domainCheckRoutes } from "../status/domain-check.routes.ts";
 import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
 import type { ApiDeps } from "./context.ts";
+import { registerWeb } from "./web.ts";
 import { cookieNames } from "./cookies.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
@@ -54,7 +55,7 @@ const VERSION = process.env.npm_package_version ?? "0.1.0";
 
 /**
  * Builds the HTTP app: REST API under /api/v1, OpenAPI at /api/openapi.json, docs at /api/docs,
- * health at /healthz and /readyz. The same zod schemas validate requests and generate the document.
+ * health at /healthz and /readyz, the dashboard at / (web.ts). The same zod schemas validate requests and generate the document.
  */
 export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInstance> {
   // Status pages on their custom domains are routed by Host before a route is picked.
@@ -101,7 +102,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
       "request",
     );
   });
-  registerErrorHandling(app);
+  const web = await registerWeb(app, deps.webRoot);
+  registerErrorHandling(app, web.fallback);
   await app.register(cookie);
   registerAuth(app, deps);
   registerRateLimits(app, deps);
