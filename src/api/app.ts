@@ -15,7 +15,6 @@ import { domainCheckRoutes } from "../status/domain-check.routes.ts";
 import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
 import type { ApiDeps } from "./context.ts";
-import { registerWeb } from "./web.ts";
 import { cookieNames } from "./cookies.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
@@ -50,6 +49,7 @@ import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts"
 import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
 import { statusPageSubscriberRoutes } from "./routes/status-pages/subscribers.routes.ts";
 import { statusPageWebhookRoutes } from "./routes/status-pages/webhooks.routes.ts";
+import { registerWeb } from "./web.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
