@@ -210,6 +210,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           sessionMaxDays: config.auth.sessionMaxDays,
         },
         trustProxy: config.http.trustProxy,
+        webRoot: config.web.root,
         notify,
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,

@@ -15,6 +15,8 @@ export interface ApiDeps {
   notify: { adapters: ReadonlyMap<string, ChannelAdapter>; outbound: Outbound; timeoutMs: number };
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
+  /** The built dashboard's folder; undefined: web/dist in the package folder. */
+  webRoot?: string;
 }
 
 /** The organization context the auth hook resolved for a `{ permission }` route. */
