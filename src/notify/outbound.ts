@@ -1,25 +1,8 @@
 import { Client } from "undici";
+import type { Outbound, OutboundResponse } from "../lib/outbound.ts";
 import { createSafeConnector } from "../probe/safe-connector.ts";
 
-export interface OutboundResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** At most 64 KiB of the body, as text. */
-  body: string;
-}
-
-/** Outbound HTTP for notification channels; the probe's connector vets every address it dials. */
-export interface Outbound {
-  request(
-    url: string,
-    init: {
-      method?: "POST" | "PUT" | "GET";
-      headers?: Record<string, string>;
-      body?: string;
-      timeoutMs: number;
-    },
-  ): Promise<OutboundResponse>;
-}
+export type { Outbound, OutboundResponse };
 
 const MAX_BODY = 64 * 1024;
 
