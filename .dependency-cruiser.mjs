@@ -53,6 +53,16 @@ const MAY_IMPORT = {
 };
 
 const FOLDERS = [...Object.keys(MAY_IMPORT), "test"];
+/** Packages by name (their own files, or their @types). */
+const pkg = (names) => `^node_modules/(@types/)?(${names.join("|")})/`;
+const DB = pkg(["kysely", "pg", "pg-[^/]+", "@electric-sql/pglite"]);
+const FASTIFY = pkg(["fastify", "fastify-[^/]+", "@fastify/[^/]+"]);
+const IO = [
+  DB,
+  FASTIFY,
+  pkg(["undici", "ioredis", "nodemailer"]),
+  "^(node:)?(fs|fs/promises|net|http|https|http2|dns|dns/promises|tls|dgram|child_process|worker_threads)$",
+];
 const escape = (name) => name.replace(/[.]/g, "[.]");
 /** The files of a folder of src/ (or src/main.ts itself). */
 const under = (names) => `^src/(${names.map(escape).join("|")})(/|$)`;
@@ -73,6 +83,27 @@ export default {
       severity: "error",
       from: { path: "^src/", pathNot: `${under(FOLDERS)}|${TEST}` },
       to: { path: "^src/" },
+    },
+    {
+      name: "domain-is-pure",
+      comment: "src/domain is pure types and rules: no IO, no framework, no database",
+      severity: "error",
+      from: { path: "^src/domain/", pathNot: TEST },
+      to: { path: IO },
+    },
+    {
+      name: "database-only-in-storage-and-services",
+      comment: "the database driver and query builder are used by storage and services only (main.ts opens it)",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^src/(storage|services)/|^src/main[.]ts$|${TEST}` },
+      to: { path: DB },
+    },
+    {
+      name: "fastify-only-at-the-edge",
+      comment: "Fastify is the HTTP edge: api, status and the SSE helper (lib/sse.ts); never services",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^src/(api|status)/|^src/lib/sse[.]ts$|^src/main[.]ts$|${TEST}` },
+      to: { path: FASTIFY },
     },
     {
       name: "not-to-test",
@@ -120,6 +151,5 @@ export default {
       conditionNames: ["import", "require", "node", "default", "types"],
       extensions: [".ts", ".js", ".mjs", ".json"],
     },
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
