@@ -5,7 +5,7 @@ import { apiKeyFor, otherOrganization, signInAs, type TestUser } from "../test/a
 import { API, API_ONLY, call, createMonitor, monitorBody } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
-import { isolationFixtures } from "./tenant-isolation.fixtures.ts";
+import { isolationFixtures } from "./tenant-isolation.test-support.ts";
 
 /**
  * Tenant isolation, generated from the route table: every route that takes an object id is called

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
