@@ -11,7 +11,7 @@ import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { MonitorResponse, presentMonitor, REDACTED, toInput } from "./present.ts";
-import { MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
+import { defaultTimeoutMs, MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
 
@@ -192,10 +192,30 @@ function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Reco
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
   keepRedactedHeaders(current, merged);
+  followDefaultTimeout(current, merged, patch);
   // A change of type drops the settings blocks the new type does not take.
   const keep: readonly string[] = BLOCKS_BY_TYPE[String(merged.type)] ?? [];
   for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
+}
+
+/**
+ * A timeout equal to the default for the current interval is the default (nothing marks a timeout
+ * as chosen), so it follows a new interval; `timeoutMs: null` returns to the default. A timeout
+ * that differs from the default is kept as given (docs/monitors.md).
+ */
+function followDefaultTimeout(
+  current: Record<string, unknown>,
+  merged: Record<string, unknown>,
+  patch: MonitorPatch,
+): void {
+  if (patch.timeoutMs === null) {
+    delete merged.timeoutMs;
+    return;
+  }
+  if (patch.timeoutMs !== undefined || patch.intervalSeconds === undefined) return;
+  const interval = Number(current.intervalSeconds);
+  if (current.timeoutMs === defaultTimeoutMs(interval)) delete merged.timeoutMs;
 }
 
 /**
