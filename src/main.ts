@@ -154,7 +154,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   });
   // An attempt must end well inside its claim, or a live notifier's delivery could be claimed again.
   const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
-  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
+  const notify = {
+    adapters: CHANNEL_ADAPTERS,
+    outbound,
+    timeoutMs,
+    allowPrivate: config.probe.allowPrivateTargets,
+  };
   let dispatcher: Dispatcher | undefined;
   let noticeSender: NoticeSender | undefined;
   if (roles.has("notifier")) {

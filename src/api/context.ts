@@ -11,8 +11,13 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
-  /** Channel adapters and the outbound client, for test-sends. */
-  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; outbound: Outbound; timeoutMs: number };
+  /** Channel adapters and the outbound client, for test-sends; `allowPrivate` for checks when saved. */
+  notify: {
+    adapters: ReadonlyMap<string, ChannelAdapter>;
+    outbound: Outbound;
+    timeoutMs: number;
+    allowPrivate: boolean;
+  };
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
 }
