@@ -101,6 +101,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     evaluator.start();
   }
 
+  const probeOptions = {
+    allowPrivateTargets: config.probe.allowPrivateTargets,
+    maxBodyBytes: config.probe.maxBodyBytes,
+    userAgent: "Upblit/0.1 (+https://upblit.dev)",
+  };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
@@ -108,11 +113,6 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
     }
     const probe = options.probe ?? probeThreads?.probe ?? runProbe;
-    const probeOptions = {
-      allowPrivateTargets: config.probe.allowPrivateTargets,
-      maxBodyBytes: config.probe.maxBodyBytes,
-      userAgent: "Upblit/0.1 (+https://upblit.dev)",
-    };
     const probeLog = log.child({ category: "probe" });
     const canary = config.probe.canaryTarget
       ? Canary.fromTarget(config.probe.canaryTarget, probe, probeOptions, clock, probeLog)
@@ -216,6 +216,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
         },
         trustProxy: config.http.trustProxy,
         notify,
+        runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,

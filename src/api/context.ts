@@ -1,4 +1,6 @@
 import type { FastifyRequest } from "fastify";
+import type { Observation } from "../domain/check-result.ts";
+import type { CheckSpec } from "../domain/monitor.ts";
 import type { ChannelAdapter } from "../notify/channels/types.ts";
 import type { Outbound } from "../notify/outbound.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
@@ -18,6 +20,11 @@ export interface ApiDeps {
     timeoutMs: number;
     allowPrivate: boolean;
   };
+  /**
+   * Runs one check in this process and reports what it saw (the probe role's probe and options,
+   * target safety included): for checks of a definition that is not saved.
+   */
+  runCheck: (spec: CheckSpec) => Promise<Observation>;
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
 }

@@ -8,29 +8,9 @@ import { Cursor, pageOf, pageSize } from "../pagination.ts";
 import { COMMON_ERRORS } from "../problem.ts";
 import { AcknowledgedBy } from "./incidents/acknowledge.routes.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
+import { presentResult, ResultItem } from "./results.present.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-const ResultItem = z
-  .object({
-    monitorId: z.string(),
-    region: z.string(),
-    slotAt: z.string(),
-    latenessMs: z.number(),
-    manual: z.boolean(),
-    status: z.enum(RESULT_STATUSES),
-    statusCode: z.number().nullable(),
-    timings: z.object({
-      dns: z.number().nullable(),
-      connect: z.number().nullable(),
-      tls: z.number().nullable(),
-      firstByte: z.number().nullable(),
-      total: z.number(),
-    }),
-    error: z.object({ kind: z.string(), message: z.string() }).nullable(),
-    verdicts: z.array(z.unknown()),
-  })
-  .meta({ id: "CheckResult" });
 
 const EventItem = z
   .object({
@@ -63,7 +43,6 @@ const AffectedDependent = z
 
 type EventRow = Awaited<ReturnType<typeof listEvents>>["items"][number];
 type IncidentRow = Awaited<ReturnType<typeof listIncidents>>["items"][number];
-type ResultRow = Awaited<ReturnType<typeof listResults>>["items"][number];
 
 const presentEvent = (e: EventRow) => ({
   id: e.id,
@@ -83,19 +62,6 @@ const presentIncident = (i: IncidentRow) => ({
   resolvedAt: iso(i.resolved_at),
   durationMs: i.duration_ms,
 });
-const presentResult = (r: ResultRow) => ({
-  monitorId: r.monitor_id,
-  region: r.region,
-  slotAt: r.slot_at.toISOString(),
-  latenessMs: r.lateness_ms,
-  manual: r.manual,
-  status: r.status as (typeof RESULT_STATUSES)[number],
-  statusCode: r.status_code,
-  timings: { dns: r.dns_ms, connect: r.connect_ms, tls: r.tls_ms, firstByte: r.ttfb_ms, total: r.total_ms },
-  error: r.error_kind ? { kind: r.error_kind, message: r.error ?? "" } : null,
-  verdicts: r.verdicts,
-});
-
 export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
