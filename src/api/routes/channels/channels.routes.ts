@@ -3,7 +3,6 @@ import { z } from "zod";
 import { AppError } from "../../../lib/errors.ts";
 import type { ChannelAdapter } from "../../../notify/channels/types.ts";
 import { sendOne } from "../../../notify/dispatcher.ts";
-import { outboundRefusal } from "../../../notify/outbound.ts";
 import {
   CHANNEL_EVENTS,
   channelForSending,
@@ -22,6 +21,7 @@ import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
+import { checkDialled } from "./dialled.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 const Id = z.object({ id: z.string().max(40) });
@@ -84,27 +84,6 @@ function parseSettings(adapter: ChannelAdapter, config: unknown, secrets: unknow
   if (errors.length > 0)
     throw new AppError("VALIDATION", `${errors.length} invalid channel setting(s)`, { errors });
   return { config: c.data as Record<string, unknown>, secrets: s.data as Record<string, unknown> };
-}
-
-/**
- * Refuses settings that hold an address Upblit would not connect to (private, loopback, metadata
- * unless allowed), each reported at its field; only the settings given are checked, so a PATCH
- * that leaves an address alone does not look it up again. The send-time check stays.
- */
-async function checkDialled(
-  adapter: ChannelAdapter,
-  given: { config?: Record<string, unknown>; secrets?: Record<string, unknown> },
-  allowPrivate: boolean,
-): Promise<void> {
-  const errors: Array<{ path: string; message: string }> = [];
-  for (const dial of adapter.dials) {
-    const value = given[dial.in]?.[dial.key];
-    if (typeof value !== "string") continue;
-    const refusal = await outboundRefusal(value, allowPrivate);
-    if (refusal) errors.push({ path: `body.${dial.in}.${dial.key}`, message: refusal });
-  }
-  if (errors.length > 0)
-    throw new AppError("VALIDATION", "An address in the settings is not allowed", { errors });
 }
 
 /** Notification channels, which monitors use them, test-sends and the delivery log. */
