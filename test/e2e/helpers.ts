@@ -12,6 +12,18 @@ const BIN = path.join(ROOT, "bin/upblit.js");
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long a real process may take to do one thing: start and answer, print a line, exit, reach a
+ * state. The machine the suite runs on is often busy (two cores, load averages of 10 and more),
+ * where one start-up of the CLI (tsx compiling the sources, PGlite opening its data folder) took
+ * over 45 s. Waits end as soon as their condition holds, so a generous deadline costs nothing when
+ * things go well; it only decides how long a real hang takes to be reported.
+ */
+export const PATIENCE_MS = 180_000;
+
+/** A test timeout for a test that does `steps` patient things in a row (starts, waits, exits). */
+export const patientTest = (steps: number) => steps * PATIENCE_MS + 30_000;
+
 /** A port nobody listens on right now: bind :0, read it, close it. */
 export async function freePort(): Promise<number> {
   const server = createTcpServer();
@@ -26,8 +38,18 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
+/** Thrown from a `waitFor` check: the condition can never hold (say, the process exited); stop now. */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`).
+ * Wait on a condition with this, never on a sleep: the deadline is a hang detector, not a budget.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = PATIENCE_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -35,6 +57,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
       const value = await check();
       if (value) return value;
     } catch (err) {
+      if (err instanceof GiveUp) throw err;
       last = err;
     }
     if (Date.now() > deadline) {
@@ -175,11 +198,11 @@ export async function startUpblitProcess(
   await waitFor(
     "upblit to answer /readyz",
     async () => {
-      if (exitedEarly) throw new Error(`upblit exited during start-up:\n${p.output()}`);
+      if (exitedEarly) throw new GiveUp(`upblit exited during start-up:\n${p.output()}`);
       const res = await fetch(`${p.base}/readyz`);
       return res.status === 200;
     },
-    45_000,
+    PATIENCE_MS,
   ).catch((err: Error) => {
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
@@ -218,10 +241,43 @@ async function signIn(p: UpblitProcess): Promise<void> {
   tokens.set(p.base, ((await res.json()) as { accessToken: string }).accessToken);
 }
 
-/** Waits for the process to exit, at most `ms`; kills it (and fails) past that. */
-export async function exitWithin(p: UpblitProcess, ms: number) {
-  const timer = sleep(ms).then(() => "timeout" as const);
-  const first = await Promise.race([p.exited, timer]);
+/**
+ * Waits until the process has printed a line matching `pattern` (stdout or stderr) and returns the
+ * match; fails with the output so far if it exits first or nothing matches within `ms`.
+ */
+export async function waitForOutput(
+  p: UpblitProcess,
+  pattern: RegExp,
+  ms = PATIENCE_MS,
+): Promise<RegExpExecArray> {
+  const match = await waitFor(
+    `output matching ${pattern}`,
+    () => {
+      const found = pattern.exec(p.output());
+      if (found) return found;
+      if (p.child.exitCode !== null || p.child.signalCode !== null) {
+        throw new GiveUp(`the process exited before printing ${pattern}`);
+      }
+      return undefined;
+    },
+    ms,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
+  });
+  return match!;
+}
+
+/**
+ * Waits for the process to exit, at most `ms` (a hang detector: keep it generous, the process is
+ * slow on a busy machine); kills it (and fails) past that.
+ */
+export async function exitWithin(p: UpblitProcess, ms = PATIENCE_MS) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  const first = await Promise.race([p.exited, timeout]);
+  clearTimeout(timer);
   if (first === "timeout") {
     p.child.kill("SIGKILL");
     throw new Error(`upblit did not exit within ${ms} ms\n--- output ---\n${p.output()}`);
