@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
+import { PATIENCE_MS } from "./patience.ts";
 import type { TestUpblit } from "./upblit.ts";
 
 export const API = "/api/v1";
@@ -139,7 +140,7 @@ export async function createMonitor(up: TestUpblit, body: Record<string, unknown
 export async function waitFor<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  timeoutMs = 8_000,
+  timeoutMs = PATIENCE_MS,
   everyMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 /** A local HTTP receiver for channel and webhook tests; not a test file itself. */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PATIENCE_MS } from "./patience.ts";
 
 export interface Received {
   method: string;
@@ -74,7 +75,7 @@ export async function startReceiver(): Promise<Receiver> {
         res.end(body);
       };
     },
-    async waitFor(n = 1, timeoutMs = 10_000) {
+    async waitFor(n = 1, timeoutMs = PATIENCE_MS) {
       const deadline = Date.now() + timeoutMs;
       while (requests.length < n) {
         const left = deadline - Date.now();

@@ -1,6 +1,7 @@
 /** A real SMTP server on 127.0.0.1 for tests that send mail; not a test file itself. */
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { PATIENCE_MS } from "./patience.ts";
 
 export interface ReceivedMail {
   /** Envelope recipients (RCPT TO), lower-cased. */
@@ -69,7 +70,7 @@ export async function startSmtp(): Promise<SmtpFixture> {
       refused.add(address.toLowerCase());
       return () => refused.delete(address.toLowerCase());
     },
-    async waitForMail(to, timeoutMs = 5_000) {
+    async waitForMail(to, timeoutMs = PATIENCE_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const next = mailsTo(to).find((m) => !claimed.has(m));

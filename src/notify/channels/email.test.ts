@@ -6,6 +6,7 @@ import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
+import { PATIENCE_MS } from "../../test/patience.ts";
 import { type SmtpFixture, startSmtp } from "../../test/smtp.ts";
 import type { EmailConfig, EmailSecrets } from "./email.ts";
 import { emailChannel } from "./email.ts";
@@ -26,7 +27,7 @@ function ctxFor(
   config: EmailConfig,
   secrets: EmailSecrets = {},
   smtpUrl = smtp.url,
-  timeoutMs = 5_000,
+  timeoutMs = PATIENCE_MS,
 ): SendContext<EmailConfig, EmailSecrets> {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
