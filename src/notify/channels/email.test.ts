@@ -301,8 +301,10 @@ describe("email channel: failures", () => {
         sampleMessage(),
         ctxFor({ to: [address()] }, {}, silent.url, 300),
       );
+      // The relay never answers: the send ended on its 300 ms deadline (a hang would run into the
+      // test's timeout). How late it returned is the machine's load, not the channel's.
       expect(outcome).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/300 ms/) });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     } finally {
       await silent.close();
     }
