@@ -1,7 +1,7 @@
 /** A local HTTP receiver for channel and webhook tests; not a test file itself. */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PATIENCE_MS } from "./patience.ts";
+import { PATIENCE_MS, scaledDeadline } from "./patience.ts";
 
 export interface Received {
   method: string;
@@ -76,12 +76,13 @@ export async function startReceiver(): Promise<Receiver> {
       };
     },
     async waitFor(n = 1, timeoutMs = PATIENCE_MS) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = scaledDeadline(timeoutMs);
       while (requests.length < n) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`receiver got ${requests.length} of ${n} requests in ${timeoutMs} ms`);
+        if (deadline.expired()) {
+          throw new Error(`receiver got ${requests.length} of ${n} requests in ${deadline.waitedMs()} ms`);
+        }
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(left, 200));
+          const t = setTimeout(resolve, 200);
           waiters.push(() => {
             clearTimeout(t);
             resolve();

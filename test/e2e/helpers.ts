@@ -3,9 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { scaledDeadline, slowdown } from "../../src/test/patience.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = path.join(ROOT, "bin/upblit.js");
@@ -13,16 +14,22 @@ const BIN = path.join(ROOT, "bin/upblit.js");
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * How long a real process may take to do one thing: start and answer, print a line, exit, reach a
- * state. The machine the suite runs on is often busy (two cores, load averages of 10 and more),
- * where one start-up of the CLI (tsx compiling the sources, PGlite opening its data folder) took
- * over 45 s. Waits end as soon as their condition holds, so a generous deadline costs nothing when
- * things go well; it only decides how long a real hang takes to be reported.
+ * How long a real process may take to do one thing on a quiet machine: start and answer, print a
+ * line, exit, reach a state. The machine the suite runs on is often busy (two cores, load
+ * averages of 10 to 30), where one start-up of the CLI (tsx compiling the sources, PGlite opening
+ * its data folder) took over 3 minutes; so every wait here stretches it by the load while it
+ * waits (scaledDeadline). Waits end as soon as their condition holds, so patience costs nothing
+ * when things go well; it only decides how long a real hang takes to be reported.
  */
-export const PATIENCE_MS = 180_000;
+export const PATIENCE_MS = 120_000;
 
-/** A test timeout for a test that does `steps` patient things in a row (starts, waits, exits). */
-export const patientTest = (steps: number) => steps * PATIENCE_MS + 30_000;
+/**
+ * A vitest timeout for a test that does `steps` patient things in a row (starts, waits, exits): a
+ * backstop behind the waits' own deadlines, stretched by twice the load at the file's start (the
+ * load may grow while the test runs).
+ */
+export const patientTest = (steps: number) =>
+  Math.round((steps * PATIENCE_MS + 30_000) * Math.min(20, 2 * slowdown()));
 
 /** A port nobody listens on right now: bind :0, read it, close it. */
 export async function freePort(): Promise<number> {
@@ -50,7 +57,7 @@ export async function waitFor<T>(
   check: () => Promise<T> | T,
   timeoutMs = PATIENCE_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = scaledDeadline(timeoutMs);
   let last: unknown;
   for (;;) {
     try {
@@ -60,9 +67,9 @@ export async function waitFor<T>(
       if (err instanceof GiveUp) throw err;
       last = err;
     }
-    if (Date.now() > deadline) {
+    if (deadline.expired()) {
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
+        `timed out after ${deadline.waitedMs()} ms (load ${loadavg()[0]!.toFixed(1)}) waiting for ${what}${last ? `: ${String(last)}` : ""}`,
       );
     }
     await sleep(100);
@@ -268,21 +275,19 @@ export async function waitForOutput(
 }
 
 /**
- * Waits for the process to exit, at most `ms` (a hang detector: keep it generous, the process is
- * slow on a busy machine); kills it (and fails) past that.
+ * Waits for the process to exit, at most `ms` of quiet-machine time (a hang detector, stretched by
+ * the load like every wait here); kills it (and fails) past that.
  */
 export async function exitWithin(p: UpblitProcess, ms = PATIENCE_MS) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void p.exited.then((e) => {
+    exit = e;
   });
-  const first = await Promise.race([p.exited, timeout]);
-  clearTimeout(timer);
-  if (first === "timeout") {
+  await waitFor("upblit to exit", () => exit, ms).catch((err: Error) => {
     p.child.kill("SIGKILL");
-    throw new Error(`upblit did not exit within ${ms} ms\n--- output ---\n${p.output()}`);
-  }
-  return first;
+    throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
+  });
+  return exit!;
 }
 
 export async function api<T = unknown>(

@@ -13,7 +13,7 @@ import {
   type TargetServer,
 } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
-import { PATIENCE_MS } from "../../test/patience.ts";
+import { PATIENCE_MS, scaledTimeout } from "../../test/patience.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 
 interface SseEvent {
@@ -32,7 +32,7 @@ async function readUntil(
   const events: SseEvent[] = [];
   let raw = "";
   let buffer = "";
-  const timer = setTimeout(() => void reader.cancel("timeout"), timeoutMs);
+  const timer = setTimeout(() => void reader.cancel("timeout"), scaledTimeout(timeoutMs));
   try {
     while (!done(events)) {
       const { value, done: ended } = await reader.read();
