@@ -1,13 +1,17 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PATIENCE_MS } from "../test/patience.ts";
 import { type HttpCheckSpec, probeHttp } from "./http.ts";
 import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./test-fixtures.ts";
 
 const MIB = 1024 * 1024;
 let server: TestServer;
+/** 64 MiB of zeros in about 64 KiB on the wire, compressed once (it takes seconds on a busy machine). */
+const BOMB = gzipSync(Buffer.alloc(64 * MIB));
 const timers = new Set<NodeJS.Timeout>();
 
-function bodySpec(path: string, timeoutMs = 5_000): HttpCheckSpec {
+/** Checks that should end on their own get a deadline a busy machine cannot run into. */
+function bodySpec(path: string, timeoutMs = PATIENCE_MS): HttpCheckSpec {
   return {
     ...httpSpec(`${server.origin}${path}`, {}, timeoutMs),
     assertions: [{ subject: "body", op: "contains", value: "x", severity: "hard" }],
@@ -39,7 +43,7 @@ beforeAll(async () => {
       case "/bomb":
         // 64 MiB of zeros in about 64 KiB on the wire.
         res.writeHead(200, { "content-encoding": "gzip" });
-        return res.end(gzipSync(Buffer.alloc(64 * MIB)));
+        return res.end(BOMB);
       default:
         res.end("ok");
     }
