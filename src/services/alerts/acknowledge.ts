@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { incidentLink } from "../../domain/deep-links.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { AlertMessage } from "../../notify/channels/types.ts";
@@ -247,6 +248,7 @@ async function queueAcknowledged(
         resolvedAt: null,
         durationMs: null,
       },
+      incidentUrl: incidentLink(ctx.auth.publicUrl, incident.id),
       cause: incident.cause,
       acknowledgeUrl: null,
       acknowledgement: { by: ack.by.name, at: ack.at.toISOString(), note: ack.note },

@@ -1,3 +1,4 @@
+import { incidentLink, monitorLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { AlertMessage, ChannelAdapter } from "../../notify/channels/types.ts";
 import { sendOne } from "../../notify/dispatcher.ts";
@@ -130,7 +131,8 @@ export async function sampleAlert(
     cause: recovered ? null : "status is 503, expected one of [200]",
     runbookUrl: "https://wiki.example.com/runbooks/checkout",
     acknowledgeUrl: recovered ? null : `${ctx.auth.publicUrl}/ack/sample`,
-    monitorUrl: `${ctx.auth.publicUrl}/monitors/mon_sample`,
+    monitorUrl: monitorLink(ctx.auth.publicUrl, "mon_sample"),
+    incidentUrl: incidentLink(ctx.auth.publicUrl, "inc_sample"),
     ...followUpSample(event, now, startedAt),
   };
 }

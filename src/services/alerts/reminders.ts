@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { incidentLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
@@ -278,6 +279,7 @@ function draftsOf(
       previousState: d.reminder ? "down" : (openedFrom ?? "down"),
       since: i.started_at.toISOString(),
       incident: { id: i.id, startedAt: i.started_at.toISOString(), resolvedAt: null, durationMs: null },
+      incidentUrl: incidentLink(rt.auth.publicUrl, i.id),
       cause: i.cause,
       acknowledgeUrl: acknowledgeUrlFor(
         rt.auth.publicUrl,

@@ -24,7 +24,9 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: {
             200: z.object({
               required: z.boolean(),
-              needed: z.boolean().meta({ description: "The same as `required` (deprecated)", deprecated: true }),
+              needed: z
+                .boolean()
+                .meta({ description: "The same as `required` (deprecated)", deprecated: true }),
             }),
             429: Problem,
             ...COMMON_ERRORS,
