@@ -63,6 +63,8 @@ describe("webhook channel: the request", () => {
         runbookUrl: message.runbookUrl,
         acknowledgeUrl: message.acknowledgeUrl,
         monitorUrl: message.monitorUrl,
+        // Messages written before incident links existed have none.
+        incidentUrl: null,
       },
     });
   });

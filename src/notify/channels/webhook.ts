@@ -147,6 +147,7 @@ function webhookPayload(message: AlertMessage, template?: MessageTemplate) {
       runbookUrl: message.runbookUrl,
       acknowledgeUrl: message.acknowledgeUrl,
       monitorUrl: message.monitorUrl,
+      incidentUrl: message.incidentUrl ?? null,
       // Only when the channel has a custom template (docs/templates.md).
       ...renderedText(message, template),
       ...followUpFields(message),
