@@ -5050,7 +5050,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result` and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
          */
         get: {
             parameters: {
@@ -14092,7 +14092,7 @@ export interface components {
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
         };
-        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
+        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplateInput: {
             title?: string;
             text?: string;
@@ -14837,7 +14837,7 @@ export interface components {
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
         };
-        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
+        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplate: {
             title?: string;
             text?: string;
