@@ -1,0 +1,58 @@
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { t } from "../../i18n/index.ts";
+import type { Series } from "./latency-series.ts";
+
+const HEIGHT = 240;
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
+}
+
+/**
+ * The response-time chart (uPlot, in its own chunk: the page loads this module only when it
+ * draws). It follows the container's width and redraws in the theme's colours.
+ */
+export default function LatencyChart({ series, label }: { series: Series; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axis = {
+      stroke: cssVar("--muted"),
+      grid: { stroke: cssVar("--border"), width: 1 },
+      ticks: { show: false },
+    };
+    const plot = new uPlot(
+      {
+        width: Math.max(el.clientWidth, 200),
+        height: HEIGHT,
+        scales: { x: { time: true } },
+        axes: [axis, { ...axis, label: t("detail.chart.ms"), size: 56 }],
+        legend: { show: true },
+        series: [
+          {},
+          ...series.lines.map((l) => ({
+            label: t(l.label),
+            stroke: cssVar(l.color),
+            width: l.color === "--phase-total" ? 2 : 1.5,
+            spanGaps: false,
+            value: (_u: uPlot, v: number | null) => (v === null ? "–" : `${Math.round(v)} ms`),
+          })),
+        ],
+      },
+      [series.x, ...series.lines.map((l) => l.values)] as uPlot.AlignedData,
+      el,
+    );
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(el.clientWidth, 200), height: HEIGHT }),
+    );
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [series]);
+  return <div ref={box} className="latency-chart" role="img" aria-label={label} />;
+}
