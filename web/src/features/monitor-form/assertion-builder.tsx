@@ -105,9 +105,12 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
         </select>
       </label>
       {spec.needsPath && (
-        <label>
-          {t(row.subject === "json" ? "assertions.jsonPath" : "assertions.headerName", { n })}
+        <div className="field">
+          <label htmlFor={`${id}-p`}>
+            {t(row.subject === "json" ? "assertions.jsonPath" : "assertions.headerName", { n })}
+          </label>
           <input
+            id={`${id}-p`}
             value={row.path}
             placeholder={row.subject === "json" ? "$.status" : "content-type"}
             onChange={(e) => onChange({ path: e.target.value })}
@@ -119,14 +122,16 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
               {pathError}
             </span>
           )}
-        </label>
+        </div>
       )}
-      <label>
-        {t("assertions.op", { n })}
+      <div className="field">
+        <label htmlFor={`${id}-o`}>{t("assertions.op", { n })}</label>
         <select
+          id={`${id}-o`}
           value={row.op}
           onChange={(e) => onChange({ op: e.target.value as AssertionRow["op"] })}
           aria-invalid={opError ? true : undefined}
+          aria-describedby={opError ? `${id}-op` : undefined}
         >
           {spec.ops.map((op) => (
             <option key={op} value={op}>
@@ -134,8 +139,12 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
             </option>
           ))}
         </select>
-        {opError && <span className="field-error">{opError}</span>}
-      </label>
+        {opError && (
+          <span id={`${id}-op`} className="field-error">
+            {opError}
+          </span>
+        )}
+      </div>
       {needsValue(row.op) && (
         <div className="field">
           <label htmlFor={`${id}-v`}>{t("assertions.value", { n })}</label>

@@ -1,17 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
-import { Field } from "../../components/field.tsx";
-import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
-import { AssertionBuilder } from "./assertion-builder.tsx";
-import { MONITOR_TYPES, type MonitorType, rowProblems } from "./assertion-model.ts";
+import { rowProblems } from "./assertion-model.ts";
 import { CheckResultView } from "./check-result.tsx";
-import { errorAt, errorsUnder, type FormState, placedPaths, toRequestBody } from "./form-model.ts";
+import { type FormState, toRequestBody } from "./form-model.ts";
 import { setMonitorChannels, testDefinition } from "./monitor-api.ts";
-import { ChannelsField, ParentsField } from "./relations-fields.tsx";
-import { SettingsFields } from "./settings-fields.tsx";
-import { TYPE_FIELDS } from "./type-fields.ts";
+import { MonitorFields } from "./monitor-fields.tsx";
 
 interface Props {
   initial: FormState;
@@ -22,8 +17,6 @@ interface Props {
   onSaved: (id: string) => void;
   onCancel: () => void;
 }
-
-const CERT_TYPES: MonitorType[] = ["http", "keyword", "json", "tls"];
 
 /** Create or edit a monitor of any type; "Test" runs one check of what is typed, before saving. */
 export function MonitorForm({ initial, monitorId, initialChannels = [], onSaved, onCancel }: Props) {
@@ -70,157 +63,11 @@ export function MonitorForm({ initial, monitorId, initialChannels = [], onSaved,
     setTried(true);
     if (!clientProblems()) test.mutate(s);
   };
-  const err = (path: string) => errorsUnder(lastError, path);
-  const desc = TYPE_FIELDS[s.type];
   const busy = save.isPending || test.isPending;
 
   return (
     <form className="monitor-form stack" onSubmit={onSubmit} noValidate>
-      <FormProblem error={lastError} fields={placedPaths(lastError, s)} />
-      <fieldset className="form-grid">
-        <legend>{t("monitorForm.basics")}</legend>
-        <div className="field">
-          <label htmlFor="monitor-type">{t("monitorForm.type")}</label>
-          <select
-            id="monitor-type"
-            value={s.type}
-            onChange={(e) => set({ type: e.target.value as MonitorType })}
-            aria-describedby="monitor-type-hint"
-          >
-            {MONITOR_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`monitorForm.type.${type}`)}
-              </option>
-            ))}
-          </select>
-          <span id="monitor-type-hint" className="muted">
-            {t(`monitorForm.typeHint.${s.type}`)}
-          </span>
-        </div>
-        <Field
-          label={t("monitorForm.name")}
-          value={s.name}
-          onChange={(e) => set({ name: e.target.value })}
-          error={err("name")}
-        />
-        <Field
-          label={t(desc.targetLabel)}
-          hint={t(desc.targetHint)}
-          placeholder={desc.targetPlaceholder}
-          value={s.target}
-          onChange={(e) => set({ target: e.target.value })}
-          error={err("target")}
-          autoComplete="off"
-        />
-      </fieldset>
-
-      <SettingsFields
-        type={s.type}
-        settings={s.settings}
-        onChange={(key, value) => set({ settings: { ...s.settings, [key]: value } })}
-        errorFor={err}
-        storedAuth={s.storedAuth}
-      />
-
-      <AssertionBuilder
-        type={s.type}
-        rows={s.assertions}
-        onChange={(assertions) => set({ assertions })}
-        apiError={(path) => errorAt(lastError, path)}
-        showProblems={tried}
-      />
-
-      <fieldset className="form-grid">
-        <legend>{t("monitorForm.schedule")}</legend>
-        <Field
-          label={t("monitorForm.interval")}
-          inputMode="numeric"
-          value={s.intervalSeconds}
-          onChange={(e) => set({ intervalSeconds: e.target.value })}
-          error={err("intervalSeconds")}
-        />
-        <Field
-          label={t("monitorForm.timeout")}
-          hint={t("monitorForm.timeoutHint")}
-          inputMode="numeric"
-          value={s.timeoutMs}
-          onChange={(e) => set({ timeoutMs: e.target.value })}
-          error={err("timeoutMs")}
-        />
-        <Field
-          label={t("monitorForm.failuresBeforeDown")}
-          inputMode="numeric"
-          value={s.failuresBeforeDown}
-          onChange={(e) => set({ failuresBeforeDown: e.target.value })}
-          error={err("failuresBeforeDown")}
-        />
-        <Field
-          label={t("monitorForm.successesBeforeUp")}
-          inputMode="numeric"
-          value={s.successesBeforeUp}
-          onChange={(e) => set({ successesBeforeUp: e.target.value })}
-          error={err("successesBeforeUp")}
-        />
-        <Field
-          label={t("monitorForm.regions")}
-          hint={t("monitorForm.regionsHint")}
-          value={s.regions}
-          onChange={(e) => set({ regions: e.target.value })}
-          error={err("regions")}
-        />
-        {CERT_TYPES.includes(s.type) && (
-          <Field
-            label={t("monitorForm.certExpiryDays")}
-            hint={t("monitorForm.certExpiryDaysHint")}
-            value={s.certExpiryDays}
-            onChange={(e) => set({ certExpiryDays: e.target.value })}
-            error={err("certExpiryDays")}
-          />
-        )}
-      </fieldset>
-
-      <fieldset className="form-grid">
-        <legend>{t("monitorForm.people")}</legend>
-        <Field
-          label={t("monitorForm.tags")}
-          hint={t("monitorForm.tagsHint")}
-          value={s.tags}
-          onChange={(e) => set({ tags: e.target.value })}
-          error={err("tags")}
-        />
-        <Field
-          label={t("monitorForm.runbookUrl")}
-          type="url"
-          value={s.runbookUrl}
-          onChange={(e) => set({ runbookUrl: e.target.value })}
-          error={err("runbookUrl")}
-        />
-        <div className="field field-wide">
-          <label htmlFor="monitor-description">{t("monitorForm.description")}</label>
-          <textarea
-            id="monitor-description"
-            rows={3}
-            value={s.description}
-            onChange={(e) => set({ description: e.target.value })}
-            aria-invalid={err("description") ? true : undefined}
-          />
-          {err("description") && <span className="field-error">{err("description")}</span>}
-        </div>
-        <ParentsField
-          value={s.parents}
-          onChange={(parents) => set({ parents })}
-          selfId={monitorId}
-          error={err("parents")}
-        />
-        <ChannelsField value={s.channelIds} onChange={(channelIds) => set({ channelIds })} />
-        {!editing && (
-          <label className="checkbox">
-            <input type="checkbox" checked={s.paused} onChange={(e) => set({ paused: e.target.checked })} />
-            {t("monitorForm.createPaused")}
-          </label>
-        )}
-      </fieldset>
-
+      <MonitorFields state={s} onChange={set} error={lastError} showProblems={tried} monitorId={monitorId} />
       <div className="row form-actions">
         <button type="button" onClick={onTest} disabled={busy}>
           {test.isPending ? t("monitorForm.testing") : t("monitorForm.test")}
