@@ -4,6 +4,7 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCert, startServer, type TestServer } from "../../src/probe/test-fixtures.ts";
+import { SIGNING_SECRET } from "../../src/test/alert-routing.ts";
 import { startTestDnsServer, type TestDnsServer } from "../../src/test/dns-server.ts";
 import { type Receiver, startReceiver } from "../../src/test/receiver.ts";
 import {
@@ -98,6 +99,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
         name: "ops hook",
         kind: "webhook",
         config: { url: `${receiver.origin}/hook` },
+        secrets: { signingSecret: SIGNING_SECRET },
         events: ["down", "up"],
       })
     ).id;

@@ -179,7 +179,8 @@ export async function startUpblitProcess(
       const res = await fetch(`${p.base}/readyz`);
       return res.status === 200;
     },
-    45_000,
+    // A loaded two-core machine (load average near 30 while tests run) takes ~50 s to start.
+    120_000,
   ).catch((err: Error) => {
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);

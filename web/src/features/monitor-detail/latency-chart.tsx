@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { t } from "../../i18n/index.ts";
@@ -16,6 +16,8 @@ function cssVar(name: string): string {
  */
 export default function LatencyChart({ series, label }: { series: Series; label: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const theme = useThemeVersion();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the colours come from CSS variables, which change with the theme
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -53,6 +55,23 @@ export default function LatencyChart({ series, label }: { series: Series; label:
       resize.disconnect();
       plot.destroy();
     };
-  }, [series]);
+  }, [series, theme]);
   return <div ref={box} className="latency-chart" role="img" aria-label={label} />;
+}
+
+/** Changes whenever the theme does (the person's choice or the system's), so the chart redraws. */
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    const media = window.matchMedia("(prefers-color-scheme: dark)");
+    media.addEventListener("change", bump);
+    const observer = new MutationObserver(bump);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => {
+      media.removeEventListener("change", bump);
+      observer.disconnect();
+    };
+  }, []);
+  return version;
 }
