@@ -149,9 +149,9 @@ describe("dashboard: monitor form and detail in Chromium", () => {
   it("creates an http monitor with assertions, a header and a channel; Test runs first; API problems land on the field", async () => {
     const id = await create("http", "Shop health", async () => {
       // A target the API refuses: its message shows next to the URL, and nothing is created.
-      await page.getByLabel("URL").fill("not a url");
+      await page.getByLabel("URL", { exact: true }).fill("not a url");
       await page.getByRole("button", { name: "Create monitor" }).click();
-      const url = page.getByLabel("URL");
+      const url = page.getByLabel("URL", { exact: true });
       await expect.poll(() => url.getAttribute("aria-invalid"), { timeout: UI_TIMEOUT_MS }).toBe("true");
       const described = (await url.getAttribute("aria-describedby")) ?? "";
       expect(await page.locator(`[id="${described.split(" ")[0]}"]`).textContent()).toContain("http");
@@ -197,7 +197,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
 
   it("creates a keyword monitor", async () => {
     const id = await create("keyword", "Shop keyword", async () => {
-      await page.getByLabel("URL").fill(`${web.origin}/health`);
+      await page.getByLabel("URL", { exact: true }).fill(`${web.origin}/health`);
       await page.getByLabel("Keyword", { exact: true }).fill("systems go");
     });
     await expectUpOnDetail(id, "Shop keyword");
@@ -205,7 +205,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
 
   it("creates a json monitor", async () => {
     const id = await create("json", "Shop json", async () => {
-      await page.getByLabel("URL").fill(`${web.origin}/api`);
+      await page.getByLabel("URL", { exact: true }).fill(`${web.origin}/api`);
       await page.getByLabel("JSON path").fill("$.db.connections");
       await page.getByLabel("Comparison", { exact: true }).selectOption("<");
       await page.getByLabel("Expected value").fill("10");
@@ -296,7 +296,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
     await expect
       .poll(() => name.inputValue(), { timeout: UI_TIMEOUT_MS })
       .toBe("Copy of Shop health (edited)");
-    expect(await page.getByLabel("URL").inputValue()).toBe(`${web.origin}/health`);
+    expect(await page.getByLabel("URL", { exact: true }).inputValue()).toBe(`${web.origin}/health`);
     expect(await page.getByLabel("Assertion 2: header name").inputValue()).toBe("x-probe");
     await page.getByRole("button", { name: "Create monitor" }).click();
     await page.waitForURL(DETAIL, { timeout: UI_TIMEOUT_MS });
