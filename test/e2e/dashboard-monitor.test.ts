@@ -271,6 +271,9 @@ describe("dashboard: monitor form and detail in Chromium", () => {
     await page.getByText("deploying (until", { exact: false }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshots(page, "monitor-detail");
     await expectAccessible(page);
+    await page.setViewportSize({ width: 360, height: 780 });
+    await screenshots(page, "monitor-detail-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.getByRole("button", { name: "Pause" }).click();
     await page.getByRole("button", { name: "Resume" }).waitFor({ timeout: UI_TIMEOUT_MS });

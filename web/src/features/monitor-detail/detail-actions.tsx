@@ -104,7 +104,7 @@ export function DetailActions({ monitor }: { monitor: Monitor }) {
           </div>
         </div>
       )}
-      <div aria-live="polite">
+      <div aria-live="polite" className="stack">
         {check.data && <CheckResultView outcome={check.data} title={t("detail.checkResult")} />}
         {drill.data && <DrillReport report={drill.data} />}
       </div>
