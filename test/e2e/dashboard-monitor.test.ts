@@ -199,8 +199,15 @@ describe("dashboard: monitor form and detail in Chromium", () => {
     const id = await create("keyword", "Shop keyword", async () => {
       await page.getByLabel("URL", { exact: true }).fill(`${web.origin}/health`);
       await page.getByLabel("Keyword", { exact: true }).fill("systems go");
+      await page.getByLabel("Find a monitor to depend on").fill("Shop health");
+      await page.getByRole("button", { name: "Depend on Shop health" }).click({ timeout: UI_TIMEOUT_MS });
+      await page
+        .getByRole("button", { name: "Stop depending on Shop health" })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
     });
     await expectUpOnDetail(id, "Shop keyword");
+    const m = await api<Monitor & { parents: string[] }>(d.base, "GET", `/api/v1/monitors/${id}`);
+    expect(m.parents).toEqual([created.http]);
   }, 180_000);
 
   it("creates a json monitor", async () => {

@@ -48,7 +48,8 @@ export function MonitorForm({ initial, monitorId, initialChannels = [], onSaved,
     },
   });
   const test = useMutation({
-    mutationFn: (state: FormState) => testDefinition(toRequestBody(state)),
+    // Editing: credentials not retyped are left out (the stored ones are write-only).
+    mutationFn: (state: FormState) => testDefinition(toRequestBody(state, editing)),
     onMutate: () => setLastError(null),
     onError: setLastError,
   });
