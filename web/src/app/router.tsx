@@ -52,9 +52,9 @@ const monitorDetail = createRoute({
 const monitorNew = createRoute({
   getParentRoute: () => app,
   path: "/monitors/new",
-  validateSearch: (s: Record<string, unknown>) => ({
-    clone: typeof s.clone === "string" ? s.clone : undefined,
-  }),
+  // `?clone=<id>` prefills the form from that monitor; optional, so plain links need no search.
+  validateSearch: (s: Record<string, unknown>): { clone?: string } =>
+    typeof s.clone === "string" ? { clone: s.clone } : {},
   component: lazyRouteComponent(
     () => import("../features/monitor-form/monitor-form-page.tsx"),
     "NewMonitorPage",
