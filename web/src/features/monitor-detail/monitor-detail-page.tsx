@@ -97,7 +97,11 @@ function ResponseTimes({ monitorId }: { monitorId: string }) {
         </fieldset>
       </div>
       <div style={{ minHeight: CHART_HEIGHT }}>
-        {series.data && series.data.x.length === 0 && <p className="empty">{t("detail.chartEmpty")}</p>}
+        {series.data && series.data.x.length === 0 && (
+          <p className="empty">
+            {t(series.data.source === "raw" ? "detail.chartEmpty" : "detail.chartEmptyRollups")}
+          </p>
+        )}
         {series.data && series.data.x.length > 0 && (
           <Suspense fallback={<div className="skeleton" style={{ height: CHART_HEIGHT }} />}>
             <LatencyChart series={series.data} label={label} />

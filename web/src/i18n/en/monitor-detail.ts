@@ -25,6 +25,8 @@ export const monitorDetail = {
   "detail.range.90d": "90 d",
   "detail.chartLabel": "Response time chart over {range}",
   "detail.chartEmpty": "No checks in this range yet. Results appear here after the first check.",
+  "detail.chartEmptyRollups":
+    "No rollups in this range yet: checks are rolled up by the hour. The 1 h and 24 h views show the latest checks.",
   "detail.chartRollups": "Hourly or daily rollups: average, 95th percentile and maximum of the total time.",
   "detail.chart.ms": "ms",
   "detail.chart.dns": "DNS",
