@@ -199,6 +199,10 @@ describe("editing and cloning", () => {
     expect(describedText(screen.getByLabelText("Bearer token"))).toContain("Leave empty to keep it");
     type("Bearer token", "new-token");
     expect(body().http.auth).toEqual({ type: "bearer", token: "new-token" });
+    // "None" cannot remove stored credentials through PATCH (blocks merge): the form says so.
+    type("Authentication", "none");
+    expect(body().http.auth).toBeUndefined();
+    expect(describedText(screen.getByLabelText("Authentication"))).toContain("The stored credentials stay");
   });
 
   it("a clone is named as a copy, not paused, and must be given the credentials again", () => {

@@ -29,6 +29,7 @@ export function SettingsFields({ type, settings, onChange, errorFor, storedAuth 
           onChange={(v) => onChange(f.key, v)}
           error={errorFor(f.key === "http.auth.type" ? "http.auth" : f.key)}
           storedSecret={f.kind === "secret" && storedAuth === settings["http.auth.type"]}
+          keptAuth={f.key === "http.auth.type" && storedAuth !== undefined && settings[f.key] === "none"}
         />
       ))}
     </fieldset>
@@ -41,11 +42,19 @@ interface InputProps {
   onChange: (v: SettingValue) => void;
   error: string | undefined;
   storedSecret: boolean;
+  /** "None" chosen while credentials are stored: an edit cannot remove them (PATCH merges). */
+  keptAuth?: boolean;
 }
 
-function SettingInput({ field, value, onChange, error, storedSecret }: InputProps) {
+function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }: InputProps) {
   const id = useId();
-  const hint = field.hint ? t(field.hint) : storedSecret ? t("monitorForm.secretStored") : undefined;
+  const hint = field.hint
+    ? t(field.hint)
+    : storedSecret
+      ? t("monitorForm.secretStored")
+      : keptAuth
+        ? t("monitorForm.authKept")
+        : undefined;
   const describedBy = [error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
   const common = {
     id,

@@ -50,6 +50,8 @@ export const monitor = {
   "monitorForm.http.password": "Password",
   "monitorForm.http.token": "Bearer token",
   "monitorForm.secretStored": "Stored and hidden. Leave empty to keep it, or type a new one.",
+  "monitorForm.authKept":
+    "The stored credentials stay: an edit cannot remove them. Clone the monitor without them instead.",
   "monitorForm.option.none": "None",
   "monitorForm.option.basic": "Basic (user name and password)",
   "monitorForm.option.bearer": "Bearer token",
