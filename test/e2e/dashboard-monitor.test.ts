@@ -121,7 +121,8 @@ describe("dashboard: monitor form and detail in Chromium", () => {
 
   /** Opens the form, chooses the type, fills the common fields, lets `fill` do the rest, saves. */
   async function create(type: string, name: string, fill: () => Promise<void>): Promise<string> {
-    await page.goto("/monitors/new");
+    await page.goto("/");
+    await page.getByRole("link", { name: "New monitor" }).click({ timeout: UI_TIMEOUT_MS });
     await page.getByLabel("Type", { exact: true }).selectOption(type, { timeout: UI_TIMEOUT_MS });
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Check every (seconds)").fill("5");

@@ -1,5 +1,6 @@
 /** The monitor form, the assertion builder, check results and the monitor detail page. */
 export const monitor = {
+  "nav.newMonitor": "New monitor",
   "monitorForm.newTitle": "New monitor",
   "monitorForm.cloneTitle": "Clone a monitor",
   "monitorForm.cloneHint":
