@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { createServer as createTcpServer, type Server } from "node:net";
-import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCert, startServer, type TestServer } from "../../src/probe/test-fixtures.ts";
 import { SIGNING_SECRET } from "../../src/test/alert-routing.ts";
@@ -16,36 +14,6 @@ import {
   UI_TIMEOUT_MS,
   waitFor,
 } from "./dashboard/harness.ts";
-import { ROOT } from "./helpers.ts";
-
-const DIST = path.join(ROOT, "web/dist");
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".html": "text/html",
-  ".svg": "image/svg+xml",
-};
-
-/**
- * Until the server serves web/dist at `/` (branch incidents-api), the browser gets the same
- * built files from here, with the same history fallback; API calls always go to the real server.
- * Once the server answers `/` with the app, this does nothing.
- */
-async function serveDistIfNeeded(context: BrowserContext, base: string): Promise<void> {
-  const res = await fetch(`${base}/`, { headers: { accept: "text/html" } });
-  if (res.ok && (await res.text()).includes('id="root"')) return;
-  await context.route(`${base}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname.startsWith("/api/")) return route.fallback();
-    const file = path.join(DIST, url.pathname.startsWith("/assets/") ? url.pathname : "index.html");
-    const body = await readFile(file);
-    return route.fulfill({
-      status: 200,
-      body,
-      contentType: TYPES[path.extname(file)] ?? "application/octet-stream",
-    });
-  });
-}
 
 interface Monitor {
   id: string;
@@ -105,9 +73,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
     ).id;
     const probe = await fetch(`${d.base}/api/v1/monitors/test`, { method: "POST" });
     testRouteExists = probe.status !== 404;
-    const signed = await d.signedIn();
-    await serveDistIfNeeded(signed.context, d.base);
-    page = signed.page;
+    page = (await d.signedIn()).page;
     page.on("request", (r) => {
       if (r.url().includes("/assets/")) loadedChunks.push(new URL(r.url()).pathname);
     });
@@ -256,7 +222,8 @@ describe("dashboard: monitor form and detail in Chromium", () => {
     await page.locator(".latency-chart canvas").first().waitFor({ timeout: 60_000 });
     expect(loadedChunks.slice(before).some((c) => c.includes("latency-chart"))).toBe(true);
     // uPlot is not in the first page's scripts: the chart's chunk came only with the chart.
-    expect(await readFile(path.join(DIST, "index.html"), "utf8")).not.toContain("latency-chart");
+    const shell = await fetch(`${d.base}/monitors/${id}`, { headers: { accept: "text/html" } });
+    expect(await shell.text()).not.toContain("latency-chart");
     await page.getByRole("button", { name: "7 d" }).click();
     await page.getByRole("button", { name: "7 d", pressed: true }).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByRole("button", { name: "1 h" }).click();
