@@ -1,7 +1,7 @@
 import { createServer as createTcpServer, type Server } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCert, startServer, type TestServer } from "../../src/probe/test-fixtures.ts";
+import { createCert, startServer, type TestServer } from "../../src/probe/fixtures.test-support.ts";
 import { SIGNING_SECRET } from "../../src/test/alert-routing.ts";
 import { startTestDnsServer, type TestDnsServer } from "../../src/test/dns-server.ts";
 import { type Receiver, startReceiver } from "../../src/test/receiver.ts";
