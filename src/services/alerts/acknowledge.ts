@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { AlertMessage } from "../../domain/alert-message.ts";
+import { incidentLink } from "../../domain/deep-links.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
@@ -247,6 +248,7 @@ async function queueAcknowledged(
         resolvedAt: null,
         durationMs: null,
       },
+      incidentUrl: incidentLink(ctx.auth.publicUrl, incident.id),
       cause: incident.cause,
       acknowledgeUrl: null,
       acknowledgement: { by: ack.by.name, at: ack.at.toISOString(), note: ack.note },
