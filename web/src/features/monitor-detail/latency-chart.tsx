@@ -6,8 +6,17 @@ import type { Series } from "./latency-series.ts";
 
 const HEIGHT = 240;
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
+/**
+ * A theme colour as the canvas needs it: the variables hold light-dark() pairs, which only a
+ * property like `color` resolves (to rgb, for the current colour scheme).
+ */
+function cssVar(name: string, within: HTMLElement): string {
+  const probe = document.createElement("span");
+  probe.style.color = `var(${name})`;
+  within.appendChild(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || "#888";
 }
 
 /**
@@ -22,8 +31,8 @@ export default function LatencyChart({ series, label }: { series: Series; label:
     const el = box.current;
     if (!el) return;
     const axis = {
-      stroke: cssVar("--muted"),
-      grid: { stroke: cssVar("--border"), width: 1 },
+      stroke: cssVar("--muted", el),
+      grid: { stroke: cssVar("--border", el), width: 1 },
       ticks: { show: false },
     };
     const plot = new uPlot(
@@ -37,7 +46,7 @@ export default function LatencyChart({ series, label }: { series: Series; label:
           {},
           ...series.lines.map((l) => ({
             label: t(l.label),
-            stroke: cssVar(l.color),
+            stroke: cssVar(l.color, el),
             width: l.color === "--phase-total" ? 2 : 1.5,
             spanGaps: false,
             value: (_u: uPlot, v: number | null) => (v === null ? "–" : `${Math.round(v)} ms`),
