@@ -1,4 +1,11 @@
-import { createRootRoute, createRoute, createRouter, Link, Outlet } from "@tanstack/react-router";
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Link,
+  lazyRouteComponent,
+  Outlet,
+} from "@tanstack/react-router";
 import { LoginPage } from "../features/auth/login-page.tsx";
 import { MonitorsPage } from "../features/monitors/monitors-page.tsx";
 import { t } from "../i18n/index.ts";
@@ -36,7 +43,31 @@ const monitors = createRoute({ getParentRoute: () => app, path: "/", component: 
 const monitorDetail = createRoute({
   getParentRoute: () => app,
   path: "/monitors/$id",
-  component: () => <p>…</p>,
+  component: lazyRouteComponent(
+    () => import("../features/monitor-detail/monitor-detail-page.tsx"),
+    "MonitorDetailPage",
+  ),
+});
+
+const monitorNew = createRoute({
+  getParentRoute: () => app,
+  path: "/monitors/new",
+  // `?clone=<id>` prefills the form from that monitor; optional, so plain links need no search.
+  validateSearch: (s: Record<string, unknown>): { clone?: string } =>
+    typeof s.clone === "string" ? { clone: s.clone } : {},
+  component: lazyRouteComponent(
+    () => import("../features/monitor-form/monitor-form-page.tsx"),
+    "NewMonitorPage",
+  ),
+});
+
+const monitorEdit = createRoute({
+  getParentRoute: () => app,
+  path: "/monitors/$id/edit",
+  component: lazyRouteComponent(
+    () => import("../features/monitor-form/monitor-form-page.tsx"),
+    "EditMonitorPage",
+  ),
 });
 
 function NotFound() {
@@ -51,7 +82,12 @@ function NotFound() {
   );
 }
 
-const routeTree = root.addChildren([login, mfa, forgot, app.addChildren([monitors, monitorDetail])]);
+const routeTree = root.addChildren([
+  login,
+  mfa,
+  forgot,
+  app.addChildren([monitors, monitorDetail, monitorNew, monitorEdit]),
+]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });
 
