@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CheckResult, ResultStatus } from "../domain/check-result.ts";
 import { ManualClock } from "../lib/clock.ts";
+import { createChannel } from "../services/alerts/channels.ts";
 import { recordResults } from "../services/checks/record-results.ts";
 import { otherOrganization } from "../test/accounts.ts";
 import { API, call, createMonitor, expectProblem, monitorBody } from "../test/api-helpers.ts";
@@ -281,16 +282,17 @@ describe.each(DB_KINDS)("alert delivery on %s", (kind) => {
     try {
       const answers = [];
       for (const url of ["http://169.254.169.254/latest", "http://127.0.0.1:1/nothing"]) {
-        const ch = await call(blocked, "POST", `${API}/channels`, {
+        // The API refuses both when saved now; channels saved while private targets were allowed
+        // (the setting turned off later) still exist, and the send-time check is what stops them.
+        const ch = await createChannel(blocked.ctx, {
           name: "t",
           kind: "webhook",
           config: { url },
           secrets: { signingSecret: SECRET },
+          isDefault: false,
+          events: ["down", "up"],
         });
-        expect(ch.statusCode, ch.body).toBe(201);
-        answers.push(
-          (await call(blocked, "POST", `${API}/channels/${ch.json<{ id: string }>().id}/test`)).json(),
-        );
+        answers.push((await call(blocked, "POST", `${API}/channels/${ch.id}/test`)).json());
       }
       expect(answers[0]).toEqual({ ok: false, statusCode: null, error: "could not connect to the receiver" });
       expect(answers[1]).toEqual(answers[0]);
