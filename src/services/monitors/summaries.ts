@@ -53,7 +53,10 @@ export async function monitorSummaries(ctx: Ctx, ids: string[]): Promise<Monitor
   const recent = new Map<string, MonitorSummary["recent"]>();
   for (const s of slots) {
     let list = recent.get(s.monitor_id);
-    if (!list) recent.set(s.monitor_id, (list = []));
+    if (!list) {
+      list = [];
+      recent.set(s.monitor_id, list);
+    }
     list.unshift({
       at: new Date(s.slot_at),
       status: s.status,
@@ -86,7 +89,10 @@ const indexes = new WeakMap<WindowCounts[], Map<string, WindowCounts>>();
 
 function byId(counts: WindowCounts[]): Map<string, WindowCounts> {
   let index = indexes.get(counts);
-  if (!index) indexes.set(counts, (index = new Map(counts.map((c) => [c.monitor_id, c]))));
+  if (!index) {
+    index = new Map(counts.map((c) => [c.monitor_id, c]));
+    indexes.set(counts, index);
+  }
   return index;
 }
 
