@@ -1,6 +1,14 @@
-import { createRootRoute, createRoute, createRouter, Link, Outlet } from "@tanstack/react-router";
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Link,
+  lazyRouteComponent,
+  Outlet,
+} from "@tanstack/react-router";
 import { LoginPage } from "../features/auth/login-page.tsx";
 import { MonitorsPage } from "../features/monitors/monitors-page.tsx";
+import { WallPage } from "../features/wall/wall-page.tsx";
 import { t } from "../i18n/index.ts";
 import { AppLayout } from "./layout.tsx";
 
@@ -39,6 +47,23 @@ const monitorDetail = createRoute({
   component: () => <p>…</p>,
 });
 
+/** The wall view: full screen, outside the sidebar layout; it checks the session itself. */
+const wall = createRoute({
+  getParentRoute: () => root,
+  path: "/wall",
+  component: WallPage,
+  validateSearch: (s: Record<string, unknown>) => ({
+    tag: typeof s.tag === "string" && s.tag ? s.tag : undefined,
+  }),
+});
+
+/** The dependency map, loaded only when opened. */
+const map = createRoute({
+  getParentRoute: () => app,
+  path: "/map",
+  component: lazyRouteComponent(() => import("../features/map/map-page.tsx")),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -51,7 +76,13 @@ function NotFound() {
   );
 }
 
-const routeTree = root.addChildren([login, mfa, forgot, app.addChildren([monitors, monitorDetail])]);
+const routeTree = root.addChildren([
+  login,
+  mfa,
+  forgot,
+  wall,
+  app.addChildren([monitors, monitorDetail, map]),
+]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });
 
