@@ -1,52 +1,15 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API, call, createMonitor, getJson, waitFor } from "../../src/test/api-helpers.ts";
 import { type Receiver, startReceiver } from "../../src/test/receiver.ts";
 import { createPage, type PageJson } from "../../src/test/status-pages.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
+import { seriousViolations } from "./axe.ts";
 import { launchChromium } from "./status-browser.ts";
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const HOUR = 3_600_000;
-
-interface AxeRule {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
-interface AxeResult {
-  violations: AxeRule[];
-  passes: AxeRule[];
-  incomplete: AxeRule[];
-}
-
-/**
- * Runs axe-core (WCAG 2 A/AA rules and best practices) in the page and returns its serious and
- * critical violations. It fails unless the contrast and landmark rules actually ran, so an axe
- * that silently checked nothing cannot pass.
- */
-async function seriousViolations(tab: Page): Promise<string[]> {
-  await tab.evaluate(AXE_SOURCE);
-  const result = await tab.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<AxeResult> } }).axe;
-    const r = await axe.run(document, {});
-    return {
-      violations: r.violations,
-      ran: [...r.passes, ...r.violations, ...r.incomplete].map((x) => x.id),
-    };
-  });
-  expect(result.ran).toEqual(
-    expect.arrayContaining(["color-contrast", "landmark-one-main", "document-title"]),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
