@@ -179,7 +179,7 @@ export async function startUpblitProcess(
       const res = await fetch(`${p.base}/readyz`);
       return res.status === 200;
     },
-    45_000,
+    150_000,
   ).catch((err: Error) => {
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
