@@ -106,6 +106,7 @@ describe("dashboard list, wall and map in Chromium", () => {
     const failing = await monitor("wall-db", {
       target: `127.0.0.1:${closed}`,
       intervalSeconds: 1,
+      timeoutMs: 500,
       tags: ["wall"],
     });
     const paused = await monitor("wall-cache", { tags: ["wall"] });

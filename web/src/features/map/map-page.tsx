@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { ApiError, api, unwrap } from "../../api/client.ts";
 import { currentRole, useMe } from "../../app/session.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
@@ -170,7 +170,15 @@ function ParentsEditor({
     },
   });
   const candidates = monitors.filter((m) => m.id !== monitor.id && !monitor.parents.includes(m.id));
-  const error = fieldError(save.error, "body.parents");
+  // The server names the parent at fault (`body.parents.0`); ids in its message read as names here.
+  const errors = save.error instanceof ApiError ? (save.error.problem.errors ?? []) : [];
+  const parentErrors = errors.filter((e) => e.path === "body.parents" || e.path.startsWith("body.parents."));
+  const error =
+    parentErrors.length > 0
+      ? parentErrors
+          .map((e) => e.message.replace(/mon_[0-9a-z]+/g, (id) => byId.get(id)?.name ?? id))
+          .join("; ")
+      : fieldError(save.error, "body.parents");
   return (
     <aside className="card stack map-panel" aria-labelledby="map-selected">
       <h2 id="map-selected">{t("map.selected", { name: monitor.name })}</h2>
@@ -234,7 +242,7 @@ function ParentsEditor({
           </button>
         </form>
       )}
-      <FormProblem error={save.error} fields={["body.parents"]} />
+      <FormProblem error={save.error} fields={["body.parents", ...parentErrors.map((e) => e.path)]} />
     </aside>
   );
 }

@@ -1,0 +1,259 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import type { Browser, Page } from "playwright-core";
+import { request } from "undici";
+import { spaBase } from "../../test/e2e/dashboard/spa-front.ts";
+import { launchChromium } from "../../test/e2e/status-browser.ts";
+import { createMonitors, setUpOwner } from "./api.ts";
+import { onCleanup, trackDir } from "./cleanup.ts";
+import { progress } from "./progress.ts";
+import { migrateDataDir, spawnUpblit } from "./upblit-child.ts";
+
+export interface DashboardSpec {
+  monitors: number;
+  changes: number;
+  scrollStep: number;
+}
+
+export interface Asset {
+  url: string;
+  kind: "js" | "css";
+  raw: number;
+  /** Bytes on the wire (the response body as sent) and the encoding the server used. */
+  transferred: number;
+  encoding: string;
+  gzip: number;
+  brotli: number;
+}
+
+export interface DashboardResult {
+  spec: DashboardSpec;
+  created: { count: number; seconds: number };
+  fronted: boolean;
+  assets: Asset[];
+  /** Navigation start → first monitor row in the DOM; → every row in view with its checks bar. */
+  usableMs: number;
+  rowsCompleteMs: number;
+  changeMs: number[];
+  loadAllMs: number;
+  rowsLoaded: number;
+  frames: number[];
+  scrolledPx: number;
+  heapMb: { firstPage: number; allLoaded: number; afterScroll: number };
+}
+
+/** src/main.ts SETUP_LINK_MESSAGE (not imported: that would load the whole server into the bench). */
+const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
+const OWNER = { email: "bench@example.com", password: "quiet meadow lantern 7241" };
+
+/** Records in the page when the first row and the first full window of rows appear, and each row's state changes. */
+const PAGE_PROBES = () => {
+  const w = window as unknown as Record<string, unknown>;
+  const changes: Array<{ id: string; state: string; at: number }> = [];
+  w.__changes = changes;
+  const observer = new MutationObserver((records) => {
+    if (!w.__usableAt && document.querySelector(".monitor-row[data-monitor-id]"))
+      w.__usableAt = performance.now();
+    if (
+      !w.__rowsCompleteAt &&
+      document.querySelectorAll(".monitor-row[data-monitor-id] svg.heartbeat-bar").length >= 10
+    )
+      w.__rowsCompleteAt = performance.now();
+    for (const r of records) {
+      if (r.type !== "attributes" || r.attributeName !== "data-state") continue;
+      const el = r.target as HTMLElement;
+      changes.push({ id: el.dataset.monitorId ?? "", state: el.dataset.state ?? "", at: Date.now() });
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () =>
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["data-state"],
+    }),
+  );
+};
+
+async function api(base: string, token: string, method: string, url: string, body?: unknown) {
+  const res = await request(`${base}${url}`, {
+    method: method as "GET",
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300)
+    throw new Error(`${method} ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
+
+async function until<T>(what: string, ms: number, check: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Upblit (`dist/`, every role, PGlite in a temp DATA_DIR) with `spec.monitors` monitors created
+ * through the API, the dashboard opened in Chromium, and each figure measured as documented in
+ * docs/benchmarks.md ("Dashboard").
+ */
+export async function runDashboard(spec: DashboardSpec): Promise<DashboardResult> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "upblit-bench-dashboard-"));
+  onCleanup(async () => trackDir(dataDir)());
+  await migrateDataDir(dataDir);
+  const upblit = await spawnUpblit({ env: { DATA_DIR: dataDir, LOG_LEVEL: "info" } });
+  await upblit.waitReady(180_000);
+  const setupUrl = String((await upblit.waitForLog(SETUP_LINK_MESSAGE, 30_000)).setupUrl);
+  const token = await setUpOwner(upblit.url, setupUrl);
+  progress("setup", `Upblit at ${upblit.url}; creating ${spec.monitors} monitors`);
+  const creation = await createMonitors(
+    upblit.url,
+    token,
+    spec.monitors,
+    { targetOrigin: "http://127.0.0.1:9", intervalSeconds: 86_400, timeoutMs: 10_000 },
+    16,
+    "create",
+  );
+  if (creation.created !== spec.monitors)
+    throw new Error(`created ${creation.created}: ${creation.firstErrors.join("; ")}`);
+  const front = await spaBase(upblit.url);
+  onCleanup(front.close);
+  if (front.fronting)
+    progress("setup", `Upblit does not serve the SPA yet: web/dist served in front at ${front.base}`);
+
+  const browser: Browser = await launchChromium();
+  onCleanup(() => browser.close());
+  const context = await browser.newContext({ baseURL: front.base, viewport: { width: 1280, height: 800 } });
+  const login = await context.request.post("/api/v1/auth/login", { data: OWNER });
+  if (login.status() !== 200) throw new Error(`login: HTTP ${login.status()}`);
+  const page = await context.newPage();
+  await page.addInitScript(PAGE_PROBES);
+
+  const responses: Promise<Asset | undefined>[] = [];
+  page.on("response", (res) => {
+    const url = res.url();
+    const kind = /\.js(\?|$)/.test(url) ? "js" : /\.css(\?|$)/.test(url) ? "css" : undefined;
+    if (!kind) return;
+    responses.push(
+      (async () => {
+        const body = await res.body();
+        const sizes = await res.request().sizes();
+        return {
+          url: new URL(url).pathname,
+          kind,
+          raw: body.length,
+          transferred: sizes.responseBodySize,
+          encoding: (await res.headerValue("content-encoding")) ?? "identity",
+          gzip: gzipSync(body, { level: 9 }).length,
+          brotli: brotliCompressSync(body).length,
+        } satisfies Asset;
+      })(),
+    );
+  });
+
+  progress("usable", "opening the monitors list");
+  await page.goto("/");
+  const usableMs = await until("the first monitor row", 60_000, () =>
+    page.evaluate(() => (window as unknown as { __usableAt?: number }).__usableAt),
+  );
+  const rowsCompleteMs = await until("a window of rows with their checks", 60_000, () =>
+    page.evaluate(() => (window as unknown as { __rowsCompleteAt?: number }).__rowsCompleteAt),
+  );
+  const assets = (await Promise.all(responses)).filter((a): a is Asset => a !== undefined);
+  const heapFirst = await heapMb(page);
+  progress(
+    "usable",
+    `first row at ${usableMs.toFixed(0)} ms, rows with checks at ${rowsCompleteMs.toFixed(0)} ms`,
+  );
+
+  // State changes: pause/resume monitors whose rows are on screen, one at a time.
+  await page.locator(".list-scroll [data-monitor-id]").nth(9).waitFor();
+  const onScreen = await page
+    .locator(".list-scroll .monitor-row[data-monitor-id]")
+    .evaluateAll((rows) =>
+      rows.slice(0, 10).map((r) => [r.getAttribute("data-monitor-id")!, r.getAttribute("data-state")!]),
+    );
+  const states = new Map(onScreen as Array<[string, string]>);
+  const changeMs: number[] = [];
+  for (let i = 0; i < spec.changes; i++) {
+    const id = [...states.keys()][i % states.size]!;
+    const pause = states.get(id) !== "paused";
+    const want = pause ? "paused" : "pending";
+    const sent = Date.now();
+    await api(upblit.url, token, "POST", `/api/v1/monitors/${id}/${pause ? "pause" : "resume"}`);
+    const seen = await until(`${id} to show ${want}`, 30_000, () =>
+      page.evaluate(
+        ([mid, s, after]) =>
+          (
+            window as unknown as { __changes: Array<{ id: string; state: string; at: number }> }
+          ).__changes.find((c) => c.id === mid && c.state === s && c.at >= after)?.at,
+        [id, want, sent] as const,
+      ),
+    );
+    changeMs.push(seen - sent);
+    states.set(id, want);
+    if ((i + 1) % 25 === 0) progress("changes", `${i + 1}/${spec.changes}`);
+  }
+
+  // The whole list: sorting by name loads every page; then scroll it top to bottom.
+  const t0 = Date.now();
+  await page.getByLabel("Sort").selectOption("name");
+  await until("every monitor loaded", 600_000, async () =>
+    (await page.getByText(`${spec.monitors} monitors loaded`).count()) > 0 ? true : undefined,
+  );
+  const loadAllMs = Date.now() - t0;
+  const heapAll = await heapMb(page);
+  progress("scroll", `all ${spec.monitors} loaded in ${loadAllMs} ms; scrolling`);
+  const scroll = await page.evaluate(async (step) => {
+    const el = document.querySelector(".list-scroll") as HTMLElement;
+    const frames: number[] = [];
+    await new Promise<void>((done) => {
+      let last = performance.now();
+      const tick = (now: number) => {
+        frames.push(now - last);
+        last = now;
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return done();
+        el.scrollTop += step;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame((now) => {
+        last = now;
+        el.scrollTop += step;
+        requestAnimationFrame(tick);
+      });
+    });
+    return { frames, height: el.scrollHeight };
+  }, spec.scrollStep);
+  const heapScroll = await heapMb(page);
+  await context.close();
+  await upblit.stop(10_000);
+  return {
+    spec,
+    created: { count: creation.created, seconds: creation.seconds },
+    fronted: front.fronting,
+    assets,
+    usableMs,
+    rowsCompleteMs,
+    changeMs,
+    loadAllMs,
+    rowsLoaded: spec.monitors,
+    frames: scroll.frames,
+    scrolledPx: scroll.height,
+    heapMb: { firstPage: heapFirst, allLoaded: heapAll, afterScroll: heapScroll },
+  };
+}
