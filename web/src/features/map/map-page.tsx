@@ -70,6 +70,7 @@ export default function MapPage() {
               height={height + 2 * PAD}
               viewBox={`${-PAD} ${-PAD} ${width + 2 * PAD} ${height + 2 * PAD}`}
               aria-labelledby="map-title"
+              className="map-svg"
             >
               <title id="map-title">{t("map.title")}</title>
               <defs>
