@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { AppError } from "../lib/errors.ts";
 import type { Runtime } from "../services/context.ts";
 import { grantPageAccess, hasPageAccess, isOrganizationMember } from "../services/status-pages/access.ts";
 import type { ReadModel, StatusPageCache } from "./cache.ts";
@@ -40,6 +41,29 @@ export async function visitorAccess(
   }
   const token = request.cookies[deps.memberCookie];
   return (await isOrganizationMember(deps.rt, page.organizationId, token)) ? "granted" : "members";
+}
+
+/** What an unknown slug answers on the JSON and stream routes; members-only pages answer it too. */
+export function noSuchPage(): AppError {
+  return new AppError("NOT_FOUND", "There is no status page at this address");
+}
+
+/**
+ * The page at `slug` when this request may read it. An unknown slug and a members-only page the
+ * visitor is not a member of throw the same NOT_FOUND (a members-only page does not exist for
+ * anyone else); a password page without its cookie throws UNAUTHENTICATED (it shows its form).
+ */
+export async function readablePage(
+  deps: StatusDeps,
+  request: FastifyRequest,
+  slug: string,
+): Promise<ReadModel> {
+  const model = await deps.cache.bySlug(slug);
+  if (!model) throw noSuchPage();
+  const access = await visitorAccess(deps, model, request);
+  if (access === "members") throw noSuchPage();
+  if (access !== "granted") throw new AppError("UNAUTHENTICATED", "This status page is not public");
+  return model;
 }
 
 /**

@@ -14,6 +14,12 @@ const PAGE_PATHS = new Set([
   "/feed.atom",
   "/api/v2/summary.json",
   "/api/v2/status.json",
+  "/api/v2/components.json",
+  "/api/v2/incidents.json",
+  "/api/v2/incidents/unresolved.json",
+  "/api/v2/scheduled-maintenances.json",
+  "/api/v2/scheduled-maintenances/upcoming.json",
+  "/api/v2/scheduled-maintenances/active.json",
 ]);
 
 /** Where requests for anything else on a custom domain go: a path no route has, so a plain 404. */

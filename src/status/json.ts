@@ -1,7 +1,7 @@
-import { type ComponentStatus, componentStatusOf, pageStatusOf } from "../services/status-pages/model.ts";
-import type { PageSnapshot } from "../services/status-pages/snapshot.ts";
+import { type ComponentStatus, componentStatusOf } from "../services/status-pages/model.ts";
+import type { PageSnapshot, PublicComponent, PublicMaintenance } from "../services/status-pages/snapshot.ts";
 import { announcedMaintenanceJson, openIncidentsJson } from "./incidents-json.ts";
-import { allComponents } from "./view.ts";
+import { allComponents, pageStatus } from "./view.ts";
 
 /**
  * The page in the shape of Atlassian Statuspage's public API v2 (docs/status-pages.md), so widgets
@@ -9,30 +9,46 @@ import { allComponents } from "./view.ts";
  * `group: true` and the ids of their components; component ids are monitor ids.
  */
 
-function pagePart(snapshot: PageSnapshot, publicUrl: string) {
+export function pagePart(snapshot: PageSnapshot, publicUrl: string) {
   const { page } = snapshot;
   return {
     id: page.id,
     name: page.title,
     url: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
     time_zone: "Etc/UTC",
-    updated_at: snapshot.builtAt.toISOString(),
+    updated_at: lastChange(snapshot).toISOString(),
   };
+}
+
+const latest = (dates: Date[]): Date => new Date(Math.max(...dates.map((d) => d.getTime())));
+
+/** When a component last changed: its state's change, but never before it joined the page. */
+export function componentUpdatedAt(c: PublicComponent): Date {
+  return latest([c.createdAt, c.since]);
+}
+
+/**
+ * When what the page shows last changed (not when it was read): the latest of the page's own
+ * edit, its components' changes and its published incidents' changes.
+ */
+export function lastChange(snapshot: PageSnapshot): Date {
+  return latest([
+    snapshot.page.updatedAt,
+    ...allComponents(snapshot).map(componentUpdatedAt),
+    ...snapshot.incidents.map((i) => i.updatedAt),
+  ]);
 }
 
 /** `/api/v2/status.json`: the page and its overall indicator. */
 export function statusJson(snapshot: PageSnapshot, publicUrl: string) {
   return {
     page: pagePart(snapshot, publicUrl),
-    status: pageStatusOf(allComponents(snapshot).map((c) => c.state)),
+    status: pageStatus(snapshot),
   };
 }
 
-/**
- * `/api/v2/summary.json`: page, status, components (groups first in each group's place), open
- * incidents (published, unresolved) and scheduled maintenances (windows, then announcements).
- */
-export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
+/** The page's components as Statuspage lists them: each group, then its components. */
+export function componentsJson(snapshot: PageSnapshot) {
   const { page } = snapshot;
   const components: Array<Record<string, unknown>> = [];
   let position = 0;
@@ -43,7 +59,7 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
       name: group.name,
       status: worstStatus(group.components.map((c) => componentStatusOf(c.state))),
       created_at: page.createdAt.toISOString(),
-      updated_at: snapshot.builtAt.toISOString(),
+      updated_at: latest([page.createdAt, ...group.components.map(componentUpdatedAt)]).toISOString(),
       position: ++position,
       description: null,
       showcase: false,
@@ -60,7 +76,7 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
         name: c.name,
         status: componentStatusOf(c.state),
         created_at: c.createdAt.toISOString(),
-        updated_at: c.since.toISOString(),
+        updated_at: componentUpdatedAt(c).toISOString(),
         position: ++position,
         description: null,
         showcase: true,
@@ -72,31 +88,52 @@ export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
       });
     }
   }
+  return components;
+}
+
+/** Maintenance windows (ongoing and upcoming) of the page's components, as Statuspage maintenances. */
+export function windowMaintenanceJson(
+  snapshot: PageSnapshot,
+  publicUrl: string,
+  status?: PublicMaintenance["status"],
+) {
+  const { page } = snapshot;
+  const components = new Map(allComponents(snapshot).map((c) => [c.id, c]));
+  return snapshot.maintenance
+    .filter((m) => status === undefined || m.status === status)
+    .map((m) => ({
+      id: m.id,
+      name: m.title,
+      status: m.status,
+      impact: "maintenance",
+      created_at: m.startsAt.toISOString(),
+      updated_at: m.startsAt.toISOString(),
+      monitoring_at: null,
+      resolved_at: null,
+      started_at: m.startsAt.toISOString(),
+      scheduled_for: m.startsAt.toISOString(),
+      scheduled_until: m.endsAt.toISOString(),
+      shortlink: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
+      page_id: page.id,
+      incident_updates: [],
+      components: m.componentIds.map((id) => {
+        const c = components.get(id);
+        return { id, name: c?.name ?? "", status: c ? componentStatusOf(c.state) : "operational" };
+      }),
+    }));
+}
+
+/**
+ * `/api/v2/summary.json`: page, status, components (groups first in each group's place), open
+ * incidents (published, unresolved) and scheduled maintenances (windows, then announcements).
+ */
+export function summaryJson(snapshot: PageSnapshot, publicUrl: string) {
   return {
     ...statusJson(snapshot, publicUrl),
-    components,
+    components: componentsJson(snapshot),
     incidents: openIncidentsJson(snapshot, publicUrl),
     scheduled_maintenances: [
-      ...snapshot.maintenance.map((m) => ({
-        id: m.id,
-        name: m.title,
-        status: m.status,
-        impact: "maintenance",
-        created_at: m.startsAt.toISOString(),
-        updated_at: snapshot.builtAt.toISOString(),
-        monitoring_at: null,
-        resolved_at: null,
-        started_at: m.startsAt.toISOString(),
-        scheduled_for: m.startsAt.toISOString(),
-        scheduled_until: m.endsAt.toISOString(),
-        shortlink: `${publicUrl.replace(/\/$/, "")}/status/${page.slug}`,
-        page_id: page.id,
-        incident_updates: [],
-        components: m.componentIds.map((id) => {
-          const c = allComponents(snapshot).find((x) => x.id === id);
-          return { id, name: c?.name ?? "", status: c ? componentStatusOf(c.state) : "operational" };
-        }),
-      })),
+      ...windowMaintenanceJson(snapshot, publicUrl),
       ...announcedMaintenanceJson(snapshot, publicUrl),
     ],
   };

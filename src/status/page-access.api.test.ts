@@ -135,10 +135,71 @@ describe.each(DB_KINDS)("status page access on %s", (kind) => {
     await call(up, "PATCH", `${API}/status-pages/${locked.id}`, { password: PASSWORD });
   });
 
+  /** Every route of a page a visitor can reach, with how to ask. */
+  const everyRoute = (slug: string): Array<[string, Parameters<typeof visit>[2]]> => [
+    ...routes(slug).map((url): [string, Parameters<typeof visit>[2]] => [url, {}]),
+    ...[
+      "components.json",
+      "incidents.json",
+      "incidents/unresolved.json",
+      "scheduled-maintenances.json",
+      "scheduled-maintenances/upcoming.json",
+      "scheduled-maintenances/active.json",
+    ].map((p): [string, Parameters<typeof visit>[2]] => [`/status/${slug}/api/v2/${p}`, {}]),
+    [`/status/${slug}/feed.rss`, {}],
+    [`/status/${slug}/feed.atom`, {}],
+    [`/status/${slug}?page=2`, {}],
+    [`/status/${slug}/login`, { method: "POST", headers: FORM, payload: form(PASSWORD) }],
+    [
+      `/status/${slug}/subscribe`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        payload: '{"email":"a@example.com"}',
+      },
+    ],
+    [`/status/${slug}/subscribe`, { method: "POST", headers: FORM, payload: "email=a%40example.com" }],
+  ];
+  /** An answer with what differs between any two requests (ids, nonces, dates) taken out. */
+  const comparable = (res: Awaited<ReturnType<typeof visit>>) => {
+    const headers = { ...res.headers };
+    for (const h of ["date", "x-request-id", "content-security-policy", "content-length"]) delete headers[h];
+    const body = res.body
+      .replace(/req_[0-9a-z]{26}/g, "req_")
+      .replace(/nonce-[^']+'/g, "nonce-'")
+      .replace(/nonce="[^"]+"/g, 'nonce=""');
+    return { status: res.statusCode, headers, body };
+  };
+
+  it("answers every route of a members page to a non-member exactly like an unknown slug", async () => {
+    const stranger = await otherOrganization(up, "Outsiders");
+    const viewer = await signInAs(up, "viewer");
+    await call(up, "POST", `${API}/auth/logout`, {}, viewer.headers);
+    const visitors: Record<string, Record<string, string>> = {
+      anonymous: {},
+      "other organization": { cookie: `upblit-access=${stranger.accessToken}` },
+      "API key": { authorization: `Bearer ${up.apiKey}` },
+      forged: { cookie: `upblit-access=${stranger.accessToken.slice(0, -2)}xx` },
+      "signed out": { cookie: `upblit-access=${viewer.accessToken}` },
+    };
+    const unknown = "no-page-has-this-slug";
+    const known = everyRoute(members.slug);
+    const absent = everyRoute(unknown);
+    for (const [who, headers] of Object.entries(visitors)) {
+      for (const [i, [url, options]] of known.entries()) {
+        const ask = { ...options, headers: { ...options?.headers, ...headers } };
+        const res = await visit(up, url, ask);
+        const none = await visit(up, absent[i]![0], ask);
+        expect(none.statusCode, `${who} ${url}`).toBe(404);
+        expect(comparable(res), `${who} ${url}`).toEqual(comparable(none));
+        expect(res.body).not.toMatch(/Members Title|Secret API|private/);
+      }
+    }
+  });
+
   it("shows a members page only to signed-in members of its organization", async () => {
     const anonymous = await visit(up, `/status/${members.slug}`);
-    expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.body).toContain("This status page is private");
+    expect(anonymous.statusCode).toBe(404);
     expect(anonymous.body).not.toMatch(/Members Title|Secret API/);
 
     const viewer = await signInAs(up, "viewer");
@@ -149,25 +210,25 @@ describe.each(DB_KINDS)("status page access on %s", (kind) => {
     expect((await visit(up, `/status/${members.slug}`, { headers: asMember })).body).toContain(
       "Members Title",
     );
+    const login = await visit(up, `/status/${members.slug}/login`, {
+      method: "POST",
+      headers: { ...FORM, ...asMember },
+      payload: form(PASSWORD),
+    });
+    expect(login.statusCode).toBe(303);
 
     const stranger = await otherOrganization(up, "Strangers");
     const asStranger = { cookie: `upblit-access=${stranger.accessToken}` };
     for (const url of routes(members.slug)) {
-      expect((await visit(up, url, { headers: asStranger })).statusCode, url).toBe(401);
+      expect((await visit(up, url, { headers: asStranger })).statusCode, url).toBe(404);
     }
-    // A bearer API key is not a browser session.
-    expect(
-      (await visit(up, `/status/${members.slug}`, { headers: { authorization: `Bearer ${up.apiKey}` } }))
-        .statusCode,
-    ).toBe(401);
-    const forged = { cookie: `upblit-access=${viewer.accessToken.slice(0, -2)}xx` };
-    expect((await visit(up, `/status/${members.slug}`, { headers: forged })).statusCode).toBe(401);
     await call(up, "POST", `${API}/auth/logout`, {}, viewer.headers);
-    expect((await visit(up, `/status/${members.slug}`, { headers: asMember })).statusCode).toBe(401);
+    expect((await visit(up, `/status/${members.slug}`, { headers: asMember })).statusCode).toBe(404);
   });
 
-  it("redirects the login of a page without password to the page", async () => {
-    const res = await visit(up, `/status/${members.slug}/login`, {
+  it("redirects the login of a public page to the page", async () => {
+    const open = await createPage(up, { title: "Open" });
+    const res = await visit(up, `/status/${open.slug}/login`, {
       method: "POST",
       headers: FORM,
       payload: form(PASSWORD),

@@ -1,4 +1,12 @@
-import { componentStatusOf, pageStatusOf, stateLabel, uptimeRatio } from "../services/status-pages/model.ts";
+import { activeIncidents, openMaintenance } from "../services/status-incidents/public.ts";
+import {
+  componentStatusOf,
+  type PageIndicator,
+  type PageStatus,
+  pageStatusOf,
+  stateLabel,
+  uptimeRatio,
+} from "../services/status-pages/model.ts";
 import type { PageSnapshot, PublicComponent } from "../services/status-pages/snapshot.ts";
 import { formatDateTime } from "./html/document.ts";
 
@@ -18,6 +26,41 @@ export function componentUptime(c: PublicComponent, days: number): number | null
   return uptimeRatio(counts);
 }
 
+const INDICATOR_RANK: Record<PageIndicator, number> = {
+  none: 0,
+  maintenance: 1,
+  minor: 2,
+  major: 3,
+  critical: 4,
+};
+const INDICATOR_TEXT: Record<PageIndicator, string> = {
+  none: "All Systems Operational",
+  maintenance: "Service Under Maintenance",
+  minor: "Partially Degraded Service",
+  major: "Partial System Outage",
+  critical: "Major System Outage",
+};
+
+/**
+ * The page's overall status as the banner, status.json, summary.json and the live stream show it:
+ * the worst of the components' states, the impact of every active published incident, and
+ * maintenance (a window in progress on one of the page's components, or an announced maintenance
+ * in progress) when nothing is worse. So the banner never says "All Systems Operational" above
+ * an active incident or ongoing maintenance.
+ */
+export function pageStatus(snapshot: PageSnapshot): PageStatus {
+  let indicator = pageStatusOf(allComponents(snapshot).map((c) => c.state)).indicator;
+  const raise = (to: PageIndicator) => {
+    if (INDICATOR_RANK[to] > INDICATOR_RANK[indicator]) indicator = to;
+  };
+  for (const i of activeIncidents(snapshot.incidents)) raise(i.impact);
+  const maintaining =
+    snapshot.maintenance.some((m) => m.status === "in_progress") ||
+    openMaintenance(snapshot.incidents).some((i) => i.status === "in_progress");
+  if (maintaining) raise("maintenance");
+  return { indicator, description: INDICATOR_TEXT[indicator] };
+}
+
 /**
  * A URL a public page may link or load: only http(s) (https for images), whatever was stored.
  * The API validates this already; rendering checks again so no other scheme can ever reach a page.
@@ -33,7 +76,7 @@ export function safeUrl(url: string | null, schemes: readonly string[] = ["https
  */
 export function livePayload(snapshot: PageSnapshot) {
   return {
-    status: pageStatusOf(allComponents(snapshot).map((c) => c.state)),
+    status: pageStatus(snapshot),
     components: allComponents(snapshot).map((c) => ({
       id: c.id,
       status: componentStatusOf(c.state),

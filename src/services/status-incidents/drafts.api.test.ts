@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API,
+  API_ONLY,
   call,
   createMonitor,
   getJson,
+  monitorBody,
   startTarget,
   type TargetServer,
   waitFor,
@@ -138,5 +140,98 @@ describe.each(DB_KINDS)("status-page drafts from monitor incidents on %s", (kind
     const publish = await call(up, "POST", `${API}/status-pages/${manual.id}/incidents/${draft!.id}/publish`);
     expect(publish.json<IncidentJson>().published).toBe(true);
     expect((await visit(up, `/status/${manual.slug}`)).body).toContain("Partial outage: Checkout");
+  });
+});
+
+/**
+ * One outage episode on a page is one draft: monitors failing one after another (or at once)
+ * grow the page's open draft (components added, impact raised) instead of preparing more.
+ */
+describe.each(DB_KINDS)("one draft per outage episode on %s", (kind) => {
+  let up: TestUpblit;
+  const ids: string[] = [];
+  const incidents = (page: PageJson) =>
+    getJson<{ items: IncidentJson[] }>(up, `${API}/status-pages/${page.id}/incidents`).then((r) => r.items);
+  const goDown = async (monitorId: string, incidentId: string) => {
+    await up.rt.db
+      .updateTable("monitor_state")
+      .set({ state: "down", since: new Date() })
+      .where("monitor_id", "=", monitorId)
+      .execute();
+    return prepareStatusDrafts(up.rt, {
+      organizationId: up.organizationId,
+      monitorId,
+      monitorName: monitorId,
+      incidentId,
+      change: "opened",
+      at: Date.now(),
+      cause: null,
+    });
+  };
+  const pageOfAll = () =>
+    createPage(up, {
+      groups: [
+        {
+          name: "All",
+          components: ids.map((monitorId, i) => ({ monitorId, displayName: ["API", "Web", "DB"][i] })),
+        },
+      ],
+    });
+
+  beforeAll(async () => {
+    up = await startTestUpblit(kind, API_ONLY);
+    for (let i = 0; i < 3; i++) ids.push((await createMonitor(up, monitorBody("tcp"))).id);
+  });
+  afterAll(async () => up?.close());
+
+  it("grows one draft as three monitors of a page fail one after another", async () => {
+    const page = await pageOfAll();
+    const [a, b, c] = ids as [string, string, string];
+    const first = await goDown(a, "inc_episode_a");
+    expect(first).toHaveLength(1);
+    expect(await incidents(page)).toMatchObject([
+      { componentIds: [a], impact: "major", title: "Partial outage: API", published: false },
+    ]);
+    expect(await goDown(b, "inc_episode_b")).toEqual(first);
+    expect(await incidents(page)).toMatchObject([
+      { id: first[0], componentIds: [a, b], impact: "major", title: "Partial outage: API, Web" },
+    ]);
+    expect(await goDown(c, "inc_episode_c")).toEqual(first);
+    const [draft, ...others] = await incidents(page);
+    expect(others).toEqual([]);
+    expect(draft).toMatchObject({
+      id: first[0],
+      componentIds: [a, b, c],
+      impact: "critical",
+      title: "Major outage: API, Web, DB",
+      status: "investigating",
+      published: false,
+    });
+    // The job running again changes nothing.
+    expect(await goDown(b, "inc_episode_b")).toEqual([]);
+    expect(await incidents(page)).toHaveLength(1);
+
+    // Once resolved, the episode is over: the next failure prepares a new draft.
+    const res = await call(up, "POST", `${API}/status-pages/${page.id}/incidents/${first[0]}/updates`, {
+      status: "resolved",
+      body: "Recovered",
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const next = await goDown(a, "inc_episode_a2");
+    expect(next).toHaveLength(1);
+    expect(next).not.toEqual(first);
+    expect(await incidents(page)).toHaveLength(2);
+  });
+
+  it("prepares one draft when three monitors fail at once", async () => {
+    for (const id of ids) {
+      await up.rt.db.updateTable("monitor_state").set({ state: "up" }).where("monitor_id", "=", id).execute();
+    }
+    const page = await pageOfAll();
+    await Promise.all(ids.map((id, i) => goDown(id, `inc_together_${i}`)));
+    const drafts = await incidents(page);
+    expect(drafts).toHaveLength(1);
+    expect([...drafts[0]!.componentIds].sort()).toEqual([...ids].sort());
+    expect(drafts[0]!.impact).toBe("critical");
   });
 });

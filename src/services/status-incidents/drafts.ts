@@ -1,10 +1,11 @@
 import { newId } from "../../lib/ids.ts";
 import type { JobPayloads } from "../../queue/catalog.ts";
+import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx, Runtime } from "../context.ts";
 import { announcePageChange, insertUpdate } from "./incidents.ts";
 import { setComponents } from "./store.ts";
-import type { Impact } from "./types.ts";
+import type { Impact, StatusIncidentStatus } from "./types.ts";
 
 type IncidentChange = JobPayloads["incident.changed"];
 
@@ -23,11 +24,23 @@ export function draftImpact(states: string[]): Impact {
   return states.length > 0 && states.every((s) => s === "down") ? "critical" : "major";
 }
 
+/** How much worse each impact is; a growing draft's impact only rises. */
+const IMPACT_RANK: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+
+/** The title a draft is given (and keeps while nobody changed it). */
+function draftTitle(impact: Impact, names: string[]): string {
+  return `${impact === "critical" ? "Major outage" : "Partial outage"}: ${names.join(", ")}`;
+}
+
 /**
- * When a monitor incident opens, prepares one draft status-page incident on every page of the
+ * When a monitor incident opens, prepares the draft status-page incident of every page of the
  * organization that shows the monitor: its components that are down now (the monitor first) and
- * the impact filled in. Pages with `autoPublish` get it published at once. Idempotent: a page
- * gets at most one draft per monitor incident, however often the job runs. Returns the drafts made.
+ * the impact filled in. **One outage episode on a page is one draft**: while the page has an
+ * open (unresolved) draft prepared from monitor incidents, published or not, a further monitor
+ * going down adds its component to that draft and raises its impact instead of preparing another.
+ * Pages with `autoPublish` get a new draft published at once. Idempotent: a page gets at most
+ * one draft per monitor incident, and a monitor already in the open draft changes nothing,
+ * however often the job runs. Returns the drafts made or grown.
  */
 export async function prepareStatusDrafts(rt: Runtime, change: IncidentChange): Promise<string[]> {
   if (change.change !== "opened") return [];
@@ -51,6 +64,8 @@ export async function prepareStatusDrafts(rt: Runtime, change: IncidentChange): 
 
 async function prepareDraft(ctx: Ctx, pageId: string, change: IncidentChange): Promise<string | undefined> {
   return ctx.db.transaction().execute(async (tx) => {
+    // The page's row lock serialises drafts of one page: two monitors failing at once cannot
+    // both miss the open draft and prepare two.
     const page = await tx
       .selectFrom("status_pages")
       .select(["id", "auto_publish"])
@@ -69,11 +84,35 @@ async function prepareDraft(ctx: Ctx, pageId: string, change: IncidentChange): P
       .execute();
     const subject = components.find((c) => c.monitor_id === change.monitorId);
     if (!subject) return undefined;
+    const known = await tx
+      .selectFrom("status_incidents")
+      .select("id")
+      .where("page_id", "=", pageId)
+      .where("monitor_incident_id", "=", change.incidentId)
+      .executeTakeFirst();
+    if (known) return undefined;
     const affected = [subject, ...components.filter((c) => c !== subject && c.state === "down")];
     const impact = draftImpact(components.map((c) => (c === subject ? "down" : c.state)));
+    const open = await tx
+      .selectFrom("status_incidents")
+      .select(["id", "title", "impact", "status"])
+      .where("page_id", "=", pageId)
+      .where("organization_id", "=", ctx.organizationId)
+      .where("kind", "=", "incident")
+      .where("monitor_incident_id", "is not", null)
+      .where("resolved_at", "is", null)
+      .where("status", "!=", "resolved")
+      .orderBy("created_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (open) {
+      const status = open.status as StatusIncidentStatus;
+      return growDraft(tx, ctx, pageId, { ...open, status }, components, affected, impact, change);
+    }
+
     const now = new Date(ctx.clock.now());
     const id = newId("spi", now.getTime());
-    const names = affected.map((c) => c.display_name).join(", ");
+    const names = affected.map((c) => c.display_name);
     const inserted = await tx
       .insertInto("status_incidents")
       .values({
@@ -81,7 +120,7 @@ async function prepareDraft(ctx: Ctx, pageId: string, change: IncidentChange): P
         organization_id: ctx.organizationId,
         page_id: pageId,
         kind: "incident",
-        title: impact === "critical" ? `Major outage: ${names}` : `Partial outage: ${names}`,
+        title: draftTitle(impact, names),
         status: "investigating",
         impact,
         published: page.auto_publish,
@@ -105,7 +144,14 @@ async function prepareDraft(ctx: Ctx, pageId: string, change: IncidentChange): P
       id,
       affected.map((c) => c.monitor_id),
     );
-    await insertUpdate(tx, ctx, id, "investigating", `We are investigating problems with ${names}.`, now);
+    await insertUpdate(
+      tx,
+      ctx,
+      id,
+      "investigating",
+      `We are investigating problems with ${names.join(", ")}.`,
+      now,
+    );
     await audit(tx, ctx, {
       action: page.auto_publish ? "status_incident.auto_publish" : "status_incident.draft",
       target: { type: "status_incident", id },
@@ -113,4 +159,77 @@ async function prepareDraft(ctx: Ctx, pageId: string, change: IncidentChange): P
     });
     return id;
   });
+}
+
+/**
+ * Grows the page's open draft with the components that failed since (page order kept), raises
+ * its impact, and renames it when its title is still the one it was given. Nothing changes (and
+ * undefined is returned) when every failing component is in it already at that impact.
+ */
+async function growDraft(
+  tx: Db,
+  ctx: Ctx,
+  pageId: string,
+  open: { id: string; title: string; impact: Impact; status: StatusIncidentStatus },
+  components: PageComponent[],
+  affected: PageComponent[],
+  impact: Impact,
+  change: IncidentChange,
+): Promise<string | undefined> {
+  const had = await tx
+    .selectFrom("status_incident_components")
+    .select("monitor_id")
+    .where("incident_id", "=", open.id)
+    .execute();
+  const inDraft = new Set(had.map((r) => r.monitor_id));
+  const added = affected.filter((c) => !inDraft.has(c.monitor_id));
+  const raised = IMPACT_RANK[impact] > IMPACT_RANK[open.impact] ? impact : open.impact;
+  if (added.length === 0 && raised === open.impact) return undefined;
+  for (const c of added) inDraft.add(c.monitor_id);
+  const now = new Date(ctx.clock.now());
+  const shown = components.filter((c) => inDraft.has(c.monitor_id));
+  const oldTitle = draftTitle(
+    open.impact,
+    shown.filter((c) => !added.includes(c)).map((c) => c.display_name),
+  );
+  await tx
+    .updateTable("status_incidents")
+    .set({
+      impact: raised,
+      ...(open.title === oldTitle
+        ? {
+            title: draftTitle(
+              raised,
+              shown.map((c) => c.display_name),
+            ),
+          }
+        : {}),
+      updated_at: now,
+    })
+    .where("id", "=", open.id)
+    .execute();
+  await setComponents(
+    tx,
+    ctx,
+    pageId,
+    open.id,
+    shown.map((c) => c.monitor_id),
+  );
+  if (added.length > 0) {
+    const names = added.map((c) => c.display_name).join(", ");
+    await insertUpdate(
+      tx,
+      ctx,
+      open.id,
+      open.status,
+      `${names} ${added.length === 1 ? "is" : "are"} affected too.`,
+      now,
+    );
+  }
+  await audit(tx, ctx, {
+    action: "status_incident.draft_grown",
+    target: { type: "status_incident", id: open.id },
+    summary: { pageId, monitorIncidentId: change.incidentId, impact: raised, added: added.length },
+  });
+  return open.id;
 }

@@ -39,6 +39,12 @@ describe.each(DB_KINDS)("status page history on %s", (kind) => {
     up = await startTestUpblit(kind, API_ONLY);
     monitorId = (await createMonitor(up, monitorBody("http"))).id;
     quiet = (await createMonitor(up, monitorBody("tcp"))).id;
+    // Both have existed for weeks (the results below are from before today).
+    await up.rt.db
+      .updateTable("monitors")
+      .set({ created_at: new Date(today - 40 * DAY) })
+      .where("id", "in", [monitorId, quiet])
+      .execute();
     const threeDaysAgo = today - 3 * DAY + 10 * HOUR;
     await up.rt.db
       .transaction()
@@ -98,5 +104,37 @@ describe.each(DB_KINDS)("status page history on %s", (kind) => {
     expect(tips[29]).toEqual(["o", expect.stringMatching(/: 0% uptime, no incidents$/)]);
     // 2 up + 1 degraded of 5 judged checks over 30 days.
     expect(body).toContain("60% uptime over the last 30 days");
+  });
+
+  it("counts only the monitor's own time: days before it existed are no data, not downtime", async () => {
+    const fresh = (await createMonitor(up, monitorBody("http"))).id;
+    const now = Date.now();
+    // A result dated before the monitor existed (e.g. restored from elsewhere) is not its data.
+    await up.rt.db.transaction().execute((tx) =>
+      insertResults(tx, [
+        { ...result(now - 3 * DAY, "down"), monitorId: fresh },
+        { ...result(now, "up"), monitorId: fresh },
+      ]),
+    );
+    const bars = (await dailyHistory(up.rt.db, up.organizationId, [fresh], 90, now)).get(fresh)!;
+    expect(bars).toHaveLength(90);
+    expect(bars.slice(0, -1).every((d) => !d.monitored && d.checks === 0 && d.uptime === null)).toBe(true);
+    expect(bars.at(-1)).toMatchObject({ monitored: true, checks: 1, up: 1, uptime: 1 });
+
+    const page = await createPage(up, {
+      historyDays: 90,
+      groups: [{ name: "G", components: [{ monitorId: fresh, displayName: "New" }] }],
+    });
+    const body = (await visit(up, `/status/${page.slug}`)).body;
+    expect(body).not.toContain("50% uptime");
+    expect(body).toMatch(/100% uptime since \d{1,2} \w+ \d{4}</);
+    const tips = [...body.matchAll(/<li class="(\w)"><span class="tip">([^<]*)<\/span><\/li>/g)];
+    expect(tips).toHaveLength(90);
+    expect(
+      tips.slice(0, -1).every((m) => m[1] === "n" && m[2]!.endsWith(": no data, not monitored yet")),
+    ).toBe(true);
+    expect(tips.at(-1)![1]).toBe("u");
+    const badge = await visit(up, `/badge/${fresh}/uptime-30d.svg`);
+    expect(badge.body).toContain("<title>uptime 30d: 100%</title>");
   });
 });

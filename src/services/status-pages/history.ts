@@ -19,6 +19,8 @@ export interface DayBar {
   uptime: number | null;
   /** Incidents of the monitor open at any time that day. */
   incidents: number;
+  /** False for days that ended before the monitor was created: "no data", never downtime. */
+  monitored: boolean;
 }
 
 type Counts = Map<string, UptimeCounts>;
@@ -27,7 +29,9 @@ type Counts = Map<string, UptimeCounts>;
  * Daily uptime bars of these monitors for the last `days` UTC days (today last), the way
  * uptimeSummary counts: whole days from daily rollups up to the rollup watermark, and the raw
  * results after it. One query per source for every monitor of a page, so a page of 100
- * components costs four queries, not four hundred.
+ * components costs five queries, not five hundred. Only the monitor's own time counts: days that
+ * ended before it was created are `monitored: false` with no counts, and no result from before
+ * its creation is counted.
  */
 export async function dailyHistory(
   db: Db,
@@ -45,21 +49,37 @@ export async function dailyHistory(
   if (watermark > from) await addRollups(db, counts, monitorIds, new Date(from), new Date(watermark));
   await addRawResults(db, counts, monitorIds, new Date(Math.max(from, watermark)));
   const incidents = await incidentDays(db, organizationId, monitorIds, from, today + DAY);
+  const created = await createdAt(db, organizationId, monitorIds);
 
   for (const monitorId of monitorIds) {
     const bars: DayBar[] = [];
+    const firstDay = Math.floor((created.get(monitorId) ?? from) / DAY) * DAY;
     for (let day = from; day <= today; day += DAY) {
-      const c = counts.get(`${monitorId}|${day}`) ?? { checks: 0, up: 0, degraded: 0, down: 0 };
+      const monitored = day >= firstDay;
+      const none = { checks: 0, up: 0, degraded: 0, down: 0 };
+      const c = monitored ? (counts.get(`${monitorId}|${day}`) ?? none) : none;
       bars.push({
         day: new Date(day),
         ...c,
         uptime: uptimeRatio(c),
-        incidents: incidents.get(`${monitorId}|${day}`) ?? 0,
+        incidents: monitored ? (incidents.get(`${monitorId}|${day}`) ?? 0) : 0,
+        monitored,
       });
     }
     out.set(monitorId, bars);
   }
   return out;
+}
+
+/** When each monitor was created (ms). */
+async function createdAt(db: Db, organizationId: string, monitorIds: string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("monitors")
+    .select(["id", "created_at"])
+    .where("organization_id", "=", organizationId)
+    .where("id", "in", monitorIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, new Date(r.created_at).getTime()]));
 }
 
 function add(counts: Counts, key: string, c: UptimeCounts): void {
@@ -92,18 +112,22 @@ async function addRollups(db: Db, counts: Counts, monitorIds: string[], from: Da
 
 async function addRawResults(db: Db, counts: Counts, monitorIds: string[], since: Date) {
   const rows = await db
-    .selectFrom("check_results")
+    .selectFrom("check_results as r")
+    .innerJoin("monitors as m", "m.id", "r.monitor_id")
     .select((eb) => [
-      "monitor_id",
-      sql<Date>`date_trunc('day', slot_at, 'UTC')`.as("day"),
+      "r.monitor_id",
+      sql<Date>`date_trunc('day', r.slot_at, 'UTC')`.as("day"),
       eb.fn.countAll<number>().as("checks"),
-      eb.fn.countAll<number>().filterWhere("status", "=", "up").as("up"),
-      eb.fn.countAll<number>().filterWhere("status", "=", "degraded").as("degraded"),
-      eb.fn.countAll<number>().filterWhere("status", "=", "down").as("down"),
+      eb.fn.countAll<number>().filterWhere("r.status", "=", "up").as("up"),
+      eb.fn.countAll<number>().filterWhere("r.status", "=", "degraded").as("degraded"),
+      eb.fn.countAll<number>().filterWhere("r.status", "=", "down").as("down"),
     ])
-    .where("monitor_id", "in", monitorIds)
-    .where("slot_at", ">=", since)
-    .groupBy(["monitor_id", sql`date_trunc('day', slot_at, 'UTC')`])
+    .where("r.monitor_id", "in", monitorIds)
+    .where("r.slot_at", ">=", since)
+    // A slot may start a little before the monitor was made (slots are aligned); a minute earlier
+    // is still its own first check, anything older is not its data.
+    .whereRef("r.slot_at", ">=", sql`m.created_at - interval '1 hour'`)
+    .groupBy(["r.monitor_id", sql`date_trunc('day', r.slot_at, 'UTC')`])
     .execute();
   for (const r of rows) {
     add(counts, `${r.monitor_id}|${new Date(r.day).getTime()}`, {

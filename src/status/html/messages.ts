@@ -3,8 +3,7 @@ import { html, type Markup } from "../escape.ts";
 import { renderDocument } from "./document.ts";
 
 /**
- * The pages a visitor sees instead of a status page: the password form, "members only", "not
- * found" and errors. They show nothing of the page (not even its title), use the default colours,
+ * The pages a visitor sees instead of a status page: the password form, "not found" and errors. They show nothing of the page (not even its title), use the default colours,
  * carry no script, and ask robots to stay away.
  */
 export function messageDocument(title: string, body: Markup, nonce: string): string {
@@ -35,16 +34,7 @@ ${error ? html`<p class="error" role="alert" id="password-error">${error}</p>` :
   );
 }
 
-/** A members-only page without a signed-in member. */
-export function membersOnlyPage(nonce: string): string {
-  return messageDocument(
-    "This status page is private",
-    html`<p>Only members of its organization can see it. Sign in to Upblit with your account, then open this page again.</p>`,
-    nonce,
-  );
-}
-
-/** A page that does not exist (or is gone). */
+/** A page that does not exist (or is gone), and a members-only page to anyone but its members. */
 export function notFoundPage(nonce: string): string {
   return messageDocument("Page not found", html`<p>There is no status page at this address.</p>`, nonce);
 }

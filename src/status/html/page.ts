@@ -1,10 +1,5 @@
 import type { DayBar } from "../../services/status-pages/history.ts";
-import {
-  componentStatusOf,
-  formatUptime,
-  pageStatusOf,
-  stateLabel,
-} from "../../services/status-pages/model.ts";
+import { componentStatusOf, formatUptime, stateLabel } from "../../services/status-pages/model.ts";
 import type {
   PageSnapshot,
   PublicComponent,
@@ -12,7 +7,7 @@ import type {
   PublicMaintenance,
 } from "../../services/status-pages/snapshot.ts";
 import { html, type Markup } from "../escape.ts";
-import { allComponents, componentUptime, safeUrl } from "../view.ts";
+import { allComponents, componentUptime, pageStatus, safeUrl } from "../view.ts";
 import { formatDateTime, formatDay, NONCE_SLOT, renderDocument } from "./document.ts";
 import { activeIncidentsSection, historySection } from "./incidents.ts";
 import { LIVE_SCRIPT } from "./script.ts";
@@ -25,7 +20,7 @@ import { LIVE_SCRIPT } from "./script.ts";
  */
 export function renderStatusPage(snapshot: PageSnapshot, historyPage = 1): string {
   const { page } = snapshot;
-  const status = pageStatusOf(allComponents(snapshot).map((c) => c.state));
+  const status = pageStatus(snapshot);
   const logo = safeUrl(page.logoUrl);
   const body = html`<a class="skip" href="#main">Skip to content</a>
 <div class="wrap">
@@ -74,7 +69,7 @@ function componentItem(c: PublicComponent, historyDays: number): Markup {
   return html`<li data-component="${c.id}" data-status="${componentStatusOf(c.state)}" data-state="${c.state}">
 <div class="head"><h3>${c.name}</h3>
 <p class="state"><span class="dot" aria-hidden="true"></span><span class="label">${stateLabel(c.state)}</span><span class="category">${c.category ? ` · ${c.category}` : ""}</span></p></div>
-<p class="uptime">${formatUptime(uptime)} uptime over the last ${historyDays} days</p>
+<p class="uptime">${formatUptime(uptime)} uptime ${uptimeSpan(c, historyDays)}</p>
 <ol class="bars${historyDays > 90 ? " dense" : ""}" aria-label="Daily uptime of ${c.name}, last ${historyDays} days">
 ${c.days.map(dayBar)}
 </ol>
@@ -83,11 +78,20 @@ ${c.days.map(dayBar)}
 `;
 }
 
+/** Over which time the uptime counts: the page's history, or since the monitor was created. */
+function uptimeSpan(c: PublicComponent, historyDays: number): string {
+  const first = c.days.find((d) => d.monitored);
+  if (!first || first === c.days[0]) return `over the last ${historyDays} days`;
+  return `since ${formatDay(first.day)}`;
+}
+
 /** One day: a coloured bar whose tooltip (and screen-reader text) gives uptime and incidents. */
 function dayBar(d: DayBar): Markup {
   const grade = d.uptime === null ? "n" : d.uptime >= 1 ? "u" : d.uptime >= 0.95 ? "p" : "o";
   const incidents =
     d.incidents === 0 ? "no incidents" : d.incidents === 1 ? "1 incident" : `${d.incidents} incidents`;
+  if (!d.monitored)
+    return html`<li class="n"><span class="tip">${formatDay(d.day)}: no data, not monitored yet</span></li>`;
   const uptime = d.uptime === null ? "no data" : `${formatUptime(d.uptime)} uptime`;
   return html`<li class="${grade}"><span class="tip">${formatDay(d.day)}: ${uptime}, ${incidents}</span></li>`;
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { MonitorState } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { formatUptime } from "../../services/status-pages/model.ts";
-import { type StatusDeps, visitorAccess } from "../access.ts";
+import { readablePage, type StatusDeps } from "../access.ts";
 import { type BadgeColor, renderBadge, uptimeColor } from "../badges.ts";
 import type { ReadModel } from "../cache.ts";
 import {
@@ -15,6 +15,12 @@ import {
   sendCached,
 } from "../http.ts";
 import { statusJson, summaryJson } from "../json.ts";
+import {
+  componentsListJson,
+  incidentsListJson,
+  maintenancesJson,
+  unresolvedIncidentsJson,
+} from "../json-lists.ts";
 import { allComponents, componentUptime } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
@@ -42,12 +48,12 @@ function noBadge(): AppError {
  */
 export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const json = (name: "summary" | "status", render: (m: ReadModel) => unknown) =>
+    const json = (name: string, render: (m: ReadModel) => unknown) =>
       app.get(
         `/status/:slug/api/v2/${name}.json`,
         { config: { auth: "public" }, schema: { hide: true, params: Slug } },
         async (request, reply) => {
-          const model = await readableModel(deps, request, request.params.slug);
+          const model = await readablePage(deps, request, request.params.slug);
           const out = model.memo(`json:${name}`, () => {
             const body = JSON.stringify(render(model));
             return { body, etag: etagOf(body) };
@@ -63,6 +69,13 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
       );
     json("summary", (m) => summaryJson(m.snapshot, deps.publicUrl));
     json("status", (m) => statusJson(m.snapshot, deps.publicUrl));
+    json("components", (m) => componentsListJson(m.snapshot, deps.publicUrl));
+    json("incidents", (m) => incidentsListJson(m.snapshot, deps.publicUrl));
+    json("incidents/unresolved", (m) => unresolvedIncidentsJson(m.snapshot, deps.publicUrl));
+    for (const list of ["all", "upcoming", "active"] as const) {
+      const name = list === "all" ? "scheduled-maintenances" : `scheduled-maintenances/${list}`;
+      json(name, (m) => maintenancesJson(m.snapshot, deps.publicUrl, list));
+    }
 
     app.get(
       "/badge/:monitorId/status.svg",
@@ -88,16 +101,6 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-/** The page at `slug` when this request may read it; NOT_FOUND or UNAUTHENTICATED otherwise. */
-async function readableModel(deps: StatusDeps, request: FastifyRequest, slug: string): Promise<ReadModel> {
-  const model = await deps.cache.bySlug(slug);
-  if (!model) throw new AppError("NOT_FOUND", "There is no status page at this address");
-  if ((await visitorAccess(deps, model, request)) !== "granted") {
-    throw new AppError("UNAUTHENTICATED", "This status page is not public");
-  }
-  return model;
 }
 
 /** The public page and component a badge describes; the same NOT_FOUND for every other case. */

@@ -3,7 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { eventStreams } from "../../api/sse.ts";
 import { AppError } from "../../lib/errors.ts";
-import { type StatusDeps, visitorAccess } from "../access.ts";
+import { readablePage, type StatusDeps, visitorAccess } from "../access.ts";
 import type { ReadModel } from "../cache.ts";
 import { activeIncidentsSection } from "../html/incidents.ts";
 import { livePayload } from "../view.ts";
@@ -29,11 +29,7 @@ export function statusEventRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
       "/status/:slug/events",
       { config: { auth: "public" }, schema: { hide: true, params: Slug } },
       async (request, reply) => {
-        const model = await deps.cache.bySlug(request.params.slug);
-        if (!model) throw new AppError("NOT_FOUND", "There is no status page at this address");
-        if ((await visitorAccess(deps, model, request)) !== "granted") {
-          throw new AppError("UNAUTHENTICATED", "This status page is not public");
-        }
+        const model = await readablePage(deps, request, request.params.slug);
         if (streams.size >= MAX_STREAMS)
           throw new AppError("UNAVAILABLE", "Too many open streams; retry later");
         let end = () => {};

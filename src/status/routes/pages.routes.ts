@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.ts";
 import { logIntoPage, type StatusDeps, visitorAccess } from "../access.ts";
 import { newNonce, statusCsp, withNonce } from "../html/document.ts";
 import { historyPageCount } from "../html/incidents.ts";
-import { membersOnlyPage, messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
+import { messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
 import { renderStatusPage } from "../html/page.ts";
 import { etagOf, sendCached } from "../http.ts";
 
@@ -52,7 +52,8 @@ export function statusHtmlRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
         const access = await visitorAccess(deps, model, request);
         if (access === "password")
           return sendHtml(reply, 401, nonce, passwordFormPage(model.snapshot.page.slug, nonce));
-        if (access === "members") return sendHtml(reply, 401, nonce, membersOnlyPage(nonce));
+        // A members-only page does not exist for anyone else: the same 404 as an unknown slug.
+        if (access === "members") return sendHtml(reply, 404, nonce, notFoundPage(nonce));
         const historyPage = Math.min(request.query.page, historyPageCount(model.snapshot));
         const page = model.memo(`html:${historyPage}`, () => {
           const template = renderStatusPage(model.snapshot, historyPage);
@@ -77,7 +78,9 @@ export function statusHtmlRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const nonce = newNonce();
         const model = await deps.cache.bySlug(request.params.slug);
-        if (!model) return sendHtml(reply, 404, nonce, notFoundPage(nonce));
+        if (!model || (await visitorAccess(deps, model, request)) === "members") {
+          return sendHtml(reply, 404, nonce, notFoundPage(nonce));
+        }
         const location = `/status/${model.snapshot.page.slug}`;
         if (model.snapshot.page.visibility !== "password") return reply.redirect(location, 303);
         await logIntoPage(deps, model, request.body.password, reply);

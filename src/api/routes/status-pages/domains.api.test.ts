@@ -165,6 +165,18 @@ describe.each(DB_KINDS)("status page domains on %s", (kind) => {
     });
     const status = await visit(up, "/api/v2/status.json", { headers: { host: domain } });
     expect(status.json<{ page: { id: string } }>().page.id).toBe(page.id);
+    for (const path of [
+      "components",
+      "incidents",
+      "incidents/unresolved",
+      "scheduled-maintenances",
+      "scheduled-maintenances/upcoming",
+      "scheduled-maintenances/active",
+    ]) {
+      const list = await visit(up, `/api/v2/${path}.json`, { headers: { host: domain } });
+      expect(list.statusCode, path).toBe(200);
+      expect(list.json<{ page: { id: string } }>().page.id, path).toBe(page.id);
+    }
     // What a TLS proxy asks before getting a certificate for the domain (Caddy's on-demand TLS).
     const check = await visit(up, `/status-domains/check?domain=${domain.toUpperCase()}`);
     expect(check.statusCode, check.body).toBe(200);
