@@ -4152,8 +4152,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: unknown;
-                    to?: unknown;
+                    /** @description Results of checks at or after this time */
+                    from?: string;
+                    /** @description Results of checks before this time */
+                    to?: string;
                     status?: "up" | "degraded" | "down" | "unknown";
                     /** @description nextCursor of the previous page */
                     cursor?: string;
@@ -4375,7 +4377,8 @@ export interface paths {
             parameters: {
                 query: {
                     granularity?: "hour" | "day";
-                    from: unknown;
+                    /** @description Buckets starting at or after this time */
+                    from: string;
                 };
                 header?: never;
                 path: {
@@ -4963,7 +4966,7 @@ export interface paths {
                          *       "monitors:write"
                          *     ]
                          */
-                        scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "heartbeats:write" | "members:read" | "audit:read" | "org:admin")[];
+                        scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "org:admin")[];
                         /**
                          * Format: date-time
                          * @description When the key stops working (ISO 8601); never, when absent
@@ -7523,14 +7526,14 @@ export interface paths {
                         name: string;
                         kind: string;
                         /**
-                         * @description Depends on `kind`; see docs/channels.md
+                         * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
                          * @default {}
                          */
                         config?: {
                             [key: string]: unknown;
                         };
                         /**
-                         * @description Depends on `kind`; see docs/channels.md
+                         * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
                          * @default {}
                          */
                         secrets?: {
@@ -7841,11 +7844,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
-                        /** @description Depends on `kind`; see docs/channels.md */
+                        /** @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md */
                         config?: {
                             [key: string]: unknown;
                         };
-                        /** @description Depends on `kind`; see docs/channels.md */
+                        /** @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md */
                         secrets?: {
                             [key: string]: unknown;
                         };
