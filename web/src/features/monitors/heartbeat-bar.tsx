@@ -6,6 +6,9 @@ type Slot = MonitorSummary["recent"][number];
 /** Slots the bar always draws (empty ones on the left until a monitor has this many checks). */
 export const BAR_SLOTS = 30;
 
+/** One formatter for every tick's tooltip (toLocaleString would build one per call). */
+const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+
 /** Keys of the placeholders drawn before a monitor has 30 checks (they have no identity). */
 const EMPTY_KEYS = Array.from({ length: 120 }, (_, i) => `empty-${i}`);
 
@@ -60,7 +63,7 @@ export function HeartbeatBar({ recent, slots = BAR_SLOTS }: { recent: Slot[] | u
           className={`tick tick-${s.status}`}
           data-status={s.status}
         >
-          <title>{`${new Date(s.at).toLocaleString()}: ${t(`monitors.bar.${s.status}` as "monitors.bar.up")}${s.totalMs === null ? "" : ` · ${Math.round(s.totalMs)} ms`}`}</title>
+          <title>{`${TIME.format(new Date(s.at))}: ${t(`monitors.bar.${s.status}` as "monitors.bar.up")}${s.totalMs === null ? "" : ` · ${Math.round(s.totalMs)} ms`}`}</title>
         </rect>
       ))}
     </svg>
