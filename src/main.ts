@@ -10,6 +10,7 @@ import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
 import { createOutbound } from "./notify/outbound.ts";
+import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
@@ -101,6 +102,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     evaluator.start();
   }
 
+  const probeOptions = {
+    allowPrivateTargets: config.probe.allowPrivateTargets,
+    maxBodyBytes: config.probe.maxBodyBytes,
+    userAgent: "Upblit/0.1 (+https://upblit.dev)",
+  };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
@@ -108,11 +114,6 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
     }
     const probe = options.probe ?? probeThreads?.probe ?? runProbe;
-    const probeOptions = {
-      allowPrivateTargets: config.probe.allowPrivateTargets,
-      maxBodyBytes: config.probe.maxBodyBytes,
-      userAgent: "Upblit/0.1 (+https://upblit.dev)",
-    };
     const probeLog = log.child({ category: "probe" });
     const canary = config.probe.canaryTarget
       ? Canary.fromTarget(config.probe.canaryTarget, probe, probeOptions, clock, probeLog)
@@ -154,7 +155,13 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   });
   // An attempt must end well inside its claim, or a live notifier's delivery could be claimed again.
   const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
-  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
+  const notify = {
+    adapters: CHANNEL_ADAPTERS,
+    outbound,
+    timeoutMs,
+    allowPrivate: config.probe.allowPrivateTargets,
+  };
+  const send = channelSender(notify);
   let dispatcher: Dispatcher | undefined;
   let noticeSender: NoticeSender | undefined;
   if (roles.has("notifier")) {
@@ -210,7 +217,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           sessionMaxDays: config.auth.sessionMaxDays,
         },
         trustProxy: config.http.trustProxy,
-        notify,
+        webRoot: config.web.root,
+        notify: { ...notify, send },
+        runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,

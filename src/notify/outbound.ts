@@ -1,25 +1,11 @@
+import { promises as dns } from "node:dns";
 import { Client } from "undici";
+import type { Outbound, OutboundResponse } from "../lib/outbound.ts";
+import { BLOCKED_MESSAGE, ProbeFailure } from "../probe/probe-error.ts";
 import { createSafeConnector } from "../probe/safe-connector.ts";
+import { type LookupFn, resolveSafe } from "../probe/target-safety.ts";
 
-export interface OutboundResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** At most 64 KiB of the body, as text. */
-  body: string;
-}
-
-/** Outbound HTTP for notification channels; the probe's connector vets every address it dials. */
-export interface Outbound {
-  request(
-    url: string,
-    init: {
-      method?: "POST" | "PUT" | "GET";
-      headers?: Record<string, string>;
-      body?: string;
-      timeoutMs: number;
-    },
-  ): Promise<OutboundResponse>;
-}
+export type { Outbound, OutboundResponse };
 
 const MAX_BODY = 64 * 1024;
 
@@ -71,11 +57,41 @@ export function createOutbound(options: { allowPrivate: boolean; userAgent: stri
   };
 }
 
+/** How long a check when saved waits for DNS before letting the name through to the send-time check. */
+const SAVE_LOOKUP_MS = 3_000;
+
+/**
+ * Checks an address a channel will connect to when it is saved, with the rules every connection
+ * follows (the same resolution and address classes as the SSRF-safe connector). Answers why it
+ * is refused (the one message every refusal reads), or null: an IP literal, a metadata name, or a
+ * name resolving to an address that is not allowed is refused. A name that does not resolve now
+ * is let through: it is checked again, as every address is, at each connection.
+ */
+export async function outboundRefusal(raw: string, allowPrivate: boolean): Promise<string | null> {
+  if (!URL.canParse(raw)) return null; // not a URL: the settings' own schema reports it
+  try {
+    await resolveSafe(new URL(raw).hostname, allowPrivate, boundedLookup);
+    return null;
+  } catch (err) {
+    return err instanceof ProbeFailure && err.kind === "blocked" ? BLOCKED_MESSAGE : null;
+  }
+}
+
+const boundedLookup: LookupFn = (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("lookup took too long")), SAVE_LOOKUP_MS);
+  });
+  return Promise.race([dns.lookup(hostname, { all: true, verbatim: true }), deadline]).finally(() =>
+    clearTimeout(timer),
+  );
+};
+
 /**
  * The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry, after the receiver's
  * `Retry-After` (seconds or an HTTP date) when it sent one; 410 disable; 3xx and other 4xx fail.
  */
-export function judgeHttp(res: OutboundResponse): import("./channels/types.ts").SendOutcome {
+export function judgeHttp(res: OutboundResponse): import("../domain/alert-message.ts").SendOutcome {
   const s = res.statusCode;
   if (s >= 200 && s < 300) return { ok: true, statusCode: s };
   const error = `HTTP ${s}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`;
@@ -95,6 +111,6 @@ export function retryAfterMs(res: OutboundResponse, nowMs = Date.now()): number 
 }
 
 /** A thrown request (DNS, refused address, reset, timeout) as an outcome: retryable. */
-export function networkFailure(err: unknown): import("./channels/types.ts").SendOutcome {
+export function networkFailure(err: unknown): import("../domain/alert-message.ts").SendOutcome {
   return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
 }

@@ -183,6 +183,10 @@ export const webhookChannel: ChannelAdapter<WebhookConfig, WebhookSecrets> = {
   label: "Webhook (Standard Webhooks, signed JSON)",
   config: WebhookConfig,
   secrets: WebhookSecrets,
+  dials: [{ in: "config", key: "url" }],
+  generateSecrets(given): Record<string, string> {
+    return given.signingSecret === undefined ? { signingSecret: generateWebhookSecret() } : {};
+  },
   async send(message, ctx) {
     const body = JSON.stringify(webhookPayload(message, ctx.template));
     const timestamp = Math.floor(Date.now() / 1000);

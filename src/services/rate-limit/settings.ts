@@ -35,9 +35,16 @@ export interface RateLimitSettings {
   mail: { perEmail: Window; perIp: Window };
   /** Every authenticated request. */
   api: { perKey: Window; perUser: Window };
+  /** Checks run on demand without saving (`POST /monitors/test`), per organization; absent: 30 a minute. */
+  monitorTests?: { perOrg: Window };
   /** Requests per IP to the public status routes; absent: the default (src/status/rate-limit.ts). */
   status?: { perIp: Window };
+  /** Routes with `config.rateLimit: "public"` (prove nothing, e.g. GET /api/v1/setup); absent: PUBLIC_PER_IP. */
+  public?: { perIp: Window };
 }
+
+/** Requests per IP to `public` routes unless the settings say otherwise. */
+export const PUBLIC_PER_IP: Window = { limit: 120, seconds: 60 };
 
 export const RATE_LIMITS: RateLimitSettings = {
   keyPrefix: "upblit:rl",
@@ -58,6 +65,9 @@ export const RATE_LIMITS: RateLimitSettings = {
     perUser: { limit: 1_200, seconds: 60 },
   },
 };
+
+/** Test checks per organization when the settings name none. */
+export const MONITOR_TESTS_PER_ORG: Window = { limit: 30, seconds: 60 };
 
 /** The default settings with the per-minute API limits from the configuration. */
 export function withApiLimits(perMinute: { perKey: number; perUser: number }): RateLimitSettings {

@@ -98,7 +98,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether Upblit still waits for its first owner */
+        /**
+         * Whether Upblit still waits for its first owner
+         * @description `required: true` until the owner account exists: a dashboard sends people to its setup screen, which needs the token of the setup link the server printed at start (`/setup?token=…`). Limited per address (429).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -115,6 +118,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            required: boolean;
+                            /**
+                             * @deprecated
+                             * @description The same as `required` (deprecated)
+                             */
                             needed: boolean;
                         };
                     };
@@ -166,6 +174,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2700,7 +2717,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -2790,7 +2807,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -2890,7 +2907,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -2986,7 +3003,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3039,7 +3056,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3101,7 +3118,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3454,6 +3471,7 @@ export interface paths {
                         type?: unknown;
                         target?: unknown;
                         intervalSeconds?: unknown;
+                        /** @description null returns to the default, which then follows the interval */
                         timeoutMs?: unknown;
                         regions?: unknown;
                         assertions?: unknown;
@@ -3777,10 +3795,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check now: run one check at once, outside the schedule */
+        /**
+         * Check now: run one check at once, outside the schedule
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.
+         */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true: answer with the result once it is recorded */
+                    wait?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -3790,6 +3814,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckResult"];
+                    };
+                };
+                /** @description The check is queued; its result appears in the monitor's results */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -3857,6 +3890,584 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a monitor definition without saving it
+         * @description Runs one check of the definition in the body — the same schema, validation and target safety as creating a monitor — and answers with its result: outcome, timing phases, status code, error and each assertion's verdict. Nothing is saved (no monitor, no result, no audit row) and nothing alerts. `parents`, `regions` and `paused` are validated but play no part: the check runs once, here. Limited per organization: 30 a minute and 3 at once (429 with `Retry-After` beyond).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "http";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "keyword";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                        keyword: {
+                            keyword: string;
+                            /**
+                             * @default contains
+                             * @enum {string}
+                             */
+                            mode?: "contains" | "notContains";
+                            /** @default false */
+                            caseSensitive?: boolean;
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "json";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                        json: {
+                            path: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | ">" | "contains" | "exists";
+                            expected?: string | number | boolean | null;
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "tcp";
+                        /** @example db.example.com:5432 */
+                        target: string;
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "dns";
+                        /** @example example.com */
+                        target: string;
+                        dns: {
+                            /**
+                             * @default A
+                             * @enum {string}
+                             */
+                            recordType?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                            resolver?: string;
+                            expected?: string[];
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "tls";
+                        /** @example db.example.com:5432 */
+                        target: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestCheckResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4614,121 +5225,6 @@ export interface paths {
                         "application/json": {
                             items: components["schemas"]["Incident"][];
                             nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/incidents/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An incident with its timeline of state changes */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            monitorId: string;
-                            /** @enum {string} */
-                            status: "open" | "resolved";
-                            cause: string | null;
-                            startedAt: string;
-                            resolvedAt: string | null;
-                            durationMs: number | null;
-                            timeline: components["schemas"]["MonitorEvent"][];
-                            affectedDependents: components["schemas"]["AffectedDependent"][];
-                            acknowledgedAt: string | null;
-                            acknowledgedBy: components["schemas"]["AcknowledgedBy"] | null;
-                            acknowledgeNote: string | null;
                         };
                     };
                 };
@@ -7511,7 +8007,7 @@ export interface paths {
         put?: never;
         /**
          * Create a notification channel
-         * @description `secrets` are stored encrypted and never returned (write-only).
+         * @description `secrets` are stored encrypted and never returned (write-only). A webhook channel created without `signingSecret` gets a generated one, returned once in `generatedSecrets`. Addresses Upblit will connect to (a webhook URL, a self-hosted server) are checked against the egress rules when saved and again at every connection.
          */
         post: {
             parameters: {
@@ -7563,7 +8059,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Channel"];
+                        "application/json": components["schemas"]["CreatedChannel"];
                     };
                 };
                 /** @description Default Response */
@@ -7829,7 +8325,7 @@ export interface paths {
         head?: never;
         /**
          * Change a channel
-         * @description `config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Saving re-enables a channel a receiver disabled.
+         * @description `config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Addresses given are checked against the egress rules, as on create. Saving re-enables a channel a receiver disabled.
          */
         patch: {
             parameters: {
@@ -12414,6 +12910,660 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident: monitor, status, assignee, acknowledgement, postmortem, state changes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Assign an incident, set its workflow status, write its postmortem
+         * @description `assigneeId`: a member of the organization or null (400 naming `body.assigneeId` otherwise). `workflowStatus`: investigating, identified and monitoring move freely among themselves and to resolved; resolved is final (409). `postmortem`: markdown, accepted once the incident is resolved or in the request that resolves it (409 otherwise). The monitor's lifecycle (`status`) is not changed: it stays open until the monitor recovers. Each change appears on the timeline and in the audit log.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A member, or null */
+                        assigneeId?: string | null;
+                        /**
+                         * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+                         * @enum {string}
+                         */
+                        workflowStatus?: "investigating" | "identified" | "monitoring" | "resolved";
+                        /** @description Markdown; only when workflowStatus is (or becomes in this request) resolved; null removes it */
+                        postmortem?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An incident's timeline: what happened on its own and what people did, oldest first
+         * @description Each item has a `kind`: opened, state, region_failing, region_recovered, dependent_affected, notification, acknowledged, resolved (automatic, the monitor recovered), note, workflow_status, assignee, postmortem, status_page_incident. At most 2000 notifications and 2000 people's entries; `truncated` says when more exist.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incidentId: string;
+                            items: components["schemas"]["IncidentTimelineItem"][];
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident's notes, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["IncidentNote"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a note (markdown) to an incident's timeline
+         * @description The answer carries the markdown as written and its sanitised HTML. At most 1000 notes per incident (429).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Markdown, at most 10000 characters; rendered and sanitised on the page */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentNote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/status-page-incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a draft status-page incident prefilled from this incident
+         * @description A DRAFT (unpublished) incident on the page: title, the page's components for the monitor and its affected dependents, impact, and a first update in the incident's workflow status, worded with the page's display names. 201 with the new draft; 200 with the existing one when the page already has one made from this incident (e.g. prepared automatically when it opened). Publish it with `POST /status-pages/{pageId}/incidents/{id}/publish`. Needs `incidents:read` too.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        statusPageId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            created: boolean;
+                            statusIncident: components["schemas"]["StatusIncident"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            created: boolean;
+                            statusIncident: components["schemas"]["StatusIncident"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenance-windows": {
         parameters: {
             query?: never;
@@ -13228,6 +14378,31 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        CreatedChannelInput: {
+            id: string;
+            name: string;
+            kind: string;
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Secret settings that are set; their values are write-only */
+            secretsSet: string[];
+            isDefault: boolean;
+            events: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            /** @description The channel's custom template, or null for the default wording */
+            template: {
+                title?: string;
+                text?: string;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now. */
+            generatedSecrets?: {
+                [key: string]: string;
+            };
+        };
         ChannelPreviewInput: {
             requests: {
                 /** @description `SMTP` for email */
@@ -13245,6 +14420,45 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        StatusIncidentInput: {
+            id: string;
+            pageId: string;
+            /** @enum {string} */
+            kind: "incident" | "maintenance";
+            title: string;
+            /**
+             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+             * @enum {string}
+             */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+            /**
+             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
+             * @enum {string}
+             */
+            impact: "none" | "minor" | "major" | "critical";
+            published: boolean;
+            publishedAt: string | null;
+            monitorIncidentId: string | null;
+            componentIds: string[];
+            scheduledFor: string | null;
+            scheduledUntil: string | null;
+            postmortem: string | null;
+            createdAt: string;
+            updatedAt: string;
+            resolvedAt: string | null;
+            updates: {
+                id: string;
+                /**
+                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+                 * @enum {string}
+                 */
+                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+                body: string;
+                /** @description The body as the page shows it (sanitised HTML) */
+                html: string;
+                createdAt: string;
+            }[];
+        };
         AcknowledgedByInput: {
             /** @enum {string} */
             type: "user" | "apiKey" | "link";
@@ -13258,6 +14472,244 @@ export interface components {
             acknowledgedAt: string;
             acknowledgedBy: components["schemas"]["AcknowledgedByInput"];
             note: string | null;
+        };
+        IncidentInput: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+        };
+        MonitorEventInput: {
+            id: string;
+            monitorId: string;
+            from: string;
+            to: string;
+            reason: string | null;
+            incidentId: string | null;
+            at: string;
+        };
+        AffectedDependentInput: {
+            monitorId: string;
+            name: string;
+            since: string;
+        };
+        IncidentAssigneeInput: {
+            id: string;
+            name: string;
+            email: string;
+        };
+        IncidentActorInput: {
+            /** @enum {string} */
+            type: "user" | "apiKey" | "system";
+            id: string | null;
+            /** @description In words: a name, "API key <name>" or "Upblit" */
+            name: string;
+        };
+        IncidentDetailInput: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+            monitor: {
+                id: string;
+                name: string;
+                type: string;
+                state: string;
+            };
+            /** @description Who set workflowStatus to resolved: a person, or the monitor's recovery (automatic) */
+            workflowResolvedBy: ("person" | "monitor") | null;
+            /** @description Shown while they are a member of the organization */
+            assignee: components["schemas"]["IncidentAssigneeInput"] | null;
+            /** @description Markdown as written */
+            postmortem: string | null;
+            /** @description The postmortem rendered and sanitised */
+            postmortemHtml: string | null;
+            updatedAt: string | null;
+            acknowledgement: {
+                at: string;
+                by: components["schemas"]["AcknowledgedByInput"];
+                note: string | null;
+            } | null;
+            statusPageIncidents: {
+                id: string;
+                pageId: string;
+                published: boolean;
+            }[];
+            /** @description The monitor's state changes; see /timeline for everything */
+            timeline: components["schemas"]["MonitorEventInput"][];
+            affectedDependents: components["schemas"]["AffectedDependentInput"][];
+            acknowledgedAt: string | null;
+            acknowledgedBy: components["schemas"]["AcknowledgedByInput"] | null;
+            acknowledgeNote: string | null;
+        };
+        IncidentNoteInput: {
+            id: string;
+            incidentId: string;
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            /** @description Markdown as written */
+            body: string;
+            /** @description The body rendered and sanitised */
+            html: string;
+        };
+        IncidentTimelineItemInput: {
+            /** @constant */
+            kind: "opened";
+            at: string;
+            cause: string | null;
+        } | {
+            /** @constant */
+            kind: "state";
+            at: string;
+            from: string;
+            to: string;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "region_failing";
+            at: string;
+            region: string;
+            status: string;
+            error: string | null;
+        } | {
+            /** @constant */
+            kind: "region_recovered";
+            at: string;
+            region: string;
+        } | {
+            /** @constant */
+            kind: "dependent_affected";
+            at: string;
+            monitorId: string;
+            name: string;
+        } | {
+            /** @constant */
+            kind: "notification";
+            at: string;
+            notificationId: string;
+            event: string;
+            channel: {
+                id: string;
+                name: string;
+                kind: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            attempts: number;
+            sentAt: string | null;
+            lastError: string | null;
+        } | {
+            /** @constant */
+            kind: "acknowledged";
+            at: string;
+            by: components["schemas"]["AcknowledgedByInput"];
+            note: string | null;
+        } | {
+            /** @constant */
+            kind: "resolved";
+            at: string;
+            /** @constant */
+            automatic: true;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "note";
+            at: string;
+            id: string;
+            by: components["schemas"]["IncidentActorInput"];
+            body: string;
+            html: string;
+        } | {
+            /** @constant */
+            kind: "workflow_status";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            from: string;
+            to: string;
+        } | {
+            /** @constant */
+            kind: "assignee";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            from: {
+                id: string;
+                name: string | null;
+            } | null;
+            to: {
+                id: string;
+                name: string | null;
+            } | null;
+        } | {
+            /** @constant */
+            kind: "postmortem";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            action: string;
+        } | {
+            /** @constant */
+            kind: "status_page_incident";
+            at: string;
+            statusIncidentId: string;
+            pageId: string;
+            published: boolean;
+        };
+        CheckResultInput: {
+            monitorId: string;
+            region: string;
+            slotAt: string;
+            latenessMs: number;
+            manual: boolean;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down" | "unknown";
+            statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
+            timings: {
+                dns: number | null;
+                connect: number | null;
+                tls: number | null;
+                firstByte: number | null;
+                total: number;
+            };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
+            error: {
+                kind: string;
+                message: string;
+            } | null;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         MonitorInput: {
             id: string;
@@ -13299,8 +14751,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        CheckResultInput: {
-            monitorId: string;
+        TestCheckResultInput: {
+            /** @description null: the definition is not saved */
+            monitorId: null;
             region: string;
             slotAt: string;
             latenessMs: number;
@@ -13308,6 +14761,7 @@ export interface components {
             /** @enum {string} */
             status: "up" | "degraded" | "down" | "unknown";
             statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
             timings: {
                 dns: number | null;
                 connect: number | null;
@@ -13315,35 +14769,20 @@ export interface components {
                 firstByte: number | null;
                 total: number;
             };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
             error: {
                 kind: string;
                 message: string;
             } | null;
-            verdicts: unknown[];
-        };
-        MonitorEventInput: {
-            id: string;
-            monitorId: string;
-            from: string;
-            to: string;
-            reason: string | null;
-            incidentId: string | null;
-            at: string;
-        };
-        IncidentInput: {
-            id: string;
-            monitorId: string;
-            /** @enum {string} */
-            status: "open" | "resolved";
-            cause: string | null;
-            startedAt: string;
-            resolvedAt: string | null;
-            durationMs: number | null;
-        };
-        AffectedDependentInput: {
-            monitorId: string;
-            name: string;
-            since: string;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         MaintenanceWindowInput: {
             id: string;
@@ -13421,45 +14860,6 @@ export interface components {
             /** @description The person or API key that set it */
             createdBy: string | null;
             createdAt: string;
-        };
-        StatusIncidentInput: {
-            id: string;
-            pageId: string;
-            /** @enum {string} */
-            kind: "incident" | "maintenance";
-            title: string;
-            /**
-             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-             * @enum {string}
-             */
-            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-            /**
-             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
-             * @enum {string}
-             */
-            impact: "none" | "minor" | "major" | "critical";
-            published: boolean;
-            publishedAt: string | null;
-            monitorIncidentId: string | null;
-            componentIds: string[];
-            scheduledFor: string | null;
-            scheduledUntil: string | null;
-            postmortem: string | null;
-            createdAt: string;
-            updatedAt: string;
-            resolvedAt: string | null;
-            updates: {
-                id: string;
-                /**
-                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-                 * @enum {string}
-                 */
-                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-                body: string;
-                /** @description The body as the page shows it (sanitised HTML) */
-                html: string;
-                createdAt: string;
-            }[];
         };
         StatusPageInput: {
             id: string;
@@ -13723,6 +15123,31 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        CreatedChannel: {
+            id: string;
+            name: string;
+            kind: string;
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Secret settings that are set; their values are write-only */
+            secretsSet: string[];
+            isDefault: boolean;
+            events: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            /** @description The channel's custom template, or null for the default wording */
+            template: {
+                title?: string;
+                text?: string;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now. */
+            generatedSecrets?: {
+                [key: string]: string;
+            };
+        };
         ChannelPreview: {
             requests: {
                 /** @description `SMTP` for email */
@@ -13740,6 +15165,45 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        StatusIncident: {
+            id: string;
+            pageId: string;
+            /** @enum {string} */
+            kind: "incident" | "maintenance";
+            title: string;
+            /**
+             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+             * @enum {string}
+             */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+            /**
+             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
+             * @enum {string}
+             */
+            impact: "none" | "minor" | "major" | "critical";
+            published: boolean;
+            publishedAt: string | null;
+            monitorIncidentId: string | null;
+            componentIds: string[];
+            scheduledFor: string | null;
+            scheduledUntil: string | null;
+            postmortem: string | null;
+            createdAt: string;
+            updatedAt: string;
+            resolvedAt: string | null;
+            updates: {
+                id: string;
+                /**
+                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+                 * @enum {string}
+                 */
+                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+                body: string;
+                /** @description The body as the page shows it (sanitised HTML) */
+                html: string;
+                createdAt: string;
+            }[];
+        };
         AcknowledgedBy: {
             /** @enum {string} */
             type: "user" | "apiKey" | "link";
@@ -13753,6 +15217,244 @@ export interface components {
             acknowledgedAt: string;
             acknowledgedBy: components["schemas"]["AcknowledgedBy"];
             note: string | null;
+        };
+        Incident: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+        };
+        MonitorEvent: {
+            id: string;
+            monitorId: string;
+            from: string;
+            to: string;
+            reason: string | null;
+            incidentId: string | null;
+            at: string;
+        };
+        AffectedDependent: {
+            monitorId: string;
+            name: string;
+            since: string;
+        };
+        IncidentAssignee: {
+            id: string;
+            name: string;
+            email: string;
+        };
+        IncidentActor: {
+            /** @enum {string} */
+            type: "user" | "apiKey" | "system";
+            id: string | null;
+            /** @description In words: a name, "API key <name>" or "Upblit" */
+            name: string;
+        };
+        IncidentDetail: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+            monitor: {
+                id: string;
+                name: string;
+                type: string;
+                state: string;
+            };
+            /** @description Who set workflowStatus to resolved: a person, or the monitor's recovery (automatic) */
+            workflowResolvedBy: ("person" | "monitor") | null;
+            /** @description Shown while they are a member of the organization */
+            assignee: components["schemas"]["IncidentAssignee"] | null;
+            /** @description Markdown as written */
+            postmortem: string | null;
+            /** @description The postmortem rendered and sanitised */
+            postmortemHtml: string | null;
+            updatedAt: string | null;
+            acknowledgement: {
+                at: string;
+                by: components["schemas"]["AcknowledgedBy"];
+                note: string | null;
+            } | null;
+            statusPageIncidents: {
+                id: string;
+                pageId: string;
+                published: boolean;
+            }[];
+            /** @description The monitor's state changes; see /timeline for everything */
+            timeline: components["schemas"]["MonitorEvent"][];
+            affectedDependents: components["schemas"]["AffectedDependent"][];
+            acknowledgedAt: string | null;
+            acknowledgedBy: components["schemas"]["AcknowledgedBy"] | null;
+            acknowledgeNote: string | null;
+        };
+        IncidentNote: {
+            id: string;
+            incidentId: string;
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            /** @description Markdown as written */
+            body: string;
+            /** @description The body rendered and sanitised */
+            html: string;
+        };
+        IncidentTimelineItem: {
+            /** @constant */
+            kind: "opened";
+            at: string;
+            cause: string | null;
+        } | {
+            /** @constant */
+            kind: "state";
+            at: string;
+            from: string;
+            to: string;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "region_failing";
+            at: string;
+            region: string;
+            status: string;
+            error: string | null;
+        } | {
+            /** @constant */
+            kind: "region_recovered";
+            at: string;
+            region: string;
+        } | {
+            /** @constant */
+            kind: "dependent_affected";
+            at: string;
+            monitorId: string;
+            name: string;
+        } | {
+            /** @constant */
+            kind: "notification";
+            at: string;
+            notificationId: string;
+            event: string;
+            channel: {
+                id: string;
+                name: string;
+                kind: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            attempts: number;
+            sentAt: string | null;
+            lastError: string | null;
+        } | {
+            /** @constant */
+            kind: "acknowledged";
+            at: string;
+            by: components["schemas"]["AcknowledgedBy"];
+            note: string | null;
+        } | {
+            /** @constant */
+            kind: "resolved";
+            at: string;
+            /** @constant */
+            automatic: true;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "note";
+            at: string;
+            id: string;
+            by: components["schemas"]["IncidentActor"];
+            body: string;
+            html: string;
+        } | {
+            /** @constant */
+            kind: "workflow_status";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            from: string;
+            to: string;
+        } | {
+            /** @constant */
+            kind: "assignee";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            from: {
+                id: string;
+                name: string | null;
+            } | null;
+            to: {
+                id: string;
+                name: string | null;
+            } | null;
+        } | {
+            /** @constant */
+            kind: "postmortem";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            action: string;
+        } | {
+            /** @constant */
+            kind: "status_page_incident";
+            at: string;
+            statusIncidentId: string;
+            pageId: string;
+            published: boolean;
+        };
+        CheckResult: {
+            monitorId: string;
+            region: string;
+            slotAt: string;
+            latenessMs: number;
+            manual: boolean;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down" | "unknown";
+            statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
+            timings: {
+                dns: number | null;
+                connect: number | null;
+                tls: number | null;
+                firstByte: number | null;
+                total: number;
+            };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
+            error: {
+                kind: string;
+                message: string;
+            } | null;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         Monitor: {
             id: string;
@@ -13794,8 +15496,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        CheckResult: {
-            monitorId: string;
+        TestCheckResult: {
+            /** @description null: the definition is not saved */
+            monitorId: null;
             region: string;
             slotAt: string;
             latenessMs: number;
@@ -13803,6 +15506,7 @@ export interface components {
             /** @enum {string} */
             status: "up" | "degraded" | "down" | "unknown";
             statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
             timings: {
                 dns: number | null;
                 connect: number | null;
@@ -13810,35 +15514,20 @@ export interface components {
                 firstByte: number | null;
                 total: number;
             };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
             error: {
                 kind: string;
                 message: string;
             } | null;
-            verdicts: unknown[];
-        };
-        MonitorEvent: {
-            id: string;
-            monitorId: string;
-            from: string;
-            to: string;
-            reason: string | null;
-            incidentId: string | null;
-            at: string;
-        };
-        Incident: {
-            id: string;
-            monitorId: string;
-            /** @enum {string} */
-            status: "open" | "resolved";
-            cause: string | null;
-            startedAt: string;
-            resolvedAt: string | null;
-            durationMs: number | null;
-        };
-        AffectedDependent: {
-            monitorId: string;
-            name: string;
-            since: string;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         MaintenanceWindow: {
             id: string;
@@ -13916,45 +15605,6 @@ export interface components {
             /** @description The person or API key that set it */
             createdBy: string | null;
             createdAt: string;
-        };
-        StatusIncident: {
-            id: string;
-            pageId: string;
-            /** @enum {string} */
-            kind: "incident" | "maintenance";
-            title: string;
-            /**
-             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-             * @enum {string}
-             */
-            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-            /**
-             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
-             * @enum {string}
-             */
-            impact: "none" | "minor" | "major" | "critical";
-            published: boolean;
-            publishedAt: string | null;
-            monitorIncidentId: string | null;
-            componentIds: string[];
-            scheduledFor: string | null;
-            scheduledUntil: string | null;
-            postmortem: string | null;
-            createdAt: string;
-            updatedAt: string;
-            resolvedAt: string | null;
-            updates: {
-                id: string;
-                /**
-                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-                 * @enum {string}
-                 */
-                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-                body: string;
-                /** @description The body as the page shows it (sanitised HTML) */
-                html: string;
-                createdAt: string;
-            }[];
         };
         StatusPage: {
             id: string;
