@@ -78,11 +78,7 @@ export function renderDashboard(r: DashboardBenchRun): string {
   const worstFrame = Math.max(...run.frames);
   const over = run.frames.filter((f) => f > 50).length;
   lines.push(
-    `${run.created.count.toLocaleString("en")} monitors created in ${run.created.seconds.toFixed(1)} s.${
-      run.fronted
-        ? " Upblit did not serve the SPA yet (it lands with the incidents-api branch): web/dist was served by a plain static server in front, without compression."
-        : ""
-    }`,
+    `${run.created.count.toLocaleString("en")} monitors created in ${run.created.seconds.toFixed(1)} s.`,
     "",
     "| Figure | Value | Budget |",
     "| --- | --- | --- |",

@@ -4,7 +4,6 @@ import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { request } from "undici";
-import { spaBase } from "../../test/e2e/dashboard/spa-front.ts";
 import { launchChromium } from "../../test/e2e/status-browser.ts";
 import { createMonitors, setUpOwner } from "./api.ts";
 import { onCleanup, trackDir } from "./cleanup.ts";
@@ -31,7 +30,6 @@ export interface Asset {
 export interface DashboardResult {
   spec: DashboardSpec;
   created: { count: number; seconds: number };
-  fronted: boolean;
   assets: Asset[];
   /** Navigation start → first monitor row in the DOM; → every row in view with its checks bar. */
   usableMs: number;
@@ -171,14 +169,10 @@ export async function runDashboard(spec: DashboardSpec): Promise<DashboardResult
   );
   if (creation.created !== spec.monitors)
     throw new Error(`created ${creation.created}: ${creation.firstErrors.join("; ")}`);
-  const front = await spaBase(upblit.url);
-  onCleanup(front.close);
-  if (front.fronting)
-    progress("setup", `Upblit does not serve the SPA yet: web/dist served in front at ${front.base}`);
 
   const browser: Browser = await launchChromium();
   onCleanup(() => browser.close());
-  const context = await browser.newContext({ baseURL: front.base, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ baseURL: upblit.url, viewport: { width: 1280, height: 800 } });
   const login = await context.request.post("/api/v1/auth/login", { data: OWNER });
   if (login.status() !== 200) throw new Error(`login: HTTP ${login.status()}`);
   // The server's first answer on a route compiles its serializers: the first visit after a start
@@ -288,7 +282,6 @@ export async function runDashboard(spec: DashboardSpec): Promise<DashboardResult
   return {
     spec,
     created: { count: creation.created, seconds: creation.seconds },
-    fronted: front.fronting,
     assets,
     usableMs,
     coldServerUsableMs,

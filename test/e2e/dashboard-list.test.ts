@@ -9,7 +9,6 @@ import {
   UI_TIMEOUT_MS,
   waitFor,
 } from "./dashboard/harness.ts";
-import { type SpaFront, spaBase } from "./dashboard/spa-front.ts";
 import { freePort } from "./helpers.ts";
 
 interface MonitorJson {
@@ -26,7 +25,6 @@ interface MonitorJson {
  */
 describe("dashboard list, wall and map in Chromium", () => {
   let d: Dashboard;
-  let front: SpaFront;
   const monitor = (name: string, extra: Record<string, unknown> = {}) =>
     api<MonitorJson>(d.base, "POST", "/api/v1/monitors", {
       name,
@@ -38,16 +36,14 @@ describe("dashboard list, wall and map in Chromium", () => {
 
   beforeAll(async () => {
     d = await startDashboard();
-    front = await spaBase(d.base);
   }, 240_000);
   afterAll(async () => {
-    await front?.close();
     await d?.close();
   });
 
   async function open(path: string): Promise<Page> {
     const { page } = await d.signedIn();
-    await page.goto(`${front.base}${path}`);
+    await page.goto(path);
     return page;
   }
 
