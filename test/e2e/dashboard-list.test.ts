@@ -120,7 +120,7 @@ describe("dashboard list, wall and map in Chromium", () => {
     // The closed port fails every second: the monitor goes down and moves to the big tiles.
     await page
       .locator(`.wall-problems .wall-tile[data-monitor-id="${failing.id}"][data-state="down"]`)
-      .waitFor({ timeout: 60_000 });
+      .waitFor({ timeout: 120_000 });
     expect(navigations).toEqual([]);
     await expect.poll(() => page.getByTestId("wall-updated").textContent()).toMatch(/^Updated /);
     await expectAccessible(page);
