@@ -40,6 +40,7 @@ import { incidentRoutes } from "./routes/incidents/incidents.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
+import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
@@ -155,6 +156,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(mfaRoutes(deps), { prefix: "/api/v1" });
   await app.register(recoveryRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
+  await app.register(monitorBulkRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });
   await app.register(apiKeyRoutes(deps), { prefix: "/api/v1" });

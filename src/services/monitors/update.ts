@@ -1,6 +1,7 @@
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { pauseStep, resumeStep } from "../../domain/state-machine.ts";
 import { NotFoundError } from "../../lib/errors.ts";
+import type { Db } from "../../storage/db.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import {
   definitionColumns,
@@ -13,7 +14,12 @@ import { getState, saveStates } from "../../storage/repos/state.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
-import { announce, emptyAnnouncements, writeTransition } from "../state/write-transition.ts";
+import {
+  type Announcements,
+  announce,
+  emptyAnnouncements,
+  writeTransition,
+} from "../state/write-transition.ts";
 import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
 import type { MonitorWithState } from "./view.ts";
@@ -67,32 +73,48 @@ export async function deleteMonitor(ctx: Ctx, id: string): Promise<void> {
 
 /** Pausing stops scheduling and resolves an open incident; resuming starts over from `pending`. */
 export async function setMonitorPaused(ctx: Ctx, id: string, paused: boolean): Promise<MonitorWithState> {
-  const now = ctx.clock.now();
-  const at = new Date(now);
   const out = emptyAnnouncements();
   await ctx.db.transaction().execute(async (tx) => {
-    const monitor = await findMonitor(tx, ctx.organizationId, id, true);
-    const state = monitor && (await getState(tx, id, true));
-    if (!monitor || !state) throw new NotFoundError("monitor", id);
-    const step = paused ? pauseStep(state) : resumeStep(state);
-    if (!step.transition) return;
-    await updateMonitorRow(tx, ctx.organizationId, id, { paused, updated_at: at });
-    await setSchedulesActive(tx, id, !paused, now);
-    const events: NewEvent[] = [];
-    const m = {
-      organizationId: ctx.organizationId,
-      monitorId: id,
-      monitorName: monitor.name,
-      openIncidentId: state.openIncidentId,
-    };
-    const openIncidentId = await writeTransition(tx, m, step, at, paused ? "paused" : "resumed", events, out);
-    await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId }]);
-    await insertEvents(tx, events);
-    await audit(tx, ctx, {
-      action: paused ? "monitor.pause" : "monitor.resume",
-      target: { type: "monitor", id },
-    });
+    if ((await pauseInTransaction(tx, ctx, id, paused, out)) === "missing")
+      throw new NotFoundError("monitor", id);
   });
   await announce(ctx, out);
   return getMonitor(ctx, id);
+}
+
+/**
+ * Pauses or resumes one monitor inside the caller's transaction, audited; what it must announce
+ * goes to `out` (publish it after commit). A monitor already in that state is left alone.
+ */
+export async function pauseInTransaction(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  paused: boolean,
+  out: Announcements,
+): Promise<"changed" | "unchanged" | "missing"> {
+  const now = ctx.clock.now();
+  const at = new Date(now);
+  const monitor = await findMonitor(tx, ctx.organizationId, id, true);
+  const state = monitor && (await getState(tx, id, true));
+  if (!monitor || !state) return "missing";
+  const step = paused ? pauseStep(state) : resumeStep(state);
+  if (!step.transition) return "unchanged";
+  await updateMonitorRow(tx, ctx.organizationId, id, { paused, updated_at: at });
+  await setSchedulesActive(tx, id, !paused, now);
+  const events: NewEvent[] = [];
+  const m = {
+    organizationId: ctx.organizationId,
+    monitorId: id,
+    monitorName: monitor.name,
+    openIncidentId: state.openIncidentId,
+  };
+  const openIncidentId = await writeTransition(tx, m, step, at, paused ? "paused" : "resumed", events, out);
+  await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId }]);
+  await insertEvents(tx, events);
+  await audit(tx, ctx, {
+    action: paused ? "monitor.pause" : "monitor.resume",
+    target: { type: "monitor", id },
+  });
+  return "changed";
 }

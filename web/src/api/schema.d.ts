@@ -4492,6 +4492,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitors/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Last checks and uptime of a page of monitors
+         * @description For each monitor in `ids` (comma-separated, at most 200): its last 30 checks (status and latency, oldest first) and its uptime over 24 h and 30 d (as `GET /monitors/{id}/uptime` computes them). A fixed number of queries however many ids. Ids that are not monitors of this organization are left out.
+         */
+        get: {
+            parameters: {
+                query: {
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                monitorId: string;
+                                /** @description The last 30 checks, oldest first. */
+                                recent: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description up, degraded, down or unknown: the worst of the slot's regions */
+                                    status: string;
+                                    /** @description the slowest answered region; null without an answer */
+                                    totalMs: number | null;
+                                }[];
+                                uptime24h: number | null;
+                                uptime30d: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many monitors at once
+         * @description Pauses, resumes, deletes, tags/untags or adds/removes alert channels of up to 500 monitors in one transaction: all or none. An id that is not a monitor of this organization refuses the whole change (404, `errors[].path` names it), as does an unknown channel or a monitor that would get more than 20 tags (400). Each changed monitor gets its own audit row (`monitor.pause`, `monitor.resume`, `monitor.delete`, `monitor.update` with fields [tags], `monitor.channels_set`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The monitors to change (1 to 500). */
+                        ids: string[];
+                        /** @description What to do to every monitor in `ids`. */
+                        action: {
+                            /** @enum {string} */
+                            type: "pause";
+                        } | {
+                            /** @enum {string} */
+                            type: "resume";
+                        } | {
+                            /** @enum {string} */
+                            type: "delete";
+                        } | {
+                            /** @enum {string} */
+                            type: "addTags";
+                            tags: string[];
+                        } | {
+                            /** @enum {string} */
+                            type: "removeTags";
+                            tags: string[];
+                        } | {
+                            /** @enum {string} */
+                            type: "addChannels";
+                            channelIds: string[];
+                        } | {
+                            /** @enum {string} */
+                            type: "removeChannels";
+                            channelIds: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Monitors the action changed. */
+                            changed: string[];
+                            /** @description Monitors already as asked. */
+                            unchanged: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors/{id}/results": {
         parameters: {
             query?: never;

@@ -8,6 +8,7 @@ import {
 } from "@tanstack/react-router";
 import { LoginPage } from "../features/auth/login-page.tsx";
 import { MonitorsPage } from "../features/monitors/monitors-page.tsx";
+import { WallPage } from "../features/wall/wall-page.tsx";
 import { t } from "../i18n/index.ts";
 import { AppLayout } from "./layout.tsx";
 
@@ -70,6 +71,23 @@ const monitorEdit = createRoute({
   ),
 });
 
+/** The wall view: full screen, outside the sidebar layout; it checks the session itself. */
+const wall = createRoute({
+  getParentRoute: () => root,
+  path: "/wall",
+  component: WallPage,
+  validateSearch: (s: Record<string, unknown>) => ({
+    tag: typeof s.tag === "string" && s.tag ? s.tag : undefined,
+  }),
+});
+
+/** The dependency map, loaded only when opened. */
+const map = createRoute({
+  getParentRoute: () => app,
+  path: "/map",
+  component: lazyRouteComponent(() => import("../features/map/map-page.tsx")),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -86,7 +104,8 @@ const routeTree = root.addChildren([
   login,
   mfa,
   forgot,
-  app.addChildren([monitors, monitorDetail, monitorNew, monitorEdit]),
+  wall,
+  app.addChildren([monitors, monitorDetail, monitorNew, monitorEdit, map]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

@@ -1,29 +1,321 @@
-import { useQuery } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
-import { api, unwrap } from "../../api/client.ts";
-import { StateBadge } from "../../components/state-badge.tsx";
-import { t } from "../../i18n/index.ts";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { currentRole, useMe } from "../../app/session.ts";
+import { FormProblem } from "../../components/problem.tsx";
+import { type MessageKey, t } from "../../i18n/index.ts";
+import { BulkBar } from "./bulk-bar.tsx";
+import {
+  buildRows,
+  groupKey,
+  knownTags,
+  type ListFilter,
+  MONITOR_STATES,
+  MONITOR_TYPES,
+  matchesFilter,
+  type SortKey,
+  selectionOf,
+  selectRange,
+  sortMonitors,
+  toggleAll,
+  toggleSelected,
+} from "./list-model.ts";
+import { GROUP_HEIGHT, MonitorRow, ROW_HEIGHT } from "./monitor-row.tsx";
+import { summaries, useSummaries, useWantSummaries } from "./summaries-store.ts";
+import { useMonitorList } from "./use-monitor-list.ts";
 
-/** Placeholder list: the full list (groups, bulk, virtual rows) replaces it. */
+const SORTS: SortKey[] = ["newest", "name", "state", "uptime"];
+const SKELETON_KEYS = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"];
+
+/**
+ * The monitors list: server-filtered pages, virtual rows (10,000 monitors stay smooth), live
+ * state over SSE, groups by tag, and bulk actions on a selection.
+ */
 export function MonitorsPage() {
-  const monitors = useQuery({
-    queryKey: ["monitors", "all"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/monitors", { params: { query: { limit: 200 } } })),
+  const me = useMe();
+  const canWrite = me.data ? currentRole(me.data) !== "viewer" : false;
+  const [search, setSearch] = useState("");
+  const q = useDeferredValue(search.trim());
+  const [state, setState] = useState("");
+  const [type, setType] = useState("");
+  const [tag, setTag] = useState("");
+  const [sort, setSort] = useState<SortKey>("newest");
+  const [grouped, setGrouped] = useState(false);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const anchor = useRef<string | undefined>(undefined);
+  const tagFilter = tag.trim();
+  const filter: ListFilter = useMemo(() => ({ q, state, type, tag: tagFilter }), [q, state, type, tagFilter]);
+  const loadAll = sort !== "newest" || grouped;
+  const { list, monitors, complete } = useMonitorList(filter, loadAll);
+  const summaryVersion = useSummaries();
+
+  const visible = useMemo(() => monitors.filter((m) => matchesFilter(m, filter)), [monitors, filter]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the uptime sort reads the summaries store
+  const sorted = useMemo(
+    () => sortMonitors(visible, sort, (id) => summaries.get(id)?.uptime24h),
+    [visible, sort, sort === "uptime" ? summaryVersion : 0],
+  );
+  const rows = useMemo(() => buildRows(sorted, grouped, collapsed), [sorted, grouped, collapsed]);
+  const shownIds = useMemo(() => [...new Set(sorted.map((m) => m.id))], [sorted]);
+  const tags = useMemo(() => knownTags(monitors), [monitors]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (rows[i]?.kind === "group" ? GROUP_HEIGHT : ROW_HEIGHT),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 8,
   });
+  const items = virtual.getVirtualItems();
+  const inView = items.flatMap((v) => {
+    const row = rows[v.index];
+    return row?.kind === "monitor" ? [row.monitor.id] : [];
+  });
+  useWantSummaries(inView);
+  const lastIndex = items.at(-1)?.index ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    if (!loadAll && hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
+  }, [loadAll, hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length]);
+
+  const onSelect = useCallback(
+    (id: string, shift: boolean) => {
+      setSelected((s) => (shift ? selectRange(s, shownIds, anchor.current, id) : toggleSelected(s, id)));
+      anchor.current = id;
+    },
+    [shownIds],
+  );
+  const onKey = useCallback(
+    (e: React.KeyboardEvent, index: number) => {
+      if (e.key === "Escape") {
+        setSelected(new Set());
+        return;
+      }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      e.preventDefault();
+      const target = Math.max(0, Math.min(rows.length - 1, index + (e.key === "ArrowDown" ? 1 : -1)));
+      const kind = (e.target as HTMLElement).tagName;
+      virtual.scrollToIndex(target);
+      const focus = (tries: number) => {
+        const el =
+          scroller.current?.querySelector<HTMLElement>(
+            `${kind === "INPUT" ? "input" : "a"}[data-index="${target}"]`,
+          ) ?? scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
+        if (el) el.focus();
+        else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+      };
+      requestAnimationFrame(() => focus(5));
+    },
+    [rows.length, virtual],
+  );
+  const toggleGroup = (key: string) =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  const filtered = Boolean(q || state || type || tag.trim());
+  const all = selectionOf(selected, shownIds);
+  const selectedIds = [...selected];
+
   return (
-    <section>
-      <h1>{t("nav.monitors")}</h1>
-      {monitors.isPending && <p className="muted">{t("loading")}</p>}
-      <ul>
-        {monitors.data?.items.map((m) => (
-          <li key={m.id}>
-            <StateBadge state={m.state} />{" "}
-            <Link to="/monitors/$id" params={{ id: m.id }}>
-              {m.name}
-            </Link>
-          </li>
-        ))}
-      </ul>
+    <section className="monitors-page">
+      <div className="page-head row">
+        <h1>{t("nav.monitors")}</h1>
+        {canWrite && (
+          // The form's route comes from the monitor form's branch; a plain link needs no route type.
+          <a href="/monitors/new" className="button primary">
+            {t("monitors.add")}
+          </a>
+        )}
+      </div>
+      <search className="list-filters row" aria-label={t("monitors.list")}>
+        <label>
+          {t("monitors.search")}
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={200} />
+        </label>
+        <label>
+          {t("monitors.filter.state")}
+          <select value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">{t("monitors.filter.any")}</option>
+            {MONITOR_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`state.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("monitors.filter.type")}
+          <select value={type} onChange={(e) => setType(e.target.value)}>
+            <option value="">{t("monitors.filter.any")}</option>
+            {MONITOR_TYPES.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("monitors.filter.tag")}
+          <input
+            list="monitor-tags"
+            value={tag}
+            onChange={(e) => setTag(e.target.value)}
+            maxLength={50}
+            size={12}
+          />
+          <datalist id="monitor-tags">
+            {tags.map((x) => (
+              <option key={x} value={x} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          {t("monitors.sort")}
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`monitors.sort.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-check">
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />
+          {t("monitors.groupByTag")}
+        </label>
+      </search>
+      {canWrite && (
+        <BulkBar
+          selected={selectedIds}
+          onDone={(clear) => {
+            if (clear) setSelected(new Set());
+          }}
+        />
+      )}
+      {list.isError && <FormProblem error={list.error} />}
+      <p className="muted list-count" aria-live="polite">
+        {loadAll && !complete
+          ? t("monitors.loadingAll", { n: monitors.length })
+          : t("monitors.loaded", { n: shownIds.length })}
+      </p>
+      {list.isSuccess && monitors.length === 0 && !filtered ? (
+        <div className="empty card">
+          <h2>{t("monitors.empty.title")}</h2>
+          <p>{t("monitors.empty.body")}</p>
+          {canWrite && (
+            <a href="/monitors/new" className="button primary">
+              {t("monitors.empty.cta")}
+            </a>
+          )}
+        </div>
+      ) : list.isSuccess && shownIds.length === 0 && complete ? (
+        <div className="empty card">
+          <p>{t("monitors.noMatch")}</p>
+          <button
+            type="button"
+            onClick={() => {
+              setSearch("");
+              setState("");
+              setType("");
+              setTag("");
+            }}
+          >
+            {t("monitors.clearFilters")}
+          </button>
+        </div>
+      ) : (
+        <div className="monitor-list card">
+          <div className="monitor-row list-head" aria-hidden={!canWrite}>
+            {canWrite && (
+              <input
+                type="checkbox"
+                className="row-check"
+                aria-label={t("monitors.selectAll", { n: shownIds.length })}
+                checked={all === "all"}
+                ref={(el) => {
+                  if (el) el.indeterminate = all === "some";
+                }}
+                onChange={() => setSelected((s) => toggleAll(s, shownIds))}
+              />
+            )}
+            <span className="row-state" />
+            <span className="row-name">{t("monitors.col.name")}</span>
+            <span className="row-bar">{t("monitors.col.checks")}</span>
+            <span className="row-uptime">{t("monitors.col.uptime24h")}</span>
+            <span className="row-uptime row-30d">{t("monitors.col.uptime30d")}</span>
+            <span className="row-spark">{t("monitors.col.latency")}</span>
+          </div>
+          <p className="visually-hidden">{t("monitors.keyboardHelp")}</p>
+          <div ref={scroller} className="list-scroll" data-testid="monitor-list" aria-busy={list.isPending}>
+            {list.isPending ? (
+              <ul className="virtual-list" aria-label={t("monitors.list")}>
+                {SKELETON_KEYS.map((key) => (
+                  <li key={key} className="monitor-row" style={{ height: ROW_HEIGHT }}>
+                    <span className="skeleton" style={{ width: "60%", height: 16 }} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <ul
+                className="virtual-list"
+                aria-label={t("monitors.list")}
+                style={{ height: virtual.getTotalSize(), position: "relative" }}
+              >
+                {items.map((v) => {
+                  const row = rows[v.index]!;
+                  return (
+                    <li
+                      key={v.key}
+                      aria-setsize={rows.length}
+                      aria-posinset={v.index + 1}
+                      className="virtual-row"
+                      style={{ height: v.size, transform: `translateY(${v.start}px)` }}
+                    >
+                      {row.kind === "group" ? (
+                        <button
+                          type="button"
+                          className="group-head"
+                          data-index={v.index}
+                          aria-expanded={!row.collapsed}
+                          onClick={() => toggleGroup(groupKey(row.tag))}
+                          onKeyDown={(e) => onKey(e, v.index)}
+                        >
+                          <span aria-hidden="true">{row.collapsed ? "▸" : "▾"}</span>{" "}
+                          {t("monitors.group.toggle", {
+                            tag: row.tag ?? t("monitors.group.none"),
+                            count: row.count,
+                            down: row.down,
+                          })}
+                        </button>
+                      ) : (
+                        <MonitorRow
+                          monitor={row.monitor}
+                          summary={summaries.get(row.monitor.id)}
+                          selectable={canWrite}
+                          selected={selected.has(row.monitor.id)}
+                          index={v.index}
+                          onSelect={onSelect}
+                          onKey={onKey}
+                        />
+                      )}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </div>
+          {!loadAll && hasNextPage && (
+            <button type="button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+              {t("monitors.loadMore")}
+            </button>
+          )}
+        </div>
+      )}
     </section>
   );
 }

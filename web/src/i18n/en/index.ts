@@ -2,6 +2,7 @@ import { auth } from "./auth.ts";
 import { common } from "./common.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
+import { monitors } from "./monitors.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -12,4 +13,5 @@ export const en = {
   ...auth,
   ...monitor,
   ...monitorDetail,
+  ...monitors,
 } as const;
