@@ -1,13 +1,14 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./precompress.ts";
 
 /**
- * The dashboard: a single-page app served by Upblit at `/` (src/api/web-app), talking only to the
+ * The dashboard: a single-page app served by Upblit at `/` (src/api/web.ts), talking only to the
  * public API. `npm run build:web` writes web/dist; `npm run dev:web` proxies the API to :3000.
  */
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: "dist",
     emptyOutDir: true,
