@@ -1,5 +1,9 @@
 import { createRootRoute, createRoute, createRouter, Link, Outlet } from "@tanstack/react-router";
+import { InvitePage } from "../features/auth/invite-page.tsx";
 import { LoginPage } from "../features/auth/login-page.tsx";
+import { MfaPage } from "../features/auth/mfa-page.tsx";
+import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from "../features/auth/password-pages.tsx";
+import { SetupPage } from "../features/auth/setup-page.tsx";
 import { MonitorsPage } from "../features/monitors/monitors-page.tsx";
 import { t } from "../i18n/index.ts";
 import { AppLayout } from "./layout.tsx";
@@ -21,12 +25,32 @@ const login = createRoute({
   validateSearch: (s: Record<string, unknown>) => ({ next: typeof s.next === "string" ? s.next : undefined }),
 });
 
-/** Placeholder pages until their screens land (each helper replaces its own). */
-const mfa = createRoute({ getParentRoute: () => root, path: "/login/mfa", component: () => <p>…</p> });
+const mfa = createRoute({ getParentRoute: () => root, path: "/login/mfa", component: MfaPage });
 const forgot = createRoute({
   getParentRoute: () => root,
   path: "/forgot-password",
-  component: () => <p>…</p>,
+  component: ForgotPasswordPage,
+});
+/** Pages that mail links open (`/{page}#token=…`, src/services/mail/messages.ts). */
+const resetPassword = createRoute({
+  getParentRoute: () => root,
+  path: "/reset-password",
+  component: ResetPasswordPage,
+});
+const confirmEmail = createRoute({
+  getParentRoute: () => root,
+  path: "/confirm-email",
+  component: ConfirmEmailPage,
+});
+const invite = createRoute({ getParentRoute: () => root, path: "/invite", component: InvitePage });
+/** First run: `/` leads here while GET /api/v1/setup says so (docs/dashboard.md). */
+const firstRun = createRoute({
+  getParentRoute: () => root,
+  path: "/first-run",
+  component: SetupPage,
+  validateSearch: (s: Record<string, unknown>) => ({
+    token: typeof s.token === "string" ? s.token : undefined,
+  }),
 });
 
 const app = createRoute({ getParentRoute: () => root, id: "app", component: AppLayout });
@@ -51,7 +75,16 @@ function NotFound() {
   );
 }
 
-const routeTree = root.addChildren([login, mfa, forgot, app.addChildren([monitors, monitorDetail])]);
+const routeTree = root.addChildren([
+  login,
+  mfa,
+  forgot,
+  resetPassword,
+  confirmEmail,
+  invite,
+  firstRun,
+  app.addChildren([monitors, monitorDetail]),
+]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });
 
