@@ -11,6 +11,7 @@ import {
 } from "fastify-type-provider-zod";
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
+import { maskApiKeys } from "../services/auth/api-key-format.ts";
 import { domainCheckRoutes } from "../status/domain-check.routes.ts";
 import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
@@ -19,6 +20,7 @@ import { cookieNames } from "./cookies.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
+import { registerJsonBody } from "./plugins/json-body.ts";
 import { registerRateLimits } from "./plugins/rate-limit.ts";
 import { problemContentType, problemFor } from "./problem.ts";
 import { alertRuleRoutes } from "./routes/alert-rules/alert-rules.routes.ts";
@@ -83,6 +85,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   // JSON only: a text/plain body is refused with 415 instead of failing validation.
   app.removeContentTypeParser("text/plain");
+  // UTF-8 only, nesting bounded: see docs/api.md#limits.
+  registerJsonBody(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -187,10 +191,11 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
 /**
  * Query values never reach the log: they may carry a token someone put there by mistake. Neither
- * does the token of an acknowledge link (/ack/<token>).
+ * does the token of an acknowledge link (/ack/<token>), nor anything shaped like an API key
+ * anywhere in the path.
  */
 function redactQuery(rawUrl: string): string {
-  const url = rawUrl.replace(/^\/ack\/[^/?#]+/, "/ack/…");
+  const url = maskApiKeys(rawUrl.replace(/^\/ack\/[^/?#]+/, "/ack/…"));
   const q = url.indexOf("?");
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));

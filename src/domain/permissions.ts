@@ -16,7 +16,6 @@ export const SCOPES = [
   "status-pages:write",
   "notifications:read",
   "notifications:write",
-  "heartbeats:write",
   "members:read",
   "audit:read",
   "org:admin",
@@ -42,7 +41,6 @@ const EDITOR: Permission[] = [
   "incidents:write",
   "status-pages:write",
   "notifications:write",
-  "heartbeats:write",
 ];
 const ADMIN: Permission[] = [...EDITOR, "audit:read", "org:admin"];
 const OWNER: Permission[] = [...ADMIN, "org:owner"];
@@ -53,6 +51,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   admin: new Set(ADMIN),
   owner: new Set(OWNER),
 };
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

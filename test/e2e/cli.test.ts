@@ -1,10 +1,41 @@
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { exitWithin, runCli, tempDir } from "./helpers.ts";
+import { exitWithin, ROOT, runCli, tempDir } from "./helpers.ts";
+
+const run = promisify(execFile);
 
 const tmp = tempDir("cli");
 afterAll(() => tmp.remove());
+
+describe("the upblit command after npm ci", () => {
+  const version = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+
+  it("node_modules/.bin/upblit runs the CLI, from any working directory", async () => {
+    // npm never links a package's own bin into its own node_modules/.bin: the self-reference
+    // dependency `"upblit": "file:."` does (see docs/cli.md).
+    const bin = path.join(ROOT, "node_modules/.bin/upblit");
+    expect(existsSync(bin)).toBe(true);
+    const { stdout } = await run(bin, ["--version"], { cwd: tmp.dir, timeout: 120_000 });
+    expect(stdout).toBe(`${version}\n`);
+    const help = await run(bin, ["--help"], { cwd: tmp.dir, timeout: 120_000 });
+    expect(help.stdout).toMatch(/^Usage: upblit /);
+  }, 300_000);
+
+  it("npx upblit runs it without installing anything, from the project and a folder in it", async () => {
+    for (const cwd of [ROOT, path.join(ROOT, "docs")]) {
+      const { stdout } = await run("npx", ["--no-install", "upblit", "--version"], {
+        cwd,
+        timeout: 120_000,
+        env: { ...process.env, npm_config_update_notifier: "false" },
+      });
+      expect(stdout).toBe(`${version}\n`);
+    }
+  }, 300_000);
+});
 
 describe("upblit migrate", () => {
   it("applies the migrations on a fresh DATA_DIR, then reports the database is up to date", async () => {

@@ -1,8 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode } from "../../lib/errors.ts";
+import { maskApiKeys } from "../../services/auth/api-key-format.ts";
 import { toFieldIssues } from "../field-errors.ts";
 import { type Problem, problemFor } from "../problem.ts";
+import { BodyRefused } from "./json-body.ts";
 
 /**
  * The single error serializer: AppError codes, request validation and framework errors become
@@ -16,7 +18,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (typeof retryAfter === "number")
       reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    else request.log.warn({ code: problem.code, detail: problem.detail }, "request refused");
+    // A refused id is echoed in the detail: a key sent as a path segment must not reach the log.
+    else
+      request.log.warn(
+        { code: problem.code, detail: problem.detail && maskApiKeys(problem.detail) },
+        "request refused",
+      );
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -36,6 +43,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (error instanceof AppError) {
     return problemFor(error.code, requestId, error.message, error.details?.errors ?? []);
   }
+  if (error instanceof BodyRefused)
+    return problemFor("VALIDATION", requestId, error.message, [], error.status);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? "body";
     const errors = toFieldIssues(

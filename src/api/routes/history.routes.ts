@@ -6,6 +6,7 @@ import { getIncident, listEvents, listIncidents } from "../../services/incidents
 import { type ApiDeps, ctxFor } from "../context.ts";
 import { Cursor, pageOf, pageSize } from "../pagination.ts";
 import { COMMON_ERRORS } from "../problem.ts";
+import { dateTimeQuery } from "../query-dates.ts";
 import { AcknowledgedBy } from "./incidents/acknowledge.routes.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
 
@@ -107,8 +108,8 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "Check results of a monitor, newest first",
           params: MonitorId,
           querystring: z.strictObject({
-            from: z.coerce.date().optional(),
-            to: z.coerce.date().optional(),
+            from: dateTimeQuery("Results of checks at or after this time").optional(),
+            to: dateTimeQuery("Results of checks before this time").optional(),
             status: z.enum(RESULT_STATUSES).optional(),
             cursor: z.iso.datetime().optional().meta({ description: "nextCursor of the previous page" }),
             limit: pageSize(100, 1000),
@@ -164,7 +165,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           params: MonitorId,
           querystring: z.strictObject({
             granularity: z.enum(["hour", "day"]).default("hour"),
-            from: z.coerce.date(),
+            from: dateTimeQuery("Buckets starting at or after this time"),
           }),
           response: {
             200: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),

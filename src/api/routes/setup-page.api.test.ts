@@ -114,7 +114,9 @@ describe.each(DB_KINDS)("the first-run setup page on %s", (kind) => {
     const res = await getPage(up, "/setup");
     expect(res.statusCode).toBe(200);
     expectPageHeaders(res);
-    expect(res.body).toContain("upblit setup-link");
+    // The command is shown as code, not as Markdown backticks escaped into the text.
+    expect(res.body).toContain("<code>upblit setup-link</code>");
+    expect(res.body).not.toContain("`");
     expect(res.body).not.toContain("<form");
   });
 

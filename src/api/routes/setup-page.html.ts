@@ -1,6 +1,6 @@
 import { escapeHtml } from "../../lib/html.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../services/auth/passwords.ts";
-import { messagePage, formPage as page } from "../form-page.ts";
+import { formPage as page } from "../form-page.ts";
 
 /** The form's fields, as typed; the password is never echoed back. */
 export interface SetupFormValues {
@@ -25,9 +25,9 @@ export function setupDonePage(): string {
 }
 
 export function missingTokenPage(): string {
-  return messagePage(
+  return page(
     "Set up Upblit",
-    "Open the setup link the server printed at start (or run `upblit setup-link`): the link carries a token this page needs.",
+    "<p>Open the setup link the server printed at start (or run <code>upblit setup-link</code>): the link carries a token this page needs.</p>",
   );
 }
 

@@ -1,4 +1,4 @@
-import { keyPermissions, type Role, type Scope } from "../../domain/permissions.ts";
+import { isScope, keyPermissions, type Role, type Scope } from "../../domain/permissions.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
@@ -178,10 +178,12 @@ export async function rotateApiKey(ctx: Ctx, id: string): Promise<{ key: ApiKeyV
       const current = await getApiKey({ ...ctx, db: tx }, id);
       throw new AppError("CONFLICT", `This key is ${current.status}; create a new key instead`);
     }
-    assertGrantable(creator.role, old.scopes);
+    // A scope withdrawn since the key was made (heartbeats:write, until heartbeats exist) is dropped.
+    const scopes = old.scopes.filter(isScope);
+    assertGrantable(creator.role, scopes);
     const made = await insertKey(tx, ctx, creator, {
       name: old.name,
-      scopes: old.scopes,
+      scopes,
       expiresAt: old.expires_at,
     });
     await audit(tx, ctx, {

@@ -4,6 +4,7 @@ import { listAuditLog } from "../../../services/audit/query.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS } from "../../problem.ts";
+import { dateTimeQuery } from "../../query-dates.ts";
 
 const Id = z.string().max(40);
 
@@ -17,8 +18,8 @@ const AuditQuery = z.strictObject({
     .meta({ description: "An exact action, or a prefix ending in a dot (`monitor.`)" }),
   targetType: z.string().max(40).optional().meta({ example: "monitor" }),
   targetId: Id.optional(),
-  from: z.iso.datetime({ offset: true }).optional().meta({ description: "Entries at or after this time" }),
-  to: z.iso.datetime({ offset: true }).optional().meta({ description: "Entries before this time" }),
+  from: dateTimeQuery("Entries at or after this time").optional(),
+  to: dateTimeQuery("Entries before this time").optional(),
   cursor: Cursor,
   limit: pageSize(50),
 });
@@ -61,8 +62,8 @@ export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           {
             ...filter,
             actorId: actor,
-            from: from ? new Date(from) : undefined,
-            to: to ? new Date(to) : undefined,
+            from,
+            to,
           },
           { cursor, limit },
         );

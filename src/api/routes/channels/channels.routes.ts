@@ -24,9 +24,10 @@ import { safeText } from "../../text.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 const Id = z.object({ id: z.string().max(40) });
-const Settings = z
-  .record(z.string().max(64), z.unknown())
-  .meta({ description: "Depends on `kind`; see docs/channels.md" });
+const Settings = z.record(z.string().max(64), z.unknown()).meta({
+  description:
+    "Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md",
+});
 const Events = z.array(z.enum(CHANNEL_EVENTS)).min(1).max(CHANNEL_EVENTS.length);
 
 const ChannelResponse = z

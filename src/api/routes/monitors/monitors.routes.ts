@@ -192,8 +192,11 @@ function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Reco
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
   keepRedactedHeaders(current, merged);
-  // A change of type drops the settings blocks the new type does not take.
-  const keep: readonly string[] = BLOCKS_BY_TYPE[String(merged.type)] ?? [];
+  // A change of type drops the settings blocks the new type does not take. `type` is not
+  // validated yet: never stringify it (String() of a deeply nested array overflows the stack).
+  const type = merged.type;
+  const keep: readonly string[] =
+    typeof type === "string" && Object.hasOwn(BLOCKS_BY_TYPE, type) ? BLOCKS_BY_TYPE[type]! : [];
   for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
 }
