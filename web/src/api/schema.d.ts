@@ -98,7 +98,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether Upblit still waits for its first owner */
+        /**
+         * Whether Upblit still waits for its first owner
+         * @description `required: true` until the owner account exists: a dashboard sends people to its setup screen, which needs the token of the setup link the server printed at start (`/setup?token=…`). Limited per address (429).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -115,6 +118,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            required: boolean;
+                            /**
+                             * @deprecated
+                             * @description The same as `required` (deprecated)
+                             */
                             needed: boolean;
                         };
                     };
@@ -166,6 +174,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3892,8 +3909,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: unknown;
-                    to?: unknown;
+                    /** @description Results of checks at or after this time */
+                    from?: string;
+                    /** @description Results of checks before this time */
+                    to?: string;
                     status?: "up" | "degraded" | "down" | "unknown";
                     /** @description nextCursor of the previous page */
                     cursor?: string;
@@ -4115,7 +4134,8 @@ export interface paths {
             parameters: {
                 query: {
                     granularity?: "hour" | "day";
-                    from: unknown;
+                    /** @description Buckets starting at or after this time */
+                    from: string;
                 };
                 header?: never;
                 path: {
@@ -4427,121 +4447,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/incidents/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An incident with its timeline of state changes */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            monitorId: string;
-                            /** @enum {string} */
-                            status: "open" | "resolved";
-                            cause: string | null;
-                            startedAt: string;
-                            resolvedAt: string | null;
-                            durationMs: number | null;
-                            timeline: components["schemas"]["MonitorEvent"][];
-                            affectedDependents: components["schemas"]["AffectedDependent"][];
-                            acknowledgedAt: string | null;
-                            acknowledgedBy: components["schemas"]["AcknowledgedBy"] | null;
-                            acknowledgeNote: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -4703,7 +4608,7 @@ export interface paths {
                          *       "monitors:write"
                          *     ]
                          */
-                        scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "heartbeats:write" | "members:read" | "audit:read" | "org:admin")[];
+                        scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "org:admin")[];
                         /**
                          * Format: date-time
                          * @description When the key stops working (ISO 8601); never, when absent
@@ -7263,14 +7168,14 @@ export interface paths {
                         name: string;
                         kind: string;
                         /**
-                         * @description Depends on `kind`; see docs/channels.md
+                         * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
                          * @default {}
                          */
                         config?: {
                             [key: string]: unknown;
                         };
                         /**
-                         * @description Depends on `kind`; see docs/channels.md
+                         * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
                          * @default {}
                          */
                         secrets?: {
@@ -7581,11 +7486,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
-                        /** @description Depends on `kind`; see docs/channels.md */
+                        /** @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md */
                         config?: {
                             [key: string]: unknown;
                         };
-                        /** @description Depends on `kind`; see docs/channels.md */
+                        /** @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md */
                         secrets?: {
                             [key: string]: unknown;
                         };
@@ -12151,6 +12056,660 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident: monitor, status, assignee, acknowledgement, postmortem, state changes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Assign an incident, set its workflow status, write its postmortem
+         * @description `assigneeId`: a member of the organization or null (400 naming `body.assigneeId` otherwise). `workflowStatus`: investigating, identified and monitoring move freely among themselves and to resolved; resolved is final (409). `postmortem`: markdown, accepted once the incident is resolved or in the request that resolves it (409 otherwise). The monitor's lifecycle (`status`) is not changed: it stays open until the monitor recovers. Each change appears on the timeline and in the audit log.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A member, or null */
+                        assigneeId?: string | null;
+                        /**
+                         * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+                         * @enum {string}
+                         */
+                        workflowStatus?: "investigating" | "identified" | "monitoring" | "resolved";
+                        /** @description Markdown; only when workflowStatus is (or becomes in this request) resolved; null removes it */
+                        postmortem?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An incident's timeline: what happened on its own and what people did, oldest first
+         * @description Each item has a `kind`: opened, state, region_failing, region_recovered, dependent_affected, notification, acknowledged, resolved (automatic, the monitor recovered), note, workflow_status, assignee, postmortem, status_page_incident. At most 2000 notifications and 2000 people's entries; `truncated` says when more exist.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            incidentId: string;
+                            items: components["schemas"]["IncidentTimelineItem"][];
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident's notes, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["IncidentNote"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a note (markdown) to an incident's timeline
+         * @description The answer carries the markdown as written and its sanitised HTML. At most 1000 notes per incident (429).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Markdown, at most 10000 characters; rendered and sanitised on the page */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentNote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/status-page-incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a draft status-page incident prefilled from this incident
+         * @description A DRAFT (unpublished) incident on the page: title, the page's components for the monitor and its affected dependents, impact, and a first update in the incident's workflow status, worded with the page's display names. 201 with the new draft; 200 with the existing one when the page already has one made from this incident (e.g. prepared automatically when it opened). Publish it with `POST /status-pages/{pageId}/incidents/{id}/publish`. Needs `incidents:read` too.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        statusPageId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            created: boolean;
+                            statusIncident: components["schemas"]["StatusIncident"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            created: boolean;
+                            statusIncident: components["schemas"]["StatusIncident"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenance-windows": {
         parameters: {
             query?: never;
@@ -12982,6 +13541,45 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        StatusIncidentInput: {
+            id: string;
+            pageId: string;
+            /** @enum {string} */
+            kind: "incident" | "maintenance";
+            title: string;
+            /**
+             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+             * @enum {string}
+             */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+            /**
+             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
+             * @enum {string}
+             */
+            impact: "none" | "minor" | "major" | "critical";
+            published: boolean;
+            publishedAt: string | null;
+            monitorIncidentId: string | null;
+            componentIds: string[];
+            scheduledFor: string | null;
+            scheduledUntil: string | null;
+            postmortem: string | null;
+            createdAt: string;
+            updatedAt: string;
+            resolvedAt: string | null;
+            updates: {
+                id: string;
+                /**
+                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+                 * @enum {string}
+                 */
+                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+                body: string;
+                /** @description The body as the page shows it (sanitised HTML) */
+                html: string;
+                createdAt: string;
+            }[];
+        };
         AcknowledgedByInput: {
             /** @enum {string} */
             type: "user" | "apiKey" | "link";
@@ -12995,6 +13593,212 @@ export interface components {
             acknowledgedAt: string;
             acknowledgedBy: components["schemas"]["AcknowledgedByInput"];
             note: string | null;
+        };
+        IncidentInput: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+        };
+        MonitorEventInput: {
+            id: string;
+            monitorId: string;
+            from: string;
+            to: string;
+            reason: string | null;
+            incidentId: string | null;
+            at: string;
+        };
+        AffectedDependentInput: {
+            monitorId: string;
+            name: string;
+            since: string;
+        };
+        IncidentAssigneeInput: {
+            id: string;
+            name: string;
+            email: string;
+        };
+        IncidentActorInput: {
+            /** @enum {string} */
+            type: "user" | "apiKey" | "system";
+            id: string | null;
+            /** @description In words: a name, "API key <name>" or "Upblit" */
+            name: string;
+        };
+        IncidentDetailInput: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+            monitor: {
+                id: string;
+                name: string;
+                type: string;
+                state: string;
+            };
+            /** @description Who set workflowStatus to resolved: a person, or the monitor's recovery (automatic) */
+            workflowResolvedBy: ("person" | "monitor") | null;
+            /** @description Shown while they are a member of the organization */
+            assignee: components["schemas"]["IncidentAssigneeInput"] | null;
+            /** @description Markdown as written */
+            postmortem: string | null;
+            /** @description The postmortem rendered and sanitised */
+            postmortemHtml: string | null;
+            updatedAt: string | null;
+            acknowledgement: {
+                at: string;
+                by: components["schemas"]["AcknowledgedByInput"];
+                note: string | null;
+            } | null;
+            statusPageIncidents: {
+                id: string;
+                pageId: string;
+                published: boolean;
+            }[];
+            /** @description The monitor's state changes; see /timeline for everything */
+            timeline: components["schemas"]["MonitorEventInput"][];
+            affectedDependents: components["schemas"]["AffectedDependentInput"][];
+            acknowledgedAt: string | null;
+            acknowledgedBy: components["schemas"]["AcknowledgedByInput"] | null;
+            acknowledgeNote: string | null;
+        };
+        IncidentNoteInput: {
+            id: string;
+            incidentId: string;
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            /** @description Markdown as written */
+            body: string;
+            /** @description The body rendered and sanitised */
+            html: string;
+        };
+        IncidentTimelineItemInput: {
+            /** @constant */
+            kind: "opened";
+            at: string;
+            cause: string | null;
+        } | {
+            /** @constant */
+            kind: "state";
+            at: string;
+            from: string;
+            to: string;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "region_failing";
+            at: string;
+            region: string;
+            status: string;
+            error: string | null;
+        } | {
+            /** @constant */
+            kind: "region_recovered";
+            at: string;
+            region: string;
+        } | {
+            /** @constant */
+            kind: "dependent_affected";
+            at: string;
+            monitorId: string;
+            name: string;
+        } | {
+            /** @constant */
+            kind: "notification";
+            at: string;
+            notificationId: string;
+            event: string;
+            channel: {
+                id: string;
+                name: string;
+                kind: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            attempts: number;
+            sentAt: string | null;
+            lastError: string | null;
+        } | {
+            /** @constant */
+            kind: "acknowledged";
+            at: string;
+            by: components["schemas"]["AcknowledgedByInput"];
+            note: string | null;
+        } | {
+            /** @constant */
+            kind: "resolved";
+            at: string;
+            /** @constant */
+            automatic: true;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "note";
+            at: string;
+            id: string;
+            by: components["schemas"]["IncidentActorInput"];
+            body: string;
+            html: string;
+        } | {
+            /** @constant */
+            kind: "workflow_status";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            from: string;
+            to: string;
+        } | {
+            /** @constant */
+            kind: "assignee";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            from: {
+                id: string;
+                name: string | null;
+            } | null;
+            to: {
+                id: string;
+                name: string | null;
+            } | null;
+        } | {
+            /** @constant */
+            kind: "postmortem";
+            at: string;
+            by: components["schemas"]["IncidentActorInput"];
+            action: string;
+        } | {
+            /** @constant */
+            kind: "status_page_incident";
+            at: string;
+            statusIncidentId: string;
+            pageId: string;
+            published: boolean;
         };
         MonitorInput: {
             id: string;
@@ -13057,30 +13861,6 @@ export interface components {
                 message: string;
             } | null;
             verdicts: unknown[];
-        };
-        MonitorEventInput: {
-            id: string;
-            monitorId: string;
-            from: string;
-            to: string;
-            reason: string | null;
-            incidentId: string | null;
-            at: string;
-        };
-        IncidentInput: {
-            id: string;
-            monitorId: string;
-            /** @enum {string} */
-            status: "open" | "resolved";
-            cause: string | null;
-            startedAt: string;
-            resolvedAt: string | null;
-            durationMs: number | null;
-        };
-        AffectedDependentInput: {
-            monitorId: string;
-            name: string;
-            since: string;
         };
         MaintenanceWindowInput: {
             id: string;
@@ -13158,45 +13938,6 @@ export interface components {
             /** @description The person or API key that set it */
             createdBy: string | null;
             createdAt: string;
-        };
-        StatusIncidentInput: {
-            id: string;
-            pageId: string;
-            /** @enum {string} */
-            kind: "incident" | "maintenance";
-            title: string;
-            /**
-             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-             * @enum {string}
-             */
-            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-            /**
-             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
-             * @enum {string}
-             */
-            impact: "none" | "minor" | "major" | "critical";
-            published: boolean;
-            publishedAt: string | null;
-            monitorIncidentId: string | null;
-            componentIds: string[];
-            scheduledFor: string | null;
-            scheduledUntil: string | null;
-            postmortem: string | null;
-            createdAt: string;
-            updatedAt: string;
-            resolvedAt: string | null;
-            updates: {
-                id: string;
-                /**
-                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-                 * @enum {string}
-                 */
-                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-                body: string;
-                /** @description The body as the page shows it (sanitised HTML) */
-                html: string;
-                createdAt: string;
-            }[];
         };
         StatusPageInput: {
             id: string;
@@ -13477,6 +14218,45 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        StatusIncident: {
+            id: string;
+            pageId: string;
+            /** @enum {string} */
+            kind: "incident" | "maintenance";
+            title: string;
+            /**
+             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+             * @enum {string}
+             */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+            /**
+             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
+             * @enum {string}
+             */
+            impact: "none" | "minor" | "major" | "critical";
+            published: boolean;
+            publishedAt: string | null;
+            monitorIncidentId: string | null;
+            componentIds: string[];
+            scheduledFor: string | null;
+            scheduledUntil: string | null;
+            postmortem: string | null;
+            createdAt: string;
+            updatedAt: string;
+            resolvedAt: string | null;
+            updates: {
+                id: string;
+                /**
+                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
+                 * @enum {string}
+                 */
+                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
+                body: string;
+                /** @description The body as the page shows it (sanitised HTML) */
+                html: string;
+                createdAt: string;
+            }[];
+        };
         AcknowledgedBy: {
             /** @enum {string} */
             type: "user" | "apiKey" | "link";
@@ -13490,6 +14270,212 @@ export interface components {
             acknowledgedAt: string;
             acknowledgedBy: components["schemas"]["AcknowledgedBy"];
             note: string | null;
+        };
+        Incident: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+        };
+        MonitorEvent: {
+            id: string;
+            monitorId: string;
+            from: string;
+            to: string;
+            reason: string | null;
+            incidentId: string | null;
+            at: string;
+        };
+        AffectedDependent: {
+            monitorId: string;
+            name: string;
+            since: string;
+        };
+        IncidentAssignee: {
+            id: string;
+            name: string;
+            email: string;
+        };
+        IncidentActor: {
+            /** @enum {string} */
+            type: "user" | "apiKey" | "system";
+            id: string | null;
+            /** @description In words: a name, "API key <name>" or "Upblit" */
+            name: string;
+        };
+        IncidentDetail: {
+            id: string;
+            monitorId: string;
+            /**
+             * @description The lifecycle: open while the monitor is down, resolved once it recovered (automatic)
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own
+             * @enum {string}
+             */
+            workflowStatus: "investigating" | "identified" | "monitoring" | "resolved";
+            assigneeId: string | null;
+            cause: string | null;
+            startedAt: string;
+            resolvedAt: string | null;
+            durationMs: number | null;
+            monitor: {
+                id: string;
+                name: string;
+                type: string;
+                state: string;
+            };
+            /** @description Who set workflowStatus to resolved: a person, or the monitor's recovery (automatic) */
+            workflowResolvedBy: ("person" | "monitor") | null;
+            /** @description Shown while they are a member of the organization */
+            assignee: components["schemas"]["IncidentAssignee"] | null;
+            /** @description Markdown as written */
+            postmortem: string | null;
+            /** @description The postmortem rendered and sanitised */
+            postmortemHtml: string | null;
+            updatedAt: string | null;
+            acknowledgement: {
+                at: string;
+                by: components["schemas"]["AcknowledgedBy"];
+                note: string | null;
+            } | null;
+            statusPageIncidents: {
+                id: string;
+                pageId: string;
+                published: boolean;
+            }[];
+            /** @description The monitor's state changes; see /timeline for everything */
+            timeline: components["schemas"]["MonitorEvent"][];
+            affectedDependents: components["schemas"]["AffectedDependent"][];
+            acknowledgedAt: string | null;
+            acknowledgedBy: components["schemas"]["AcknowledgedBy"] | null;
+            acknowledgeNote: string | null;
+        };
+        IncidentNote: {
+            id: string;
+            incidentId: string;
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            /** @description Markdown as written */
+            body: string;
+            /** @description The body rendered and sanitised */
+            html: string;
+        };
+        IncidentTimelineItem: {
+            /** @constant */
+            kind: "opened";
+            at: string;
+            cause: string | null;
+        } | {
+            /** @constant */
+            kind: "state";
+            at: string;
+            from: string;
+            to: string;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "region_failing";
+            at: string;
+            region: string;
+            status: string;
+            error: string | null;
+        } | {
+            /** @constant */
+            kind: "region_recovered";
+            at: string;
+            region: string;
+        } | {
+            /** @constant */
+            kind: "dependent_affected";
+            at: string;
+            monitorId: string;
+            name: string;
+        } | {
+            /** @constant */
+            kind: "notification";
+            at: string;
+            notificationId: string;
+            event: string;
+            channel: {
+                id: string;
+                name: string;
+                kind: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            attempts: number;
+            sentAt: string | null;
+            lastError: string | null;
+        } | {
+            /** @constant */
+            kind: "acknowledged";
+            at: string;
+            by: components["schemas"]["AcknowledgedBy"];
+            note: string | null;
+        } | {
+            /** @constant */
+            kind: "resolved";
+            at: string;
+            /** @constant */
+            automatic: true;
+            reason: string | null;
+        } | {
+            /** @constant */
+            kind: "note";
+            at: string;
+            id: string;
+            by: components["schemas"]["IncidentActor"];
+            body: string;
+            html: string;
+        } | {
+            /** @constant */
+            kind: "workflow_status";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            from: string;
+            to: string;
+        } | {
+            /** @constant */
+            kind: "assignee";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            from: {
+                id: string;
+                name: string | null;
+            } | null;
+            to: {
+                id: string;
+                name: string | null;
+            } | null;
+        } | {
+            /** @constant */
+            kind: "postmortem";
+            at: string;
+            by: components["schemas"]["IncidentActor"];
+            action: string;
+        } | {
+            /** @constant */
+            kind: "status_page_incident";
+            at: string;
+            statusIncidentId: string;
+            pageId: string;
+            published: boolean;
         };
         Monitor: {
             id: string;
@@ -13552,30 +14538,6 @@ export interface components {
                 message: string;
             } | null;
             verdicts: unknown[];
-        };
-        MonitorEvent: {
-            id: string;
-            monitorId: string;
-            from: string;
-            to: string;
-            reason: string | null;
-            incidentId: string | null;
-            at: string;
-        };
-        Incident: {
-            id: string;
-            monitorId: string;
-            /** @enum {string} */
-            status: "open" | "resolved";
-            cause: string | null;
-            startedAt: string;
-            resolvedAt: string | null;
-            durationMs: number | null;
-        };
-        AffectedDependent: {
-            monitorId: string;
-            name: string;
-            since: string;
         };
         MaintenanceWindow: {
             id: string;
@@ -13653,45 +14615,6 @@ export interface components {
             /** @description The person or API key that set it */
             createdBy: string | null;
             createdAt: string;
-        };
-        StatusIncident: {
-            id: string;
-            pageId: string;
-            /** @enum {string} */
-            kind: "incident" | "maintenance";
-            title: string;
-            /**
-             * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-             * @enum {string}
-             */
-            status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-            /**
-             * @description none, minor (degraded performance), major (partial outage), critical (major outage)
-             * @enum {string}
-             */
-            impact: "none" | "minor" | "major" | "critical";
-            published: boolean;
-            publishedAt: string | null;
-            monitorIncidentId: string | null;
-            componentIds: string[];
-            scheduledFor: string | null;
-            scheduledUntil: string | null;
-            postmortem: string | null;
-            createdAt: string;
-            updatedAt: string;
-            resolvedAt: string | null;
-            updates: {
-                id: string;
-                /**
-                 * @description Incidents: investigating, identified, monitoring, resolved. Maintenance: scheduled, in_progress, completed
-                 * @enum {string}
-                 */
-                status: "investigating" | "identified" | "monitoring" | "resolved" | "scheduled" | "in_progress" | "completed";
-                body: string;
-                /** @description The body as the page shows it (sanitised HTML) */
-                html: string;
-                createdAt: string;
-            }[];
         };
         StatusPage: {
             id: string;

@@ -3,7 +3,7 @@ import { Link, Outlet, useLocation } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { api, sessionEnded, unwrap } from "../api/client.ts";
 import { useLiveInvalidation } from "../api/live.ts";
-import { SignedOutRedirect } from "../features/auth/setup-page.tsx";
+import { SignedOutRedirect } from "../features/auth/signed-out.tsx";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { useMe } from "./session.ts";
 import { applyTheme, savedTheme, type ThemeChoice } from "./theme.ts";

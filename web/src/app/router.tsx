@@ -1,9 +1,12 @@
-import { createRootRoute, createRoute, createRouter, Link, Outlet } from "@tanstack/react-router";
-import { InvitePage } from "../features/auth/invite-page.tsx";
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Link,
+  lazyRouteComponent,
+  Outlet,
+} from "@tanstack/react-router";
 import { LoginPage } from "../features/auth/login-page.tsx";
-import { MfaPage } from "../features/auth/mfa-page.tsx";
-import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from "../features/auth/password-pages.tsx";
-import { SetupPage } from "../features/auth/setup-page.tsx";
 import { MonitorsPage } from "../features/monitors/monitors-page.tsx";
 import { t } from "../i18n/index.ts";
 import { AppLayout } from "./layout.tsx";
@@ -25,29 +28,37 @@ const login = createRoute({
   validateSearch: (s: Record<string, unknown>) => ({ next: typeof s.next === "string" ? s.next : undefined }),
 });
 
-const mfa = createRoute({ getParentRoute: () => root, path: "/login/mfa", component: MfaPage });
+const mfa = createRoute({
+  getParentRoute: () => root,
+  path: "/login/mfa",
+  component: lazyRouteComponent(() => import("../features/auth/mfa-page.tsx"), "MfaPage"),
+});
 const forgot = createRoute({
   getParentRoute: () => root,
   path: "/forgot-password",
-  component: ForgotPasswordPage,
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ForgotPasswordPage"),
 });
 /** Pages that mail links open (`/{page}#token=…`, src/services/mail/messages.ts). */
 const resetPassword = createRoute({
   getParentRoute: () => root,
   path: "/reset-password",
-  component: ResetPasswordPage,
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ResetPasswordPage"),
 });
 const confirmEmail = createRoute({
   getParentRoute: () => root,
   path: "/confirm-email",
-  component: ConfirmEmailPage,
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ConfirmEmailPage"),
 });
-const invite = createRoute({ getParentRoute: () => root, path: "/invite", component: InvitePage });
+const invite = createRoute({
+  getParentRoute: () => root,
+  path: "/invite",
+  component: lazyRouteComponent(() => import("../features/auth/invite-page.tsx"), "InvitePage"),
+});
 /** First run: `/` leads here while GET /api/v1/setup says so (docs/dashboard.md). */
 const firstRun = createRoute({
   getParentRoute: () => root,
   path: "/first-run",
-  component: SetupPage,
+  component: lazyRouteComponent(() => import("../features/auth/setup-page.tsx"), "SetupPage"),
   validateSearch: (s: Record<string, unknown>) => ({
     token: typeof s.token === "string" ? s.token : undefined,
   }),
@@ -61,6 +72,22 @@ const monitorDetail = createRoute({
   getParentRoute: () => app,
   path: "/monitors/$id",
   component: () => <p>…</p>,
+});
+
+const incidents = createRoute({
+  getParentRoute: () => app,
+  path: "/incidents",
+  component: lazyRouteComponent(() => import("../features/incidents/incidents-page.tsx"), "IncidentsPage"),
+});
+const incidentDetail = createRoute({
+  getParentRoute: () => app,
+  path: "/incidents/$id",
+  component: lazyRouteComponent(() => import("../features/incidents/incident-page.tsx"), "IncidentPage"),
+});
+const channelDetail = createRoute({
+  getParentRoute: () => app,
+  path: "/channels/$id",
+  component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
 });
 
 function NotFound() {
@@ -83,7 +110,7 @@ const routeTree = root.addChildren([
   confirmEmail,
   invite,
   firstRun,
-  app.addChildren([monitors, monitorDetail]),
+  app.addChildren([monitors, monitorDetail, incidents, incidentDetail, channelDetail]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

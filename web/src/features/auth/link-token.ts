@@ -1,5 +1,9 @@
 import { useState } from "react";
 
+/** sessionStorage keys of the sign-in: the second-factor step's token and where to go after. */
+export const MFA_TOKEN_KEY = "upblit.mfaToken";
+export const NEXT_KEY = "upblit.next";
+
 /**
  * The token of a mail link (`/{page}#token=…`). The fragment never reaches the server or a
  * Referer; once read it is also taken out of the address bar so it is not left in history.

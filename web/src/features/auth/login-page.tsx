@@ -5,8 +5,7 @@ import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
-import { safeNext } from "./link-token.ts";
-import { MFA_TOKEN_KEY, NEXT_KEY } from "./mfa-page.tsx";
+import { MFA_TOKEN_KEY, NEXT_KEY, safeNext } from "./link-token.ts";
 
 /** Email and password; a second factor continues on /login/mfa with the token in this tab's storage. */
 export function LoginPage() {

@@ -2,7 +2,8 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeNetwork, renderPage } from "../../test/render-page.tsx";
-import { MFA_TOKEN_KEY, MfaPage, NEXT_KEY } from "./mfa-page.tsx";
+import { MFA_TOKEN_KEY, NEXT_KEY } from "./link-token.ts";
+import { MfaPage } from "./mfa-page.tsx";
 
 let net: ReturnType<typeof fakeNetwork>;
 beforeEach(() => sessionStorage.clear());

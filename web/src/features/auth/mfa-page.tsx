@@ -6,10 +6,7 @@ import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { AuthCard, submitWith } from "./auth-card.tsx";
-import { safeNext } from "./link-token.ts";
-
-export const MFA_TOKEN_KEY = "upblit.mfaToken";
-export const NEXT_KEY = "upblit.next";
+import { MFA_TOKEN_KEY, NEXT_KEY, safeNext } from "./link-token.ts";
 
 /**
  * The second step of signing in: the 6-digit code from the authenticator app, or one of the

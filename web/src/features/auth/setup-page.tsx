@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, Navigate, useNavigate, useSearch } from "@tanstack/react-router";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
@@ -7,15 +7,7 @@ import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { AuthCard, submitWith } from "./auth-card.tsx";
 import { tokenFromPaste } from "./link-token.ts";
-
-/** Whether Upblit still waits for its first owner (`GET /api/v1/setup`). */
-export function useSetupNeeded() {
-  return useQuery({
-    queryKey: ["setup"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/setup")).needed,
-    staleTime: 30_000,
-  });
-}
+import { useSetupNeeded } from "./signed-out.tsx";
 
 /**
  * First run (`/first-run`): the owner account and the first organization. The token printed by
@@ -130,15 +122,4 @@ export function SetupPage() {
       </button>
     </AuthCard>
   );
-}
-
-/**
- * Where a visitor without a session goes: the first-run screen on a fresh install, else sign-in
- * (coming back to `next` afterwards).
- */
-export function SignedOutRedirect({ next }: { next: string }) {
-  const needed = useSetupNeeded();
-  if (needed.isPending) return <p className="muted">{t("loading")}</p>;
-  if (needed.data) return <Navigate to="/first-run" search={{ token: undefined }} />;
-  return <Navigate to="/login" search={{ next }} />;
 }
