@@ -152,11 +152,15 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
   };
 }
 
-/** Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers. */
+/**
+ * Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers (`readyMs`: the
+ * deadline; a start-up on a heavily loaded machine can take well over a minute).
+ */
 export async function startUpblitProcess(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
+  readyMs = 45_000,
 ): Promise<UpblitProcess> {
   const p = runCli(["start"], {
     DATA_DIR: dataDir,
@@ -179,7 +183,7 @@ export async function startUpblitProcess(
       const res = await fetch(`${p.base}/readyz`);
       return res.status === 200;
     },
-    45_000,
+    readyMs,
   ).catch((err: Error) => {
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
