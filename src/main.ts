@@ -10,6 +10,7 @@ import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
 import { createOutbound } from "./notify/outbound.ts";
+import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
@@ -155,6 +156,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   // An attempt must end well inside its claim, or a live notifier's delivery could be claimed again.
   const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
   const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
+  const send = channelSender(notify);
   let dispatcher: Dispatcher | undefined;
   let noticeSender: NoticeSender | undefined;
   if (roles.has("notifier")) {
@@ -210,7 +212,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           sessionMaxDays: config.auth.sessionMaxDays,
         },
         trustProxy: config.http.trustProxy,
-        notify,
+        webRoot: config.web.root,
+        notify: { ...notify, send },
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,

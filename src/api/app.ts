@@ -36,6 +36,7 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
 import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
+import { incidentRoutes } from "./routes/incidents/incidents.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
@@ -50,12 +51,13 @@ import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts"
 import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
 import { statusPageSubscriberRoutes } from "./routes/status-pages/subscribers.routes.ts";
 import { statusPageWebhookRoutes } from "./routes/status-pages/webhooks.routes.ts";
+import { registerWeb } from "./web.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
 /**
  * Builds the HTTP app: REST API under /api/v1, OpenAPI at /api/openapi.json, docs at /api/docs,
- * health at /healthz and /readyz. The same zod schemas validate requests and generate the document.
+ * health at /healthz and /readyz, the dashboard at / (web.ts). The same zod schemas validate requests and generate the document.
  */
 export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInstance> {
   // Status pages on their custom domains are routed by Host before a route is picked.
@@ -104,7 +106,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
       "request",
     );
   });
-  registerErrorHandling(app);
+  const web = await registerWeb(app, deps.webRoot);
+  registerErrorHandling(app, web.fallback);
   await app.register(cookie);
   registerAuth(app, deps);
   registerRateLimits(app, deps);
@@ -124,7 +127,11 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
         { name: "monitors", description: "What to watch" },
         { name: "results", description: "Check results, rollups and uptime" },
         { name: "events", description: "State changes, stored and live" },
-        { name: "incidents", description: "Opened when a monitor goes down, resolved when it recovers" },
+        {
+          name: "incidents",
+          description:
+            "Opened when a monitor goes down, resolved when it recovers; assigned, noted and worked through by people",
+        },
         { name: "organizations", description: "Your organization, its members and their roles" },
         { name: "api-keys", description: "Keys for scripts and CI, limited to named scopes" },
         { name: "audit", description: "Who changed what, when and from where" },
@@ -184,6 +191,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
+  await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
   return app;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { ChannelAdapter } from "../notify/channels/types.ts";
-import type { Outbound } from "../notify/outbound.ts";
+import type { SendToChannel } from "../services/alerts/channel-send.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
 import type { RateLimits } from "../services/rate-limit/limiter.ts";
 
@@ -11,10 +11,12 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
-  /** Channel adapters and the outbound client, for test-sends. */
-  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; outbound: Outbound; timeoutMs: number };
+  /** Channel adapters (their settings' schemas) and the one way to send, for test-sends and previews. */
+  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; timeoutMs: number; send: SendToChannel };
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
+  /** The built dashboard's folder; undefined: web/dist in the package folder. */
+  webRoot?: string;
 }
 
 /** The organization context the auth hook resolved for a `{ permission }` route. */

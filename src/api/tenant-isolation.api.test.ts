@@ -5,7 +5,7 @@ import { apiKeyFor, otherOrganization, signInAs, type TestUser } from "../test/a
 import { API, API_ONLY, call, createMonitor, monitorBody } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
-import { isolationFixtures } from "./tenant-isolation.fixtures.ts";
+import { isolationFixtures } from "./tenant-isolation.test-support.ts";
 
 /**
  * Tenant isolation, generated from the route table: every route that takes an object id is called
@@ -269,8 +269,18 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     expect(rule.name).toBe("B's rule");
     const incident = (await call(up, "GET", `${API}/incidents/${ids.incident}`, undefined, asB)).json<{
       acknowledgedAt: string | null;
+      workflowStatus: string;
+      postmortem: string | null;
+      statusPageIncidents: unknown[];
     }>();
-    expect(incident.acknowledgedAt).toBeNull();
+    expect(incident).toMatchObject({
+      acknowledgedAt: null,
+      workflowStatus: "investigating",
+      postmortem: null,
+      statusPageIncidents: [],
+    });
+    const notes = await call(up, "GET", `${API}/incidents/${ids.incident}/notes`, undefined, asB);
+    expect(notes.json()).toEqual({ items: [] });
     const drills = await up.rt.db
       .selectFrom("monitor_drills")
       .select("id")

@@ -42,6 +42,10 @@ program
       log.fatal({ err }, "start-up failed");
       process.exit(1);
     });
+    // The first-run link as a plain line too (stdout stays JSON lines for log shippers).
+    if (running.setupUrl) {
+      process.stderr.write(`\nNo account yet. Open this link to set up Upblit:\n  ${running.setupUrl}\n\n`);
+    }
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
         log.info({ signal }, "signal received");

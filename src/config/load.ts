@@ -40,6 +40,8 @@ export interface Config {
   /** Custom domains of status pages: the DNS server asked for their TXT records (system's when unset). */
   statusPages: { domainResolver: string | undefined };
   redis: { url: string } | undefined;
+  /** The built dashboard (WEB_ROOT); undefined: web/dist in the package folder. */
+  web: { root: string | undefined };
   shutdownTimeoutMs: number;
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     certificates: { warnDays: v.CERT_EXPIRY_WARN_DAYS },
     statusPages: { domainResolver: v.STATUS_DOMAIN_RESOLVER },
     redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
+    web: { root: v.WEB_ROOT === undefined ? undefined : path.resolve(v.WEB_ROOT) },
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });
 }

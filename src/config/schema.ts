@@ -204,6 +204,11 @@ export const ENV_VARS = {
     default: "365",
     doc: "Days audit log entries are kept.",
   },
+  WEB_ROOT: {
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: "Folder of the built dashboard served at `/` (`index.html`, `assets/`). Default: `web/dist` in the package folder (`npm run build:web`).",
+  },
   SHUTDOWN_TIMEOUT_SECONDS: {
     schema: int(1, 300),
     default: "10",

@@ -27,7 +27,8 @@ export type IdPrefix =
   | "spu"
   | "sub"
   | "spn"
-  | "swh";
+  | "swh"
+  | "act";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:tls";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCert, startServer, type TestServer } from "../probe/test-fixtures.ts";
+import { createCert, startServer, type TestServer } from "../probe/fixtures.test-support.ts";
 import { webhookChannel } from "../test/alert-routing.ts";
 import { API, call, createMonitor, getJson, monitorBody, waitFor } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";

@@ -1,12 +1,11 @@
 import { monotonic } from "../lib/clock.ts";
-import { decryptSecret } from "../lib/keys.ts";
 import type { Logger } from "../lib/logger.ts";
 import { WakeTimer } from "../lib/wake-timer.ts";
 import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
-import type { ChannelAdapter, SendContext, SendOutcome } from "./channels/types.ts";
+import type { ChannelAdapter } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
-import { type MessageTemplate, parseMessageTemplate, type TemplateSource } from "./template.ts";
+import { sendOne } from "./send.ts";
 
 export interface DispatcherOptions {
   adapters: ReadonlyMap<string, ChannelAdapter>;
@@ -107,73 +106,5 @@ export class Dispatcher {
       // The claim lapses and the delivery goes again: at worst one duplicate, never a loss.
       this.options.log.error({ err, notificationId: d.id }, "could not record a delivery attempt");
     }
-  }
-}
-
-/**
- * One attempt through the adapter, with the channel's template (checked when it was saved); an
- * adapter that throws counts as a retryable failure. `sendMail` replaces the SMTP relay (previews).
- */
-export async function sendOne(
-  rt: Runtime,
-  options: Pick<DispatcherOptions, "adapters" | "outbound" | "timeoutMs"> & {
-    sendMail?: SendContext<unknown, unknown>["sendMail"];
-  },
-  d: Pick<ClaimedDelivery, "kind" | "config" | "message"> & {
-    secrets: Record<string, unknown> | string;
-    template?: TemplateSource | null;
-  },
-): Promise<SendOutcome> {
-  const adapter = options.adapters.get(d.kind);
-  if (!adapter) return { ok: false, retryable: false, error: `unknown channel kind ${d.kind}` };
-  let stored: unknown;
-  try {
-    stored =
-      typeof d.secrets === "string" ? JSON.parse(decryptSecret(rt.keys.encryption, d.secrets)) : d.secrets;
-  } catch {
-    return {
-      ok: false,
-      retryable: false,
-      error: "cannot read the channel's secrets: is SECRET_KEY the same in every process?",
-    };
-  }
-  const config = adapter.config.safeParse(d.config);
-  const secrets = adapter.secrets.safeParse(stored);
-  if (!config.success || !secrets.success) {
-    return {
-      ok: false,
-      retryable: false,
-      error: "the channel's settings are no longer valid; edit the channel",
-    };
-  }
-  const template = d.template ? readTemplate(d.template) : undefined;
-  if (template === null) {
-    return {
-      ok: false,
-      retryable: false,
-      error: "the channel's template is no longer valid; edit the channel",
-    };
-  }
-  const ctx: SendContext<unknown, unknown> = {
-    config: config.data,
-    secrets: secrets.data,
-    http: options.outbound,
-    sendMail: options.sendMail ?? ((message) => rt.mailer.send(message)),
-    timeoutMs: options.timeoutMs,
-    ...(template ? { template } : {}),
-  };
-  try {
-    return await adapter.send(d.message, ctx);
-  } catch (err) {
-    return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** A stored template parsed, or null when it no longer parses (it was checked when saved). */
-function readTemplate(source: TemplateSource): MessageTemplate | null {
-  try {
-    return parseMessageTemplate(source);
-  } catch {
-    return null;
   }
 }

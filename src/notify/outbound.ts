@@ -1,25 +1,8 @@
 import { Client } from "undici";
+import type { Outbound, OutboundResponse } from "../lib/outbound.ts";
 import { createSafeConnector } from "../probe/safe-connector.ts";
 
-export interface OutboundResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** At most 64 KiB of the body, as text. */
-  body: string;
-}
-
-/** Outbound HTTP for notification channels; the probe's connector vets every address it dials. */
-export interface Outbound {
-  request(
-    url: string,
-    init: {
-      method?: "POST" | "PUT" | "GET";
-      headers?: Record<string, string>;
-      body?: string;
-      timeoutMs: number;
-    },
-  ): Promise<OutboundResponse>;
-}
+export type { Outbound, OutboundResponse };
 
 const MAX_BODY = 64 * 1024;
 
@@ -75,7 +58,7 @@ export function createOutbound(options: { allowPrivate: boolean; userAgent: stri
  * The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry, after the receiver's
  * `Retry-After` (seconds or an HTTP date) when it sent one; 410 disable; 3xx and other 4xx fail.
  */
-export function judgeHttp(res: OutboundResponse): import("./channels/types.ts").SendOutcome {
+export function judgeHttp(res: OutboundResponse): import("../domain/alert-message.ts").SendOutcome {
   const s = res.statusCode;
   if (s >= 200 && s < 300) return { ok: true, statusCode: s };
   const error = `HTTP ${s}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`;
@@ -95,6 +78,6 @@ export function retryAfterMs(res: OutboundResponse, nowMs = Date.now()): number 
 }
 
 /** A thrown request (DNS, refused address, reset, timeout) as an outcome: retryable. */
-export function networkFailure(err: unknown): import("./channels/types.ts").SendOutcome {
+export function networkFailure(err: unknown): import("../domain/alert-message.ts").SendOutcome {
   return { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
 }

@@ -10,6 +10,10 @@
  * escaper the caller gives (the channel's dialect); the template's own text is kept as written.
  */
 
+import type { TemplateSource } from "../domain/alert-message.ts";
+
+export type { TemplateSource };
+
 /** The placeholder names a template may use; each is a plain string value, or absent. */
 export const TEMPLATE_NAMES = [
   "event",
@@ -239,12 +243,6 @@ function positionOf(source: string, offset: number): TemplatePosition {
   const before = source.slice(0, offset);
   const line = before.split("\n").length;
   return { offset, line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
-}
-
-/** A channel's template as stored and edited: either part may be left out (the default wording is used). */
-export interface TemplateSource {
-  title?: string;
-  text?: string;
 }
 
 /** A channel's template, parsed: what adapters receive in their send context. */

@@ -3,7 +3,7 @@ import * as dnsPacket from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DnsRecordType } from "../domain/monitor.ts";
 import { type DnsCheckSpec, probeDns } from "./dns.ts";
-import { PRIVATE_OK, PUBLIC_ONLY } from "./test-fixtures.ts";
+import { PRIVATE_OK, PUBLIC_ONLY } from "./fixtures.test-support.ts";
 
 const NXDOMAIN = 3;
 

@@ -1,7 +1,7 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
 import { type HttpCheckSpec, probeHttp } from "./http.ts";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./test-fixtures.ts";
 
 const MIB = 1024 * 1024;
 let server: TestServer;

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeHttp } from "./http.ts";
 import {
   createCert,
   httpSpec,
@@ -8,7 +7,8 @@ import {
   startServer,
   type TestCert,
   type TestServer,
-} from "./test-fixtures.ts";
+} from "./fixtures.test-support.ts";
+import { probeHttp } from "./http.ts";
 
 interface Seen {
   method: string;

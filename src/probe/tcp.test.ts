@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckSpec } from "../domain/monitor.ts";
+import { PRIVATE_OK, PUBLIC_ONLY } from "./fixtures.test-support.ts";
 import { BLOCKED_MESSAGE } from "./probe-error.ts";
 import { probeTcp } from "./tcp.ts";
-import { PRIVATE_OK, PUBLIC_ONLY } from "./test-fixtures.ts";
 
 let server: Server;
 let port: number;

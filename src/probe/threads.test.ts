@@ -4,7 +4,7 @@ import { systemClock } from "../lib/clock.ts";
 import { createLogger } from "../lib/logger.ts";
 import type { JobPayloads } from "../queue/catalog.ts";
 import { MemoryQueue } from "../queue/drivers/memory.ts";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./test-fixtures.ts";
+import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
 import { ProbeThreadStopped, ProbeThreads } from "./threads.ts";
 import { startProbeWorker } from "./worker.ts";
 

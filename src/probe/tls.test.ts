@@ -2,7 +2,7 @@ import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckSpec } from "../domain/monitor.ts";
-import { createCert, PRIVATE_OK, PUBLIC_ONLY, type TestCert } from "./test-fixtures.ts";
+import { createCert, PRIVATE_OK, PUBLIC_ONLY, type TestCert } from "./fixtures.test-support.ts";
 import { probeTls } from "./tls.ts";
 
 const servers: Server[] = [];

@@ -22,6 +22,17 @@ export type LiveEvent =
       totalMs: number;
     }
   | {
+      /**
+       * An incident opened or resolved (the evaluator), was acknowledged, changed by a person
+       * (status, assignee, postmortem) or got a note. Clients re-read it.
+       */
+      type: "incident.changed";
+      organizationId: string;
+      incidentId: string;
+      monitorId: string;
+      change: "opened" | "resolved" | "acknowledged" | "updated" | "note";
+    }
+  | {
       /** A status page's incidents changed (posted, updated, published, a draft prepared). */
       type: "status_page.changed";
       organizationId: string;

@@ -107,6 +107,26 @@ export interface IncidentsTable {
   started_at: Timestamp;
   resolved_at: Timestamp | null;
   duration_ms: ColumnType<number | null, number | null, number | null>;
+  /** The status a person sets (migration 0012); the evaluator's recovery sets `resolved`. */
+  workflow_status: Generated<"investigating" | "identified" | "monitoring" | "resolved">;
+  workflow_resolved_by: ColumnType<"person" | "monitor" | null, "person" | "monitor" | null | undefined>;
+  assignee_id: ColumnType<string | null, string | null | undefined>;
+  postmortem: ColumnType<string | null, string | null | undefined>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined>;
+}
+
+/** A note or a change a person made to an incident (migration 0012). */
+export interface IncidentActivityTable {
+  id: string;
+  organization_id: string;
+  incident_id: string;
+  kind: "note" | "status" | "assignee" | "postmortem";
+  at: Timestamp;
+  by_type: "user" | "api_key" | "system";
+  by_id: string | null;
+  by_label: string;
+  body: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
 export interface RollupsTable {
@@ -321,6 +341,7 @@ export interface Database
   check_results: CheckResultsTable;
   monitor_events: MonitorEventsTable;
   incidents: IncidentsTable;
+  incident_activity: IncidentActivityTable;
   rollups_hourly: RollupsTable;
   rollups_daily: RollupsTable;
   rollup_watermark: RollupWatermarkTable;

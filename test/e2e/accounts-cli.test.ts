@@ -94,6 +94,13 @@ describe("account commands on the embedded database (PGlite)", () => {
     const server = await startServer(env);
     try {
       const logged = await loggedToken(server);
+      // Also as a plain line on stderr (stdout stays JSON lines), with the same link.
+      await waitFor(
+        "the plain setup line",
+        () => /^ {2}(http\S+\/setup\?token=\S+)$/m.exec(server.stderr()),
+        20_000,
+      );
+      expect(tokenOf(server.stderr())).toBe(logged);
       expect((await setup(server.base, tokenOf(first.stdout))).status).toBe(401);
       expect((await setup(server.base, tokenOf(second.stdout))).status).toBe(401);
       // The page of the logged link is served by the real binary.

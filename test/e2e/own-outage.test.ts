@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../../src/probe/test-fixtures.ts";
+import { startServer, type TestServer } from "../../src/probe/fixtures.test-support.ts";
 import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 import { freePort, sleep, waitFor } from "./helpers.ts";

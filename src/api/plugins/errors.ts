@@ -10,7 +10,11 @@ import { BodyRefused } from "./json-body.ts";
  * The single error serializer: AppError codes, request validation and framework errors become
  * application/problem+json. Unknown errors become an opaque 500 carrying only the request id.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  /** Answers what no route matched when it can (the dashboard's history fallback); true if it did. */
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
     if (problem.status === 401) reply.header("www-authenticate", 'Bearer realm="upblit"');
@@ -26,12 +30,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
     return sendProblem(reply, problem);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
+    return sendProblem(
       reply,
       problemFor("NOT_FOUND", String(request.id), `No route ${request.method} ${request.url.split("?")[0]}`),
-    ),
-  );
+    );
+  });
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {

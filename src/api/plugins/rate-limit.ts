@@ -9,7 +9,7 @@ import {
   type CredentialAttempt,
   finishCredentialAttempt,
 } from "../../services/rate-limit/credentials.ts";
-import { countApiRequest, countMailRequest } from "../../services/rate-limit/requests.ts";
+import { countApiRequest, countMailRequest, countPublicRequest } from "../../services/rate-limit/requests.ts";
 import type { ApiDeps } from "../context.ts";
 
 /**
@@ -18,9 +18,10 @@ import type { ApiDeps } from "../context.ts";
  *   failures per IP and per account lead to a growing back-off, plus a per-IP request cap;
  * - `mail`: the request sends mail and answers the same whatever happens (password reset):
  *   fixed caps per IP and per target email.
+ * - `public`: the request proves nothing and needs no sign-in (GET /api/v1/setup): a fixed cap per IP.
  * Every authenticated request also counts against its API key's or person's per-minute cap.
  */
-export type RouteRateLimit = "credentials" | "mail";
+export type RouteRateLimit = "credentials" | "mail" | "public";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -51,6 +52,7 @@ export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
   app.addHook("preHandler", async (request) => {
     const kind = request.routeOptions.config.rateLimit;
     if (!kind) return;
+    if (kind === "public") return countPublicRequest(limits, request.ip);
     const fields = bodyFields(request.body);
     if (kind === "mail") {
       const emailKey = fields.email ? accountKey("email", normalizeEmail(fields.email)) : undefined;

@@ -77,6 +77,8 @@ describe.each(DB_KINDS)("incidents and events of a checked monitor on %s", (kind
       id: expect.stringMatching(/^inc_[0-9a-z]{26}$/),
       monitorId: m.id,
       status: "open",
+      workflowStatus: "investigating",
+      assigneeId: null,
       cause: expect.stringMatching(STATUS_FAILED),
       startedAt: expect.any(String),
       resolvedAt: null,

@@ -2,15 +2,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { RESULT_STATUSES } from "../../domain/check-result.ts";
 import { listResults, listRollups, uptimeSummary } from "../../services/checks/query.ts";
-import { getIncident, listEvents, listIncidents } from "../../services/incidents/query.ts";
+import { listEvents, listIncidents } from "../../services/incidents/query.ts";
 import { type ApiDeps, ctxFor } from "../context.ts";
 import { Cursor, pageOf, pageSize } from "../pagination.ts";
 import { COMMON_ERRORS } from "../problem.ts";
 import { dateTimeQuery } from "../query-dates.ts";
-import { AcknowledgedBy } from "./incidents/acknowledge.routes.ts";
+import { presentEvent, presentIncident } from "./incidents/incidents.present.ts";
+import { EventItem, IncidentItem } from "./incidents/incidents.schemas.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const ResultItem = z
   .object({
@@ -33,57 +32,8 @@ const ResultItem = z
   })
   .meta({ id: "CheckResult" });
 
-const EventItem = z
-  .object({
-    id: z.string(),
-    monitorId: z.string(),
-    from: z.string(),
-    to: z.string(),
-    reason: z.string().nullable(),
-    incidentId: z.string().nullable(),
-    at: z.string(),
-  })
-  .meta({ id: "MonitorEvent" });
-
-const IncidentItem = z
-  .object({
-    id: z.string(),
-    monitorId: z.string(),
-    status: z.enum(["open", "resolved"]),
-    cause: z.string().nullable(),
-    startedAt: z.string(),
-    resolvedAt: z.string().nullable(),
-    durationMs: z.number().nullable(),
-  })
-  .meta({ id: "Incident" });
-
-/** A monitor that went `affected` (its failure suppressed) while this incident was open. */
-const AffectedDependent = z
-  .object({ monitorId: z.string(), name: z.string(), since: z.string() })
-  .meta({ id: "AffectedDependent" });
-
-type EventRow = Awaited<ReturnType<typeof listEvents>>["items"][number];
-type IncidentRow = Awaited<ReturnType<typeof listIncidents>>["items"][number];
 type ResultRow = Awaited<ReturnType<typeof listResults>>["items"][number];
 
-const presentEvent = (e: EventRow) => ({
-  id: e.id,
-  monitorId: e.monitor_id,
-  from: e.from_state,
-  to: e.to_state,
-  reason: e.reason,
-  incidentId: e.incident_id,
-  at: e.at.toISOString(),
-});
-const presentIncident = (i: IncidentRow) => ({
-  id: i.id,
-  monitorId: i.monitor_id,
-  status: i.status as "open" | "resolved",
-  cause: i.cause,
-  startedAt: i.started_at.toISOString(),
-  resolvedAt: iso(i.resolved_at),
-  durationMs: i.duration_ms,
-});
 const presentResult = (r: ResultRow) => ({
   monitorId: r.monitor_id,
   region: r.region,
@@ -227,42 +177,6 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const page = await listIncidents(ctxFor(deps, request), request.query);
         return { items: page.items.map(presentIncident), nextCursor: page.nextCursor };
-      },
-    );
-
-    app.get(
-      "/incidents/:id",
-      {
-        config: { auth: { permission: "incidents:read" } },
-        schema: {
-          tags: ["incidents"],
-          summary: "An incident with its timeline of state changes",
-          params: z.object({ id: z.string().max(40) }),
-          response: {
-            200: IncidentItem.extend({
-              timeline: z.array(EventItem),
-              affectedDependents: z.array(AffectedDependent),
-              acknowledgedAt: z.string().nullable(),
-              acknowledgedBy: AcknowledgedBy.nullable(),
-              acknowledgeNote: z.string().nullable(),
-            }),
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      async (request) => {
-        const incident = await getIncident(ctxFor(deps, request), request.params.id);
-        return {
-          ...presentIncident(incident),
-          timeline: incident.timeline.map(presentEvent),
-          affectedDependents: incident.affectedDependents.map((d) => ({
-            ...d,
-            since: d.since.toISOString(),
-          })),
-          acknowledgedAt: iso(incident.acknowledgement?.at ?? null),
-          acknowledgedBy: incident.acknowledgement?.by ?? null,
-          acknowledgeNote: incident.acknowledgement?.note ?? null,
-        };
       },
     );
   };

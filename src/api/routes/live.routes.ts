@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { eventStreams } from "../../lib/sse.ts";
 import type { LiveEvent } from "../../queue/bus.ts";
 import { type ApiDeps, ctxFor } from "../context.ts";
-import { eventStreams } from "../sse.ts";
 
 /**
  * How often an open stream re-checks its credential: a logout, a password or role change or a

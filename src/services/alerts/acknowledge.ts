@@ -1,7 +1,7 @@
 import { sql } from "kysely";
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
@@ -64,7 +64,7 @@ export async function acknowledgeIncident(
   incidentId: string,
   input: { note?: string | null; viaChannelId?: string },
 ): Promise<Acknowledgement> {
-  return ctx.db.transaction().execute(async (tx) => {
+  const { ack, monitorId } = await ctx.db.transaction().execute(async (tx) => {
     // The lock orders this against the reminder sweep and against a second acknowledgement.
     const incident = await tx
       .selectFrom("incidents")
@@ -109,8 +109,16 @@ export async function acknowledgeIncident(
     });
     const ack = viewOf(row);
     await queueAcknowledged(tx, ctx, incident, ack);
-    return ack;
+    return { ack, monitorId: incident.monitor_id };
   });
+  ctx.bus.publish({
+    type: "incident.changed",
+    organizationId: ctx.organizationId,
+    incidentId,
+    monitorId,
+    change: "acknowledged",
+  });
+  return ack;
 }
 
 /** The incident's acknowledgement, or null; scoped to the organization. */

@@ -1,6 +1,6 @@
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import type { CertificateInfo, CheckResult } from "../../domain/check-result.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import { type Draft, insertNotifications, monitorFacts, monitorPart } from "./outbox.ts";
 import { routeChannels } from "./routing.ts";

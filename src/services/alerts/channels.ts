@@ -1,8 +1,7 @@
+import type { AlertEvent, TemplateSource } from "../../domain/alert-message.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { decryptSecret, encryptSecret } from "../../lib/keys.ts";
-import type { AlertEvent } from "../../notify/channels/types.ts";
-import type { TemplateSource } from "../../notify/template.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { lockMonitor, requireMonitor } from "../monitors/query.ts";

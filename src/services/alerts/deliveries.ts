@@ -1,7 +1,7 @@
 import { sql } from "kysely";
+import type { AlertMessage, SendOutcome } from "../../domain/alert-message.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage, SendOutcome } from "../../notify/channels/types.ts";
 import { dueOrLapsed } from "../../storage/repos/outbox-claim.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx, Runtime } from "../context.ts";

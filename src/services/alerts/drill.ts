@@ -1,6 +1,6 @@
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { lockMonitor } from "../monitors/query.ts";

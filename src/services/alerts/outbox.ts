@@ -1,5 +1,5 @@
+import type { AlertEvent, AlertMessage } from "../../domain/alert-message.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertEvent, AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { acknowledgeUrlFor } from "./ack-links.ts";

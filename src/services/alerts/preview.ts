@@ -1,10 +1,9 @@
+import type { AlertMessage, TemplateSource } from "../../domain/alert-message.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage, ChannelAdapter } from "../../notify/channels/types.ts";
-import { sendOne } from "../../notify/dispatcher.ts";
-import type { Outbound } from "../../notify/outbound.ts";
-import type { TemplateSource } from "../../notify/template.ts";
+import type { Outbound } from "../../lib/outbound.ts";
 import type { Ctx } from "../context.ts";
 import type { MailMessage } from "../mail/mailer.ts";
+import type { SendToChannel } from "./channel-send.ts";
 import { testMessage } from "./test-message.ts";
 
 /** The events a preview can show. */
@@ -56,7 +55,7 @@ export interface PreviewChannel {
  */
 export async function previewChannel(
   ctx: Ctx,
-  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; timeoutMs: number },
+  notify: { send: SendToChannel },
   channel: PreviewChannel,
   sample: { event: PreviewEvent; drill: boolean },
 ): Promise<Preview> {
@@ -65,22 +64,20 @@ export async function previewChannel(
     sample.event === "test"
       ? await testMessage(ctx, channel)
       : await sampleAlert(ctx, sample.event, sample.drill);
-  const outcome = await sendOne(
+  const outcome = await notify.send(
     ctx,
-    {
-      adapters: notify.adapters,
-      timeoutMs: notify.timeoutMs,
-      outbound: recordingOutbound(requests),
-      sendMail: async (mail) => {
-        requests.push(mailRequest(mail));
-      },
-    },
     {
       kind: channel.kind,
       config: channel.config,
       secrets: channel.secrets,
       template: channel.template,
       message,
+    },
+    {
+      outbound: recordingOutbound(requests),
+      sendMail: async (mail) => {
+        requests.push(mailRequest(mail));
+      },
     },
   );
   const redact = redactor(channel.secrets);

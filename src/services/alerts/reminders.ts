@@ -1,6 +1,6 @@
 import { sql } from "kysely";
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Db } from "../../storage/db.ts";
 import type { Runtime } from "../context.ts";
 import { acknowledgeUrlFor } from "./ack-links.ts";

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { AlertEvent } from "../../notify/channels/types.ts";
+import type { AlertEvent } from "../../domain/alert-message.ts";
 import type { Db } from "../../storage/db.ts";
 
 /** One alert to route: which organization, which monitor, which kind of event. */

@@ -1,5 +1,5 @@
+import type { AlertMessage } from "../../domain/alert-message.ts";
 import { newId } from "../../lib/ids.ts";
-import type { AlertMessage } from "../../notify/channels/types.ts";
 import type { Ctx } from "../context.ts";
 
 /** The message of a test-send: clearly a test, about no real monitor. */

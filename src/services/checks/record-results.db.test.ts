@@ -95,7 +95,13 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     const live: string[] = [];
     const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
       if (e.type !== "status_page.changed" && e.monitorId === id)
-        live.push(e.type === "check.result" ? `result ${e.slotAt}` : `state ${e.to}`);
+        live.push(
+          e.type === "check.result"
+            ? `result ${e.slotAt}`
+            : e.type === "incident.changed"
+              ? `incident ${e.change}`
+              : `state ${e.to}`,
+        );
     });
     try {
       const alerts = () => up.rt.queue.depth("incident.changed");
@@ -107,8 +113,12 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
       await recordResults(up.rt, batch);
       // No duplicate alert, logically: one incident, one notification job.
       expect(alerts() - before).toBe(1);
-      // Live subscribers hear about the stored result and the state change once.
-      expect(live).toEqual([`state down`, `result ${new Date(batch[0]!.slotAt).toISOString()}`]);
+      // Live subscribers hear about the stored result, the incident and the state change once.
+      expect(live).toEqual([
+        `incident opened`,
+        `state down`,
+        `result ${new Date(batch[0]!.slotAt).toISOString()}`,
+      ]);
     } finally {
       unsubscribe();
     }

@@ -45,5 +45,39 @@ export async function getIncident(ctx: Ctx, id: string) {
     .execute();
   const affectedDependents = await listAffectedDependents(ctx.db, ctx.organizationId, id);
   const acknowledgement = await findAcknowledgement(ctx.db, ctx.organizationId, id);
-  return { ...row, timeline: events, affectedDependents, acknowledgement };
+  const monitor = await ctx.db
+    .selectFrom("monitors as m")
+    .leftJoin("monitor_state as s", "s.monitor_id", "m.id")
+    .select(["m.id", "m.name", "m.type", "s.state"])
+    .where("m.id", "=", row.monitor_id)
+    .executeTakeFirstOrThrow();
+  // The assignee is shown while they are a member; someone who left shows as unassigned.
+  const assignee = row.assignee_id
+    ? ((await ctx.db
+        .selectFrom("memberships as ms")
+        .innerJoin("users as u", "u.id", "ms.user_id")
+        .select(["u.id", "u.name", "u.email"])
+        .where("ms.organization_id", "=", ctx.organizationId)
+        .where("ms.user_id", "=", row.assignee_id)
+        .executeTakeFirst()) ?? null)
+    : null;
+  const statusPageIncidents = await ctx.db
+    .selectFrom("status_incidents")
+    .select(["id", "page_id", "published"])
+    .where("organization_id", "=", ctx.organizationId)
+    .where("monitor_incident_id", "=", id)
+    .orderBy("id")
+    .execute();
+  return {
+    ...row,
+    monitor: { id: monitor.id, name: monitor.name, type: monitor.type, state: monitor.state ?? "pending" },
+    assignee,
+    timeline: events,
+    affectedDependents,
+    acknowledgement,
+    statusPageIncidents,
+  };
 }
+
+/** An incident as getIncident returns it. */
+export type IncidentView = Awaited<ReturnType<typeof getIncident>>;

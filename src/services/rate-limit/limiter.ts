@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { Logger } from "../../lib/logger.ts";
-import { RATE_LIMITS, type RateLimitSettings } from "./settings.ts";
+import { PUBLIC_PER_IP, RATE_LIMITS, type RateLimitSettings } from "./settings.ts";
 
 /**
  * The counters behind every rate limit, in Redis (shared by every API process) or in this
@@ -23,6 +23,7 @@ export interface RateLimits {
   mailPerIp: RateLimiterAbstract;
   apiPerKey: RateLimiterAbstract;
   apiPerUser: RateLimiterAbstract;
+  publicPerIp: RateLimiterAbstract;
   close(): Promise<void>;
 }
 
@@ -57,6 +58,7 @@ export async function openRateLimits(options: {
     });
   };
   const c = settings.credentials;
+  const publicPerIp = settings.public?.perIp ?? PUBLIC_PER_IP;
   return {
     settings,
     store: redis ? "redis" : "memory",
@@ -69,6 +71,7 @@ export async function openRateLimits(options: {
     mailPerIp: counter("mail:ip", settings.mail.perIp.limit, settings.mail.perIp.seconds),
     apiPerKey: counter("api:key", settings.api.perKey.limit, settings.api.perKey.seconds),
     apiPerUser: counter("api:user", settings.api.perUser.limit, settings.api.perUser.seconds),
+    publicPerIp: counter("public:ip", publicPerIp.limit, publicPerIp.seconds),
     close: async () => {
       if (!redis) return;
       if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());

@@ -31,3 +31,8 @@ export async function countApiRequest(limits: RateLimits, caller: ApiCaller): Pr
     await consumeOrRefuse(limits.apiPerUser, caller.userId, "Too many requests from this account; slow down");
   }
 }
+
+/** A request to a public route that proves nothing (GET /api/v1/setup): a fixed cap per IP. */
+export async function countPublicRequest(limits: RateLimits, ip: string): Promise<void> {
+  await consumeOrRefuse(limits.publicPerIp, ip, "Too many requests from this address; try again later");
+}

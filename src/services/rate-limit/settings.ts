@@ -37,7 +37,12 @@ export interface RateLimitSettings {
   api: { perKey: Window; perUser: Window };
   /** Requests per IP to the public status routes; absent: the default (src/status/rate-limit.ts). */
   status?: { perIp: Window };
+  /** Routes with `config.rateLimit: "public"` (prove nothing, e.g. GET /api/v1/setup); absent: PUBLIC_PER_IP. */
+  public?: { perIp: Window };
 }
+
+/** Requests per IP to `public` routes unless the settings say otherwise. */
+export const PUBLIC_PER_IP: Window = { limit: 120, seconds: 60 };
 
 export const RATE_LIMITS: RateLimitSettings = {
   keyPrefix: "upblit:rl",

@@ -41,9 +41,13 @@ export async function writeTransition(
       at,
     });
     out.incidents.push(incidentChange(m, incidentId, "opened", at, reason));
+    out.live.push(liveIncident(m, incidentId, "opened"));
   } else if (step.incident === "resolve") {
     const resolved = await resolveIncident(tx, m.monitorId, at);
-    if (resolved) out.incidents.push(incidentChange(m, resolved, "resolved", at, reason));
+    if (resolved) {
+      out.incidents.push(incidentChange(m, resolved, "resolved", at, reason));
+      out.live.push(liveIncident(m, resolved, "resolved"));
+    }
     incidentId = null;
   }
   const eventIncident = step.incident === "resolve" ? (m.openIncidentId ?? null) : incidentId;
@@ -67,6 +71,20 @@ export async function writeTransition(
     incidentId: eventIncident,
   });
   return incidentId;
+}
+
+function liveIncident(
+  m: { organizationId: string; monitorId: string },
+  incidentId: string,
+  change: "opened" | "resolved",
+): LiveEvent {
+  return {
+    type: "incident.changed",
+    organizationId: m.organizationId,
+    incidentId,
+    monitorId: m.monitorId,
+    change,
+  };
 }
 
 function incidentChange(

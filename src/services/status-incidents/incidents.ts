@@ -91,7 +91,7 @@ export async function createStatusIncident(
         impact: input.impact,
         published: input.published,
         published_at: input.published ? now : null,
-        monitor_incident_id: null,
+        monitor_incident_id: input.monitorIncidentId ?? null,
         scheduled_for: input.scheduledFor ?? null,
         scheduled_until: input.scheduledUntil ?? null,
         postmortem: null,
@@ -112,6 +112,7 @@ export async function createStatusIncident(
         status,
         impact: input.impact,
         published: input.published,
+        ...(input.monitorIncidentId ? { monitorIncidentId: input.monitorIncidentId } : {}),
       },
     });
     if (input.published) await owePageNotices(tx, ctx, id, "published");

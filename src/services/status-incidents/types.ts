@@ -79,6 +79,8 @@ export interface CreateIncidentInput {
   published: boolean;
   scheduledFor?: string | null;
   scheduledUntil?: string | null;
+  /** The monitor incident it is prepared from (one per page and monitor incident). */
+  monitorIncidentId?: string;
 }
 
 export interface UpdateIncidentInput {

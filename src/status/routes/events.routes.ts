@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { eventStreams } from "../../api/sse.ts";
 import { AppError } from "../../lib/errors.ts";
+import { eventStreams } from "../../lib/sse.ts";
 import { readablePage, type StatusDeps, visitorAccess } from "../access.ts";
 import type { ReadModel } from "../cache.ts";
 import { activeIncidentsSection } from "../html/incidents.ts";

@@ -10,6 +10,7 @@ import * as m0008 from "./0008-templates.ts";
 import * as m0009 from "./0009-status-incidents.ts";
 import * as m0010 from "./0010-status-domains.ts";
 import * as m0011 from "./0011-status-subscriptions.ts";
+import * as m0012 from "./0012-incident-workflow.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-status-incidents": m0009,
   "0010-status-domains": m0010,
   "0011-status-subscriptions": m0011,
+  "0012-incident-workflow": m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

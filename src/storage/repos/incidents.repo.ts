@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
@@ -65,6 +65,10 @@ export async function resolveIncident(db: Q, monitorId: string, at: Date): Promi
       status: "resolved",
       resolved_at: at,
       duration_ms: Math.max(0, at.getTime() - open.started_at.getTime()),
+      // The recovery closes the people's workflow too, unless a person resolved it first.
+      workflow_status: "resolved",
+      workflow_resolved_by: sql<"person" | "monitor">`coalesce(workflow_resolved_by, 'monitor')`,
+      updated_at: at,
     })
     .where("id", "=", open.id)
     .execute();

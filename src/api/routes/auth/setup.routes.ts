@@ -15,14 +15,28 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       "/setup",
       {
-        config: { auth: "public" },
+        config: { auth: "public", rateLimit: "public" },
         schema: {
           tags: ["auth"],
           summary: "Whether Upblit still waits for its first owner",
-          response: { 200: z.object({ needed: z.boolean() }), ...COMMON_ERRORS },
+          description:
+            "`required: true` until the owner account exists: a dashboard sends people to its setup screen, which needs the token of the setup link the server printed at start (`/setup?token=…`). Limited per address (429).",
+          response: {
+            200: z.object({
+              required: z.boolean(),
+              needed: z
+                .boolean()
+                .meta({ description: "The same as `required` (deprecated)", deprecated: true }),
+            }),
+            429: Problem,
+            ...COMMON_ERRORS,
+          },
         },
       },
-      async () => ({ needed: (await countUsers(deps.rt.db)) === 0 }),
+      async () => {
+        const required = (await countUsers(deps.rt.db)) === 0;
+        return { required, needed: required };
+      },
     );
 
     app.post(

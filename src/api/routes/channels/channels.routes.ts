@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../../lib/errors.ts";
 import type { ChannelAdapter } from "../../../notify/channels/types.ts";
-import { sendOne } from "../../../notify/dispatcher.ts";
 import {
   CHANNEL_EVENTS,
   channelForSending,
@@ -256,7 +255,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const ctx = ctxFor(deps, request);
         const { channel, secrets } = await channelForSending(ctx, request.params.id);
         const message = await testMessage(ctx, channel);
-        const outcome = await sendOne(ctx, deps.notify, {
+        const outcome = await deps.notify.send(ctx, {
           kind: channel.kind,
           config: channel.config,
           secrets,

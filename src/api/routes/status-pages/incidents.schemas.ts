@@ -19,7 +19,7 @@ export const PageParams = z.object({ id: z.string().max(40) });
 /** Markdown may span lines; only NUL and bidi overrides are refused. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point.
 const MARKDOWN_UNSAFE = /[\u0000\u202a-\u202e\u2066-\u2069]/;
-const Markdown = z
+export const Markdown = z
   .string()
   .min(1)
   .max(MARKDOWN_MAX)

@@ -36,6 +36,26 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       query: "?from=2024-01-01T00:00:00Z",
     },
     "/api/v1/incidents/:id": { foreign: () => ids.incident!, missing: "inc_00000000000000000000000000" },
+    "PATCH /api/v1/incidents/:id": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+      body: { workflowStatus: "resolved", postmortem: "taken over" },
+    },
+    "/api/v1/incidents/:id/timeline": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+    },
+    "/api/v1/incidents/:id/notes": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+      body: { body: "taken over" },
+    },
+    // B's incident drafted onto A's own page: the incident must not be found.
+    "POST /api/v1/incidents/:id/status-page-incident": {
+      foreign: () => ids.incident!,
+      missing: "inc_00000000000000000000000000",
+      body: { statusPageId: aPageId() },
+    },
     "/api/v1/api-keys/:id": { foreign: () => ids.apiKey!, missing: "key_00000000000000000000000000" },
     "/api/v1/invitations/:id": { foreign: () => ids.invitation!, missing: "inv_00000000000000000000000000" },
     "/api/v1/members/:userId": { foreign: () => ids.member!, missing: "usr_00000000000000000000000000" },
