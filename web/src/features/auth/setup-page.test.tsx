@@ -19,7 +19,7 @@ describe("SetupPage", () => {
   it("takes a pasted setup link, creates the owner and lands on the dashboard", async () => {
     net = fakeNetwork((req) => {
       if (req.method === "GET" && req.path === "/api/v1/setup")
-        return { status: 200, body: { needed: true } };
+        return { status: 200, body: { required: true, needed: true } };
       if (req.method === "POST" && req.path === "/api/v1/setup")
         return { status: 201, body: { accessToken: "a" } };
       return undefined;
@@ -43,7 +43,7 @@ describe("SetupPage", () => {
   it("hides the token field when the link brought it, and puts each problem beside its field", async () => {
     net = fakeNetwork((req) =>
       req.method === "GET"
-        ? { status: 200, body: { needed: true } }
+        ? { status: 200, body: { required: true, needed: true } }
         : {
             status: 400,
             body: {
@@ -68,7 +68,7 @@ describe("SetupPage", () => {
   });
 
   it("says so when Upblit is already set up", async () => {
-    net = fakeNetwork(() => ({ status: 200, body: { needed: false } }));
+    net = fakeNetwork(() => ({ status: 200, body: { required: false, needed: false } }));
     renderPage("/first-run", "/first-run", SetupPage);
     await screen.findByText(/already set up/);
     expect(screen.queryByRole("button", { name: "Create the owner account" })).toBeNull();

@@ -7,7 +7,7 @@ import { t } from "../../i18n/index.ts";
 export function useSetupNeeded() {
   return useQuery({
     queryKey: ["setup"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/setup")).needed,
+    queryFn: async () => unwrap(await api.GET("/api/v1/setup")).required,
     staleTime: 30_000,
   });
 }
