@@ -89,7 +89,11 @@ describe("dashboard: first run to postmortem in Chromium", () => {
 
     // First run: `/` leads to the setup screen, which takes the pasted link.
     await page.goto("/");
-    await page.waitForURL((u) => u.pathname === "/first-run", { timeout: UI_TIMEOUT_MS });
+    await page
+      .waitForURL((u) => u.pathname === "/first-run", { timeout: UI_TIMEOUT_MS })
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}\nat ${page.url()}:\n${await page.content()}`);
+      });
     await page.getByLabel("Setup token").waitFor({ timeout: UI_TIMEOUT_MS });
     await look(page, "first-run");
     await page.getByLabel("Setup token").fill(setupLink(d.proc));

@@ -24,7 +24,10 @@ export function AppLayout() {
   const [theme, setTheme] = useState<ThemeChoice>(savedTheme);
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
-    const onEnded = () => void client.invalidateQueries({ queryKey: ["me"] });
+    // Only a session that existed can end: re-reading `me` while signed out would loop.
+    const onEnded = () => {
+      if (client.getQueryData(["me"])) void client.invalidateQueries({ queryKey: ["me"] });
+    };
     sessionEnded.addEventListener("ended", onEnded);
     return () => sessionEnded.removeEventListener("ended", onEnded);
   }, [client]);

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { Navigate } from "@tanstack/react-router";
+import { useNavigate } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 
@@ -14,11 +15,16 @@ export function useSetupNeeded() {
 
 /**
  * Where a visitor without a session goes: the first-run screen on a fresh install, else sign-in
- * (coming back to `next` afterwards).
+ * (coming back to `next` afterwards). Navigates once, replacing the page asked for in history.
  */
 export function SignedOutRedirect({ next }: { next: string }) {
   const needed = useSetupNeeded();
-  if (needed.isPending) return <p className="muted">{t("loading")}</p>;
-  if (needed.data) return <Navigate to="/first-run" search={{ token: undefined }} />;
-  return <Navigate to="/login" search={{ next }} />;
+  const navigate = useNavigate();
+  const answer = needed.isPending ? undefined : needed.data === true;
+  useEffect(() => {
+    if (answer === undefined) return;
+    if (answer) void navigate({ to: "/first-run", search: { token: undefined }, replace: true });
+    else void navigate({ to: "/login", search: { next }, replace: true });
+  }, [answer, next, navigate]);
+  return <p className="muted">{t("loading")}</p>;
 }
