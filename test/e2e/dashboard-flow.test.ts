@@ -116,6 +116,7 @@ describe("dashboard: first run to postmortem in Chromium", () => {
       name: "ops webhook",
       kind: "webhook",
       config: { url: `http://127.0.0.1:${hooks.port}/hook` },
+      secrets: { signingSecret: `whsec_${Buffer.alloc(32, 7).toString("base64")}` },
       isDefault: true,
     });
     ids.channel = channel.id;

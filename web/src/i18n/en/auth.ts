@@ -52,7 +52,7 @@ export const auth = {
   "setup.intro": "Create the owner account and the first organization. You can invite your team afterwards.",
   "setup.token": "Setup token",
   "setup.tokenHint":
-    "Printed by the server at its first start (or by `upblit setup-link`). Paste the token or the whole link.",
+    "Printed by the server at its first start (or by “upblit setup-link”). Paste the token or the whole link.",
   "setup.organizationName": "Organization name",
   "setup.name": "Your name",
   "setup.submit": "Create the owner account",
