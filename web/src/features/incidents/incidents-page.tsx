@@ -121,10 +121,12 @@ function OpenRow({ incident, names }: RowProps) {
   return (
     <tr className="incident-open">
       <td>
-        <span className="state state-down" aria-hidden="true" />
-        <Link to="/incidents/$id" params={{ id: incident.id }}>
-          {name}
-        </Link>
+        <span className="monitor-cell">
+          <span className="state state-down" aria-hidden="true" />
+          <Link to="/incidents/$id" params={{ id: incident.id }}>
+            {name}
+          </Link>
+        </span>
       </td>
       <td>{t(`workflow.${incident.workflowStatus}` as MessageKey)}</td>
       <td>{formatAt(incident.startedAt)}</td>
