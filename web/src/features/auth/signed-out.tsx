@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useEffect } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 
@@ -20,11 +20,16 @@ export function useSetupNeeded() {
 export function SignedOutRedirect({ next }: { next: string }) {
   const needed = useSetupNeeded();
   const navigate = useNavigate();
+  // The page asked for, as it was on arrival: while the navigation runs, the location is already
+  // the sign-in page's, and following it would nest `next` into itself without end.
+  const [asked] = useState(next);
+  const gone = useRef(false);
   const answer = needed.isPending ? undefined : needed.data === true;
   useEffect(() => {
-    if (answer === undefined) return;
+    if (answer === undefined || gone.current) return;
+    gone.current = true;
     if (answer) void navigate({ to: "/first-run", search: { token: undefined }, replace: true });
-    else void navigate({ to: "/login", search: { next }, replace: true });
-  }, [answer, next, navigate]);
+    else void navigate({ to: "/login", search: { next: asked }, replace: true });
+  }, [answer, asked, navigate]);
   return <p className="muted">{t("loading")}</p>;
 }
