@@ -235,7 +235,9 @@ describe("dashboard: first run to postmortem in Chromium", () => {
     await invitePage.getByLabel("Choose a password").fill("another long passphrase");
     await invitePage.getByRole("button", { name: "Create the account and join" }).click();
     await invitePage.waitForURL((u) => u.pathname === "/", { timeout: UI_TIMEOUT_MS });
-    await invitePage.getByRole("button", { name: "Sign out" }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await invitePage.getByRole("button", { name: "Sign out" }).click();
+    await invitePage.getByLabel("Email").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(new URL(invitePage.url()).pathname).toBe("/login");
 
     // The other mail links, and the sign-in screens, in a context without a session.
     await guest.close();
