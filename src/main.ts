@@ -102,6 +102,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     evaluator.start();
   }
 
+  const probeOptions = {
+    allowPrivateTargets: config.probe.allowPrivateTargets,
+    maxBodyBytes: config.probe.maxBodyBytes,
+    userAgent: "Upblit/0.1 (+https://upblit.dev)",
+  };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
@@ -109,11 +114,6 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
     }
     const probe = options.probe ?? probeThreads?.probe ?? runProbe;
-    const probeOptions = {
-      allowPrivateTargets: config.probe.allowPrivateTargets,
-      maxBodyBytes: config.probe.maxBodyBytes,
-      userAgent: "Upblit/0.1 (+https://upblit.dev)",
-    };
     const probeLog = log.child({ category: "probe" });
     const canary = config.probe.canaryTarget
       ? Canary.fromTarget(config.probe.canaryTarget, probe, probeOptions, clock, probeLog)
@@ -155,7 +155,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   });
   // An attempt must end well inside its claim, or a live notifier's delivery could be claimed again.
   const timeoutMs = Math.min(NOTIFY_TIMEOUT_MS, config.notify.leaseMs / 2);
-  const notify = { adapters: CHANNEL_ADAPTERS, outbound, timeoutMs };
+  const notify = {
+    adapters: CHANNEL_ADAPTERS,
+    outbound,
+    timeoutMs,
+    allowPrivate: config.probe.allowPrivateTargets,
+  };
   const send = channelSender(notify);
   let dispatcher: Dispatcher | undefined;
   let noticeSender: NoticeSender | undefined;
@@ -214,6 +219,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
         trustProxy: config.http.trustProxy,
         webRoot: config.web.root,
         notify: { ...notify, send },
+        runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from "fastify";
+import type { Observation } from "../domain/check-result.ts";
+import type { CheckSpec } from "../domain/monitor.ts";
 import type { ChannelAdapter } from "../notify/channels/types.ts";
 import type { SendToChannel } from "../services/alerts/channel-send.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
@@ -11,8 +13,21 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
-  /** Channel adapters (their settings' schemas) and the one way to send, for test-sends and previews. */
-  notify: { adapters: ReadonlyMap<string, ChannelAdapter>; timeoutMs: number; send: SendToChannel };
+  /**
+   * Channel adapters (their settings' schemas), the one way to send (test-sends and previews), and
+   * `allowPrivate` for the address checks when a channel is saved.
+   */
+  notify: {
+    adapters: ReadonlyMap<string, ChannelAdapter>;
+    timeoutMs: number;
+    send: SendToChannel;
+    allowPrivate: boolean;
+  };
+  /**
+   * Runs one check in this process and reports what it saw (the probe role's probe and options,
+   * target safety included): for checks of a definition that is not saved.
+   */
+  runCheck: (spec: CheckSpec) => Promise<Observation>;
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
   /** The built dashboard's folder; undefined: web/dist in the package folder. */

@@ -101,6 +101,12 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "chn_00000000000000000000000000",
       body: { event: "down" },
     },
+    // With wait: the lookup must refuse before anything is queued or awaited.
+    "POST /api/v1/monitors/:id/check": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      query: "?wait=true",
+    },
     "POST /api/v1/monitors/:id/drill": {
       foreign: () => ids.monitor!,
       missing: "mon_00000000000000000000000000",

@@ -38,6 +38,8 @@ export interface AlertMessage {
   acknowledgeUrl: string | null;
   /** A link to the monitor in Upblit. */
   monitorUrl: string;
+  /** A link to the incident in Upblit; null or absent (messages written before it existed) without one. */
+  incidentUrl?: string | null;
   /** A `certificate` warning: days left, expiry (ISO 8601), the certificate's name, the threshold crossed. */
   certificate?: { daysLeft: number; notAfter: string; subject?: string; threshold: number };
   /** A `reminder`: which one of the incident's reminders, and how long it has been down by now. */

@@ -242,7 +242,8 @@ describe.each(DB_KINDS)("alert delivery on %s", (kind) => {
       name: "bad",
       kind: "webhook",
       config: { url: "ftp://x", extra: 1 },
-      secrets: {},
+      // Left out, a signing secret is generated; a wrong one is refused.
+      secrets: { signingSecret: "not-a-whsec-secret" },
     });
     const body = expectProblem(res, 400, "VALIDATION");
     const paths = body.errors.map((e) => e.path);

@@ -1,6 +1,9 @@
+import { promises as dns } from "node:dns";
 import { Client } from "undici";
 import type { Outbound, OutboundResponse } from "../lib/outbound.ts";
+import { BLOCKED_MESSAGE, ProbeFailure } from "../probe/probe-error.ts";
 import { createSafeConnector } from "../probe/safe-connector.ts";
+import { type LookupFn, resolveSafe } from "../probe/target-safety.ts";
 
 export type { Outbound, OutboundResponse };
 
@@ -53,6 +56,36 @@ export function createOutbound(options: { allowPrivate: boolean; userAgent: stri
     },
   };
 }
+
+/** How long a check when saved waits for DNS before letting the name through to the send-time check. */
+const SAVE_LOOKUP_MS = 3_000;
+
+/**
+ * Checks an address a channel will connect to when it is saved, with the rules every connection
+ * follows (the same resolution and address classes as the SSRF-safe connector). Answers why it
+ * is refused (the one message every refusal reads), or null: an IP literal, a metadata name, or a
+ * name resolving to an address that is not allowed is refused. A name that does not resolve now
+ * is let through: it is checked again, as every address is, at each connection.
+ */
+export async function outboundRefusal(raw: string, allowPrivate: boolean): Promise<string | null> {
+  if (!URL.canParse(raw)) return null; // not a URL: the settings' own schema reports it
+  try {
+    await resolveSafe(new URL(raw).hostname, allowPrivate, boundedLookup);
+    return null;
+  } catch (err) {
+    return err instanceof ProbeFailure && err.kind === "blocked" ? BLOCKED_MESSAGE : null;
+  }
+}
+
+const boundedLookup: LookupFn = (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("lookup took too long")), SAVE_LOOKUP_MS);
+  });
+  return Promise.race([dns.lookup(hostname, { all: true, verbatim: true }), deadline]).finally(() =>
+    clearTimeout(timer),
+  );
+};
 
 /**
  * The usual judgement of an HTTP answer: 2xx ok; 429 and 5xx retry, after the receiver's

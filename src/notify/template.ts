@@ -29,6 +29,7 @@ export const TEMPLATE_NAMES = [
   "duration",
   "organization",
   "monitor_url",
+  "incident_url",
   "runbook_url",
   "acknowledge_url",
   "incident_id",

@@ -1,6 +1,7 @@
 /** Fixtures for channel adapter tests; not a test file itself. */
 import type { AlertMessage, SendContext } from "../notify/channels/types.ts";
 import { createOutbound } from "../notify/outbound.ts";
+import { PATIENCE_MS } from "./patience.ts";
 
 /** A realistic down alert; override any field. */
 export function sampleMessage(overrides: Partial<AlertMessage> = {}): AlertMessage {
@@ -32,8 +33,11 @@ export function sampleMessage(overrides: Partial<AlertMessage> = {}): AlertMessa
   };
 }
 
-/** A send context on the real outbound client, allowed to reach loopback receivers. */
-export function testContext<C, S>(config: C, secrets: S, timeoutMs = 5_000): SendContext<C, S> {
+/**
+ * A send context on the real outbound client, allowed to reach loopback receivers. Its send
+ * timeout is generous unless a test sets one: a local receiver can be slow on a busy machine.
+ */
+export function testContext<C, S>(config: C, secrets: S, timeoutMs = PATIENCE_MS): SendContext<C, S> {
   return {
     config,
     secrets,

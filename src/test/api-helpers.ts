@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
+import { PATIENCE_MS, scaledDeadline } from "./patience.ts";
 import type { TestUpblit } from "./upblit.ts";
 
 export const API = "/api/v1";
@@ -135,18 +136,23 @@ export async function createMonitor(up: TestUpblit, body: Record<string, unknown
   return res.json<MonitorJson>();
 }
 
-/** Polls `read` until `done` holds, failing with the last value after `timeoutMs`. */
+/**
+ * Polls `read` until `done` holds, failing with the last value after `timeoutMs` of quiet-machine
+ * time (stretched by the machine's load, see patience.ts).
+ */
 export async function waitFor<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  timeoutMs = 8_000,
+  timeoutMs = PATIENCE_MS,
   everyMs = 50,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = scaledDeadline(timeoutMs);
   let last = await read();
   while (!done(last)) {
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (deadline.expired()) {
+      throw new Error(
+        `condition not met within ${deadline.waitedMs()} ms; last value: ${JSON.stringify(last)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, everyMs));
     last = await read();

@@ -1,6 +1,7 @@
 /** A local HTTP receiver for channel and webhook tests; not a test file itself. */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PATIENCE_MS, scaledDeadline } from "./patience.ts";
 
 export interface Received {
   method: string;
@@ -74,13 +75,14 @@ export async function startReceiver(): Promise<Receiver> {
         res.end(body);
       };
     },
-    async waitFor(n = 1, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
+    async waitFor(n = 1, timeoutMs = PATIENCE_MS) {
+      const deadline = scaledDeadline(timeoutMs);
       while (requests.length < n) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`receiver got ${requests.length} of ${n} requests in ${timeoutMs} ms`);
+        if (deadline.expired()) {
+          throw new Error(`receiver got ${requests.length} of ${n} requests in ${deadline.waitedMs()} ms`);
+        }
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(left, 200));
+          const t = setTimeout(resolve, 200);
           waiters.push(() => {
             clearTimeout(t);
             resolve();

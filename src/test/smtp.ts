@@ -1,6 +1,7 @@
 /** A real SMTP server on 127.0.0.1 for tests that send mail; not a test file itself. */
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { PATIENCE_MS, scaledDeadline } from "./patience.ts";
 
 export interface ReceivedMail {
   /** Envelope recipients (RCPT TO), lower-cased. */
@@ -69,15 +70,15 @@ export async function startSmtp(): Promise<SmtpFixture> {
       refused.add(address.toLowerCase());
       return () => refused.delete(address.toLowerCase());
     },
-    async waitForMail(to, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
+    async waitForMail(to, timeoutMs = PATIENCE_MS) {
+      const deadline = scaledDeadline(timeoutMs);
       for (;;) {
         const next = mailsTo(to).find((m) => !claimed.has(m));
         if (next) {
           claimed.add(next);
           return next;
         }
-        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+        if (deadline.expired()) throw new Error(`no mail to ${to} within ${deadline.waitedMs()} ms`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

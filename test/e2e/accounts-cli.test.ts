@@ -1,7 +1,17 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
-import { exitWithin, freePort, runCli, tempDir, type UpblitProcess, waitFor } from "./helpers.ts";
+import {
+  exitWithin,
+  freePort,
+  GiveUp,
+  patientTest,
+  runCli,
+  tempDir,
+  type UpblitProcess,
+  waitFor,
+  waitForOutput,
+} from "./helpers.ts";
 
 const tmp = tempDir("accounts-cli");
 afterAll(() => tmp.remove());
@@ -9,12 +19,11 @@ afterAll(() => tmp.remove());
 const OWNER = { email: "owner@example.com", password: "correct horse battery" };
 const EDITOR = { email: "editor@example.com", password: "first passphrase of Ed" };
 const NEW_PASSWORD = "second passphrase of Ed";
-const CLI_MS = 60_000;
 
 /** Runs one admin command to its end; returns its exit code and output. */
 async function cli(args: string[], env: Record<string, string>, stdin?: string) {
   const p = runCli(args, env, stdin);
-  const { code } = await exitWithin(p, CLI_MS);
+  const { code } = await exitWithin(p);
   return { code, stdout: p.stdout(), stderr: p.stderr() };
 }
 
@@ -26,28 +35,26 @@ async function startServer(env: Record<string, string>): Promise<UpblitProcess> 
     SHUTDOWN_TIMEOUT_SECONDS: "5",
     ...env,
   });
-  await waitFor(
-    "upblit to answer /readyz",
-    async () => {
-      if (p.child.exitCode !== null) throw new Error(`upblit exited during start-up:\n${p.output()}`);
-      return (await fetch(`${p.base}/readyz`)).status === 200;
-    },
-    60_000,
-  );
+  await waitFor("upblit to answer /readyz", async () => {
+    if (p.child.exitCode !== null) throw new GiveUp(`upblit exited during start-up:\n${p.output()}`);
+    return (await fetch(`${p.base}/readyz`)).status === 200;
+  }).catch((err: Error) => {
+    p.child.kill("SIGKILL");
+    throw err;
+  });
   return p;
 }
 
 async function stopServer(p: UpblitProcess): Promise<void> {
   p.child.kill("SIGTERM");
-  expect(await exitWithin(p, 30_000)).toEqual({ code: 0, signal: null });
+  expect(await exitWithin(p)).toEqual({ code: 0, signal: null });
 }
 
 const tokenOf = (text: string) => /\/setup\?token=([\w-]+)/.exec(text)?.[1];
 
 /** The setup token a server logged; the link is logged just after the port opens, so wait for it. */
 async function loggedToken(server: UpblitProcess): Promise<string> {
-  // waitFor returns only a truthy value: a token.
-  return String(await waitFor("the setup link in the log", () => tokenOf(server.output()), 20_000));
+  return (await waitForOutput(server, /\/setup\?token=([\w-]+)/))[1]!;
 }
 
 function post(base: string, url: string, body: unknown): Promise<Response> {
@@ -80,52 +87,54 @@ describe("account commands on the embedded database (PGlite)", () => {
     env = { DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(await freePort()) };
   });
 
-  it("setup-link on a stopped data folder prints a link; the next one and the next server start replace it", async () => {
-    const first = await cli(["setup-link"], env);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(
-      new RegExp(`^http://127\\.0\\.0\\.1:${env.PORT}/setup\\?token=[\\w-]{40,}\\n$`),
-    );
-    expect(first.stderr).toContain("it works once");
-    const second = await cli(["setup-link"], env);
-    expect(second.code).toBe(0);
-    expect(tokenOf(second.stdout)).not.toBe(tokenOf(first.stdout));
-
-    const server = await startServer(env);
-    try {
-      const logged = await loggedToken(server);
-      // Also as a plain line on stderr (stdout stays JSON lines), with the same link.
-      await waitFor(
-        "the plain setup line",
-        () => /^ {2}(http\S+\/setup\?token=\S+)$/m.exec(server.stderr()),
-        20_000,
+  it(
+    "setup-link on a stopped data folder prints a link; the next one and the next server start replace it",
+    async () => {
+      const first = await cli(["setup-link"], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:${env.PORT}/setup\\?token=[\\w-]{40,}\\n$`),
       );
-      expect(tokenOf(server.stderr())).toBe(logged);
-      expect((await setup(server.base, tokenOf(first.stdout))).status).toBe(401);
-      expect((await setup(server.base, tokenOf(second.stdout))).status).toBe(401);
-      // The page of the logged link is served by the real binary.
-      const page = await fetch(`${server.base}/setup?token=${logged}`);
-      expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
-      expect(await page.text()).toContain(`value="${logged}"`);
-      expect((await setup(server.base, logged)).status).toBe(201);
-      expect((await setup(server.base, logged, "second@example.com")).status).toBe(401);
+      expect(first.stderr).toContain("it works once");
+      const second = await cli(["setup-link"], env);
+      expect(second.code).toBe(0);
+      expect(tokenOf(second.stdout)).not.toBe(tokenOf(first.stdout));
 
-      // While the server holds the data folder, commands that need it refuse, and say why.
-      for (const args of [
-        ["user", "create", "--email", EDITOR.email, "--role", "editor", "--password-stdin"],
-        ["setup-link"],
-      ]) {
-        const busy = await cli(args, env, `${EDITOR.password}\n`);
-        expect(busy.code).toBe(1);
-        expect(busy.stderr).toContain(`is in use by process ${server.child.pid}`);
-        expect(busy.stderr).toContain("stop the server, run this command, then start the server again");
-        expect(busy.stdout).toBe("");
-        expectNoStack(busy.stderr);
+      const server = await startServer(env);
+      try {
+        const logged = await loggedToken(server);
+        // Also as a plain line on stderr (stdout stays JSON lines), with the same link.
+        await waitFor("the plain setup line", () =>
+          /^ {2}(http\S+\/setup\?token=\S+)$/m.exec(server.stderr()),
+        );
+        expect(tokenOf(server.stderr())).toBe(logged);
+        expect((await setup(server.base, tokenOf(first.stdout))).status).toBe(401);
+        expect((await setup(server.base, tokenOf(second.stdout))).status).toBe(401);
+        // The page of the logged link is served by the real binary.
+        const page = await fetch(`${server.base}/setup?token=${logged}`);
+        expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+        expect(await page.text()).toContain(`value="${logged}"`);
+        expect((await setup(server.base, logged)).status).toBe(201);
+        expect((await setup(server.base, logged, "second@example.com")).status).toBe(401);
+
+        // While the server holds the data folder, commands that need it refuse, and say why.
+        for (const args of [
+          ["user", "create", "--email", EDITOR.email, "--role", "editor", "--password-stdin"],
+          ["setup-link"],
+        ]) {
+          const busy = await cli(args, env, `${EDITOR.password}\n`);
+          expect(busy.code).toBe(1);
+          expect(busy.stderr).toContain(`is in use by process ${server.child.pid}`);
+          expect(busy.stderr).toContain("stop the server, run this command, then start the server again");
+          expect(busy.stdout).toBe("");
+          expectNoStack(busy.stderr);
+        }
+      } finally {
+        await stopServer(server);
       }
-    } finally {
-      await stopServer(server);
-    }
-  }, 300_000);
+    },
+    patientTest(6),
+  );
 
   it(
     "setup-link once someone has an account: exit 1, setup is done",
@@ -135,7 +144,7 @@ describe("account commands on the embedded database (PGlite)", () => {
       expect(done.stderr).toContain("setup is done");
       expect(done.stdout).toBe("");
     },
-    CLI_MS,
+    patientTest(1),
   );
 
   it(
@@ -162,7 +171,7 @@ describe("account commands on the embedded database (PGlite)", () => {
         /^created editor editor@example\.com \(usr_[0-9a-z]{26}\) in organization org_[0-9a-z]{26}\n$/,
       );
     },
-    CLI_MS,
+    patientTest(1),
   );
 
   it(
@@ -190,7 +199,7 @@ describe("account commands on the embedded database (PGlite)", () => {
         expectNoStack(r.stderr);
       }
     },
-    2 * CLI_MS,
+    patientTest(2),
   );
 
   it(
@@ -215,44 +224,52 @@ describe("account commands on the embedded database (PGlite)", () => {
       expect(unknownFlag).toContain("unknown option '--pasword-stdin'");
       expect(missing).toContain("required option '--email <email>' not specified");
     },
-    CLI_MS,
+    patientTest(1),
   );
 
-  it("the created account signs in through the API", async () => {
-    const server = await startServer(env);
-    try {
-      const editor = await login(server.base, EDITOR.email, EDITOR.password);
-      expect(editor.status).toBe(200);
-      refreshBeforeReset = editor.body!.refreshToken;
-    } finally {
-      await stopServer(server);
-    }
-  }, 120_000);
+  it(
+    "the created account signs in through the API",
+    async () => {
+      const server = await startServer(env);
+      try {
+        const editor = await login(server.base, EDITOR.email, EDITOR.password);
+        expect(editor.status).toBe(200);
+        refreshBeforeReset = editor.body!.refreshToken;
+      } finally {
+        await stopServer(server);
+      }
+    },
+    patientTest(2),
+  );
 
   // The policy and an unknown email are refused by the same service the command calls
   // (src/services/accounts/set-password.db.test.ts); here, the command end to end.
-  it("user reset-password: the new password works, the old does not, sessions are over", async () => {
-    const reset = await cli(
-      ["user", "reset-password", "--email", EDITOR.email, "--password-stdin"],
-      env,
-      `${NEW_PASSWORD}\n`,
-    );
-    expect(reset.stderr).toBe("");
-    expect(reset.code).toBe(0);
-    expect(reset.stdout).toBe("password of editor@example.com changed; 1 session(s) ended\n");
+  it(
+    "user reset-password: the new password works, the old does not, sessions are over",
+    async () => {
+      const reset = await cli(
+        ["user", "reset-password", "--email", EDITOR.email, "--password-stdin"],
+        env,
+        `${NEW_PASSWORD}\n`,
+      );
+      expect(reset.stderr).toBe("");
+      expect(reset.code).toBe(0);
+      expect(reset.stdout).toBe("password of editor@example.com changed; 1 session(s) ended\n");
 
-    const server = await startServer(env);
-    try {
-      const refresh = await post(server.base, "/api/v1/auth/refresh", { refreshToken: refreshBeforeReset });
-      expect(refresh.status).toBe(401);
-      expect((await login(server.base, EDITOR.email, EDITOR.password)).status).toBe(401);
-      expect((await login(server.base, EDITOR.email, NEW_PASSWORD)).status).toBe(200);
-      // The owner made through the setup link is untouched.
-      expect((await login(server.base, OWNER.email, OWNER.password)).status).toBe(200);
-    } finally {
-      await stopServer(server);
-    }
-  }, 300_000);
+      const server = await startServer(env);
+      try {
+        const refresh = await post(server.base, "/api/v1/auth/refresh", { refreshToken: refreshBeforeReset });
+        expect(refresh.status).toBe(401);
+        expect((await login(server.base, EDITOR.email, EDITOR.password)).status).toBe(401);
+        expect((await login(server.base, EDITOR.email, NEW_PASSWORD)).status).toBe(200);
+        // The owner made through the setup link is untouched.
+        expect((await login(server.base, OWNER.email, OWNER.password)).status).toBe(200);
+      } finally {
+        await stopServer(server);
+      }
+    },
+    patientTest(3),
+  );
 });
 
 describe("account commands beside a running server (PostgreSQL)", () => {
@@ -269,26 +286,30 @@ describe("account commands beside a running server (PostgreSQL)", () => {
       PORT: String(await freePort()),
     };
     server = await startServer(env);
-  }, 120_000);
+  }, patientTest(1));
   afterAll(async () => {
     if (server) await stopServer(server);
     await database?.drop();
-  });
+  }, patientTest(1));
 
-  it("setup-link replaces the server's link; only the newest link works, and only once", async () => {
-    const logged = await loggedToken(server);
-    const first = await cli(["setup-link"], env);
-    const second = await cli(["setup-link"], env);
-    expect([first.code, second.code]).toEqual([0, 0]);
-    const [older, newest] = [tokenOf(first.stdout), tokenOf(second.stdout)];
-    expect(new Set([logged, older, newest]).size).toBe(3);
+  it(
+    "setup-link replaces the server's link; only the newest link works, and only once",
+    async () => {
+      const logged = await loggedToken(server);
+      const first = await cli(["setup-link"], env);
+      const second = await cli(["setup-link"], env);
+      expect([first.code, second.code]).toEqual([0, 0]);
+      const [older, newest] = [tokenOf(first.stdout), tokenOf(second.stdout)];
+      expect(new Set([logged, older, newest]).size).toBe(3);
 
-    expect((await setup(server.base, logged)).status).toBe(401);
-    expect((await setup(server.base, older)).status).toBe(401);
-    expect((await setup(server.base, newest)).status).toBe(201);
-    expect((await setup(server.base, newest, "late@example.com")).status).toBe(401);
-    expect((await login(server.base, OWNER.email, OWNER.password)).status).toBe(200);
-  }, 180_000);
+      expect((await setup(server.base, logged)).status).toBe(401);
+      expect((await setup(server.base, older)).status).toBe(401);
+      expect((await setup(server.base, newest)).status).toBe(201);
+      expect((await setup(server.base, newest, "late@example.com")).status).toBe(401);
+      expect((await login(server.base, OWNER.email, OWNER.password)).status).toBe(200);
+    },
+    patientTest(3),
+  );
 
   it(
     "user create works while the server runs, and the account signs in at once",
@@ -301,6 +322,6 @@ describe("account commands beside a running server (PostgreSQL)", () => {
       expect(created.code).toBe(0);
       expect((await login(server.base, "viewer@example.com", "a reader's passphrase")).status).toBe(200);
     },
-    CLI_MS,
+    patientTest(1),
   );
 });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { exitWithin, ROOT, runCli, tempDir } from "./helpers.ts";
+import { exitWithin, patientTest, ROOT, runCli, tempDir } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -38,60 +38,72 @@ describe("the upblit command after npm ci", () => {
 });
 
 describe("upblit migrate", () => {
-  it("applies the migrations on a fresh DATA_DIR, then reports the database is up to date", async () => {
-    const dataDir = path.join(tmp.dir, "fresh");
-    const first = runCli(["migrate"], { DATA_DIR: dataDir });
-    expect(await exitWithin(first, 60_000)).toEqual({ code: 0, signal: null });
-    expect(first.stdout()).toBe(
-      "applied: 0001-foundation, 0002-accounts, 0003-alerting, 0004-routing, 0005-maintenance, 0006-dependencies, 0007-status-pages, 0008-templates, 0009-status-incidents, 0010-status-domains, 0011-status-subscriptions, 0012-incident-workflow\n",
-    );
-    expect(first.stderr()).toBe("");
-    expect(existsSync(dataDir)).toBe(true);
+  it(
+    "applies the migrations on a fresh DATA_DIR, then reports the database is up to date",
+    async () => {
+      const dataDir = path.join(tmp.dir, "fresh");
+      const first = runCli(["migrate"], { DATA_DIR: dataDir });
+      expect(await exitWithin(first)).toEqual({ code: 0, signal: null });
+      expect(first.stdout()).toBe(
+        "applied: 0001-foundation, 0002-accounts, 0003-alerting, 0004-routing, 0005-maintenance, 0006-dependencies, 0007-status-pages, 0008-templates, 0009-status-incidents, 0010-status-domains, 0011-status-subscriptions, 0012-incident-workflow\n",
+      );
+      expect(first.stderr()).toBe("");
+      expect(existsSync(dataDir)).toBe(true);
 
-    const second = runCli(["migrate"], { DATA_DIR: dataDir });
-    expect(await exitWithin(second, 60_000)).toEqual({ code: 0, signal: null });
-    expect(second.stdout()).toBe("database is up to date\n");
-  }, 120_000);
+      const second = runCli(["migrate"], { DATA_DIR: dataDir });
+      expect(await exitWithin(second)).toEqual({ code: 0, signal: null });
+      expect(second.stdout()).toBe("database is up to date\n");
+    },
+    patientTest(2),
+  );
 });
 
 describe("bad configuration", () => {
-  it("PORT=abc exits 2 with one line naming the wrong value", async () => {
-    const dataDir = path.join(tmp.dir, "never-a");
-    const p = runCli(["start"], { DATA_DIR: dataDir, PORT: "abc" });
-    expect(await exitWithin(p, 30_000)).toEqual({ code: 2, signal: null });
-    const problems = p
-      .stderr()
-      .split("\n")
-      .filter((l) => l.startsWith("  - "));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^ {2}- PORT="abc": /);
-    expect(p.stdout()).toBe("");
-    // It failed before touching anything.
-    expect(existsSync(dataDir)).toBe(false);
-  }, 60_000);
-
-  it("several wrong values: exit 2, one line per value, for start and migrate alike", async () => {
-    const dataDir = path.join(tmp.dir, "never-b");
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: "70000",
-      LOG_LEVEL: "loud",
-      MIN_INTERVAL_SECONDS: "0",
-      ALLOW_PRIVATE_TARGETS: "maybe",
-      HOST: "127.0.0.1",
-    };
-    for (const command of ["start", "migrate"]) {
-      const p = runCli([command], env);
-      expect(await exitWithin(p, 30_000)).toEqual({ code: 2, signal: null });
+  it(
+    "PORT=abc exits 2 with one line naming the wrong value",
+    async () => {
+      const dataDir = path.join(tmp.dir, "never-a");
+      const p = runCli(["start"], { DATA_DIR: dataDir, PORT: "abc" });
+      expect(await exitWithin(p)).toEqual({ code: 2, signal: null });
       const problems = p
         .stderr()
         .split("\n")
         .filter((l) => l.startsWith("  - "));
-      expect(problems.map((l) => l.slice(4).split("=")[0]).sort()).toEqual(
-        ["ALLOW_PRIVATE_TARGETS", "LOG_LEVEL", "MIN_INTERVAL_SECONDS", "PORT"].sort(),
-      );
-      expect(problems.find((l) => l.includes("PORT"))).toContain('"70000"');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^ {2}- PORT="abc": /);
+      expect(p.stdout()).toBe("");
+      // It failed before touching anything.
       expect(existsSync(dataDir)).toBe(false);
-    }
-  }, 60_000);
+    },
+    patientTest(1),
+  );
+
+  it(
+    "several wrong values: exit 2, one line per value, for start and migrate alike",
+    async () => {
+      const dataDir = path.join(tmp.dir, "never-b");
+      const env = {
+        DATA_DIR: dataDir,
+        PORT: "70000",
+        LOG_LEVEL: "loud",
+        MIN_INTERVAL_SECONDS: "0",
+        ALLOW_PRIVATE_TARGETS: "maybe",
+        HOST: "127.0.0.1",
+      };
+      for (const command of ["start", "migrate"]) {
+        const p = runCli([command], env);
+        expect(await exitWithin(p)).toEqual({ code: 2, signal: null });
+        const problems = p
+          .stderr()
+          .split("\n")
+          .filter((l) => l.startsWith("  - "));
+        expect(problems.map((l) => l.slice(4).split("=")[0]).sort()).toEqual(
+          ["ALLOW_PRIVATE_TARGETS", "LOG_LEVEL", "MIN_INTERVAL_SECONDS", "PORT"].sort(),
+        );
+        expect(problems.find((l) => l.includes("PORT"))).toContain('"70000"');
+        expect(existsSync(dataDir)).toBe(false);
+      }
+    },
+    patientTest(2),
+  );
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
+import { waitFor } from "./helpers.ts";
 
 /**
  * The database goes away for a while (the PostgreSQL server behind a proxy we cut) while a
@@ -26,14 +27,6 @@ describe("PostgreSQL unreachable for a while", () => {
       payload: payload as object,
     });
     return { status: res.statusCode, body: res.json(), type: res.headers["content-type"] };
-  };
-  const waitFor = async (what: string, ok: () => Promise<boolean>, ms = 15_000) => {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (await ok().catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   };
 
   beforeAll(async () => {
@@ -73,7 +66,10 @@ describe("PostgreSQL unreachable for a while", () => {
   it("answers 503 while cut, moves no state and resumes checking afterwards", async () => {
     await proxy.cut();
     targetStatus = 500;
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Wait for the outage to be felt, not for time: the scheduler failed to reach the database a
+    // few times (and the failing target had as many chances to move a state).
+    const tickFailures = () => up.logs.filter((l) => l.msg === "scheduler tick failed; retrying").length;
+    await waitFor("the scheduler to fail on the cut database three times", () => tickFailures() >= 3);
 
     const during = await api("GET", `/api/v1/monitors/${monitorId}`);
     expect(during.status).toBe(503);

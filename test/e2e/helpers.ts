@@ -3,14 +3,33 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { scaledDeadline, slowdown } from "../../src/test/patience.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = path.join(ROOT, "bin/upblit.js");
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How long a real process may take to do one thing on a quiet machine: start and answer, print a
+ * line, exit, reach a state. The machine the suite runs on is often busy (two cores, load
+ * averages of 10 to 30), where one start-up of the CLI (tsx compiling the sources, PGlite opening
+ * its data folder) took over 3 minutes; so every wait here stretches it by the load while it
+ * waits (scaledDeadline). Waits end as soon as their condition holds, so patience costs nothing
+ * when things go well; it only decides how long a real hang takes to be reported.
+ */
+export const PATIENCE_MS = 120_000;
+
+/**
+ * A vitest timeout for a test that does `steps` patient things in a row (starts, waits, exits): a
+ * backstop behind the waits' own deadlines, stretched by twice the load at the file's start (the
+ * load may grow while the test runs).
+ */
+export const patientTest = (steps: number) =>
+  Math.round((steps * PATIENCE_MS + 30_000) * Math.min(20, 2 * slowdown()));
 
 /** A port nobody listens on right now: bind :0, read it, close it. */
 export async function freePort(): Promise<number> {
@@ -26,20 +45,31 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** Thrown from a `waitFor` check: the condition can never hold (say, the process exited); stop now. */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`).
+ * Wait on a condition with this, never on a sleep: the deadline is a hang detector, not a budget.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = PATIENCE_MS,
+): Promise<T> {
+  const deadline = scaledDeadline(timeoutMs);
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
       if (value) return value;
     } catch (err) {
+      if (err instanceof GiveUp) throw err;
       last = err;
     }
-    if (Date.now() > deadline) {
+    if (deadline.expired()) {
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
+        `timed out after ${deadline.waitedMs()} ms (load ${loadavg()[0]!.toFixed(1)}) waiting for ${what}${last ? `: ${String(last)}` : ""}`,
       );
     }
     await sleep(100);
@@ -152,15 +182,11 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
   };
 }
 
-/**
- * Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers (`readyMs`: the
- * deadline; a start-up on a heavily loaded machine can take well over a minute).
- */
+/** Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers. */
 export async function startUpblitProcess(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
-  readyMs = 45_000,
 ): Promise<UpblitProcess> {
   const p = runCli(["start"], {
     DATA_DIR: dataDir,
@@ -179,11 +205,11 @@ export async function startUpblitProcess(
   await waitFor(
     "upblit to answer /readyz",
     async () => {
-      if (exitedEarly) throw new Error(`upblit exited during start-up:\n${p.output()}`);
+      if (exitedEarly) throw new GiveUp(`upblit exited during start-up:\n${p.output()}`);
       const res = await fetch(`${p.base}/readyz`);
       return res.status === 200;
     },
-    readyMs,
+    PATIENCE_MS,
   ).catch((err: Error) => {
     p.child.kill("SIGKILL");
     throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
@@ -222,15 +248,46 @@ async function signIn(p: UpblitProcess): Promise<void> {
   tokens.set(p.base, ((await res.json()) as { accessToken: string }).accessToken);
 }
 
-/** Waits for the process to exit, at most `ms`; kills it (and fails) past that. */
-export async function exitWithin(p: UpblitProcess, ms: number) {
-  const timer = sleep(ms).then(() => "timeout" as const);
-  const first = await Promise.race([p.exited, timer]);
-  if (first === "timeout") {
+/**
+ * Waits until the process has printed a line matching `pattern` (stdout or stderr) and returns the
+ * match; fails with the output so far if it exits first or nothing matches within `ms`.
+ */
+export async function waitForOutput(
+  p: UpblitProcess,
+  pattern: RegExp,
+  ms = PATIENCE_MS,
+): Promise<RegExpExecArray> {
+  const match = await waitFor(
+    `output matching ${pattern}`,
+    () => {
+      const found = pattern.exec(p.output());
+      if (found) return found;
+      if (p.child.exitCode !== null || p.child.signalCode !== null) {
+        throw new GiveUp(`the process exited before printing ${pattern}`);
+      }
+      return undefined;
+    },
+    ms,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
+  });
+  return match!;
+}
+
+/**
+ * Waits for the process to exit, at most `ms` of quiet-machine time (a hang detector, stretched by
+ * the load like every wait here); kills it (and fails) past that.
+ */
+export async function exitWithin(p: UpblitProcess, ms = PATIENCE_MS) {
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void p.exited.then((e) => {
+    exit = e;
+  });
+  await waitFor("upblit to exit", () => exit, ms).catch((err: Error) => {
     p.child.kill("SIGKILL");
-    throw new Error(`upblit did not exit within ${ms} ms\n--- output ---\n${p.output()}`);
-  }
-  return first;
+    throw new Error(`${err.message}\n--- output ---\n${p.output()}`);
+  });
+  return exit!;
 }
 
 export async function api<T = unknown>(

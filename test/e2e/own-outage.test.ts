@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../../src/probe/fixtures.test-support.ts";
 import { authHeaders } from "../../src/test/api-helpers.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
-import { freePort, sleep, waitFor } from "./helpers.ts";
+import { freePort, patientTest, waitFor } from "./helpers.ts";
 
 /** The canary: a TCP port we control; closing it is "our own network is down". */
 interface Canary {
@@ -80,7 +80,9 @@ describe("our own outage: every target and the canary fail at once", () => {
     ).json();
   }
 
-  async function incidents(u: TestUpblit): Promise<Array<{ monitorId: string; status: string }>> {
+  async function incidents(
+    u: TestUpblit,
+  ): Promise<Array<{ monitorId: string; status: string; startedAt: string }>> {
     return (
       await u.app!.inject({ headers: authHeaders(u), method: "GET", url: "/api/v1/incidents?limit=200" })
     ).json().items;
@@ -105,75 +107,94 @@ describe("our own outage: every target and the canary fail at once", () => {
     return servers;
   }
 
-  it("records unknown results and pages nobody; once the canary is back, the dead targets go down", async () => {
-    const canary = await startCanary();
-    toClose.push(canary.close);
-    const servers = await targets(3);
-    const u = await boot(canary.port);
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++)
-      ids.push(await createMonitor(u, `svc ${i}`, `${servers[i % 3]!.origin}/health/${i}`));
+  it(
+    "records unknown results and pages nobody; once the canary is back, the dead targets go down",
+    async () => {
+      const canary = await startCanary();
+      toClose.push(canary.close);
+      const servers = await targets(3);
+      const u = await boot(canary.port);
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++)
+        ids.push(await createMonitor(u, `svc ${i}`, `${servers[i % 3]!.origin}/health/${i}`));
 
-    await waitFor("all monitors up", async () => {
-      for (const id of ids) if ((await monitor(u, id)).state !== "up") return false;
-      return true;
-    });
+      await waitFor("all monitors up", async () => {
+        for (const id of ids) if ((await monitor(u, id)).state !== "up") return false;
+        return true;
+      });
 
-    // Our network goes: the canary and every target at once.
-    const cutAt = Date.now();
-    await Promise.all([canary.close(), ...servers.map((s) => s.close())]);
+      // Our network goes: the canary and every target at once.
+      const cutAt = Date.now();
+      await Promise.all([canary.close(), ...servers.map((s) => s.close())]);
 
-    await sleep(4_000);
-    await u.evaluator!.flush();
-    for (const id of ids) {
-      expect((await monitor(u, id)).state, `monitor ${id} during our outage`).toBe("up");
-      const after = (await resultsSince(u, id, cutAt + 1_000)).map((r) => r.status);
-      expect(after.length).toBeGreaterThanOrEqual(2);
-      expect(new Set(after)).toEqual(new Set(["unknown"]));
-    }
-    expect(await incidents(u)).toEqual([]);
-    expect(u.logs.some((l) => l.msg === "canary failing: results are recorded as unknown")).toBe(true);
+      // Wait for checks, not for time: two results per monitor well after the cut (each would have
+      // taken its monitor down, failuresBeforeDown being 1).
+      await waitFor("two results per monitor during our outage", async () => {
+        await u.evaluator!.flush();
+        for (const id of ids) if ((await resultsSince(u, id, cutAt + 1_000)).length < 2) return false;
+        return true;
+      });
+      for (const id of ids) {
+        expect((await monitor(u, id)).state, `monitor ${id} during our outage`).toBe("up");
+        const after = (await resultsSince(u, id, cutAt + 1_000)).map((r) => r.status);
+        expect(after.length).toBeGreaterThanOrEqual(2);
+        expect(new Set(after)).toEqual(new Set(["unknown"]));
+      }
+      // None started in our outage. (Before it, a busy machine can make a healthy local target miss
+      // the 500 ms timeout: a real, already resolved incident, not one the outage caused.)
+      expect((await incidents(u)).filter((i) => Date.parse(i.startedAt) >= cutAt)).toEqual([]);
+      expect(u.logs.some((l) => l.msg === "canary failing: results are recorded as unknown")).toBe(true);
 
-    // Our network is back (the canary answers) but the targets are still gone: now they are down.
-    await canary.reopen();
-    await waitFor(
-      "every monitor down after the canary recovered",
-      async () => {
+      // Our network is back (the canary answers) but the targets are still gone: now they are down.
+      await canary.reopen();
+      await waitFor("every monitor down after the canary recovered", async () => {
         for (const id of ids) if ((await monitor(u, id)).state !== "down") return false;
         return true;
-      },
-      15_000,
-    );
-    const open = await incidents(u);
-    expect(open.map((i) => i.monitorId).sort()).toEqual([...ids].sort());
-    expect(open.every((i) => i.status === "open")).toBe(true);
-  }, 60_000);
+      });
+      const open = await incidents(u);
+      expect(open.map((i) => i.monitorId).sort()).toEqual([...ids].sort());
+      expect(open.every((i) => i.status === "open")).toBe(true);
+    },
+    patientTest(4),
+  );
 
-  it("a recent healthy canary answer does not make the outage's failures count as down", async () => {
-    // One monitor is already failing for real (nothing listens on its port), so the canary is
-    // being asked — and answering healthy — just before our own network goes.
-    const canary = await startCanary();
-    toClose.push(canary.close);
-    const servers = await targets(2);
-    const deadPort = await freePort();
-    const u = await boot(canary.port);
-    const ids: string[] = [];
-    for (let i = 0; i < 4; i++)
-      ids.push(await createMonitor(u, `svc ${i}`, `${servers[i % 2]!.origin}/health/${i}`));
-    const broken = await createMonitor(u, "really broken", `http://127.0.0.1:${deadPort}/`);
+  it(
+    "a recent healthy canary answer does not make the outage's failures count as down",
+    async () => {
+      // One monitor is already failing for real (nothing listens on its port), so the canary is
+      // being asked — and answering healthy — just before our own network goes.
+      const canary = await startCanary();
+      toClose.push(canary.close);
+      const servers = await targets(2);
+      const deadPort = await freePort();
+      const u = await boot(canary.port);
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++)
+        ids.push(await createMonitor(u, `svc ${i}`, `${servers[i % 2]!.origin}/health/${i}`));
+      const broken = await createMonitor(u, "really broken", `http://127.0.0.1:${deadPort}/`);
 
-    await waitFor("healthy monitors up and the broken one down", async () => {
-      for (const id of ids) if ((await monitor(u, id)).state !== "up") return false;
-      return (await monitor(u, broken)).state === "down";
-    });
-    // Cut right after the canary answered for the broken monitor.
-    const seen = canary.connections();
-    await waitFor("a fresh canary check", () => canary.connections() > seen, 10_000);
-    await Promise.all([canary.close(), ...servers.map((s) => s.close())]);
+      await waitFor("healthy monitors up and the broken one down", async () => {
+        for (const id of ids) if ((await monitor(u, id)).state !== "up") return false;
+        return (await monitor(u, broken)).state === "down";
+      });
+      // Cut right after the canary answered for the broken monitor.
+      const seen = canary.connections();
+      await waitFor("a fresh canary check", () => canary.connections() > seen);
+      const cutAt = Date.now();
+      await Promise.all([canary.close(), ...servers.map((s) => s.close())]);
 
-    await sleep(6_000);
-    for (const id of ids) expect((await monitor(u, id)).state, `monitor ${id} during our outage`).toBe("up");
-    const open = await incidents(u);
-    expect(open.map((i) => i.monitorId)).toEqual([broken]);
-  }, 60_000);
+      // Wait for checks, not for time: three results per monitor after the cut, each of which would
+      // have taken its monitor down had the outage's failures counted.
+      await waitFor("three results per monitor during our outage", async () => {
+        await u.evaluator!.flush();
+        for (const id of ids) if ((await resultsSince(u, id, cutAt)).length < 3) return false;
+        return true;
+      });
+      for (const id of ids)
+        expect((await monitor(u, id)).state, `monitor ${id} during our outage`).toBe("up");
+      const open = await incidents(u);
+      expect(open.map((i) => i.monitorId)).toEqual([broken]);
+    },
+    patientTest(4),
+  );
 });

@@ -86,7 +86,6 @@ describe("status page accessibility in Chromium", () => {
     await waitFor(
       () => getJson<{ state: string }>(up, `${API}/monitors/${web.id}`),
       (m) => m.state === "up",
-      15_000,
     );
     browser = await launchChromium();
   });

@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API, call, createMonitor, getJson, waitFor } from "../../src/test/api-helpers.ts";
+import { PATIENCE_MS, scaledTimeout } from "../../src/test/patience.ts";
 import { type Receiver, startReceiver } from "../../src/test/receiver.ts";
 import { createPage, type PageJson } from "../../src/test/status-pages.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
@@ -12,6 +13,9 @@ import { launchChromium } from "./status-browser.ts";
  * applies the SSE event without a reload, without polling and without any CSP violation; and an
  * incident published, updated and resolved through the API appears and goes the same way.
  */
+/** How long the page may take to show a change, stretched by the machine's load (patience.ts). */
+const BROWSER_WAIT_MS = scaledTimeout(PATIENCE_MS);
+
 describe("status page live updates in Chromium", () => {
   let up: TestUpblit;
   let receiver: Receiver;
@@ -40,7 +44,6 @@ describe("status page live updates in Chromium", () => {
     await waitFor(
       () => getJson<{ state: string }>(up, `${API}/monitors/${monitorId}`),
       (m) => m.state === "up",
-      15_000,
     );
     browser = await launchChromium();
   });
@@ -70,10 +73,10 @@ describe("status page live updates in Chromium", () => {
       (window as unknown as { sameDocument: boolean }).sameDocument = true;
     });
     // The stream is open before the outage starts.
-    await waitFor(async () => requests.includes(`/status/${page.slug}/events`), Boolean, 5_000);
+    await waitFor(async () => requests.includes(`/status/${page.slug}/events`), Boolean);
 
     receiver.answer(500);
-    await component.locator(".label", { hasText: "Major outage" }).waitFor({ timeout: 15_000 });
+    await component.locator(".label", { hasText: "Major outage" }).waitFor({ timeout: BROWSER_WAIT_MS });
     expect(await component.getAttribute("data-status")).toBe("major_outage");
     expect(await component.locator(".category").textContent()).toBe(" · HTTP error");
     expect(await tab.locator("#status-text").textContent()).toBe("Major System Outage");
@@ -102,7 +105,7 @@ describe("status page live updates in Chromium", () => {
     const requests: string[] = [];
     tab.on("request", (r) => requests.push(new URL(r.url()).pathname));
     await tab.goto(`${base}/status/${page.slug}`);
-    await waitFor(async () => requests.includes(`/status/${page.slug}/events`), Boolean, 5_000);
+    await waitFor(async () => requests.includes(`/status/${page.slug}/events`), Boolean);
     const live = tab.locator("#live-incidents");
     expect(await live.textContent()).not.toContain("Payments delayed");
 
@@ -114,7 +117,7 @@ describe("status page live updates in Chromium", () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const incidentId = created.json<{ id: string }>().id;
-    await live.getByText("We are looking into it").waitFor({ timeout: 10_000 });
+    await live.getByText("We are looking into it").waitFor({ timeout: BROWSER_WAIT_MS });
     // The title is text, not markup: no image element was made from it.
     expect(await live.textContent()).toContain("Payments delayed <img src=x onerror=alert(1)>");
     expect(await live.locator("img").count()).toBe(0);
@@ -128,7 +131,7 @@ describe("status page live updates in Chromium", () => {
     await tab.waitForFunction(
       () => !document.getElementById("live-incidents")?.textContent?.includes("Payments delayed"),
       undefined,
-      { timeout: 10_000 },
+      { timeout: BROWSER_WAIT_MS },
     );
     expect(requests.filter((p) => p === `/status/${page.slug}`)).toHaveLength(1);
     expect(problems).toEqual([]);

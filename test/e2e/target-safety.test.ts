@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authHeaders } from "../../src/test/api-helpers.ts";
+import { PATIENCE_MS, scaledDeadline } from "../../src/test/patience.ts";
 import { startTestUpblit, type TestUpblit } from "../../src/test/upblit.ts";
 
 /**
@@ -59,9 +60,9 @@ describe("target safety through the pipeline (private targets not allowed)", () 
         ).statusCode,
       ).toBe(202);
     }
-    const until = Date.now() + 15_000;
+    const deadline = scaledDeadline(PATIENCE_MS);
     let results: Array<{ status: string; error: { kind: string; message: string } | null }> = [];
-    while (Date.now() < until) {
+    while (!deadline.expired()) {
       await up.evaluator!.flush();
       results = [];
       for (const id of ids) {

@@ -326,7 +326,10 @@ describe.each(DB_KINDS)("rate limits on %s", (kind) => {
             const ip = freshIp();
             const started = Date.now();
             expect((await login(up, user.email, TEST_PASSWORD, ip)).statusCode).toBe(200);
-            expect(Date.now() - started).toBeLessThan(3_000);
+            // Not stuck behind the dead Redis (no offline queue; each command gives up after
+            // 500 ms). The bound only tells "answered" from "waited on Redis for good": a sign-in
+            // takes well under a second here, but on a busy machine argon2 alone can take several.
+            expect(Date.now() - started).toBeLessThan(30_000);
             for (let i = 0; i < 4; i++)
               expectProblem(await login(up, user.email, WRONG, ip), 401, "UNAUTHENTICATED");
             expectLimited(await login(up, user.email, TEST_PASSWORD, ip));

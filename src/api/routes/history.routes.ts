@@ -10,42 +10,7 @@ import { dateTimeQuery } from "../query-dates.ts";
 import { presentEvent, presentIncident } from "./incidents/incidents.present.ts";
 import { EventItem, IncidentItem } from "./incidents/incidents.schemas.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
-
-const ResultItem = z
-  .object({
-    monitorId: z.string(),
-    region: z.string(),
-    slotAt: z.string(),
-    latenessMs: z.number(),
-    manual: z.boolean(),
-    status: z.enum(RESULT_STATUSES),
-    statusCode: z.number().nullable(),
-    timings: z.object({
-      dns: z.number().nullable(),
-      connect: z.number().nullable(),
-      tls: z.number().nullable(),
-      firstByte: z.number().nullable(),
-      total: z.number(),
-    }),
-    error: z.object({ kind: z.string(), message: z.string() }).nullable(),
-    verdicts: z.array(z.unknown()),
-  })
-  .meta({ id: "CheckResult" });
-
-type ResultRow = Awaited<ReturnType<typeof listResults>>["items"][number];
-
-const presentResult = (r: ResultRow) => ({
-  monitorId: r.monitor_id,
-  region: r.region,
-  slotAt: r.slot_at.toISOString(),
-  latenessMs: r.lateness_ms,
-  manual: r.manual,
-  status: r.status as (typeof RESULT_STATUSES)[number],
-  statusCode: r.status_code,
-  timings: { dns: r.dns_ms, connect: r.connect_ms, tls: r.tls_ms, firstByte: r.ttfb_ms, total: r.total_ms },
-  error: r.error_kind ? { kind: r.error_kind, message: r.error ?? "" } : null,
-  verdicts: r.verdicts,
-});
+import { presentResult, ResultItem } from "./results.present.ts";
 
 export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {

@@ -13,8 +13,8 @@ import {
   type TargetServer,
 } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
+import { PATIENCE_MS, scaledTimeout } from "../../test/patience.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
-import { RECHECK_MS } from "./live.routes.ts";
 
 interface SseEvent {
   event: string;
@@ -25,14 +25,14 @@ interface SseEvent {
 async function readUntil(
   body: ReadableStream<Uint8Array>,
   done: (events: SseEvent[]) => boolean,
-  timeoutMs = 8_000,
+  timeoutMs = PATIENCE_MS,
 ): Promise<{ events: SseEvent[]; raw: string }> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];
   let raw = "";
   let buffer = "";
-  const timer = setTimeout(() => void reader.cancel("timeout"), timeoutMs);
+  const timer = setTimeout(() => void reader.cancel("timeout"), scaledTimeout(timeoutMs));
   try {
     while (!done(events)) {
       const { value, done: ended } = await reader.read();
@@ -144,11 +144,12 @@ describe.each(DB_KINDS)("live events (SSE) on %s", (kind) => {
       const res = await fetch(`${base}${API}/events`, { dispatcher: client, headers: user.headers });
       expect(res.status).toBe(200);
       const body = res.body as ReadableStream<Uint8Array>;
-      const started = Date.now();
       await end(user);
-      const { events } = await readUntil(body, (evs) => evs.some((e) => e.event === "session.ended"), 8_000);
+      // Only the stream's own re-check (every RECHECK_MS) sends session.ended and ends it; a
+      // stream that is never re-checked stays open, and readUntil reports that. How long it took
+      // is not asserted: on a busy machine the re-check's timer and query run late.
+      const { events } = await readUntil(body, (evs) => evs.some((e) => e.event === "session.ended"));
       expect(events.at(-1)?.event).toBe("session.ended");
-      expect(Date.now() - started).toBeLessThan(RECHECK_MS * 3);
     } finally {
       await client.destroy();
     }

@@ -92,6 +92,7 @@ export const discordChannel: ChannelAdapter<DiscordConfig, DiscordSecrets> = {
   label: "Discord",
   config: DiscordConfig,
   secrets: DiscordSecrets,
+  dials: [{ in: "secrets", key: "webhookUrl" }],
   send(message, ctx) {
     return sendJson(ctx, ctx.secrets.webhookUrl, discordBody(message, ctx.template), { judge: judgeDiscord });
   },

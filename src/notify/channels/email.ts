@@ -154,6 +154,8 @@ export const emailChannel: ChannelAdapter<EmailConfig, EmailSecrets> = {
   label: "Email (SMTP)",
   config: EmailConfig,
   secrets: EmailSecrets,
+  // SMTP goes to the operator's mail server (SMTP_URL), never to an address a member gives.
+  dials: [],
   async send(message, ctx) {
     const { dkim } = ctx.config;
     const privateKey = ctx.secrets.dkimPrivateKey;

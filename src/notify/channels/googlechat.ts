@@ -93,6 +93,7 @@ export const googlechatChannel: ChannelAdapter<GoogleChatConfig, GoogleChatSecre
   label: "Google Chat",
   config: GoogleChatConfig,
   secrets: GoogleChatSecrets,
+  dials: [{ in: "secrets", key: "webhookUrl" }],
   send(message, ctx) {
     const url = googleChatUrl(ctx.secrets.webhookUrl, message.monitor.id);
     return sendJson(ctx, url, googleChatBody(message, ctx.template), { judge: judgeGoogleChat });

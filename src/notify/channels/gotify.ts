@@ -95,6 +95,7 @@ export const gotifyChannel: ChannelAdapter<GotifyConfig, GotifySecrets> = {
   label: "Gotify",
   config: GotifyConfig,
   secrets: GotifySecrets,
+  dials: [{ in: "config", key: "serverUrl" }],
   async send(message, ctx) {
     return sendJson(ctx, joinUrl(ctx.config.serverUrl, "/message"), gotifyMessage(message, ctx.template), {
       headers: { "x-gotify-key": ctx.secrets.appToken },

@@ -103,6 +103,7 @@ export const matrixChannel: ChannelAdapter<MatrixConfig, MatrixSecrets> = {
   label: "Matrix",
   config: MatrixConfig,
   secrets: MatrixSecrets,
+  dials: [{ in: "config", key: "homeserverUrl" }],
   send(message, ctx) {
     return sendJson(
       ctx,

@@ -79,6 +79,7 @@ export const mattermostChannel: ChannelAdapter<MattermostConfig, MattermostSecre
   label: "Mattermost",
   config: MattermostConfig,
   secrets: MattermostSecrets,
+  dials: [{ in: "secrets", key: "webhookUrl" }],
   send(message, ctx) {
     return sendJson(ctx, ctx.secrets.webhookUrl, mattermostBody(message, ctx.config, ctx.template), {
       judge: judgeMattermost,

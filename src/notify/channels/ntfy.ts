@@ -96,6 +96,7 @@ export const ntfyChannel: ChannelAdapter<NtfyConfig, NtfySecrets> = {
   label: "ntfy",
   config: NtfyConfig,
   secrets: NtfySecrets,
+  dials: [{ in: "config", key: "serverUrl" }],
   async send(message, ctx) {
     const headers: Record<string, string> = {};
     if (ctx.secrets.accessToken) headers.authorization = `Bearer ${ctx.secrets.accessToken}`;

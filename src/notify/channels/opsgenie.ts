@@ -175,6 +175,7 @@ export const opsgenieChannel: ChannelAdapter<OpsgenieConfig, OpsgenieSecrets> = 
   label: "Opsgenie",
   config: OpsgenieConfig,
   secrets: OpsgenieSecrets,
+  dials: [{ in: "config", key: "apiUrl" }],
   async send(message, ctx) {
     const action = ALERT_ACTIONS[message.event];
     const path = action

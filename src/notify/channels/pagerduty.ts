@@ -139,6 +139,7 @@ export const pagerDutyChannel: ChannelAdapter<PagerDutyConfig, PagerDutySecrets>
   label: "PagerDuty",
   config: PagerDutyConfig,
   secrets: PagerDutySecrets,
+  dials: [{ in: "config", key: "apiUrl" }],
   async send(message, ctx) {
     return sendJson(
       ctx,

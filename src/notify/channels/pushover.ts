@@ -122,6 +122,7 @@ export const pushoverChannel: ChannelAdapter<PushoverConfig, PushoverSecrets> = 
   label: "Pushover",
   config: PushoverConfig,
   secrets: PushoverSecrets,
+  dials: [{ in: "config", key: "apiUrl" }],
   async send(message, ctx) {
     return sendJson(
       ctx,

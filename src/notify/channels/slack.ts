@@ -75,6 +75,7 @@ export const slackChannel: ChannelAdapter<SlackConfig, SlackSecrets> = {
   label: "Slack",
   config: SlackConfig,
   secrets: SlackSecrets,
+  dials: [{ in: "secrets", key: "webhookUrl" }],
   send(message, ctx) {
     return sendJson(ctx, ctx.secrets.webhookUrl, slackBody(message, ctx.template), { judge: judgeSlack });
   },

@@ -107,6 +107,7 @@ export const teamsChannel: ChannelAdapter<TeamsConfig, TeamsSecrets> = {
   label: "Microsoft Teams (Workflows)",
   config: TeamsConfig,
   secrets: TeamsSecrets,
+  dials: [{ in: "secrets", key: "webhookUrl" }],
   send(message, ctx) {
     return sendJson(ctx, ctx.secrets.webhookUrl, teamsBody(message, ctx.template), { judge: judgeTeams });
   },

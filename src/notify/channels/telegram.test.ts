@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sampleMessage, testContext } from "../../test/alerts.ts";
 import { HOSTILE_NAME, outcomeMappingTests } from "../../test/chat-channels.ts";
+import { PATIENCE_MS } from "../../test/patience.ts";
 import { type Receiver, startReceiver } from "../../test/receiver.ts";
 import { type TelegramConfig, telegramChannel } from "./telegram.ts";
 import type { AlertMessage } from "./types.ts";
@@ -23,7 +24,7 @@ function config(overrides: Partial<TelegramConfig> = {}): TelegramConfig {
   return telegramChannel.config.parse({ chatId: "-1001234567890", apiUrl: receiver.origin, ...overrides });
 }
 
-async function send(message: AlertMessage, timeoutMs = 5_000) {
+async function send(message: AlertMessage, timeoutMs = PATIENCE_MS) {
   return telegramChannel.send(message, testContext(config(), { botToken: TOKEN }, timeoutMs));
 }
 

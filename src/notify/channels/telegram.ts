@@ -90,6 +90,7 @@ export const telegramChannel: ChannelAdapter<TelegramConfig, TelegramSecrets> = 
   label: "Telegram",
   config: TelegramConfig,
   secrets: TelegramSecrets,
+  dials: [{ in: "config", key: "apiUrl" }],
   async send(message, ctx) {
     const { config, secrets } = ctx;
     const body = {

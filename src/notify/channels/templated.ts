@@ -82,6 +82,7 @@ export function templateValues(message: AlertMessage): TemplateValues {
     duration: duration == null ? undefined : durationText(duration),
     organization: message.organization.name,
     monitor_url: link(message.monitorUrl),
+    incident_url: link(message.incidentUrl ?? null),
     runbook_url: link(message.runbookUrl),
     acknowledge_url: link(message.acknowledgeUrl),
     incident_id: message.incident?.id,

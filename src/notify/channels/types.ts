@@ -29,5 +29,15 @@ export interface ChannelAdapter<Config = unknown, Secrets = unknown> {
   label: string;
   config: z.ZodType<Config>;
   secrets: z.ZodType<Secrets>;
+  /**
+   * The settings that hold an address Upblit itself connects to (a webhook URL, a self-hosted
+   * server): checked against the egress rules when saved, and again at every connection.
+   */
+  dials: ReadonlyArray<{ in: "config" | "secrets"; key: string }>;
+  /**
+   * Secrets generated for a channel created without them (the webhook's signing secret); the
+   * create answer shows them once.
+   */
+  generateSecrets?(given: Record<string, unknown>): Record<string, string>;
   send(message: AlertMessage, ctx: SendContext<Config, Secrets>): Promise<SendOutcome>;
 }

@@ -147,6 +147,7 @@ function webhookPayload(message: AlertMessage, template?: MessageTemplate) {
       runbookUrl: message.runbookUrl,
       acknowledgeUrl: message.acknowledgeUrl,
       monitorUrl: message.monitorUrl,
+      incidentUrl: message.incidentUrl ?? null,
       // Only when the channel has a custom template (docs/templates.md).
       ...renderedText(message, template),
       ...followUpFields(message),
@@ -183,6 +184,10 @@ export const webhookChannel: ChannelAdapter<WebhookConfig, WebhookSecrets> = {
   label: "Webhook (Standard Webhooks, signed JSON)",
   config: WebhookConfig,
   secrets: WebhookSecrets,
+  dials: [{ in: "config", key: "url" }],
+  generateSecrets(given): Record<string, string> {
+    return given.signingSecret === undefined ? { signingSecret: generateWebhookSecret() } : {};
+  },
   async send(message, ctx) {
     const body = JSON.stringify(webhookPayload(message, ctx.template));
     const timestamp = Math.floor(Date.now() / 1000);

@@ -67,6 +67,13 @@ describe("alert wording", () => {
     expect(linksOf(sampleMessage({ acknowledgeUrl: null, runbookUrl: null }))).toEqual([
       { label: "Open monitor", url: "https://upblit.example.com/monitors/mon_01jdx0000000000000000000000" },
     ]);
+    const incidentUrl = "https://upblit.example.com/incidents/inc_01jdx0000000000000000000000";
+    expect(linksOf(sampleMessage({ incidentUrl })).map((link) => [link.label, link.url])).toEqual([
+      ["Open monitor", "https://upblit.example.com/monitors/mon_01jdx0000000000000000000000"],
+      ["Open incident", incidentUrl],
+      ["Acknowledge", sampleMessage().acknowledgeUrl],
+      ["Runbook", sampleMessage().runbookUrl],
+    ]);
   });
 
   it("writes durations with their two largest units", () => {

@@ -61,6 +61,7 @@ export function summaryLines(message: AlertMessage): string[] {
 /** The links of the alert, labelled, in the order to show them; the acknowledge link only while there is one. */
 export function linksOf(message: AlertMessage): Array<{ label: string; url: string }> {
   const links = [{ label: "Open monitor", url: message.monitorUrl }];
+  if (message.incidentUrl) links.push({ label: "Open incident", url: message.incidentUrl });
   if (message.acknowledgeUrl) links.push({ label: "Acknowledge", url: message.acknowledgeUrl });
   if (message.runbookUrl) links.push({ label: "Runbook", url: message.runbookUrl });
   return links;

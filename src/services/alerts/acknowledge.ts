@@ -1,10 +1,12 @@
 import { sql } from "kysely";
 import type { AlertMessage } from "../../domain/alert-message.ts";
+import { incidentLink } from "../../domain/deep-links.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { whoIsActing } from "../incidents/activity.ts";
 import { type Draft, insertNotifications, monitorFacts, monitorPart } from "./outbox.ts";
 
 export const ACK_NOTE_MAX = 500;
@@ -170,26 +172,10 @@ async function whoIsAcknowledging(
       .executeTakeFirst();
     return { type: "link", id: viaChannelId, name: `link from channel ${channel?.name ?? "(deleted)"}` };
   }
-  const actor = ctx.actor;
-  if (actor.kind === "user") {
-    const user = await tx
-      .selectFrom("users")
-      .select(["name", "email"])
-      .where("id", "=", actor.userId)
-      .executeTakeFirst();
-    return { type: "user", id: actor.userId, name: user?.name || user?.email || actor.email };
-  }
-  if (actor.kind === "apiKey") {
-    const key = await tx
-      .selectFrom("api_keys")
-      .select("name")
-      .where("organization_id", "=", ctx.organizationId)
-      .where("id", "=", actor.keyId)
-      .executeTakeFirst();
-    return { type: "apiKey", id: actor.keyId, name: `API key ${key?.name ?? actor.label}` };
-  }
+  const who = await whoIsActing(tx, ctx);
   // Only people, API keys and links acknowledge; the system never does on its own.
-  throw new Error("an acknowledgement needs a person, an API key or a link");
+  if (who.type === "system") throw new Error("an acknowledgement needs a person, an API key or a link");
+  return { type: who.type, id: who.id, name: who.name };
 }
 
 /**
@@ -247,6 +233,7 @@ async function queueAcknowledged(
         resolvedAt: null,
         durationMs: null,
       },
+      incidentUrl: incidentLink(ctx.auth.publicUrl, incident.id),
       cause: incident.cause,
       acknowledgeUrl: null,
       acknowledgement: { by: ack.by.name, at: ack.at.toISOString(), note: ack.note },

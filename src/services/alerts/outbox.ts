@@ -1,4 +1,5 @@
 import type { AlertEvent, AlertMessage } from "../../domain/alert-message.ts";
+import { incidentLink, monitorLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
@@ -46,7 +47,7 @@ export function monitorPart(m: MonitorFacts, publicUrl: string) {
     organization: { id: m.org_id, name: m.org_name },
     monitor: { id: m.id, name: m.name, type: m.type, target: m.target },
     runbookUrl: m.runbook_url,
-    monitorUrl: `${publicUrl}/monitors/${m.id}`,
+    monitorUrl: monitorLink(publicUrl, m.id),
   };
 }
 
@@ -155,6 +156,7 @@ export async function queueNotifications(
               durationMs: incident.duration_ms === null ? null : Number(incident.duration_ms),
             }
           : null,
+        incidentUrl: incident ? incidentLink(publicUrl, incident.id) : null,
         cause: e.reason,
         acknowledgeUrl:
           kind === "down" && incident && linksKey

@@ -1,4 +1,5 @@
 import type { AlertMessage, TemplateSource } from "../../domain/alert-message.ts";
+import { incidentLink, monitorLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Outbound } from "../../lib/outbound.ts";
 import type { Ctx } from "../context.ts";
@@ -127,7 +128,8 @@ export async function sampleAlert(
     cause: recovered ? null : "status is 503, expected one of [200]",
     runbookUrl: "https://wiki.example.com/runbooks/checkout",
     acknowledgeUrl: recovered ? null : `${ctx.auth.publicUrl}/ack/sample`,
-    monitorUrl: `${ctx.auth.publicUrl}/monitors/mon_sample`,
+    monitorUrl: monitorLink(ctx.auth.publicUrl, "mon_sample"),
+    incidentUrl: incidentLink(ctx.auth.publicUrl, "inc_sample"),
     ...followUpSample(event, now, startedAt),
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { AlertMessage } from "../../domain/alert-message.ts";
+import { incidentLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import type { Runtime } from "../context.ts";
@@ -278,6 +279,7 @@ function draftsOf(
       previousState: d.reminder ? "down" : (openedFrom ?? "down"),
       since: i.started_at.toISOString(),
       incident: { id: i.id, startedAt: i.started_at.toISOString(), resolvedAt: null, durationMs: null },
+      incidentUrl: incidentLink(rt.auth.publicUrl, i.id),
       cause: i.cause,
       acknowledgeUrl: acknowledgeUrlFor(
         rt.auth.publicUrl,

@@ -1,4 +1,5 @@
 import type { AlertMessage } from "../../domain/alert-message.ts";
+import { channelLink } from "../../domain/deep-links.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 
@@ -28,6 +29,6 @@ export async function testMessage(ctx: Ctx, channel: { id: string; name: string 
     cause: "This is a test message sent from Upblit; nothing is down.",
     runbookUrl: null,
     acknowledgeUrl: null,
-    monitorUrl: `${ctx.auth.publicUrl}/channels/${channel.id}`,
+    monitorUrl: channelLink(ctx.auth.publicUrl, channel.id),
   };
 }

@@ -1,8 +1,9 @@
 import type { Runtime } from "../context.ts";
 import type { RenderedMail } from "./templates.ts";
 
-/** Pages of the web app that single-use links open. */
-export type LinkPage = "invite" | "reset-password" | "confirm-email";
+/** Pages of the web app that single-use links open (each a deep link, src/domain/deep-links.ts). */
+export const LINK_PAGES = ["invite", "reset-password", "confirm-email"] as const;
+export type LinkPage = (typeof LINK_PAGES)[number];
 
 /**
  * A single-use link: the public URL, the page, and the token in the fragment. Browsers send

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { Logger } from "../../lib/logger.ts";
-import { PUBLIC_PER_IP, RATE_LIMITS, type RateLimitSettings } from "./settings.ts";
+import { MONITOR_TESTS_PER_ORG, PUBLIC_PER_IP, RATE_LIMITS, type RateLimitSettings } from "./settings.ts";
 
 /**
  * The counters behind every rate limit, in Redis (shared by every API process) or in this
@@ -24,6 +24,7 @@ export interface RateLimits {
   apiPerKey: RateLimiterAbstract;
   apiPerUser: RateLimiterAbstract;
   publicPerIp: RateLimiterAbstract;
+  monitorTestsPerOrg: RateLimiterAbstract;
   close(): Promise<void>;
 }
 
@@ -59,6 +60,7 @@ export async function openRateLimits(options: {
   };
   const c = settings.credentials;
   const publicPerIp = settings.public?.perIp ?? PUBLIC_PER_IP;
+  const monitorTests = settings.monitorTests?.perOrg ?? MONITOR_TESTS_PER_ORG;
   return {
     settings,
     store: redis ? "redis" : "memory",
@@ -72,6 +74,7 @@ export async function openRateLimits(options: {
     apiPerKey: counter("api:key", settings.api.perKey.limit, settings.api.perKey.seconds),
     apiPerUser: counter("api:user", settings.api.perUser.limit, settings.api.perUser.seconds),
     publicPerIp: counter("public:ip", publicPerIp.limit, publicPerIp.seconds),
+    monitorTestsPerOrg: counter("test:org", monitorTests.limit, monitorTests.seconds),
     close: async () => {
       if (!redis) return;
       if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());

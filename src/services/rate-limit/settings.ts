@@ -35,6 +35,8 @@ export interface RateLimitSettings {
   mail: { perEmail: Window; perIp: Window };
   /** Every authenticated request. */
   api: { perKey: Window; perUser: Window };
+  /** Checks run on demand without saving (`POST /monitors/test`), per organization; absent: 30 a minute. */
+  monitorTests?: { perOrg: Window };
   /** Requests per IP to the public status routes; absent: the default (src/status/rate-limit.ts). */
   status?: { perIp: Window };
   /** Routes with `config.rateLimit: "public"` (prove nothing, e.g. GET /api/v1/setup); absent: PUBLIC_PER_IP. */
@@ -63,6 +65,9 @@ export const RATE_LIMITS: RateLimitSettings = {
     perUser: { limit: 1_200, seconds: 60 },
   },
 };
+
+/** Test checks per organization when the settings name none. */
+export const MONITOR_TESTS_PER_ORG: Window = { limit: 30, seconds: 60 };
 
 /** The default settings with the per-minute API limits from the configuration. */
 export function withApiLimits(perMinute: { perKey: number; perUser: number }): RateLimitSettings {

@@ -63,7 +63,7 @@ export async function startDashboard(options: StartOptions = {}): Promise<Dashbo
   const proc =
     options.setUp === false
       ? await startWithoutAccount(data.dir, port, env)
-      : await startUpblitProcess(data.dir, port, env, START_TIMEOUT_MS);
+      : await startUpblitProcess(data.dir, port, env);
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {

@@ -2717,7 +2717,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -2807,7 +2807,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -2907,7 +2907,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3003,7 +3003,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3056,7 +3056,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3118,7 +3118,7 @@ export interface paths {
                         name: string;
                         /** @default 60 */
                         intervalSeconds?: number;
-                        /** @default 10000 */
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
                         timeoutMs?: number;
                         /**
                          * @default [
@@ -3471,6 +3471,7 @@ export interface paths {
                         type?: unknown;
                         target?: unknown;
                         intervalSeconds?: unknown;
+                        /** @description null returns to the default, which then follows the interval */
                         timeoutMs?: unknown;
                         regions?: unknown;
                         assertions?: unknown;
@@ -3794,10 +3795,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check now: run one check at once, outside the schedule */
+        /**
+         * Check now: run one check at once, outside the schedule
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.
+         */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true: answer with the result once it is recorded */
+                    wait?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -3807,6 +3814,15 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckResult"];
+                    };
+                };
+                /** @description The check is queued; its result appears in the monitor's results */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -3874,6 +3890,584 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a monitor definition without saving it
+         * @description Runs one check of the definition in the body — the same schema, validation and target safety as creating a monitor — and answers with its result: outcome, timing phases, status code, error and each assertion's verdict. Nothing is saved (no monitor, no result, no audit row) and nothing alerts. `parents`, `regions` and `paused` are validated but play no part: the check runs once, here. Limited per organization: 30 a minute and 3 at once (429 with `Retry-After` beyond).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "http";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "keyword";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                        keyword: {
+                            keyword: string;
+                            /**
+                             * @default contains
+                             * @enum {string}
+                             */
+                            mode?: "contains" | "notContains";
+                            /** @default false */
+                            caseSensitive?: boolean;
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "json";
+                        /** @example https://example.com/health */
+                        target: string;
+                        /**
+                         * @default {
+                         *       "method": "GET",
+                         *       "headers": {},
+                         *       "followRedirects": true,
+                         *       "maxRedirects": 5,
+                         *       "verifyTls": true
+                         *     }
+                         */
+                        http?: {
+                            /**
+                             * @default GET
+                             * @enum {string}
+                             */
+                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                            /** @default {} */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            body?: string;
+                            /** @default true */
+                            followRedirects?: boolean;
+                            /** @default 5 */
+                            maxRedirects?: number;
+                            /** @default true */
+                            verifyTls?: boolean;
+                            auth?: {
+                                /** @enum {string} */
+                                type: "basic";
+                                username: string;
+                                password: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "bearer";
+                                token: string;
+                            };
+                        };
+                        json: {
+                            path: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | ">" | "contains" | "exists";
+                            expected?: string | number | boolean | null;
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "tcp";
+                        /** @example db.example.com:5432 */
+                        target: string;
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "dns";
+                        /** @example example.com */
+                        target: string;
+                        dns: {
+                            /**
+                             * @default A
+                             * @enum {string}
+                             */
+                            recordType?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                            resolver?: string;
+                            expected?: string[];
+                        };
+                    } | {
+                        name: string;
+                        /** @default 60 */
+                        intervalSeconds?: number;
+                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+                        timeoutMs?: number;
+                        /**
+                         * @default [
+                         *       "local"
+                         *     ]
+                         */
+                        regions?: string[];
+                        /** @default [] */
+                        assertions?: {
+                            /** @enum {string} */
+                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                            path?: string;
+                            /** @enum {string} */
+                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                            value?: (string | number | boolean | null) | (string | number)[];
+                            caseSensitive?: boolean;
+                            /**
+                             * @default hard
+                             * @enum {string}
+                             */
+                            severity?: "hard" | "soft";
+                        }[];
+                        /** @default 1 */
+                        failuresBeforeDown?: number;
+                        /** @default 1 */
+                        successesBeforeUp?: number;
+                        /** @default [] */
+                        tags?: string[];
+                        /** @default null */
+                        description?: string | null;
+                        /** @default null */
+                        runbookUrl?: string | null;
+                        /** @default false */
+                        paused?: boolean;
+                        /**
+                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+                         * @default []
+                         */
+                        parents?: string[];
+                        /**
+                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+                         * @default null
+                         */
+                        certExpiryDays?: number[] | null;
+                        /** @enum {string} */
+                        type: "tls";
+                        /** @example db.example.com:5432 */
+                        target: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TestCheckResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4456,7 +5050,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result` and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
          */
         get: {
             parameters: {
@@ -7153,7 +7747,7 @@ export interface paths {
         put?: never;
         /**
          * Create a notification channel
-         * @description `secrets` are stored encrypted and never returned (write-only).
+         * @description `secrets` are stored encrypted and never returned (write-only). A webhook channel created without `signingSecret` gets a generated one, returned once in `generatedSecrets`. Addresses Upblit will connect to (a webhook URL, a self-hosted server) are checked against the egress rules when saved and again at every connection.
          */
         post: {
             parameters: {
@@ -7205,7 +7799,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Channel"];
+                        "application/json": components["schemas"]["CreatedChannel"];
                     };
                 };
                 /** @description Default Response */
@@ -7471,7 +8065,7 @@ export interface paths {
         head?: never;
         /**
          * Change a channel
-         * @description `config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Saving re-enables a channel a receiver disabled.
+         * @description `config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Addresses given are checked against the egress rules, as on create. Saving re-enables a channel a receiver disabled.
          */
         patch: {
             parameters: {
@@ -13498,7 +14092,7 @@ export interface components {
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
         };
-        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
+        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplateInput: {
             title?: string;
             text?: string;
@@ -13523,6 +14117,31 @@ export interface components {
             } | null;
             createdAt: string;
             updatedAt: string;
+        };
+        CreatedChannelInput: {
+            id: string;
+            name: string;
+            kind: string;
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Secret settings that are set; their values are write-only */
+            secretsSet: string[];
+            isDefault: boolean;
+            events: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            /** @description The channel's custom template, or null for the default wording */
+            template: {
+                title?: string;
+                text?: string;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now. */
+            generatedSecrets?: {
+                [key: string]: string;
+            };
         };
         ChannelPreviewInput: {
             requests: {
@@ -13800,6 +14419,38 @@ export interface components {
             pageId: string;
             published: boolean;
         };
+        CheckResultInput: {
+            monitorId: string;
+            region: string;
+            slotAt: string;
+            latenessMs: number;
+            manual: boolean;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down" | "unknown";
+            statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
+            timings: {
+                dns: number | null;
+                connect: number | null;
+                tls: number | null;
+                firstByte: number | null;
+                total: number;
+            };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
+            error: {
+                kind: string;
+                message: string;
+            } | null;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
+        };
         MonitorInput: {
             id: string;
             name: string;
@@ -13840,8 +14491,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        CheckResultInput: {
-            monitorId: string;
+        TestCheckResultInput: {
+            /** @description null: the definition is not saved */
+            monitorId: null;
             region: string;
             slotAt: string;
             latenessMs: number;
@@ -13849,6 +14501,7 @@ export interface components {
             /** @enum {string} */
             status: "up" | "degraded" | "down" | "unknown";
             statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
             timings: {
                 dns: number | null;
                 connect: number | null;
@@ -13856,11 +14509,20 @@ export interface components {
                 firstByte: number | null;
                 total: number;
             };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
             error: {
                 kind: string;
                 message: string;
             } | null;
-            verdicts: unknown[];
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         MaintenanceWindowInput: {
             id: string;
@@ -14175,7 +14837,7 @@ export interface components {
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
         };
-        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
+        /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplate: {
             title?: string;
             text?: string;
@@ -14200,6 +14862,31 @@ export interface components {
             } | null;
             createdAt: string;
             updatedAt: string;
+        };
+        CreatedChannel: {
+            id: string;
+            name: string;
+            kind: string;
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Secret settings that are set; their values are write-only */
+            secretsSet: string[];
+            isDefault: boolean;
+            events: string[];
+            enabled: boolean;
+            disabledReason: string | null;
+            /** @description The channel's custom template, or null for the default wording */
+            template: {
+                title?: string;
+                text?: string;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now. */
+            generatedSecrets?: {
+                [key: string]: string;
+            };
         };
         ChannelPreview: {
             requests: {
@@ -14477,6 +15164,38 @@ export interface components {
             pageId: string;
             published: boolean;
         };
+        CheckResult: {
+            monitorId: string;
+            region: string;
+            slotAt: string;
+            latenessMs: number;
+            manual: boolean;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down" | "unknown";
+            statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
+            timings: {
+                dns: number | null;
+                connect: number | null;
+                tls: number | null;
+                firstByte: number | null;
+                total: number;
+            };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
+            error: {
+                kind: string;
+                message: string;
+            } | null;
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
+        };
         Monitor: {
             id: string;
             name: string;
@@ -14517,8 +15236,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        CheckResult: {
-            monitorId: string;
+        TestCheckResult: {
+            /** @description null: the definition is not saved */
+            monitorId: null;
             region: string;
             slotAt: string;
             latenessMs: number;
@@ -14526,6 +15246,7 @@ export interface components {
             /** @enum {string} */
             status: "up" | "degraded" | "down" | "unknown";
             statusCode: number | null;
+            /** @description Milliseconds per phase (null when the phase did not happen): `dns`, `connect` and `tls` are durations, `firstByte` and `total` count from the start of the check */
             timings: {
                 dns: number | null;
                 connect: number | null;
@@ -14533,11 +15254,20 @@ export interface components {
                 firstByte: number | null;
                 total: number;
             };
+            /** @description Why the exchange failed (no connection, timeout, blocked target); null when it completed */
             error: {
                 kind: string;
                 message: string;
             } | null;
-            verdicts: unknown[];
+            /** @description Each assertion's verdict, in order; empty when the exchange failed */
+            verdicts: {
+                /** @description The assertion in words, e.g. `status == 200` */
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual: string | number | boolean | null;
+            }[];
         };
         MaintenanceWindow: {
             id: string;

@@ -10,6 +10,7 @@ import { applyTheme, savedTheme, type ThemeChoice } from "./theme.ts";
 
 const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/", label: "nav.monitors" },
+  { to: "/monitors/new", label: "nav.newMonitor" },
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
   { to: "/wall", label: "nav.wall" },

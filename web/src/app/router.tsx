@@ -71,7 +71,31 @@ const monitors = createRoute({ getParentRoute: () => app, path: "/", component: 
 const monitorDetail = createRoute({
   getParentRoute: () => app,
   path: "/monitors/$id",
-  component: () => <p>…</p>,
+  component: lazyRouteComponent(
+    () => import("../features/monitor-detail/monitor-detail-page.tsx"),
+    "MonitorDetailPage",
+  ),
+});
+
+const monitorNew = createRoute({
+  getParentRoute: () => app,
+  path: "/monitors/new",
+  // `?clone=<id>` prefills the form from that monitor; optional, so plain links need no search.
+  validateSearch: (s: Record<string, unknown>): { clone?: string } =>
+    typeof s.clone === "string" ? { clone: s.clone } : {},
+  component: lazyRouteComponent(
+    () => import("../features/monitor-form/monitor-form-page.tsx"),
+    "NewMonitorPage",
+  ),
+});
+
+const monitorEdit = createRoute({
+  getParentRoute: () => app,
+  path: "/monitors/$id/edit",
+  component: lazyRouteComponent(
+    () => import("../features/monitor-form/monitor-form-page.tsx"),
+    "EditMonitorPage",
+  ),
 });
 
 const incidents = createRoute({
@@ -110,7 +134,15 @@ const routeTree = root.addChildren([
   confirmEmail,
   invite,
   firstRun,
-  app.addChildren([monitors, monitorDetail, incidents, incidentDetail, channelDetail]),
+  app.addChildren([
+    monitors,
+    monitorDetail,
+    monitorNew,
+    monitorEdit,
+    incidents,
+    incidentDetail,
+    channelDetail,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

@@ -20,6 +20,7 @@ import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
+import { checkDialled } from "./dialled.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 const Id = z.object({ id: z.string().max(40) });
@@ -47,6 +48,13 @@ const ChannelResponse = z
     updatedAt: z.string(),
   })
   .meta({ id: "Channel" });
+
+const CreatedChannel = ChannelResponse.extend({
+  generatedSecrets: z.record(z.string(), z.string()).optional().meta({
+    description:
+      "Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now.",
+  }),
+}).meta({ id: "CreatedChannel" });
 
 type View = Awaited<ReturnType<typeof getChannel>>;
 const present = (c: View) => ({
@@ -118,7 +126,8 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           summary: "Create a notification channel",
-          description: "`secrets` are stored encrypted and never returned (write-only).",
+          description:
+            "`secrets` are stored encrypted and never returned (write-only). A webhook channel created without `signingSecret` gets a generated one, returned once in `generatedSecrets`. Addresses Upblit will connect to (a webhook URL, a self-hosted server) are checked against the egress rules when saved and again at every connection.",
           body: z.strictObject({
             name: safeText(100),
             kind: z.string().max(40),
@@ -131,20 +140,27 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             events: Events.default(["down", "up"]),
             template: TemplateBody.nullable().default(null),
           }),
-          response: { 201: ChannelResponse, 422: Problem, ...COMMON_ERRORS },
+          response: { 201: CreatedChannel, 422: Problem, ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
         const body = request.body;
-        const settings = parseSettings(adapterOf(body.kind), body.config, body.secrets);
+        const adapter = adapterOf(body.kind);
+        const generated = adapter.generateSecrets?.(body.secrets) ?? {};
+        const settings = parseSettings(adapter, body.config, { ...body.secrets, ...generated });
         checkTemplateBody(body.template);
+        await checkDialled(adapter, settings, deps.notify.allowPrivate);
         if (body.kind === "email" && !deps.rt.mailer.enabled) {
           throw new AppError("PRECONDITION_FAILED", "Email channels need a mail server: set SMTP_URL", {
             errors: [{ path: "body.kind", message: "no SMTP server is configured" }],
           });
         }
         const channel = await createChannel(ctxFor(deps, request), { ...body, ...settings });
-        return reply.status(201).header("location", `/api/v1/channels/${channel.id}`).send(present(channel));
+        const created = Object.keys(generated).length > 0 ? { generatedSecrets: generated } : {};
+        return reply
+          .status(201)
+          .header("location", `/api/v1/channels/${channel.id}`)
+          .send({ ...present(channel), ...created });
       },
     );
 
@@ -187,7 +203,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: TAGS,
           summary: "Change a channel",
           description:
-            "`config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Saving re-enables a channel a receiver disabled.",
+            "`config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Addresses given are checked against the egress rules, as on create. Saving re-enables a channel a receiver disabled.",
           params: Id,
           body: z.strictObject({
             name: safeText(100).optional(),
@@ -207,6 +223,15 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         checkTemplateBody(request.body.template);
         const current = await getChannel(ctx, request.params.id);
         const adapter = adapterOf(current.kind);
+        const config = request.body.config && adapter.config.safeParse(request.body.config);
+        await checkDialled(
+          adapter,
+          {
+            config: config?.success ? (config.data as Record<string, unknown>) : undefined,
+            secrets: request.body.secrets,
+          },
+          deps.notify.allowPrivate,
+        );
         const updated = await updateChannel(ctx, current.id, request.body, (config, secrets) => {
           parseSettings(adapter, config, secrets);
         });

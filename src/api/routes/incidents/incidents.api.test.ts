@@ -35,7 +35,7 @@ describe.each(DB_KINDS)("incident workflow on %s", (kind) => {
     editor = await signInAs(up, "editor");
     viewer = await signInAs(up, "viewer");
     up.rt.bus.subscribe(up.organizationId, (e) => live.push(e));
-  });
+  }, 180_000);
   afterAll(async () => {
     await up?.close();
     await receiver?.close();
@@ -47,7 +47,11 @@ describe.each(DB_KINDS)("incident workflow on %s", (kind) => {
     const before = receiver.requests.length;
     await record(up, clock, monitorId, "down");
     await received(up, receiver, before + 1);
-    const incidentId = (delivered(receiver).at(-1)!.data.incident as { id: string }).id;
+    const alert = delivered(receiver).at(-1)!.data;
+    const incidentId = (alert.incident as { id: string }).id;
+    // The alert links to the incident's page as well as the monitor's (docs/deep-links.md).
+    expect(alert.incidentUrl).toBe(`${up.rt.auth.publicUrl}/incidents/${incidentId}`);
+    expect(alert.monitorUrl).toBe(`${up.rt.auth.publicUrl}/monitors/${monitorId}`);
     return { monitorId, incidentId };
   }
   const get = async (id: string, headers: Record<string, string> = {}) => {

@@ -114,8 +114,8 @@ describe.each(DB_KINDS)("PATCH /monitors/:id on %s", (kind) => {
   });
 
   it("validates the merged monitor as a whole: 400 with every field path, nothing stored", async () => {
-    const m = await createMonitor(up, monitorBody("http", { intervalSeconds: 60, timeoutMs: 10_000 }));
-    // A lower interval makes the stored timeout invalid, though the patch does not mention it.
+    const m = await createMonitor(up, monitorBody("http", { intervalSeconds: 60, timeoutMs: 9_000 }));
+    // A lower interval makes the stored (chosen) timeout invalid, though the patch does not mention it.
     expectValidation(await patch(m.id, { intervalSeconds: 5 }), ["body.timeoutMs"]);
     // A type change without a target of the new kind.
     expectValidation(await patch(m.id, { type: "tcp" }), ["body.target"]);
@@ -125,6 +125,28 @@ describe.each(DB_KINDS)("PATCH /monitors/:id on %s", (kind) => {
     );
     expectValidation(await patch(m.id, { http: "GET" }), ["body.http"]);
     expect(await getJson(up, `${API}/monitors/${m.id}`)).toEqual(m);
+  });
+
+  it("a default timeout follows the interval; a chosen one stays; null returns to the default", async () => {
+    const m = await createMonitor(up, monitorBody("tcp", { intervalSeconds: 10 }));
+    expect(m).toMatchObject({ intervalSeconds: 10, timeoutMs: 8_000 });
+    const longer = await patch(m.id, { intervalSeconds: 60 });
+    expect(longer.statusCode, longer.body).toBe(200);
+    expect(longer.json()).toMatchObject({ intervalSeconds: 60, timeoutMs: 10_000 });
+    const shorter = await patch(m.id, { intervalSeconds: 5 });
+    expect(shorter.statusCode, shorter.body).toBe(200);
+    expect(shorter.json()).toMatchObject({ intervalSeconds: 5, timeoutMs: 4_000 });
+
+    const chosen = await createMonitor(up, monitorBody("tcp", { intervalSeconds: 10, timeoutMs: 3_000 }));
+    const kept = await patch(chosen.id, { intervalSeconds: 60 });
+    expect(kept.json()).toMatchObject({ intervalSeconds: 60, timeoutMs: 3_000 });
+    const reset = await patch(chosen.id, { timeoutMs: null });
+    expect(reset.statusCode, reset.body).toBe(200);
+    expect(reset.json()).toMatchObject({ intervalSeconds: 60, timeoutMs: 10_000 });
+    // Both at once: the new interval's default.
+    const both = await patch(chosen.id, { intervalSeconds: 2, timeoutMs: null });
+    expect(both.json()).toMatchObject({ intervalSeconds: 2, timeoutMs: 1_600 });
+    expect(await getJson(up, `${API}/monitors/${chosen.id}`)).toEqual(both.json());
   });
 
   it("names unknown fields by their path, top-level and inside a block", async () => {

@@ -199,6 +199,7 @@ describe.each(DB_KINDS)("monitor input validation on %s", (kind) => {
       "tcp",
       { intervalSeconds: 10, timeoutMs: 9_999 },
     ],
+    ["interval at the minimum (10 s) without a timeout", "tcp", { intervalSeconds: 10 }],
     ["20 assertions", "http", { assertions: Array.from({ length: 20 }, () => status200) }],
     ["IPv6 tcp target", "tcp", { target: "[::1]:5432" }],
     ["port 65535", "tls", { target: "example.com:65535" }],
@@ -208,5 +209,17 @@ describe.each(DB_KINDS)("monitor input validation on %s", (kind) => {
   ])("accepts the boundary: %s", async (_case, type, overrides) => {
     const res = await post(monitorBody(type, overrides));
     expect(res.statusCode, res.body).toBe(201);
+  });
+
+  it.each([
+    [10, 8_000],
+    [12, 9_600],
+    [13, 10_000],
+    [60, 10_000],
+    [86_400, 10_000],
+  ])("without timeoutMs, an interval of %i s gets a timeout of %i ms", async (intervalSeconds, timeoutMs) => {
+    const res = await post(monitorBody("tcp", { intervalSeconds }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ intervalSeconds, timeoutMs });
   });
 });

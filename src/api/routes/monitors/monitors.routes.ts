@@ -2,18 +2,31 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { MONITOR_STATES, MONITOR_TYPES } from "../../../domain/monitor.ts";
 import { AppError } from "../../../lib/errors.ts";
-import { checkNow } from "../../../services/monitors/check-now.ts";
+import { awaitCheckResult, checkNow } from "../../../services/monitors/check-now.ts";
 import { createMonitor } from "../../../services/monitors/create.ts";
 import { getMonitor, listMonitors } from "../../../services/monitors/query.ts";
+import { testCheck } from "../../../services/monitors/test-check.ts";
 import { deleteMonitor, setMonitorPaused, updateMonitor } from "../../../services/monitors/update.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
+import { presentResult, ResultItem } from "../results.present.ts";
 import { MonitorResponse, presentMonitor, REDACTED, toInput } from "./present.ts";
-import { MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
+import { defaultTimeoutMs, MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
+
+/** How long `?wait=true` waits beyond the monitor's timeout for the result to be recorded. */
+const WAIT_MARGIN_MS = 5_000;
+
+const Queued = z
+  .object({ monitorId: z.string(), slotAt: z.string() })
+  .meta({ description: "The check is queued; its result appears in the monitor's results" });
+
+const TestResult = ResultItem.extend({
+  monitorId: z.null().meta({ description: "null: the definition is not saved" }),
+}).meta({ id: "TestCheckResult" });
 
 export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const definition = monitorDefinitionSchema(deps.limits, deps.rt.region);
@@ -158,17 +171,67 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ["monitors"],
           summary: "Check now: run one check at once, outside the schedule",
+          description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (it moves the monitor's state and may alert). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.`,
           params: MonitorId,
-          response: {
-            202: z.object({ monitorId: z.string(), slotAt: z.string() }),
-            409: Problem,
-            ...COMMON_ERRORS,
-          },
+          querystring: z.strictObject({
+            wait: z
+              .enum(["true", "false"])
+              .default("false")
+              .meta({ description: "true: answer with the result once it is recorded" }),
+          }),
+          response: { 200: ResultItem, 202: Queued, 409: Problem, ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
-        const queued = await checkNow(ctxFor(deps, request), request.params.id);
-        return reply.status(202).send({ monitorId: queued.monitorId, slotAt: queued.slotAt.toISOString() });
+        const ctx = ctxFor(deps, request);
+        const queued = await checkNow(ctx, request.params.id);
+        const accepted = { monitorId: queued.monitorId, slotAt: queued.slotAt.toISOString() };
+        if (request.query.wait !== "true") return reply.status(202).send(accepted);
+        const within = queued.timeoutMs + WAIT_MARGIN_MS;
+        const result = await awaitCheckResult(ctx, queued.monitorId, queued.slotAt, within);
+        if (!result) return reply.status(202).send(accepted);
+        return reply.status(200).send(presentResult(result));
+      },
+    );
+
+    app.post(
+      "/monitors/test",
+      {
+        config: { auth: { permission: "monitors:write" } },
+        schema: {
+          tags: ["monitors"],
+          summary: "Test a monitor definition without saving it",
+          description:
+            "Runs one check of the definition in the body — the same schema, validation and target safety as creating a monitor — and answers with its result: outcome, timing phases, status code, error and each assertion's verdict. Nothing is saved (no monitor, no result, no audit row) and nothing alerts. `parents`, `regions` and `paused` are validated but play no part: the check runs once, here. Limited per organization: 30 a minute and 3 at once (429 with `Retry-After` beyond).",
+          body: definition,
+          response: { 200: TestResult, 422: Problem, 429: Problem, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => {
+        const ctx = ctxFor(deps, request);
+        const { definition: def } = splitInput(request.body);
+        const r = await testCheck(ctx, deps.rateLimits, def, deps.runCheck);
+        const at = new Date(r.startedAt);
+        return {
+          ...presentResult({
+            monitor_id: "",
+            region: ctx.region,
+            slot_at: at,
+            lateness_ms: 0,
+            manual: true,
+            status: r.status,
+            status_code: r.statusCode ?? null,
+            dns_ms: r.timings.dns ?? null,
+            connect_ms: r.timings.connect ?? null,
+            tls_ms: r.timings.tls ?? null,
+            ttfb_ms: r.timings.firstByte ?? null,
+            total_ms: r.timings.total,
+            error_kind: r.error?.kind ?? null,
+            error: r.error?.message ?? null,
+            verdicts: r.verdicts,
+          }),
+          monitorId: null,
+        };
       },
     );
   };
@@ -192,6 +255,7 @@ function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Reco
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
   keepRedactedHeaders(current, merged);
+  followDefaultTimeout(current, merged, patch);
   // A change of type drops the settings blocks the new type does not take. `type` is not
   // validated yet: never stringify it (String() of a deeply nested array overflows the stack).
   const type = merged.type;
@@ -199,6 +263,25 @@ function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Reco
     typeof type === "string" && Object.hasOwn(BLOCKS_BY_TYPE, type) ? BLOCKS_BY_TYPE[type]! : [];
   for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
+}
+
+/**
+ * A timeout equal to the default for the current interval is the default (nothing marks a timeout
+ * as chosen), so it follows a new interval; `timeoutMs: null` returns to the default. A timeout
+ * that differs from the default is kept as given (docs/monitors.md).
+ */
+function followDefaultTimeout(
+  current: Record<string, unknown>,
+  merged: Record<string, unknown>,
+  patch: MonitorPatch,
+): void {
+  if (patch.timeoutMs === null) {
+    delete merged.timeoutMs;
+    return;
+  }
+  if (patch.timeoutMs !== undefined || patch.intervalSeconds === undefined) return;
+  const interval = Number(current.intervalSeconds);
+  if (current.timeoutMs === defaultTimeoutMs(interval)) delete merged.timeoutMs;
 }
 
 /**

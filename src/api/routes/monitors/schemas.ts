@@ -148,7 +148,10 @@ export function monitorCommonFields(limits: { minIntervalSeconds: number }, defa
       .min(limits.minIntervalSeconds)
       .max(LIMITS.maxIntervalSeconds)
       .default(60),
-    timeoutMs: z.number().int().min(LIMITS.minTimeoutMs).max(LIMITS.maxTimeoutMs).default(10_000),
+    timeoutMs: z.number().int().min(LIMITS.minTimeoutMs).max(LIMITS.maxTimeoutMs).optional().meta({
+      description:
+        "One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less.",
+    }),
     regions: z
       .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
       .min(1)
@@ -240,11 +243,22 @@ export function monitorDefinitionSchema(limits: { minIntervalSeconds: number }, 
       z.strictObject({ ...common, type: z.literal("tls"), target: HostPort }),
     ])
     .superRefine((m, ctx) => {
-      if (m.timeoutMs >= m.intervalSeconds * 1000) {
+      if ((m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds)) >= m.intervalSeconds * 1000) {
         ctx.addIssue({ code: "custom", path: ["timeoutMs"], message: "must be shorter than the interval" });
       }
-    });
+    })
+    .transform((m) => ({ ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) }));
 }
+
+/**
+ * The timeout of a monitor that sets none: 10 s, or 80 % of the interval when that is less, so
+ * every allowed interval (even 1 s) has a default that fits it (docs/monitors.md).
+ */
+export function defaultTimeoutMs(intervalSeconds: number): number {
+  return Math.max(LIMITS.minTimeoutMs, Math.min(DEFAULT_TIMEOUT_MS, Math.floor(intervalSeconds * 800)));
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 const HostPortIp = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/;
 
@@ -267,7 +281,10 @@ export const MonitorPatch = z
     type: z.unknown().optional(),
     target: z.unknown().optional(),
     intervalSeconds: z.unknown().optional(),
-    timeoutMs: z.unknown().optional(),
+    timeoutMs: z
+      .unknown()
+      .optional()
+      .meta({ description: "null returns to the default, which then follows the interval" }),
     regions: z.unknown().optional(),
     assertions: z.unknown().optional(),
     failuresBeforeDown: z.unknown().optional(),

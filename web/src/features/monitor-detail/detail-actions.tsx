@@ -1,0 +1,113 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
+import { api, unwrap } from "../../api/client.ts";
+import type { Monitor } from "../../app/session.ts";
+import { FormProblem } from "../../components/problem.tsx";
+import { t } from "../../i18n/index.ts";
+import { CheckResultView } from "../monitor-form/check-result.tsx";
+import { checkNow } from "../monitor-form/monitor-api.ts";
+import { DrillReport } from "./drill-report.tsx";
+import { SilenceForm } from "./silence-panel.tsx";
+
+type Panel = "none" | "silence" | "delete";
+
+/** What can be done to a monitor from its page; each result shows right under the buttons. */
+export function DetailActions({ monitor }: { monitor: Monitor }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [panel, setPanel] = useState<Panel>("none");
+  const id = monitor.id;
+  const path = { params: { path: { id } } };
+  const refresh = () => client.invalidateQueries({ queryKey: ["monitor", id] });
+
+  const pause = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        monitor.paused
+          ? await api.POST("/api/v1/monitors/{id}/resume", path)
+          : await api.POST("/api/v1/monitors/{id}/pause", path),
+      ),
+    onSuccess: () => {
+      void refresh();
+      void client.invalidateQueries({ queryKey: ["monitors"] });
+    },
+  });
+  const check = useMutation({ mutationFn: () => checkNow(id), onSuccess: () => void refresh() });
+  const drill = useMutation({
+    mutationFn: async () => unwrap(await api.POST("/api/v1/monitors/{id}/drill", path)),
+  });
+  const remove = useMutation({
+    mutationFn: async () => {
+      const res = await api.DELETE("/api/v1/monitors/{id}", path);
+      if (!res.response.ok) unwrap(res);
+    },
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ["monitors"] });
+      void navigate({ to: "/" });
+    },
+  });
+  const error = pause.error ?? check.error ?? drill.error ?? remove.error;
+
+  return (
+    <section className="stack" aria-label={t("detail.actions")}>
+      <div className="row detail-actions">
+        <button type="button" onClick={() => check.mutate()} disabled={check.isPending || monitor.paused}>
+          {check.isPending ? t("detail.checking") : t("detail.checkNow")}
+        </button>
+        <button type="button" onClick={() => pause.mutate()} disabled={pause.isPending}>
+          {monitor.paused ? t("detail.resume") : t("detail.pause")}
+        </button>
+        <button
+          type="button"
+          aria-expanded={panel === "silence"}
+          onClick={() => setPanel(panel === "silence" ? "none" : "silence")}
+        >
+          {t("detail.silence")}
+        </button>
+        <button type="button" onClick={() => drill.mutate()} disabled={drill.isPending}>
+          {drill.isPending ? t("detail.drilling") : t("detail.drill")}
+        </button>
+        <Link className="button" to="/monitors/$id/edit" params={{ id }}>
+          {t("detail.edit")}
+        </Link>
+        <Link className="button" to="/monitors/new" search={{ clone: id }}>
+          {t("detail.clone")}
+        </Link>
+        <button
+          type="button"
+          className="danger"
+          aria-expanded={panel === "delete"}
+          onClick={() => setPanel(panel === "delete" ? "none" : "delete")}
+        >
+          {t("action.delete")}
+        </button>
+      </div>
+      <FormProblem error={error} />
+      {panel === "silence" && <SilenceForm monitorId={id} onDone={() => setPanel("none")} />}
+      {panel === "delete" && (
+        <div className="card stack" role="alertdialog" aria-labelledby="delete-title">
+          <h2 id="delete-title">{t("detail.deleteTitle", { name: monitor.name })}</h2>
+          <p>{t("detail.deleteText")}</p>
+          <div className="row">
+            <button
+              type="button"
+              className="danger"
+              onClick={() => remove.mutate()}
+              disabled={remove.isPending}
+            >
+              {t("detail.deleteConfirm")}
+            </button>
+            <button type="button" onClick={() => setPanel("none")}>
+              {t("action.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
+      <div aria-live="polite" className="stack">
+        {check.data && <CheckResultView outcome={check.data} title={t("detail.checkResult")} />}
+        {drill.data && <DrillReport report={drill.data} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,214 @@
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "@tanstack/react-router";
+import { lazy, Suspense, useState } from "react";
+import { api, unwrap } from "../../api/client.ts";
+import type { Monitor } from "../../app/session.ts";
+import { FormProblem } from "../../components/problem.tsx";
+import { StateBadge } from "../../components/state-badge.tsx";
+import { t } from "../../i18n/index.ts";
+import { readOutcome } from "../monitor-form/check-result.tsx";
+import { DetailActions } from "./detail-actions.tsx";
+import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
+import { RANGES, type Range, useLatencySeries } from "./latency-series.ts";
+import { SilenceState } from "./silence-panel.tsx";
+
+// uPlot is loaded with the chart, never with the first page.
+const LatencyChart = lazy(() => import("./latency-chart.tsx"));
+
+const CHART_HEIGHT = 300;
+
+/** `/monitors/$id`: state, history, response times, uptime and what can be done to it. */
+export function MonitorDetailPage() {
+  const { id } = useParams({ strict: false }) as { id: string };
+  const monitor = useQuery({
+    queryKey: ["monitor", id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/monitors/{id}", { params: { path: { id } } })),
+  });
+  if (monitor.error) return <FormProblem error={monitor.error} />;
+  const m = monitor.data;
+  return (
+    <section className="monitor-detail stack">
+      <header className="stack detail-header">
+        {m ? (
+          <>
+            <h1>{m.name}</h1>
+            <p className="row">
+              <StateBadge state={m.state} />
+              <span>{t("detail.since", { at: new Date(m.stateSince).toLocaleString() })}</span>
+              <span className="muted">
+                {t(`monitorForm.type.${m.type as "http"}`)} · <code>{m.target}</code>
+              </span>
+            </p>
+            {m.tags.length > 0 && (
+              <ul className="chips" aria-label={t("monitorForm.tags")}>
+                {m.tags.map((tag) => (
+                  <li key={tag} className="chip">
+                    {tag}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {m.description && <p>{m.description}</p>}
+            {m.runbookUrl && (
+              <p>
+                <a href={m.runbookUrl} rel="noreferrer noopener" target="_blank">
+                  {t("detail.runbook")}
+                </a>
+              </p>
+            )}
+          </>
+        ) : (
+          <div className="skeleton" style={{ height: 76 }} aria-busy="true" />
+        )}
+      </header>
+      {m && <DetailActions monitor={m} />}
+      <ResponseTimes monitorId={id} />
+      <div className="detail-grid">
+        <Uptime monitorId={id} />
+        <section className="card stack" aria-labelledby="alerting-title">
+          <h2 id="alerting-title">{t("detail.alerting")}</h2>
+          <SilenceState monitorId={id} />
+          {m && <Maintenance monitor={m} />}
+        </section>
+        {m && ["http", "keyword", "json", "tls"].includes(m.type) && <Certificate monitor={m} />}
+        <MonitorIncidents monitorId={id} />
+        <Timeline monitorId={id} />
+        <RecentResults monitorId={id} />
+      </div>
+    </section>
+  );
+}
+
+function ResponseTimes({ monitorId }: { monitorId: string }) {
+  const [range, setRange] = useState<Range>("24h");
+  const series = useLatencySeries(monitorId, range);
+  const label = t("detail.chartLabel", { range: t(`detail.range.${range}`) });
+  return (
+    <section className="card stack" aria-labelledby="chart-title">
+      <div className="row chart-head">
+        <h2 id="chart-title">{t("detail.responseTimes")}</h2>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">{t("detail.range")}</legend>
+          {RANGES.map((r) => (
+            <button key={r} type="button" aria-pressed={r === range} onClick={() => setRange(r)}>
+              {t(`detail.range.${r}`)}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      <div style={{ minHeight: CHART_HEIGHT }}>
+        {series.data && series.data.x.length === 0 && (
+          <p className="empty">
+            {t(series.data.source === "raw" ? "detail.chartEmpty" : "detail.chartEmptyRollups")}
+          </p>
+        )}
+        {series.data && series.data.x.length > 0 && (
+          <Suspense fallback={<div className="skeleton" style={{ height: CHART_HEIGHT }} />}>
+            <LatencyChart series={series.data} label={label} />
+          </Suspense>
+        )}
+        {series.isPending && <div className="skeleton" style={{ height: CHART_HEIGHT }} aria-busy="true" />}
+        {series.error && <FormProblem error={series.error} />}
+      </div>
+      {series.data && series.data.source !== "raw" && <p className="muted">{t("detail.chartRollups")}</p>}
+    </section>
+  );
+}
+
+function Uptime({ monitorId }: { monitorId: string }) {
+  const uptime = useQuery({
+    queryKey: ["monitor", monitorId, "uptime"],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/monitors/{id}/uptime", { params: { path: { id: monitorId } } })),
+  });
+  return (
+    <section className="card stack" aria-labelledby="uptime-title">
+      <h2 id="uptime-title">{t("detail.uptime")}</h2>
+      <dl className="figures">
+        {(
+          uptime.data?.windows ?? [{ window: "24h" }, { window: "7d" }, { window: "30d" }, { window: "90d" }]
+        ).map((w) => (
+          <div key={w.window}>
+            <dt>{w.window}</dt>
+            <dd>
+              {"uptime" in w
+                ? w.uptime === null
+                  ? "–"
+                  : `${(w.uptime * 100).toFixed(w.uptime === 1 ? 0 : 3)} %`
+                : "\u00a0"}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function Maintenance({ monitor }: { monitor: Monitor }) {
+  const windows = useQuery({
+    queryKey: ["maintenance-windows"],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/maintenance-windows", { params: { query: { limit: 200 } } })),
+  });
+  const mine = (windows.data?.items ?? []).filter(
+    (w) => w.monitorIds.includes(monitor.id) || w.tags.some((tag) => monitor.tags.includes(tag)),
+  );
+  const active = mine.find((w) => w.active);
+  const next = mine.flatMap((w) => w.nextOccurrences.map((o) => ({ title: w.title, ...o })))[0];
+  if (active) return <p>{t("detail.maintenanceNow", { title: active.title })}</p>;
+  if (next) {
+    return (
+      <p className="muted">
+        {t("detail.maintenanceNext", { title: next.title, at: new Date(next.startsAt).toLocaleString() })}
+      </p>
+    );
+  }
+  return <p className="muted">{t("detail.maintenanceNone")}</p>;
+}
+
+/** The certificate as the latest check read it (days left, host name, chain) from its verdicts. */
+function Certificate({ monitor }: { monitor: Monitor }) {
+  const latest = useQuery({
+    queryKey: ["monitor", monitor.id, "results"],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/monitors/{id}/results", {
+          params: { path: { id: monitor.id }, query: { limit: 20 } },
+        }),
+      ),
+  });
+  const verdicts = readOutcome(latest.data?.items[0])?.verdicts ?? [];
+  const read = (subject: string) => verdicts.find((v) => v.assertion.startsWith(`${subject} `))?.actual;
+  const days = read("cert.daysLeft");
+  const host = read("cert.hostnameMatch");
+  const chain = read("cert.chainValid");
+  const yesNo = (v: unknown) => (v === true ? t("detail.yes") : v === false ? t("detail.no") : "–");
+  return (
+    <section className="card stack" aria-labelledby="cert-title">
+      <h2 id="cert-title">{t("detail.certificate")}</h2>
+      {days === undefined && host === undefined && chain === undefined ? (
+        <p className="muted">{t("detail.certificateUnknown")}</p>
+      ) : (
+        <dl className="figures">
+          <div>
+            <dt>{t("detail.certDaysLeft")}</dt>
+            <dd>{days ?? "–"}</dd>
+          </div>
+          <div>
+            <dt>{t("detail.certHost")}</dt>
+            <dd>{yesNo(host)}</dd>
+          </div>
+          <div>
+            <dt>{t("detail.certChain")}</dt>
+            <dd>{yesNo(chain)}</dd>
+          </div>
+        </dl>
+      )}
+      <p className="muted">
+        {monitor.certExpiryDays === null
+          ? t("detail.certWarnDefault")
+          : t("detail.certWarn", { days: monitor.certExpiryDays.join(", ") || "–" })}
+      </p>
+    </section>
+  );
+}
