@@ -39,9 +39,7 @@ export default function setup(): void {
   execFileSync(
     process.execPath,
     [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", WEB, "--logLevel", "warn"],
-    {
-      cwd: ROOT,
-      stdio: "inherit",
-    },
+    // vitest sets NODE_ENV=test, which would make Vite build React's development bundle.
+    { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
   );
 }

@@ -29,6 +29,12 @@ export const ARTIFACTS = path.join(ROOT, "test-artifacts/dashboard");
 /** Generous: a loaded two-core machine renders a first page in seconds, not milliseconds. */
 export const UI_TIMEOUT_MS = 30_000;
 
+/**
+ * How long `upblit start` may take to answer /readyz: loading the TypeScript sources took 95 s
+ * on this two-core machine at load 28 (measured 2026-12-07), so the deadline is wide.
+ */
+export const START_TIMEOUT_MS = 240_000;
+
 export interface Dashboard {
   base: string;
   proc: UpblitProcess;
@@ -100,7 +106,7 @@ async function startWithoutAccount(dir: string, port: number, env: Record<string
   await waitFor(
     "upblit to answer /readyz",
     async () => (await fetch(`${proc.base}/readyz`)).status === 200,
-    60_000,
+    START_TIMEOUT_MS,
   );
   return proc;
 }

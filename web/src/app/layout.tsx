@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Link, Navigate, Outlet, useLocation } from "@tanstack/react-router";
+import { Link, Outlet, useLocation } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { api, sessionEnded, unwrap } from "../api/client.ts";
 import { useLiveInvalidation } from "../api/live.ts";
+import { SignedOutRedirect } from "../features/auth/signed-out.tsx";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { useMe } from "./session.ts";
 import { applyTheme, savedTheme, type ThemeChoice } from "./theme.ts";
@@ -24,7 +25,10 @@ export function AppLayout() {
   const [theme, setTheme] = useState<ThemeChoice>(savedTheme);
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
-    const onEnded = () => void client.invalidateQueries({ queryKey: ["me"] });
+    // Only a session that existed can end: re-reading `me` while signed out would loop.
+    const onEnded = () => {
+      if (client.getQueryData(["me"])) void client.invalidateQueries({ queryKey: ["me"] });
+    };
     sessionEnded.addEventListener("ended", onEnded);
     return () => sessionEnded.removeEventListener("ended", onEnded);
   }, [client]);
@@ -39,7 +43,7 @@ export function AppLayout() {
   });
 
   if (me.isPending) return <p className="muted">{t("loading")}</p>;
-  if (!me.data) return <Navigate to="/login" search={{ next: location.href }} />;
+  if (!me.data) return <SignedOutRedirect next={location.href} />;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

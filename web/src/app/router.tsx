@@ -29,12 +29,40 @@ const login = createRoute({
   validateSearch: (s: Record<string, unknown>) => ({ next: typeof s.next === "string" ? s.next : undefined }),
 });
 
-/** Placeholder pages until their screens land (each helper replaces its own). */
-const mfa = createRoute({ getParentRoute: () => root, path: "/login/mfa", component: () => <p>…</p> });
+const mfa = createRoute({
+  getParentRoute: () => root,
+  path: "/login/mfa",
+  component: lazyRouteComponent(() => import("../features/auth/mfa-page.tsx"), "MfaPage"),
+});
 const forgot = createRoute({
   getParentRoute: () => root,
   path: "/forgot-password",
-  component: () => <p>…</p>,
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ForgotPasswordPage"),
+});
+/** Pages that mail links open (`/{page}#token=…`, src/services/mail/messages.ts). */
+const resetPassword = createRoute({
+  getParentRoute: () => root,
+  path: "/reset-password",
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ResetPasswordPage"),
+});
+const confirmEmail = createRoute({
+  getParentRoute: () => root,
+  path: "/confirm-email",
+  component: lazyRouteComponent(() => import("../features/auth/password-pages.tsx"), "ConfirmEmailPage"),
+});
+const invite = createRoute({
+  getParentRoute: () => root,
+  path: "/invite",
+  component: lazyRouteComponent(() => import("../features/auth/invite-page.tsx"), "InvitePage"),
+});
+/** First run: `/` leads here while GET /api/v1/setup says so (docs/dashboard.md). */
+const firstRun = createRoute({
+  getParentRoute: () => root,
+  path: "/first-run",
+  component: lazyRouteComponent(() => import("../features/auth/setup-page.tsx"), "SetupPage"),
+  validateSearch: (s: Record<string, unknown>) => ({
+    token: typeof s.token === "string" ? s.token : undefined,
+  }),
 });
 
 const app = createRoute({ getParentRoute: () => root, id: "app", component: AppLayout });
@@ -88,6 +116,22 @@ const map = createRoute({
   component: lazyRouteComponent(() => import("../features/map/map-page.tsx")),
 });
 
+const incidents = createRoute({
+  getParentRoute: () => app,
+  path: "/incidents",
+  component: lazyRouteComponent(() => import("../features/incidents/incidents-page.tsx"), "IncidentsPage"),
+});
+const incidentDetail = createRoute({
+  getParentRoute: () => app,
+  path: "/incidents/$id",
+  component: lazyRouteComponent(() => import("../features/incidents/incident-page.tsx"), "IncidentPage"),
+});
+const channelDetail = createRoute({
+  getParentRoute: () => app,
+  path: "/channels/$id",
+  component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -104,8 +148,21 @@ const routeTree = root.addChildren([
   login,
   mfa,
   forgot,
+  resetPassword,
+  confirmEmail,
+  invite,
+  firstRun,
   wall,
-  app.addChildren([monitors, monitorDetail, monitorNew, monitorEdit, map]),
+  app.addChildren([
+    monitors,
+    monitorDetail,
+    monitorNew,
+    monitorEdit,
+    map,
+    incidents,
+    incidentDetail,
+    channelDetail,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

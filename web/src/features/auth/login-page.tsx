@@ -5,8 +5,9 @@ import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
+import { MFA_TOKEN_KEY, NEXT_KEY, safeNext } from "./link-token.ts";
 
-/** Email and password; a second factor continues on /login/mfa with the token in memory. */
+/** Email and password; a second factor continues on /login/mfa with the token in this tab's storage. */
 export function LoginPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -17,12 +18,13 @@ export function LoginPage() {
     mutationFn: async () => unwrap(await api.POST("/api/v1/auth/login", { body: { email, password } })),
     onSuccess: async (answer) => {
       if ("mfaRequired" in answer && answer.mfaRequired) {
-        sessionStorage.setItem("upblit.mfaToken", String((answer as { mfaToken: string }).mfaToken));
+        sessionStorage.setItem(MFA_TOKEN_KEY, String((answer as { mfaToken: string }).mfaToken));
+        sessionStorage.setItem(NEXT_KEY, safeNext(search.next));
         await navigate({ to: "/login/mfa" });
         return;
       }
       await client.invalidateQueries({ queryKey: ["me"] });
-      await navigate({ to: search.next?.startsWith("/") ? search.next : "/" });
+      await navigate({ to: safeNext(search.next) });
     },
   });
   const submit = (e: FormEvent) => {
@@ -33,7 +35,7 @@ export function LoginPage() {
     <main className="auth-page" id="main">
       <form className="card stack" onSubmit={submit} noValidate>
         <h1>{t("login.title")}</h1>
-        <FormProblem error={login.error} fields={["email", "password"]} />
+        <FormProblem error={login.error} fields={["body.email", "body.password"]} />
         <Field
           label={t("login.email")}
           type="email"
@@ -41,7 +43,7 @@ export function LoginPage() {
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
-          error={fieldError(login.error, "email")}
+          error={fieldError(login.error, "body.email")}
         />
         <Field
           label={t("login.password")}
@@ -50,7 +52,7 @@ export function LoginPage() {
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          error={fieldError(login.error, "password")}
+          error={fieldError(login.error, "body.password")}
         />
         <button className="primary" type="submit" disabled={login.isPending}>
           {t("login.submit")}

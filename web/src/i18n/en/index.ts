@@ -1,5 +1,6 @@
 import { auth } from "./auth.ts";
 import { common } from "./common.ts";
+import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
@@ -14,4 +15,5 @@ export const en = {
   ...monitor,
   ...monitorDetail,
   ...monitors,
+  ...incidents,
 } as const;
