@@ -111,7 +111,7 @@ describe("dashboard: first run to postmortem in Chromium", () => {
     });
     call = client(d.base, ((await login.json()) as { accessToken: string }).accessToken);
 
-    // The monitor form is another branch's screen: the monitor and its channel come from the API.
+    // The channel comes from the API (its screens are part 2); the monitor from the form, tested first.
     const channel = await call<{ id: string }>("POST", "/api/v1/channels", {
       name: "ops webhook",
       kind: "webhook",
@@ -120,15 +120,22 @@ describe("dashboard: first run to postmortem in Chromium", () => {
       isDefault: true,
     });
     ids.channel = channel.id;
-    const monitor = await call<{ id: string }>("POST", "/api/v1/monitors", {
-      name: "Checkout API",
-      type: "http",
-      target: `http://127.0.0.1:${target.port}/health`,
-      intervalSeconds: 1,
-      timeoutMs: 800,
-      failuresBeforeDown: 1,
-    });
-    ids.monitor = monitor.id;
+    await page.getByRole("link", { name: "New monitor" }).click({ timeout: UI_TIMEOUT_MS });
+    await page.getByLabel("Type", { exact: true }).selectOption("http", { timeout: UI_TIMEOUT_MS });
+    await page.getByLabel("Name", { exact: true }).fill("Checkout API");
+    await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${target.port}/health`);
+    await page.getByLabel("Check every (seconds)").fill("1");
+    await page.getByLabel("Timeout (ms)").fill("800");
+    await page.getByLabel("Failures in a row before down").fill("1");
+    await page.getByRole("button", { name: "Test", exact: true }).click();
+    const tested = page.getByRole("region", { name: "Test result" });
+    await tested.waitFor({ timeout: UI_TIMEOUT_MS });
+    await expect.poll(() => tested.textContent(), { timeout: UI_TIMEOUT_MS }).toContain("HTTP 200");
+    expect(await call<{ items: unknown[] }>("GET", "/api/v1/monitors")).toMatchObject({ items: [] });
+    await page.getByRole("button", { name: "Create monitor" }).click();
+    await page.waitForURL((u) => /^\/monitors\/mon_/.test(u.pathname), { timeout: UI_TIMEOUT_MS });
+    ids.monitor = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
+    expect(ids.monitor).toMatch(/^mon_/);
     await call("POST", "/api/v1/status-pages", { slug: "acme", title: "Acme status" });
 
     // The incidents page, open before anything fails; it must change without a reload.

@@ -41,7 +41,6 @@ describe("dashboard: monitor form and detail in Chromium", () => {
   let dns: TestDnsServer;
   let receiver: Receiver;
   let channelId: string;
-  let testRouteExists: boolean;
   const created: Record<string, string> = {};
   const loadedChunks: string[] = [];
 
@@ -71,8 +70,6 @@ describe("dashboard: monitor form and detail in Chromium", () => {
         events: ["down", "up"],
       })
     ).id;
-    const probe = await fetch(`${d.base}/api/v1/monitors/test`, { method: "POST" });
-    testRouteExists = probe.status !== 404;
     page = (await d.signedIn()).page;
     page.on("request", (r) => {
       if (r.url().includes("/assets/")) loadedChunks.push(new URL(r.url()).pathname);
@@ -141,16 +138,11 @@ describe("dashboard: monitor form and detail in Chromium", () => {
       await page.getByLabel(/ops hook/).check();
 
       await page.getByRole("button", { name: "Test", exact: true }).click();
-      if (testRouteExists) {
-        const result = page.getByRole("region", { name: "Test result" });
-        await result.waitFor({ timeout: 60_000 });
-        await expect.poll(() => result.textContent()).toContain("HTTP 200");
-        expect(await result.locator(".verdict-ok").count()).toBeGreaterThanOrEqual(2);
-        expect(await result.locator(".waterfall th", { hasText: "Total" }).count()).toBe(1);
-      } else {
-        // The server predates POST /monitors/test: the form says so instead of failing silently.
-        await page.getByRole("alert").waitFor({ timeout: UI_TIMEOUT_MS });
-      }
+      const result = page.getByRole("region", { name: "Test result" });
+      await result.waitFor({ timeout: 60_000 });
+      await expect.poll(() => result.textContent()).toContain("HTTP 200");
+      expect(await result.locator(".verdict-ok").count()).toBeGreaterThanOrEqual(2);
+      expect(await result.locator(".waterfall th", { hasText: "Total" }).count()).toBe(1);
       await screenshots(page, "monitor-form");
       await expectAccessible(page);
     });

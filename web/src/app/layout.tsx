@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { api, sessionEnded, unwrap } from "../api/client.ts";
 import { useLiveInvalidation } from "../api/live.ts";
 import { SignedOutRedirect } from "../features/auth/signed-out.tsx";
+import { prefetchMonitorList } from "../features/monitors/use-monitor-list.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { useMe } from "./session.ts";
 import { applyTheme, savedTheme, type ThemeChoice } from "./theme.ts";
@@ -23,6 +24,11 @@ export function AppLayout() {
   const client = useQueryClient();
   const live = useLiveInvalidation();
   const [theme, setTheme] = useState<ThemeChoice>(savedTheme);
+  // Opening on the monitors list: ask for its first page alongside `/me`, not after it.
+  const [opening] = useState(() => me.isPending && location.pathname === "/" && !location.searchStr);
+  useEffect(() => {
+    if (opening) prefetchMonitorList(client);
+  }, [opening, client]);
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     // Only a session that existed can end: re-reading `me` while signed out would loop.

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { infiniteQueryOptions, type QueryClient, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import type { paths } from "../../api/schema";
@@ -11,19 +11,9 @@ export const FIRST_PAGE_SIZE = 50;
 
 type Query = Omit<NonNullable<paths["/api/v1/monitors"]["get"]["parameters"]["query"]>, "cursor" | "limit">;
 
-/**
- * The monitors matching a filter, a server page at a time (cursor pagination; the server filters
- * by type, state, tag and name): 50 first (a screenful, sooner), then 200 a request. Further pages load as the list nears its end, or all of them
- * (in the background, the first page already shown) when `loadAll` is set: sorting other than
- * newest-first, grouping by tag and the wall need every monitor.
- */
-export function useMonitorList(filter: ListFilter, loadAll: boolean) {
-  const query: Query = {};
-  if (filter.type) query.type = filter.type as NonNullable<Query["type"]>;
-  if (filter.state) query.state = filter.state as NonNullable<Query["state"]>;
-  if (filter.tag) query.tag = filter.tag;
-  if (filter.q) query.q = filter.q;
-  const list = useInfiniteQuery({
+/** The list's query for a server-side filter (also prefetched by the layout, see below). */
+export function monitorListQuery(query: Query) {
+  return infiniteQueryOptions({
     queryKey: ["monitors", "list", query],
     queryFn: async ({ pageParam, signal }) =>
       unwrap(
@@ -42,6 +32,30 @@ export function useMonitorList(filter: ListFilter, loadAll: boolean) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 30_000,
   });
+}
+
+/**
+ * The first page of the unfiltered list, asked for at the same time as `/me` when the app opens
+ * on `/` (the layout waits for `/me` before it renders the list, which would otherwise ask only
+ * then: two round trips one after the other).
+ */
+export function prefetchMonitorList(client: QueryClient): void {
+  void client.prefetchInfiniteQuery(monitorListQuery({}));
+}
+
+/**
+ * The monitors matching a filter, a server page at a time (cursor pagination; the server filters
+ * by type, state, tag and name): 50 first (a screenful, sooner), then 200 a request. Further pages load as the list nears its end, or all of them
+ * (in the background, the first page already shown) when `loadAll` is set: sorting other than
+ * newest-first, grouping by tag and the wall need every monitor.
+ */
+export function useMonitorList(filter: ListFilter, loadAll: boolean) {
+  const query: Query = {};
+  if (filter.type) query.type = filter.type as NonNullable<Query["type"]>;
+  if (filter.state) query.state = filter.state as NonNullable<Query["state"]>;
+  if (filter.tag) query.tag = filter.tag;
+  if (filter.q) query.q = filter.q;
+  const list = useInfiniteQuery(monitorListQuery(query));
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = list;
   useEffect(() => {
     if (loadAll && hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
