@@ -333,9 +333,11 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(lists.length).toBeGreaterThanOrEqual(8);
     const foreignIds = Object.values(ids);
+    // Lists that need a query get one naming B's objects: they must leave them out.
+    const query: Record<string, string> = { [`${API}/monitors/summaries`]: `?ids=${ids.monitor}` };
     for (const route of lists) {
       for (const headers of [a.headers, { authorization: `Bearer ${aKey}` }]) {
-        const res = await call(up, "GET", route.url, undefined, headers);
+        const res = await call(up, "GET", `${route.url}${query[route.url] ?? ""}`, undefined, headers);
         if (res.statusCode === 403) continue; // person-only routes refuse the key; covered by the matrix
         expect(res.statusCode, `${route.url}: ${res.body}`).toBe(200);
         for (const id of foreignIds) expect(res.body, `${route.url} shows ${id}`).not.toContain(id);
