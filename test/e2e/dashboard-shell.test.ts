@@ -4,6 +4,7 @@ import {
   E2E_OWNER,
   expectAccessible,
   START_TIMEOUT_MS,
+  scaledTimeout,
   screenshots,
   startDashboard,
   UI_TIMEOUT_MS,
@@ -22,25 +23,29 @@ describe("dashboard shell in Chromium", () => {
     await d?.close();
   });
 
-  it("sends a visitor without a session to sign in, then back where they were going", async () => {
-    const context = await d.browser.newContext({ baseURL: d.base });
-    const page = await context.newPage();
-    await page.goto("/incidents");
-    await page.getByLabel("Email").waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(new URL(page.url()).pathname).toBe("/login");
-    await expectAccessible(page);
-    await screenshots(page, "sign-in");
+  it(
+    "sends a visitor without a session to sign in, then back where they were going",
+    async () => {
+      const context = await d.browser.newContext({ baseURL: d.base });
+      const page = await context.newPage();
+      await page.goto("/incidents");
+      await page.getByLabel("Email").waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(new URL(page.url()).pathname).toBe("/login");
+      await expectAccessible(page);
+      await screenshots(page, "sign-in");
 
-    await page.getByLabel("Email").fill(E2E_OWNER.email);
-    await page.getByLabel("Password").fill("not the password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("alert").waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.getByLabel("Email").fill(E2E_OWNER.email);
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").waitFor({ timeout: UI_TIMEOUT_MS });
 
-    await page.getByLabel("Password").fill(E2E_OWNER.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === "/incidents", { timeout: UI_TIMEOUT_MS });
-    await context.close();
-  }, 120_000);
+      await page.getByLabel("Password").fill(E2E_OWNER.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/incidents", { timeout: UI_TIMEOUT_MS });
+      await context.close();
+    },
+    scaledTimeout(120_000),
+  );
 
   it("serves the app for any page path, and the API's 404 stays JSON", async () => {
     const html = await fetch(`${d.base}/monitors/mon_nothing`, { headers: { accept: "text/html" } });

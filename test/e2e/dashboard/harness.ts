@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
+import { scaledTimeout } from "../../../src/test/patience.ts";
 import { seriousViolations } from "../axe.ts";
 import {
   api,
@@ -21,13 +22,17 @@ import {
 } from "../helpers.ts";
 import { launchChromium } from "../status-browser.ts";
 
-export { api, E2E_OWNER, waitFor };
+export { api, E2E_OWNER, scaledTimeout, waitFor };
 
 /** Where screenshots go (gitignored); CI keeps them as artifacts. */
 export const ARTIFACTS = path.join(ROOT, "test-artifacts/dashboard");
 
-/** Generous: a loaded two-core machine renders a first page in seconds, not milliseconds. */
-export const UI_TIMEOUT_MS = 30_000;
+/**
+ * How long one step in the browser may wait (a page, a row, a live change): 30 s on a quiet
+ * machine, stretched by the load when the file starts (a loaded two-core machine renders a first
+ * page in seconds, not milliseconds). Waits end as soon as their condition holds.
+ */
+export const UI_TIMEOUT_MS = scaledTimeout(30_000);
 
 /**
  * How long `upblit start` may take to answer /readyz: loading the TypeScript sources took 95 s
