@@ -31,6 +31,7 @@ import { mfaRoutes } from "./routes/auth/mfa.routes.ts";
 import { recoveryRoutes } from "./routes/auth/recovery.routes.ts";
 import { setupRoutes } from "./routes/auth/setup.routes.ts";
 import { channelRoutes } from "./routes/channels/channels.routes.ts";
+import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
@@ -164,6 +165,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelRoutes(deps), { prefix: "/api/v1" });
+  await app.register(deliveryRoutes(deps), { prefix: "/api/v1" });
   await app.register(silenceRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
   await app.register(drillRoutes(deps), { prefix: "/api/v1" });

@@ -13,7 +13,6 @@ import {
   setMonitorChannels,
   updateChannel,
 } from "../../../services/alerts/channels.ts";
-import { listNotifications, retryNotification } from "../../../services/alerts/deliveries.ts";
 import { testMessage } from "../../../services/alerts/test-message.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { toFieldIssues } from "../../field-errors.ts";
@@ -23,7 +22,7 @@ import { safeText } from "../../text.ts";
 import { checkDialled } from "./dialled.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
-const Id = z.object({ id: z.string().max(40) });
+export const Id = z.object({ id: z.string().max(40) });
 const Settings = z.record(z.string().max(64), z.unknown()).meta({
   description:
     "Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md",
@@ -86,7 +85,7 @@ function parseSettings(adapter: ChannelAdapter, config: unknown, secrets: unknow
   return { config: c.data as Record<string, unknown>, secrets: s.data as Record<string, unknown> };
 }
 
-/** Notification channels, which monitors use them, test-sends and the delivery log. */
+/** Notification channels, which monitors use them and test-sends (the delivery log: deliveries.routes.ts). */
 export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const adapters = deps.notify.adapters;
   const adapterOf = (kind: string) => {
@@ -327,83 +326,6 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           request.body.channelIds,
         ),
       }),
-    );
-
-    app.get(
-      "/notifications",
-      {
-        config: READ,
-        schema: {
-          tags: TAGS,
-          summary: "Deliveries, newest first, with every attempt",
-          description:
-            "`status=failed` lists the dead letters: deliveries that gave up; retry them one by one.",
-          querystring: z.strictObject({
-            status: z.enum(["pending", "sending", "sent", "failed"]).optional(),
-            channelId: z.string().max(40).optional(),
-            monitorId: z.string().max(40).optional(),
-            cursor: Cursor,
-            limit: pageSize(50),
-          }),
-          response: {
-            200: pageOf(
-              z.object({
-                id: z.string(),
-                channelId: z.string(),
-                monitorId: z.string().nullable(),
-                event: z.string(),
-                status: z.string(),
-                attempts: z.number().int(),
-                nextAttemptAt: z.string(),
-                lastError: z.string().nullable(),
-                createdAt: z.string(),
-                sentAt: z.string().nullable(),
-                deliveryAttempts: z.array(
-                  z.object({
-                    at: z.string(),
-                    outcome: z.string(),
-                    statusCode: z.number().int().nullable(),
-                    latencyMs: z.number().int(),
-                    error: z.string().nullable(),
-                  }),
-                ),
-              }),
-            ),
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      async (request) => {
-        const { cursor, limit, ...filter } = request.query;
-        const page = await listNotifications(ctxFor(deps, request), filter, { cursor, limit });
-        return {
-          nextCursor: page.nextCursor,
-          items: page.items.map((n) => ({
-            ...n,
-            nextAttemptAt: n.nextAttemptAt.toISOString(),
-            createdAt: n.createdAt.toISOString(),
-            sentAt: n.sentAt?.toISOString() ?? null,
-            deliveryAttempts: n.deliveryAttempts.map((a) => ({ ...a, at: a.at.toISOString() })),
-          })),
-        };
-      },
-    );
-
-    app.post(
-      "/notifications/:id/retry",
-      {
-        config: WRITE,
-        schema: {
-          tags: TAGS,
-          summary: "Retry a dead letter",
-          params: Id,
-          response: { 202: z.null(), ...COMMON_ERRORS },
-        },
-      },
-      async (request, reply) => {
-        await retryNotification(ctxFor(deps, request), request.params.id);
-        return reply.status(202).send(null);
-      },
     );
   };
 }
