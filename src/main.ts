@@ -14,6 +14,7 @@ import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
 import { runProbe } from "./probe/index.ts";
+import { createSafeFetch } from "./probe/safe-fetch.ts";
 import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
@@ -57,6 +58,9 @@ export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the o
 
 /** Deadline of one delivery attempt to a channel. */
 const NOTIFY_TIMEOUT_MS = 10_000;
+
+/** Deadline of one request to an identity provider (single sign-on). */
+const SSO_TIMEOUT_MS = 10_000;
 
 /** Slots overdue by more than this at start are skipped rather than run in a burst. */
 const RESUME_GRACE_MS = 2_000;
@@ -219,6 +223,14 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
         trustProxy: config.http.trustProxy,
         webRoot: config.web.root,
         notify: { ...notify, send },
+        sso: {
+          fetch: createSafeFetch({
+            allowPrivate: config.probe.allowPrivateTargets,
+            timeoutMs: SSO_TIMEOUT_MS,
+            userAgent: probeOptions.userAgent,
+          }),
+          allowHttpIssuer: config.probe.allowPrivateTargets,
+        },
         runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,

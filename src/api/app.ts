@@ -47,6 +47,8 @@ import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
+import { ssoRoutes } from "./routes/sso/sso.routes.ts";
+import { ssoLoginRoutes } from "./routes/sso/sso-login.routes.ts";
 import { statusPageDomainRoutes } from "./routes/status-pages/domains.routes.ts";
 import { statusIncidentRoutes } from "./routes/status-pages/incidents.routes.ts";
 import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts";
@@ -156,6 +158,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(authRoutes(deps), { prefix: "/api/v1" });
   await app.register(mfaRoutes(deps), { prefix: "/api/v1" });
   await app.register(recoveryRoutes(deps), { prefix: "/api/v1" });
+  await app.register(ssoLoginRoutes(deps), { prefix: "/api/v1" });
+  await app.register(ssoRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorBulkRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });

@@ -5,6 +5,7 @@ import type { ChannelAdapter } from "../notify/channels/types.ts";
 import type { SendToChannel } from "../services/alerts/channel-send.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
 import type { RateLimits } from "../services/rate-limit/limiter.ts";
+import type { SsoDeps } from "../services/sso/oidc.ts";
 
 export interface ApiDeps {
   rt: Runtime;
@@ -28,6 +29,8 @@ export interface ApiDeps {
    * target safety included): for checks of a definition that is not saved.
    */
   runCheck: (spec: CheckSpec) => Promise<Observation>;
+  /** Single sign-on: the SSRF-safe fetch for identity providers (issuer, JWKS, token, userinfo). */
+  sso: SsoDeps;
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
   /** The built dashboard's folder; undefined: web/dist in the package folder. */

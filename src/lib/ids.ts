@@ -28,7 +28,8 @@ export type IdPrefix =
   | "sub"
   | "spn"
   | "swh"
-  | "act";
+  | "act"
+  | "sso";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { RoutingTables } from "./schema-routing.ts";
+import type { SsoTables } from "./schema-sso.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
 import type { StatusIncidentTables } from "./schema-status-incidents.ts";
 import type { StatusPageTables } from "./schema-status-pages.ts";
@@ -333,7 +334,8 @@ export interface Database
     StatusIncidentTables,
     StatusDomainTables,
     StatusSubscriptionTables,
-    TemplateTables {
+    TemplateTables,
+    SsoTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

@@ -217,7 +217,7 @@ async function assertAnotherOwner(db: Db, organizationId: string): Promise<void>
  * Deletes the membership and what hangs on it here: the person's API keys (revoked, so they stay
  * dead if the person joins again) and their pending invitations.
  */
-async function dropMembership(
+export async function dropMembership(
   db: Db,
   ctx: Ctx,
   userId: string,

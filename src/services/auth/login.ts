@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Origin, Runtime } from "../context.ts";
+import { passwordLoginBlocked } from "../sso/discover.ts";
 import { signToken } from "./access-tokens.ts";
 import { verifyPassword } from "./passwords.ts";
 import { createSession, type SessionTokens } from "./sessions.ts";
@@ -30,6 +31,10 @@ export async function login(
     .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash, input.password);
   if (!user || !ok) throw new AppError("UNAUTHENTICATED", "The email or the password is wrong");
+  // Asked only after a right password, so it tells a stranger nothing about the account.
+  if (await passwordLoginBlocked(rt.db, user.id)) {
+    throw new AppError("FORBIDDEN", "Your organization signs in with single sign-on: use “Sign in with SSO”");
+  }
   if (user.totp_enabled_at) {
     const mfaToken = await signToken(rt.keys.jwt, "mfa", { sub: user.id, sid: newId("ses") }, rt.clock.now());
     return { mfaRequired: true, userId: user.id, mfaToken };
