@@ -21,7 +21,7 @@ export function redirectUriOf(publicUrl: string): string {
 /**
  * Reads the issuer's discovery document (which must name exactly this issuer) and returns the
  * client's configuration. Nothing is cached: metadata and keys are read at each sign-in, so a
- * key rotation at the provider is picked up at once.
+ * key rotation at the provider is picked up at once. ID token signatures are always checked.
  */
 export async function discoverIssuer(
   deps: SsoDeps,
@@ -36,6 +36,9 @@ export async function discoverIssuer(
       ],
     });
   }
+  // enableNonRepudiationChecks: verify the ID token's signature against the issuer's JWKS even
+  // though it came straight from the token endpoint (openid-client skips that by default).
+  const execute = [client.enableNonRepudiationChecks, ...(http ? [client.allowInsecureRequests] : [])];
   return client.discovery(
     url,
     provider.clientId,
@@ -43,7 +46,7 @@ export async function discoverIssuer(
     client.ClientSecretBasic(provider.clientSecret),
     {
       [client.customFetch]: deps.fetch,
-      execute: http ? [client.allowInsecureRequests] : [],
+      execute,
       timeout: 10,
     },
   );
