@@ -15,6 +15,7 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
   { to: "/wall", label: "nav.wall" },
+  { to: "/settings/sso", label: "nav.sso" },
 ];
 
 /** The signed-in frame: navigation, organization switcher, theme, live status; pages in <main>. */

@@ -26,7 +26,10 @@ const login = createRoute({
   getParentRoute: () => root,
   path: "/login",
   component: LoginPage,
-  validateSearch: (s: Record<string, unknown>) => ({ next: typeof s.next === "string" ? s.next : undefined }),
+  validateSearch: (s: Record<string, unknown>) => ({
+    next: typeof s.next === "string" ? s.next : undefined,
+    ...(typeof s.sso === "string" ? { sso: s.sso } : {}),
+  }),
 });
 
 const mfa = createRoute({
@@ -131,6 +134,12 @@ const channelDetail = createRoute({
   path: "/channels/$id",
   component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
 });
+/** Single sign-on settings (organization admins), loaded only when opened. */
+const ssoSettings = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/sso",
+  component: lazyRouteComponent(() => import("../features/sso/sso-settings-page.tsx"), "SsoSettingsPage"),
+});
 
 function NotFound() {
   return (
@@ -162,6 +171,7 @@ const routeTree = root.addChildren([
     incidents,
     incidentDetail,
     channelDetail,
+    ssoSettings,
   ]),
 ]);
 

@@ -6,12 +6,16 @@ import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { MFA_TOKEN_KEY, NEXT_KEY, safeNext } from "./link-token.ts";
+import { SsoRefusal, SsoSignIn } from "./sso-sign-in.tsx";
 
-/** Email and password; a second factor continues on /login/mfa with the token in this tab's storage. */
+/**
+ * Email and password; a second factor continues on /login/mfa with the token in this tab's storage.
+ * Below, single sign-on for the email's domain; a refused SSO attempt comes back as ?sso=<reason>.
+ */
 export function LoginPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
-  const search = useSearch({ strict: false }) as { next?: string };
+  const search = useSearch({ strict: false }) as { next?: string; sso?: string };
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const login = useMutation({
@@ -35,6 +39,7 @@ export function LoginPage() {
     <main className="auth-page" id="main">
       <form className="card stack" onSubmit={submit} noValidate>
         <h1>{t("login.title")}</h1>
+        <SsoRefusal reason={search.sso} />
         <FormProblem error={login.error} fields={["body.email", "body.password"]} />
         <Field
           label={t("login.email")}
@@ -58,6 +63,7 @@ export function LoginPage() {
           {t("login.submit")}
         </button>
         <Link to="/forgot-password">{t("login.forgot")}</Link>
+        <SsoSignIn email={email} />
       </form>
     </main>
   );
