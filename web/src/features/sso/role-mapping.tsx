@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { SSO_ROLES, type SsoForm, type SsoRole } from "./sso-form-model.ts";
@@ -12,6 +13,7 @@ interface Props {
 
 /** Group → role rows, added and removed in place, and the role of people in none of them. */
 export function RoleMapping({ rows, onChange, defaultRole, onDefaultRole, error }: Props) {
+  const id = useId();
   const update = (i: number, change: Partial<{ group: string; role: SsoRole }>) =>
     onChange(rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
   return (
@@ -22,21 +24,29 @@ export function RoleMapping({ rows, onChange, defaultRole, onDefaultRole, error 
         {rows.map((row, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place.
           <li key={i} className="assertion-row">
-            <label className="field">
-              {t("sso.settings.group")}
-              <input value={row.group} onChange={(e) => update(i, { group: e.target.value })} />
-              <span className="field-error">{fieldError(error, `body.roleMapping.${i}.group`)}</span>
-            </label>
-            <label className="field">
-              {t("sso.settings.role")}
-              <select value={row.role} onChange={(e) => update(i, { role: e.target.value as SsoRole })}>
+            <div className="field">
+              <label htmlFor={`${id}-group-${i}`}>{t("sso.settings.group")}</label>
+              <input
+                id={`${id}-group-${i}`}
+                value={row.group}
+                onChange={(e) => update(i, { group: e.target.value })}
+              />
+              <FieldMessage error={error} path={`body.roleMapping.${i}.group`} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-role-${i}`}>{t("sso.settings.role")}</label>
+              <select
+                id={`${id}-role-${i}`}
+                value={row.role}
+                onChange={(e) => update(i, { role: e.target.value as SsoRole })}
+              >
                 {SSO_ROLES.map((r) => (
                   <option key={r} value={r}>
                     {t(`role.${r}`)}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
             <button
               type="button"
               aria-label={t("sso.settings.removeMapping", { group: row.group })}
@@ -52,9 +62,13 @@ export function RoleMapping({ rows, onChange, defaultRole, onDefaultRole, error 
           {t("sso.settings.addMapping")}
         </button>
       </div>
-      <label className="field">
-        {t("sso.settings.defaultRole")}
-        <select value={defaultRole} onChange={(e) => onDefaultRole(e.target.value as SsoForm["defaultRole"])}>
+      <div className="field">
+        <label htmlFor={`${id}-default`}>{t("sso.settings.defaultRole")}</label>
+        <select
+          id={`${id}-default`}
+          value={defaultRole}
+          onChange={(e) => onDefaultRole(e.target.value as SsoForm["defaultRole"])}
+        >
           <option value="">{t("sso.settings.noAccess")}</option>
           {SSO_ROLES.map((r) => (
             <option key={r} value={r}>
@@ -62,8 +76,13 @@ export function RoleMapping({ rows, onChange, defaultRole, onDefaultRole, error 
             </option>
           ))}
         </select>
-        <span className="field-error">{fieldError(error, "body.defaultRole")}</span>
-      </label>
+        <FieldMessage error={error} path="body.defaultRole" />
+      </div>
     </fieldset>
   );
+}
+
+function FieldMessage({ error, path }: { error: unknown; path: string }) {
+  const message = fieldError(error, path);
+  return message ? <span className="field-error">{message}</span> : null;
 }
