@@ -23,7 +23,7 @@ export function RoleMapping({ rows, onChange, defaultRole, onDefaultRole, error 
       <ul className="assertion-rows">
         {rows.map((row, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place.
-          <li key={i} className="assertion-row">
+          <li key={i} className="assertion-row sso-mapping-row">
             <div className="field">
               <label htmlFor={`${id}-group-${i}`}>{t("sso.settings.group")}</label>
               <input
