@@ -15,7 +15,11 @@ describe.each(DB_KINDS)("single sign-on provider settings on %s", (kind) => {
 
   beforeAll(async () => {
     idp = await startOidcProvider({ redirectUri: SSO_REDIRECT_URI });
-    up = await startTestUpblit(kind, { ...API_ONLY, ALLOW_PRIVATE_TARGETS: "true", PUBLIC_URL: SSO_PUBLIC_URL });
+    up = await startTestUpblit(kind, {
+      ...API_ONLY,
+      ALLOW_PRIVATE_TARGETS: "true",
+      PUBLIC_URL: SSO_PUBLIC_URL,
+    });
   });
   afterAll(async () => {
     await up?.close();
@@ -32,8 +36,16 @@ describe.each(DB_KINDS)("single sign-on provider settings on %s", (kind) => {
   it("is for admins: editors and viewers get 403", async () => {
     for (const role of ["editor", "viewer"] as const) {
       const person = await signInAs(up, role);
-      expectProblem(await call(up, "GET", `${API}/sso/provider`, undefined, person.headers), 403, "FORBIDDEN");
-      expectProblem(await call(up, "PUT", `${API}/sso/provider`, providerBody(idp), person.headers), 403, "FORBIDDEN");
+      expectProblem(
+        await call(up, "GET", `${API}/sso/provider`, undefined, person.headers),
+        403,
+        "FORBIDDEN",
+      );
+      expectProblem(
+        await call(up, "PUT", `${API}/sso/provider`, providerBody(idp), person.headers),
+        403,
+        "FORBIDDEN",
+      );
     }
   });
 
@@ -53,14 +65,27 @@ describe.each(DB_KINDS)("single sign-on provider settings on %s", (kind) => {
       "body.roleMapping.0.role",
       "body.defaultRole",
     ]);
-    const noSecret = await call(up, "PUT", `${API}/sso/provider`, { ...providerBody(idp), clientSecret: undefined });
+    const noSecret = await call(up, "PUT", `${API}/sso/provider`, {
+      ...providerBody(idp),
+      clientSecret: undefined,
+    });
     expectValidation(noSecret, ["body.clientSecret"]);
   });
 
   it("refuses an issuer whose discovery fails or names another issuer", async () => {
-    const wrong = await call(up, "PUT", `${API}/sso/provider`, providerBody(idp, { issuer: `${idp.issuer}/elsewhere` }));
+    const wrong = await call(
+      up,
+      "PUT",
+      `${API}/sso/provider`,
+      providerBody(idp, { issuer: `${idp.issuer}/elsewhere` }),
+    );
     expect(expectValidation(wrong, ["body.issuer"]).errors[0]?.message).toMatch(/discovery failed/);
-    const closed = await call(up, "PUT", `${API}/sso/provider`, providerBody(idp, { issuer: "http://127.0.0.1:1" }));
+    const closed = await call(
+      up,
+      "PUT",
+      `${API}/sso/provider`,
+      providerBody(idp, { issuer: "http://127.0.0.1:1" }),
+    );
     expectValidation(closed, ["body.issuer"]);
   });
 
@@ -107,7 +132,9 @@ describe.each(DB_KINDS)("single sign-on provider settings on %s", (kind) => {
     const gone = await call(up, "DELETE", `${API}/sso/provider`);
     expect(gone.statusCode).toBe(204);
     expect((await call(up, "GET", `${API}/sso/provider`)).json()).toMatchObject({ provider: null });
-    const start = await call(up, "GET", `${API}/auth/sso/${String(body.id)}/start`, undefined, { authorization: "" });
+    const start = await call(up, "GET", `${API}/auth/sso/${String(body.id)}/start`, undefined, {
+      authorization: "",
+    });
     expectProblem(start, 404, "NOT_FOUND");
   });
 });
@@ -118,7 +145,11 @@ describe("single sign-on without the private-network opt-in", () => {
 
   beforeAll(async () => {
     idp = await startOidcProvider({ redirectUri: SSO_REDIRECT_URI });
-    up = await startTestUpblit("pglite", { ...API_ONLY, ALLOW_PRIVATE_TARGETS: "false", PUBLIC_URL: SSO_PUBLIC_URL });
+    up = await startTestUpblit("pglite", {
+      ...API_ONLY,
+      ALLOW_PRIVATE_TARGETS: "false",
+      PUBLIC_URL: SSO_PUBLIC_URL,
+    });
   });
   afterAll(async () => {
     await up?.close();
@@ -128,7 +159,12 @@ describe("single sign-on without the private-network opt-in", () => {
   it("refuses an issuer on loopback, whether by http:// or by https://", async () => {
     const plain = await call(up, "PUT", `${API}/sso/provider`, providerBody(idp));
     expect(expectValidation(plain, ["body.issuer"]).errors[0]?.message).toMatch(/https/);
-    const tls = await call(up, "PUT", `${API}/sso/provider`, providerBody(idp, { issuer: idp.issuer.replace("http:", "https:") }));
+    const tls = await call(
+      up,
+      "PUT",
+      `${API}/sso/provider`,
+      providerBody(idp, { issuer: idp.issuer.replace("http:", "https:") }),
+    );
     expect(expectValidation(tls, ["body.issuer"]).errors[0]?.message).toMatch(/not allowed|blocked|private/i);
     expect(await up.rt.db.selectFrom("sso_providers").select("id").execute()).toEqual([]);
   });
