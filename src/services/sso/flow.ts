@@ -57,7 +57,7 @@ export async function startSsoLogin(
       { category: "api", providerId, err: describeOidcError(err) },
       "single sign-on: discovery failed",
     );
-    throw new AppError("UNAVAILABLE", "The identity provider cannot be reached; try again later");
+    throw new SsoRefused("unavailable", "The identity provider cannot be reached; try again later");
   }
   const flow: SsoFlow = {
     providerId,

@@ -2718,7 +2718,7 @@ export interface paths {
         };
         /**
          * Start signing in with a single sign-on provider (a browser navigation)
-         * @description Redirects (302) to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived, sealed cookie holding them.
+         * @description Redirects (302) to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived, sealed cookie holding them. When the provider cannot be reached: 302 to `/login?sso=unavailable`. An unknown or disabled provider: 404.
          */
         get: {
             parameters: {
@@ -2803,15 +2803,6 @@ export interface paths {
                 };
                 /** @description Default Response */
                 500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -59,13 +59,19 @@ export function ssoLoginRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: TAGS,
           summary: "Start signing in with a single sign-on provider (a browser navigation)",
           description:
-            "Redirects (302) to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived, sealed cookie holding them.",
+            "Redirects (302) to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived, sealed cookie holding them. When the provider cannot be reached: 302 to `/login?sso=unavailable`. An unknown or disabled provider: 404.",
           params: SsoStartParams,
-          response: { 302: z.null(), 429: Problem, 503: Problem, ...COMMON_ERRORS },
+          response: { 302: z.null(), 429: Problem, ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
-        const started = await startSsoLogin(deps.rt, deps.sso, request.params.providerId);
+        let started: Awaited<ReturnType<typeof startSsoLogin>>;
+        try {
+          started = await startSsoLogin(deps.rt, deps.sso, request.params.providerId);
+        } catch (err) {
+          if (!(err instanceof SsoRefused)) throw err;
+          return reply.redirect(`/login?sso=${err.reason}`, 302);
+        }
         reply.setCookie(flowCookie, started.sealedFlow, {
           path: FLOW_PATH,
           httpOnly: true,

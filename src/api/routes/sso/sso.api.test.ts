@@ -137,6 +137,23 @@ describe.each(DB_KINDS)("single sign-on provider settings on %s", (kind) => {
     });
     expectProblem(start, 404, "NOT_FOUND");
   });
+
+  it("sends the browser back to sign-in when the provider cannot be reached", async () => {
+    const saved = await call(up, "PUT", `${API}/sso/provider`, providerBody(idp));
+    expect(saved.statusCode, saved.body).toBe(200);
+    await idp.close();
+    const start = await call(
+      up,
+      "GET",
+      `${API}/auth/sso/${saved.json<{ id: string }>().id}/start`,
+      undefined,
+      {
+        authorization: "",
+      },
+    );
+    expect(start.statusCode).toBe(302);
+    expect(start.headers.location).toBe("/login?sso=unavailable");
+  });
 });
 
 describe("single sign-on without the private-network opt-in", () => {
