@@ -193,6 +193,8 @@ export interface SessionsTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
+  /** Made by single sign-on: the one organization the session may act in (migration 0013). */
+  sso_organization_id: string | null;
 }
 
 export interface RefreshTokensTable {

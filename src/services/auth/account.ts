@@ -75,6 +75,17 @@ export async function switchOrganization(ctx: UserCtx, organizationId: string) {
     .where("organization_id", "=", organizationId)
     .executeTakeFirst();
   if (!membership || !ctx.user.sessionId) throw new NotFoundError("organization", organizationId);
+  const session = await ctx.db
+    .selectFrom("sessions")
+    .select("sso_organization_id")
+    .where("id", "=", ctx.user.sessionId)
+    .executeTakeFirst();
+  if (session?.sso_organization_id && session.sso_organization_id !== organizationId) {
+    throw new AppError(
+      "FORBIDDEN",
+      "This session was made by single sign-on for one organization; sign in again to act in another",
+    );
+  }
   await ctx.db
     .updateTable("sessions")
     .set({ organization_id: organizationId })

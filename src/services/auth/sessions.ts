@@ -28,6 +28,8 @@ export async function createSession(
   rt: Runtime,
   user: { id: string; organizationId: string | null },
   origin: Origin | undefined,
+  /** A session made by single sign-on stays in the provider's organization (switch refused). */
+  sso?: { organizationId: string },
 ): Promise<SessionTokens> {
   const now = rt.clock.now();
   const sessionId = newId("ses");
@@ -44,6 +46,7 @@ export async function createSession(
         created_at: new Date(now),
         last_seen_at: new Date(now),
         expires_at: new Date(now + rt.auth.sessionMaxDays * DAY),
+        sso_organization_id: sso?.organizationId ?? null,
       })
       .execute();
     await insertRefreshToken(tx, sessionId, refreshToken, now);

@@ -128,8 +128,8 @@ export async function admitSsoPerson(
 
 /**
  * The account linked to this subject at this provider; else the account with this (verified,
- * allowed-domain) email, which gets linked; else a new account without a password (when
- * `mayCreate`), or null.
+ * allowed-domain) email when it is already a member of the organization, which gets linked; else a
+ * new account without a password (when `mayCreate`), or null.
  */
 async function findOrCreateUser(
   tx: Db,
@@ -160,7 +160,22 @@ async function findOrCreateUser(
     .select(["id", "email"])
     .where("email", "=", email)
     .executeTakeFirst();
-  if (!user) {
+  if (user) {
+    // An account that exists outside this organization is not the provider's to vouch for:
+    // linking it would let this organization's provider sign in to the account's other ones.
+    const member = await tx
+      .selectFrom("memberships")
+      .select("role")
+      .where("organization_id", "=", provider.organizationId)
+      .where("user_id", "=", user.id)
+      .executeTakeFirst();
+    if (!member) {
+      throw new SsoRefused(
+        "no-access",
+        "An account with this email exists outside this organization: ask an admin to invite it first",
+      );
+    }
+  } else {
     if (!mayCreate) return null;
     user = { id: newId("usr"), email };
     await tx

@@ -99,6 +99,7 @@ export async function finishSsoLogin(
       rt,
       { id: admitted.userId, organizationId: provider.organizationId },
       input.origin,
+      { organizationId: provider.organizationId },
     );
     await audit(
       rt.db,

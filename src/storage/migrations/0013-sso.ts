@@ -46,10 +46,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (provider_id, subject)
     );
     CREATE INDEX sso_identities_user ON sso_identities (user_id);
+
+    -- Set on a session made by single sign-on: it acts in that organization only (a provider
+    -- vouches for a person to its own organization, not to the others the account belongs to).
+    ALTER TABLE sessions ADD COLUMN sso_organization_id text;
   `,
   );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await execStatements(db, "DROP TABLE sso_identities; DROP TABLE sso_providers;");
+  await execStatements(
+    db,
+    "ALTER TABLE sessions DROP COLUMN sso_organization_id; DROP TABLE sso_identities; DROP TABLE sso_providers;",
+  );
 }

@@ -250,6 +250,43 @@ describe.each(DB_KINDS)("single sign-on on %s", (kind) => {
     await call(up, "PUT", `${API}/sso/provider`, providerBody(idp, { clientSecret: undefined }));
   });
 
+  it("never links an account that is not a member, and keeps an SSO session in its organization", async () => {
+    // Kim's account lives only in another organization: this provider may not sign in to it.
+    const kim = await signInAs(up, "viewer", { email: "kim@acme.test" });
+    const own = await call(up, "POST", `${API}/organizations`, { name: "Kim's own" }, kim.headers);
+    expect(own.statusCode, own.body).toBe(201);
+    expect((await call(up, "DELETE", `${API}/members/${kim.userId}`)).statusCode).toBe(204);
+    idp.nextLogin = { sub: "sub-kim", email: "kim@acme.test", groups: ["platform"] };
+    expectRefused((await ssoSignIn(up, providerId)).res, "no-access");
+    await refusedWith("no-access", /exists outside this organization/);
+    expect(await roleOf("kim@acme.test")).toBeNull();
+    expect(
+      await up.rt.db
+        .selectFrom("sso_identities")
+        .select("subject")
+        .where("subject", "=", "sub-kim")
+        .execute(),
+    ).toEqual([]);
+
+    // A person signed in by SSO who makes (or joins) another organization cannot switch there.
+    idp.nextLogin = { sub: "sub-lou", email: "lou@acme.test", groups: ["staff"] };
+    const lou = await ssoSignIn(up, providerId);
+    const headers = { authorization: `Bearer ${lou.accessToken}` };
+    const other = await call(up, "POST", `${API}/organizations`, { name: "Lou's side project" }, headers);
+    expect(other.statusCode, other.body).toBe(201);
+    const id = other.json<{ id: string }>().id;
+    const swap = await call(up, "POST", `${API}/auth/switch-organization`, { organizationId: id }, headers);
+    expect(expectProblem(swap, 403, "FORBIDDEN").detail).toMatch(/single sign-on/);
+    const back = await call(
+      up,
+      "POST",
+      `${API}/auth/switch-organization`,
+      { organizationId: up.organizationId },
+      headers,
+    );
+    expect(back.statusCode, back.body).toBe(200);
+  });
+
   it("with SSO enforced, refuses password sign-in to members but not to owners", async () => {
     const member = await signInAs(up, "editor", { email: "jo@acme.test" });
     const on = await call(
