@@ -21,6 +21,7 @@ import {
   maintenancesJson,
   unresolvedIncidentsJson,
 } from "../json-lists.ts";
+import { Representation } from "../representation.ts";
 import { allComponents, componentUptime } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
@@ -54,16 +55,15 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
         { config: { auth: "public" }, schema: { hide: true, params: Slug } },
         async (request, reply) => {
           const model = await readablePage(deps, request, request.params.slug);
-          const out = model.memo(`json:${name}`, () => {
-            const body = JSON.stringify(render(model));
-            return { body, etag: etagOf(body) };
-          });
+          const representation = model.memo(
+            `json:${name}`,
+            () => new Representation(JSON.stringify(render(model))),
+          );
           if (model.snapshot.page.visibility === "public") reply.header("access-control-allow-origin", "*");
           return sendCached(request, reply, {
-            etag: out.etag,
+            representation,
             visibility: model.snapshot.page.visibility,
             type: "application/json; charset=utf-8",
-            body: () => out.body,
           });
         },
       );

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { AppError } from "../../lib/errors.ts";
 import type { StatusDeps } from "../access.ts";
 import { renderAtom, renderRss } from "../feeds.ts";
-import { etagOf, sendCached } from "../http.ts";
+import { sendCached } from "../http.ts";
+import { Representation } from "../representation.ts";
 import { Slug } from "./pages.routes.ts";
 
 /**
@@ -20,16 +21,11 @@ export function statusFeedRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
           if (model?.snapshot.page.visibility !== "public") {
             throw new AppError("NOT_FOUND", "There is no feed at this address");
           }
-          const out = model.memo(`feed:${ext}`, () => {
-            const body = render(model.snapshot, deps.publicUrl);
-            return { body, etag: etagOf(body) };
-          });
-          return sendCached(request, reply, {
-            etag: out.etag,
-            visibility: "public",
-            type,
-            body: () => out.body,
-          });
+          const representation = model.memo(
+            `feed:${ext}`,
+            () => new Representation(render(model.snapshot, deps.publicUrl)),
+          );
+          return sendCached(request, reply, { representation, visibility: "public", type });
         },
       );
     feed("rss", "application/rss+xml; charset=utf-8", renderRss);
