@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import openapiTS, { astToString } from "openapi-typescript";
 import { beforeAll, describe, expect, it } from "vitest";
+import { operationsSource } from "../scripts/sdk-operations.ts";
 import type { RouteAuthEntry } from "../src/api/plugins/auth.ts";
 import { servedApi } from "../src/cli/openapi-doc.ts";
 
@@ -94,5 +96,18 @@ describe("openapi.json", () => {
     expect(create.security).toContainEqual({ sessionCookie: [], csrfToken: [] });
     const me = served.paths["/api/v1/me"]!.get!;
     expect(me.security).not.toContainEqual({ apiKey: [] });
+  });
+});
+
+describe("packages/sdk's generated files", () => {
+  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+  it("are generated from the committed openapi.json (run `npm run gen:api`)", async () => {
+    const doc = JSON.parse(read("openapi.json"));
+    expect(read("packages/sdk/src/operations.ts") === operationsSource(doc), "operations.ts is stale").toBe(
+      true,
+    );
+    const schema = astToString(await openapiTS(doc));
+    const body = (text: string) => text.slice(text.indexOf("export interface paths"));
+    expect(body(read("packages/sdk/src/schema.ts")) === body(schema), "schema.ts is stale").toBe(true);
   });
 });
