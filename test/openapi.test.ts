@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { operationsSource } from "../scripts/sdk-operations.ts";
 import type { RouteAuthEntry } from "../src/api/plugins/auth.ts";
 import { servedApi } from "../src/cli/openapi-doc.ts";
+import { CHANNEL_ADAPTERS } from "../src/notify/channels/index.ts";
 
 /**
  * The contract (docs/api-contract.md): the committed openapi.json is the document the server
@@ -86,6 +87,36 @@ describe("openapi.json", () => {
     ]) {
       expect(documented.has(path), path).toBe(true);
     }
+  });
+
+  it("takes a channel as a union discriminated by kind, one named schema per kind", () => {
+    const body = (
+      served.paths["/api/v1/channels"]!.post as {
+        requestBody: {
+          content: Record<
+            string,
+            {
+              schema: {
+                oneOf: { $ref: string }[];
+                discriminator: { propertyName: string; mapping: Record<string, string> };
+              };
+            }
+          >;
+        };
+      }
+    ).requestBody.content["application/json"]!.schema;
+    expect(body.discriminator.propertyName).toBe("kind");
+    expect(Object.keys(body.discriminator.mapping).sort()).toEqual([...CHANNEL_ADAPTERS.keys()].sort());
+    const schemas = (
+      served as unknown as {
+        components: {
+          schemas: Record<string, { properties: Record<string, { const?: string; required?: string[] }> }>;
+        };
+      }
+    ).components.schemas;
+    const slack = schemas[body.discriminator.mapping.slack!.split("/").pop()!]!;
+    expect(slack.properties.kind!.const).toBe("slack");
+    expect(slack.properties.secrets!.required).toEqual(["webhookUrl"]);
   });
 
   it("marks public operations as needing no credential and the others as needing one", () => {

@@ -1,6 +1,7 @@
 import type { FastifyDynamicSwaggerOptions } from "@fastify/swagger";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import type { RouteAuth } from "../plugins/auth.ts";
+import { channelUnion } from "./channels.ts";
 import { tidySchemas } from "./components.ts";
 import { PROBLEM_RESPONSES, SUCCESS_DESCRIPTIONS } from "./problems.ts";
 import { PUBLIC_SUCCESS } from "./public-routes.ts";
@@ -103,6 +104,7 @@ export function finishDocument(input: Finished): Finished {
     ...doc.components,
     responses: Object.fromEntries(Object.values(PROBLEM_RESPONSES).map((p) => [p.name, p.response])),
   };
+  unionOfChannelKinds(doc);
   return tidySchemas(doc) as Finished;
 }
 
@@ -148,4 +150,17 @@ function asProblem(response: Response): Response {
     description: response.description === "Default Response" ? "A problem" : response.description,
     ...(json ? { content: { "application/problem+json": json } } : {}),
   };
+}
+
+/** POST /api/v1/channels takes one of the channel kinds, each its own named schema (channels.ts). */
+function unionOfChannelKinds(doc: Doc): void {
+  const create = doc.paths?.["/api/v1/channels"]?.post as
+    | { requestBody?: { content?: Record<string, { schema: Record<string, unknown> }> } }
+    | undefined;
+  const json = create?.requestBody?.content?.["application/json"];
+  if (!json) return;
+  const { body, schemas } = channelUnion(json.schema);
+  json.schema = body;
+  const components = doc.components as { schemas?: Record<string, unknown> };
+  components.schemas = { ...components.schemas, ...schemas };
 }

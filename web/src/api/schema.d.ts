@@ -3451,6 +3451,480 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /** Webhook (Standard Webhooks, signed JSON) channel */
+        WebhookChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "webhook";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                /** Format: uri */
+                url: string;
+                headers?: {
+                    [key: string]: string;
+                };
+                /** @constant */
+                payloadVersion?: "1";
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                signingSecret: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Email (SMTP) channel */
+        EmailChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "email";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                to: string[];
+                subjectPrefix?: string;
+                dkim?: {
+                    domainName: string;
+                    keySelector: string;
+                };
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets?: {
+                dkimPrivateKey?: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Slack channel */
+        SlackChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "slack";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: Record<string, never>;
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                /** Format: uri */
+                webhookUrl: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Discord channel */
+        DiscordChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "discord";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: Record<string, never>;
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                /** Format: uri */
+                webhookUrl: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Microsoft Teams (Workflows) channel */
+        TeamsChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "teams";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: Record<string, never>;
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                /** Format: uri */
+                webhookUrl: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Google Chat channel */
+        GooglechatChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "googlechat";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: Record<string, never>;
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                /** Format: uri */
+                webhookUrl: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Mattermost channel */
+        MattermostChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "mattermost";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: {
+                channel?: string;
+                username?: string;
+                /** Format: uri */
+                iconUrl?: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                /** Format: uri */
+                webhookUrl: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Matrix channel */
+        MatrixChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "matrix";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                /** Format: uri */
+                homeserverUrl: string;
+                roomId: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                accessToken: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Telegram channel */
+        TelegramChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "telegram";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                chatId: string;
+                messageThreadId?: number;
+                /**
+                 * Format: uri
+                 * @default https://api.telegram.org
+                 */
+                apiUrl: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                botToken: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** PagerDuty channel */
+        PagerdutyChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "pagerduty";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: {
+                /**
+                 * Format: uri
+                 * @default https://events.pagerduty.com
+                 */
+                apiUrl: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                routingKey: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Opsgenie channel */
+        OpsgenieChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "opsgenie";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: {
+                /**
+                 * Format: uri
+                 * @default https://api.opsgenie.com
+                 */
+                apiUrl: string;
+                tags?: string[];
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                apiKey: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** ntfy channel */
+        NtfyChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ntfy";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                /**
+                 * Format: uri
+                 * @default https://ntfy.sh
+                 */
+                serverUrl: string;
+                topic: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets?: {
+                accessToken?: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Gotify channel */
+        GotifyChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gotify";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config: {
+                /** Format: uri */
+                serverUrl: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                appToken: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
+        /** Pushover channel */
+        PushoverChannelInput: {
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "pushover";
+            /** @description Settings of this kind (not secret; returned as they are) */
+            config?: {
+                /**
+                 * Format: uri
+                 * @default https://api.pushover.net
+                 */
+                apiUrl: string;
+                device?: string;
+            };
+            /** @description Secrets of this kind: stored encrypted, never returned */
+            secrets: {
+                appToken: string;
+                userKey: string;
+            };
+            /**
+             * @description Alert for every monitor of the organization
+             * @default false
+             */
+            isDefault: boolean;
+            /**
+             * @default [
+             *       "down",
+             *       "up"
+             *     ]
+             */
+            events: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+            /** @default null */
+            template: components["schemas"]["ChannelTemplate"] | null;
+        };
     };
     responses: {
         /** @description The request is invalid; `errors[]` names every failing field (`path`) and why. */
@@ -5813,38 +6287,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    kind: string;
-                    /**
-                     * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
-                     * @default {}
-                     */
-                    config?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md
-                     * @default {}
-                     */
-                    secrets?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * @description Alert for every monitor of the organization
-                     * @default false
-                     */
-                    isDefault?: boolean;
-                    /**
-                     * @default [
-                     *       "down",
-                     *       "up"
-                     *     ]
-                     */
-                    events?: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
-                    /** @default null */
-                    template?: components["schemas"]["ChannelTemplate"] | null;
-                };
+                "application/json": components["schemas"]["WebhookChannelInput"] | components["schemas"]["EmailChannelInput"] | components["schemas"]["SlackChannelInput"] | components["schemas"]["DiscordChannelInput"] | components["schemas"]["TeamsChannelInput"] | components["schemas"]["GooglechatChannelInput"] | components["schemas"]["MattermostChannelInput"] | components["schemas"]["MatrixChannelInput"] | components["schemas"]["TelegramChannelInput"] | components["schemas"]["PagerdutyChannelInput"] | components["schemas"]["OpsgenieChannelInput"] | components["schemas"]["NtfyChannelInput"] | components["schemas"]["GotifyChannelInput"] | components["schemas"]["PushoverChannelInput"];
             };
         };
         responses: {
