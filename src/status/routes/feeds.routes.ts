@@ -15,7 +15,15 @@ export function statusFeedRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
     const feed = (ext: "rss" | "atom", type: string, render: typeof renderRss) =>
       app.get(
         `/status/:slug/feed.${ext}`,
-        { config: { auth: "public" }, schema: { hide: true, params: Slug } },
+        {
+          config: { auth: "public" },
+          schema: {
+            tags: ["public"],
+            operationId: ext === "rss" ? "getStatusFeedRss" : "getStatusFeedAtom",
+            summary: `A public status page's incidents and maintenance as ${ext === "rss" ? "RSS" : "Atom"}`,
+            params: Slug,
+          },
+        },
         async (request, reply) => {
           const model = await deps.cache.bySlug(request.params.slug);
           if (model?.snapshot.page.visibility !== "public") {
