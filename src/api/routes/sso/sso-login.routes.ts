@@ -33,6 +33,7 @@ export function ssoLoginRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "public" },
         schema: {
           tags: TAGS,
+          operationId: "listSsoChoices",
           summary: "Which single sign-on providers an email address can use",
           description:
             "Matches the email's domain against the allowed domains of enabled providers; an empty list means: sign in with a password. Says nothing about whether an account exists.",
@@ -57,6 +58,7 @@ export function ssoLoginRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "public" },
         schema: {
           tags: TAGS,
+          operationId: "startSsoLogin",
           summary: "Start signing in with a single sign-on provider (a browser navigation)",
           description:
             "Redirects (302) to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived, sealed cookie holding them. When the provider cannot be reached: 302 to `/login?sso=unavailable`. An unknown or disabled provider: 404.",
@@ -89,6 +91,7 @@ export function ssoLoginRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "public" },
         schema: {
           tags: TAGS,
+          operationId: "finishSsoLogin",
           summary: "Where the provider sends the browser back (the redirect URI)",
           description:
             "Exchanges the code, verifies the ID token and signs in: 302 to `/` with the session cookies, or 302 to `/login?sso=<reason>` (`expired`, `provider`, `email`, `no-access`, `unavailable`). Every refusal is in the audit log as `sso.login_refused`.",

@@ -22,6 +22,7 @@ export function ssoRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "getSsoProvider",
           summary: "The organization's single sign-on provider",
           description:
             "`provider` is null until one is saved; `redirectUri` is what to register at the provider.",
@@ -40,6 +41,7 @@ export function ssoRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "saveSsoProvider",
           summary: "Set up or change the organization's single sign-on provider",
           description:
             "The issuer's discovery document is read first (through the same address checks as every outbound request); an issuer that does not answer as itself is refused on `issuer`. `clientSecret` is required the first time.",
@@ -61,6 +63,7 @@ export function ssoRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "deleteSsoProvider",
           summary: "Remove the organization's single sign-on provider",
           description:
             "Members made by single sign-on stay members; they sign in again once they set a password.",
