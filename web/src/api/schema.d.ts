@@ -7809,7 +7809,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The kinds of channel this server can deliver to */
+        /** The kinds of channel this server can deliver to, with their settings' schemas */
         get: {
             parameters: {
                 query?: never;
@@ -7826,10 +7826,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                kind: string;
-                                label: string;
-                            }[];
+                            items: components["schemas"]["ChannelKind"][];
                         };
                     };
                 };
@@ -8968,6 +8965,232 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry several dead letters
+         * @description Each id that is a failed delivery of the organization goes back to pending now, with a fresh retry window; the others are skipped (not an error) and left out of `retried`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retried: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/last-per-channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each channel's newest delivery and its latest attempt
+         * @description Channels that never had a delivery are absent.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                channelId: string;
+                                notificationId: string;
+                                event: string;
+                                status: string;
+                                createdAt: string;
+                                lastAttempt: {
+                                    at: string;
+                                    outcome: string;
+                                    statusCode: number | null;
+                                    error: string | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -14156,6 +14379,276 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/maintenance-windows/occurrences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Occurrences of every maintenance window in a range, in start order
+         * @description Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most 366 days; `until` defaults to 28 days after `from`, `from` to now.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                startsAt: string;
+                                endsAt: string;
+                                windowId: string;
+                                title: string;
+                                monitorIds: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The next occurrences a schedule would have, without saving anything
+         * @description The same rules as a saved window (time zone, DST, repeat, from/until); occurrences not yet over, the open one first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        schedule: {
+                            /** @enum {string} */
+                            type: "once";
+                            /** Format: date-time */
+                            startsAt: string;
+                            /**
+                             * Format: date-time
+                             * @description After startsAt, at most 31 days later
+                             */
+                            endsAt: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "recurring";
+                            /** @description IANA time zone; startTime, from and until are local to it */
+                            timezone: string;
+                            /** @description Local start time. A time skipped by a DST change starts later by the gap; a repeated one starts the first time */
+                            startTime: string;
+                            /** @description Elapsed minutes; may run past midnight */
+                            durationMinutes: number;
+                            /**
+                             * @description Every day
+                             * @enum {boolean}
+                             */
+                            daily?: true;
+                            /** @description On these weekdays */
+                            weekly?: {
+                                days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            };
+                            /** @description On this day of the month; months without it are skipped */
+                            monthly?: {
+                                dayOfMonth: number;
+                            };
+                            /**
+                             * Format: date
+                             * @description A local date in the window's time zone, YYYY-MM-DD
+                             */
+                            from?: string;
+                            /**
+                             * Format: date
+                             * @description A local date in the window's time zone, YYYY-MM-DD
+                             */
+                            until?: string;
+                        };
+                        /** @default 10 */
+                        count?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            occurrences: {
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -14351,6 +14844,20 @@ export interface components {
              */
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
+        };
+        ChannelKindInput: {
+            kind: string;
+            label: string;
+            /** @description JSON Schema (draft 2020-12) of `config`: readable settings, returned as saved */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (draft 2020-12) of `secrets`: write-only settings, never returned */
+            secrets: {
+                [key: string]: unknown;
+            };
+            /** @description Secrets Upblit generates when a new channel leaves them out (shown once on create) */
+            generatedSecrets: string[];
         };
         /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplateInput: {
@@ -15096,6 +15603,20 @@ export interface components {
              */
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
+        };
+        ChannelKind: {
+            kind: string;
+            label: string;
+            /** @description JSON Schema (draft 2020-12) of `config`: readable settings, returned as saved */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (draft 2020-12) of `secrets`: write-only settings, never returned */
+            secrets: {
+                [key: string]: unknown;
+            };
+            /** @description Secrets Upblit generates when a new channel leaves them out (shown once on create) */
+            generatedSecrets: string[];
         };
         /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplate: {
