@@ -315,4 +315,30 @@ describe("dashboard: alerting screens in Chromium", () => {
     },
     scaledTimeout(240_000),
   );
+
+  it(
+    "fits a phone: every alerting screen at 390 px wide, without sideways scrolling, axe-clean",
+    async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [path, name] of [
+        ["/channels", "alerting-channels-phone"],
+        [`/channels/${channelId}`, "alerting-channel-page-phone"],
+        ["/routing", "alerting-routing-phone"],
+        ["/deliveries", "alerting-deliveries-phone"],
+        ["/maintenance", "alerting-maintenance-phone"],
+      ] as const) {
+        await page.goto(path);
+        await page.locator("main h1").first().waitFor({ timeout: UI_TIMEOUT_MS });
+        await page
+          .locator("main [aria-busy='true']")
+          .first()
+          .waitFor({ state: "detached", timeout: UI_TIMEOUT_MS });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+        await check(name);
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+    },
+    scaledTimeout(240_000),
+  );
 });

@@ -21,6 +21,7 @@ import {
   valueKey,
   valuesFrom,
 } from "./schema-form.ts";
+import "./messages.ts";
 
 interface Props {
   kinds: ChannelKind[];

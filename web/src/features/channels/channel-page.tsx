@@ -9,6 +9,7 @@ import { ChannelForm } from "./channel-form.tsx";
 import { deliveryStatusLabel, eventLabel } from "./labels.ts";
 import { useChannel, useChannelKinds, useDeleteChannel, useTestSend } from "./queries.ts";
 import { TemplateEditor } from "./template-editor.tsx";
+import "./messages.ts";
 
 /**
  * `/channels/$id` (alerts' test messages link here): the channel's state, a test-send with the

@@ -4,6 +4,7 @@ import { formatAt } from "../incidents/format.ts";
 import "./alerting.css";
 import { deliveryStatusLabel, eventLabel } from "./labels.ts";
 import { type LastDelivery, useChannelKinds, useChannels, useLastDeliveries } from "./queries.ts";
+import "./messages.ts";
 
 /** `/channels`: every channel with its kind, events, whether it is a default, and its last delivery. */
 export function ChannelsPage() {

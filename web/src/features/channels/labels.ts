@@ -1,10 +1,10 @@
-import { en } from "../../i18n/en/index.ts";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { hasMessage, t } from "../../i18n/index.ts";
+import "./messages.ts";
 
 /** The catalogue's word for an API value (`event.down`), or the value itself when it has none. */
 function labelOf(prefix: string, value: string): string {
-  const key = `${prefix}.${value}` as MessageKey;
-  return key in en ? t(key) : value;
+  const key = `${prefix}.${value}`;
+  return hasMessage(key) ? t(key) : value;
 }
 
 export const eventLabel = (event: string) => labelOf("event", event);

@@ -5,6 +5,7 @@ import "./alerting.css";
 import { ChannelForm } from "./channel-form.tsx";
 import { type CreatedChannel, useChannelKinds } from "./queries.ts";
 import { fieldLabel } from "./schema-fields.tsx";
+import "./messages.ts";
 
 /**
  * `/channels/new`: the form for any kind. A secret Upblit generated (a webhook's signing secret)

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client.ts";
 import type { components, paths } from "../../api/schema";
 import type { JsonSchema } from "./schema-form.ts";
+import "./messages.ts";
 
 export type Channel = components["schemas"]["Channel"];
 export type CreatedChannel = components["schemas"]["CreatedChannel"];

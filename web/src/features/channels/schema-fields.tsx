@@ -1,6 +1,6 @@
 import { useId } from "react";
-import { en } from "../../i18n/en/index.ts";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { hasMessage, t } from "../../i18n/index.ts";
+import "./messages.ts";
 import { type SchemaField, type Values, valueKey } from "./schema-form.ts";
 
 interface Props {
@@ -17,8 +17,8 @@ interface Props {
 
 /** A label from the catalogue when it has one (`channelField.webhookUrl`), else the name spelled out. */
 export function fieldLabel(name: string): string {
-  const key = `channelField.${name}` as MessageKey;
-  if (key in en) return t(key);
+  const key = `channelField.${name}`;
+  if (hasMessage(key)) return t(key);
   const last = name.split(".").pop() ?? name;
   const words = last.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/Url\b/, "URL");
   return (
@@ -31,9 +31,9 @@ export function fieldLabel(name: string): string {
 }
 
 function hintOf(field: SchemaField, stored: boolean, editing: boolean): string | undefined {
-  const own = `channelHint.${field.name}` as MessageKey;
+  const own = `channelHint.${field.name}`;
   const parts: string[] = [];
-  if (own in en) parts.push(t(own));
+  if (hasMessage(own)) parts.push(t(own));
   if (field.kind === "list") parts.push(t("channels.hintList"));
   if (field.kind === "pairs") parts.push(t("channels.hintPairs"));
   if (field.part === "secrets") {

@@ -4,6 +4,7 @@ import { ApiError, api, unwrap } from "../../api/client.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { type Channel, PREVIEW_EVENTS, type Preview, type PreviewEvent } from "./queries.ts";
+import "./messages.ts";
 
 /** Waits until typing pauses before asking for a preview. */
 function useDebounced<T>(value: T, ms: number): T {

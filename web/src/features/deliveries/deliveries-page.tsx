@@ -7,6 +7,7 @@ import "../channels/alerting.css";
 import { attemptOutcomeLabel, deliveryStatusLabel, eventLabel } from "../channels/labels.ts";
 import { type Delivery, useChannels } from "../channels/queries.ts";
 import { formatAt } from "../incidents/format.ts";
+import "../channels/messages.ts";
 
 /** What the screen filters on; `retrying` is pending deliveries that already failed an attempt. */
 export const DELIVERY_FILTERS = ["all", "failed", "retrying", "pending", "sent"] as const;

@@ -1,5 +1,6 @@
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { buildCalendar, type Span } from "./calendar.ts";
+import "../channels/messages.ts";
 
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
+import "../channels/messages.ts";
 
 /** A window lists at most this many monitors by id (docs/maintenance.md); tags cover the rest. */
 export const MAX_LISTED = 500;

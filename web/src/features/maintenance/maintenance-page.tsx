@@ -8,6 +8,7 @@ import { browserZone } from "./calendar.ts";
 import { CalendarView } from "./calendar-view.tsx";
 import { WindowForm } from "./window-form.tsx";
 import type { MaintenanceWindow } from "./window-model.ts";
+import "../channels/messages.ts";
 
 const CALENDAR_DAYS = 28;
 

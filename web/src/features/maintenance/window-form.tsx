@@ -17,6 +17,7 @@ import {
   type WindowDraft,
   windowBody,
 } from "./window-model.ts";
+import "../channels/messages.ts";
 
 function useDebounced<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);

@@ -1,5 +1,6 @@
 import { t } from "../../i18n/index.ts";
 import { type ChannelLike, describePolicy, type RuleLike } from "./policy.ts";
+import "../channels/messages.ts";
 
 /**
  * A rule as a readable policy: who is covered, then each trigger → channels, what acknowledging

@@ -6,6 +6,7 @@
  */
 import { t } from "../../i18n/index.ts";
 import { eventLabel } from "../channels/labels.ts";
+import "../channels/messages.ts";
 
 export interface RuleLike {
   tags: string[];

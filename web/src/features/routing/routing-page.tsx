@@ -9,6 +9,7 @@ import { type Channel, useChannels } from "../channels/queries.ts";
 import { PolicyView } from "./policy-view.tsx";
 import { type Rule, useRules } from "./queries.ts";
 import { RuleEditor } from "./rule-editor.tsx";
+import "../channels/messages.ts";
 
 /**
  * `/routing`: the organization's alert policy. Default channels first, then each tag rule as a

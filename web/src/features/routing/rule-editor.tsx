@@ -8,6 +8,7 @@ import { eventLabel } from "../channels/labels.ts";
 import { CHANNEL_EVENTS, type Channel, type ChannelEvent } from "../channels/queries.ts";
 import { PolicyView } from "./policy-view.tsx";
 import type { Rule } from "./queries.ts";
+import "../channels/messages.ts";
 
 export interface Draft {
   name: string;

@@ -1,6 +1,5 @@
 /** Notification channels: the list, the form built from each kind's schema, test-sends, templates. */
 export const channels = {
-  "nav.channels": "Channels",
   "channels.title": "Notification channels",
   "channels.intro":
     "Where alerts go. Default channels hear every monitor; others hear the monitors and routing rules that name them.",

@@ -1,6 +1,5 @@
 /** Deliveries: the outbox with every attempt, dead letters and retrying them. */
 export const deliveries = {
-  "nav.deliveries": "Deliveries",
   "deliveries.title": "Deliveries",
   "deliveries.intro":
     "Every alert Upblit wrote for a channel, newest first, with each attempt. Failing receivers are retried with back-off for 24 hours; then the delivery becomes a dead letter you can send again.",

@@ -1,13 +1,10 @@
+import { alertingNav } from "./alerting-nav.ts";
 import { auth } from "./auth.ts";
-import { channels } from "./channels.ts";
 import { common } from "./common.ts";
-import { deliveries } from "./deliveries.ts";
 import { incidents } from "./incidents.ts";
-import { maintenance } from "./maintenance.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
-import { routing } from "./routing.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -20,8 +17,5 @@ export const en = {
   ...monitorDetail,
   ...monitors,
   ...incidents,
-  ...channels,
-  ...routing,
-  ...deliveries,
-  ...maintenance,
+  ...alertingNav,
 } as const;

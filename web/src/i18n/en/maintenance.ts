@@ -1,6 +1,5 @@
 /** Maintenance windows: one-off and recurring, what they cover, and the calendar. */
 export const maintenance = {
-  "nav.maintenance": "Maintenance",
   "maintenance.title": "Maintenance windows",
   "maintenance.intro":
     "Planned work pages nobody: while a window is open its monitors are still checked, show Maintenance, and send no alert.",

@@ -1,6 +1,5 @@
 /** Routing: alert rules by tag, reminders, escalation, acknowledgement, read as a policy. */
 export const routing = {
-  "nav.routing": "Routing",
   "routing.title": "Alert routing",
   "routing.intro":
     "Who hears what. Default channels hear every monitor; each rule below sends the alerts of the monitors it covers to more channels, reminds while nobody acknowledges, and escalates.",
