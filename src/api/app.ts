@@ -35,6 +35,7 @@ import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
 import { incidentRoutes } from "./routes/incidents/incidents.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
+import { maintenanceCalendarRoutes } from "./routes/maintenance/calendar.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
 import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
@@ -166,6 +167,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
+  await app.register(maintenanceCalendarRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 

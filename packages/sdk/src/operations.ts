@@ -152,7 +152,7 @@ export const OPERATIONS = {
   listApiKeys: { method: "GET", path: "/api/v1/api-keys" },
   /** List audit log entries, newest first */
   listAuditEntries: { method: "GET", path: "/api/v1/audit-log" },
-  /** The kinds of channel this server can deliver to */
+  /** The kinds of channel this server can deliver to, with their settings' schemas */
   listChannelKinds: { method: "GET", path: "/api/v1/channel-kinds" },
   /** List notification channels */
   listChannels: { method: "GET", path: "/api/v1/channels" },
@@ -164,6 +164,10 @@ export const OPERATIONS = {
   listIncidents: { method: "GET", path: "/api/v1/incidents" },
   /** List this organization's invitations, newest first */
   listInvitations: { method: "GET", path: "/api/v1/invitations" },
+  /** Each channel's newest delivery and its latest attempt */
+  listLastDeliveryPerChannel: { method: "GET", path: "/api/v1/notifications/last-per-channel" },
+  /** Occurrences of every maintenance window in a range, in start order */
+  listMaintenanceOccurrences: { method: "GET", path: "/api/v1/maintenance-windows/occurrences" },
   /** List maintenance windows, each with whether it is open and its next occurrence */
   listMaintenanceWindows: { method: "GET", path: "/api/v1/maintenance-windows" },
   /** List the organization's members */
@@ -204,6 +208,8 @@ export const OPERATIONS = {
   pauseMonitor: { method: "POST", path: "/api/v1/monitors/{id}/pause" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
+  /** The next occurrences a schedule would have, without saving anything */
+  previewMaintenanceSchedule: { method: "POST", path: "/api/v1/maintenance-windows/preview" },
   /** Preview the messages of a channel not saved yet */
   previewNewChannel: { method: "POST", path: "/api/v1/channels/preview" },
   /** Publish a draft (a no-op when already published) */
@@ -224,6 +230,8 @@ export const OPERATIONS = {
   resendInvitation: { method: "POST", path: "/api/v1/invitations/{id}/resend" },
   /** Resume a paused monitor */
   resumeMonitor: { method: "POST", path: "/api/v1/monitors/{id}/resume" },
+  /** Retry several dead letters */
+  retryDeliveries: { method: "POST", path: "/api/v1/notifications/retry" },
   /** Retry a dead letter */
   retryDelivery: { method: "POST", path: "/api/v1/notifications/{id}/retry" },
   /** Revoke an API key */

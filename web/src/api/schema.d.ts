@@ -1258,7 +1258,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The kinds of channel this server can deliver to
+         * The kinds of channel this server can deliver to, with their settings' schemas
          * @description Needs the `notifications:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         get: operations["listChannelKinds"];
@@ -1408,6 +1408,50 @@ export interface paths {
          * @description Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         post: operations["retryDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry several dead letters
+         * @description Each id that is a failed delivery of the organization goes back to pending now, with a fresh retry window; the others are skipped (not an error) and left out of `retried`.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["retryDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/last-per-channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each channel's newest delivery and its latest attempt
+         * @description Channels that never had a delivery are absent.
+         *
+         *     Needs the `notifications:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listLastDeliveryPerChannel"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2336,6 +2380,50 @@ export interface paths {
         patch: operations["updateMaintenanceWindow"];
         trace?: never;
     };
+    "/api/v1/maintenance-windows/occurrences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Occurrences of every maintenance window in a range, in start order
+         * @description Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most 366 days; `until` defaults to 28 days after `from`, `from` to now.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMaintenanceOccurrences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The next occurrences a schedule would have, without saving anything
+         * @description The same rules as a saved window (time zone, DST, repeat, from/until); occurrences not yet over, the open one first.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["previewMaintenanceSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2997,6 +3085,20 @@ export interface components {
              */
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
+        };
+        ChannelKind: {
+            kind: string;
+            label: string;
+            /** @description JSON Schema (draft 2020-12) of `config`: readable settings, returned as saved */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (draft 2020-12) of `secrets`: write-only settings, never returned */
+            secrets: {
+                [key: string]: unknown;
+            };
+            /** @description Secrets Upblit generates when a new channel leaves them out (shown once on create) */
+            generatedSecrets: string[];
         };
         /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplate: {
@@ -6585,10 +6687,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            kind: string;
-                            label: string;
-                        }[];
+                        items: components["schemas"]["ChannelKind"][];
                     };
                 };
             };
@@ -6952,6 +7051,83 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; the work goes on after the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        retried: string[];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listLastDeliveryPerChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            channelId: string;
+                            notificationId: string;
+                            event: string;
+                            status: string;
+                            createdAt: string;
+                            lastAttempt: {
+                                at: string;
+                                outcome: string;
+                                statusCode: number | null;
+                                error: string | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -9254,6 +9430,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMaintenanceOccurrences: {
+        parameters: {
+            query?: {
+                from?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            startsAt: string;
+                            endsAt: string;
+                            windowId: string;
+                            title: string;
+                            monitorIds: string[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewMaintenanceSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    schedule: {
+                        /** @enum {string} */
+                        type: "once";
+                        /** Format: date-time */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After startsAt, at most 31 days later
+                         */
+                        endsAt: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "recurring";
+                        /** @description IANA time zone; startTime, from and until are local to it */
+                        timezone: string;
+                        /** @description Local start time. A time skipped by a DST change starts later by the gap; a repeated one starts the first time */
+                        startTime: string;
+                        /** @description Elapsed minutes; may run past midnight */
+                        durationMinutes: number;
+                        /**
+                         * @description Every day
+                         * @enum {boolean}
+                         */
+                        daily?: true;
+                        /** @description On these weekdays */
+                        weekly?: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                        };
+                        /** @description On this day of the month; months without it are skipped */
+                        monthly?: {
+                            dayOfMonth: number;
+                        };
+                        /**
+                         * Format: date
+                         * @description A local date in the window's time zone, YYYY-MM-DD
+                         */
+                        from?: string;
+                        /**
+                         * Format: date
+                         * @description A local date in the window's time zone, YYYY-MM-DD
+                         */
+                        until?: string;
+                    };
+                    /** @default 10 */
+                    count?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        occurrences: {
+                            startsAt: string;
+                            endsAt: string;
+                        }[];
+                    };
                 };
             };
             400: components["responses"]["Invalid"];

@@ -14,6 +14,10 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/monitors/new", label: "nav.newMonitor" },
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
+  { to: "/channels", label: "nav.channels" },
+  { to: "/routing", label: "nav.routing" },
+  { to: "/deliveries", label: "nav.deliveries" },
+  { to: "/maintenance", label: "nav.maintenance" },
   { to: "/wall", label: "nav.wall" },
   { to: "/settings/sso", label: "nav.sso" },
 ];

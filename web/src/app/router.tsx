@@ -141,6 +141,45 @@ const ssoSettings = createRoute({
   component: lazyRouteComponent(() => import("../features/sso/sso-settings-page.tsx"), "SsoSettingsPage"),
 });
 
+/** Alerting configuration (lazy): channels, routing, deliveries, maintenance (docs/dashboard.md). */
+const channelList = createRoute({
+  getParentRoute: () => app,
+  path: "/channels",
+  component: lazyRouteComponent(() => import("../features/channels/channels-page.tsx"), "ChannelsPage"),
+});
+const channelNew = createRoute({
+  getParentRoute: () => app,
+  path: "/channels/new",
+  component: lazyRouteComponent(() => import("../features/channels/new-channel-page.tsx"), "NewChannelPage"),
+});
+const routing = createRoute({
+  getParentRoute: () => app,
+  path: "/routing",
+  component: lazyRouteComponent(() => import("../features/routing/routing-page.tsx"), "RoutingPage"),
+});
+const DELIVERY_FILTERS = ["all", "failed", "retrying", "pending", "sent"] as const;
+const deliveries = createRoute({
+  getParentRoute: () => app,
+  path: "/deliveries",
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { status?: (typeof DELIVERY_FILTERS)[number]; channelId?: string } => ({
+    ...(DELIVERY_FILTERS.includes(s.status as "all")
+      ? { status: s.status as (typeof DELIVERY_FILTERS)[number] }
+      : {}),
+    ...(typeof s.channelId === "string" && s.channelId ? { channelId: s.channelId } : {}),
+  }),
+  component: lazyRouteComponent(() => import("../features/deliveries/deliveries-page.tsx"), "DeliveriesPage"),
+});
+const maintenance = createRoute({
+  getParentRoute: () => app,
+  path: "/maintenance",
+  component: lazyRouteComponent(
+    () => import("../features/maintenance/maintenance-page.tsx"),
+    "MaintenancePage",
+  ),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -171,6 +210,11 @@ const routeTree = root.addChildren([
     incidents,
     incidentDetail,
     channelDetail,
+    channelList,
+    channelNew,
+    routing,
+    deliveries,
+    maintenance,
     ssoSettings,
   ]),
 ]);

@@ -1,18 +1,32 @@
+import type { alerting } from "./en/alerting.ts";
 import { en } from "./en/index.ts";
 
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
+/** Keys of catalogues that load with their screens' chunks (`addMessages`), not with the first bundle. */
+type LazyKey = keyof typeof alerting;
+export type MessageKey = keyof typeof en | LazyKey;
+export type Catalogue = Record<keyof typeof en, string>;
 
 let current: Catalogue = en;
+/** Texts added by lazily loaded screens (a translation adds its own the same way). */
+const added: Partial<Record<LazyKey, string>> = {};
 
 /** Switches the catalogue (a translation: `{ ...en, ...fr }` style objects with every key). */
 export function setCatalogue(catalogue: Catalogue): void {
   current = catalogue;
 }
 
+/** Adds the texts of a screen loaded on demand; its chunk calls this before rendering. */
+export function addMessages(messages: Partial<Record<LazyKey, string>>): void {
+  Object.assign(added, messages);
+}
+
+/** Whether `key` has a text (for keys built from API values, such as `event.${name}`). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in current || key in added;
+}
+
 /** The text for `key`, with `{param}` placeholders filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return current[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  const text = (current as Record<string, string>)[key] ?? added[key as LazyKey] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

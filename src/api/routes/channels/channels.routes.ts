@@ -20,6 +20,7 @@ import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
 import { checkDialled } from "./dialled.ts";
+import { ChannelKind, describeKind } from "./kind-schemas.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 export const Id = z.object({ id: z.string().max(40) });
@@ -109,14 +110,14 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           operationId: "listChannelKinds",
-          summary: "The kinds of channel this server can deliver to",
+          summary: "The kinds of channel this server can deliver to, with their settings' schemas",
           response: {
-            200: z.object({ items: z.array(z.object({ kind: z.string(), label: z.string() })) }),
+            200: z.object({ items: z.array(ChannelKind) }),
             ...COMMON_ERRORS,
           },
         },
       },
-      async () => ({ items: [...adapters.values()].map((a) => ({ kind: a.kind, label: a.label })) }),
+      async () => ({ items: [...adapters.values()].map(describeKind) }),
     );
 
     app.post(

@@ -1,3 +1,4 @@
+import { alertingNav } from "./alerting-nav.ts";
 import { auth } from "./auth.ts";
 import { common } from "./common.ts";
 import { incidents } from "./incidents.ts";
@@ -17,5 +18,6 @@ export const en = {
   ...monitorDetail,
   ...monitors,
   ...incidents,
+  ...alertingNav,
   ...sso,
 } as const;
