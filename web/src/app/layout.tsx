@@ -14,6 +14,7 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/monitors/new", label: "nav.newMonitor" },
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
+  { to: "/status-pages", label: "nav.statusPages" },
   { to: "/wall", label: "nav.wall" },
 ];
 

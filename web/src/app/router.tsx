@@ -132,6 +132,44 @@ const channelDetail = createRoute({
   component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
 });
 
+/** Status pages: the list, then one page's editor, incidents, domains, subscribers and reports. */
+const statusPages = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages",
+  component: lazyRouteComponent(() => import("../features/status-pages/list-page.tsx"), "StatusPagesPage"),
+});
+const statusPageEditor = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id",
+  component: lazyRouteComponent(() => import("../features/status-pages/editor-page.tsx"), "EditorPage"),
+});
+const statusPageIncidents = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/incidents",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/incidents-page.tsx"),
+    "StatusIncidentsPage",
+  ),
+});
+const statusPageDomains = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/domains",
+  component: lazyRouteComponent(() => import("../features/status-pages/domains-page.tsx"), "DomainsPage"),
+});
+const statusPageSubscribers = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/subscribers",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/subscribers-page.tsx"),
+    "SubscribersPage",
+  ),
+});
+const statusPageReports = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/reports",
+  component: lazyRouteComponent(() => import("../features/status-pages/reports-page.tsx"), "ReportsPage"),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -162,6 +200,12 @@ const routeTree = root.addChildren([
     incidents,
     incidentDetail,
     channelDetail,
+    statusPages,
+    statusPageEditor,
+    statusPageIncidents,
+    statusPageDomains,
+    statusPageSubscribers,
+    statusPageReports,
   ]),
 ]);
 
