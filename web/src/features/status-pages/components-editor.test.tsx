@@ -37,7 +37,8 @@ function renderEditor() {
     return <ComponentsEditor groups={groups} onChange={setGroups} monitors={monitors} error={null} />;
   }
   render(<Harness />);
-  const order = () => seen.groups.map((g) => `${g.name}: ${g.components.map((c) => c.displayName).join(", ")}`);
+  const order = () =>
+    seen.groups.map((g) => `${g.name}: ${g.components.map((c) => c.displayName).join(", ")}`);
   return { seen, order };
 }
 
@@ -96,7 +97,10 @@ describe("editor model", () => {
     expect(moveItem(["a", "b", "c"], 0, 2)).toEqual(["b", "c", "a"]);
     expect(moveItem(["a", "b", "c"], 2, -5)).toEqual(["c", "a", "b"]);
     const moved = moveComponent(start(), { group: 0, index: 0 }, { group: 1, index: 1 });
-    expect(moved.map((g) => g.components.map((c) => c.monitorId))).toEqual([["mon_api"], ["mon_db", "mon_web"]]);
+    expect(moved.map((g) => g.components.map((c) => c.monitorId))).toEqual([
+      ["mon_api"],
+      ["mon_db", "mon_web"],
+    ]);
   });
 
   it("sends groups in their order, empty texts as null and a password only for password pages", () => {
@@ -122,5 +126,15 @@ describe("editor model", () => {
       { monitorId: "mon_web", displayName: "Website" },
       { monitorId: "mon_api", displayName: "API" },
     ]);
+  });
+});
+
+describe("status pages messages", () => {
+  it("have no empty text, fill parameters, and fall back to the shared catalogue", async () => {
+    const { statusPages } = await import("../../i18n/en/status-pages.ts");
+    const { t } = await import("./messages.ts");
+    expect(Object.entries(statusPages).filter(([, text]) => text.trim() === "")).toEqual([]);
+    expect(t("sp.days", { days: 90 })).toBe("90 days");
+    expect(t("nav.statusPages")).toBe("Status pages");
   });
 });

@@ -1,6 +1,5 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { fieldError } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
 import {
   type DraftGroup,
   moveComponent,
@@ -9,6 +8,7 @@ import {
   type Place,
   usedMonitors,
 } from "./editor-model.ts";
+import { t } from "./messages.ts";
 
 type Monitor = { id: string; name: string };
 
@@ -135,15 +135,17 @@ export function ComponentsEditor({ groups, onChange, monitors, error }: Props) {
               >
                 <span aria-hidden="true">⠿</span>
               </button>
-              <label className="grow">
-                {t("sp.groupName", { position: gi + 1 })}
-                <input
-                  value={g.name}
-                  onChange={(e) => patchGroup(gi, { name: e.target.value })}
-                  aria-invalid={fieldError(error, `body.groups.${gi}.name`) ? true : undefined}
-                />
+              <div className="field grow">
+                <label>
+                  {t("sp.groupName", { position: gi + 1 })}
+                  <input
+                    value={g.name}
+                    onChange={(e) => patchGroup(gi, { name: e.target.value })}
+                    aria-invalid={fieldError(error, `body.groups.${gi}.name`) ? true : undefined}
+                  />
+                </label>
                 <ErrorText error={error} path={`body.groups.${gi}.name`} />
-              </label>
+              </div>
               <button type="button" disabled={gi === 0} onClick={() => moveGroup(gi, gi - 1)}>
                 {t("sp.up")}
                 <span className="visually-hidden"> {g.name}</span>
@@ -193,25 +195,27 @@ export function ComponentsEditor({ groups, onChange, monitors, error }: Props) {
                       >
                         <span aria-hidden="true">⠿</span>
                       </button>
-                      <label className="grow">
-                        {t("sp.displayName")}
-                        <input
-                          value={c.displayName}
-                          onChange={(e) =>
-                            patchGroup(gi, {
-                              components: g.components.map((x, j) =>
-                                j === ci ? { ...x, displayName: e.target.value } : x,
-                              ),
-                            })
-                          }
-                          aria-invalid={fieldError(error, namePath) ? true : undefined}
-                        />
+                      <div className="field grow">
+                        <label>
+                          {t("sp.displayName")}
+                          <input
+                            value={c.displayName}
+                            onChange={(e) =>
+                              patchGroup(gi, {
+                                components: g.components.map((x, j) =>
+                                  j === ci ? { ...x, displayName: e.target.value } : x,
+                                ),
+                              })
+                            }
+                            aria-invalid={fieldError(error, namePath) ? true : undefined}
+                          />
+                        </label>
                         <span className="muted sp-monitor-name">
                           {t("sp.monitor", { name: names.get(c.monitorId) ?? c.monitorId })}
                         </span>
                         <ErrorText error={error} path={namePath} />
                         <ErrorText error={error} path={monitorPath} />
-                      </label>
+                      </div>
                       {groups.length > 1 && (
                         <label>
                           {t("sp.inGroup")}

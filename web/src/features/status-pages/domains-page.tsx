@@ -3,9 +3,9 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
 import { formatAt } from "../incidents/format.ts";
 import type { StatusPage } from "./editor-model.ts";
+import { t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { useDomains, useStatusMutation } from "./queries.ts";
 

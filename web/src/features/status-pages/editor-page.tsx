@@ -3,7 +3,6 @@ import { useEffect, useState } from "react";
 import { ApiError, api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
 import { ComponentsEditor } from "./components-editor.tsx";
 import {
   type Draft,
@@ -15,6 +14,7 @@ import {
   VISIBILITIES,
   type Visibility,
 } from "./editor-model.ts";
+import { type MessageKey, t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { Preview } from "./preview.tsx";
 import { useMonitorChoices, useStatusMutation } from "./queries.ts";

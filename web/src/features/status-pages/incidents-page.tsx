@@ -3,10 +3,10 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
 import { formatAt } from "../incidents/format.ts";
 import { MarkdownField } from "../incidents/note-form.tsx";
 import type { StatusPage } from "./editor-model.ts";
+import { type MessageKey, t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { type StatusIncident, useIncidents, useStatusMutation } from "./queries.ts";
 

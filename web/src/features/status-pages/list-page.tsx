@@ -4,8 +4,8 @@ import "./status-pages.css";
 import { api, unwrap } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
 import { formatAt } from "../incidents/format.ts";
+import { type MessageKey, t } from "./messages.ts";
 import { useStatusMutation, useStatusPages } from "./queries.ts";
 
 /** A slug suggested from a title: lowercase words joined by single hyphens. */

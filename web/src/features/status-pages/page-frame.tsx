@@ -1,8 +1,8 @@
 import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import "./status-pages.css";
-import { t } from "../../i18n/index.ts";
 import type { StatusPage } from "./editor-model.ts";
+import { t } from "./messages.ts";
 import { useStatusPage } from "./queries.ts";
 
 const TABS = [

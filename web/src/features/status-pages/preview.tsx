@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { type MessageKey, t } from "../../i18n/index.ts";
 import type { Draft } from "./editor-model.ts";
+import { type MessageKey, t } from "./messages.ts";
 
 /** Monitor state → what the public page says (docs/status-pages.md, "What a page shows"). */
 const STATE_WORDS: Record<string, MessageKey> = {

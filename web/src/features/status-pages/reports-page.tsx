@@ -1,8 +1,8 @@
 import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { FormProblem } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
 import type { StatusPage } from "./editor-model.ts";
+import { t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { downloadReportCsv, useReport } from "./queries.ts";
 

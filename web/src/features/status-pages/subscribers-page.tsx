@@ -1,9 +1,9 @@
 import { useParams } from "@tanstack/react-router";
 import { api, unwrap } from "../../api/client.ts";
 import { FormProblem } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
 import { formatAt } from "../incidents/format.ts";
 import type { StatusPage } from "./editor-model.ts";
+import { t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { useStatusMutation, useSubscribers } from "./queries.ts";
 

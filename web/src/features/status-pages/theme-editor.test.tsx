@@ -38,7 +38,9 @@ describe("ThemeEditor contrast", () => {
 
   it("waits for a whole colour rather than judging a half-typed one", () => {
     renderTheme();
-    fireEvent.change(screen.getAllByLabelText("Accent (links, focus)")[0] as HTMLElement, { target: { value: "#0b5" } });
+    fireEvent.change(screen.getAllByLabelText("Accent (links, focus)")[0] as HTMLElement, {
+      target: { value: "#0b5" },
+    });
     expect(screen.getByText("Accent on background: waiting for a valid colour")).toBeTruthy();
     expect(screen.getByText("Write a colour as #rrggbb.")).toBeTruthy();
   });
@@ -48,7 +50,12 @@ describe("ThemeEditor contrast", () => {
       type: "https://upblit.dev/problems/validation",
       title: "Invalid request",
       status: 400,
-      errors: [{ path: "body.colors.dark.accent", message: "contrast with the background is 2.10:1; WCAG AA needs 4.5:1" }],
+      errors: [
+        {
+          path: "body.colors.dark.accent",
+          message: "contrast with the background is 2.10:1; WCAG AA needs 4.5:1",
+        },
+      ],
     });
     renderTheme(refused);
     const input = screen.getAllByLabelText("Accent (links, focus)")[1] as HTMLElement;

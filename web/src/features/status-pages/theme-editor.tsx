@@ -1,8 +1,8 @@
 import { useId } from "react";
 import { fieldError } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
 import { contrastRatio, formatRatio, isHex, MIN_CONTRAST } from "./contrast.ts";
 import type { Draft, Theme } from "./editor-model.ts";
+import { type MessageKey, t } from "./messages.ts";
 
 const PARTS = ["background", "text", "accent"] as const;
 

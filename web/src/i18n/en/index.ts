@@ -4,7 +4,6 @@ import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
-import { statusPages } from "./status-pages.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -17,5 +16,4 @@ export const en = {
   ...monitorDetail,
   ...monitors,
   ...incidents,
-  ...statusPages,
 } as const;

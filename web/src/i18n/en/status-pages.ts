@@ -1,6 +1,8 @@
-/** Status pages: the list, the editor and preview, incidents, domains, subscribers, reports. */
+/**
+ * Status pages: the list, the editor and preview, incidents, domains, subscribers, reports. Loaded
+ * with the feature's lazy chunk (web/src/features/status-pages/messages.ts), not the initial bundle.
+ */
 export const statusPages = {
-  "nav.statusPages": "Status pages",
   "sp.listTitle": "Status pages",
   "sp.create": "Create a status page",
   "sp.createSubmit": "Create the page",
