@@ -123,7 +123,7 @@ function DomainCard({ pageId, domain: d }: { pageId: string; domain: Domain }) {
         </button>
         <output aria-live="polite">{verify.isSuccess ? t("sp.dom.verifiedNow") : ""}</output>
       </div>
-      <FormProblem error={verify.error ?? release.error} />
+      <FormProblem error={verify.error ?? release.error} fields={["params.domain"]} />
     </article>
   );
 }

@@ -22,6 +22,7 @@ function Subscribers({ page }: { page: StatusPage }) {
       }),
     ),
   );
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const names = new Map(page.groups.flatMap((g) => g.components).map((c) => [c.monitorId, c.displayName]));
   return (
     <div className="stack">
@@ -35,7 +36,7 @@ function Subscribers({ page }: { page: StatusPage }) {
         <div className="skeleton sp-skeleton" aria-busy="true">
           <span className="visually-hidden">{t("loading")}</span>
         </div>
-      ) : list.data.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <p className="empty">{t("sp.sub.empty", { url: `${page.url}` })}</p>
       ) : (
         <div className="table-scroll">
@@ -53,7 +54,7 @@ function Subscribers({ page }: { page: StatusPage }) {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((s) => (
+              {items.map((s) => (
                 <tr key={s.id}>
                   <td>{s.email}</td>
                   <td>
@@ -83,7 +84,13 @@ function Subscribers({ page }: { page: StatusPage }) {
           </table>
         </div>
       )}
-      {list.data?.nextCursor && <p className="muted">{t("sp.sub.more")}</p>}
+      {list.hasNextPage && (
+        <div>
+          <button type="button" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            {t("sp.sub.more")}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

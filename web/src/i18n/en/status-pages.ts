@@ -11,7 +11,7 @@ export const statusPages = {
   "sp.loadFailed": "This could not be loaded: {detail}",
   "sp.title": "Title",
   "sp.slug": "Address (slug)",
-  "sp.slugHint": "The page is at /status/{slug}: lowercase letters, digits and hyphens.",
+  "sp.slugHint": "Visitors find the page at /status/ followed by this: lowercase letters, digits and hyphens.",
   "sp.address": "Public address",
   "sp.componentCount": "Components",
   "sp.updated": "Updated",
@@ -174,7 +174,7 @@ export const statusPages = {
   "sp.sub.pending": "Waiting for confirmation",
   "sp.sub.since": "Since",
   "sp.sub.removeConfirm": "Remove {email}? They get no more news from this page.",
-  "sp.sub.more": "Only the first 200 subscribers are listed.",
+  "sp.sub.more": "Show more subscribers",
   "sp.rep.intro":
     "Uptime per component for a UTC month or year, with maintenance left out; the CSV has the same figures.",
   "sp.rep.kind": "Period",
