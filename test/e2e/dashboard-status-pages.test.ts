@@ -180,7 +180,7 @@ describe("dashboard: status pages in Chromium", () => {
       });
       expect(sub.status).toBe(202);
       await sections.getByRole("link", { name: "Subscribers" }).click();
-      await page.getByRole("cell", { name: "ada@example.com" }).waitFor(wait);
+      await page.getByRole("cell", { name: "ada@example.com", exact: true }).waitFor(wait);
       await page.getByText("Waiting for confirmation").waitFor(wait);
       await look(page, "status-page-subscribers");
       page.once("dialog", (dialog) => void dialog.accept());
@@ -191,7 +191,7 @@ describe("dashboard: status pages in Chromium", () => {
       await sections.getByRole("link", { name: "SLA reports" }).click();
       const month = new Date().toISOString().slice(0, 7);
       await page.getByText(`SLA for ${month}`).waitFor(wait);
-      await page.getByRole("cell", { name: "Website" }).waitFor(wait);
+      await page.getByRole("cell", { name: "Website", exact: true }).waitFor(wait);
       await look(page, "status-page-reports");
       const [download] = await Promise.all([
         page.waitForEvent("download", wait),
