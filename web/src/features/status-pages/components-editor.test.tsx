@@ -109,6 +109,8 @@ describe("editor model", () => {
       title: "Acme",
       description: "",
       logoUrl: "",
+      faviconUrl: "",
+      footerText: "Questions? support@acme.example ",
       historyDays: 30,
       visibility: "public",
       password: "typed but not used",
@@ -119,7 +121,14 @@ describe("editor model", () => {
       },
       groups: moveItem(start(), 1, 0),
     });
-    expect(body).toMatchObject({ slug: "acme", description: null, logoUrl: null, historyDays: 30 });
+    expect(body).toMatchObject({
+      slug: "acme",
+      description: null,
+      logoUrl: null,
+      faviconUrl: null,
+      footerText: "Questions? support@acme.example",
+      historyDays: 30,
+    });
     expect(body).not.toHaveProperty("password");
     expect(body.groups.map((g) => g.name)).toEqual(["Data", "Applications"]);
     expect(body.groups[1]?.components).toEqual([

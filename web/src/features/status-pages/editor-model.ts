@@ -26,6 +26,8 @@ export interface Draft {
   title: string;
   description: string;
   logoUrl: string;
+  faviconUrl: string;
+  footerText: string;
   historyDays: HistoryDays;
   visibility: Visibility;
   /** Empty keeps the stored password. */
@@ -44,6 +46,8 @@ export function fromPage(page: StatusPage): Draft {
     title: page.title,
     description: page.description ?? "",
     logoUrl: page.logoUrl ?? "",
+    faviconUrl: page.faviconUrl ?? "",
+    footerText: page.footerText ?? "",
     historyDays: (HISTORY_DAYS as readonly number[]).includes(page.historyDays)
       ? (page.historyDays as HistoryDays)
       : 90,
@@ -70,6 +74,8 @@ export function toBody(d: Draft) {
     title: d.title.trim(),
     description: d.description.trim() || null,
     logoUrl: d.logoUrl.trim() || null,
+    faviconUrl: d.faviconUrl.trim() || null,
+    footerText: d.footerText.trim() || null,
     historyDays: d.historyDays,
     visibility: d.visibility,
     autoPublish: d.autoPublish,

@@ -22,7 +22,7 @@ import { ThemeEditor } from "./theme-editor.tsx";
 
 /** Problems the editor places beside a field; others show at the top of the form. */
 const PLACED =
-  /^body\.(slug|title|description|logoUrl|password|colors\.\w+\.\w+|groups\.\d+(\.components\.\d+)?\.(name|displayName|monitorId))$/;
+  /^body\.(slug|title|description|logoUrl|faviconUrl|footerText|password|colors\.\w+\.\w+|groups\.\d+(\.components\.\d+)?\.(name|displayName|monitorId))$/;
 
 /** `/status-pages/$id`: the page's settings, colours and components, with a preview beside them. */
 export function EditorPage() {
@@ -95,6 +95,19 @@ function Editor({ page }: { page: StatusPage }) {
             hint={t("sp.logoHint")}
             onChange={(e) => set("logoUrl", e.target.value)}
             error={fieldError(err, "body.logoUrl")}
+          />
+          <Field
+            label={t("sp.faviconUrl")}
+            type="url"
+            value={draft.faviconUrl}
+            onChange={(e) => set("faviconUrl", e.target.value)}
+            error={fieldError(err, "body.faviconUrl")}
+          />
+          <Field
+            label={t("sp.footerText")}
+            value={draft.footerText}
+            onChange={(e) => set("footerText", e.target.value)}
+            error={fieldError(err, "body.footerText")}
           />
           <label>
             {t("sp.historyDays")}

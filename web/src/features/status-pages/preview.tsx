@@ -79,6 +79,7 @@ export function Preview({ draft, states }: { draft: Draft; states: Map<string, s
             </ul>
           </div>
         ))}
+        {draft.footerText && <p className="sp-preview-foot">{draft.footerText}</p>}
         <p className="sp-preview-foot">
           <span style={{ color: colors.accent, textDecoration: "underline" }}>
             {t("sp.previewHistory", { days: draft.historyDays })}

@@ -11,7 +11,8 @@ export const statusPages = {
   "sp.loadFailed": "This could not be loaded: {detail}",
   "sp.title": "Title",
   "sp.slug": "Address (slug)",
-  "sp.slugHint": "Visitors find the page at /status/ followed by this: lowercase letters, digits and hyphens.",
+  "sp.slugHint":
+    "Visitors find the page at /status/ followed by this: lowercase letters, digits and hyphens.",
   "sp.address": "Public address",
   "sp.componentCount": "Components",
   "sp.updated": "Updated",
@@ -29,6 +30,8 @@ export const statusPages = {
   "sp.description": "Description",
   "sp.logoUrl": "Logo URL",
   "sp.logoHint": "An https:// address of an image; shown on the public page.",
+  "sp.faviconUrl": "Favicon URL",
+  "sp.footerText": "Footer text",
   "sp.historyDays": "Uptime history",
   "sp.days": "{days} days",
   "sp.visibility": "Visibility",
