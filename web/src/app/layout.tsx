@@ -18,6 +18,7 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/routing", label: "nav.routing" },
   { to: "/deliveries", label: "nav.deliveries" },
   { to: "/maintenance", label: "nav.maintenance" },
+  { to: "/status-pages", label: "nav.statusPages" },
   { to: "/wall", label: "nav.wall" },
 ];
 

@@ -170,6 +170,43 @@ const maintenance = createRoute({
     "MaintenancePage",
   ),
 });
+/** Status pages: the list, then one page's editor, incidents, domains, subscribers and reports. */
+const statusPages = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages",
+  component: lazyRouteComponent(() => import("../features/status-pages/list-page.tsx"), "StatusPagesPage"),
+});
+const statusPageEditor = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id",
+  component: lazyRouteComponent(() => import("../features/status-pages/editor-page.tsx"), "EditorPage"),
+});
+const statusPageIncidents = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/incidents",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/incidents-page.tsx"),
+    "StatusIncidentsPage",
+  ),
+});
+const statusPageDomains = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/domains",
+  component: lazyRouteComponent(() => import("../features/status-pages/domains-page.tsx"), "DomainsPage"),
+});
+const statusPageSubscribers = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/subscribers",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/subscribers-page.tsx"),
+    "SubscribersPage",
+  ),
+});
+const statusPageReports = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/reports",
+  component: lazyRouteComponent(() => import("../features/status-pages/reports-page.tsx"), "ReportsPage"),
+});
 
 function NotFound() {
   return (
@@ -206,6 +243,12 @@ const routeTree = root.addChildren([
     routing,
     deliveries,
     maintenance,
+    statusPages,
+    statusPageEditor,
+    statusPageIncidents,
+    statusPageDomains,
+    statusPageSubscribers,
+    statusPageReports,
   ]),
 ]);
 
