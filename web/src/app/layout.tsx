@@ -15,6 +15,10 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
   { to: "/wall", label: "nav.wall" },
+  { to: "/settings/team", label: "nav.team" },
+  { to: "/settings/api-keys", label: "nav.apiKeys" },
+  { to: "/settings/audit", label: "nav.audit" },
+  { to: "/settings/profile", label: "nav.profile" },
 ];
 
 /** The signed-in frame: navigation, organization switcher, theme, live status; pages in <main>. */

@@ -132,6 +132,28 @@ const channelDetail = createRoute({
   component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
 });
 
+/** Settings: team and organizations, API keys, audit log, profile (each loaded when opened). */
+const team = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/team",
+  component: lazyRouteComponent(() => import("../features/team/team-page.tsx"), "TeamPage"),
+});
+const apiKeys = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("../features/api-keys/api-keys-page.tsx"), "ApiKeysPage"),
+});
+const auditLog = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/audit",
+  component: lazyRouteComponent(() => import("../features/audit/audit-page.tsx"), "AuditPage"),
+});
+const profile = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/profile",
+  component: lazyRouteComponent(() => import("../features/profile/profile-page.tsx"), "ProfilePage"),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -162,6 +184,10 @@ const routeTree = root.addChildren([
     incidents,
     incidentDetail,
     channelDetail,
+    team,
+    apiKeys,
+    auditLog,
+    profile,
   ]),
 ]);
 

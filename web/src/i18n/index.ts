@@ -16,3 +16,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     name in params ? String(params[name]) : whole,
   );
 }
+
+/** Whether the catalogue has `key` (for texts chosen by data, e.g. one sentence per audit action). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(current, key);
+}
