@@ -142,7 +142,9 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       await page.getByText(sentences[3]!).waitFor({ timeout: UI_TIMEOUT_MS });
       await expect.poll(() => page.getByText(sentences[0]!).count()).toBe(0);
       await page.getByText(sentences[3]!).locator("..").getByText("Details").click();
-      await page.locator("dd", { hasText: "monitors:read, monitors:write" }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page
+        .locator("dd", { hasText: "monitors:read, monitors:write" })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
       await look(page, "audit-filtered");
     },
     scaledTimeout(180_000),
@@ -159,9 +161,9 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       await page.getByRole("button", { name: "Switch to Night shift" }).click();
       const org = page.getByRole("region", { name: "Organization", exact: true });
       await expect
-        .poll(() => org.getByLabel("Name").inputValue(), { timeout: UI_TIMEOUT_MS })
+        .poll(() => org.getByLabel("Name", { exact: true }).inputValue(), { timeout: UI_TIMEOUT_MS })
         .toBe("Night shift");
-      await org.getByLabel("Name").fill("Night crew");
+      await org.getByLabel("Name", { exact: true }).fill("Night crew");
       await org.getByRole("button", { name: "Rename" }).click();
       await page.getByText("Renamed to Night crew.").waitFor({ timeout: UI_TIMEOUT_MS });
 

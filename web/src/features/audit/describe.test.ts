@@ -67,8 +67,8 @@ describe("describeEntry", () => {
       ),
     ).toBe("ada@example.com deleted status page “Public”");
     expect(
-      describeEntry(entry({ action: "setup.complete", actor: { type: "system", id: null, label: null } })),
-    ).toBe("Upblit did setup.complete");
+      describeEntry(entry({ action: "cache.flush", actor: { type: "system", id: null, label: null } })),
+    ).toBe("Upblit did cache.flush");
   });
 
   it("never shows a placeholder when the summary lacks a field", () => {

@@ -174,6 +174,7 @@ export const settings = {
   "audit.a.user.totp_disable": "{actor} turned off the second factor",
   "audit.a.user.recovery_codes_regenerate": "{actor} replaced their recovery codes",
   "audit.a.user.logout_everywhere": "{actor} signed out everywhere",
+  "audit.a.setup.complete": "{actor} set Upblit up",
   "audit.a.monitor.create": "{actor} created the {type} monitor “{name}”",
 
   "profile.title": "Profile",
