@@ -56,10 +56,20 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       // No SMTP in this server: the page hands over the link to pass on.
       const link = page.getByLabel("Invitation link");
       await link.waitFor({ timeout: UI_TIMEOUT_MS });
-      const acceptUrl = new URL(await link.inputValue());
-      expect(acceptUrl.pathname).toBe("/invite");
-      await page.getByRole("button", { name: "Resend the invitation to grace@example.com" }).waitFor();
+      const firstUrl = await link.inputValue();
       await look(page, "team-invited");
+      // Resending makes a new link (shown under the pending list); the first one stops working.
+      await page.getByRole("button", { name: "Resend the invitation to grace@example.com" }).click();
+      await expect.poll(() => page.getByLabel("Invitation link").count(), { timeout: UI_TIMEOUT_MS }).toBe(2);
+      const acceptUrl = new URL(await page.getByLabel("Invitation link").last().inputValue());
+      expect(acceptUrl.pathname).toBe("/invite");
+      expect(acceptUrl.href).not.toBe(firstUrl);
+      const stale = await fetch(`${d.base}/api/v1/invitations/lookup`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: new URLSearchParams(new URL(firstUrl).hash.slice(1)).get("token") }),
+      });
+      expect(stale.status).toBe(404);
 
       const guest = await d.browser.newContext({ baseURL: d.base });
       const invitePage = await guest.newPage();
@@ -118,6 +128,19 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       await expect.poll(async () => row.textContent()).toContain("from 127.0.0.1");
       expect(await row.textContent()).toContain("owner@example.com");
       await look(page, "api-keys");
+
+      // Rotating shows the new token once; the old one stops at once.
+      await row.getByRole("button", { name: "Rotate: CI deploys" }).click();
+      await page.getByRole("button", { name: "Yes, rotate" }).click();
+      const rotated = page.getByLabel("API key CI deploys");
+      await rotated.waitFor({ timeout: UI_TIMEOUT_MS });
+      const newToken = await rotated.inputValue();
+      expect(newToken).not.toBe(token);
+      expect((await fetch(`${d.base}/api/v1/monitors`, { headers: bearer })).status).toBe(401);
+      const fresh = await fetch(`${d.base}/api/v1/monitors`, {
+        headers: { authorization: `Bearer ${newToken}` },
+      });
+      expect(fresh.status).toBe(200);
     },
     scaledTimeout(240_000),
   );
@@ -189,6 +212,12 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       await page.getByRole("heading", { name: "Second factor" }).waitFor({ timeout: UI_TIMEOUT_MS });
       await page.getByText("This browser").waitFor({ timeout: UI_TIMEOUT_MS });
       await look(page, "profile");
+      // The earlier tests' browsers left sessions: sign one out from here.
+      const signOuts = page.getByRole("button", { name: /^Sign out the session from/ });
+      const before = await signOuts.count();
+      expect(before).toBeGreaterThan(0);
+      await signOuts.first().click();
+      await expect.poll(() => signOuts.count(), { timeout: UI_TIMEOUT_MS }).toBe(before - 1);
 
       const mfa = page.getByRole("region", { name: "Second factor" });
       await mfa.getByLabel("Current password").fill(E2E_OWNER.password);
