@@ -36,14 +36,6 @@ export function usePendingInvitations(enabled: boolean) {
   });
 }
 
-export function useOrganization(enabled: boolean) {
-  return useQuery({
-    queryKey: ["team", "organization"],
-    enabled,
-    queryFn: async () => unwrap(await api.GET("/api/v1/organization")),
-  });
-}
-
 /** Every change here re-reads the team, the organization and `me` (roles, names). */
 function useTeamMutation<A, R>(fn: (arg: A) => Promise<R>) {
   const client = useQueryClient();

@@ -1,6 +1,5 @@
 /** Settings: team and organizations, API keys, the audit log and the profile (web/src/features). */
 export const settings = {
-  "nav.settings": "Settings",
   "nav.team": "Team",
   "nav.apiKeys": "API keys",
   "nav.audit": "Audit log",
