@@ -169,6 +169,14 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
         .locator("dd", { hasText: "monitors:read, monitors:write" })
         .waitFor({ timeout: UI_TIMEOUT_MS });
       await look(page, "audit-filtered");
+
+      // Phone width: the filters wrap and the page stays usable and accessible.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByText(sentences[3]!).waitFor({ timeout: UI_TIMEOUT_MS });
+      await look(page, "audit-phone");
+      await page.goto("/settings/team");
+      await page.getByLabel("Role of Grace").waitFor({ timeout: UI_TIMEOUT_MS });
+      await look(page, "team-phone");
     },
     scaledTimeout(180_000),
   );

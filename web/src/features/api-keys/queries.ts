@@ -1,3 +1,4 @@
+import "../settings-messages.ts";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client.ts";
 import type { components } from "../../api/schema";

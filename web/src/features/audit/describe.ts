@@ -1,3 +1,4 @@
+import "../settings-messages.ts";
 import type { components } from "../../api/schema";
 import { hasMessage, type MessageKey, t } from "../../i18n/index.ts";
 

@@ -1,3 +1,4 @@
+import "../settings-messages.ts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client.ts";
 

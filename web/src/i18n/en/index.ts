@@ -4,7 +4,7 @@ import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
-import { settings } from "./settings.ts";
+import { settingsNav } from "./settings-nav.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -17,5 +17,5 @@ export const en = {
   ...monitorDetail,
   ...monitors,
   ...incidents,
-  ...settings,
+  ...settingsNav,
 } as const;

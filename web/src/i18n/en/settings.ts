@@ -1,14 +1,9 @@
-/** Settings: team and organizations, API keys, the audit log and the profile (web/src/features). */
+/**
+ * Settings: team and organizations, API keys, the audit log and the profile (web/src/features).
+ * Loaded with those screens, not in the first bundle: each feature's queries module adds them
+ * (`import "../settings-messages.ts"`). Their links and shared buttons are in settings-nav.ts.
+ */
 export const settings = {
-  "nav.team": "Team",
-  "nav.apiKeys": "API keys",
-  "nav.audit": "Audit log",
-  "nav.profile": "Profile",
-  "confirm.cancel": "Cancel",
-  "copy.button": "Copy",
-  "copy.done": "Copied",
-  "copy.failed": "Select the text and copy it by hand",
-
   "team.title": "Team",
   "team.members": "Members",
   "team.member": "Member",
