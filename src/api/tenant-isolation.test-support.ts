@@ -64,6 +64,10 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "usr_00000000000000000000000000",
       body: { role: "owner" },
     },
+    "/api/v1/members/:userId/transfer-ownership": {
+      foreign: () => ids.member!,
+      missing: "usr_00000000000000000000000000",
+    },
     "/api/v1/channels/:id": { foreign: () => ids.channel!, missing: "chn_00000000000000000000000000" },
     "PATCH /api/v1/channels/:id": {
       foreign: () => ids.channel!,

@@ -252,6 +252,8 @@ export const OPERATIONS = {
   testChannel: { method: "POST", path: "/api/v1/channels/{id}/test" },
   /** Test a monitor definition without saving it */
   testMonitor: { method: "POST", path: "/api/v1/monitors/test" },
+  /** Hand the ownership to another member */
+  transferOwnership: { method: "POST", path: "/api/v1/members/{userId}/transfer-ownership" },
   /** Change an alert rule */
   updateAlertRule: { method: "PATCH", path: "/api/v1/alert-rules/{id}" },
   /** Change a channel */

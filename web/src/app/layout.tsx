@@ -20,6 +20,10 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/maintenance", label: "nav.maintenance" },
   { to: "/status-pages", label: "nav.statusPages" },
   { to: "/wall", label: "nav.wall" },
+  { to: "/settings/team", label: "nav.team" },
+  { to: "/settings/api-keys", label: "nav.apiKeys" },
+  { to: "/settings/audit", label: "nav.audit" },
+  { to: "/settings/profile", label: "nav.profile" },
 ];
 
 /** The signed-in frame: navigation, organization switcher, theme, live status; pages in <main>. */

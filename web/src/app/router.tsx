@@ -207,6 +207,27 @@ const statusPageReports = createRoute({
   path: "/status-pages/$id/reports",
   component: lazyRouteComponent(() => import("../features/status-pages/reports-page.tsx"), "ReportsPage"),
 });
+/** Settings: team and organizations, API keys, audit log, profile (each loaded when opened). */
+const team = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/team",
+  component: lazyRouteComponent(() => import("../features/team/team-page.tsx"), "TeamPage"),
+});
+const apiKeys = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("../features/api-keys/api-keys-page.tsx"), "ApiKeysPage"),
+});
+const auditLog = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/audit",
+  component: lazyRouteComponent(() => import("../features/audit/audit-page.tsx"), "AuditPage"),
+});
+const profile = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/profile",
+  component: lazyRouteComponent(() => import("../features/profile/profile-page.tsx"), "ProfilePage"),
+});
 
 function NotFound() {
   return (
@@ -249,6 +270,10 @@ const routeTree = root.addChildren([
     statusPageDomains,
     statusPageSubscribers,
     statusPageReports,
+    team,
+    apiKeys,
+    auditLog,
+    profile,
   ]),
 ]);
 

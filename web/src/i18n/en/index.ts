@@ -5,6 +5,7 @@ import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
+import { settingsNav } from "./settings-nav.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -18,4 +19,5 @@ export const en = {
   ...monitors,
   ...incidents,
   ...alertingNav,
+  ...settingsNav,
 } as const;
