@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../lib/clock.ts";
 import { sweepHeartbeats } from "../../../services/heartbeats/sweep.ts";
 import { API, call, createMonitor, getJson, type MonitorJson, waitFor } from "../../../test/api-helpers.ts";
+import { DB_KINDS } from "../../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../../test/upblit.ts";
 
 interface PingJson {
@@ -19,12 +20,12 @@ interface PingJson {
 const T0 = Date.parse("2026-06-01T10:00:00Z");
 
 /** Heartbeat monitors end to end: pings in, results through the evaluator, deadlines swept. */
-describe("heartbeat monitors", () => {
+describe.each(DB_KINDS)("heartbeat monitors on %s", (kind) => {
   let up: TestUpblit;
   const clock = new ManualClock(T0);
   beforeAll(async () => {
     // The sweeper runs by hand here (sweepHeartbeats), as two schedulers would.
-    up = await startTestUpblit("pglite", {}, { clock, heartbeatSweepMs: 3_600_000 });
+    up = await startTestUpblit(kind, {}, { clock, heartbeatSweepMs: 3_600_000 });
   });
   afterAll(async () => up?.close());
 
@@ -218,6 +219,43 @@ describe("heartbeat monitors", () => {
       `${API}/monitors/${id}/results`,
     );
     expect(results.items[0]!.error?.message).toMatch(/never finished/);
+  });
+
+  it("a failure pinged during maintenance is recorded but opens no incident", async () => {
+    const { id, token } = await heartbeat("maintained");
+    await ping(`/ping/${token}`);
+    await stateOf(id, "up");
+    const now = clock.now();
+    const res = await call(up, "POST", `${API}/maintenance-windows`, {
+      title: "Upgrade",
+      monitorIds: [id],
+      schedule: {
+        type: "once",
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    clock.advance(1_000);
+    await ping(`/ping/${token}/fail`);
+    await stateOf(id, "maintenance");
+    const incidents = await up.rt.db
+      .selectFrom("incidents")
+      .select("id")
+      .where("monitor_id", "=", id)
+      .execute();
+    expect(incidents).toHaveLength(0);
+  });
+
+  it("has nothing to check now or test", async () => {
+    const { id } = await heartbeat("no probe");
+    expect((await call(up, "POST", `${API}/monitors/${id}/check`)).statusCode).toBe(409);
+    const test = await call(up, "POST", `${API}/monitors/test`, {
+      type: "heartbeat",
+      name: "t",
+      heartbeat: {},
+    });
+    expect(test.statusCode, test.body).toBe(409);
   });
 
   it("keeps the token on update and refuses a target", async () => {
