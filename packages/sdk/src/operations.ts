@@ -104,6 +104,8 @@ export const OPERATIONS = {
   getMonitorUptime: { method: "GET", path: "/api/v1/monitors/{id}/uptime" },
   /** The organization this credential acts in */
   getOrganization: { method: "GET", path: "/api/v1/organization" },
+  /** One ping with its stored body */
+  getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
   /** Readiness: the database answers */
   getReadiness: { method: "GET", path: "/readyz" },
   /** Whether Upblit still waits for its first owner */
@@ -174,6 +176,8 @@ export const OPERATIONS = {
   listMonitorRollups: { method: "GET", path: "/api/v1/monitors/{id}/rollups" },
   /** List monitors, newest first */
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
+  /** A heartbeat monitor's pings, newest first */
+  listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
   /** List this account's open sessions */
   listSessions: { method: "GET", path: "/api/v1/auth/sessions" },
   /** The page's custom domains and their verification records */
