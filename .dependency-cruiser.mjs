@@ -15,6 +15,7 @@ const MAY_IMPORT = {
   storage: ["lib", "config", "domain"],
   queue: ["lib", "domain"],
   probe: ["lib", "domain", "queue"],
+  "monitor-types": ["lib", "domain", "probe"],
   services: ["lib", "domain", "storage", "queue"],
   scheduler: ["lib", "domain", "queue", "services"],
   evaluator: ["lib", "domain", "queue", "services"],
@@ -28,6 +29,7 @@ const MAY_IMPORT = {
     "storage",
     "queue",
     "probe",
+    "monitor-types",
     "services",
     "scheduler",
     "evaluator",
@@ -42,6 +44,7 @@ const MAY_IMPORT = {
     "storage",
     "queue",
     "probe",
+    "monitor-types",
     "services",
     "scheduler",
     "evaluator",
@@ -93,9 +96,10 @@ export default {
     },
     {
       name: "database-only-in-storage-and-services",
-      comment: "the database driver and query builder are used by storage and services only (main.ts opens it)",
+      comment:
+        "the database driver and query builder are used by storage and services only (main.ts opens it); the postgres monitor type speaks to monitored servers with pg",
       severity: "error",
-      from: { path: "^src/", pathNot: `^src/(storage|services)/|^src/main[.]ts$|${TEST}` },
+      from: { path: "^src/", pathNot: `^src/(storage|services|monitor-types/postgres)/|^src/main[.]ts$|${TEST}` },
       to: { path: DB },
     },
     {
