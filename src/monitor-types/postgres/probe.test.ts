@@ -1,15 +1,9 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BLOCKED_MESSAGE } from "../../probe/probe-error.ts";
+import { describe, expect, it } from "vitest";
 import { scaledTimeout } from "../../test/patience.ts";
 import { REDACTED } from "../shared/redact.ts";
-import {
-  closedPort,
-  PRIVATE_OK,
-  PUBLIC_ONLY,
-  type SilentServer,
-  startSilentServer,
-} from "../shared/servers.test-support.ts";
+import { PRIVATE_OK } from "../shared/servers.test-support.ts";
+import { describeTargetSafety } from "../shared/target-cases.test-support.ts";
 import { type PostgresCheckSpec, type PostgresSettings, probePostgres } from "./probe.ts";
 
 // The PostgreSQL server of this machine (docs/development.md): trust auth, database `test`.
@@ -36,12 +30,6 @@ async function tableExists(): Promise<boolean> {
     await client.end();
   }
 }
-
-let silent: SilentServer;
-beforeAll(async () => {
-  silent = await startSilentServer();
-});
-afterAll(() => silent.close());
 
 describe("probePostgres against the real server", () => {
   it("connects, authenticates and reports the server version and connect time", async () => {
@@ -110,29 +98,6 @@ describe("probePostgres against the real server", () => {
   });
 });
 
-describe("probePostgres: target safety and timeouts", () => {
-  it.each(["127.0.0.1:5432", "localhost:5432", "[::1]:5432", "10.0.0.5:5432"])(
-    "refuses %s without the private-network opt-in",
-    async (target) => {
-      const obs = await probePostgres(spec({}, target), PUBLIC_ONLY);
-      expect(obs.error).toEqual({ kind: "blocked", message: BLOCKED_MESSAGE });
-      expect(obs.facts).toBeUndefined();
-    },
-  );
-
-  it("refuses cloud metadata even with the opt-in", async () => {
-    const obs = await probePostgres(spec({}, "169.254.169.254:5432"), PRIVATE_OK);
-    expect(obs.error?.kind).toBe("blocked");
-  });
-
-  it("times out on a server that accepts and never answers", async () => {
-    const obs = await probePostgres(spec({}, `127.0.0.1:${silent.port}`, 500), PRIVATE_OK);
-    expect(obs.error?.kind).toBe("timeout");
-    expect(silent.accepted()).toBeGreaterThan(0);
-  });
-
-  it("reports a closed port as refused", async () => {
-    const obs = await probePostgres(spec({}, `127.0.0.1:${await closedPort()}`), PRIVATE_OK);
-    expect(obs.error?.kind).toBe("refused");
-  });
-});
+describeTargetSafety("postgres", 5432, (target, options, timeoutMs) =>
+  probePostgres(spec({}, target, timeoutMs), options),
+);

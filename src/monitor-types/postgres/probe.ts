@@ -18,6 +18,7 @@ import {
   runClientCheck,
 } from "../shared/client-check.ts";
 import { shortText } from "../shared/redact.ts";
+import { firstCell, sniName } from "../shared/values.ts";
 
 export const POSTGRES_DEFAULT_PORT = 5432;
 
@@ -56,7 +57,7 @@ export function probePostgres(spec: PostgresCheckSpec, options: ProbeOptions): P
       // Our own socket, so the connect time is measured; pg connects it to the vetted address.
       stream: () => socket,
       // Never the libpq environment (PGPASSWORD, PGSSLMODE…): only what the monitor says.
-      ssl: settings.tls ? { rejectUnauthorized: false, servername: tlsName(target.hostname) } : false,
+      ssl: settings.tls ? { rejectUnauthorized: false, servername: sniName(target.hostname) } : false,
     });
     client.on("error", () => {});
     ctx.onCleanup(() => socket.destroy());
@@ -108,7 +109,7 @@ async function runReadOnlyQuery(
   } as pg.QueryConfig);
   facts["latency.query"] = msSince(deadline, started);
   facts["query.rows"] = result.rowCount ?? result.rows.length;
-  facts["query.result"] = firstValue(result.rows);
+  facts["query.result"] = firstCell(result.rows);
   await client.query("ROLLBACK");
 }
 
@@ -130,20 +131,7 @@ function asServerFailure(err: unknown): unknown {
   return err;
 }
 
-function firstValue(rows: unknown[][]): string | null {
-  const value = rows[0]?.[0];
-  if (value === undefined || value === null) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (Buffer.isBuffer(value)) return shortText(value.toString("hex"));
-  return shortText(typeof value === "object" ? JSON.stringify(value) : String(value));
-}
-
 function readTlsCertificate(stream: Socket, hostname: string): ClientObservation["cert"] {
   if (!("getPeerCertificate" in stream)) return undefined;
   return readCertificate(stream as TLSSocket, hostname);
-}
-
-/** RFC 6066: no IP literal in SNI. */
-function tlsName(hostname: string): string | undefined {
-  return /^[\d.]+$|:/.test(hostname) ? undefined : hostname;
 }

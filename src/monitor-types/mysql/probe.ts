@@ -1,0 +1,141 @@
+/**
+ * `mysql` (MySQL and MariaDB): connect, authenticate, optionally run one read-only query.
+ * Target `host[:port]` (3306 by default). Facts: `server.version`, and with a query
+ * `query.result` (the first value of the first row, as text), `query.rows`, `latency.query`.
+ */
+import type { TLSSocket } from "node:tls";
+import mysql from "mysql2/promise";
+import { readCertificate } from "../../probe/cert-info.ts";
+import { timeoutFailure } from "../../probe/deadline.ts";
+import { ProbeFailure } from "../../probe/probe-error.ts";
+import { openTcpSocket } from "../../probe/socket-connect.ts";
+import type { ProbeOptions } from "../../probe/types.ts";
+import {
+  type ClientCheckContext,
+  type ClientCheckSpec,
+  type ClientObservation,
+  msSince,
+  runClientCheck,
+} from "../shared/client-check.ts";
+import { shortText } from "../shared/redact.ts";
+import { firstCell } from "../shared/values.ts";
+
+export const MYSQL_DEFAULT_PORT = 3306;
+
+export interface MysqlSettings {
+  /** Absent: connect without selecting a database. */
+  database?: string;
+  username: string;
+  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  password?: string;
+  /** Run in a READ ONLY transaction, one statement, with a server-side time limit. */
+  query?: string;
+  /** Ask for TLS (the server must offer it); the certificate is reported like a tls monitor's. */
+  tls: boolean;
+  /** With `tls`, refuse an untrusted certificate (after reporting it). */
+  verifyTls: boolean;
+}
+
+export type MysqlCheckSpec = ClientCheckSpec & { mysql: MysqlSettings };
+
+/** Inner connection fields mysql2 does not type: the socket in use and the server's greeting. */
+interface MysqlInternals {
+  stream: unknown;
+  _handshakePacket?: { serverVersion?: string };
+}
+
+export function probeMysql(spec: MysqlCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+  const settings = spec.mysql;
+  let cert: ClientObservation["cert"];
+  const run = runClientCheck(spec, options, MYSQL_DEFAULT_PORT, [settings.password], async (ctx) => {
+    const { target, deadline, phases, facts } = ctx;
+    // We open the socket to the vetted address ourselves and hand it to mysql2.
+    const opened = await openTcpSocket(target.address, target.port, deadline.signal);
+    phases.connect = opened.connectMs;
+    ctx.onCleanup(() => opened.socket.destroy());
+    const connection = await mysql
+      .createConnection({
+        stream: opened.socket,
+        // With a stream, mysql2 uses `host` only as the TLS server name (none for an IP literal).
+        host: target.hostname,
+        user: settings.username,
+        password: settings.password ?? "",
+        database: settings.database,
+        multipleStatements: false,
+        rowsAsArray: true,
+        ...(settings.tls ? { ssl: { rejectUnauthorized: false } } : {}),
+      })
+      .catch((err: unknown) => {
+        throw asServerFailure(err);
+      });
+    const internals = (connection as unknown as { connection: MysqlInternals }).connection;
+    ctx.onCleanup(() => connection.destroy());
+    connection.on("error", () => {});
+    const version = internals._handshakePacket?.serverVersion;
+    if (version) facts["server.version"] = shortText(version, 100);
+    if (settings.tls) {
+      const socket = internals.stream as TLSSocket;
+      cert =
+        typeof socket.getPeerCertificate === "function"
+          ? readCertificate(socket, target.hostname)
+          : undefined;
+      if (settings.verifyTls && cert && !(cert.chainValid && cert.hostnameMatch)) {
+        throw new ProbeFailure("tls", "certificate not trusted");
+      }
+    }
+    if (settings.query) {
+      await runReadOnlyQuery(connection, settings.query, spec.timeoutMs, version ?? "", ctx).catch(
+        (err: unknown) => {
+          throw asServerFailure(err);
+        },
+      );
+    }
+    await connection.end();
+  });
+  return run.then((observation) => (cert ? { ...observation, cert } : observation));
+}
+
+async function runReadOnlyQuery(
+  connection: mysql.Connection,
+  query: string,
+  timeoutMs: number,
+  version: string,
+  { deadline, facts }: ClientCheckContext,
+): Promise<void> {
+  const started = deadline.elapsed();
+  const remainingMs = Math.max(1, Math.floor(timeoutMs - deadline.elapsed()));
+  // A server-side limit too, so a query we stop waiting for does not run on. The value is a
+  // number we computed, never user text.
+  if (/mariadb/i.test(version)) {
+    await connection.query(`SET SESSION max_statement_time = ${(remainingMs / 1000).toFixed(3)}`);
+  } else {
+    await connection.query(`SET SESSION max_execution_time = ${remainingMs}`);
+  }
+  await connection.query("START TRANSACTION READ ONLY");
+  // multipleStatements is off: "COMMIT; DELETE …" is a syntax error, not two statements.
+  const [rows] = await connection.query({ sql: query, rowsAsArray: true });
+  facts["latency.query"] = msSince(deadline, started);
+  const list = Array.isArray(rows) ? (rows as unknown[][]) : [];
+  facts["query.rows"] = list.length;
+  facts["query.result"] = firstCell(list);
+  await connection.query("ROLLBACK");
+}
+
+// ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL): our limit, a moment before the deadline.
+const SERVER_TIMEOUT_CODES = new Set(["ER_STATEMENT_TIMEOUT", "ER_QUERY_TIMEOUT"]);
+
+/** The server said no (access denied, unknown database, a write in the read-only transaction). */
+function asServerFailure(err: unknown): unknown {
+  const code = readCode(err);
+  if (code && SERVER_TIMEOUT_CODES.has(code)) return timeoutFailure();
+  if (code === "HANDSHAKE_NO_SSL_SUPPORT") return new ProbeFailure("tls", "the server does not offer TLS");
+  if (code?.startsWith("ER_") && err instanceof Error) {
+    return new ProbeFailure("protocol", shortText(`server: ${err.message} (${code})`, 300));
+  }
+  return err;
+}
+
+function readCode(err: unknown): string | undefined {
+  const code = typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
