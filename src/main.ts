@@ -6,6 +6,7 @@ import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
+import { judgeObservation, PROBE_THREAD_ENTRY, runProbe } from "./monitor-types/run.ts";
 import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
@@ -13,7 +14,6 @@ import { createOutbound } from "./notify/outbound.ts";
 import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
-import { runProbe } from "./probe/index.ts";
 import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
@@ -111,7 +111,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
     if (!options.probe && config.probe.threads > 0) {
-      probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
+      probeThreads = new ProbeThreads(
+        config.probe.threads,
+        log.child({ category: "probe" }),
+        PROBE_THREAD_ENTRY,
+      );
     }
     const probe = options.probe ?? probeThreads?.probe ?? runProbe;
     const probeLog = log.child({ category: "probe" });
@@ -121,6 +125,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     probeConsumer = startProbeWorker({
       queue,
       probe,
+      judge: judgeObservation,
       options: probeOptions,
       canary,
       inFlight: rt.inFlight,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MONITOR_TYPES } from "../domain/monitor.ts";
+import { MONITOR_TYPES } from "../monitor-types/types.ts";
 import { API, API_ONLY, call, REQUEST_ID } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
@@ -93,6 +93,17 @@ describe.each(DB_KINDS)("app: OpenAPI, docs and health on %s", (kind) => {
     expect(Object.keys(post.responses ?? {})).toEqual(
       expect.arrayContaining(["201", "400", "413", "415", "422"]),
     );
+  });
+
+  it("names each monitor type's input as its own schema, one branch of the union on type", () => {
+    const schemas = (doc as unknown as { components: { schemas: Record<string, Json> } }).components.schemas;
+    for (const type of MONITOR_TYPES) {
+      const name = `${type[0]!.toUpperCase()}${type.slice(1)}MonitorInput`;
+      const branch = schemas[name] as { properties?: { type?: { enum?: string[]; const?: string } } };
+      expect(branch, name).toBeDefined();
+      const discriminator = branch.properties?.type;
+      expect(discriminator?.const ?? discriminator?.enum?.[0], name).toBe(type);
+    }
   });
 
   it("documents error responses as application/problem+json with the Problem schema", () => {

@@ -2713,461 +2713,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "http";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "keyword";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                        keyword: {
-                            keyword: string;
-                            /**
-                             * @default contains
-                             * @enum {string}
-                             */
-                            mode?: "contains" | "notContains";
-                            /** @default false */
-                            caseSensitive?: boolean;
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "json";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                        json: {
-                            path: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | ">" | "contains" | "exists";
-                            expected?: string | number | boolean | null;
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "tcp";
-                        /** @example db.example.com:5432 */
-                        target: string;
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "dns";
-                        /** @example example.com */
-                        target: string;
-                        dns: {
-                            /**
-                             * @default A
-                             * @enum {string}
-                             */
-                            recordType?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
-                            resolver?: string;
-                            expected?: string[];
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "tls";
-                        /** @example db.example.com:5432 */
-                        target: string;
-                    };
+                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
                 };
             };
             responses: {
@@ -3936,461 +3482,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "http";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "keyword";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                        keyword: {
-                            keyword: string;
-                            /**
-                             * @default contains
-                             * @enum {string}
-                             */
-                            mode?: "contains" | "notContains";
-                            /** @default false */
-                            caseSensitive?: boolean;
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "json";
-                        /** @example https://example.com/health */
-                        target: string;
-                        /**
-                         * @default {
-                         *       "method": "GET",
-                         *       "headers": {},
-                         *       "followRedirects": true,
-                         *       "maxRedirects": 5,
-                         *       "verifyTls": true
-                         *     }
-                         */
-                        http?: {
-                            /**
-                             * @default GET
-                             * @enum {string}
-                             */
-                            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
-                            /** @default {} */
-                            headers?: {
-                                [key: string]: string;
-                            };
-                            body?: string;
-                            /** @default true */
-                            followRedirects?: boolean;
-                            /** @default 5 */
-                            maxRedirects?: number;
-                            /** @default true */
-                            verifyTls?: boolean;
-                            auth?: {
-                                /** @enum {string} */
-                                type: "basic";
-                                username: string;
-                                password: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "bearer";
-                                token: string;
-                            };
-                        };
-                        json: {
-                            path: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | ">" | "contains" | "exists";
-                            expected?: string | number | boolean | null;
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "tcp";
-                        /** @example db.example.com:5432 */
-                        target: string;
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "dns";
-                        /** @example example.com */
-                        target: string;
-                        dns: {
-                            /**
-                             * @default A
-                             * @enum {string}
-                             */
-                            recordType?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
-                            resolver?: string;
-                            expected?: string[];
-                        };
-                    } | {
-                        name: string;
-                        /** @default 60 */
-                        intervalSeconds?: number;
-                        /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
-                        timeoutMs?: number;
-                        /**
-                         * @default [
-                         *       "local"
-                         *     ]
-                         */
-                        regions?: string[];
-                        /** @default [] */
-                        assertions?: {
-                            /** @enum {string} */
-                            subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
-                            path?: string;
-                            /** @enum {string} */
-                            op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
-                            value?: (string | number | boolean | null) | (string | number)[];
-                            caseSensitive?: boolean;
-                            /**
-                             * @default hard
-                             * @enum {string}
-                             */
-                            severity?: "hard" | "soft";
-                        }[];
-                        /** @default 1 */
-                        failuresBeforeDown?: number;
-                        /** @default 1 */
-                        successesBeforeUp?: number;
-                        /** @default [] */
-                        tags?: string[];
-                        /** @default null */
-                        description?: string | null;
-                        /** @default null */
-                        runbookUrl?: string | null;
-                        /** @default false */
-                        paused?: boolean;
-                        /**
-                         * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
-                         * @default []
-                         */
-                        parents?: string[];
-                        /**
-                         * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
-                         * @default null
-                         */
-                        certExpiryDays?: number[] | null;
-                        /** @enum {string} */
-                        type: "tls";
-                        /** @example db.example.com:5432 */
-                        target: string;
-                    };
+                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
                 };
             };
             responses: {
@@ -14905,6 +13997,472 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
+        HttpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "http";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+        };
+        /** @description An http check that is up when the body contains (or, with notContains, lacks) a keyword. */
+        KeywordMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "keyword";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+            keyword: {
+                keyword: string;
+                /**
+                 * @default contains
+                 * @enum {string}
+                 */
+                mode: "contains" | "notContains";
+                /** @default false */
+                caseSensitive: boolean;
+            };
+        };
+        /** @description An http check that is up when a value in the JSON body compares as configured. */
+        JsonMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "json";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+            json: {
+                path: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | ">" | "contains" | "exists";
+                expected?: string | number | boolean | null;
+            };
+        };
+        /** @description Connects to host:port; up when the connection opens. */
+        TcpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "tcp";
+            /** @example db.example.com:5432 */
+            target: string;
+        };
+        /** @description Queries one record type of a name; every expected value must be among the answers. */
+        DnsMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "dns";
+            /** @example example.com */
+            target: string;
+            dns: {
+                /**
+                 * @default A
+                 * @enum {string}
+                 */
+                recordType: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                resolver?: string;
+                expected?: string[];
+            };
+        };
+        /** @description Handshakes with host:port and reports the certificate; down when expired or for another name. */
+        TlsMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "tls";
+            /** @example db.example.com:5432 */
+            target: string;
+        };
         Problem: {
             type: string;
             title: string;
@@ -15649,6 +15207,472 @@ export interface components {
             }[];
             createdAt: string;
             updatedAt: string;
+        };
+        /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
+        HttpMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "http";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+        };
+        /** @description An http check that is up when the body contains (or, with notContains, lacks) a keyword. */
+        KeywordMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "keyword";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+            keyword: {
+                keyword: string;
+                /**
+                 * @default contains
+                 * @enum {string}
+                 */
+                mode: "contains" | "notContains";
+                /** @default false */
+                caseSensitive: boolean;
+            };
+        };
+        /** @description An http check that is up when a value in the JSON body compares as configured. */
+        JsonMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "json";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "method": "GET",
+             *       "headers": {},
+             *       "followRedirects": true,
+             *       "maxRedirects": 5,
+             *       "verifyTls": true
+             *     }
+             */
+            http: {
+                /**
+                 * @default GET
+                 * @enum {string}
+                 */
+                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                /** @default {} */
+                headers: {
+                    [key: string]: string;
+                };
+                body?: string;
+                /** @default true */
+                followRedirects: boolean;
+                /** @default 5 */
+                maxRedirects: number;
+                /** @default true */
+                verifyTls: boolean;
+                auth?: {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token: string;
+                };
+            };
+            json: {
+                path: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | ">" | "contains" | "exists";
+                expected?: string | number | boolean | null;
+            };
+        };
+        /** @description Connects to host:port; up when the connection opens. */
+        TcpMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "tcp";
+            /** @example db.example.com:5432 */
+            target: string;
+        };
+        /** @description Queries one record type of a name; every expected value must be among the answers. */
+        DnsMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "dns";
+            /** @example example.com */
+            target: string;
+            dns: {
+                /**
+                 * @default A
+                 * @enum {string}
+                 */
+                recordType: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                resolver?: string;
+                expected?: string[];
+            };
+        };
+        /** @description Handshakes with host:port and reports the certificate; down when expired or for another name. */
+        TlsMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "tls";
+            /** @example db.example.com:5432 */
+            target: string;
         };
     };
     responses: never;

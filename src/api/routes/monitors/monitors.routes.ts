@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { MONITOR_STATES, MONITOR_TYPES } from "../../../domain/monitor.ts";
+import { MONITOR_STATES } from "../../../domain/monitor.ts";
 import { AppError } from "../../../lib/errors.ts";
+import { blocksOf, MONITOR_TYPES, monitorType, SETTINGS_BLOCKS } from "../../../monitor-types/types.ts";
 import { awaitCheckResult, checkNow } from "../../../services/monitors/check-now.ts";
 import { createMonitor } from "../../../services/monitors/create.ts";
 import { getMonitor, listMonitors } from "../../../services/monitors/query.ts";
@@ -12,7 +13,7 @@ import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { presentResult, ResultItem } from "../results.present.ts";
-import { MonitorResponse, presentMonitor, REDACTED, toInput } from "./present.ts";
+import { MonitorResponse, presentMonitor, toInput } from "./present.ts";
 import { defaultTimeoutMs, MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
@@ -237,31 +238,22 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   };
 }
 
-const BLOCKS = ["http", "keyword", "json", "dns"] as const;
-const BLOCKS_BY_TYPE: Record<string, readonly string[]> = {
-  http: ["http"],
-  keyword: ["http", "keyword"],
-  json: ["http", "json"],
-  dns: ["dns"],
-};
-
 function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const block = (BLOCKS as readonly string[]).includes(key)
+    const block = SETTINGS_BLOCKS.includes(key)
       ? (current[key] as Record<string, unknown> | undefined)
       : undefined;
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
-  keepRedactedHeaders(current, merged);
+  monitorType(merged.type)?.secrets?.keep(current, merged);
   followDefaultTimeout(current, merged, patch);
   // A change of type drops the settings blocks the new type does not take. `type` is not
   // validated yet: never stringify it (String() of a deeply nested array overflows the stack).
   const type = merged.type;
-  const keep: readonly string[] =
-    typeof type === "string" && Object.hasOwn(BLOCKS_BY_TYPE, type) ? BLOCKS_BY_TYPE[type]! : [];
-  for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
+  const keep = blocksOf(type);
+  for (const key of SETTINGS_BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
 }
 
@@ -282,21 +274,4 @@ function followDefaultTimeout(
   if (patch.timeoutMs !== undefined || patch.intervalSeconds === undefined) return;
   const interval = Number(current.intervalSeconds);
   if (current.timeoutMs === defaultTimeoutMs(interval)) delete merged.timeoutMs;
-}
-
-/**
- * A client that sends back the headers GET showed it would store "[redacted]" over the real
- * secret; a header whose value is exactly that placeholder keeps its stored value instead.
- */
-function keepRedactedHeaders(current: Record<string, unknown>, merged: Record<string, unknown>): void {
-  const before = (current.http as { headers?: Record<string, string> } | undefined)?.headers ?? {};
-  const after = (merged.http as { headers?: Record<string, string> } | undefined)?.headers;
-  if (!after) return;
-  const headers = Object.fromEntries(
-    Object.entries(after).map(([name, value]) => [
-      name,
-      value === REDACTED ? (before[name] ?? value) : value,
-    ]),
-  );
-  merged.http = { ...(merged.http as object), headers };
 }

@@ -1,8 +1,8 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PATIENCE_MS } from "../test/patience.ts";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
-import { type HttpCheckSpec, probeHttp } from "./http.ts";
+import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "../../probe/fixtures.test-support.ts";
+import { PATIENCE_MS } from "../../test/patience.ts";
+import { type HttpCheckSpec, probeHttp } from "./probe.ts";
 
 const MIB = 1024 * 1024;
 let server: TestServer;

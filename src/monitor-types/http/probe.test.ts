@@ -7,8 +7,8 @@ import {
   startServer,
   type TestCert,
   type TestServer,
-} from "./fixtures.test-support.ts";
-import { probeHttp } from "./http.ts";
+} from "../../probe/fixtures.test-support.ts";
+import { probeHttp } from "./probe.ts";
 
 interface Seen {
   method: string;

@@ -1,9 +1,9 @@
 import { createSocket, type Socket } from "node:dgram";
 import * as dnsPacket from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DnsRecordType } from "../domain/monitor.ts";
-import { type DnsCheckSpec, probeDns } from "./dns.ts";
-import { PRIVATE_OK, PUBLIC_ONLY } from "./fixtures.test-support.ts";
+import { PRIVATE_OK, PUBLIC_ONLY } from "../../probe/fixtures.test-support.ts";
+import { type DnsCheckSpec, probeDns } from "./probe.ts";
+import type { DnsRecordType } from "./settings.ts";
 
 const NXDOMAIN = 3;
 

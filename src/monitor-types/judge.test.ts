@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Assertion } from "./assertion.ts";
-import { describeAssertion, effectiveAssertions, judgeObservation, statusOf } from "./assertions.ts";
-import type { Observation } from "./check-result.ts";
-import type { CheckSpec, HttpSettings, MonitorSpecByType } from "./monitor.ts";
+import type { Assertion } from "../domain/assertion.ts";
+import { describeAssertion, statusOf } from "../domain/assertions.ts";
+import type { Observation } from "../domain/check-result.ts";
+import type { CheckSpec, MonitorSpecByType } from "../domain/monitor.ts";
+import type { HttpSettings } from "./http/settings.ts";
+import { effectiveAssertions, judgeObservation } from "./run.ts";
 
 const HTTP: HttpSettings = {
   method: "GET",

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
-import { probeHttp } from "./http.ts";
-import { BLOCKED_MESSAGE } from "./probe-error.ts";
+import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "../../probe/fixtures.test-support.ts";
+import { BLOCKED_MESSAGE } from "../../probe/probe-error.ts";
+import { probeHttp } from "./probe.ts";
 
 interface Seen {
   method: string;

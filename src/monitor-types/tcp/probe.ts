@@ -1,12 +1,12 @@
-import type { Observation, Timings } from "../domain/check-result.ts";
-import type { CheckSpec } from "../domain/monitor.ts";
-import { startDeadline } from "./deadline.ts";
-import { parseHostPort } from "./host-port.ts";
-import { toCheckError } from "./probe-error.ts";
-import { openFirst, openTcpSocket } from "./socket-connect.ts";
-import { resolveSafe } from "./target-safety.ts";
-import { buildTimings } from "./timing.ts";
-import type { ProbeOptions } from "./types.ts";
+import type { Observation, Timings } from "../../domain/check-result.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { startDeadline } from "../../probe/deadline.ts";
+import { parseHostPort } from "../../probe/host-port.ts";
+import { toCheckError } from "../../probe/probe-error.ts";
+import { openFirst, openTcpSocket } from "../../probe/socket-connect.ts";
+import { resolveSafe } from "../../probe/target-safety.ts";
+import { buildTimings } from "../../probe/timing.ts";
+import type { ProbeOptions } from "../../probe/types.ts";
 
 /** Up when a TCP connection to `host:port` opens; nothing is sent. */
 export async function probeTcp(spec: CheckSpec, options: ProbeOptions): Promise<Observation> {

@@ -1,5 +1,5 @@
-import type { HttpAuth, HttpMethod, HttpSettings } from "../domain/monitor.ts";
-import { blockedFailure, ProbeFailure } from "./probe-error.ts";
+import { blockedFailure, ProbeFailure } from "../../probe/probe-error.ts";
+import type { HttpAuth, HttpMethod, HttpSettings } from "./settings.ts";
 
 /** One request of a check: the first, or one produced by following a redirect. */
 export interface Hop {

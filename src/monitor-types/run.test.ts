@@ -2,8 +2,8 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { CheckSpec } from "../domain/monitor.ts";
-import { httpSpec, PRIVATE_OK, startServer } from "./fixtures.test-support.ts";
-import { runProbe } from "./index.ts";
+import { httpSpec, PRIVATE_OK, startServer } from "../probe/fixtures.test-support.ts";
+import { runProbe } from "./run.ts";
 
 describe("runProbe", () => {
   it("dispatches http-like types to the HTTP client", async () => {

@@ -1,16 +1,18 @@
 import { Client, type Dispatcher } from "undici";
-import type { Observation, Timings } from "../domain/check-result.ts";
-import type { CheckSpec } from "../domain/monitor.ts";
-import { type Deadline, startDeadline } from "./deadline.ts";
-import { drainBody, readBodyText } from "./http-body.ts";
-import { buildFirstHop, type Hop } from "./http-request.ts";
-import { ProbeFailure, toCheckError } from "./probe-error.ts";
+import type { Observation, Timings } from "../../domain/check-result.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { type Deadline, startDeadline } from "../../probe/deadline.ts";
+import { ProbeFailure, toCheckError } from "../../probe/probe-error.ts";
+import { type ConnectRecord, createSafeConnector } from "../../probe/safe-connector.ts";
+import { buildTimings } from "../../probe/timing.ts";
+import type { ProbeOptions } from "../../probe/types.ts";
+import { drainBody, readBodyText } from "./body.ts";
 import { buildNextHop, isRedirectStatus } from "./redirects.ts";
-import { type ConnectRecord, createSafeConnector } from "./safe-connector.ts";
-import { buildTimings } from "./timing.ts";
-import type { ProbeOptions } from "./types.ts";
+import { buildFirstHop, type Hop } from "./request.ts";
+import type { HttpSettings } from "./settings.ts";
 
-export type HttpCheckSpec = Extract<CheckSpec, { type: "http" | "keyword" | "json" }>;
+/** A check of an http-like type (http, keyword, json): the spec with its `http` block. */
+export type HttpCheckSpec = CheckSpec & { http: HttpSettings };
 
 /** What the final response gave, before timings are assembled. */
 interface HttpOutcome {

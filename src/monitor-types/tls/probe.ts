@@ -1,13 +1,13 @@
-import type { Observation, Timings } from "../domain/check-result.ts";
-import type { CheckSpec } from "../domain/monitor.ts";
-import { readCertificate } from "./cert-info.ts";
-import { startDeadline } from "./deadline.ts";
-import { parseHostPort } from "./host-port.ts";
-import { ProbeFailure, toCheckError } from "./probe-error.ts";
-import { openFirst, openTlsSocket } from "./socket-connect.ts";
-import { normalizeHostname, resolveSafe } from "./target-safety.ts";
-import { buildTimings } from "./timing.ts";
-import type { ProbeOptions } from "./types.ts";
+import type { Observation, Timings } from "../../domain/check-result.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { readCertificate } from "../../probe/cert-info.ts";
+import { startDeadline } from "../../probe/deadline.ts";
+import { parseHostPort } from "../../probe/host-port.ts";
+import { ProbeFailure, toCheckError } from "../../probe/probe-error.ts";
+import { openFirst, openTlsSocket } from "../../probe/socket-connect.ts";
+import { normalizeHostname, resolveSafe } from "../../probe/target-safety.ts";
+import { buildTimings } from "../../probe/timing.ts";
+import type { ProbeOptions } from "../../probe/types.ts";
 
 const DEFAULT_TLS_PORT = 443;
 

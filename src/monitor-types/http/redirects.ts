@@ -1,5 +1,5 @@
-import type { Hop } from "./http-request.ts";
-import { blockedFailure, ProbeFailure } from "./probe-error.ts";
+import { blockedFailure, ProbeFailure } from "../../probe/probe-error.ts";
+import type { Hop } from "./request.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that identify the user to the origin they were written for, and to no other. */

@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckSpec } from "../domain/monitor.ts";
-import { PRIVATE_OK, PUBLIC_ONLY } from "./fixtures.test-support.ts";
-import { BLOCKED_MESSAGE } from "./probe-error.ts";
-import { probeTcp } from "./tcp.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { PRIVATE_OK, PUBLIC_ONLY } from "../../probe/fixtures.test-support.ts";
+import { BLOCKED_MESSAGE } from "../../probe/probe-error.ts";
+import { probeTcp } from "./probe.ts";
 
 let server: Server;
 let port: number;

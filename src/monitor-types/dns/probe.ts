@@ -1,15 +1,16 @@
 import { promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
-import type { Observation } from "../domain/check-result.ts";
-import type { CheckSpec, DnsRecordType } from "../domain/monitor.ts";
-import { startDeadline } from "./deadline.ts";
-import { parseHostPort } from "./host-port.ts";
-import { blockedFailure, ProbeFailure, toCheckError } from "./probe-error.ts";
-import { isAddressAllowed } from "./target-safety.ts";
-import { buildTimings } from "./timing.ts";
-import type { ProbeOptions } from "./types.ts";
+import type { Observation } from "../../domain/check-result.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { startDeadline } from "../../probe/deadline.ts";
+import { parseHostPort } from "../../probe/host-port.ts";
+import { blockedFailure, ProbeFailure, toCheckError } from "../../probe/probe-error.ts";
+import { isAddressAllowed } from "../../probe/target-safety.ts";
+import { buildTimings } from "../../probe/timing.ts";
+import type { ProbeOptions } from "../../probe/types.ts";
+import type { DnsRecordType, DnsSettings } from "./settings.ts";
 
-export type DnsCheckSpec = Extract<CheckSpec, { type: "dns" }>;
+export type DnsCheckSpec = CheckSpec & { dns: DnsSettings };
 
 const DNS_PORT = 53;
 

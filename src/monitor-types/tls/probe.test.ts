@@ -1,9 +1,9 @@
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckSpec } from "../domain/monitor.ts";
-import { createCert, PRIVATE_OK, PUBLIC_ONLY, type TestCert } from "./fixtures.test-support.ts";
-import { probeTls } from "./tls.ts";
+import type { CheckSpec } from "../../domain/monitor.ts";
+import { createCert, PRIVATE_OK, PUBLIC_ONLY, type TestCert } from "../../probe/fixtures.test-support.ts";
+import { probeTls } from "./probe.ts";
 
 const servers: Server[] = [];
 

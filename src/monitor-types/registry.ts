@@ -1,0 +1,15 @@
+/**
+ * Every monitor type Upblit knows, one line each. A type is one folder beside this file
+ * (docs/development.md, "Adding a monitor type"); listing it here is all it takes to make the
+ * API accept it, the OpenAPI document describe it, the probe role run it and the judge apply its
+ * implied assertions.
+ */
+import type { MonitorTypeDefinition } from "./define.ts";
+import { dns } from "./dns/index.ts";
+import { http } from "./http/index.ts";
+import { json } from "./json/index.ts";
+import { keyword } from "./keyword/index.ts";
+import { tcp } from "./tcp/index.ts";
+import { tls } from "./tls/index.ts";
+
+export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [http, keyword, json, tcp, dns, tls];
