@@ -9,7 +9,22 @@ import { dns } from "./dns/index.ts";
 import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
+import { mysql } from "./mysql/index.ts";
+import { postgres } from "./postgres/index.ts";
+import { rabbitmq } from "./rabbitmq/index.ts";
+import { redis } from "./redis/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
 
-export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [http, keyword, json, tcp, dns, tls];
+export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
+  http,
+  keyword,
+  json,
+  tcp,
+  dns,
+  tls,
+  postgres,
+  mysql,
+  redis,
+  rabbitmq,
+];

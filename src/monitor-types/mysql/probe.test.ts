@@ -1,9 +1,9 @@
 import mysql from "mysql2/promise";
 import { describe, expect, it } from "vitest";
 import { scaledTimeout } from "../../test/patience.ts";
-import { REDACTED } from "../shared/redact.ts";
-import { PRIVATE_OK } from "../shared/servers.test-support.ts";
-import { describeTargetSafety } from "../shared/target-cases.test-support.ts";
+import { REDACTED } from "../client-redact.ts";
+import { PRIVATE_OK } from "../client-servers.test-support.ts";
+import { describeTargetSafety } from "../client-target-cases.test-support.ts";
 import { type MysqlCheckSpec, type MysqlSettings, probeMysql } from "./probe.ts";
 
 // The MariaDB server of this machine (docs/development.md): root, empty password, database `test`.
@@ -37,10 +37,10 @@ describe("probeMysql against the real server (MariaDB)", () => {
     const obs = await probeMysql(spec(), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
     expect(obs.remoteAddress).toBe("127.0.0.1");
-    expect(obs.facts?.["server.version"]).toMatch(/^\d+\.\d+.*MariaDB/);
+    expect(obs.facts?.["mysql.version"]).toMatch(/^\d+\.\d+.*MariaDB/);
     expect(obs.timings.connect).toBeGreaterThan(0);
     expect(obs.timings.connect!).toBeLessThanOrEqual(obs.timings.total);
-    expect(obs.facts?.["query.result"]).toBeUndefined();
+    expect(obs.facts?.["mysql.result"]).toBeUndefined();
   });
 
   it("resolves a hostname and runs the query, reporting its first value and row count", async () => {
@@ -49,16 +49,16 @@ describe("probeMysql against the real server (MariaDB)", () => {
       PRIVATE_OK,
     );
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBe("42");
-    expect(obs.facts?.["query.rows"]).toBe(2);
-    expect(obs.facts?.["latency.query"]).toBeGreaterThan(0);
+    expect(obs.facts?.["mysql.result"]).toBe("42");
+    expect(obs.facts?.["mysql.rows"]).toBe(2);
+    expect(obs.facts?.["mysql.queryMs"]).toBeGreaterThan(0);
   });
 
   it("reports no row or a NULL as null", async () => {
     const obs = await probeMysql(spec({ query: "SELECT NULL" }), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBeNull();
-    expect(obs.facts?.["query.rows"]).toBe(1);
+    expect(obs.facts?.["mysql.result"]).toBeNull();
+    expect(obs.facts?.["mysql.rows"]).toBe(1);
   });
 
   it("runs the query read-only: a write fails the check and leaves nothing behind", async () => {

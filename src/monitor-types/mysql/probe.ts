@@ -1,7 +1,7 @@
 /**
  * `mysql` (MySQL and MariaDB): connect, authenticate, optionally run one read-only query.
- * Target `host[:port]` (3306 by default). Facts: `server.version`, and with a query
- * `query.result` (the first value of the first row, as text), `query.rows`, `latency.query`.
+ * Target `host[:port]` (3306 by default). Facts: `mysql.version`, and with a query
+ * `mysql.result` (the first value of the first row, as text), `mysql.rows`, `mysql.queryMs`.
  */
 import type { TLSSocket } from "node:tls";
 import mysql from "mysql2/promise";
@@ -16,9 +16,9 @@ import {
   type ClientObservation,
   msSince,
   runClientCheck,
-} from "../shared/client-check.ts";
-import { shortText } from "../shared/redact.ts";
-import { firstCell } from "../shared/values.ts";
+} from "../client-check.ts";
+import { shortText } from "../client-redact.ts";
+import { firstCell } from "../client-values.ts";
 
 export const MYSQL_DEFAULT_PORT = 3306;
 
@@ -72,7 +72,7 @@ export function probeMysql(spec: MysqlCheckSpec, options: ProbeOptions): Promise
     ctx.onCleanup(() => connection.destroy());
     connection.on("error", () => {});
     const version = internals._handshakePacket?.serverVersion;
-    if (version) facts["server.version"] = shortText(version, 100);
+    if (version) facts["mysql.version"] = shortText(version, 100);
     if (settings.tls) {
       const socket = internals.stream as TLSSocket;
       cert =
@@ -114,10 +114,10 @@ async function runReadOnlyQuery(
   await connection.query("START TRANSACTION READ ONLY");
   // multipleStatements is off: "COMMIT; DELETE …" is a syntax error, not two statements.
   const [rows] = await connection.query({ sql: query, rowsAsArray: true });
-  facts["latency.query"] = msSince(deadline, started);
+  facts["mysql.queryMs"] = msSince(deadline, started);
   const list = Array.isArray(rows) ? (rows as unknown[][]) : [];
-  facts["query.rows"] = list.length;
-  facts["query.result"] = firstCell(list);
+  facts["mysql.rows"] = list.length;
+  facts["mysql.result"] = firstCell(list);
   await connection.query("ROLLBACK");
 }
 

@@ -1,9 +1,9 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { scaledTimeout } from "../../test/patience.ts";
-import { REDACTED } from "../shared/redact.ts";
-import { PRIVATE_OK } from "../shared/servers.test-support.ts";
-import { describeTargetSafety } from "../shared/target-cases.test-support.ts";
+import { REDACTED } from "../client-redact.ts";
+import { PRIVATE_OK } from "../client-servers.test-support.ts";
+import { describeTargetSafety } from "../client-target-cases.test-support.ts";
 import { type PostgresCheckSpec, type PostgresSettings, probePostgres } from "./probe.ts";
 
 // The PostgreSQL server of this machine (docs/development.md): trust auth, database `test`.
@@ -36,10 +36,10 @@ describe("probePostgres against the real server", () => {
     const obs = await probePostgres(spec(), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
     expect(obs.remoteAddress).toBe("127.0.0.1");
-    expect(obs.facts?.["server.version"]).toMatch(/^\d+\.\d+/);
+    expect(obs.facts?.["postgres.version"]).toMatch(/^\d+\.\d+/);
     expect(obs.timings.connect).toBeGreaterThan(0);
     expect(obs.timings.connect!).toBeLessThanOrEqual(obs.timings.total);
-    expect(obs.facts?.["query.result"]).toBeUndefined();
+    expect(obs.facts?.["postgres.result"]).toBeUndefined();
   });
 
   it("resolves a hostname and runs the query, reporting its first value and row count", async () => {
@@ -48,16 +48,16 @@ describe("probePostgres against the real server", () => {
       PRIVATE_OK,
     );
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBe("42");
-    expect(obs.facts?.["query.rows"]).toBe(2);
-    expect(obs.facts?.["latency.query"]).toBeGreaterThan(0);
+    expect(obs.facts?.["postgres.result"]).toBe("42");
+    expect(obs.facts?.["postgres.rows"]).toBe(2);
+    expect(obs.facts?.["postgres.queryMs"]).toBeGreaterThan(0);
   });
 
   it("reports a NULL or an empty answer as null", async () => {
     const obs = await probePostgres(spec({ query: "SELECT 1 WHERE false" }), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBeNull();
-    expect(obs.facts?.["query.rows"]).toBe(0);
+    expect(obs.facts?.["postgres.result"]).toBeNull();
+    expect(obs.facts?.["postgres.rows"]).toBe(0);
   });
 
   it("runs the query read-only: a write fails the check and leaves nothing behind", async () => {

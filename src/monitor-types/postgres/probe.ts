@@ -1,7 +1,7 @@
 /**
  * `postgres`: connect to a PostgreSQL server, authenticate, optionally run one read-only query.
- * Target `host[:port]` (5432 by default). Facts: `server.version`, and with a query
- * `query.result` (the first value of the first row, as text), `query.rows`, `latency.query`.
+ * Target `host[:port]` (5432 by default). Facts: `postgres.version`, and with a query
+ * `postgres.result` (the first value of the first row, as text), `postgres.rows`, `postgres.queryMs`.
  */
 import { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -16,9 +16,9 @@ import {
   type ClientObservation,
   msSince,
   runClientCheck,
-} from "../shared/client-check.ts";
-import { shortText } from "../shared/redact.ts";
-import { firstCell, sniName } from "../shared/values.ts";
+} from "../client-check.ts";
+import { shortText } from "../client-redact.ts";
+import { firstCell, sniName } from "../client-values.ts";
 
 export const POSTGRES_DEFAULT_PORT = 5432;
 
@@ -63,7 +63,7 @@ export function probePostgres(spec: PostgresCheckSpec, options: ProbeOptions): P
     ctx.onCleanup(() => socket.destroy());
     const connection = (client as unknown as { connection: PgConnection }).connection;
     connection.on("parameterStatus", (m: { parameterName: string; parameterValue: string }) => {
-      if (m.parameterName === "server_version") facts["server.version"] = shortText(m.parameterValue, 100);
+      if (m.parameterName === "server_version") facts["postgres.version"] = shortText(m.parameterValue, 100);
     });
     await client.connect().catch((err: unknown) => {
       throw asServerFailure(err);
@@ -107,9 +107,9 @@ async function runReadOnlyQuery(
     rowMode: "array",
     queryMode: "extended",
   } as pg.QueryConfig);
-  facts["latency.query"] = msSince(deadline, started);
-  facts["query.rows"] = result.rowCount ?? result.rows.length;
-  facts["query.result"] = firstCell(result.rows);
+  facts["postgres.queryMs"] = msSince(deadline, started);
+  facts["postgres.rows"] = result.rowCount ?? result.rows.length;
+  facts["postgres.result"] = firstCell(result.rows);
   await client.query("ROLLBACK");
 }
 

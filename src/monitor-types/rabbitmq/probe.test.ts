@@ -1,8 +1,8 @@
 import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaledTimeout } from "../../test/patience.ts";
-import { PRIVATE_OK } from "../shared/servers.test-support.ts";
-import { describeTargetSafety } from "../shared/target-cases.test-support.ts";
+import { PRIVATE_OK } from "../client-servers.test-support.ts";
+import { describeTargetSafety } from "../client-target-cases.test-support.ts";
 import { probeRabbitmq, type RabbitmqCheckSpec, type RabbitmqSettings } from "./probe.ts";
 
 // The RabbitMQ server of this machine (docs/development.md): guest/guest on `/`. The test makes a
@@ -48,17 +48,17 @@ describe("probeRabbitmq against the real broker", () => {
     const obs = await probeRabbitmq(spec(), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
     expect(obs.remoteAddress).toBe("127.0.0.1");
-    expect(obs.facts?.["server.product"]).toBe("RabbitMQ");
-    expect(obs.facts?.["server.version"]).toMatch(/^\d+\.\d+\.\d+/);
-    expect(obs.facts?.["queue.messages"]).toBeUndefined();
+    expect(obs.facts?.["rabbitmq.product"]).toBe("RabbitMQ");
+    expect(obs.facts?.["rabbitmq.version"]).toMatch(/^\d+\.\d+\.\d+/);
+    expect(obs.facts?.["rabbitmq.messages"]).toBeUndefined();
   });
 
   it("checks that a queue exists and reports its depth and consumers", async () => {
     const obs = await probeRabbitmq(spec({ queue: QUEUE }, "localhost:5672"), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["queue.messages"]).toBe(2);
-    expect(obs.facts?.["queue.consumers"]).toBe(0);
-    expect(obs.facts?.["latency.query"]).toBeGreaterThan(0);
+    expect(obs.facts?.["rabbitmq.messages"]).toBe(2);
+    expect(obs.facts?.["rabbitmq.consumers"]).toBe(0);
+    expect(obs.facts?.["rabbitmq.queueMs"]).toBeGreaterThan(0);
   });
 
   it("fails when the queue does not exist, and creates nothing", async () => {

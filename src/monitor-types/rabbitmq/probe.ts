@@ -1,22 +1,17 @@
 /**
  * `rabbitmq` (AMQP 0-9-1): connect, authenticate on a virtual host, open a channel and, when a
  * queue is named, check that it exists (a passive declare: nothing is created).
- * Target `host[:port]` (5672, or 5671 with TLS). Facts: `server.version`, `server.product`, and
- * with a queue `queue.messages`, `queue.consumers`, `latency.query`.
+ * Target `host[:port]` (5672, or 5671 with TLS). Facts: `rabbitmq.version`, `rabbitmq.product`, and
+ * with a queue `rabbitmq.messages`, `rabbitmq.consumers`, `rabbitmq.queueMs`.
  */
 import type { TLSSocket } from "node:tls";
 import amqp from "amqplib";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
-import {
-  type ClientCheckSpec,
-  type ClientObservation,
-  msSince,
-  runClientCheck,
-} from "../shared/client-check.ts";
-import { shortText } from "../shared/redact.ts";
-import { sniName } from "../shared/values.ts";
+import { type ClientCheckSpec, type ClientObservation, msSince, runClientCheck } from "../client-check.ts";
+import { shortText } from "../client-redact.ts";
+import { sniName } from "../client-values.ts";
 
 export const AMQP_DEFAULT_PORT = 5672;
 export const AMQPS_DEFAULT_PORT = 5671;
@@ -72,8 +67,8 @@ export function probeRabbitmq(spec: RabbitmqCheckSpec, options: ProbeOptions): P
     model.on("error", () => {});
     const connection = model.connection as unknown as AmqpInternals & amqp.Connection;
     const server = connection.serverProperties;
-    if (server.version) facts["server.version"] = shortText(String(server.version), 100);
-    if (server.product) facts["server.product"] = shortText(String(server.product), 100);
+    if (server.version) facts["rabbitmq.version"] = shortText(String(server.version), 100);
+    if (server.product) facts["rabbitmq.product"] = shortText(String(server.product), 100);
     if (settings.tls) {
       cert = readCertificate(connection.stream as TLSSocket, target.hostname);
       if (settings.verifyTls && cert && !(cert.chainValid && cert.hostnameMatch)) {
@@ -85,9 +80,9 @@ export function probeRabbitmq(spec: RabbitmqCheckSpec, options: ProbeOptions): P
     if (settings.queue) {
       const started = deadline.elapsed();
       const queue = await channel.checkQueue(settings.queue).catch(rethrowServer);
-      facts["latency.query"] = msSince(deadline, started);
-      facts["queue.messages"] = queue.messageCount;
-      facts["queue.consumers"] = queue.consumerCount;
+      facts["rabbitmq.queueMs"] = msSince(deadline, started);
+      facts["rabbitmq.messages"] = queue.messageCount;
+      facts["rabbitmq.consumers"] = queue.consumerCount;
     }
     await model.close();
   });

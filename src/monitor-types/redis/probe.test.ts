@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaledTimeout } from "../../test/patience.ts";
-import { REDACTED } from "../shared/redact.ts";
-import { PRIVATE_OK } from "../shared/servers.test-support.ts";
-import { describeTargetSafety } from "../shared/target-cases.test-support.ts";
+import { REDACTED } from "../client-redact.ts";
+import { PRIVATE_OK } from "../client-servers.test-support.ts";
+import { describeTargetSafety } from "../client-target-cases.test-support.ts";
 import { probeRedis, type RedisCheckSpec, type RedisSettings } from "./probe.ts";
 
 // The Redis server of this machine (docs/development.md). The test adds an ACL user and a key
@@ -51,8 +51,8 @@ describe("probeRedis against the real server", () => {
     const obs = await probeRedis(spec(), PRIVATE_OK);
     expect(obs.error).toBeUndefined();
     expect(obs.remoteAddress).toBe("127.0.0.1");
-    expect(obs.facts?.["server.version"]).toMatch(/^\d+\.\d+\.\d+/);
-    expect(obs.facts?.["query.result"]).toBe("PONG");
+    expect(obs.facts?.["redis.version"]).toMatch(/^\d+\.\d+\.\d+/);
+    expect(obs.facts?.["redis.reply"]).toBe("PONG");
     expect(obs.timings.connect).toBeGreaterThan(0);
     expect(obs.timings.connect!).toBeLessThanOrEqual(obs.timings.total);
   });
@@ -63,15 +63,15 @@ describe("probeRedis against the real server", () => {
       PRIVATE_OK,
     );
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBe("hello from the test");
+    expect(obs.facts?.["redis.reply"]).toBe("hello from the test");
   });
 
   it("reports a missing key as null and a count as a number in text", async () => {
     const missing = await probeRedis(spec({ command: "GET", args: [`${KEY}:none`] }), PRIVATE_OK);
     expect(missing.error).toBeUndefined();
-    expect(missing.facts?.["query.result"]).toBeNull();
+    expect(missing.facts?.["redis.reply"]).toBeNull();
     const exists = await probeRedis(spec({ command: "EXISTS", args: [KEY] }), PRIVATE_OK);
-    expect(exists.facts?.["query.result"]).toBe("1");
+    expect(exists.facts?.["redis.reply"]).toBe("1");
   });
 
   it("fails on a wrong password in the server's words, and never shows the password", async () => {
@@ -89,7 +89,7 @@ describe("probeRedis against the real server", () => {
       PRIVATE_OK,
     );
     expect(obs.error).toBeUndefined();
-    expect(obs.facts?.["query.result"]).toBe(`x ${REDACTED} y`);
+    expect(obs.facts?.["redis.reply"]).toBe(`x ${REDACTED} y`);
   });
 
   it("refuses a command that is not on the read-only list, before connecting", async () => {

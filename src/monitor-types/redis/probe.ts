@@ -1,21 +1,16 @@
 /**
  * `redis`: connect, authenticate, select a database, run one read-only command (PING by default).
- * Target `host[:port]` (6379 by default). Facts: `server.version`, `query.result` (the reply as
- * text), `latency.query`.
+ * Target `host[:port]` (6379 by default). Facts: `redis.version`, `redis.reply` (the reply as
+ * text), `redis.commandMs`.
  */
 import type { TLSSocket } from "node:tls";
 import { Redis, ReplyError } from "ioredis";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
-import {
-  type ClientCheckSpec,
-  type ClientObservation,
-  msSince,
-  runClientCheck,
-} from "../shared/client-check.ts";
-import { shortText } from "../shared/redact.ts";
-import { sniName } from "../shared/values.ts";
+import { type ClientCheckSpec, type ClientObservation, msSince, runClientCheck } from "../client-check.ts";
+import { shortText } from "../client-redact.ts";
+import { sniName } from "../client-values.ts";
 
 export const REDIS_DEFAULT_PORT = 6379;
 
@@ -109,11 +104,11 @@ export function probeRedis(spec: RedisCheckSpec, options: ProbeOptions): Promise
     }
     const info = await client.info("server").catch(rethrowReply);
     const version = /^redis_version:(.+)$/m.exec(info)?.[1]?.trim();
-    if (version) facts["server.version"] = shortText(version, 100);
+    if (version) facts["redis.version"] = shortText(version, 100);
     const started = deadline.elapsed();
     const reply = await client.call(settings.command, ...settings.args).catch(rethrowReply);
-    facts["latency.query"] = msSince(deadline, started);
-    facts["query.result"] = replyText(reply);
+    facts["redis.commandMs"] = msSince(deadline, started);
+    facts["redis.reply"] = replyText(reply);
     client.disconnect(false);
   });
   return run.then((observation) => (cert ? { ...observation, cert } : observation));

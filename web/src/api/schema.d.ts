@@ -2607,7 +2607,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls";
+                    type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "postgres" | "mysql" | "redis" | "rabbitmq";
                     state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                     tag?: string;
                     /** @description name contains (case-insensitive) */
@@ -2713,7 +2713,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
+                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"];
                 };
             };
             responses: {
@@ -3039,6 +3039,18 @@ export interface paths {
                             [key: string]: unknown;
                         };
                         dns?: {
+                            [key: string]: unknown;
+                        };
+                        postgres?: {
+                            [key: string]: unknown;
+                        };
+                        mysql?: {
+                            [key: string]: unknown;
+                        };
+                        redis?: {
+                            [key: string]: unknown;
+                        };
+                        rabbitmq?: {
                             [key: string]: unknown;
                         };
                     };
@@ -3482,7 +3494,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
+                    "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"];
                 };
             };
             responses: {
@@ -13840,6 +13852,18 @@ export interface components {
             dns?: {
                 [key: string]: unknown;
             };
+            postgres?: {
+                [key: string]: unknown;
+            };
+            mysql?: {
+                [key: string]: unknown;
+            };
+            redis?: {
+                [key: string]: unknown;
+            };
+            rabbitmq?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -14013,7 +14037,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14105,7 +14129,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14207,7 +14231,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14305,7 +14329,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14360,7 +14384,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14424,7 +14448,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -14462,6 +14486,279 @@ export interface components {
             type: "tls";
             /** @example db.example.com:5432 */
             target: string;
+        };
+        /** @description Connects to PostgreSQL and logs in; optionally runs one read-only query and reports its first value. */
+        PostgresMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "postgres";
+            /** @example db.example.com:5432 */
+            target: string;
+            postgres: {
+                /** @default postgres */
+                database: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to MySQL or MariaDB and logs in; optionally runs one read-only query and reports its first value. */
+        MysqlMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "mysql";
+            /** @example db.example.com:5432 */
+            target: string;
+            mysql: {
+                database?: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to Redis, logs in and runs one read-only command (PING by default); reports its reply. */
+        RedisMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "redis";
+            /** @example db.example.com:5432 */
+            target: string;
+            redis: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default 0 */
+                database: number;
+                /**
+                 * @default PING
+                 * @enum {string}
+                 */
+                command: "PING" | "ECHO" | "GET" | "EXISTS" | "TYPE" | "TTL" | "PTTL" | "STRLEN" | "LLEN" | "SCARD" | "ZCARD" | "HLEN" | "XLEN" | "HGET" | "SISMEMBER" | "ZSCORE" | "DBSIZE" | "LASTSAVE" | "TIME";
+                /** @default [] */
+                args: string[];
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to RabbitMQ (AMQP 0-9-1), logs in on a virtual host and optionally checks that a queue exists. */
+        RabbitmqMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "rabbitmq";
+            /** @example db.example.com:5432 */
+            target: string;
+            rabbitmq: {
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default / */
+                vhost: string;
+                queue?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
         };
         Problem: {
             type: string;
@@ -15051,6 +15348,18 @@ export interface components {
             dns?: {
                 [key: string]: unknown;
             };
+            postgres?: {
+                [key: string]: unknown;
+            };
+            mysql?: {
+                [key: string]: unknown;
+            };
+            redis?: {
+                [key: string]: unknown;
+            };
+            rabbitmq?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -15224,7 +15533,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15316,7 +15625,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15418,7 +15727,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15516,7 +15825,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15571,7 +15880,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15635,7 +15944,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -15673,6 +15982,279 @@ export interface components {
             type: "tls";
             /** @example db.example.com:5432 */
             target: string;
+        };
+        /** @description Connects to PostgreSQL and logs in; optionally runs one read-only query and reports its first value. */
+        PostgresMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "postgres";
+            /** @example db.example.com:5432 */
+            target: string;
+            postgres: {
+                /** @default postgres */
+                database: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to MySQL or MariaDB and logs in; optionally runs one read-only query and reports its first value. */
+        MysqlMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "mysql";
+            /** @example db.example.com:5432 */
+            target: string;
+            mysql: {
+                database?: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to Redis, logs in and runs one read-only command (PING by default); reports its reply. */
+        RedisMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "redis";
+            /** @example db.example.com:5432 */
+            target: string;
+            redis: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default 0 */
+                database: number;
+                /**
+                 * @default PING
+                 * @enum {string}
+                 */
+                command: "PING" | "ECHO" | "GET" | "EXISTS" | "TYPE" | "TTL" | "PTTL" | "STRLEN" | "LLEN" | "SCARD" | "ZCARD" | "HLEN" | "XLEN" | "HGET" | "SISMEMBER" | "ZSCORE" | "DBSIZE" | "LASTSAVE" | "TIME";
+                /** @default [] */
+                args: string[];
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to RabbitMQ (AMQP 0-9-1), logs in on a virtual host and optionally checks that a queue exists. */
+        RabbitmqMonitor: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "rabbitmq";
+            /** @example db.example.com:5432 */
+            target: string;
+            rabbitmq: {
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default / */
+                vhost: string;
+                queue?: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
         };
     };
     responses: never;

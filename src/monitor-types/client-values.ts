@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { shortText } from "./redact.ts";
+import { shortText } from "./client-redact.ts";
 
 /** The first value of the first row, as short text; null for no row or a NULL. */
 export function firstCell(rows: ReadonlyArray<ReadonlyArray<unknown>>): string | null {

@@ -3,8 +3,8 @@
  * deadline against a silent server, a closed port. Call it inside a test file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BLOCKED_MESSAGE } from "../../probe/probe-error.ts";
-import type { ProbeOptions } from "../../probe/types.ts";
+import { BLOCKED_MESSAGE } from "../probe/probe-error.ts";
+import type { ProbeOptions } from "../probe/types.ts";
 import type { ClientObservation } from "./client-check.ts";
 import {
   closedPort,
@@ -12,7 +12,7 @@ import {
   PUBLIC_ONLY,
   type SilentServer,
   startSilentServer,
-} from "./servers.test-support.ts";
+} from "./client-servers.test-support.ts";
 
 /** Runs the type's check at `target`; `timeoutMs` when given, else a generous one. */
 export type ProbeAt = (

@@ -7,20 +7,20 @@
  * - every failure becomes an `observation.error` (never a throw), with the settings' secrets
  *   blanked out of the message, so a password can reach neither a result nor a log.
  */
-import type { Observation, Timings } from "../../domain/check-result.ts";
-import { type Deadline, startDeadline } from "../../probe/deadline.ts";
-import { parseHostPort } from "../../probe/host-port.ts";
-import { toCheckError } from "../../probe/probe-error.ts";
-import { normalizeHostname, resolveSafe } from "../../probe/target-safety.ts";
-import { buildTimings, roundMs } from "../../probe/timing.ts";
-import type { ProbeOptions } from "../../probe/types.ts";
-import { redactSecrets } from "./redact.ts";
+import type { Observation, Timings } from "../domain/check-result.ts";
+import { type Deadline, startDeadline } from "../probe/deadline.ts";
+import { parseHostPort } from "../probe/host-port.ts";
+import { toCheckError } from "../probe/probe-error.ts";
+import { normalizeHostname, resolveSafe } from "../probe/target-safety.ts";
+import { buildTimings, roundMs } from "../probe/timing.ts";
+import type { ProbeOptions } from "../probe/types.ts";
+import { redactSecrets } from "./client-redact.ts";
 
-/** A type-specific value a check read, judged by that type's assertion subjects. */
+/** A type-specific value a check read (`postgres.result`), judged by that type's assertion subjects. */
 export type Fact = string | number | boolean | null;
 
-/** What a client check saw: an Observation plus its facts (`query.result`, `server.version`…). */
-export type ClientObservation = Observation & { facts?: Record<string, Fact> };
+/** What a client check saw: an Observation with its type's facts. */
+export type ClientObservation = Observation;
 
 export interface ClientTarget {
   /** The host as the user wrote it (lower-cased, unbracketed): for TLS names and messages. */

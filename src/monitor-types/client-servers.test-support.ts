@@ -1,6 +1,6 @@
 /** Local TCP servers for the client-check tests (not a test file itself). */
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
-import type { ProbeOptions } from "../../probe/types.ts";
+import type { ProbeOptions } from "../probe/types.ts";
 
 export const PRIVATE_OK: ProbeOptions = {
   allowPrivateTargets: true,
