@@ -89,6 +89,18 @@ const CASES: Case[] = [
     },
     holds: "rabbitmq.product",
   },
+  {
+    type: "mqtt",
+    body: {
+      target: "127.0.0.1:1883",
+      mqtt: { topic: `upblit/api-test/${SUFFIX}` },
+      assertions: [
+        { subject: "mqtt.roundTripMs", op: ">=", value: 0 },
+        { subject: "mqtt.roundTripMs", op: "<", value: 0, severity: "soft" },
+      ],
+    },
+    holds: "mqtt.roundTripMs",
+  },
 ];
 
 let admin: Redis;
@@ -197,6 +209,7 @@ describe.each(DB_KINDS)("database and broker monitor types through the API, on %
       "body.rabbitmq.username",
     ]);
     expectValidation(await post(monitorBody("postgres", { target: "db.example.com" })), ["body.target"]);
+    expectValidation(await post(monitorBody("mqtt", { mqtt: { topic: "sensors/#" } })), ["body.mqtt.topic"]);
   });
 
   it("lists the types' settings as their own OpenAPI schemas", async () => {

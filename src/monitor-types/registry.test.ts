@@ -50,6 +50,7 @@ describe("the monitor type registry", () => {
       "mysql",
       "redis",
       "rabbitmq",
+      "mqtt",
     ]);
   });
 });

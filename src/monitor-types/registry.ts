@@ -9,6 +9,7 @@ import { dns } from "./dns/index.ts";
 import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
+import { mqtt } from "./mqtt/index.ts";
 import { mysql } from "./mysql/index.ts";
 import { postgres } from "./postgres/index.ts";
 import { rabbitmq } from "./rabbitmq/index.ts";
@@ -27,4 +28,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   mysql,
   redis,
   rabbitmq,
+  mqtt,
 ];
