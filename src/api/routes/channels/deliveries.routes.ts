@@ -19,6 +19,7 @@ export function deliveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listDeliveries",
           summary: "Deliveries, newest first, with every attempt",
           description:
             "`status=failed` lists the dead letters: deliveries that gave up; retry them one by one.",
@@ -79,6 +80,7 @@ export function deliveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "retryDelivery",
           summary: "Retry a dead letter",
           params: Id,
           response: { 202: z.null(), ...COMMON_ERRORS },

@@ -38,6 +38,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "createMonitor",
           summary: "Create a monitor",
           description: "Send an `Idempotency-Key` header to make retries safe.",
           body: definition,
@@ -60,6 +61,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
+          operationId: "listMonitors",
           summary: "List monitors, newest first",
           querystring: z.strictObject({
             type: z.enum(MONITOR_TYPES).optional(),
@@ -85,6 +87,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
+          operationId: "getMonitor",
           summary: "Get a monitor",
           params: MonitorId,
           response: { 200: MonitorResponse, ...COMMON_ERRORS },
@@ -99,6 +102,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "updateMonitor",
           summary: "Change a monitor",
           description:
             "Top-level fields replace; `http`, `keyword`, `json` and `dns` blocks merge into the current ones. The result is validated as a whole monitor and rescheduled.",
@@ -132,6 +136,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "deleteMonitor",
           summary: "Delete a monitor and its history",
           params: MonitorId,
           response: { 204: z.null(), ...COMMON_ERRORS },
@@ -153,6 +158,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           config: { auth: { permission: "monitors:write" } },
           schema: {
             tags: ["monitors"],
+            operationId: paused ? "pauseMonitor" : "resumeMonitor",
             summary: paused
               ? "Pause a monitor (stops checks, resolves its open incident)"
               : "Resume a paused monitor",
@@ -171,6 +177,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "checkMonitor",
           summary: "Check now: run one check at once, outside the schedule",
           description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (it moves the monitor's state and may alert). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.`,
           params: MonitorId,
@@ -201,6 +208,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "testMonitor",
           summary: "Test a monitor definition without saving it",
           description:
             "Runs one check of the definition in the body — the same schema, validation and target safety as creating a monitor — and answers with its result: outcome, timing phases, status code, error and each assertion's verdict. Nothing is saved (no monitor, no result, no audit row) and nothing alerts. `parents`, `regions` and `paused` are validated but play no part: the check runs once, here. Limited per organization: 30 a minute and 3 at once (429 with `Retry-After` beyond).",

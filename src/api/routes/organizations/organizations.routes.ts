@@ -44,6 +44,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: TAGS,
+          operationId: "createOrganization",
           summary: "Create an organization; you become its owner",
           description:
             "Signed-in people only (not API keys). Your session keeps acting where it was: switch with POST /auth/switch-organization. One person belongs to at most 50 organizations (429 beyond).",
@@ -63,6 +64,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "members:read" } },
         schema: {
           tags: TAGS,
+          operationId: "getOrganization",
           summary: "The organization this credential acts in",
           response: { 200: OrganizationResponse, ...COMMON_ERRORS },
         },
@@ -76,6 +78,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "updateOrganization",
           summary: "Rename the organization",
           body: RenameOrganizationBody,
           response: { 200: OrganizationResponse, ...COMMON_ERRORS },
@@ -91,6 +94,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:owner" } },
         schema: {
           tags: TAGS,
+          operationId: "deleteOrganization",
           summary: "Delete the organization and everything in it",
           description:
             "Owners only, signed in as a person (no API key carries `org:owner`). `confirm` must repeat the organization's exact name. Monitors and their history, members, invitations, API keys and the organization's audit log are deleted; every session acting in it ends, yours included.",
@@ -111,6 +115,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "members:read" } },
         schema: {
           tags: TAGS,
+          operationId: "listMembers",
           summary: "List the organization's members",
           querystring: MembersQuery,
           response: { 200: MemberPage, ...COMMON_ERRORS },
@@ -129,6 +134,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "updateMember",
           summary: "Change a member's role",
           description:
             "Nobody changes their own role. Only an owner (signed in) makes someone owner or changes an owner's role; admins set roles up to admin. The last owner cannot be demoted (409). The member's sessions in this organization end at once; their API keys are cut to the new role from the next request.",
@@ -149,6 +155,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "removeMember",
           summary: "Remove a member",
           description:
             "Only an owner removes an owner; the last owner cannot be removed (409); to remove yourself, leave. The member's sessions in this organization end, their API keys here are revoked and their pending invitations stop working.",
@@ -168,6 +175,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "members:read", keys: false } },
         schema: {
           tags: TAGS,
+          operationId: "leaveOrganization",
           summary: "Leave the organization",
           description:
             "Signed-in people only; an API key gets 403. The last owner cannot leave (409). Your API keys here are revoked; your sessions stay signed in but act in no organization until you switch to another.",
