@@ -121,16 +121,20 @@ async function runReadOnlyQuery(
   await connection.query("ROLLBACK");
 }
 
-// ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL): our limit, a moment before the deadline.
-const SERVER_TIMEOUT_CODES = new Set(["ER_STATEMENT_TIMEOUT", "ER_QUERY_TIMEOUT"]);
+// ER_STATEMENT_TIMEOUT (1969, MariaDB; mysql2 has no name for it), ER_QUERY_TIMEOUT (3024, MySQL):
+// our server-side limit, reached a moment before the deadline.
+const SERVER_TIMEOUT_ERRNOS = new Set([1969, 3024]);
 
 /** The server said no (access denied, unknown database, a write in the read-only transaction). */
 function asServerFailure(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const { errno, sqlState } = err as { errno?: unknown; sqlState?: unknown };
+  if (typeof errno === "number" && SERVER_TIMEOUT_ERRNOS.has(errno)) return timeoutFailure();
   const code = readCode(err);
-  if (code && SERVER_TIMEOUT_CODES.has(code)) return timeoutFailure();
   if (code === "HANDSHAKE_NO_SSL_SUPPORT") return new ProbeFailure("tls", "the server does not offer TLS");
-  if (code?.startsWith("ER_") && err instanceof Error) {
-    return new ProbeFailure("protocol", shortText(`server: ${err.message} (${code})`, 300));
+  // An error packet from the server carries an SQLSTATE; mysql2 names most codes (ER_…), not all.
+  if (typeof sqlState === "string" || code?.startsWith("ER_")) {
+    return new ProbeFailure("protocol", shortText(`server: ${err.message} (${code ?? errno})`, 300));
   }
   return err;
 }
