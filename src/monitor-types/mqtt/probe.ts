@@ -18,7 +18,7 @@ export const MQTTS_DEFAULT_PORT = 8883;
 
 export interface MqttSettings {
   username?: string;
-  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  /** Write-only in the API (stored as given, like http auth); blanked out of every message. */
   password?: string;
   /** When given: subscribe, publish a unique payload (QoS 0, not retained), wait for it back. */
   topic?: string;

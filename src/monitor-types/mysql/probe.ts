@@ -26,7 +26,7 @@ export interface MysqlSettings {
   /** Absent: connect without selecting a database. */
   database?: string;
   username: string;
-  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  /** Write-only in the API (stored as given, like http auth); blanked out of every message. */
   password?: string;
   /** Run in a READ ONLY transaction, one statement, with a server-side time limit. */
   query?: string;

@@ -25,7 +25,7 @@ export const POSTGRES_DEFAULT_PORT = 5432;
 export interface PostgresSettings {
   database: string;
   username: string;
-  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  /** Write-only in the API (stored as given, like http auth); blanked out of every message. */
   password?: string;
   /** Run in a READ ONLY transaction, one statement, with the check's remaining time as statement_timeout. */
   query?: string;

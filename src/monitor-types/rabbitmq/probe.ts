@@ -18,7 +18,7 @@ export const AMQPS_DEFAULT_PORT = 5671;
 
 export interface RabbitmqSettings {
   username: string;
-  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  /** Write-only in the API (stored as given, like http auth); blanked out of every message. */
   password?: string;
   /** Virtual host, `/` by default. */
   vhost: string;

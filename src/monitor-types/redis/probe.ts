@@ -44,7 +44,7 @@ export type RedisCommand = (typeof REDIS_COMMANDS)[number];
 export interface RedisSettings {
   /** ACL user (Redis 6+); absent: `default`. */
   username?: string;
-  /** Stored encrypted, write-only in the API; blanked out of every message. */
+  /** Write-only in the API (stored as given, like http auth); blanked out of every message. */
   password?: string;
   /** Logical database (SELECT), 0 by default. */
   database: number;
