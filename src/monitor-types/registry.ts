@@ -10,6 +10,11 @@ import { heartbeat } from "./heartbeat/index.ts";
 import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
+import { mqtt } from "./mqtt/index.ts";
+import { mysql } from "./mysql/index.ts";
+import { postgres } from "./postgres/index.ts";
+import { rabbitmq } from "./rabbitmq/index.ts";
+import { redis } from "./redis/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
 
@@ -22,4 +27,9 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   dns,
   tls,
   heartbeat,
+  postgres,
+  mysql,
+  redis,
+  rabbitmq,
+  mqtt,
 ];
