@@ -96,9 +96,10 @@ export default {
     },
     {
       name: "database-only-in-storage-and-services",
-      comment: "the database driver and query builder are used by storage and services only (main.ts opens it)",
+      comment:
+        "the database driver and query builder are used by storage and services only (main.ts opens it); the postgres monitor type speaks to monitored servers with pg",
       severity: "error",
-      from: { path: "^src/", pathNot: `^src/(storage|services)/|^src/main[.]ts$|${TEST}` },
+      from: { path: "^src/", pathNot: `^src/(storage|services|monitor-types/postgres)/|^src/main[.]ts$|${TEST}` },
       to: { path: DB },
     },
     {

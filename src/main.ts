@@ -21,10 +21,12 @@ import { startProbeWorker } from "./probe/worker.ts";
 import { MemoryBus } from "./queue/bus.ts";
 import { MemoryQueue } from "./queue/drivers/memory.ts";
 import type { Consumer } from "./queue/queue.ts";
+import { HeartbeatSweeper } from "./scheduler/heartbeat-sweep.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { createSetupLink } from "./services/accounts/setup.ts";
 import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
 import type { Runtime } from "./services/context.ts";
+import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
@@ -52,6 +54,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Rate limits other than the defaults in services/rate-limit/settings.ts (tests). */
   rateLimits?: RateLimitSettings;
+  /** How often the scheduler sweeps heartbeat deadlines (default 5 s; tests use a short one). */
+  heartbeatSweepMs?: number;
 }
 
 export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
@@ -139,6 +143,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     });
   }
 
+  let heartbeatSweeper: HeartbeatSweeper | undefined;
   let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
   if (roles.has("scheduler")) {
     // Keep at most a few rounds of work queued (more would only add lateness), and claim in
@@ -156,6 +161,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       log: log.child({ category: "scheduler" }),
     });
     await scheduler.start();
+    heartbeatSweeper = new HeartbeatSweeper(
+      () => sweepHeartbeats(rt),
+      log.child({ category: "scheduler" }),
+      options.heartbeatSweepMs,
+    );
+    heartbeatSweeper.start();
   }
 
   const outbound = createOutbound({
@@ -266,6 +277,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       const deadline = config.shutdownTimeoutMs;
       lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
       await scheduler?.stop();
+      await heartbeatSweeper?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();

@@ -29,6 +29,8 @@ import { channelRoutes } from "./routes/channels/channels.routes.ts";
 import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
+import { pingRoutes } from "./routes/heartbeats/ping.routes.ts";
+import { pingListRoutes } from "./routes/heartbeats/pings.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
 import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
@@ -138,6 +140,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(silenceRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
   await app.register(drillRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingListRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingRoutes(deps));
   const statusPages = createStatusPages({
     rt: deps.rt,
     publicUrl: deps.auth.publicUrl,

@@ -28,6 +28,7 @@ export type IdPrefix =
   | "sub"
   | "spn"
   | "swh"
+  | "png"
   | "act"
   | "sso";
 

@@ -39,6 +39,11 @@ export interface MonitorTypeDefinition<Spec extends CheckSpec = CheckSpec> {
   settings: Record<string, z.ZodType>;
   /** Checks that span the target and the blocks, run after each block is valid. */
   refine?(input: Spec, ctx: z.RefinementCtx): void;
+  /**
+   * Pushed to, never probed (heartbeats): no schedule rows, so `probe` is never called; results
+   * come from the type's own endpoint and sweep, through the same evaluator.
+   */
+  passive?: boolean;
   /** Runs one check. It may throw: the caller turns a throw into an observation error. */
   probe(spec: Spec, options: ProbeOptions): Promise<Observation>;
   /**

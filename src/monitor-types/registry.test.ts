@@ -41,6 +41,17 @@ describe("the monitor type registry", () => {
     expect(monitorType(["http"])).toBeUndefined();
     expect(blocksOf("keyword")).toEqual(["http", "keyword"]);
     expect(blocksOf("__proto__")).toEqual([]);
-    expect(SETTINGS_BLOCKS).toEqual(["http", "keyword", "json", "dns"]);
+    expect(SETTINGS_BLOCKS).toEqual([
+      "http",
+      "keyword",
+      "json",
+      "dns",
+      "heartbeat",
+      "postgres",
+      "mysql",
+      "redis",
+      "rabbitmq",
+      "mqtt",
+    ]);
   });
 });

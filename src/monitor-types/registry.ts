@@ -6,10 +6,30 @@
  */
 import type { MonitorTypeDefinition } from "./define.ts";
 import { dns } from "./dns/index.ts";
+import { heartbeat } from "./heartbeat/index.ts";
 import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
+import { mqtt } from "./mqtt/index.ts";
+import { mysql } from "./mysql/index.ts";
+import { postgres } from "./postgres/index.ts";
+import { rabbitmq } from "./rabbitmq/index.ts";
+import { redis } from "./redis/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
 
-export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [http, keyword, json, tcp, dns, tls];
+// biome-ignore format: one line per type, so adding one is a one-line change.
+export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
+  http,
+  keyword,
+  json,
+  tcp,
+  dns,
+  tls,
+  heartbeat,
+  postgres,
+  mysql,
+  redis,
+  rabbitmq,
+  mqtt,
+];

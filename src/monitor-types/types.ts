@@ -31,3 +31,8 @@ export function blocksOf(name: unknown): readonly string[] {
 export const ASSERTION_SUBJECT_NAMES: readonly [string, ...string[]] = [
   ...new Set<string>([...ASSERTION_SUBJECTS, ...MONITOR_TYPE_LIST.flatMap((t) => t.subjects)]),
 ] as [string, ...string[]];
+
+/** Whether the scheduler runs checks of this type (false for pushed-to types such as heartbeat). */
+export function isProbed(name: unknown): boolean {
+  return monitorType(name)?.passive !== true;
+}

@@ -3,7 +3,7 @@ import type { ColumnType } from "kysely";
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-/** An organization's OpenID Connect provider (migration 0013). */
+/** An organization's OpenID Connect provider (migration 0014). */
 export interface SsoProvidersTable {
   id: string;
   organization_id: string;
@@ -33,7 +33,7 @@ export interface SsoIdentitiesTable {
   last_login_at: Timestamp;
 }
 
-/** Row types of migration 0013's tables, merged into Database (schema.ts). */
+/** Row types of migration 0014's tables, merged into Database (schema.ts). */
 export interface SsoTables {
   sso_providers: SsoProvidersTable;
   sso_identities: SsoIdentitiesTable;

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
+import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
@@ -193,7 +194,7 @@ export interface SessionsTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
-  /** Made by single sign-on: the one organization the session may act in (migration 0013). */
+  /** Made by single sign-on: the one organization the session may act in (migration 0014). */
   sso_organization_id: string | null;
 }
 
@@ -337,6 +338,7 @@ export interface Database
     StatusDomainTables,
     StatusSubscriptionTables,
     TemplateTables,
+    HeartbeatTables,
     SsoTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;

@@ -108,6 +108,8 @@ export const OPERATIONS = {
   getMonitorUptime: { method: "GET", path: "/api/v1/monitors/{id}/uptime" },
   /** The organization this credential acts in */
   getOrganization: { method: "GET", path: "/api/v1/organization" },
+  /** One ping with its stored body */
+  getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
   /** Readiness: the database answers */
   getReadiness: { method: "GET", path: "/readyz" },
   /** Whether Upblit still waits for its first owner */
@@ -180,6 +182,8 @@ export const OPERATIONS = {
   listMonitorRollups: { method: "GET", path: "/api/v1/monitors/{id}/rollups" },
   /** List monitors, newest first */
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
+  /** A heartbeat monitor's pings, newest first */
+  listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
   /** List this account's open sessions */
   listSessions: { method: "GET", path: "/api/v1/auth/sessions" },
   /** Which single sign-on providers an email address can use */
@@ -264,6 +268,8 @@ export const OPERATIONS = {
   testChannel: { method: "POST", path: "/api/v1/channels/{id}/test" },
   /** Test a monitor definition without saving it */
   testMonitor: { method: "POST", path: "/api/v1/monitors/test" },
+  /** Hand the ownership to another member */
+  transferOwnership: { method: "POST", path: "/api/v1/members/{userId}/transfer-ownership" },
   /** Change an alert rule */
   updateAlertRule: { method: "PATCH", path: "/api/v1/alert-rules/{id}" },
   /** Change a channel */

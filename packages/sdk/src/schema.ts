@@ -1074,6 +1074,28 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
+    "/api/v1/members/{userId}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand the ownership to another member
+         * @description Owners only, signed in as a person. In one step the member becomes owner and you become admin; other owners stay owners. The new owner's sessions in this organization end, as with any role change.
+         *
+         *     Needs the `org:owner` permission: a person (API keys are refused) whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["transferOwnership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/members/me/leave": {
         parameters: {
             query?: never;
@@ -1548,6 +1570,46 @@ export interface paths {
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         post: operations["runFireDrill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/{id}/pings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A heartbeat monitor's pings, newest first
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listPings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/{id}/pings/{pingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One ping with its stored body
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getPing"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2444,7 +2506,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2536,7 +2598,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2638,7 +2700,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2736,7 +2798,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2791,7 +2853,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2855,7 +2917,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2893,6 +2955,418 @@ export interface components {
             type: "tls";
             /** @example db.example.com:5432 */
             target: string;
+        };
+        /** @description Pushed to: a job pings /ping/{token} (Healthchecks' paths); down on a missed deadline, a failure, or a run that never finished. */
+        HeartbeatMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "heartbeat";
+            /** @default  */
+            target?: string;
+            /** @default {} */
+            heartbeat?: {
+                /** @description The secret of the ping URL /ping/{token}; made by the server when absent. */
+                token?: string;
+                /**
+                 * @description The expected time between successes (without `cron`).
+                 * @default 86400
+                 */
+                periodSeconds?: number;
+                /** @description When successes are expected, e.g. `0 3 * * *`; replaces periodSeconds. */
+                cron?: string;
+                /** @default UTC */
+                timezone?: string;
+                /**
+                 * @description How late a success may be, and how long a started run may take, before down.
+                 * @default 3600
+                 */
+                graceSeconds?: number;
+            };
+        };
+        /** @description Connects to PostgreSQL and logs in; optionally runs one read-only query and reports its first value. */
+        PostgresMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "postgres";
+            /** @example db.example.com:5432 */
+            target: string;
+            postgres: {
+                /** @default postgres */
+                database?: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Connects to MySQL or MariaDB and logs in; optionally runs one read-only query and reports its first value. */
+        MysqlMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "mysql";
+            /** @example db.example.com:5432 */
+            target: string;
+            mysql: {
+                database?: string;
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                query?: string;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Connects to Redis, logs in and runs one read-only command (PING by default); reports its reply. */
+        RedisMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "redis";
+            /** @example db.example.com:5432 */
+            target: string;
+            redis: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default 0 */
+                database?: number;
+                /**
+                 * @default PING
+                 * @enum {string}
+                 */
+                command?: "PING" | "ECHO" | "GET" | "EXISTS" | "TYPE" | "TTL" | "PTTL" | "STRLEN" | "LLEN" | "SCARD" | "ZCARD" | "HLEN" | "XLEN" | "HGET" | "SISMEMBER" | "ZSCORE" | "DBSIZE" | "LASTSAVE" | "TIME";
+                /** @default [] */
+                args?: string[];
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Connects to RabbitMQ (AMQP 0-9-1), logs in on a virtual host and optionally checks that a queue exists. */
+        RabbitmqMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "rabbitmq";
+            /** @example db.example.com:5432 */
+            target: string;
+            rabbitmq: {
+                username: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @default / */
+                vhost?: string;
+                queue?: string;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Connects to an MQTT broker and logs in; optionally publishes to a topic and waits for the message back. */
+        MqttMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "mqtt";
+            /** @example db.example.com:5432 */
+            target: string;
+            mqtt: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                topic?: string;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
         };
         Problem: {
             type: string;
@@ -3167,6 +3641,38 @@ export interface components {
             }[];
             /** @description Why no request would be made */
             error: string | null;
+        };
+        Ping: {
+            id: string;
+            /** @enum {string} */
+            kind: "success" | "start" | "fail" | "log" | "exit";
+            exitStatus: number | null;
+            at: string;
+            rid: string | null;
+            method: string;
+            sourceIp: string | null;
+            userAgent: string | null;
+            /** @description The body's size as sent; at most Ping-Body-Limit bytes are stored */
+            bodyBytes: number;
+            /** @description From the run's start ping, on the ping that ended it */
+            durationMs: number | null;
+            excerpt: string;
+        };
+        PingWithBody: {
+            id: string;
+            /** @enum {string} */
+            kind: "success" | "start" | "fail" | "log" | "exit";
+            exitStatus: number | null;
+            at: string;
+            rid: string | null;
+            method: string;
+            sourceIp: string | null;
+            userAgent: string | null;
+            /** @description The body's size as sent; at most Ping-Body-Limit bytes are stored */
+            bodyBytes: number;
+            /** @description From the run's start ping, on the ping that ended it */
+            durationMs: number | null;
+            body: string;
         };
         StatusIncident: {
             id: string;
@@ -3494,6 +4000,24 @@ export interface components {
                 [key: string]: unknown;
             };
             dns?: {
+                [key: string]: unknown;
+            };
+            heartbeat?: {
+                [key: string]: unknown;
+            };
+            postgres?: {
+                [key: string]: unknown;
+            };
+            mysql?: {
+                [key: string]: unknown;
+            };
+            redis?: {
+                [key: string]: unknown;
+            };
+            rabbitmq?: {
+                [key: string]: unknown;
+            };
+            mqtt?: {
                 [key: string]: unknown;
             };
         } & {
@@ -5271,7 +5795,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -5315,7 +5839,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
             };
         };
         responses: {
@@ -5435,6 +5959,24 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     dns?: {
+                        [key: string]: unknown;
+                    };
+                    heartbeat?: {
+                        [key: string]: unknown;
+                    };
+                    postgres?: {
+                        [key: string]: unknown;
+                    };
+                    mysql?: {
+                        [key: string]: unknown;
+                    };
+                    redis?: {
+                        [key: string]: unknown;
+                    };
+                    rabbitmq?: {
+                        [key: string]: unknown;
+                    };
+                    mqtt?: {
                         [key: string]: unknown;
                     };
                 };
@@ -5574,7 +6116,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
             };
         };
         responses: {
@@ -6360,6 +6902,36 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    transferOwnership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -7363,6 +7935,71 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description A ping id: list older ones */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Ping"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingWithBody"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -3,6 +3,7 @@ import type { CheckError, ResultStatus, Timings } from "../../domain/check-resul
 import { type CheckSpec, type MonitorDefinition, pickSettings } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { judgeObservation } from "../../monitor-types/run.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import type { Ctx } from "../context.ts";
 import type { RateLimits } from "../rate-limit/limiter.ts";
 import { consumeOrRefuse } from "../rate-limit/refuse.ts";
@@ -33,6 +34,9 @@ export async function testCheck(
   probe: (spec: CheckSpec) => Promise<import("../../domain/check-result.ts").Observation>,
 ): Promise<TestCheckResult> {
   const org = ctx.organizationId;
+  if (!isProbed(def.type)) {
+    throw new AppError("CONFLICT", `A ${def.type} monitor is pinged, not checked: there is nothing to test`);
+  }
   if ((running.get(org) ?? 0) >= MAX_RUNNING_PER_ORG) {
     throw new AppError("LIMIT_EXCEEDED", `At most ${MAX_RUNNING_PER_ORG} test checks run at once`, {
       retryAfterSeconds: 1,

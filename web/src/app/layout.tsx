@@ -18,7 +18,12 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/routing", label: "nav.routing" },
   { to: "/deliveries", label: "nav.deliveries" },
   { to: "/maintenance", label: "nav.maintenance" },
+  { to: "/status-pages", label: "nav.statusPages" },
   { to: "/wall", label: "nav.wall" },
+  { to: "/settings/team", label: "nav.team" },
+  { to: "/settings/api-keys", label: "nav.apiKeys" },
+  { to: "/settings/audit", label: "nav.audit" },
+  { to: "/settings/profile", label: "nav.profile" },
   { to: "/settings/sso", label: "nav.sso" },
 ];
 

@@ -179,6 +179,64 @@ const maintenance = createRoute({
     "MaintenancePage",
   ),
 });
+/** Status pages: the list, then one page's editor, incidents, domains, subscribers and reports. */
+const statusPages = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages",
+  component: lazyRouteComponent(() => import("../features/status-pages/list-page.tsx"), "StatusPagesPage"),
+});
+const statusPageEditor = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id",
+  component: lazyRouteComponent(() => import("../features/status-pages/editor-page.tsx"), "EditorPage"),
+});
+const statusPageIncidents = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/incidents",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/incidents-page.tsx"),
+    "StatusIncidentsPage",
+  ),
+});
+const statusPageDomains = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/domains",
+  component: lazyRouteComponent(() => import("../features/status-pages/domains-page.tsx"), "DomainsPage"),
+});
+const statusPageSubscribers = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/subscribers",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/subscribers-page.tsx"),
+    "SubscribersPage",
+  ),
+});
+const statusPageReports = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/reports",
+  component: lazyRouteComponent(() => import("../features/status-pages/reports-page.tsx"), "ReportsPage"),
+});
+/** Settings: team and organizations, API keys, audit log, profile (each loaded when opened). */
+const team = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/team",
+  component: lazyRouteComponent(() => import("../features/team/team-page.tsx"), "TeamPage"),
+});
+const apiKeys = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("../features/api-keys/api-keys-page.tsx"), "ApiKeysPage"),
+});
+const auditLog = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/audit",
+  component: lazyRouteComponent(() => import("../features/audit/audit-page.tsx"), "AuditPage"),
+});
+const profile = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/profile",
+  component: lazyRouteComponent(() => import("../features/profile/profile-page.tsx"), "ProfilePage"),
+});
 
 function NotFound() {
   return (
@@ -215,6 +273,16 @@ const routeTree = root.addChildren([
     routing,
     deliveries,
     maintenance,
+    statusPages,
+    statusPageEditor,
+    statusPageIncidents,
+    statusPageDomains,
+    statusPageSubscribers,
+    statusPageReports,
+    team,
+    apiKeys,
+    auditLog,
+    profile,
     ssoSettings,
   ]),
 ]);

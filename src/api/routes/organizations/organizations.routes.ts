@@ -5,6 +5,7 @@ import {
   leaveOrganization,
   listMembers,
   removeMember,
+  transferOwnership,
 } from "../../../services/accounts/members.ts";
 import {
   createOrganization,
@@ -167,6 +168,23 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         await removeMember(ctxFor(deps, request), request.params.userId);
         return reply.status(204).send(null);
       },
+    );
+
+    app.post(
+      "/members/:userId/transfer-ownership",
+      {
+        config: { auth: { permission: "org:owner", keys: false } },
+        schema: {
+          tags: TAGS,
+          operationId: "transferOwnership",
+          summary: "Hand the ownership to another member",
+          description:
+            "Owners only, signed in as a person. In one step the member becomes owner and you become admin; other owners stay owners. The new owner's sessions in this organization end, as with any role change.",
+          params: MemberParams,
+          response: { 200: MemberResponse, ...CHANGE_ERRORS },
+        },
+      },
+      async (request) => presentMember(await transferOwnership(ctxFor(deps, request), request.params.userId)),
     );
 
     app.post(

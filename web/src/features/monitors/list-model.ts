@@ -4,7 +4,21 @@ export type Monitor = components["schemas"]["Monitor"];
 export type MonitorSummary =
   paths["/api/v1/monitors/summaries"]["get"]["responses"]["200"]["content"]["application/json"]["items"][number];
 
-export const MONITOR_TYPES = ["http", "keyword", "json", "tcp", "dns", "tls"] as const;
+/** The list's type filter: every type in src/monitor-types/registry.ts (the API's `type` union). */
+export const MONITOR_TYPES = [
+  "http",
+  "keyword",
+  "json",
+  "tcp",
+  "dns",
+  "tls",
+  "heartbeat",
+  "postgres",
+  "mysql",
+  "redis",
+  "rabbitmq",
+  "mqtt",
+] as const;
 export const MONITOR_STATES = [
   "down",
   "degraded",

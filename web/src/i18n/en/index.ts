@@ -5,6 +5,7 @@ import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
+import { settingsNav } from "./settings-nav.ts";
 import { sso } from "./sso.ts";
 
 /**
@@ -19,5 +20,6 @@ export const en = {
   ...monitors,
   ...incidents,
   ...alertingNav,
+  ...settingsNav,
   ...sso,
 } as const;
