@@ -40,7 +40,12 @@ export const ENV_VARS = {
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     default: "info",
-    doc: "pino log level. Logs are JSON lines on stdout.",
+    doc: "pino log level.",
+  },
+  LOG_FORMAT: {
+    schema: z.enum(["auto", "json", "pretty"]),
+    default: "auto",
+    doc: "`auto`: one readable line per entry when stdout is a terminal, JSON lines (pino) otherwise. `json` or `pretty` force one.",
   },
   UPBLIT_ROLES: {
     schema: z
