@@ -34,6 +34,7 @@ import { channelRoutes } from "./routes/channels/channels.routes.ts";
 import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
+import { metricsRoutes } from "./routes/metrics.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
 import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
@@ -151,6 +152,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps));
   await app.register(setupPageRoutes(deps));
   await app.register(setupRoutes(deps), { prefix: "/api/v1" });
   await app.register(authRoutes(deps), { prefix: "/api/v1" });

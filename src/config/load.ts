@@ -41,6 +41,8 @@ export interface Config {
   certificates: { warnDays: number[] };
   /** Custom domains of status pages: the DNS server asked for their TXT records (system's when unset). */
   statusPages: { domainResolver: string | undefined };
+  /** METRICS_TOKEN: the operator's bearer token for /metrics; undefined: API keys only. */
+  metrics: { token: string | undefined };
   redis: { url: string } | undefined;
   /** The built dashboard (WEB_ROOT); undefined: web/dist in the package folder. */
   web: { root: string | undefined };
@@ -117,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     },
     certificates: { warnDays: v.CERT_EXPIRY_WARN_DAYS },
     statusPages: { domainResolver: v.STATUS_DOMAIN_RESOLVER },
+    metrics: { token: v.METRICS_TOKEN },
     redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
     web: { root: v.WEB_ROOT === undefined ? undefined : path.resolve(v.WEB_ROOT) },
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,

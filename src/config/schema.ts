@@ -128,6 +128,11 @@ export const ENV_VARS = {
     default: undefined,
     doc: "Master secret for signing sessions and encrypting stored secrets. Unset: a random key is generated once in `DATA_DIR/secret.key`. Set it (the same in every process) when running several processes.",
   },
+  METRICS_TOKEN: {
+    schema: z.string().min(24, "must be at least 24 characters").optional(),
+    default: undefined,
+    doc: "Bearer token that may read `/metrics` (Prometheus) for every organization. Unset: only API keys with the `metrics:read` scope may, each for its own organization.",
+  },
   TRUST_PROXY: {
     schema: bool,
     default: "false",
