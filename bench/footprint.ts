@@ -12,7 +12,7 @@ import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup, trackDir, trackPid } from "./lib/cleanup.ts";
 import { runStamp, writeDocsSection } from "./lib/docs.ts";
-import { codeVersion, loadAverage, machineInfo, processMemoryMb } from "./lib/proc.ts";
+import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
 import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
