@@ -11,7 +11,6 @@ import {
   ROOT,
   tempDir,
   type UpblitProcess,
-  waitFor,
   waitForOutput,
 } from "./helpers.ts";
 
