@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 const STRETCH = Math.round(Math.min(20, Math.max(2, (2 * loadavg()[0]!) / availableParallelism())));
 
 export default defineConfig({
+  // The SDK from its sources, as tsconfig.json's paths (bin/upblit.js through tsx) resolve it.
+  resolve: { alias: { "@upblit/sdk": new URL("./packages/sdk/src/index.ts", import.meta.url).pathname } },
   test: {
     // The browser tests drive the built dashboard: build web/dist first when it is stale.
     globalSetup: ["test/build-web.ts"],

@@ -6,6 +6,7 @@ import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
+import { judgeObservation, PROBE_THREAD_ENTRY, runProbe } from "./monitor-types/run.ts";
 import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
 import { startNotifier } from "./notify/notifier.ts";
@@ -13,7 +14,6 @@ import { createOutbound } from "./notify/outbound.ts";
 import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
-import { runProbe } from "./probe/index.ts";
 import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
@@ -22,10 +22,12 @@ import type { JobPayloads } from "./queue/catalog.ts";
 import { MemoryQueue } from "./queue/drivers/memory.ts";
 import { observeEnqueued } from "./queue/observed.ts";
 import type { Consumer } from "./queue/queue.ts";
+import { HeartbeatSweeper } from "./scheduler/heartbeat-sweep.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { createSetupLink } from "./services/accounts/setup.ts";
 import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
 import type { Runtime } from "./services/context.ts";
+import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { UpblitMetrics } from "./services/metrics/metrics.ts";
@@ -54,6 +56,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Rate limits other than the defaults in services/rate-limit/settings.ts (tests). */
   rateLimits?: RateLimitSettings;
+  /** How often the scheduler sweeps heartbeat deadlines (default 5 s; tests use a short one). */
+  heartbeatSweepMs?: number;
 }
 
 export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
@@ -120,7 +124,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   let probeThreads: ProbeThreads | undefined;
   if (roles.has("probe")) {
     if (!options.probe && config.probe.threads > 0) {
-      probeThreads = new ProbeThreads(config.probe.threads, log.child({ category: "probe" }));
+      probeThreads = new ProbeThreads(
+        config.probe.threads,
+        log.child({ category: "probe" }),
+        PROBE_THREAD_ENTRY,
+      );
     }
     const probe = options.probe ?? probeThreads?.probe ?? runProbe;
     const probeLog = log.child({ category: "probe" });
@@ -130,6 +138,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     probeConsumer = startProbeWorker({
       queue,
       probe,
+      judge: judgeObservation,
       options: probeOptions,
       canary,
       inFlight: rt.inFlight,
@@ -139,6 +148,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     });
   }
 
+  let heartbeatSweeper: HeartbeatSweeper | undefined;
   let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
   if (roles.has("scheduler")) {
     // Keep at most a few rounds of work queued (more would only add lateness), and claim in
@@ -156,6 +166,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       log: log.child({ category: "scheduler" }),
     });
     await scheduler.start();
+    heartbeatSweeper = new HeartbeatSweeper(
+      () => sweepHeartbeats(rt),
+      log.child({ category: "scheduler" }),
+      options.heartbeatSweepMs,
+    );
+    heartbeatSweeper.start();
   }
 
   const outbound = createOutbound({
@@ -259,6 +275,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       const deadline = config.shutdownTimeoutMs;
       lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
       await scheduler?.stop();
+      await heartbeatSweeper?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();

@@ -91,6 +91,7 @@ export function renderDashboard(r: DashboardBenchRun): string {
     `| State change visible (${run.changeMs.length} changes): p50 / p99 / max | ${ms(pct(run.changeMs, 50))} / ${ms(pct(run.changeMs, 99))} / ${ms(Math.max(...run.changeMs))} | p99 ≤ 1 s ${mark(pct(run.changeMs, 99) <= BUDGETS.changeP99Ms)} |`,
     `| Loading all ${run.rowsLoaded.toLocaleString("en")} monitors (sort by name) | ${ms(run.loadAllMs)} | |`,
     `| Scrolling ${(run.scrolledPx / 1000).toFixed(0)}k px in ${run.frames.length} frames (${run.spec.scrollStep} px each): frame p50 / p99 / max; frames over 50 ms | ${ms(pct(run.frames, 50))} / ${ms(pct(run.frames, 99))} / ${ms(worstFrame)}; ${over} | none over 50 ms ${mark(over === 0)} |`,
+    `| Long animation frames (> 50 ms) while scrolling: duration = script + rendering + style/layout (longest script) | ${longFrames(run.longFrames)} | |`,
     `| Idle page, no scrolling (the machine's baseline): frame p50 / p99 / max | ${ms(pct(run.idleFrames, 50))} / ${ms(pct(run.idleFrames, 99))} / ${ms(Math.max(...run.idleFrames))} | |`,
     `| JS heap: first page / all loaded / after scrolling | ${run.heapMb.firstPage.toFixed(1)} / ${run.heapMb.allLoaded.toFixed(1)} / ${run.heapMb.afterScroll.toFixed(1)} MB | |`,
     "",
@@ -98,6 +99,17 @@ export function renderDashboard(r: DashboardBenchRun): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** "none", or each long frame as "117 ms = 12 script + 3 render + 90 style/layout (fn)". */
+function longFrames(frames: DashboardResult["longFrames"]): string {
+  if (frames.length === 0) return "none";
+  return frames
+    .map(
+      (f) =>
+        `${f.duration.toFixed(0)} ms = ${f.script.toFixed(0)} script + ${f.render.toFixed(0)} render + ${f.styleAndLayout.toFixed(0)} style/layout${f.top ? ` (${f.top})` : ""}`,
+    )
+    .join("; ");
 }
 
 export function writeDashboardDocs(section: string): void {

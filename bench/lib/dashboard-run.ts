@@ -27,6 +27,16 @@ export interface Asset {
   brotli: number;
 }
 
+/** One long-animation-frame entry: its duration split into script, rendering and style/layout. */
+export interface LongFrame {
+  duration: number;
+  script: number;
+  styleAndLayout: number;
+  render: number;
+  /** The longest script's function (or its invoker) in the frame. */
+  top: string;
+}
+
 export interface DashboardResult {
   spec: DashboardSpec;
   created: { count: number; seconds: number };
@@ -44,6 +54,8 @@ export interface DashboardResult {
   loadAllMs: number;
   rowsLoaded: number;
   frames: number[];
+  /** Long Animation Frames API entries over 50 ms while scrolling: where each one's time went. */
+  longFrames: LongFrame[];
   scrolledPx: number;
   heapMb: { firstPage: number; allLoaded: number; afterScroll: number };
 }
@@ -89,6 +101,31 @@ const PAGE_PROBES = () => {
 const SCROLL_SCRIPT = `async function (step) {
   var el = document.querySelector(".list-scroll");
   var frames = [];
+  var long = [];
+  var observer = null;
+  if (typeof PerformanceObserver !== "undefined" &&
+      (PerformanceObserver.supportedEntryTypes || []).indexOf("long-animation-frame") >= 0) {
+    observer = new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        if (e.duration <= 50) return;
+        var end = e.startTime + e.duration;
+        var script = 0, top = "";
+        var topMs = 0;
+        (e.scripts || []).forEach(function (s) {
+          script += s.duration;
+          if (s.duration > topMs) { topMs = s.duration; top = (s.sourceFunctionName || s.invoker || "?"); }
+        });
+        long.push({
+          duration: e.duration,
+          script: script,
+          styleAndLayout: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+          render: e.renderStart ? (e.styleAndLayoutStart || end) - e.renderStart : 0,
+          top: top,
+        });
+      });
+    });
+    observer.observe({ type: "long-animation-frame", buffered: false });
+  }
   await new Promise(function (done) {
     var last = 0;
     function tick(now) {
@@ -100,7 +137,9 @@ const SCROLL_SCRIPT = `async function (step) {
     }
     requestAnimationFrame(tick);
   });
-  return { frames: frames, height: el.scrollHeight };
+  await new Promise(function (r) { setTimeout(r, 100); });
+  if (observer) { long = long.concat([]); observer.disconnect(); }
+  return { frames: frames, height: el.scrollHeight, long: long };
 }`;
 
 /** 60 animation frames of the page doing nothing: the machine's baseline frame time. */
@@ -275,6 +314,7 @@ export async function runDashboard(spec: DashboardSpec): Promise<DashboardResult
   const scroll = (await page.evaluate(`(${SCROLL_SCRIPT})(${spec.scrollStep})`)) as {
     frames: number[];
     height: number;
+    long: LongFrame[];
   };
   const heapScroll = await heapMb(page);
   await context.close();
@@ -292,6 +332,7 @@ export async function runDashboard(spec: DashboardSpec): Promise<DashboardResult
     loadAllMs,
     rowsLoaded: spec.monitors,
     frames: scroll.frames,
+    longFrames: scroll.long,
     scrolledPx: scroll.height,
     heapMb: { firstPage: heapFirst, allLoaded: heapAll, afterScroll: heapScroll },
   };

@@ -37,10 +37,16 @@ interface AutocannonJson {
  * Runs autocannon (the CLI, in its own process so the load generator never shares an event loop
  * with the servers) against `url` for `seconds` with `connections` keep-alive connections.
  */
-export async function runAutocannon(url: string, seconds: number, connections: number): Promise<LoadResult> {
+export async function runAutocannon(
+  url: string,
+  seconds: number,
+  connections: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
   const child = spawn(
     process.execPath,
-    [AUTOCANNON, "--json", "-c", String(connections), "-d", String(seconds), url],
+    [AUTOCANNON, "--json", "-c", String(connections), "-d", String(seconds), ...headerArgs, url],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   if (child.pid === undefined) throw new Error("could not spawn autocannon");

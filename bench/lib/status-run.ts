@@ -56,6 +56,17 @@ async function fetchText(url: string): Promise<string> {
   return text;
 }
 
+/** The body as Upblit sends it to a client that accepts brotli (the bytes on the wire). */
+async function fetchBrotli(url: string): Promise<Buffer> {
+  const res = await request(url, { headers: { "accept-encoding": "br" } });
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200 || res.headers["content-encoding"] !== "br")
+    throw new Error(
+      `GET ${url} (br): HTTP ${res.statusCode}, content-encoding ${res.headers["content-encoding"]}`,
+    );
+  return bytes;
+}
+
 async function createPage(url: string, token: string, monitorIds: string[], groups: number): Promise<string> {
   const perGroup = Math.ceil(monitorIds.length / groups);
   const slug = "bench";
@@ -81,10 +92,19 @@ async function createPage(url: string, token: string, monitorIds: string[], grou
   return slug;
 }
 
-/** A bare Fastify server in this process answering each path with a fixed body and type. */
-async function startBare(routes: Array<{ path: string; type: string; body: string }>) {
+/**
+ * A bare Fastify server in this process answering each path with a fixed body and type: as it is,
+ * or, when the request accepts brotli, the same brotli bytes Upblit sends (the ceiling for
+ * serving precompressed bytes).
+ */
+async function startBare(routes: Array<{ path: string; type: string; body: string; brotli: Buffer }>) {
   const app = Fastify({ logger: false });
-  for (const r of routes) app.get(r.path, async (_req, reply) => reply.type(r.type).send(r.body));
+  for (const r of routes)
+    app.get(r.path, async (req, reply) =>
+      String(req.headers["accept-encoding"] ?? "").includes("br")
+        ? reply.type(r.type).header("content-encoding", "br").send(r.brotli)
+        : reply.type(r.type).send(r.body),
+    );
   const port = await freePort();
   await app.listen({ host: "127.0.0.1", port });
   let closed: Promise<void> | undefined;
@@ -97,9 +117,9 @@ async function startBare(routes: Array<{ path: string; type: string; body: strin
 }
 
 /** Load with autocannon and this process's CPU time over the run. */
-async function measured(url: string, seconds: number, connections: number) {
+async function measured(url: string, seconds: number, connections: number, headers: Record<string, string>) {
   const cpu0 = process.cpuUsage();
-  const load = await runAutocannon(url, seconds, connections);
+  const load = await runAutocannon(url, seconds, connections, headers);
   const cpu = process.cpuUsage(cpu0);
   const total = load.ok + load.non2xx;
   return { load, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, total) };
@@ -175,34 +195,42 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
     },
   ];
   const bodies = await Promise.all(targets.map((t) => fetchText(`${url}${t.path}`)));
+  const brotlis = await Promise.all(targets.map((t) => fetchBrotli(`${url}${t.path}`)));
   const bare = await startBare(
-    targets.map((t, i) => ({ path: t.path, type: t.type, body: bodies[i] ?? "" })),
+    targets.map((t, i) => ({ path: t.path, type: t.type, body: bodies[i] ?? "", brotli: brotlis[i]! })),
   );
   progress("setup", `page /status/${slug} with ${monitors.length} components; bare server ${bare.origin}`);
 
   const pairs: StatusPair[] = [];
+  const variants = [
+    { label: "", headers: {} as Record<string, string> },
+    { label: ", brotli", headers: { "accept-encoding": "br" } },
+  ];
   for (const [i, t] of targets.entries()) {
-    for (const origin of [bare.origin, url])
-      await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections);
-    const b = await measured(`${bare.origin}${t.path}`, spec.seconds, spec.connections);
-    progress(
-      "bare",
-      `${t.name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`,
-    );
-    const u = await measured(`${url}${t.path}`, spec.seconds, spec.connections);
-    progress(
-      "upblit",
-      `${t.name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`,
-    );
-    pairs.push({
-      name: t.name,
-      path: t.path,
-      bodyBytes: Buffer.byteLength(bodies[i] ?? ""),
-      upblit: u.load,
-      bare: b.load,
-      upblitCpuMsPerRequest: u.cpuMsPerRequest,
-      bareCpuMsPerRequest: b.cpuMsPerRequest,
-    });
+    for (const v of variants) {
+      const name = `${t.name}${v.label}`;
+      for (const origin of [bare.origin, url])
+        await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections, v.headers);
+      const b = await measured(`${bare.origin}${t.path}`, spec.seconds, spec.connections, v.headers);
+      progress(
+        "bare",
+        `${name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`,
+      );
+      const u = await measured(`${url}${t.path}`, spec.seconds, spec.connections, v.headers);
+      progress(
+        "upblit",
+        `${name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`,
+      );
+      pairs.push({
+        name,
+        path: t.path,
+        bodyBytes: v.label ? brotlis[i]!.length : Buffer.byteLength(bodies[i] ?? ""),
+        upblit: u.load,
+        bare: b.load,
+        upblitCpuMsPerRequest: u.cpuMsPerRequest,
+        bareCpuMsPerRequest: b.cpuMsPerRequest,
+      });
+    }
   }
   await bare.close();
   await stop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MONITOR_TYPES } from "../domain/monitor.ts";
+import { MONITOR_TYPES } from "../monitor-types/types.ts";
 import { API, API_ONLY, call, REQUEST_ID } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
@@ -63,7 +63,7 @@ describe.each(DB_KINDS)("app: OpenAPI, docs and health on %s", (kind) => {
   });
   afterAll(async () => up?.close());
 
-  it("is OpenAPI 3.1 and documents exactly the served /api/v1 and health routes", () => {
+  it("is OpenAPI 3.1 and documents exactly the served /api/v1 and health routes (public ones: test/openapi.test.ts)", () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info.title).toBe("Upblit API");
     for (const path of [`${API}/monitors`, `${API}/monitors/{id}`, `${API}/auth/login`, "/healthz"]) {
@@ -78,6 +78,7 @@ describe.each(DB_KINDS)("app: OpenAPI, docs and health on %s", (kind) => {
       .map(([method, path]) => `${method} ${path}`)
       .sort();
     const documented = Object.entries(doc.paths)
+      .filter(([path]) => !/^\/(status|badge)\//.test(path))
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(served.length).toBeGreaterThanOrEqual(16);
@@ -95,9 +96,23 @@ describe.each(DB_KINDS)("app: OpenAPI, docs and health on %s", (kind) => {
     );
   });
 
+  it("names each monitor type's input as its own schema, one branch of the union on type", () => {
+    const schemas = (doc as unknown as { components: { schemas: Record<string, Json> } }).components.schemas;
+    for (const type of MONITOR_TYPES) {
+      const name = `${type[0]!.toUpperCase()}${type.slice(1)}MonitorInput`;
+      const branch = schemas[name] as { properties?: { type?: { enum?: string[]; const?: string } } };
+      expect(branch, name).toBeDefined();
+      const discriminator = branch.properties?.type;
+      expect(discriminator?.const ?? discriminator?.enum?.[0], name).toBe(type);
+    }
+  });
+
   it("documents error responses as application/problem+json with the Problem schema", () => {
     const post = doc.paths[`${API}/monitors`]!.post!;
-    const bad = post.responses!["400"] as { content: Record<string, { schema: Json }> };
+    const ref = (post.responses!["400"] as { $ref: string }).$ref;
+    expect(ref).toBe("#/components/responses/Invalid");
+    const responses = (doc.components as { responses: Record<string, unknown> }).responses;
+    const bad = responses.Invalid as { content: Record<string, { schema: Json }> };
     expect(Object.keys(bad.content)).toEqual(["application/problem+json"]);
     expect(bad.content["application/problem+json"]!.schema.$ref).toBe("#/components/schemas/Problem");
     const problem = doc.components!.schemas!.Problem as { required: string[] };

@@ -2,13 +2,7 @@ import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from "fastify-type-provider-zod";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { newId } from "../lib/ids.ts";
 import type { Logger } from "../lib/logger.ts";
 import { maskApiKeys } from "../services/auth/api-key-format.ts";
@@ -17,12 +11,13 @@ import { DomainDirectory } from "../status/domains.ts";
 import { createStatusPages } from "../status/index.ts";
 import type { ApiDeps } from "./context.ts";
 import { cookieNames } from "./cookies.ts";
+import { swaggerOptions } from "./openapi/document.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { registerErrorHandling, sendProblem } from "./plugins/errors.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { registerJsonBody } from "./plugins/json-body.ts";
 import { registerRateLimits } from "./plugins/rate-limit.ts";
-import { problemContentType, problemFor } from "./problem.ts";
+import { problemFor } from "./problem.ts";
 import { alertRuleRoutes } from "./routes/alert-rules/alert-rules.routes.ts";
 import { apiKeyRoutes } from "./routes/api-keys/api-keys.routes.ts";
 import { auditRoutes } from "./routes/audit/audit.routes.ts";
@@ -34,12 +29,15 @@ import { channelRoutes } from "./routes/channels/channels.routes.ts";
 import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
+import { pingRoutes } from "./routes/heartbeats/ping.routes.ts";
+import { pingListRoutes } from "./routes/heartbeats/pings.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
 import { acknowledgeRoutes } from "./routes/incidents/acknowledge.routes.ts";
 import { incidentRoutes } from "./routes/incidents/incidents.routes.ts";
 import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
+import { maintenanceCalendarRoutes } from "./routes/maintenance/calendar.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
 import { metricsRoutes } from "./routes/metrics.routes.ts";
 import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
@@ -116,38 +114,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   registerRateLimits(app, deps);
   registerIdempotency(app, deps);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Upblit API",
-        version: VERSION,
-        description:
-          "Uptime monitoring, incidents and status pages. Authenticate with `Authorization: Bearer <access token or upb_ API key>` (or the session cookies plus `x-csrf-token` from a browser). Errors are RFC 9457 `application/problem+json`. POST requests accept an `Idempotency-Key` header. Every response carries `x-request-id`.",
-      },
-      tags: [
-        { name: "auth", description: "Setup, sign-in, sessions and your own account" },
-        { name: "monitors", description: "What to watch" },
-        { name: "results", description: "Check results, rollups and uptime" },
-        { name: "events", description: "State changes, stored and live" },
-        {
-          name: "incidents",
-          description:
-            "Opened when a monitor goes down, resolved when it recovers; assigned, noted and worked through by people",
-        },
-        { name: "organizations", description: "Your organization, its members and their roles" },
-        { name: "api-keys", description: "Keys for scripts and CI, limited to named scopes" },
-        { name: "audit", description: "Who changed what, when and from where" },
-        { name: "invitations", description: "Invite people by email into an organization with a role" },
-        { name: "channels", description: "Where alerts go, which monitors use them, and every delivery" },
-        { name: "maintenance", description: "Planned quiet periods: checks go on, no alerts" },
-        { name: "status-pages", description: "Public status pages: settings, visibility, components" },
-        { name: "health", description: "Probes for orchestrators" },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: (documentObject) => problemContentType(jsonSchemaTransformObject(documentObject)),
-  });
+  await app.register(swagger, swaggerOptions(VERSION));
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
@@ -171,6 +138,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(silenceRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
   await app.register(drillRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingListRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingRoutes(deps));
   const statusPages = createStatusPages({
     rt: deps.rt,
     publicUrl: deps.auth.publicUrl,
@@ -200,6 +169,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
+  await app.register(maintenanceCalendarRoutes(deps), { prefix: "/api/v1" });
   return app;
 }
 

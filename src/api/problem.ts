@@ -1,4 +1,3 @@
-import type { jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ErrorCode, FieldIssue } from "../lib/errors.ts";
 
@@ -59,31 +58,3 @@ export const COMMON_ERRORS = {
   415: Problem,
   500: Problem,
 } as const;
-
-type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
-interface OpenApiPaths {
-  paths?: Record<
-    string,
-    Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>
-  >;
-}
-
-/**
- * Error responses are served as application/problem+json; the generator only knows
- * application/json, so the document is corrected here for every 4xx and 5xx response.
- */
-export function problemContentType(doc: OpenApiDocument): OpenApiDocument {
-  // The document is plain JSON; only the parts walked here are typed.
-  const paths = (doc as OpenApiPaths).paths;
-  for (const operations of Object.values(paths ?? {})) {
-    for (const operation of Object.values(operations)) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        const json = response.content?.["application/json"];
-        if (Number(status) >= 400 && json && response.content) {
-          response.content = { "application/problem+json": json };
-        }
-      }
-    }
-  }
-  return doc;
-}

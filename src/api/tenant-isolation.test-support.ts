@@ -35,6 +35,13 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "mon_00000000000000000000000000",
       query: "?from=2024-01-01T00:00:00Z",
     },
+    "/api/v1/monitors/:id/pings": { foreign: () => ids.monitor!, missing: "mon_00000000000000000000000000" },
+    // B's monitor (its pings are B's too): found neither by monitor nor by ping.
+    "/api/v1/monitors/:id/pings/:pingId": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      path: (id) => `${API}/monitors/${id}/pings/png_00000000000000000000000000`,
+    },
     "/api/v1/incidents/:id": { foreign: () => ids.incident!, missing: "inc_00000000000000000000000000" },
     "PATCH /api/v1/incidents/:id": {
       foreign: () => ids.incident!,
@@ -63,6 +70,10 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       foreign: () => ids.member!,
       missing: "usr_00000000000000000000000000",
       body: { role: "owner" },
+    },
+    "/api/v1/members/:userId/transfer-ownership": {
+      foreign: () => ids.member!,
+      missing: "usr_00000000000000000000000000",
     },
     "/api/v1/channels/:id": { foreign: () => ids.channel!, missing: "chn_00000000000000000000000000" },
     "PATCH /api/v1/channels/:id": {

@@ -5,6 +5,8 @@ import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
+import { registerClientCommands } from "./client/commands.ts";
+import { registerCompletion } from "./client/completion.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
@@ -106,5 +108,7 @@ program
   });
 
 registerAccountCommands(program, () => config(program.opts()));
+registerClientCommands(program);
+registerCompletion(program);
 
 await program.parseAsync(process.argv);

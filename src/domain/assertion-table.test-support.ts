@@ -1,7 +1,7 @@
 /** Shared helpers of the assertion tests (not a test file itself). */
 import { expect, it } from "vitest";
 import type { Assertion, AssertionVerdict } from "./assertion.ts";
-import { judgeObservation } from "./assertions.ts";
+import { judgeAssertions } from "./assertions.ts";
 import type { Observation } from "./check-result.ts";
 import type { CheckSpec } from "./monitor.ts";
 
@@ -37,7 +37,7 @@ export function tcpSpec(assertions: Assertion[]): CheckSpec {
 
 /** Judges one hard assertion against `obs` and returns its verdict. */
 export function judgeOne(a: Bare, obs: Observation): AssertionVerdict {
-  const { verdicts } = judgeObservation(tcpSpec([{ ...a, severity: "hard" }]), obs);
+  const { verdicts } = judgeAssertions(tcpSpec([{ ...a, severity: "hard" }]).assertions, obs);
   expect(verdicts).toHaveLength(1);
   return verdicts[0]!;
 }

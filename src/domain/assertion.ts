@@ -6,6 +6,10 @@
  *   { subject: "header", path: "content-type", op: "contains", value: "json" }
  *   { subject: "cert.daysLeft", op: ">", value: 14 }
  * A failed `hard` assertion makes a result `down`, a failed `soft` one `degraded`.
+ *
+ * The built-in subjects below read the standard fields of an observation; a monitor type may offer
+ * its own (say `icmp.loss`), which read the observation's `facts` of the same name. Which subjects
+ * each type offers is listed in its folder of src/monitor-types.
  */
 export const ASSERTION_SUBJECTS = [
   "status",
@@ -22,7 +26,9 @@ export const ASSERTION_SUBJECTS = [
   "cert.chainValid",
   "dns.answers",
 ] as const;
-export type AssertionSubject = (typeof ASSERTION_SUBJECTS)[number];
+export type BuiltinSubject = (typeof ASSERTION_SUBJECTS)[number];
+/** A built-in subject or one a monitor type offers (validated at the API against the registry). */
+export type AssertionSubject = BuiltinSubject | (string & {});
 
 export const ASSERTION_OPS = [
   "==",

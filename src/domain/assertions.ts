@@ -1,14 +1,7 @@
 /**
- * Judging an observation: which assertions apply to a check, and whether they hold.
- *
- * Defaults implied by the monitor type (all `hard`, listed before the user's own assertions):
- * - http, keyword, json: `status >= 200` and `status < 400`, unless the user asserts on `status`.
- * - keyword: `body contains|notContains <keyword>`, with the monitor's case setting.
- * - json: `json <path> <op> <expected>` (the JsonSettings op maps one-to-one).
- * - dns: `dns.answers contains [expected…]` when expected values are given; all must be answered.
- * - tls: `cert.daysLeft > 0` unless the user asserts on `cert.daysLeft`, and
- *   `cert.hostnameMatch == true` unless the user asserts on `cert.hostnameMatch`.
- * - tcp: none; the check is the connect itself, and a failed connect is an observation error.
+ * Judging an observation: whether a check's assertions hold. Which assertions apply is the
+ * monitor type's business (its implied ones, listed first, then the user's own): see
+ * `judgeObservation` in src/monitor-types/run.ts, which asks the type and calls `judgeAssertions`.
  *
  * There is intentionally no regex op: user patterns run against untrusted response bodies,
  * and one catastrophic-backtracking pattern would stall a prober. Use contains/notContains.
@@ -17,7 +10,6 @@ import type { Assertion, AssertionValue, AssertionVerdict } from "./assertion.ts
 import { describeAssertion, renderActual } from "./assertion-text.ts";
 import type { Observation, ResultStatus, Timings } from "./check-result.ts";
 import { JsonPathError, parseJsonPath, walkJsonPath } from "./json-path.ts";
-import type { CheckSpec } from "./monitor.ts";
 
 export { describeAssertion } from "./assertion-text.ts";
 
@@ -26,46 +18,16 @@ export interface Judgement {
   verdicts: AssertionVerdict[];
 }
 
-function hard(a: Omit<Assertion, "severity">): Assertion {
+/** An assertion a type implies; implied ones are always `hard`. */
+export function hard(a: Omit<Assertion, "severity">): Assertion {
   return { ...a, severity: "hard" };
 }
 
-export function effectiveAssertions(spec: CheckSpec): Assertion[] {
-  const user = spec.assertions;
-  const userAsserts = (subject: Assertion["subject"]) => user.some((a) => a.subject === subject);
-  const implied: Assertion[] = [];
-  if (spec.type === "http" || spec.type === "keyword" || spec.type === "json") {
-    if (!userAsserts("status")) {
-      implied.push(hard({ subject: "status", op: ">=", value: 200 }));
-      implied.push(hard({ subject: "status", op: "<", value: 400 }));
-    }
-  }
-  if (spec.type === "keyword") {
-    const { keyword, mode, caseSensitive } = spec.keyword;
-    implied.push(hard({ subject: "body", op: mode, value: keyword, caseSensitive }));
-  } else if (spec.type === "json") {
-    const { path, op, expected } = spec.json;
-    const json = hard({ subject: "json", path, op });
-    if (op !== "exists" && expected !== undefined) json.value = expected;
-    implied.push(json);
-  } else if (spec.type === "dns") {
-    const expected = spec.dns.expected;
-    if (expected && expected.length > 0) {
-      implied.push(hard({ subject: "dns.answers", op: "contains", value: [...expected] }));
-    }
-  } else if (spec.type === "tls") {
-    if (!userAsserts("cert.daysLeft")) implied.push(hard({ subject: "cert.daysLeft", op: ">", value: 0 }));
-    if (!userAsserts("cert.hostnameMatch")) {
-      implied.push(hard({ subject: "cert.hostnameMatch", op: "==", value: true }));
-    }
-  }
-  return [...implied, ...user];
-}
-
-export function judgeObservation(spec: CheckSpec, obs: Observation): Judgement {
+/** Judges an observation against the given assertions (implied and user's, in order). */
+export function judgeAssertions(assertions: readonly Assertion[], obs: Observation): Judgement {
   if (obs.error) return { status: "down", verdicts: [] };
   const readJson = memoizeJson(obs.body);
-  const verdicts = effectiveAssertions(spec).map((a) => judgeAssertion(a, obs, readJson));
+  const verdicts = assertions.map((a) => judgeAssertion(a, obs, readJson));
   return { status: statusOf(verdicts), verdicts };
 }
 
@@ -123,7 +85,7 @@ function resolveSubject(a: Assertion, obs: Observation, readJson: () => JsonDoc)
     case "latency.connect":
     case "latency.tls":
     case "latency.firstByte":
-      return present(obs.timings[LATENCY_FIELDS[a.subject]]);
+      return present(obs.timings[LATENCY_FIELDS[a.subject as keyof typeof LATENCY_FIELDS]]);
     case "body":
       return present(obs.body);
     case "json":
@@ -138,6 +100,11 @@ function resolveSubject(a: Assertion, obs: Observation, readJson: () => JsonDoc)
       return present(obs.cert?.chainValid);
     case "dns.answers":
       return present(obs.dnsAnswers);
+    default:
+      // A subject a monitor type offers reads the fact of that name; own keys only.
+      return obs.facts && Object.hasOwn(obs.facts, a.subject)
+        ? present(obs.facts[a.subject])
+        : { kind: "missing" };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AssertionVerdict } from "./assertion.ts";
+import type { AssertionValue, AssertionVerdict } from "./assertion.ts";
 
 /** `unknown`: Upblit could not tell (its own network or database failed); it never moves state. */
 export const RESULT_STATUSES = ["up", "degraded", "down", "unknown"] as const;
@@ -57,6 +57,11 @@ export interface Observation {
   bodyTruncated?: boolean;
   cert?: CertificateInfo;
   dnsAnswers?: string[];
+  /**
+   * Readings a monitor type offers as assertion subjects of its own (`"icmp.loss": 0`), by
+   * subject name; the built-in subjects read the fields above.
+   */
+  facts?: Record<string, AssertionValue>;
   /** The address actually connected to (for logs and the API, never for public pages). */
   remoteAddress?: string;
   error?: CheckError;

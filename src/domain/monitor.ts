@@ -1,65 +1,21 @@
 /**
- * What a monitor is, as the probe sees it. Pure types: no IO. The API validates input into these
- * shapes (api/routes/monitors/schemas.ts); storage persists them; the probe executes them.
+ * What a monitor is, as the probe sees it. Pure types: no IO. The fields every monitor has are
+ * here; what a type adds (its settings blocks, like `http` or `dns`) is defined by that type's
+ * folder in src/monitor-types, which validates input into these shapes and runs the checks.
  */
 import type { Assertion } from "./assertion.ts";
 
-export const MONITOR_TYPES = ["http", "keyword", "json", "tcp", "dns", "tls"] as const;
-export type MonitorType = (typeof MONITOR_TYPES)[number];
+/** A monitor type's name: one folder of src/monitor-types, listed in its registry.ts. */
+export type MonitorType = string;
 
-export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+/**
+ * A type's settings blocks by name (`{ http: {...}, keyword: {...} }`), as that type's schema
+ * produced them. Stored as one JSON column; the type's own code reads them with its own types.
+ */
+export type MonitorSettings = Record<string, Record<string, unknown>>;
 
-export type HttpAuth =
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string };
-
-export interface HttpSettings {
-  method: HttpMethod;
-  headers: Record<string, string>;
-  body?: string;
-  followRedirects: boolean;
-  maxRedirects: number;
-  verifyTls: boolean;
-  auth?: HttpAuth;
-}
-
-export interface KeywordSettings {
-  keyword: string;
-  /** `contains`: up when the body has the keyword; `notContains`: up when it does not. */
-  mode: "contains" | "notContains";
-  caseSensitive: boolean;
-}
-
-export const JSON_OPS = ["==", "!=", "<", ">", "contains", "exists"] as const;
-export type JsonOp = (typeof JSON_OPS)[number];
-
-export interface JsonSettings {
-  path: string;
-  op: JsonOp;
-  /** Absent only for `exists`. */
-  expected?: string | number | boolean | null;
-}
-
-export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"] as const;
-export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
-
-export interface DnsSettings {
-  recordType: DnsRecordType;
-  /** `ip` or `ip:port`; the system resolver when absent. */
-  resolver?: string;
-  /** When given, every expected value must be among the answers. */
-  expected?: string[];
-}
-
-/** Type-specific settings, discriminated by `type`. `target` is a URL for http-like types, else host[:port]. */
-export type MonitorSpecByType =
-  | { type: "http"; http: HttpSettings }
-  | { type: "keyword"; http: HttpSettings; keyword: KeywordSettings }
-  | { type: "json"; http: HttpSettings; json: JsonSettings }
-  | { type: "tcp" }
-  | { type: "dns"; dns: DnsSettings }
-  | { type: "tls" };
+/** A type and its settings blocks, which sit beside the common fields (`{ type: "dns", dns: {...} }`). */
+export type MonitorSpecByType = { type: MonitorType } & { [block: string]: unknown };
 
 /** Everything a probe needs to run one check; it carries no database handles. */
 export type CheckSpec = MonitorSpecByType & {
@@ -85,8 +41,9 @@ export const MONITOR_STATES = [
 ] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
 
-/** A monitor as its owner defines it (API input after validation). */
-export type MonitorDefinition = MonitorSpecByType & {
+/** The fields every monitor has, whatever its type. */
+export interface MonitorCommon {
+  type: MonitorType;
   name: string;
   target: string;
   intervalSeconds: number;
@@ -100,7 +57,10 @@ export type MonitorDefinition = MonitorSpecByType & {
   runbookUrl: string | null;
   /** Days before a certificate's expiry to warn at; null or absent: the server's default. */
   certExpiryDays?: number[] | null;
-};
+}
+
+/** A monitor as its owner defines it (API input after validation): the common fields and its type's blocks. */
+export type MonitorDefinition = MonitorCommon & { [block: string]: unknown };
 
 export type Monitor = MonitorDefinition & {
   id: string;
@@ -110,28 +70,51 @@ export type Monitor = MonitorDefinition & {
   updatedAt: Date;
 };
 
-/** The fields of a definition that hold type-specific settings. */
-export type MonitorSettings = Omit<MonitorSpecByType, "type">;
+/** Fields of a definition, a stored monitor or its view that are never a type's settings block. */
+const NOT_SETTINGS = new Set<string>([
+  "type",
+  "name",
+  "target",
+  "intervalSeconds",
+  "timeoutMs",
+  "regions",
+  "assertions",
+  "failuresBeforeDown",
+  "successesBeforeUp",
+  "tags",
+  "description",
+  "runbookUrl",
+  "certExpiryDays",
+  "id",
+  "organizationId",
+  "paused",
+  "parents",
+  "createdAt",
+  "updatedAt",
+  "state",
+  "stateSince",
+  "lastCheckedAt",
+  "lastStatus",
+  "monitorId",
+]);
 
 export function toCheckSpec(m: Monitor): CheckSpec {
   const { id, organizationId, target, timeoutMs, assertions } = m;
-  return {
-    ...pickSettings(m),
-    type: m.type,
-    monitorId: id,
-    organizationId,
-    target,
-    timeoutMs,
-    assertions,
-  } as CheckSpec;
+  return { ...pickSettings(m), type: m.type, monitorId: id, organizationId, target, timeoutMs, assertions };
 }
 
-/** Only the type-specific blocks of a definition, for storage as one JSON column. */
-export function pickSettings(d: MonitorSpecByType): MonitorSettings {
-  const { type: _type, ...settings } = d as MonitorSpecByType & Record<string, unknown>;
-  const keep: Record<string, unknown> = {};
-  for (const key of ["http", "keyword", "json", "dns"] as const) {
-    if (key in settings) keep[key] = settings[key];
+/**
+ * Only the type-specific blocks of a definition, for storage as one JSON column: every field that
+ * holds a plain object and is not one of the common fields. A type's schema decides which blocks
+ * exist (src/monitor-types); validated input holds no others.
+ */
+export function pickSettings(d: object): MonitorSettings {
+  const keep: MonitorSettings = {};
+  for (const [key, value] of Object.entries(d)) {
+    if (NOT_SETTINGS.has(key)) continue;
+    if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Date)
+      continue;
+    keep[key] = value as Record<string, unknown>;
   }
-  return keep as MonitorSettings;
+  return keep;
 }

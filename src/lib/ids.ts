@@ -28,6 +28,7 @@ export type IdPrefix =
   | "sub"
   | "spn"
   | "swh"
+  | "png"
   | "act";
 
 const RANDOM_BITS = 80n;

@@ -3,8 +3,8 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { generate } from "selfsigned";
-import type { HttpSettings } from "../domain/monitor.ts";
-import type { HttpCheckSpec } from "./http.ts";
+import type { HttpCheckSpec } from "../monitor-types/http/probe.ts";
+import type { HttpSettings } from "../monitor-types/http/settings.ts";
 import type { ProbeOptions } from "./types.ts";
 
 const DAY_MS = 86_400_000;

@@ -2,6 +2,7 @@ import { threadId } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../lib/clock.ts";
 import { createLogger } from "../lib/logger.ts";
+import { judgeObservation, PROBE_THREAD_ENTRY } from "../monitor-types/run.ts";
 import type { JobPayloads } from "../queue/catalog.ts";
 import { MemoryQueue } from "../queue/drivers/memory.ts";
 import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
@@ -23,7 +24,7 @@ describe("ProbeThreads", () => {
   afterAll(async () => server?.close());
 
   it("runs real checks in worker threads", async () => {
-    const threads = new ProbeThreads(2, silent);
+    const threads = new ProbeThreads(2, silent, PROBE_THREAD_ENTRY);
     try {
       const before = served;
       const observations = await Promise.all(
@@ -89,6 +90,7 @@ describe("ProbeThreads", () => {
     const consumer = startProbeWorker({
       queue,
       probe: threads.probe,
+      judge: judgeObservation,
       options: PRIVATE_OK,
       canary: undefined,
       inFlight: {

@@ -47,7 +47,8 @@ export class ProbeThreads {
   constructor(
     count: number,
     private readonly log: Logger,
-    private readonly entry: URL = defaultEntry(),
+    /** The thread's module: src/monitor-types/thread.ts (PROBE_THREAD_ENTRY), which runs every type. */
+    private readonly entry: URL,
   ) {
     for (let i = 0; i < count; i++) this.threads.push(this.spawn());
   }
@@ -108,9 +109,4 @@ export class ProbeThreads {
     const index = this.threads.indexOf(thread);
     if (index >= 0) this.threads[index] = this.spawn();
   }
-}
-
-function defaultEntry(): URL {
-  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  return new URL(`./thread.${ext}`, import.meta.url);
 }

@@ -1,4 +1,4 @@
-import { judgeObservation } from "../domain/assertions.ts";
+import type { Judgement } from "../domain/assertions.ts";
 import type { CheckResult, Observation } from "../domain/check-result.ts";
 import type { CheckSpec } from "../domain/monitor.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -12,6 +12,8 @@ import type { Probe, ProbeOptions } from "./types.ts";
 export interface ProbeWorkerDeps {
   queue: JobQueue;
   probe: Probe;
+  /** Judges what a check saw by its type's implied and the user's assertions (monitor-types/run.ts). */
+  judge: (spec: CheckSpec, observation: Observation) => Judgement;
   options: ProbeOptions;
   canary: Canary | undefined;
   /** Refuses a second check of a monitor already in flight here. */
@@ -35,7 +37,7 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
   try {
     const startedAt = deps.clock.now();
     const { observation, lost } = await observe(deps, spec);
-    let { status, verdicts } = judgeObservation(spec, observation);
+    let { status, verdicts } = deps.judge(spec, observation);
     // A lost check, or a failed exchange while our own network is down, says nothing about the target.
     const ours =
       lost ||

@@ -1,15 +1,12 @@
-import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { chooseCoding, type Representation } from "./representation.ts";
+
+export { etagOf } from "./representation.ts";
 
 /** Browsers and shared caches keep public pages this long, then may serve them stale while revalidating. */
 export const PUBLIC_MAX_AGE_SECONDS = 30;
 export const STALE_WHILE_REVALIDATE_SECONDS = 60;
 export const BADGE_MAX_AGE_SECONDS = 60;
-
-/** A weak validator of a representation: equal bodies (up to the nonce) have equal tags. */
-export function etagOf(body: string): string {
-  return `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-}
 
 /** Whether the request's If-None-Match names this tag (weak comparison, lists and `*` included). */
 export function matchesEtag(request: FastifyRequest, etag: string): boolean {
@@ -39,23 +36,30 @@ export function cacheHeaders(reply: FastifyReply, visibility: string, etag: stri
 }
 
 /**
- * Sends `body`, or 304 Not Modified when the client holds this representation. The 304 carries
- * the validators and cache headers only: a page's stored CSP must stay the one that matches its
- * stored body (and its nonce), so no new CSP is sent with it.
+ * Sends a cached representation, or 304 Not Modified when the client holds it. The body goes
+ * brotli- or gzip-compressed when the client accepts it (compressed once per read-model build,
+ * see Representation), with `Vary: Accept-Encoding`. The 304 carries the validators and cache
+ * headers only.
  */
 export function sendCached(
   request: FastifyRequest,
   reply: FastifyReply,
   options: {
-    etag: string;
+    representation: Representation;
     visibility: string;
     type: string;
-    body: () => string;
     headers?: Record<string, string>;
   },
 ) {
-  cacheHeaders(reply, options.visibility, options.etag);
-  if (matchesEtag(request, options.etag)) return reply.status(304).send();
+  const { representation } = options;
+  cacheHeaders(reply, options.visibility, representation.etag);
+  if (representation.compressible) {
+    const vary = reply.getHeader("vary");
+    reply.header("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+  }
+  if (matchesEtag(request, representation.etag)) return reply.status(304).send();
   if (options.headers) reply.headers(options.headers);
-  return reply.status(200).type(options.type).send(options.body());
+  const coding = representation.compressible ? chooseCoding(request.headers["accept-encoding"]) : "identity";
+  if (coding !== "identity") reply.header("content-encoding", coding);
+  return reply.status(200).type(options.type).send(representation.bytes(coding));
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
+import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
@@ -333,7 +334,8 @@ export interface Database
     StatusIncidentTables,
     StatusDomainTables,
     StatusSubscriptionTables,
-    TemplateTables {
+    TemplateTables,
+    HeartbeatTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

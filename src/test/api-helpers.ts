@@ -112,6 +112,11 @@ export function monitorBody(type: string, overrides: Record<string, unknown> = {
     tcp: { type: "tcp", target: "db.example.com:5432" },
     dns: { type: "dns", target: "example.com", dns: {} },
     tls: { type: "tls", target: "example.com:443" },
+    postgres: { type: "postgres", target: "db.example.com:5432", postgres: { username: "monitor" } },
+    mysql: { type: "mysql", target: "db.example.com:3306", mysql: { username: "monitor" } },
+    redis: { type: "redis", target: "cache.example.com:6379", redis: {} },
+    rabbitmq: { type: "rabbitmq", target: "mq.example.com:5672", rabbitmq: { username: "monitor" } },
+    mqtt: { type: "mqtt", target: "mqtt.example.com:1883", mqtt: {} },
   };
   const b = base[type];
   if (!b) throw new Error(`no body for type ${type}`);

@@ -95,6 +95,23 @@ describe("dashboard list, wall and map in Chromium", () => {
       );
       expect(audit.items.length).toBeGreaterThanOrEqual(50);
 
+      // Arrow keys move between rows (the virtual list scrolls the next one in and focuses it).
+      const first = page.locator('.list-scroll a[data-index="0"]');
+      await first.focus();
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowDown");
+      await waitFor(
+        "the third row's link to have focus",
+        async () => (await page.evaluate(() => document.activeElement?.getAttribute("data-index"))) === "2",
+        UI_TIMEOUT_MS,
+      );
+      await page.keyboard.press("ArrowUp");
+      await waitFor(
+        "the second row's link to have focus",
+        async () => (await page.evaluate(() => document.activeElement?.getAttribute("data-index"))) === "1",
+        UI_TIMEOUT_MS,
+      );
+
       await page.getByLabel("Search by name").fill("");
       await page.getByLabel("Group by tag").check();
       await page.getByRole("button", { name: /^batch: 50 monitors/ }).waitFor({ timeout: UI_TIMEOUT_MS });

@@ -11,6 +11,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ["health"],
+          operationId: "getLiveness",
           summary: "Liveness",
           response: { 200: z.object({ status: z.literal("ok") }) },
         },
@@ -22,6 +23,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ["health"],
+          operationId: "getReadiness",
           summary: "Readiness: the database answers",
           response: { 200: z.object({ status: z.literal("ready") }), 503: Problem },
         },

@@ -20,6 +20,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
+          operationId: "listMonitorResults",
           summary: "Check results of a monitor, newest first",
           params: MonitorId,
           querystring: z.strictObject({
@@ -44,6 +45,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
+          operationId: "getMonitorUptime",
           summary: "Uptime over 24 h, 7 d, 30 d and 90 d, from rollups",
           params: MonitorId,
           response: {
@@ -76,6 +78,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["results"],
+          operationId: "listMonitorRollups",
           summary: "Hourly or daily rollups (checks by outcome, latency min/avg/p95/max)",
           params: MonitorId,
           querystring: z.strictObject({
@@ -110,6 +113,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["events"],
+          operationId: "listMonitorEvents",
           summary: "State changes of a monitor, newest first",
           params: MonitorId,
           querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
@@ -129,6 +133,7 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "incidents:read" } },
         schema: {
           tags: ["incidents"],
+          operationId: "listIncidents",
           summary: "Incidents, newest first",
           querystring: z.strictObject({
             monitorId: z.string().max(40).optional(),

@@ -19,6 +19,7 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/metrics",
       {
         schema: {
+          operationId: "getMetrics",
           tags: ["health"],
           summary: "Prometheus metrics (METRICS_TOKEN, or an API key with metrics:read)",
           response: { 200: z.string(), 401: Problem, 403: Problem },

@@ -76,6 +76,52 @@ export async function changeMemberRole(ctx: Ctx, userId: string, role: Role): Pr
 }
 
 /**
+ * Hands the ownership to another member in one step: they become owner, the caller (an owner,
+ * signed in as a person) becomes admin. Other owners stay owners. The new owner's sessions here
+ * end, as with any role change; the caller's go on with the admin role from the next request.
+ */
+export async function transferOwnership(ctx: Ctx, userId: string): Promise<MemberView> {
+  const actor = ctx.actor;
+  if (actor.kind !== "user") {
+    throw new AppError("FORBIDDEN", "Only a person can hand over ownership, not an API key");
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const standing = await lockAndStanding(tx, ctx);
+    if (!standing.mayOwn) {
+      throw new AppError("FORBIDDEN", "Only an owner can hand over ownership", { permission: "org:owner" });
+    }
+    const target = await findMember(tx, ctx.organizationId, userId);
+    if (target.user_id === actor.userId) {
+      throw new AppError("CONFLICT", "You already own the organization; pick another member");
+    }
+    await tx
+      .updateTable("memberships")
+      .set({ role: "owner" })
+      .where("organization_id", "=", ctx.organizationId)
+      .where("user_id", "=", userId)
+      .execute();
+    await tx
+      .updateTable("memberships")
+      .set({ role: "admin" })
+      .where("organization_id", "=", ctx.organizationId)
+      .where("user_id", "=", actor.userId)
+      .execute();
+    const ended = await revokeSessionRows(
+      tx,
+      { userIds: [userId], organizationId: ctx.organizationId },
+      "role changed",
+      ctx.clock.now(),
+    );
+    await audit(tx, ctx, {
+      action: "member.ownership_transfer",
+      target: { type: "user", id: userId },
+      summary: { email: target.email, from: target.role, previousOwnerNowAdmin: true, sessionsEnded: ended },
+    });
+    return toView({ ...target, role: "owner" });
+  });
+}
+
+/**
  * Takes a member out of the organization (owners only by an owner; never the last one). Their
  * sessions acting here end, their API keys here are revoked and the invitations they sent and
  * nobody accepted yet stop working.

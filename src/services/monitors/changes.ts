@@ -1,4 +1,5 @@
-import type { MonitorDefinition } from "../../domain/monitor.ts";
+import { type MonitorDefinition, pickSettings } from "../../domain/monitor.ts";
+import { SETTINGS_BLOCKS } from "../../monitor-types/types.ts";
 
 const FIELDS = [
   "name",
@@ -15,7 +16,6 @@ const FIELDS = [
   "runbookUrl",
   "certExpiryDays",
 ] as const;
-const BLOCKS = ["http", "keyword", "json", "dns"] as const;
 
 /**
  * The names of the fields an update changes (`name`, `http.headers`, `http.auth`), for the audit
@@ -23,9 +23,12 @@ const BLOCKS = ["http", "keyword", "json", "dns"] as const;
  */
 export function changedFields(before: MonitorDefinition, after: MonitorDefinition): string[] {
   const changed: string[] = FIELDS.filter((field) => !same(before[field], after[field]));
-  for (const block of BLOCKS) {
-    const a = fieldOf(before, block);
-    const b = fieldOf(after, block);
+  const a0 = pickSettings(before);
+  const b0 = pickSettings(after);
+  // The settings blocks any type takes (`http`, `dns`…), in the registry's order.
+  for (const block of SETTINGS_BLOCKS) {
+    const a = a0[block];
+    const b = b0[block];
     if (a && b) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
       changed.push(...keys.filter((key) => !same(a[key], b[key])).map((key) => `${block}.${key}`));
@@ -34,12 +37,6 @@ export function changedFields(before: MonitorDefinition, after: MonitorDefinitio
     }
   }
   return changed;
-}
-
-/** A settings block of a definition, when its type has one. */
-function fieldOf(d: MonitorDefinition, block: (typeof BLOCKS)[number]): Record<string, unknown> | undefined {
-  // Blocks are plain JSON objects (validated input or the stored settings column).
-  return (d as unknown as Record<string, Record<string, unknown> | undefined>)[block];
 }
 
 /** Deep equality of JSON values, ignoring object key order. */

@@ -1,6 +1,7 @@
 import type { AssertionVerdict } from "../../domain/assertion.ts";
 import { toCheckSpec } from "../../domain/monitor.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import { decodeVerdicts, listResultRows } from "../../storage/repos/results.repo.ts";
 import { audit } from "../audit/record.ts";
@@ -17,6 +18,12 @@ export async function checkNow(
   const monitor = await findMonitor(ctx.db, ctx.organizationId, id);
   if (!monitor) throw new NotFoundError("monitor", id);
   if (ctx.inFlight.has(id)) throw new AppError("CONFLICT", "A check of this monitor is already running");
+  if (!isProbed(monitor.type)) {
+    throw new AppError(
+      "CONFLICT",
+      `A ${monitor.type} monitor is pinged, not checked: there is nothing to run`,
+    );
+  }
   if (!ctx.queue.hasConsumer("check.run")) {
     throw new AppError("UNAVAILABLE", "No probe runs with this API process, so nothing could run the check");
   }

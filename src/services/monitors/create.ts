@@ -1,6 +1,7 @@
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import { insertMonitor, reserveMonitorSlot } from "../../storage/repos/monitors.repo.ts";
 import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
@@ -30,7 +31,11 @@ export async function createMonitor(
     const id = newId("mon", now);
     const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
     const state = paused ? "paused" : "pending";
-    await insertStateAndSchedules(tx, { ...monitor, active: !paused, state, at }, now);
+    await insertStateAndSchedules(
+      tx,
+      { ...monitor, active: !paused && isProbed(monitor.type), state, at },
+      now,
+    );
     if (options.parents?.length) await setParents(tx, ctx, id, options.parents);
     const parents = [...new Set(options.parents ?? [])].sort();
     // Name and type only: the target URL may carry a token in its query string.

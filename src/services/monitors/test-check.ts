@@ -1,8 +1,9 @@
 import type { AssertionVerdict } from "../../domain/assertion.ts";
-import { judgeObservation } from "../../domain/assertions.ts";
 import type { CheckError, ResultStatus, Timings } from "../../domain/check-result.ts";
 import { type CheckSpec, type MonitorDefinition, pickSettings } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
+import { judgeObservation } from "../../monitor-types/run.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import type { Ctx } from "../context.ts";
 import type { RateLimits } from "../rate-limit/limiter.ts";
 import { consumeOrRefuse } from "../rate-limit/refuse.ts";
@@ -33,6 +34,9 @@ export async function testCheck(
   probe: (spec: CheckSpec) => Promise<import("../../domain/check-result.ts").Observation>,
 ): Promise<TestCheckResult> {
   const org = ctx.organizationId;
+  if (!isProbed(def.type)) {
+    throw new AppError("CONFLICT", `A ${def.type} monitor is pinged, not checked: there is nothing to test`);
+  }
   if ((running.get(org) ?? 0) >= MAX_RUNNING_PER_ORG) {
     throw new AppError("LIMIT_EXCEEDED", `At most ${MAX_RUNNING_PER_ORG} test checks run at once`, {
       retryAfterSeconds: 1,
@@ -41,7 +45,7 @@ export async function testCheck(
   await consumeOrRefuse(limits.monitorTestsPerOrg, org, "Too many test checks; try again shortly");
   running.set(org, (running.get(org) ?? 0) + 1);
   try {
-    const spec = {
+    const spec: CheckSpec = {
       ...pickSettings(def),
       type: def.type,
       monitorId: "unsaved",
@@ -49,7 +53,7 @@ export async function testCheck(
       target: def.target,
       timeoutMs: def.timeoutMs,
       assertions: def.assertions,
-    } as CheckSpec;
+    };
     const startedAt = ctx.clock.now();
     const observation = await probe(spec);
     const { status, verdicts } = judgeObservation(spec, observation);

@@ -1,6 +1,7 @@
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { pauseStep, resumeStep } from "../../domain/state-machine.ts";
 import { NotFoundError } from "../../lib/errors.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import type { Db } from "../../storage/db.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import {
@@ -43,7 +44,7 @@ export async function updateMonitor(
       ...definitionColumns(def),
       updated_at: new Date(now),
     });
-    await writeSchedules(tx, { ...updated!, active: !existing.paused }, now);
+    await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);
     const fields = changedFields(existing, def);
     if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
     if (fields.length > 0) {
@@ -101,7 +102,7 @@ export async function pauseInTransaction(
   const step = paused ? pauseStep(state) : resumeStep(state);
   if (!step.transition) return "unchanged";
   await updateMonitorRow(tx, ctx.organizationId, id, { paused, updated_at: at });
-  await setSchedulesActive(tx, id, !paused, now);
+  await setSchedulesActive(tx, id, !paused && isProbed(monitor.type), now);
   const events: NewEvent[] = [];
   const m = {
     organizationId: ctx.organizationId,

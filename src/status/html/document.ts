@@ -1,34 +1,34 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { PageColors } from "../../services/status-pages/colors.ts";
 import { html, type Markup, raw } from "../escape.ts";
 import { pageStyles } from "./styles.ts";
-
-/**
- * Where a response's nonce goes in a cached page: a random word per process, so no stored text
- * can predict it. Each response replaces it with a fresh nonce (see `withNonce`).
- */
-export const NONCE_SLOT = `nonce-slot-${randomBytes(12).toString("hex")}`;
 
 /** A fresh CSP nonce: 128 random bits. */
 export function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-/** Puts this response's nonce into a page rendered with NONCE_SLOT. */
-export function withNonce(template: string, nonce: string): string {
-  return template.replaceAll(NONCE_SLOT, nonce);
-}
-
 /**
  * The strict Content-Security-Policy of every status page response: nothing loads but the
- * page's own nonce'd style and script, images over https (logo, favicon), the event stream from
- * the same origin, and forms posting back to it. No framing, no base URL tricks.
+ * page's own nonce'd (or, for the cached page, hashed) style and script, images over https (logo,
+ * favicon), the event stream from the same origin, and forms posting back to it. No framing, no
+ * base URL tricks.
  */
 export function statusCsp(nonce: string): string {
+  return cspAllowing(`'nonce-${nonce}'`, `'nonce-${nonce}'`);
+}
+
+/** The same policy allowing exactly this inline style and script by their SHA-256 (CSP hash-source). */
+export function hashedCsp(style: string, script: string): string {
+  const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+  return cspAllowing(hash(script), hash(style));
+}
+
+function cspAllowing(scriptSource: string, styleSource: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
+    `script-src ${scriptSource}`,
+    `style-src ${styleSource}`,
     "img-src 'self' https: data:",
     "connect-src 'self'",
     "form-action 'self'",
@@ -45,7 +45,8 @@ export interface DocumentParts {
   noindex?: boolean;
   body: Markup;
   script?: string;
-  nonce: string;
+  /** The response's CSP nonce; none for a page allowed by hashes (the same bytes for everyone). */
+  nonce?: string;
 }
 
 /** A complete HTML document: language, viewport, colour schemes, skip link target inside `body`. */
@@ -58,14 +59,18 @@ export function renderDocument(parts: DocumentParts): string {
 <meta name="color-scheme" content="light dark">
 ${parts.noindex ? raw('<meta name="robots" content="noindex">\n') : ""}<title>${parts.title}</title>
 <link rel="icon" href="${parts.faviconUrl ?? "data:,"}">
-<style nonce="${parts.nonce}">${raw(pageStyles(parts.colors))}</style>
+<style${nonceAttribute(parts.nonce)}>${raw(pageStyles(parts.colors))}</style>
 </head>
 <body>
 ${parts.body}
-${parts.script ? html`<script nonce="${parts.nonce}">${raw(parts.script)}</script>\n` : ""}</body>
+${parts.script ? html`<script${nonceAttribute(parts.nonce)}>${raw(parts.script)}</script>\n` : ""}</body>
 </html>
 `;
   return doc.value;
+}
+
+function nonceAttribute(nonce: string | undefined): Markup {
+  return nonce === undefined ? raw("") : html` nonce="${nonce}"`;
 }
 
 const DATE_TIME = new Intl.DateTimeFormat("en-GB", {

@@ -8,17 +8,19 @@ import type {
 } from "../../services/status-pages/snapshot.ts";
 import { html, type Markup } from "../escape.ts";
 import { allComponents, componentUptime, pageStatus, safeUrl } from "../view.ts";
-import { formatDateTime, formatDay, NONCE_SLOT, renderDocument } from "./document.ts";
+import { formatDateTime, formatDay, hashedCsp, renderDocument } from "./document.ts";
 import { activeIncidentsSection, historySection } from "./incidents.ts";
 import { LIVE_SCRIPT } from "./script.ts";
+import { pageStyles } from "./styles.ts";
 
 /**
- * The public page, rendered once per read-model build with NONCE_SLOT where each response's
- * nonce goes. Landmarks (header, main, footer), one h1, h2 per section and group, h3 per
+ * The public page, rendered once per read-model build, and the CSP that allows its one style and
+ * one script by their hashes: every visitor gets the same bytes, so they are compressed once per
+ * build (no per-response nonce inside the body). Landmarks (header, main, footer), one h1, h2 per section and group, h3 per
  * component; every state is words next to its colour; every value is escaped by `html`.
  * `historyPage` (from 1) picks the page of incident history shown.
  */
-export function renderStatusPage(snapshot: PageSnapshot, historyPage = 1): string {
+export function renderStatusPage(snapshot: PageSnapshot, historyPage = 1): { html: string; csp: string } {
   const { page } = snapshot;
   const status = pageStatus(snapshot);
   const logo = safeUrl(page.logoUrl);
@@ -41,15 +43,15 @@ ${historySection(snapshot, historyPage)}
 </main>
 ${footer(snapshot)}
 </div>`;
-  return renderDocument({
+  const document = renderDocument({
     title: `${page.title} status`,
     colors: page.colors,
     faviconUrl: safeUrl(page.faviconUrl),
     noindex: page.visibility !== "public",
     body,
     script: LIVE_SCRIPT,
-    nonce: NONCE_SLOT,
   });
+  return { html: document, csp: hashedCsp(pageStyles(page.colors), LIVE_SCRIPT) };
 }
 
 function groupSection(group: PublicGroup, historyDays: number): Markup {

@@ -21,6 +21,7 @@ import {
   maintenancesJson,
   unresolvedIncidentsJson,
 } from "../json-lists.ts";
+import { Representation } from "../representation.ts";
 import { allComponents, componentUptime } from "../view.ts";
 import { Slug } from "./pages.routes.ts";
 
@@ -51,19 +52,26 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
     const json = (name: string, render: (m: ReadModel) => unknown) =>
       app.get(
         `/status/:slug/api/v2/${name}.json`,
-        { config: { auth: "public" }, schema: { hide: true, params: Slug } },
+        {
+          config: { auth: "public" },
+          schema: {
+            tags: ["public"],
+            operationId: `getStatus${name === "status" ? "" : pascal(name)}Json`,
+            summary: `A status page's ${name.replace("/", ", ")} as Statuspage-shaped JSON`,
+            params: Slug,
+          },
+        },
         async (request, reply) => {
           const model = await readablePage(deps, request, request.params.slug);
-          const out = model.memo(`json:${name}`, () => {
-            const body = JSON.stringify(render(model));
-            return { body, etag: etagOf(body) };
-          });
+          const representation = model.memo(
+            `json:${name}`,
+            () => new Representation(JSON.stringify(render(model))),
+          );
           if (model.snapshot.page.visibility === "public") reply.header("access-control-allow-origin", "*");
           return sendCached(request, reply, {
-            etag: out.etag,
+            representation,
             visibility: model.snapshot.page.visibility,
             type: "application/json; charset=utf-8",
-            body: () => out.body,
           });
         },
       );
@@ -79,7 +87,15 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/badge/:monitorId/status.svg",
-      { config: { auth: "public" }, schema: { hide: true, params: BadgeParams } },
+      {
+        config: { auth: "public" },
+        schema: {
+          tags: ["public"],
+          operationId: "getStatusBadge",
+          summary: "A badge with the state of a monitor shown on a public page",
+          params: BadgeParams,
+        },
+      },
       async (request, reply) => {
         const { model, component } = await badgeSubject(deps, request.params.monitorId);
         const badge = STATUS_BADGES[component.state];
@@ -91,7 +107,15 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/badge/:monitorId/uptime-30d.svg",
-      { config: { auth: "public" }, schema: { hide: true, params: BadgeParams } },
+      {
+        config: { auth: "public" },
+        schema: {
+          tags: ["public"],
+          operationId: "getUptimeBadge",
+          summary: "A badge with the 30-day uptime of a monitor shown on a public page",
+          params: BadgeParams,
+        },
+      },
       async (request, reply) => {
         const { model, component } = await badgeSubject(deps, request.params.monitorId);
         const uptime = componentUptime(component, 30);
@@ -102,6 +126,13 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
     );
   };
 }
+
+/** "incidents/unresolved" → "IncidentsUnresolved", for operationIds. */
+const pascal = (name: string) =>
+  name
+    .split(/[-/]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
 
 /** The public page and component a badge describes; the same NOT_FOUND for every other case. */
 async function badgeSubject(deps: StatusDeps, monitorId: string) {

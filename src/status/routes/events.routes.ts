@@ -27,7 +27,15 @@ export function statusEventRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/status/:slug/events",
-      { config: { auth: "public" }, schema: { hide: true, params: Slug } },
+      {
+        config: { auth: "public" },
+        schema: {
+          tags: ["public"],
+          operationId: "streamStatusEvents",
+          summary: "A status page's live state (Server-Sent Events)",
+          params: Slug,
+        },
+      },
       async (request, reply) => {
         const model = await readablePage(deps, request, request.params.slug);
         if (streams.size >= MAX_STREAMS)

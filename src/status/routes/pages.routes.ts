@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { logIntoPage, type StatusDeps, visitorAccess } from "../access.ts";
-import { newNonce, statusCsp, withNonce } from "../html/document.ts";
+import { newNonce, statusCsp } from "../html/document.ts";
 import { historyPageCount } from "../html/incidents.ts";
 import { messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
 import { renderStatusPage } from "../html/page.ts";
-import { etagOf, sendCached } from "../http.ts";
+import { sendCached } from "../http.ts";
+import { Representation } from "../representation.ts";
 
 /** The login form has one field; anything bigger is not from it. */
 const FORM_BODY_LIMIT = 1024;
@@ -56,15 +57,14 @@ export function statusHtmlRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
         if (access === "members") return sendHtml(reply, 404, nonce, notFoundPage(nonce));
         const historyPage = Math.min(request.query.page, historyPageCount(model.snapshot));
         const page = model.memo(`html:${historyPage}`, () => {
-          const template = renderStatusPage(model.snapshot, historyPage);
-          return { template, etag: etagOf(template) };
+          const { html, csp } = renderStatusPage(model.snapshot, historyPage);
+          return { representation: new Representation(html), csp };
         });
         return sendCached(request, reply, {
-          etag: page.etag,
+          representation: page.representation,
           visibility: model.snapshot.page.visibility,
           type: "text/html; charset=utf-8",
-          headers: { "content-security-policy": statusCsp(nonce) },
-          body: () => withNonce(page.template, nonce),
+          headers: { "content-security-policy": page.csp },
         });
       },
     );

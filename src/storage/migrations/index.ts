@@ -11,6 +11,7 @@ import * as m0009 from "./0009-status-incidents.ts";
 import * as m0010 from "./0010-status-domains.ts";
 import * as m0011 from "./0011-status-subscriptions.ts";
 import * as m0012 from "./0012-incident-workflow.ts";
+import * as m0013 from "./0013-heartbeats.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-status-domains": m0010,
   "0011-status-subscriptions": m0011,
   "0012-incident-workflow": m0012,
+  "0013-heartbeats": m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,7 +14,16 @@ const NAV: Array<{ to: string; label: MessageKey }> = [
   { to: "/monitors/new", label: "nav.newMonitor" },
   { to: "/incidents", label: "nav.incidents" },
   { to: "/map", label: "nav.map" },
+  { to: "/channels", label: "nav.channels" },
+  { to: "/routing", label: "nav.routing" },
+  { to: "/deliveries", label: "nav.deliveries" },
+  { to: "/maintenance", label: "nav.maintenance" },
+  { to: "/status-pages", label: "nav.statusPages" },
   { to: "/wall", label: "nav.wall" },
+  { to: "/settings/team", label: "nav.team" },
+  { to: "/settings/api-keys", label: "nav.apiKeys" },
+  { to: "/settings/audit", label: "nav.audit" },
+  { to: "/settings/profile", label: "nav.profile" },
 ];
 
 /** The signed-in frame: navigation, organization switcher, theme, live status; pages in <main>. */

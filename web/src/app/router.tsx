@@ -132,6 +132,103 @@ const channelDetail = createRoute({
   component: lazyRouteComponent(() => import("../features/channels/channel-page.tsx"), "ChannelPage"),
 });
 
+/** Alerting configuration (lazy): channels, routing, deliveries, maintenance (docs/dashboard.md). */
+const channelList = createRoute({
+  getParentRoute: () => app,
+  path: "/channels",
+  component: lazyRouteComponent(() => import("../features/channels/channels-page.tsx"), "ChannelsPage"),
+});
+const channelNew = createRoute({
+  getParentRoute: () => app,
+  path: "/channels/new",
+  component: lazyRouteComponent(() => import("../features/channels/new-channel-page.tsx"), "NewChannelPage"),
+});
+const routing = createRoute({
+  getParentRoute: () => app,
+  path: "/routing",
+  component: lazyRouteComponent(() => import("../features/routing/routing-page.tsx"), "RoutingPage"),
+});
+const DELIVERY_FILTERS = ["all", "failed", "retrying", "pending", "sent"] as const;
+const deliveries = createRoute({
+  getParentRoute: () => app,
+  path: "/deliveries",
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { status?: (typeof DELIVERY_FILTERS)[number]; channelId?: string } => ({
+    ...(DELIVERY_FILTERS.includes(s.status as "all")
+      ? { status: s.status as (typeof DELIVERY_FILTERS)[number] }
+      : {}),
+    ...(typeof s.channelId === "string" && s.channelId ? { channelId: s.channelId } : {}),
+  }),
+  component: lazyRouteComponent(() => import("../features/deliveries/deliveries-page.tsx"), "DeliveriesPage"),
+});
+const maintenance = createRoute({
+  getParentRoute: () => app,
+  path: "/maintenance",
+  component: lazyRouteComponent(
+    () => import("../features/maintenance/maintenance-page.tsx"),
+    "MaintenancePage",
+  ),
+});
+/** Status pages: the list, then one page's editor, incidents, domains, subscribers and reports. */
+const statusPages = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages",
+  component: lazyRouteComponent(() => import("../features/status-pages/list-page.tsx"), "StatusPagesPage"),
+});
+const statusPageEditor = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id",
+  component: lazyRouteComponent(() => import("../features/status-pages/editor-page.tsx"), "EditorPage"),
+});
+const statusPageIncidents = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/incidents",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/incidents-page.tsx"),
+    "StatusIncidentsPage",
+  ),
+});
+const statusPageDomains = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/domains",
+  component: lazyRouteComponent(() => import("../features/status-pages/domains-page.tsx"), "DomainsPage"),
+});
+const statusPageSubscribers = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/subscribers",
+  component: lazyRouteComponent(
+    () => import("../features/status-pages/subscribers-page.tsx"),
+    "SubscribersPage",
+  ),
+});
+const statusPageReports = createRoute({
+  getParentRoute: () => app,
+  path: "/status-pages/$id/reports",
+  component: lazyRouteComponent(() => import("../features/status-pages/reports-page.tsx"), "ReportsPage"),
+});
+/** Settings: team and organizations, API keys, audit log, profile (each loaded when opened). */
+const team = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/team",
+  component: lazyRouteComponent(() => import("../features/team/team-page.tsx"), "TeamPage"),
+});
+const apiKeys = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("../features/api-keys/api-keys-page.tsx"), "ApiKeysPage"),
+});
+const auditLog = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/audit",
+  component: lazyRouteComponent(() => import("../features/audit/audit-page.tsx"), "AuditPage"),
+});
+const profile = createRoute({
+  getParentRoute: () => app,
+  path: "/settings/profile",
+  component: lazyRouteComponent(() => import("../features/profile/profile-page.tsx"), "ProfilePage"),
+});
+
 function NotFound() {
   return (
     <main className="auth-page" id="main">
@@ -162,6 +259,21 @@ const routeTree = root.addChildren([
     incidents,
     incidentDetail,
     channelDetail,
+    channelList,
+    channelNew,
+    routing,
+    deliveries,
+    maintenance,
+    statusPages,
+    statusPageEditor,
+    statusPageIncidents,
+    statusPageDomains,
+    statusPageSubscribers,
+    statusPageReports,
+    team,
+    apiKeys,
+    auditLog,
+    profile,
   ]),
 ]);
 

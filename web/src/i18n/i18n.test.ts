@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { alerting } from "./en/alerting.ts";
 import { en } from "./en/index.ts";
 import { t } from "./index.ts";
 
@@ -9,7 +10,7 @@ describe("message catalogue", () => {
   });
 
   it("has no empty message", () => {
-    const empty = Object.entries(en).filter(([, text]) => text.trim() === "");
+    const empty = Object.entries({ ...en, ...alerting }).filter(([, text]) => text.trim() === "");
     expect(empty).toEqual([]);
   });
 });

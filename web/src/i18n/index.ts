@@ -1,18 +1,48 @@
+import type { alerting } from "./en/alerting.ts";
 import { en } from "./en/index.ts";
+import type { settings } from "./en/settings.ts";
 
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
+/**
+ * Keys of catalogues that load with their screens' chunks (`addMessages`), not with the first
+ * bundle (the bench:dashboard budget): alerting.ts and settings.ts.
+ */
+type LazyKey = keyof typeof alerting | keyof typeof settings;
+export type MessageKey = keyof typeof en | LazyKey;
+export type Catalogue = Record<keyof typeof en, string>;
 
-let current: Catalogue = en;
+let current: Record<string, string> = en;
+/** Texts added by lazily loaded screens (a translation adds its own the same way). */
+const added: Record<string, string> = {};
 
 /** Switches the catalogue (a translation: `{ ...en, ...fr }` style objects with every key). */
 export function setCatalogue(catalogue: Catalogue): void {
   current = catalogue;
 }
 
-/** The text for `key`, with `{param}` placeholders filled in. */
+/** Adds the texts of a screen loaded on demand; its chunk calls this before rendering. */
+export function addMessages(messages: Partial<Record<LazyKey, string>>): void {
+  Object.assign(added, messages);
+}
+
+/** Whether `key` has a text (for keys built from API values, such as `event.${name}`). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(current, key) || Object.hasOwn(added, key);
+}
+
+/** The text for `key`, with `{param}` placeholders filled in (the key itself if not loaded). */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return current[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(current[key] ?? added[key] ?? key, params);
+}
+
+function fill(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * The `t` of a lazily loaded feature whose texts travel in its own chunk rather than the initial
+ * bundle (the bench:dashboard budget): its keys first, then the shared catalogue's.
+ */
+export function featureCatalogue<M extends Record<string, string>>(messages: M) {
+  return (key: MessageKey | keyof M, params: Record<string, string | number> = {}): string =>
+    key in messages ? fill(messages[key as keyof M] as string, params) : t(key as MessageKey, params);
 }

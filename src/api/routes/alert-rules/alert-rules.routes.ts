@@ -29,6 +29,7 @@ export function alertRuleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "createAlertRule",
           summary: "Create an alert rule",
           description: `Alerts of monitors having any of \`tags\` (all monitors when empty) and whose kind is in \`events\` also go to \`channelIds\`. \`reminderMinutes\` re-sends a reminder while the incident is open and unacknowledged; \`escalation\` steps send the down alert to more channels when nobody acknowledged in time. At most ${MAX_RULES_PER_ORG} rules per organization; every channel must be the organization's own (404 otherwise).`,
           body: CreateRuleBody,
@@ -47,6 +48,7 @@ export function alertRuleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listAlertRules",
           summary: "List alert rules, oldest first",
           querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
           response: { 200: pageOf(RuleResponse), ...COMMON_ERRORS },
@@ -64,6 +66,7 @@ export function alertRuleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getAlertRule",
           summary: "Get an alert rule",
           params: Id,
           response: { 200: RuleResponse, ...COMMON_ERRORS },
@@ -78,6 +81,7 @@ export function alertRuleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "updateAlertRule",
           summary: "Change an alert rule",
           description: "Given fields replace the stored ones; `escalation` is replaced as a whole.",
           params: Id,
@@ -95,6 +99,7 @@ export function alertRuleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "deleteAlertRule",
           summary: "Delete an alert rule",
           params: Id,
           response: { 204: z.null(), ...COMMON_ERRORS },

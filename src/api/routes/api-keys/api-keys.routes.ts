@@ -29,6 +29,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN_PEOPLE,
         schema: {
           tags: ["api-keys"],
+          operationId: "createApiKey",
           summary: "Create an API key",
           description:
             "The answer's `token` is the only time the secret is shown; store it then. Scopes beyond your own role are refused (403). API keys cannot create keys.",
@@ -51,6 +52,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["api-keys"],
+          operationId: "listApiKeys",
           summary: "List API keys, newest first",
           description: "Keys are listed by prefix with who made them and when and where they were last used.",
           querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
@@ -69,6 +71,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["api-keys"],
+          operationId: "getApiKey",
           summary: "Get an API key",
           params: ApiKeyId,
           response: { 200: ApiKeyResponse, ...COMMON_ERRORS },
@@ -83,6 +86,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["api-keys"],
+          operationId: "revokeApiKey",
           summary: "Revoke an API key",
           description: "The key fails from its next request on. Revoking a revoked key changes nothing.",
           params: ApiKeyId,
@@ -98,6 +102,7 @@ export function apiKeyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN_PEOPLE,
         schema: {
           tags: ["api-keys"],
+          operationId: "rotateApiKey",
           summary: "Rotate an API key",
           description:
             "Revokes the key and creates a new one with the same name, scopes and expiry, made by you; the new `token` is shown this once. Revoked or expired keys answer 409.",

@@ -50,6 +50,7 @@ export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "audit:read" } },
         schema: {
           tags: ["audit"],
+          operationId: "listAuditEntries",
           summary: "List audit log entries, newest first",
           querystring: AuditQuery,
           response: { 200: pageOf(AuditEntryResponse), ...COMMON_ERRORS },

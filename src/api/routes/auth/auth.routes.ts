@@ -33,6 +33,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "logIn",
           summary: "Sign in with email and password",
           description:
             "Returns a token pair, or `mfaRequired: true` with an `mfaToken` when the account has a second factor. Rate-limited per IP and per account.",
@@ -54,6 +55,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "refreshTokens",
           summary: "Trade a refresh token for a new token pair",
           description:
             "The refresh token comes from the body or the refresh cookie; it is single-use. Reusing a spent one (after a 10 s grace for two tabs) ends the whole session.",
@@ -78,7 +80,12 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       "/auth/logout",
       {
         config: { auth: "user" },
-        schema: { tags: ["auth"], summary: "End this session", response: { 204: z.null(), ...AUTH_ERRORS } },
+        schema: {
+          tags: ["auth"],
+          operationId: "logOut",
+          summary: "End this session",
+          response: { 204: z.null(), ...AUTH_ERRORS },
+        },
       },
       async (request, reply) => {
         await logout(userCtxFor(request));
@@ -93,6 +100,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "logOutEverywhere",
           summary: "End every session of this account, this one included",
           response: { 204: z.null(), ...AUTH_ERRORS },
         },
@@ -110,6 +118,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "listSessions",
           summary: "List this account's open sessions",
           response: { 200: z.object({ items: z.array(SessionResponse) }), ...AUTH_ERRORS },
         },
@@ -133,6 +142,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "endSession",
           summary: "End one of this account's sessions",
           params: z.object({ id: z.string().max(40) }),
           response: { 204: z.null(), ...AUTH_ERRORS },
@@ -150,6 +160,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "switchOrganization",
           summary: "Make this session act in another of your organizations",
           body: z.strictObject({ organizationId: z.string().max(40) }),
           response: { 200: z.object({ organizationId: z.string(), role: z.string() }), ...AUTH_ERRORS },
@@ -164,6 +175,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "getMe",
           summary: "Who am I: profile and organizations",
           response: {
             200: z.object({
@@ -191,6 +203,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "changePassword",
           summary: "Change your password",
           description: "Ends every other session of the account.",
           body: z.strictObject({ currentPassword: Password, newPassword: Password }),

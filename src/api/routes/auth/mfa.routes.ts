@@ -46,6 +46,7 @@ export function mfaRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "completeMfa",
           summary: "Complete a sign-in with a second-factor code",
           description:
             "Send the `mfaToken` from POST /auth/login with the current 6-digit code or a recovery code. Each code works once; after 5 wrong codes the account refuses further attempts for 5 minutes (429 with Retry-After).",
@@ -72,6 +73,7 @@ export function mfaRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "startTotpEnrollment",
           summary: "Start enrolling an authenticator app",
           description:
             "Returns a new secret and its `otpauth://` URI (for a QR code). The second factor stays off until POST /me/totp/confirm receives a first code.",
@@ -94,6 +96,7 @@ export function mfaRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "confirmTotp",
           summary: "Turn the second factor on with a first code",
           description: "Returns 10 single-use recovery codes, shown only this once.",
           body: z.strictObject({ code: Code }),
@@ -109,6 +112,7 @@ export function mfaRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "disableTotp",
           summary: "Turn the second factor off",
           description:
             "Needs the password and a current code or a recovery code. Deletes the recovery codes.",
@@ -134,6 +138,7 @@ export function mfaRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: ["auth"],
+          operationId: "replaceRecoveryCodes",
           summary: "Replace your recovery codes",
           description: "Needs the password and a current code. Every earlier recovery code stops working.",
           body: z.strictObject({ password: Password, code: Code }),

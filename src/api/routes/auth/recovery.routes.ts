@@ -30,6 +30,7 @@ export function recoveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: MAIL,
         schema: {
           tags: ["auth"],
+          operationId: "requestPasswordReset",
           summary: "Ask for a password reset link",
           description:
             "Always 202 with the same body, whether or not the email has an account. The link is mailed and works once, for 1 hour; without SMTP it is written to the server log for an operator.",
@@ -49,6 +50,7 @@ export function recoveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: PUBLIC,
         schema: {
           tags: ["auth"],
+          operationId: "confirmPasswordReset",
           summary: "Set a new password with a reset link",
           description:
             "The password policy applies. Ends every session of the account and cancels a pending email change; sign in afterwards. A used, replaced or expired link: 404.",
@@ -70,6 +72,7 @@ export function recoveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "changeEmail",
           summary: "Change your email address (confirmed from the new address)",
           description:
             "Needs your current password. The confirmation link goes to the new address and a notice to the current one; without SMTP the answer carries `confirmUrl`. The link works once, for 1 hour.",
@@ -98,6 +101,7 @@ export function recoveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: PUBLIC,
         schema: {
           tags: ["auth"],
+          operationId: "confirmEmailChange",
           summary: "Confirm an email change with the link from the new address",
           description:
             "Ends every session of the account; sign in with the new address. 409 when another account took the address meanwhile; a used, replaced or expired link: 404.",

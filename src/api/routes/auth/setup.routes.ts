@@ -18,6 +18,7 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "public" },
         schema: {
           tags: ["auth"],
+          operationId: "getSetupState",
           summary: "Whether Upblit still waits for its first owner",
           description:
             "`required: true` until the owner account exists: a dashboard sends people to its setup screen, which needs the token of the setup link the server printed at start (`/setup?token=…`). Limited per address (429).",
@@ -45,6 +46,7 @@ export function setupRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "public", rateLimit: "credentials" },
         schema: {
           tags: ["auth"],
+          operationId: "setUp",
           summary: "Create the owner account and the first organization",
           description:
             "`token` comes from the setup link logged at first start (or `upblit setup-link`). Single-use; refused once anyone has an account.",

@@ -20,6 +20,7 @@ import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
 import { checkDialled } from "./dialled.ts";
+import { ChannelKind, describeKind } from "./kind-schemas.ts";
 import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
 
 export const Id = z.object({ id: z.string().max(40) });
@@ -108,14 +109,15 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
-          summary: "The kinds of channel this server can deliver to",
+          operationId: "listChannelKinds",
+          summary: "The kinds of channel this server can deliver to, with their settings' schemas",
           response: {
-            200: z.object({ items: z.array(z.object({ kind: z.string(), label: z.string() })) }),
+            200: z.object({ items: z.array(ChannelKind) }),
             ...COMMON_ERRORS,
           },
         },
       },
-      async () => ({ items: [...adapters.values()].map((a) => ({ kind: a.kind, label: a.label })) }),
+      async () => ({ items: [...adapters.values()].map(describeKind) }),
     );
 
     app.post(
@@ -124,6 +126,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "createChannel",
           summary: "Create a notification channel",
           description:
             "`secrets` are stored encrypted and never returned (write-only). A webhook channel created without `signingSecret` gets a generated one, returned once in `generatedSecrets`. Addresses Upblit will connect to (a webhook URL, a self-hosted server) are checked against the egress rules when saved and again at every connection.",
@@ -169,6 +172,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listChannels",
           summary: "List notification channels",
           querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
           response: { 200: pageOf(ChannelResponse), ...COMMON_ERRORS },
@@ -186,6 +190,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getChannel",
           summary: "Get a channel",
           params: Id,
           response: { 200: ChannelResponse, ...COMMON_ERRORS },
@@ -200,6 +205,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "updateChannel",
           summary: "Change a channel",
           description:
             "`config` replaces the settings; `secrets` keys replace stored ones, absent keys are kept. Addresses given are checked against the egress rules, as on create. Saving re-enables a channel a receiver disabled.",
@@ -244,6 +250,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "deleteChannel",
           summary: "Delete a channel",
           params: Id,
           response: { 204: z.null(), ...COMMON_ERRORS },
@@ -261,6 +268,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "testChannel",
           summary: "Send a test message now",
           description:
             "Sends a message marked as a test through the channel and reports what the receiver answered. An address that is refused and one that does not answer report the same.",
@@ -299,6 +307,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: TAGS,
+          operationId: "getMonitorChannels",
           summary: "The channels a monitor alerts besides the defaults",
           params: Id,
           response: { 200: z.object({ channelIds: z.array(z.string()) }), ...COMMON_ERRORS },
@@ -313,6 +322,7 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: TAGS,
+          operationId: "setMonitorChannels",
           summary: "Set the channels a monitor alerts besides the defaults",
           params: Id,
           body: z.strictObject({ channelIds: z.array(z.string().max(40)).max(50) }),

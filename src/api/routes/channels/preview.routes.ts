@@ -92,6 +92,7 @@ export function channelPreviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: ["channels"],
+          operationId: "previewNewChannel",
           summary: "Preview the messages of a channel not saved yet",
           description: `${description} Secrets left out are filled with placeholders.`,
           body: z.strictObject({
@@ -126,6 +127,7 @@ export function channelPreviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: ["channels"],
+          operationId: "previewChannel",
           summary: "Preview a channel's messages",
           description: `${description} Give \`template\` to try one before saving it (\`null\`: the default wording).`,
           params: Id,

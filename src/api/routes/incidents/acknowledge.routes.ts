@@ -45,6 +45,7 @@ export function acknowledgeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "incidents:write" } },
         schema: {
           tags: ["incidents"],
+          operationId: "acknowledgeIncident",
           summary: "Acknowledge an open incident",
           description:
             "Records who acknowledged it, when, and the optional note; stops its reminders and escalation, and tells the channels that were alerted (those subscribed to `acknowledged`). 409 when the incident is already acknowledged or resolved.",

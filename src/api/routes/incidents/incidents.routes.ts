@@ -38,6 +38,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getIncident",
           summary: "An incident: monitor, status, assignee, acknowledgement, postmortem, state changes",
           params: IncidentParams,
           response: { 200: IncidentDetail, ...COMMON_ERRORS },
@@ -52,6 +53,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "updateIncident",
           summary: "Assign an incident, set its workflow status, write its postmortem",
           description:
             "`assigneeId`: a member of the organization or null (400 naming `body.assigneeId` otherwise). `workflowStatus`: investigating, identified and monitoring move freely among themselves and to resolved; resolved is final (409). `postmortem`: markdown, accepted once the incident is resolved or in the request that resolves it (409 otherwise). The monitor's lifecycle (`status`) is not changed: it stays open until the monitor recovers. Each change appears on the timeline and in the audit log.",
@@ -70,6 +72,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getIncidentTimeline",
           summary: "An incident's timeline: what happened on its own and what people did, oldest first",
           description: `Each item has a \`kind\`: opened, state, region_failing, region_recovered, dependent_affected, notification, acknowledged, resolved (automatic, the monitor recovered), note, workflow_status, assignee, postmortem, status_page_incident. At most ${TIMELINE_CAP} notifications and ${TIMELINE_CAP} people's entries; \`truncated\` says when more exist.`,
           params: IncidentParams,
@@ -95,6 +98,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listIncidentNotes",
           summary: "An incident's notes, oldest first",
           params: IncidentParams,
           response: { 200: z.object({ items: z.array(Note) }), ...COMMON_ERRORS },
@@ -111,6 +115,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "addIncidentNote",
           summary: "Add a note (markdown) to an incident's timeline",
           description: `The answer carries the markdown as written and its sanitised HTML. At most ${INCIDENT_NOTES_PER_INCIDENT} notes per incident (429).`,
           params: IncidentParams,
@@ -130,6 +135,7 @@ export function incidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "status-pages:write" as const } },
         schema: {
           tags: TAGS,
+          operationId: "draftStatusPageIncident",
           summary: "Open a draft status-page incident prefilled from this incident",
           description:
             "A DRAFT (unpublished) incident on the page: title, the page's components for the monitor and its affected dependents, impact, and a first update in the incident's workflow status, worded with the page's display names. 201 with the new draft; 200 with the existing one when the page already has one made from this incident (e.g. prepared automatically when it opened). Publish it with `POST /status-pages/{pageId}/incidents/{id}/publish`. Needs `incidents:read` too.",

@@ -47,6 +47,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["invitations"],
+          operationId: "createInvitation",
           summary: "Invite an email into this organization with a role",
           description:
             "The role may be at most your own. With SMTP configured the link is mailed and never returned; without SMTP the answer carries `acceptUrl` for you to pass on. The link works once, for 7 days.",
@@ -66,6 +67,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["invitations"],
+          operationId: "listInvitations",
           summary: "List this organization's invitations, newest first",
           querystring: z.strictObject({
             status: z.enum(INVITATION_STATUSES).optional(),
@@ -88,6 +90,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["invitations"],
+          operationId: "getInvitation",
           summary: "One invitation",
           params: IdParams,
           response: { 200: InvitationResponse, ...ERRORS },
@@ -102,6 +105,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["invitations"],
+          operationId: "revokeInvitation",
           summary: "Revoke an invitation; its link stops working at once",
           params: IdParams,
           response: { 200: InvitationResponse, ...ERRORS },
@@ -116,6 +120,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: ADMIN,
         schema: {
           tags: ["invitations"],
+          operationId: "resendInvitation",
           summary: "Send a pending or expired invitation again with a new link",
           description: "The old link stops working and the 7 days start again.",
           params: IdParams,
@@ -131,6 +136,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: PUBLIC,
         schema: {
           tags: ["invitations"],
+          operationId: "lookUpInvitation",
           summary: "What an invitation link offers, for the accept page",
           description: "404 for a link that was used, revoked or has expired (one answer for all three).",
           body: z.strictObject({ token: LinkToken }),
@@ -149,6 +155,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: PUBLIC,
         schema: {
           tags: ["invitations"],
+          operationId: "acceptInvitation",
           summary: "Accept an invitation as a new person: create the account and sign in",
           description:
             "The account gets the invited email. If that email already has an account: 409, sign in and use `/invitations/accept-existing`.",
@@ -173,6 +180,7 @@ export function invitationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user", rateLimit: "credentials" },
         schema: {
           tags: ["invitations"],
+          operationId: "acceptInvitationAsMember",
           summary: "Accept an invitation with your account (signed in with the invited email)",
           description:
             "Joins the organization; switch to it with `/auth/switch-organization`. Another email than the invited one: 403.",

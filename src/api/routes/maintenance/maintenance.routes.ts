@@ -44,6 +44,7 @@ export function maintenanceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "createMaintenanceWindow",
           summary: "Create a maintenance window",
           description: `One-off (\`startsAt\`/\`endsAt\`) or recurring (time zone, local start time, duration, daily/weekly/monthly). While a window is open its monitors show \`maintenance\`, are still checked, and alert no one. At most ${MAINTENANCE_LIMITS.windowsPerOrg} windows per organization.`,
           body: CreateWindowBody,
@@ -69,6 +70,7 @@ export function maintenanceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listMaintenanceWindows",
           summary: "List maintenance windows, each with whether it is open and its next occurrence",
           querystring: z.strictObject({ cursor: Cursor, limit: pageSize(50) }),
           response: { 200: pageOf(WindowResponse), ...COMMON_ERRORS },
@@ -86,6 +88,7 @@ export function maintenanceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getMaintenanceWindow",
           summary: "Get a maintenance window with its next ten occurrences",
           params: Id,
           response: { 200: WindowResponse, ...COMMON_ERRORS },
@@ -100,6 +103,7 @@ export function maintenanceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "updateMaintenanceWindow",
           summary: "Change a maintenance window",
           description:
             "Takes effect from the next result of each monitor: one no longer covered leaves `maintenance` on its next check.",
@@ -121,6 +125,7 @@ export function maintenanceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "deleteMaintenanceWindow",
           summary: "Delete a maintenance window",
           description: "Its monitors leave `maintenance` on their next result.",
           params: Id,

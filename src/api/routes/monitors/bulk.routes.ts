@@ -67,6 +67,7 @@ export function monitorBulkRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
+          operationId: "getMonitorSummaries",
           summary: "Last checks and uptime of a page of monitors",
           description: `For each monitor in \`ids\` (comma-separated, at most ${MAX_SUMMARY_IDS}): its last ${RECENT_SLOTS} checks (status and latency, oldest first) and its uptime over 24 h and 30 d (as \`GET /monitors/{id}/uptime\` computes them). A fixed number of queries however many ids. Ids that are not monitors of this organization are left out.`,
           querystring: z.strictObject({
@@ -96,6 +97,7 @@ export function monitorBulkRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "bulkChangeMonitors",
           summary: "Change many monitors at once",
           description: `Pauses, resumes, deletes, tags/untags or adds/removes alert channels of up to ${MAX_BULK_IDS} monitors in one transaction: all or none. An id that is not a monitor of this organization refuses the whole change (404, \`errors[].path\` names it), as does an unknown channel or a monitor that would get more than ${LIMITS.tags} tags (400). Each changed monitor gets its own audit row (\`monitor.pause\`, \`monitor.resume\`, \`monitor.delete\`, \`monitor.update\` with fields [tags], \`monitor.channels_set\`).`,
           body: BulkBody,

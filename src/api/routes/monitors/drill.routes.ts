@@ -40,6 +40,7 @@ export function drillRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["channels"],
+          operationId: "runFireDrill",
           summary: "Run a fire drill: a simulated down and recovery to every routed channel",
           description: `Writes a down alert marked as a drill for every channel routed to the monitor, waits up to ${Math.round(waitMs / 1000)} s for their first attempts, then the recovery, and reports what each channel answered. The monitor's state and incidents are not touched. One drill per monitor at a time (409); at most ${DRILL_LIMITS.perMonitorPerHour} per monitor and ${DRILL_LIMITS.perOrganizationPerHour} per organization an hour (429). Audited.`,
           params: Id,

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { MONITOR_STATES, MONITOR_TYPES } from "../../../domain/monitor.ts";
+import { MONITOR_STATES } from "../../../domain/monitor.ts";
 import { AppError } from "../../../lib/errors.ts";
+import { blocksOf, MONITOR_TYPES, monitorType, SETTINGS_BLOCKS } from "../../../monitor-types/types.ts";
 import { awaitCheckResult, checkNow } from "../../../services/monitors/check-now.ts";
 import { createMonitor } from "../../../services/monitors/create.ts";
 import { getMonitor, listMonitors } from "../../../services/monitors/query.ts";
@@ -12,7 +13,7 @@ import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { presentResult, ResultItem } from "../results.present.ts";
-import { MonitorResponse, presentMonitor, REDACTED, toInput } from "./present.ts";
+import { MonitorResponse, presentMonitor, toInput } from "./present.ts";
 import { defaultTimeoutMs, MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
@@ -37,6 +38,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "createMonitor",
           summary: "Create a monitor",
           description: "Send an `Idempotency-Key` header to make retries safe.",
           body: definition,
@@ -59,6 +61,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
+          operationId: "listMonitors",
           summary: "List monitors, newest first",
           querystring: z.strictObject({
             type: z.enum(MONITOR_TYPES).optional(),
@@ -84,6 +87,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["monitors"],
+          operationId: "getMonitor",
           summary: "Get a monitor",
           params: MonitorId,
           response: { 200: MonitorResponse, ...COMMON_ERRORS },
@@ -98,6 +102,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "updateMonitor",
           summary: "Change a monitor",
           description:
             "Top-level fields replace; `http`, `keyword`, `json` and `dns` blocks merge into the current ones. The result is validated as a whole monitor and rescheduled.",
@@ -131,6 +136,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "deleteMonitor",
           summary: "Delete a monitor and its history",
           params: MonitorId,
           response: { 204: z.null(), ...COMMON_ERRORS },
@@ -152,6 +158,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           config: { auth: { permission: "monitors:write" } },
           schema: {
             tags: ["monitors"],
+            operationId: paused ? "pauseMonitor" : "resumeMonitor",
             summary: paused
               ? "Pause a monitor (stops checks, resolves its open incident)"
               : "Resume a paused monitor",
@@ -170,6 +177,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "checkMonitor",
           summary: "Check now: run one check at once, outside the schedule",
           description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (it moves the monitor's state and may alert). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.`,
           params: MonitorId,
@@ -200,6 +208,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["monitors"],
+          operationId: "testMonitor",
           summary: "Test a monitor definition without saving it",
           description:
             "Runs one check of the definition in the body — the same schema, validation and target safety as creating a monitor — and answers with its result: outcome, timing phases, status code, error and each assertion's verdict. Nothing is saved (no monitor, no result, no audit row) and nothing alerts. `parents`, `regions` and `paused` are validated but play no part: the check runs once, here. Limited per organization: 30 a minute and 3 at once (429 with `Retry-After` beyond).",
@@ -237,31 +246,22 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   };
 }
 
-const BLOCKS = ["http", "keyword", "json", "dns"] as const;
-const BLOCKS_BY_TYPE: Record<string, readonly string[]> = {
-  http: ["http"],
-  keyword: ["http", "keyword"],
-  json: ["http", "json"],
-  dns: ["dns"],
-};
-
 function mergePatch(current: Record<string, unknown>, patch: MonitorPatch): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const block = (BLOCKS as readonly string[]).includes(key)
+    const block = SETTINGS_BLOCKS.includes(key)
       ? (current[key] as Record<string, unknown> | undefined)
       : undefined;
     merged[key] = block ? { ...block, ...(value as Record<string, unknown>) } : value;
   }
-  keepRedactedHeaders(current, merged);
+  monitorType(merged.type)?.secrets?.keep(current, merged);
   followDefaultTimeout(current, merged, patch);
   // A change of type drops the settings blocks the new type does not take. `type` is not
   // validated yet: never stringify it (String() of a deeply nested array overflows the stack).
   const type = merged.type;
-  const keep: readonly string[] =
-    typeof type === "string" && Object.hasOwn(BLOCKS_BY_TYPE, type) ? BLOCKS_BY_TYPE[type]! : [];
-  for (const key of BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
+  const keep = blocksOf(type);
+  for (const key of SETTINGS_BLOCKS) if (!keep.includes(key) && !(key in patch)) delete merged[key];
   return merged;
 }
 
@@ -282,21 +282,4 @@ function followDefaultTimeout(
   if (patch.timeoutMs !== undefined || patch.intervalSeconds === undefined) return;
   const interval = Number(current.intervalSeconds);
   if (current.timeoutMs === defaultTimeoutMs(interval)) delete merged.timeoutMs;
-}
-
-/**
- * A client that sends back the headers GET showed it would store "[redacted]" over the real
- * secret; a header whose value is exactly that placeholder keeps its stored value instead.
- */
-function keepRedactedHeaders(current: Record<string, unknown>, merged: Record<string, unknown>): void {
-  const before = (current.http as { headers?: Record<string, string> } | undefined)?.headers ?? {};
-  const after = (merged.http as { headers?: Record<string, string> } | undefined)?.headers;
-  if (!after) return;
-  const headers = Object.fromEntries(
-    Object.entries(after).map(([name, value]) => [
-      name,
-      value === REDACTED ? (before[name] ?? value) : value,
-    ]),
-  );
-  merged.http = { ...(merged.http as object), headers };
 }

@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { MONITOR_STATES } from "../../../domain/monitor.ts";
+import { MONITOR_STATES, pickSettings } from "../../../domain/monitor.ts";
+import { monitorType, SETTINGS_BLOCKS } from "../../../monitor-types/types.ts";
 import type { MonitorWithState } from "../../../services/monitors/view.ts";
 
-/** Header names that usually carry credentials; their values are write-only. */
-const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
-export const REDACTED = "[redacted]";
-
 /**
- * The public shape of a monitor. Credentials are write-only: auth secrets and sensitive header
- * values never leave the server once stored.
+ * The public shape of a monitor. Credentials are write-only: each type's `secrets.present`
+ * (src/monitor-types) hides them, so they never leave the server once stored.
  */
 export function presentMonitor(m: MonitorWithState) {
   const base = {
@@ -35,24 +32,8 @@ export function presentMonitor(m: MonitorWithState) {
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };
-  const settings: Record<string, unknown> = {};
-  if ("http" in m) {
-    const { auth, headers, ...rest } = m.http;
-    settings.http = {
-      ...rest,
-      headers: Object.fromEntries(
-        Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? REDACTED : v]),
-      ),
-      auth: auth
-        ? auth.type === "basic"
-          ? { type: "basic", username: auth.username }
-          : { type: "bearer" }
-        : undefined,
-    };
-  }
-  if ("keyword" in m) settings.keyword = m.keyword;
-  if ("json" in m) settings.json = m.json;
-  if ("dns" in m) settings.dns = m.dns;
+  const stored = pickSettings(m);
+  const settings = monitorType(m.type)?.secrets?.present(stored) ?? stored;
   return { ...base, ...settings };
 }
 
@@ -80,10 +61,9 @@ export const MonitorResponse = z
     lastStatus: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    http: z.record(z.string(), z.unknown()).optional(),
-    keyword: z.record(z.string(), z.unknown()).optional(),
-    json: z.record(z.string(), z.unknown()).optional(),
-    dns: z.record(z.string(), z.unknown()).optional(),
+    ...Object.fromEntries(
+      SETTINGS_BLOCKS.map((block) => [block, z.record(z.string(), z.unknown()).optional()]),
+    ),
   })
   .meta({ id: "Monitor" });
 

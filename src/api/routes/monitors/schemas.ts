@@ -1,20 +1,24 @@
-import { isIP } from "node:net";
 import { z } from "zod";
-import { ASSERTION_OPS, ASSERTION_SUBJECTS } from "../../../domain/assertion.ts";
-import { parseJsonPath } from "../../../domain/json-path.ts";
-import { DNS_RECORD_TYPES, HTTP_METHODS, JSON_OPS, type MonitorDefinition } from "../../../domain/monitor.ts";
-import { safeText, UNSAFE_CHARS } from "../../text.ts";
+import { ASSERTION_OPS } from "../../../domain/assertion.ts";
+import type { MonitorDefinition } from "../../../domain/monitor.ts";
+import type { MonitorTypeDefinition } from "../../../monitor-types/define.ts";
+import { checkJsonPath, HttpUrl, ScalarValue, TARGET_CHARS } from "../../../monitor-types/fields.ts";
+import { HTTP_LIMITS } from "../../../monitor-types/http/settings.ts";
+import { MONITOR_TYPE_LIST } from "../../../monitor-types/registry.ts";
+import { ASSERTION_SUBJECT_NAMES, SETTINGS_BLOCKS } from "../../../monitor-types/types.ts";
+import { safeText } from "../../text.ts";
 
 /**
  * Monitor input schemas. They validate requests, type the handlers and generate the OpenAPI
- * document. Limits here are the documented ones (docs/api.md).
+ * document. The fields every monitor has are here; each type's target and settings blocks come
+ * from its folder in src/monitor-types (the registry). Limits are the documented ones (docs/api.md).
  */
 export const LIMITS = {
   nameChars: 200,
-  targetChars: 2048,
-  headers: 50,
-  headerValueChars: 4096,
-  requestBodyChars: 65_536,
+  targetChars: TARGET_CHARS,
+  headers: HTTP_LIMITS.headers,
+  headerValueChars: HTTP_LIMITS.headerValueChars,
+  requestBodyChars: HTTP_LIMITS.requestBodyChars,
   assertions: 20,
   tags: 20,
   tagChars: 50,
@@ -22,7 +26,7 @@ export const LIMITS = {
   maxIntervalSeconds: 86_400,
   minTimeoutMs: 100,
   maxTimeoutMs: 120_000,
-  maxRedirects: 10,
+  maxRedirects: HTTP_LIMITS.maxRedirects,
   maxThreshold: 20,
   parents: 10,
   certExpiryThresholds: 5,
@@ -32,74 +36,9 @@ export const LIMITS = {
 /** True when no value appears twice. */
 const distinct = (values: unknown[]) => new Set(values).size === values.length;
 
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)(\.(?!-)[a-zA-Z0-9-]{1,63}(?<!-))*\.?$/;
-const isHost = (h: string) => HOSTNAME.test(h) || isIP(h) !== 0;
-
-const HttpUrl = z
-  .string()
-  .max(LIMITS.targetChars)
-  .refine((s) => !UNSAFE_CHARS.test(s) && !/\s/.test(s), "must not contain spaces or control characters")
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http:// or https:// URL")
-  .refine((s) => !URL.canParse(s) || (new URL(s).username === "" && new URL(s).password === ""), {
-    message: "must not contain credentials; use http.auth",
-  })
-  .meta({ example: "https://example.com/health" });
-
-/** `host:port` or `[ipv6]:port`. */
-const HostPort = z
-  .string()
-  .max(260)
-  .refine((s) => {
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
-    if (!m) return false;
-    const host = m[1] ?? m[2] ?? "";
-    const port = Number(m[3]);
-    return port >= 1 && port <= 65535 && (m[1] ? isIP(host) === 6 : isHost(host));
-  }, "must be host:port (IPv6 as [addr]:port) with a port from 1 to 65535")
-  .meta({ example: "db.example.com:5432" });
-
-const Hostname = z.string().max(253).refine(isHost, "must be a hostname").meta({ example: "example.com" });
-
-const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "must be an HTTP header name");
-const HeaderValue = z
-  .string()
-  .max(LIMITS.headerValueChars)
-  .refine((s) => !/[\r\n\0]/.test(s), "must not contain CR, LF or NUL");
-
-export const HttpSettingsInput = z.strictObject({
-  method: z.enum(HTTP_METHODS).default("GET"),
-  headers: z
-    .record(HeaderName, HeaderValue)
-    .refine((h) => Object.keys(h).length <= LIMITS.headers, `at most ${LIMITS.headers} headers`)
-    .default({}),
-  body: z.string().max(LIMITS.requestBodyChars).optional(),
-  followRedirects: z.boolean().default(true),
-  maxRedirects: z.number().int().min(0).max(LIMITS.maxRedirects).default(5),
-  verifyTls: z.boolean().default(true),
-  auth: z
-    .discriminatedUnion("type", [
-      z.strictObject({
-        type: z.literal("basic"),
-        username: z.string().max(256),
-        password: z.string().max(1024),
-      }),
-      z.strictObject({ type: z.literal("bearer"), token: z.string().min(1).max(4096) }),
-    ])
-    .optional(),
-});
-
-const ScalarValue = z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]);
-
 export const AssertionInput = z
   .strictObject({
-    subject: z.enum(ASSERTION_SUBJECTS),
+    subject: z.enum(ASSERTION_SUBJECT_NAMES),
     path: z.string().max(256).optional(),
     op: z.enum(ASSERTION_OPS),
     value: z.union([ScalarValue, z.array(z.union([z.string().max(1024), z.number()])).max(50)]).optional(),
@@ -130,14 +69,6 @@ export const AssertionInput = z
       ctx.addIssue({ code: "custom", path: ["value"], message: `${a.op} needs an array value` });
     }
   });
-
-function checkJsonPath(path: string, ctx: z.RefinementCtx, at: string[]): void {
-  try {
-    parseJsonPath(path);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", path: at, message: (err as Error).message });
-  }
-}
 
 export function monitorCommonFields(limits: { minIntervalSeconds: number }, defaultRegion: string) {
   return {
@@ -189,59 +120,10 @@ export function monitorCommonFields(limits: { minIntervalSeconds: number }, defa
 /** The full definition of a monitor; create takes it, and an update is merged into it first. */
 export function monitorDefinitionSchema(limits: { minIntervalSeconds: number }, defaultRegion: string) {
   const common = monitorCommonFields(limits, defaultRegion);
-  const http = HttpSettingsInput.default(HttpSettingsInput.parse({}));
+  const [first, ...rest] = MONITOR_TYPE_LIST.map((t) => typeBranch(t, common));
+  if (!first) throw new Error("the monitor type registry is empty");
   return z
-    .discriminatedUnion("type", [
-      z.strictObject({ ...common, type: z.literal("http"), target: HttpUrl, http }),
-      z.strictObject({
-        ...common,
-        type: z.literal("keyword"),
-        target: HttpUrl,
-        http,
-        keyword: z.strictObject({
-          keyword: z.string().min(1).max(1024),
-          mode: z.enum(["contains", "notContains"]).default("contains"),
-          caseSensitive: z.boolean().default(false),
-        }),
-      }),
-      z.strictObject({
-        ...common,
-        type: z.literal("json"),
-        target: HttpUrl,
-        http,
-        json: z
-          .strictObject({ path: z.string().max(256), op: z.enum(JSON_OPS), expected: ScalarValue.optional() })
-          .superRefine((j, ctx) => {
-            checkJsonPath(j.path, ctx, ["path"]);
-            if (j.op !== "exists" && j.expected === undefined) {
-              ctx.addIssue({
-                code: "custom",
-                path: ["expected"],
-                message: `${j.op} needs an expected value`,
-              });
-            }
-          }),
-      }),
-      z.strictObject({ ...common, type: z.literal("tcp"), target: HostPort }),
-      z.strictObject({
-        ...common,
-        type: z.literal("dns"),
-        target: Hostname,
-        dns: z.strictObject({
-          recordType: z.enum(DNS_RECORD_TYPES).default("A"),
-          resolver: z
-            .string()
-            .max(60)
-            .refine(
-              (s) => isIP(s) !== 0 || HostPortIp.test(s),
-              "must be an IP address, optionally with :port",
-            )
-            .optional(),
-          expected: z.array(z.string().min(1).max(512)).max(20).optional(),
-        }),
-      }),
-      z.strictObject({ ...common, type: z.literal("tls"), target: HostPort }),
-    ])
+    .discriminatedUnion("type", [first, ...rest])
     .superRefine((m, ctx) => {
       if ((m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds)) >= m.intervalSeconds * 1000) {
         ctx.addIssue({ code: "custom", path: ["timeoutMs"], message: "must be shorter than the interval" });
@@ -249,6 +131,23 @@ export function monitorDefinitionSchema(limits: { minIntervalSeconds: number }, 
     })
     .transform((m) => ({ ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) }));
 }
+
+/**
+ * One branch of the create schema: the common fields, the type's target and settings blocks, and
+ * its own checks; named `<Type>Monitor` in the OpenAPI document (`HttpMonitorInput` as a request body).
+ */
+function typeBranch(t: MonitorTypeDefinition, common: ReturnType<typeof monitorCommonFields>) {
+  const branch = z.strictObject({ ...common, type: z.literal(t.type), target: t.target, ...t.settings });
+  const refine = t.refine;
+  const checked = refine
+    ? branch.superRefine((m, ctx) => refine(m as unknown as Parameters<typeof refine>[0], ctx))
+    : branch;
+  return checked.meta({ id: `${pascal(t.type)}Monitor`, description: t.summary });
+}
+
+/** `http` → `Http`, `multi-step` → `MultiStep`. */
+const pascal = (name: string) =>
+  name.replace(/(^|[-_.])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 
 /**
  * The timeout of a monitor that sets none: 10 s, or 80 % of the interval when that is less, so
@@ -259,8 +158,6 @@ export function defaultTimeoutMs(intervalSeconds: number): number {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-const HostPortIp = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/;
 
 export type MonitorDefinitionInput = z.infer<ReturnType<typeof monitorDefinitionSchema>>;
 
@@ -295,10 +192,9 @@ export const MonitorPatch = z
     paused: z.unknown().optional(),
     parents: z.unknown().optional(),
     certExpiryDays: z.unknown().optional(),
-    http: z.record(z.string(), z.unknown()).optional(),
-    keyword: z.record(z.string(), z.unknown()).optional(),
-    json: z.record(z.string(), z.unknown()).optional(),
-    dns: z.record(z.string(), z.unknown()).optional(),
+    ...Object.fromEntries(
+      SETTINGS_BLOCKS.map((block) => [block, z.record(z.string(), z.unknown()).optional()]),
+    ),
   })
   .meta({ description: "Fields to change; validated as a whole monitor after merging." });
 export type MonitorPatch = z.infer<typeof MonitorPatch>;

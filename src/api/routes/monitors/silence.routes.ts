@@ -39,6 +39,7 @@ export function silenceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["channels"],
+          operationId: "silenceMonitor",
           summary: "Silence a monitor's alerts until a time or until it recovers",
           description: `Give \`until\` (within ${MAX_SILENCE_DAYS} days) or \`untilRecovery: true\`. Checks, state and incidents go on; no notification is sent while the silence holds. A silence until recovery ends with the recovery, whose alert is sent. Replaces any current silence; audited with its reason.`,
           params: Id,
@@ -72,6 +73,7 @@ export function silenceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:read" } },
         schema: {
           tags: ["channels"],
+          operationId: "getMonitorSilence",
           summary: "The monitor's silence in force, or null",
           params: Id,
           response: { 200: z.object({ silence: SilenceResponse.nullable() }), ...COMMON_ERRORS },
@@ -89,6 +91,7 @@ export function silenceRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "monitors:write" } },
         schema: {
           tags: ["channels"],
+          operationId: "endMonitorSilence",
           summary: "End a monitor's silence",
           params: Id,
           response: { 204: z.null(), ...COMMON_ERRORS },

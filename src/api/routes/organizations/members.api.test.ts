@@ -179,6 +179,31 @@ describe.each(DB_KINDS)("members and roles on %s", (kind) => {
     expect(await roleIn(up, team.organizationId, admin!.userId)).toBe("owner");
   });
 
+  it("an owner hands the ownership to a member in one step and becomes admin", async () => {
+    const team = await makeTeam(up, "admin", "viewer");
+    const [admin, viewer] = team.members;
+    const transfer = (headers: Record<string, string>, userId: string) =>
+      call(up, "POST", `${API}/members/${userId}/transfer-ownership`, undefined, headers);
+    const ownerKey = bearer(await apiKeyFor(team.owner, [...SCOPES]));
+
+    expectProblem(await transfer(admin!.headers, viewer!.userId), 403, "FORBIDDEN");
+    expectProblem(await transfer(ownerKey, viewer!.userId), 403, "FORBIDDEN");
+    expectProblem(await transfer(team.owner.headers, team.owner.userId), 409, "CONFLICT");
+    expectProblem(await transfer(team.owner.headers, "usr_nobody"), 404, "NOT_FOUND");
+    expect(await roleIn(up, team.organizationId, team.owner.userId)).toBe("owner");
+
+    const res = await transfer(team.owner.headers, viewer!.userId);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<MemberJson>()).toMatchObject({ userId: viewer!.userId, role: "owner" });
+    expect(await roleIn(up, team.organizationId, viewer!.userId)).toBe("owner");
+    expect(await roleIn(up, team.organizationId, team.owner.userId)).toBe("admin");
+    expect(await roleIn(up, team.organizationId, admin!.userId)).toBe("admin");
+    // The former owner is an admin now, from their very next request.
+    expectProblem(await transfer(team.owner.headers, admin!.userId), 403, "FORBIDDEN");
+    const rows = await auditRows(up, team.organizationId, "member.ownership_transfer");
+    expect(rows.map((r) => [r.actor_id, r.target_id])).toEqual([[team.owner.userId, viewer!.userId]]);
+  });
+
   it("two owners demoting each other at once leave exactly one owner", async () => {
     const team = await makeTeam(up, "owner");
     const [second] = team.members;

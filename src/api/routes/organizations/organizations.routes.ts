@@ -5,6 +5,7 @@ import {
   leaveOrganization,
   listMembers,
   removeMember,
+  transferOwnership,
 } from "../../../services/accounts/members.ts";
 import {
   createOrganization,
@@ -44,6 +45,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: "user" },
         schema: {
           tags: TAGS,
+          operationId: "createOrganization",
           summary: "Create an organization; you become its owner",
           description:
             "Signed-in people only (not API keys). Your session keeps acting where it was: switch with POST /auth/switch-organization. One person belongs to at most 50 organizations (429 beyond).",
@@ -63,6 +65,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "members:read" } },
         schema: {
           tags: TAGS,
+          operationId: "getOrganization",
           summary: "The organization this credential acts in",
           response: { 200: OrganizationResponse, ...COMMON_ERRORS },
         },
@@ -76,6 +79,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "updateOrganization",
           summary: "Rename the organization",
           body: RenameOrganizationBody,
           response: { 200: OrganizationResponse, ...COMMON_ERRORS },
@@ -91,6 +95,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:owner" } },
         schema: {
           tags: TAGS,
+          operationId: "deleteOrganization",
           summary: "Delete the organization and everything in it",
           description:
             "Owners only, signed in as a person (no API key carries `org:owner`). `confirm` must repeat the organization's exact name. Monitors and their history, members, invitations, API keys and the organization's audit log are deleted; every session acting in it ends, yours included.",
@@ -111,6 +116,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "members:read" } },
         schema: {
           tags: TAGS,
+          operationId: "listMembers",
           summary: "List the organization's members",
           querystring: MembersQuery,
           response: { 200: MemberPage, ...COMMON_ERRORS },
@@ -129,6 +135,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "updateMember",
           summary: "Change a member's role",
           description:
             "Nobody changes their own role. Only an owner (signed in) makes someone owner or changes an owner's role; admins set roles up to admin. The last owner cannot be demoted (409). The member's sessions in this organization end at once; their API keys are cut to the new role from the next request.",
@@ -149,6 +156,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "org:admin" } },
         schema: {
           tags: TAGS,
+          operationId: "removeMember",
           summary: "Remove a member",
           description:
             "Only an owner removes an owner; the last owner cannot be removed (409); to remove yourself, leave. The member's sessions in this organization end, their API keys here are revoked and their pending invitations stop working.",
@@ -163,11 +171,29 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
 
     app.post(
+      "/members/:userId/transfer-ownership",
+      {
+        config: { auth: { permission: "org:owner", keys: false } },
+        schema: {
+          tags: TAGS,
+          operationId: "transferOwnership",
+          summary: "Hand the ownership to another member",
+          description:
+            "Owners only, signed in as a person. In one step the member becomes owner and you become admin; other owners stay owners. The new owner's sessions in this organization end, as with any role change.",
+          params: MemberParams,
+          response: { 200: MemberResponse, ...CHANGE_ERRORS },
+        },
+      },
+      async (request) => presentMember(await transferOwnership(ctxFor(deps, request), request.params.userId)),
+    );
+
+    app.post(
       "/members/me/leave",
       {
         config: { auth: { permission: "members:read", keys: false } },
         schema: {
           tags: TAGS,
+          operationId: "leaveOrganization",
           summary: "Leave the organization",
           description:
             "Signed-in people only; an API key gets 403. The last owner cannot leave (409). Your API keys here are revoked; your sessions stay signed in but act in no organization until you switch to another.",

@@ -57,6 +57,7 @@ export function statusPageDomainRoutes(deps: ApiDeps, changes: DomainChanges): F
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "listStatusPageDomains",
           summary: "The page's custom domains and their verification records",
           params: PageParams,
           response: { 200: z.object({ items: z.array(DomainResponse) }), ...COMMON_ERRORS },
@@ -73,6 +74,7 @@ export function statusPageDomainRoutes(deps: ApiDeps, changes: DomainChanges): F
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "addStatusPageDomain",
           summary: "Claim a custom domain for the page",
           description: `The answer names the TXT record that proves the domain is yours; create it, then call \`…/verify\`. A domain claimed by any page (of any organization) is refused with 409. At most ${MAX_DOMAINS_PER_PAGE} domains per page.`,
           params: PageParams,
@@ -92,6 +94,7 @@ export function statusPageDomainRoutes(deps: ApiDeps, changes: DomainChanges): F
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "verifyStatusPageDomain",
           summary: "Check the domain's TXT record and mark it verified",
           description:
             "Looks up the TXT records of `_upblit-challenge.<domain>`; when one holds the token the domain is verified and the page is served on it. Otherwise 422 with what was found.",
@@ -116,6 +119,7 @@ export function statusPageDomainRoutes(deps: ApiDeps, changes: DomainChanges): F
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "removeStatusPageDomain",
           summary: "Release a custom domain of the page",
           params: DomainParams,
           response: { 204: z.null(), ...COMMON_ERRORS },

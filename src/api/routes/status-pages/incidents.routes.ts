@@ -41,6 +41,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listStatusPageIncidents",
           summary: "A page's incidents and maintenance announcements, drafts included, newest first",
           params: PageParams,
           querystring: ListQuery,
@@ -64,6 +65,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "createStatusPageIncident",
           summary: "Post an incident or announce maintenance",
           description: `\`message\` is the first update (markdown). \`published: false\` keeps it a draft. Components must be on this page. At most ${STATUS_INCIDENT_LIMITS.incidentsPerPage} incidents per page.`,
           params: PageParams,
@@ -83,6 +85,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "getStatusPageIncident",
           summary: "One incident with its timeline",
           params: IncidentParams,
           response: { 200: IncidentResponse, ...COMMON_ERRORS },
@@ -98,6 +101,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "updateStatusPageIncident",
           summary: "Change an incident's title, impact, components, window or postmortem",
           description:
             "The status changes by posting an update. A postmortem is accepted once the incident is resolved (or maintenance completed); `null` removes it.",
@@ -123,6 +127,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "deleteStatusPageIncident",
           summary: "Delete an incident and its timeline",
           params: IncidentParams,
           response: { 204: z.null(), ...COMMON_ERRORS },
@@ -140,6 +145,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "publishStatusPageIncident",
           summary: "Publish a draft (a no-op when already published)",
           params: IncidentParams,
           response: { 200: IncidentResponse, ...COMMON_ERRORS },
@@ -157,6 +163,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: READ,
         schema: {
           tags: TAGS,
+          operationId: "listStatusPageIncidentUpdates",
           summary: "An incident's timeline, newest first",
           params: IncidentParams,
           response: { 200: z.object({ items: IncidentResponse.shape.updates }), ...COMMON_ERRORS },
@@ -178,6 +185,7 @@ export function statusIncidentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: WRITE,
         schema: {
           tags: TAGS,
+          operationId: "createStatusPageIncidentUpdate",
           summary: "Post an update; the incident takes its status",
           description: `Markdown body (at most 10,000 characters). Resolving (\`resolved\`, or \`completed\` for maintenance) may attach a \`postmortem\`. At most ${STATUS_INCIDENT_LIMITS.updatesPerIncident} updates per incident.`,
           params: IncidentParams,

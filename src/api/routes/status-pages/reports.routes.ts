@@ -46,6 +46,7 @@ export function statusPageReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "getStatusPageReport",
           summary: "Uptime report of the page's components for a month or a year",
           description:
             "Per component: uptime % = (up + degraded) / (up + degraded + down) over the checks outside maintenance covering it, checks, minutes in an incident outside maintenance, incidents, and maintenance minutes. `format=csv` answers `text/csv` with the same figures. The current period runs until now.",

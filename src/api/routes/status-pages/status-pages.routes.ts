@@ -33,6 +33,7 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "listStatusPages",
           summary: "The organization's status pages, oldest first",
           response: { 200: z.object({ items: z.array(StatusPageResponse) }), ...COMMON_ERRORS },
         },
@@ -46,6 +47,7 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "createStatusPage",
           summary: "Create a status page",
           description: `The slug must be free across every organization. Components are the organization's own monitors, shown under display names in ordered groups. Visibility \`password\` needs \`password\`. ${LIMITS_TEXT}`,
           body: CreateStatusPageBody,
@@ -65,6 +67,7 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "getStatusPage",
           summary: "A status page with its groups and components",
           params: Id,
           response: { 200: StatusPageResponse, ...COMMON_ERRORS },
@@ -79,6 +82,7 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "updateStatusPage",
           summary: "Change a status page",
           description:
             "Absent fields keep their value; `groups` replaces every group and component (a group keeps its id while its name stays). A new password, or leaving visibility `password`, ends every visitor's access. The public page reflects the change at once.",
@@ -100,6 +104,7 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "deleteStatusPage",
           summary: "Delete a status page (its monitors stay)",
           params: Id,
           response: { 204: z.null(), ...COMMON_ERRORS },

@@ -46,6 +46,7 @@ export function statusPageSubscriberRoutes(deps: ApiDeps): FastifyPluginAsyncZod
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "listStatusPageSubscribers",
           summary: "The page's email subscribers (confirmed and pending)",
           params: PageParams,
           querystring: ListQuery,
@@ -67,6 +68,7 @@ export function statusPageSubscriberRoutes(deps: ApiDeps): FastifyPluginAsyncZod
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "removeStatusPageSubscriber",
           summary: "Remove a subscriber (no further mail is sent to it)",
           params: SubscriberParams,
           response: { 204: z.null(), ...COMMON_ERRORS },

@@ -52,6 +52,7 @@ export function statusPageWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "status-pages:read" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "listStatusPageWebhooks",
           summary: "The page's webhook subscriptions (without secrets)",
           params: PageParams,
           response: { 200: z.object({ items: z.array(WebhookResponse) }), ...COMMON_ERRORS },
@@ -68,6 +69,7 @@ export function statusPageWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "createStatusPageWebhook",
           summary: "Subscribe a URL to the page's incident notices",
           description: `Notices are POSTed as JSON signed per Standard Webhooks with the returned secret, which is shown only in this answer. At most ${MAX_WEBHOOKS_PER_PAGE} per page.`,
           params: PageParams,
@@ -87,6 +89,7 @@ export function statusPageWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { auth: { permission: "status-pages:write" } },
         schema: {
           tags: ["status-pages"],
+          operationId: "deleteStatusPageWebhook",
           summary: "Remove a webhook subscription",
           params: WebhookParams,
           response: { 204: z.null(), ...COMMON_ERRORS },

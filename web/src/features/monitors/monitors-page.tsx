@@ -1,12 +1,10 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import { currentRole, useMe } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { BulkBar } from "./bulk-bar.tsx";
 import {
   buildRows,
-  groupKey,
   knownTags,
   type ListFilter,
   MONITOR_STATES,
@@ -19,9 +17,10 @@ import {
   toggleAll,
   toggleSelected,
 } from "./list-model.ts";
-import { GROUP_HEIGHT, MonitorRow, ROW_HEIGHT } from "./monitor-row.tsx";
-import { summaries, useSummaries, useWantSummaries } from "./summaries-store.ts";
+import { ROW_HEIGHT } from "./monitor-row.tsx";
+import { summaries, useSummaries } from "./summaries-store.ts";
 import { useMonitorList } from "./use-monitor-list.ts";
+import { VirtualRows } from "./virtual-rows.tsx";
 
 const SORTS: SortKey[] = ["newest", "name", "state", "uptime"];
 const SKELETON_KEYS = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"];
@@ -47,7 +46,8 @@ export function MonitorsPage() {
   const filter: ListFilter = useMemo(() => ({ q, state, type, tag: tagFilter }), [q, state, type, tagFilter]);
   const loadAll = sort !== "newest" || grouped;
   const { list, monitors, complete } = useMonitorList(filter, loadAll);
-  const summaryVersion = useSummaries();
+  // Only the uptime sort reads summaries here; the rows subscribe on their own (VirtualRows).
+  const summaryVersion = useSummaries(sort === "uptime");
 
   const visible = useMemo(() => monitors.filter((m) => matchesFilter(m, filter)), [monitors, filter]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the uptime sort reads the summaries store
@@ -59,26 +59,10 @@ export function MonitorsPage() {
   const shownIds = useMemo(() => [...new Set(sorted.map((m) => m.id))], [sorted]);
   const tags = useMemo(() => knownTags(monitors), [monitors]);
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: (i) => (rows[i]?.kind === "group" ? GROUP_HEIGHT : ROW_HEIGHT),
-    getItemKey: (i) => rows[i]?.key ?? i,
-    overscan: 8,
-  });
-  const items = virtual.getVirtualItems();
-  const inView = items.flatMap((v) => {
-    const row = rows[v.index];
-    return row?.kind === "monitor" ? [row.monitor.id] : [];
-  });
-  useWantSummaries(inView);
-  const lastIndex = items.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-  useEffect(() => {
-    if (!loadAll && hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
-  }, [loadAll, hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length]);
-
+  const onNearEnd = useCallback(() => {
+    if (!loadAll && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [loadAll, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const onSelect = useCallback(
     (id: string, shift: boolean) => {
       setSelected((s) => (shift ? selectRange(s, shownIds, anchor.current, id) : toggleSelected(s, id)));
@@ -86,36 +70,17 @@ export function MonitorsPage() {
     },
     [shownIds],
   );
-  const onKey = useCallback(
-    (e: React.KeyboardEvent, index: number) => {
-      if (e.key === "Escape") {
-        setSelected(new Set());
-        return;
-      }
-      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-      e.preventDefault();
-      const target = Math.max(0, Math.min(rows.length - 1, index + (e.key === "ArrowDown" ? 1 : -1)));
-      const kind = (e.target as HTMLElement).tagName;
-      virtual.scrollToIndex(target);
-      const focus = (tries: number) => {
-        const el =
-          scroller.current?.querySelector<HTMLElement>(
-            `${kind === "INPUT" ? "input" : "a"}[data-index="${target}"]`,
-          ) ?? scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`);
-        if (el) el.focus();
-        else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
-      };
-      requestAnimationFrame(() => focus(5));
-    },
-    [rows.length, virtual],
+  const onClearSelection = useCallback(() => setSelected(new Set()), []);
+  const toggleGroup = useCallback(
+    (key: string) =>
+      setCollapsed((c) => {
+        const next = new Set(c);
+        if (next.has(key)) next.delete(key);
+        else next.add(key);
+        return next;
+      }),
+    [],
   );
-  const toggleGroup = (key: string) =>
-    setCollapsed((c) => {
-      const next = new Set(c);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
 
   const filtered = Boolean(q || state || type || tag.trim());
   const all = selectionOf(selected, shownIds);
@@ -251,8 +216,8 @@ export function MonitorsPage() {
             <span className="row-spark">{t("monitors.col.latency")}</span>
           </div>
           <p className="visually-hidden">{t("monitors.keyboardHelp")}</p>
-          <div ref={scroller} className="list-scroll" data-testid="monitor-list" aria-busy={list.isPending}>
-            {list.isPending ? (
+          {list.isPending ? (
+            <div className="list-scroll" data-testid="monitor-list" aria-busy={true}>
               <ul className="virtual-list" aria-label={t("monitors.list")}>
                 {SKELETON_KEYS.map((key) => (
                   <li key={key} className="monitor-row" style={{ height: ROW_HEIGHT }}>
@@ -260,55 +225,18 @@ export function MonitorsPage() {
                   </li>
                 ))}
               </ul>
-            ) : (
-              <ul
-                className="virtual-list"
-                aria-label={t("monitors.list")}
-                style={{ height: virtual.getTotalSize(), position: "relative" }}
-              >
-                {items.map((v) => {
-                  const row = rows[v.index]!;
-                  return (
-                    <li
-                      key={v.key}
-                      aria-setsize={rows.length}
-                      aria-posinset={v.index + 1}
-                      className="virtual-row"
-                      style={{ height: v.size, transform: `translateY(${v.start}px)` }}
-                    >
-                      {row.kind === "group" ? (
-                        <button
-                          type="button"
-                          className="group-head"
-                          data-index={v.index}
-                          aria-expanded={!row.collapsed}
-                          onClick={() => toggleGroup(groupKey(row.tag))}
-                          onKeyDown={(e) => onKey(e, v.index)}
-                        >
-                          <span aria-hidden="true">{row.collapsed ? "▸" : "▾"}</span>{" "}
-                          {t("monitors.group.toggle", {
-                            tag: row.tag ?? t("monitors.group.none"),
-                            count: row.count,
-                            down: row.down,
-                          })}
-                        </button>
-                      ) : (
-                        <MonitorRow
-                          monitor={row.monitor}
-                          summary={summaries.get(row.monitor.id)}
-                          selectable={canWrite}
-                          selected={selected.has(row.monitor.id)}
-                          index={v.index}
-                          onSelect={onSelect}
-                          onKey={onKey}
-                        />
-                      )}
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </div>
+            </div>
+          ) : (
+            <VirtualRows
+              rows={rows}
+              selectable={canWrite}
+              selected={selected}
+              onSelect={onSelect}
+              onClearSelection={onClearSelection}
+              onToggleGroup={toggleGroup}
+              onNearEnd={onNearEnd}
+            />
+          )}
           {!loadAll && hasNextPage && (
             <button type="button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
               {t("monitors.loadMore")}

@@ -96,9 +96,14 @@ const RANK: Record<string, number> = { down: 0, degraded: 1, unknown: 2, up: 3 }
 
 export const summaries = new SummaryStore();
 
-/** Re-renders when any summary changes; read entries with `summaries.get(id)`. */
-export function useSummaries(): number {
-  return useSyncExternalStore(summaries.subscribe, summaries.getVersion);
+const NEVER = () => () => {};
+const ZERO = () => 0;
+
+/**
+ * Re-renders when any summary changes (only while `enabled`); read entries with `summaries.get(id)`.
+ */
+export function useSummaries(enabled = true): number {
+  return useSyncExternalStore(enabled ? summaries.subscribe : NEVER, enabled ? summaries.getVersion : ZERO);
 }
 
 /** Asks for the summaries of the rows in view, once the view has settled for a moment. */

@@ -6,6 +6,7 @@ export const common = {
   "nav.incidents": "Incidents",
   "nav.map": "Dependency map",
   "nav.wall": "Wall view",
+  "nav.statusPages": "Status pages",
   "nav.main": "Main",
   "theme.toggle": "Switch theme",
   "theme.light": "Light",

@@ -87,5 +87,4 @@ export const incidents = {
   "channel.status": "Result",
   "channel.at": "At",
   "channel.error": "Last error",
-  "channel.fullScreens": "Editing channels comes with the configuration screens.",
 } as const;

@@ -1,9 +1,11 @@
+import { alertingNav } from "./alerting-nav.ts";
 import { auth } from "./auth.ts";
 import { common } from "./common.ts";
 import { incidents } from "./incidents.ts";
 import { monitor } from "./monitor.ts";
 import { monitorDetail } from "./monitor-detail.ts";
 import { monitors } from "./monitors.ts";
+import { settingsNav } from "./settings-nav.ts";
 
 /**
  * The English catalogue: every text the dashboard shows. A translation is a new folder with the
@@ -16,4 +18,6 @@ export const en = {
   ...monitorDetail,
   ...monitors,
   ...incidents,
+  ...alertingNav,
+  ...settingsNav,
 } as const;

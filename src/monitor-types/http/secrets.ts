@@ -1,0 +1,49 @@
+import type { MonitorSettings } from "../../domain/monitor.ts";
+import { type MonitorTypeSecrets, REDACTED } from "../define.ts";
+import type { HttpSettings } from "./settings.ts";
+
+/** Header names that usually carry credentials; their values are write-only. */
+const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
+
+/**
+ * The `http` block's secrets: `auth` (only its type and a basic username are shown) and the
+ * values of headers whose names look like credentials (shown as "[redacted]").
+ */
+export const httpSecrets: MonitorTypeSecrets = {
+  present(settings: MonitorSettings): MonitorSettings {
+    const http = settings.http as HttpSettings | undefined;
+    if (!http) return settings;
+    const { auth, headers, ...rest } = http;
+    return {
+      ...settings,
+      http: {
+        ...rest,
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? REDACTED : v]),
+        ),
+        auth: auth
+          ? auth.type === "basic"
+            ? { type: "basic", username: auth.username }
+            : { type: "bearer" }
+          : undefined,
+      },
+    };
+  },
+
+  /**
+   * A client that sends back the headers GET showed it would store "[redacted]" over the real
+   * secret; a header whose value is exactly that placeholder keeps its stored value instead.
+   */
+  keep(current: Record<string, unknown>, merged: Record<string, unknown>): void {
+    const before = (current.http as { headers?: Record<string, string> } | undefined)?.headers ?? {};
+    const after = (merged.http as { headers?: Record<string, string> } | undefined)?.headers;
+    if (!after) return;
+    const headers = Object.fromEntries(
+      Object.entries(after).map(([name, value]) => [
+        name,
+        value === REDACTED ? (before[name] ?? value) : value,
+      ]),
+    );
+    merged.http = { ...(merged.http as object), headers };
+  },
+};

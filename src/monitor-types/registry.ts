@@ -1,0 +1,35 @@
+/**
+ * Every monitor type Upblit knows, one line each. A type is one folder beside this file
+ * (docs/development.md, "Adding a monitor type"); listing it here is all it takes to make the
+ * API accept it, the OpenAPI document describe it, the probe role run it and the judge apply its
+ * implied assertions.
+ */
+import type { MonitorTypeDefinition } from "./define.ts";
+import { dns } from "./dns/index.ts";
+import { heartbeat } from "./heartbeat/index.ts";
+import { http } from "./http/index.ts";
+import { json } from "./json/index.ts";
+import { keyword } from "./keyword/index.ts";
+import { mqtt } from "./mqtt/index.ts";
+import { mysql } from "./mysql/index.ts";
+import { postgres } from "./postgres/index.ts";
+import { rabbitmq } from "./rabbitmq/index.ts";
+import { redis } from "./redis/index.ts";
+import { tcp } from "./tcp/index.ts";
+import { tls } from "./tls/index.ts";
+
+// biome-ignore format: one line per type, so adding one is a one-line change.
+export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
+  http,
+  keyword,
+  json,
+  tcp,
+  dns,
+  tls,
+  heartbeat,
+  postgres,
+  mysql,
+  redis,
+  rabbitmq,
+  mqtt,
+];

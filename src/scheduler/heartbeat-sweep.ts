@@ -1,0 +1,41 @@
+import type { Logger } from "../lib/logger.ts";
+
+/**
+ * Runs the heartbeat deadline sweep (services/heartbeats/sweep.ts, handed in by main.ts) every
+ * `everyMs`, one pass at a time. Several schedulers may run it: each deadline is claimed in the
+ * database, so it is judged once.
+ */
+export class HeartbeatSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly sweep: () => Promise<number>,
+    private readonly log: Logger,
+    private readonly everyMs = 5_000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.next(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private next(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .then((judged) => {
+          if (judged > 0) this.log.info({ judged }, "heartbeat deadlines judged");
+        })
+        .catch((err: unknown) => this.log.error({ err }, "heartbeat sweep failed; retrying"))
+        .finally(() => this.next(this.everyMs));
+    }, delayMs);
+  }
+}

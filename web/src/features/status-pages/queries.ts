@@ -1,0 +1,137 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, api, type Problem, sessionFetch, unwrap } from "../../api/client.ts";
+import type { components } from "../../api/schema";
+
+export type StatusIncident = components["schemas"]["StatusIncident"];
+
+/** Every query of this feature starts with "status-pages", so one invalidation refreshes them. */
+export const keys = {
+  all: ["status-pages"] as const,
+  page: (id: string) => ["status-pages", id] as const,
+  incidents: (id: string) => ["status-pages", id, "incidents"] as const,
+  domains: (id: string) => ["status-pages", id, "domains"] as const,
+  subscribers: (id: string) => ["status-pages", id, "subscribers"] as const,
+  report: (id: string, period: string) => ["status-pages", id, "report", period] as const,
+};
+
+export function useStatusPages() {
+  return useQuery({
+    queryKey: keys.all,
+    queryFn: async () => unwrap(await api.GET("/api/v1/status-pages")).items,
+  });
+}
+
+export function useStatusPage(id: string) {
+  return useQuery({
+    queryKey: keys.page(id),
+    queryFn: async () => unwrap(await api.GET("/api/v1/status-pages/{id}", { params: { path: { id } } })),
+  });
+}
+
+/** The organization's monitors (id, name, state), for picking components and the preview. */
+export function useMonitorChoices() {
+  return useQuery({
+    queryKey: ["status-pages", "monitors"],
+    staleTime: 30_000,
+    queryFn: async () => {
+      const items: Array<{ id: string; name: string; state: string }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = unwrap(
+          await api.GET("/api/v1/monitors", {
+            params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        );
+        items.push(...page.items.map((m) => ({ id: m.id, name: m.name, state: m.state })));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && items.length < 2_000);
+      return items;
+    },
+  });
+}
+
+/** A mutation that refreshes this feature's queries once the server took it. */
+export function useStatusMutation<A, R>(fn: (arg: A) => Promise<R>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.all }),
+  });
+}
+
+export function useIncidents(pageId: string) {
+  return useQuery({
+    queryKey: keys.incidents(pageId),
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/status-pages/{id}/incidents", {
+          params: { path: { id: pageId }, query: { limit: 50 } },
+        }),
+      ).items,
+  });
+}
+
+export function useDomains(pageId: string) {
+  return useQuery({
+    queryKey: keys.domains(pageId),
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/status-pages/{id}/domains", { params: { path: { id: pageId } } })).items,
+  });
+}
+
+async function subscribersPage(pageId: string, cursor: string | undefined) {
+  return unwrap(
+    await api.GET("/api/v1/status-pages/{id}/subscribers", {
+      params: { path: { id: pageId }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
+}
+type SubscribersPage = Awaited<ReturnType<typeof subscribersPage>>;
+
+/** The page's subscribers, 100 at a time (the API's largest page); `fetchNextPage` reads on. */
+export function useSubscribers(pageId: string) {
+  return useInfiniteQuery({
+    queryKey: keys.subscribers(pageId),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: SubscribersPage) => last.nextCursor ?? undefined,
+    queryFn: ({ pageParam }) => subscribersPage(pageId, pageParam),
+  });
+}
+
+export function useReport(pageId: string, period: string) {
+  return useQuery({
+    queryKey: keys.report(pageId, period),
+    enabled: period !== "",
+    queryFn: async () => {
+      const data = unwrap(
+        await api.GET("/api/v1/status-pages/{id}/reports", {
+          params: { path: { id: pageId }, query: { period, format: "json" } },
+        }),
+      );
+      if (typeof data === "string") throw new Error("expected JSON");
+      return data;
+    },
+  });
+}
+
+/**
+ * Downloads the report as CSV: fetched with the session (so an expired access token is
+ * refreshed), then saved through a temporary link. Throws the API's problem when refused.
+ */
+export async function downloadReportCsv(pageId: string, period: string, filename: string): Promise<void> {
+  const url = `/api/v1/status-pages/${encodeURIComponent(pageId)}/reports?period=${encodeURIComponent(period)}&format=csv`;
+  const res = await sessionFetch(new Request(url));
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({}))) as Partial<Problem>;
+    throw new ApiError({ type: "about:blank", title: res.statusText, status: res.status, ...problem });
+  }
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
