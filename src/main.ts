@@ -19,7 +19,9 @@ import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
 import { MemoryBus } from "./queue/bus.ts";
+import type { JobPayloads } from "./queue/catalog.ts";
 import { MemoryQueue } from "./queue/drivers/memory.ts";
+import { observeEnqueued } from "./queue/observed.ts";
 import type { Consumer } from "./queue/queue.ts";
 import { HeartbeatSweeper } from "./scheduler/heartbeat-sweep.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
@@ -29,6 +31,7 @@ import type { Runtime } from "./services/context.ts";
 import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
+import { UpblitMetrics } from "./services/metrics/metrics.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
@@ -81,7 +84,13 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
 
   const clock = options.clock ?? systemClock;
-  const queue = new MemoryQueue(log.child({ category: "queue" }));
+  const memoryQueue = new MemoryQueue(log.child({ category: "queue" }));
+  const metrics = new UpblitMetrics(db, memoryQueue);
+  // Metrics see every judged check on its way to the evaluator. The name decides the payload's
+  // type (the catalog), which TypeScript cannot narrow through a generic: hence the cast.
+  const queue = observeEnqueued(memoryQueue, (name, payload) => {
+    if (name === "check.result") metrics.observeResult(payload as JobPayloads["check.result"]);
+  });
   const rt: Runtime = {
     db,
     clock,
@@ -252,6 +261,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,
         },
+        metrics: { registry: metrics, token: config.metrics.token },
         isReady: async () => {
           try {
             await sql`select 1`.execute(db);

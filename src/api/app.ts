@@ -39,6 +39,7 @@ import { invitationRoutes } from "./routes/invitations/invitations.routes.ts";
 import { liveRoutes } from "./routes/live.routes.ts";
 import { maintenanceCalendarRoutes } from "./routes/maintenance/calendar.routes.ts";
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
+import { metricsRoutes } from "./routes/metrics.routes.ts";
 import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
@@ -120,6 +121,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
 
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps));
   await app.register(setupPageRoutes(deps));
   await app.register(setupRoutes(deps), { prefix: "/api/v1" });
   await app.register(authRoutes(deps), { prefix: "/api/v1" });

@@ -4,6 +4,7 @@ import type { CheckSpec } from "../domain/monitor.ts";
 import type { ChannelAdapter } from "../notify/channels/types.ts";
 import type { SendToChannel } from "../services/alerts/channel-send.ts";
 import type { Ctx, Runtime, UserCtx } from "../services/context.ts";
+import type { UpblitMetrics } from "../services/metrics/metrics.ts";
 import type { RateLimits } from "../services/rate-limit/limiter.ts";
 import type { SsoDeps } from "../services/sso/oidc.ts";
 
@@ -33,6 +34,8 @@ export interface ApiDeps {
   sso: SsoDeps;
   /** Counters for login back-off, mail caps and per-key limits (Redis or memory). */
   rateLimits: RateLimits;
+  /** /metrics: the registry, and the operator's bearer token (METRICS_TOKEN) if set. */
+  metrics?: { registry: UpblitMetrics; token: string | undefined };
   /** The built dashboard's folder; undefined: web/dist in the package folder. */
   webRoot?: string;
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
 import { limitHeapGrowth } from "../lib/heap.ts";
-import { createLogger } from "../lib/logger.ts";
+import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
@@ -39,12 +39,18 @@ program
   .action(async () => {
     const cfg = config(program.opts());
     limitHeapGrowth(cfg.heapGrowingPercent);
-    const log = createLogger(cfg.log.level);
+    const log = createLogger(
+      cfg.log.level,
+      undefined,
+      chooseLogFormat(cfg.log.format, process.stdout.isTTY === true),
+    );
     const running = await startUpblit(cfg, log).catch((err: unknown) => {
       log.fatal({ err }, "start-up failed");
       process.exit(1);
     });
-    // The first-run link as a plain line too (stdout stays JSON lines for log shippers).
+    // What a person needs, as plain lines on stderr whatever the log format (stdout stays the log).
+    if (running.url)
+      process.stderr.write(`Upblit is listening on ${running.url} (API docs: ${running.url}/api/docs)\n`);
     if (running.setupUrl) {
       process.stderr.write(`\nNo account yet. Open this link to set up Upblit:\n  ${running.setupUrl}\n\n`);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
+import type { LogFormatSetting } from "../lib/logger.ts";
 import { ENV_VARS, type EnvName } from "./schema.ts";
 
 type Env = { [K in EnvName]: z.output<(typeof ENV_VARS)[K]["schema"]> };
@@ -10,7 +11,8 @@ export interface Config {
   db: { driver: "pglite"; dataDir: string; sharedBuffersMb: number } | { driver: "postgres"; url: string };
   /** DATA_DIR resolved: the PGlite files and the generated secret key live here. */
   dataDir: string;
-  log: { level: string };
+  /** format `auto`: readable on a terminal, JSON otherwise (src/lib/logger.ts decides). */
+  log: { level: string; format: LogFormatSetting };
   /** HEAP_GROWING_PERCENT: applied by `upblit start` (src/lib/heap.ts). */
   heapGrowingPercent: number;
   roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
@@ -39,6 +41,8 @@ export interface Config {
   certificates: { warnDays: number[] };
   /** Custom domains of status pages: the DNS server asked for their TXT records (system's when unset). */
   statusPages: { domainResolver: string | undefined };
+  /** METRICS_TOKEN: the operator's bearer token for /metrics; undefined: API keys only. */
+  metrics: { token: string | undefined };
   redis: { url: string } | undefined;
   /** The built dashboard (WEB_ROOT); undefined: web/dist in the package folder. */
   web: { root: string | undefined };
@@ -84,7 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
           sharedBuffersMb: v.PGLITE_SHARED_BUFFERS_MB,
         },
     dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
-    log: { level: v.LOG_LEVEL },
+    log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
     heapGrowingPercent: v.HEAP_GROWING_PERCENT,
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,
@@ -115,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     },
     certificates: { warnDays: v.CERT_EXPIRY_WARN_DAYS },
     statusPages: { domainResolver: v.STATUS_DOMAIN_RESOLVER },
+    metrics: { token: v.METRICS_TOKEN },
     redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
     web: { root: v.WEB_ROOT === undefined ? undefined : path.resolve(v.WEB_ROOT) },
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,

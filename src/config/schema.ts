@@ -40,7 +40,12 @@ export const ENV_VARS = {
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     default: "info",
-    doc: "pino log level. Logs are JSON lines on stdout.",
+    doc: "pino log level.",
+  },
+  LOG_FORMAT: {
+    schema: z.enum(["auto", "json", "pretty"]),
+    default: "auto",
+    doc: "`auto`: one readable line per entry when stdout is a terminal, JSON lines (pino) otherwise. `json` or `pretty` force one.",
   },
   UPBLIT_ROLES: {
     schema: z
@@ -122,6 +127,11 @@ export const ENV_VARS = {
     schema: z.string().min(32, "must be at least 32 characters").optional(),
     default: undefined,
     doc: "Master secret for signing sessions and encrypting stored secrets. Unset: a random key is generated once in `DATA_DIR/secret.key`. Set it (the same in every process) when running several processes.",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(24, "must be at least 24 characters").optional(),
+    default: undefined,
+    doc: "Bearer token that may read `/metrics` (Prometheus) for every organization. Unset: only API keys with the `metrics:read` scope may, each for its own organization.",
   },
   TRUST_PROXY: {
     schema: bool,

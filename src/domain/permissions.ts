@@ -18,6 +18,7 @@ export const SCOPES = [
   "notifications:write",
   "members:read",
   "audit:read",
+  "metrics:read",
   "org:admin",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -42,7 +43,7 @@ const EDITOR: Permission[] = [
   "status-pages:write",
   "notifications:write",
 ];
-const ADMIN: Permission[] = [...EDITOR, "audit:read", "org:admin"];
+const ADMIN: Permission[] = [...EDITOR, "audit:read", "metrics:read", "org:admin"];
 const OWNER: Permission[] = [...ADMIN, "org:owner"];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {

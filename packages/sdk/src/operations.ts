@@ -96,6 +96,8 @@ export const OPERATIONS = {
   getMaintenanceWindow: { method: "GET", path: "/api/v1/maintenance-windows/{id}" },
   /** Who am I: profile and organizations */
   getMe: { method: "GET", path: "/api/v1/me" },
+  /** Prometheus metrics (METRICS_TOKEN, or an API key with metrics:read) */
+  getMetrics: { method: "GET", path: "/metrics" },
   /** Get a monitor */
   getMonitor: { method: "GET", path: "/api/v1/monitors/{id}" },
   /** The channels a monitor alerts besides the defaults */

@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (METRICS_TOKEN, or an API key with metrics:read)
+         * @description Public: no credential needed.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/setup": {
         parameters: {
             query?: never;
@@ -4849,6 +4869,28 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     getSetupState: {
         parameters: {
             query?: never;
@@ -6511,7 +6553,7 @@ export interface operations {
                      *       "monitors:write"
                      *     ]
                      */
-                    scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "org:admin")[];
+                    scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
                     /**
                      * Format: date-time
                      * @description When the key stops working (ISO 8601); never, when absent
