@@ -6,7 +6,13 @@ const STRETCH = Math.round(Math.min(20, Math.max(2, (2 * loadavg()[0]!) / availa
 
 export default defineConfig({
   // The SDK from its sources, as tsconfig.json's paths (bin/upblit.js through tsx) resolve it.
-  resolve: { alias: { "@upblit/sdk": new URL("./packages/sdk/src/index.ts", import.meta.url).pathname } },
+  // The CLI imports it as "#sdk" (package.json "imports": the built SDK, also in the packed package).
+  resolve: {
+    alias: {
+      "@upblit/sdk": new URL("./packages/sdk/src/index.ts", import.meta.url).pathname,
+      "#sdk": new URL("./packages/sdk/src/index.ts", import.meta.url).pathname,
+    },
+  },
   test: {
     // The browser tests drive the built dashboard: build web/dist first when it is stale.
     globalSetup: ["test/build-web.ts"],

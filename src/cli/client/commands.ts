@@ -1,5 +1,5 @@
-import type { components, Upblit } from "@upblit/sdk";
 import { type Command, Option } from "commander";
+import type { components, Upblit } from "#sdk";
 import { ClientError, configPath, readClientConfig, writeClientConfig } from "./contexts.ts";
 import { ago, type Column, render, table } from "./output.ts";
 import { action, type CommonOptions, clientFor, formatOf, readObjectFile } from "./run.ts";

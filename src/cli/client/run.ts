@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { Upblit, UpblitProblem } from "@upblit/sdk";
 import { parse } from "yaml";
+import { Upblit, UpblitProblem } from "#sdk";
 import { ClientError, pickContext } from "./contexts.ts";
 import type { Format } from "./output.ts";
 

@@ -1,4 +1,4 @@
-import type { Upblit } from "@upblit/sdk";
+import type { Upblit } from "#sdk";
 
 /**
  * `--watch`: prints the list, then again after every live event (at most twice a second) and
