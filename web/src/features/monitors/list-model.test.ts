@@ -6,6 +6,7 @@ import {
   groupKey,
   type Monitor,
   matchesFilter,
+  sameNameOrder,
   selectionOf,
   selectRange,
   sortMonitors,
@@ -115,5 +116,28 @@ describe("bulk selection", () => {
   it("sends a large selection in chunks the server takes", () => {
     const ids = Array.from({ length: 1201 }, (_, i) => `m${i}`);
     expect(chunks(ids, 500).map((c) => c.length)).toEqual([500, 500, 201]);
+  });
+});
+
+describe("sameNameOrder", () => {
+  it("keeps the previous order with the new versions when only states changed", () => {
+    const previous = sortMonitors(
+      [m("b", "web-10", "up"), m("a", "web-2", "up"), m("c", "api", "up")],
+      "name",
+    );
+    expect(previous.map((x) => x.id)).toEqual(["c", "a", "b"]);
+    const next = [m("b", "web-10", "down"), m("a", "web-2", "up"), m("c", "api", "up")];
+    const out = sameNameOrder(previous, next)!;
+    expect(out.map((x) => x.id)).toEqual(["c", "a", "b"]);
+    expect(out[2]!.state).toBe("down");
+    expect(out[2]).toBe(next[0]);
+  });
+  it("gives up (so the list is sorted again) when a name, a monitor or the count changed", () => {
+    const previous = sortMonitors([m("a", "x", "up"), m("b", "y", "up")], "name");
+    expect(sameNameOrder(previous, [m("a", "x", "up"), m("b", "z", "up")])).toBeUndefined();
+    expect(sameNameOrder(previous, [m("a", "x", "up"), m("c", "y", "up")])).toBeUndefined();
+    expect(sameNameOrder(previous, [m("a", "x", "up")])).toBeUndefined();
+    expect(sameNameOrder(previous, [m("a", "x", "up"), m("a", "x", "up")])).toBeUndefined();
+    expect(sameNameOrder(undefined, [m("a", "x", "up")])).toBeUndefined();
   });
 });

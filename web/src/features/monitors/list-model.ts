@@ -76,6 +76,26 @@ export function sortMonitors(
   return out.sort((a, b) => u(a) - u(b) || byName(a, b));
 }
 
+/**
+ * The previous name-sorted list with each monitor replaced by its new version, when the same
+ * monitors with the same names are shown (a live state change then re-sorts nothing: O(n), not
+ * O(n log n) comparisons of 10,000 names); undefined when anything else changed.
+ */
+export function sameNameOrder(previous: Monitor[] | undefined, monitors: Monitor[]): Monitor[] | undefined {
+  if (!previous || previous.length !== monitors.length) return undefined;
+  const now = new Map(monitors.map((m) => [m.id, m]));
+  if (now.size !== monitors.length) return undefined;
+  const out: Monitor[] = [];
+  const seen = new Set<string>();
+  for (const p of previous) {
+    const m = now.get(p.id);
+    if (!m || m.name !== p.name || seen.has(p.id)) return undefined;
+    seen.add(p.id);
+    out.push(m);
+  }
+  return out;
+}
+
 export type ListRow =
   | { kind: "group"; key: string; tag: string | null; count: number; down: number; collapsed: boolean }
   | { kind: "monitor"; key: string; monitor: Monitor };

@@ -9,8 +9,10 @@ import {
   type ListFilter,
   MONITOR_STATES,
   MONITOR_TYPES,
+  type Monitor,
   matchesFilter,
   type SortKey,
+  sameNameOrder,
   selectionOf,
   selectRange,
   sortMonitors,
@@ -51,10 +53,12 @@ export function MonitorsPage() {
 
   const visible = useMemo(() => monitors.filter((m) => matchesFilter(m, filter)), [monitors, filter]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the uptime sort reads the summaries store
-  const sorted = useMemo(
-    () => sortMonitors(visible, sort, (id) => summaries.get(id)?.uptime24h),
-    [visible, sort, sort === "uptime" ? summaryVersion : 0],
-  );
+  const lastByName = useRef<Monitor[] | undefined>(undefined);
+  const sorted = useMemo(() => {
+    if (sort !== "name") return sortMonitors(visible, sort, (id) => summaries.get(id)?.uptime24h);
+    lastByName.current = sameNameOrder(lastByName.current, visible) ?? sortMonitors(visible, "name");
+    return lastByName.current;
+  }, [visible, sort, sort === "uptime" ? summaryVersion : 0]);
   const rows = useMemo(() => buildRows(sorted, grouped, collapsed), [sorted, grouped, collapsed]);
   const shownIds = useMemo(() => [...new Set(sorted.map((m) => m.id))], [sorted]);
   const tags = useMemo(() => knownTags(monitors), [monitors]);
