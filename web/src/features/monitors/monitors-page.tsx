@@ -52,8 +52,8 @@ export function MonitorsPage() {
   const summaryVersion = useSummaries(sort === "uptime");
 
   const visible = useMemo(() => monitors.filter((m) => matchesFilter(m, filter)), [monitors, filter]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the uptime sort reads the summaries store
   const lastByName = useRef<Monitor[] | undefined>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the uptime sort reads the summaries store
   const sorted = useMemo(() => {
     if (sort !== "name") return sortMonitors(visible, sort, (id) => summaries.get(id)?.uptime24h);
     lastByName.current = sameNameOrder(lastByName.current, visible) ?? sortMonitors(visible, "name");
