@@ -73,7 +73,7 @@ describe.each(DB_KINDS)("app: OpenAPI, docs and health on %s", (kind) => {
     const served = servedRoutes(up.app!.printRoutes({ commonPrefix: false }))
       .filter(
         ([method, path]) =>
-          method !== "HEAD" && (path.startsWith(`${API}/`) || /^\/(healthz|readyz)$/.test(path)),
+          method !== "HEAD" && (path.startsWith(`${API}/`) || /^\/(healthz|readyz|metrics)$/.test(path)),
       )
       .map(([method, path]) => `${method} ${path}`)
       .sort();

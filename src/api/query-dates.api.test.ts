@@ -48,6 +48,8 @@ describe.each(DB_KINDS)("date query parameters on %s", (kind) => {
       [
         `${API}/audit-log from`,
         `${API}/audit-log to`,
+        `${API}/maintenance-windows/occurrences from`,
+        `${API}/maintenance-windows/occurrences until`,
         `${API}/monitors/{id}/results from`,
         `${API}/monitors/{id}/results to`,
         `${API}/monitors/{id}/rollups from`,

@@ -36,11 +36,11 @@ describe("dashboard shell in Chromium", () => {
 
       await page.getByLabel("Email").fill(E2E_OWNER.email);
       await page.getByLabel("Password").fill("not the password");
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.getByRole("alert").waitFor({ timeout: UI_TIMEOUT_MS });
 
       await page.getByLabel("Password").fill(E2E_OWNER.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL((url) => url.pathname === "/incidents", { timeout: UI_TIMEOUT_MS });
       await context.close();
     },

@@ -2471,7 +2471,7 @@ export interface paths {
         };
         /**
          * Occurrences of every maintenance window in a range, in start order
-         * @description Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most 366 days; `until` defaults to 28 days after `from`, `from` to now.
+         * @description Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most 366 days; `until` defaults to 28 days after `from`; `from` to 28 days before `until` when only that is given, else to now.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -7986,8 +7986,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description A ping id: list older ones */
-                before?: string;
+                /** @description A ping id from the last page: the pings older than it */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -10125,7 +10125,9 @@ export interface operations {
     listMaintenanceOccurrences: {
         parameters: {
             query?: {
+                /** @description Start of the range (default: now, or 28 days before `until`) */
                 from?: string;
+                /** @description End of the range, exclusive (default: 28 days after `from`) */
                 until?: string;
             };
             header?: never;

@@ -40,13 +40,18 @@ export function pingListRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           params: z.object({ id: z.string().max(40) }),
           querystring: z.object({
             limit: z.coerce.number().int().min(1).max(200).default(50),
-            before: z.string().max(40).optional().meta({ description: "A ping id: list older ones" }),
+            cursor: z
+              .string()
+              .max(40)
+              .optional()
+              .meta({ description: "A ping id from the last page: the pings older than it" }),
           }),
           response: { 200: z.object({ items: z.array(PingSummary) }), ...COMMON_ERRORS },
         },
       },
       async (request) => {
-        const items = await pingsOf(ctxFor(deps, request), request.params.id, request.query);
+        const { limit, cursor } = request.query;
+        const items = await pingsOf(ctxFor(deps, request), request.params.id, { limit, before: cursor });
         return { items: items.map(present) };
       },
     );

@@ -5,6 +5,7 @@ import { AppError } from "../../../lib/errors.ts";
 import { MAX_BETWEEN_DAYS, maintenanceBetween } from "../../../services/maintenance/between.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { COMMON_ERRORS } from "../../problem.ts";
+import { dateTimeQuery } from "../../query-dates.ts";
 import { ScheduleBody, toSchedule } from "./schemas.ts";
 
 const TAGS = ["maintenance"];
@@ -26,10 +27,10 @@ export function maintenanceCalendarRoutes(deps: ApiDeps): FastifyPluginAsyncZod 
           tags: TAGS,
           operationId: "listMaintenanceOccurrences",
           summary: "Occurrences of every maintenance window in a range, in start order",
-          description: `Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most ${MAX_BETWEEN_DAYS} days; \`until\` defaults to 28 days after \`from\`, \`from\` to now.`,
+          description: `Occurrences overlapping [from, until), each with the monitors it covers now (listed or by tag); a window that covers no monitor is left out. At most ${MAX_BETWEEN_DAYS} days; \`until\` defaults to 28 days after \`from\`; \`from\` to 28 days before \`until\` when only that is given, else to now.`,
           querystring: z.strictObject({
-            from: z.iso.datetime({ offset: true }).optional(),
-            until: z.iso.datetime({ offset: true }).optional(),
+            from: dateTimeQuery("Start of the range (default: now, or 28 days before `until`)").optional(),
+            until: dateTimeQuery("End of the range, exclusive (default: 28 days after `from`)").optional(),
           }),
           response: {
             200: z.object({
@@ -43,8 +44,13 @@ export function maintenanceCalendarRoutes(deps: ApiDeps): FastifyPluginAsyncZod 
       },
       async (request) => {
         const ctx = ctxFor(deps, request);
-        const from = request.query.from ? Date.parse(request.query.from) : ctx.clock.now();
-        const until = request.query.until ? Date.parse(request.query.until) : from + 28 * DAY_MS;
+        const { from: fromDate, until: untilDate } = request.query;
+        const from = fromDate
+          ? fromDate.getTime()
+          : untilDate
+            ? untilDate.getTime() - 28 * DAY_MS
+            : ctx.clock.now();
+        const until = untilDate ? untilDate.getTime() : from + 28 * DAY_MS;
         if (until <= from) {
           throw new AppError("VALIDATION", "until must be after from", {
             errors: [{ path: "querystring.until", message: "must be after from" }],
