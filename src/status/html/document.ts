@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { PageColors } from "../../services/status-pages/colors.ts";
 import { html, type Markup, raw } from "../escape.ts";
-import { pageStyles } from "./styles.ts";
 
 /** A fresh CSP nonce: 128 random bits. */
 export function newNonce(): string {
@@ -39,7 +37,8 @@ function cspAllowing(scriptSource: string, styleSource: string): string {
 
 export interface DocumentParts {
   title: string;
-  colors: PageColors;
+  /** The page's one style sheet (`pageStyles(colors)`), inlined. */
+  styles: string;
   faviconUrl?: string | null;
   /** Asks robots to stay away (private pages, errors). */
   noindex?: boolean;
@@ -59,7 +58,7 @@ export function renderDocument(parts: DocumentParts): string {
 <meta name="color-scheme" content="light dark">
 ${parts.noindex ? raw('<meta name="robots" content="noindex">\n') : ""}<title>${parts.title}</title>
 <link rel="icon" href="${parts.faviconUrl ?? "data:,"}">
-<style${nonceAttribute(parts.nonce)}>${raw(pageStyles(parts.colors))}</style>
+<style${nonceAttribute(parts.nonce)}>${raw(parts.styles)}</style>
 </head>
 <body>
 ${parts.body}

@@ -1,6 +1,10 @@
 import { DEFAULT_COLORS } from "../../services/status-pages/colors.ts";
 import { html, type Markup } from "../escape.ts";
 import { renderDocument } from "./document.ts";
+import { pageStyles } from "./styles.ts";
+
+/** The message pages' style sheet: the default colours, built once. */
+const DEFAULT_STYLES = pageStyles(DEFAULT_COLORS);
 
 /**
  * The pages a visitor sees instead of a status page: the password form, "not found" and errors. They show nothing of the page (not even its title), use the default colours,
@@ -9,7 +13,7 @@ import { renderDocument } from "./document.ts";
 export function messageDocument(title: string, body: Markup, nonce: string): string {
   return renderDocument({
     title,
-    colors: DEFAULT_COLORS,
+    styles: DEFAULT_STYLES,
     noindex: true,
     nonce,
     body: html`<div class="wrap"><main id="main">

@@ -43,15 +43,16 @@ ${historySection(snapshot, historyPage)}
 </main>
 ${footer(snapshot)}
 </div>`;
+  const styles = pageStyles(page.colors);
   const document = renderDocument({
     title: `${page.title} status`,
-    colors: page.colors,
+    styles,
     faviconUrl: safeUrl(page.faviconUrl),
     noindex: page.visibility !== "public",
     body,
     script: LIVE_SCRIPT,
   });
-  return { html: document, csp: hashedCsp(pageStyles(page.colors), LIVE_SCRIPT) };
+  return { html: document, csp: hashedCsp(styles, LIVE_SCRIPT) };
 }
 
 function groupSection(group: PublicGroup, historyDays: number): Markup {
