@@ -70,7 +70,9 @@ export function VirtualRows({
         if (el) el.focus();
         else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
       };
-      requestAnimationFrame(() => focus(5));
+      // Usually the row is already rendered (overscan): focus it now, so a second key press that
+      // follows at once starts from the new row. Otherwise wait for the scroll to render it.
+      focus(5);
     },
     [rows.length, virtual, onClearSelection],
   );
