@@ -12,6 +12,7 @@ import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
 import { mqtt } from "./mqtt/index.ts";
 import { mysql } from "./mysql/index.ts";
+import { nats } from "./nats/index.ts";
 import { postgres } from "./postgres/index.ts";
 import { rabbitmq } from "./rabbitmq/index.ts";
 import { redis } from "./redis/index.ts";
@@ -32,4 +33,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   redis,
   rabbitmq,
   mqtt,
+  nats,
 ];

@@ -1,0 +1,113 @@
+/**
+ * The network protocol types (nats, smtp, udp, websocket, grpc, domain, icmp) through the API, on
+ * both databases: create one monitor per type against a real server on loopback (this machine's
+ * NATS, or one the test starts), check it now, and see its facts judged; secrets are write-only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API, call, checkNowAndWait, createMonitor, expectValidation, getJson } from "../test/api-helpers.ts";
+import { DB_KINDS } from "../test/db.ts";
+import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
+import { type NetworkFixtures, startNetworkFixtures } from "./network-fixtures.test-support.ts";
+
+interface Case {
+  type: string;
+  body: (f: NetworkFixtures) => Record<string, unknown>;
+  /** The secret the body carries, which no response may show. */
+  secret?: string;
+  /** The hard assertion on one of the type's facts that must hold (listed first in the body). */
+  holds: string;
+}
+
+const TOKEN = `nats-token-${process.pid}`;
+
+const CASES: Case[] = [
+  {
+    type: "nats",
+    secret: TOKEN,
+    // The machine's server has no auth: it ignores the token, which still must stay hidden.
+    body: (f) => ({
+      target: "127.0.0.1:4222",
+      nats: { token: TOKEN, request: { subject: f.natsSubject, payload: "hi" } },
+      assertions: [
+        { subject: "nats.reply", op: "==", value: "pong:hi" },
+        { subject: "nats.requestMs", op: "<", value: 0, severity: "soft" },
+      ],
+    }),
+    holds: "nats.reply",
+  },
+];
+
+let fixtures: NetworkFixtures;
+beforeAll(async () => {
+  fixtures = await startNetworkFixtures();
+});
+afterAll(async () => {
+  await fixtures?.close();
+});
+
+describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) => {
+  let up: TestUpblit;
+  beforeAll(async () => {
+    up = await startTestUpblit(kind);
+  });
+  afterAll(async () => {
+    await up?.close();
+  });
+
+  it.each(CASES)("$type: created, checked against a real server, facts judged", async (c) => {
+    const body = { type: c.type, name: `${c.type} here`, paused: true, ...c.body(fixtures) };
+    const m = await createMonitor(up, body);
+    expect(m.type).toBe(c.type);
+    const result = await checkNowAndWait(up, m.id);
+    expect(result.error).toBeNull();
+    // One hard assertion on a fact holds, one soft one fails: degraded, both verdicts recorded.
+    expect(result.status).toBe("degraded");
+    const own = result.verdicts.filter((v) => v.assertion.includes(`${c.type}.`));
+    expect(own[0]).toMatchObject({ assertion: expect.stringContaining(c.holds), ok: true });
+    expect(own.at(-1)).toMatchObject({ ok: false, severity: "soft" });
+  });
+
+  it.each(CASES.filter((c) => c.secret))(
+    "$type: the secret is write-only and kept when sent back redacted",
+    async (c) => {
+      const body = { type: c.type, name: `${c.type} secret`, paused: true, ...c.body(fixtures) };
+      const m = await createMonitor(up, body);
+      const shown = await call(up, "GET", `${API}/monitors/${m.id}`);
+      expect(shown.statusCode).toBe(200);
+      expect(shown.body).not.toContain(c.secret);
+      expect(shown.body).toContain("[redacted]");
+      const block = shown.json<Record<string, Record<string, unknown>>>()[c.type]!;
+      const patched = await call(up, "PATCH", `${API}/monitors/${m.id}`, {
+        name: `${c.type} renamed`,
+        [c.type]: block,
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+      expect(patched.body).not.toContain(c.secret);
+      const result = await checkNowAndWait(up, m.id);
+      expect(result.error).toBeNull();
+      const list = await call(up, "GET", `${API}/monitors?limit=100`);
+      expect(list.body).not.toContain(c.secret);
+    },
+  );
+
+  it("validates each type's settings block", async () => {
+    const post = (body: Record<string, unknown>) => call(up, "POST", `${API}/monitors`, body);
+    const base = (type: string, target: string, extra: Record<string, unknown>) => ({
+      type,
+      name: `${type} bad`,
+      target,
+      ...extra,
+    });
+    expectValidation(await post(base("nats", "127.0.0.1:4222", { nats: { request: { subject: "a.>" } } })), [
+      "body.nats.request.subject",
+    ]);
+    expectValidation(await post(base("nats", "nats.example.com", {})), ["body.target"]);
+  });
+
+  it("lists the types' settings in the OpenAPI document", async () => {
+    const doc = await getJson<Record<string, unknown>>(up, "/api/openapi.json");
+    const text = JSON.stringify(doc);
+    for (const c of CASES) expect(text).toContain(`"${c.type}"`);
+    expect(text).toContain("nats.reply");
+  });
+});
