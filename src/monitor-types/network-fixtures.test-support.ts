@@ -2,20 +2,31 @@
  * The real servers the network types' API test checks (not a test file itself): each started on
  * loopback by the test, or a responder on this machine's NATS server.
  */
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { createCert } from "../probe/fixtures.test-support.ts";
 import { type NatsResponder, startNatsResponder } from "./nats/responder.test-support.ts";
 
 export interface NetworkFixtures {
   natsSubject: string;
+  /** An SMTP server offering STARTTLS with a self-signed certificate valid 30 more days. */
+  smtpTarget: string;
   close(): Promise<void>;
 }
 
 export async function startNetworkFixtures(): Promise<NetworkFixtures> {
   const natsSubject = `upblit.api-test.${process.pid}-${Date.now()}`;
   const responder: NatsResponder = await startNatsResponder(natsSubject);
+  const { key, cert } = await createCert("mx.upblit.test", -1, 30);
+  const smtp = new SMTPServer({ key, cert, authOptional: true, disabledCommands: ["AUTH"] });
+  smtp.on("error", () => {});
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", () => resolve()));
   return {
     natsSubject,
+    smtpTarget: `127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     close: async () => {
       responder.close();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
     },
   };
 }

@@ -16,6 +16,7 @@ import { nats } from "./nats/index.ts";
 import { postgres } from "./postgres/index.ts";
 import { rabbitmq } from "./rabbitmq/index.ts";
 import { redis } from "./redis/index.ts";
+import { smtp } from "./smtp/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
 
@@ -34,4 +35,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   rabbitmq,
   mqtt,
   nats,
+  smtp,
 ];
