@@ -2,6 +2,7 @@
  * The real servers the network types' API test checks (not a test file itself): each started on
  * loopback by the test, or a responder on this machine's NATS server.
  */
+import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { createCert } from "../probe/fixtures.test-support.ts";
@@ -11,6 +12,8 @@ export interface NetworkFixtures {
   natsSubject: string;
   /** An SMTP server offering STARTTLS with a self-signed certificate valid 30 more days. */
   smtpTarget: string;
+  /** A UDP echo server: answers "echo:<datagram>". */
+  udpTarget: string;
   close(): Promise<void>;
 }
 
@@ -21,11 +24,18 @@ export async function startNetworkFixtures(): Promise<NetworkFixtures> {
   const smtp = new SMTPServer({ key, cert, authOptional: true, disabledCommands: ["AUTH"] });
   smtp.on("error", () => {});
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", () => resolve()));
+  const udp = createSocket("udp4");
+  udp.on("message", (msg, rinfo) =>
+    udp.send(Buffer.concat([Buffer.from("echo:"), msg]), rinfo.port, rinfo.address),
+  );
+  await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
   return {
     natsSubject,
+    udpTarget: `127.0.0.1:${(udp.address() as AddressInfo).port}`,
     smtpTarget: `127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     close: async () => {
       responder.close();
+      udp.close();
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     },
   };

@@ -48,6 +48,16 @@ const CASES: Case[] = [
     }),
     holds: "smtp.banner",
   },
+  {
+    type: "udp",
+    body: (f) => ({
+      target: f.udpTarget,
+      udp: { payload: "ping", expect: "echo:ping" },
+      assertions: [{ subject: "udp.replyBytes", op: ">", value: 100, severity: "soft" }],
+    }),
+    // The implied assertion from `expect`.
+    holds: "udp.reply",
+  },
 ];
 
 let fixtures: NetworkFixtures;
@@ -119,6 +129,10 @@ describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) =
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { tls: true, startTls: true } })), [
       "body.smtp.startTls",
     ]);
+    expectValidation(
+      await post(base("udp", "ntp.example.com:123", { udp: { payload: "0g", payloadEncoding: "hex" } })),
+      ["body.udp.payload"],
+    );
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { ehloName: "a b" } })), [
       "body.smtp.ehloName",
     ]);

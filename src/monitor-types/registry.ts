@@ -19,6 +19,7 @@ import { redis } from "./redis/index.ts";
 import { smtp } from "./smtp/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
+import { udp } from "./udp/index.ts";
 
 // biome-ignore format: one line per type, so adding one is a one-line change.
 export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
@@ -36,4 +37,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   mqtt,
   nats,
   smtp,
+  udp,
 ];
