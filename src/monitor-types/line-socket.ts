@@ -13,7 +13,7 @@ import { sniName } from "./client-values.ts";
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export class LineSocket {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | undefined;
   private failure: unknown;
   private readonly onData = (chunk: Buffer) => {

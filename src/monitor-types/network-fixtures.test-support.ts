@@ -3,8 +3,10 @@
  * loopback by the test, or a responder on this machine's NATS server.
  */
 import { createSocket } from "node:dgram";
+import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { WebSocketServer } from "ws";
 import { createCert } from "../probe/fixtures.test-support.ts";
 import { type NatsResponder, startNatsResponder } from "./nats/responder.test-support.ts";
 
@@ -14,6 +16,8 @@ export interface NetworkFixtures {
   smtpTarget: string;
   /** A UDP echo server: answers "echo:<datagram>". */
   udpTarget: string;
+  /** A WebSocket echo server: answers "echo:<message>". */
+  wsTarget: string;
   close(): Promise<void>;
 }
 
@@ -29,13 +33,20 @@ export async function startNetworkFixtures(): Promise<NetworkFixtures> {
     udp.send(Buffer.concat([Buffer.from("echo:"), msg]), rinfo.port, rinfo.address),
   );
   await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+  const http = createHttpServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on("connection", (socket) => socket.on("message", (data) => socket.send(`echo:${data.toString()}`)));
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   return {
     natsSubject,
+    wsTarget: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/echo`,
     udpTarget: `127.0.0.1:${(udp.address() as AddressInfo).port}`,
     smtpTarget: `127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     close: async () => {
       responder.close();
       udp.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     },
   };

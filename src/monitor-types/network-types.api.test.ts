@@ -58,6 +58,15 @@ const CASES: Case[] = [
     // The implied assertion from `expect`.
     holds: "udp.reply",
   },
+  {
+    type: "websocket",
+    body: (f) => ({
+      target: f.wsTarget,
+      websocket: { send: "ping", expect: "echo:ping" },
+      assertions: [{ subject: "websocket.messageMs", op: "<", value: 0, severity: "soft" }],
+    }),
+    holds: "websocket.message",
+  },
 ];
 
 let fixtures: NetworkFixtures;
@@ -132,6 +141,11 @@ describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) =
     expectValidation(
       await post(base("udp", "ntp.example.com:123", { udp: { payload: "0g", payloadEncoding: "hex" } })),
       ["body.udp.payload"],
+    );
+    expectValidation(await post(base("websocket", "https://example.com/socket", {})), ["body.target"]);
+    expectValidation(
+      await post(base("websocket", "wss://example.com/", { websocket: { subprotocols: ["a b"] } })),
+      ["body.websocket.subprotocols.0"],
     );
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { ehloName: "a b" } })), [
       "body.smtp.ehloName",

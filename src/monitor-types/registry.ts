@@ -20,6 +20,7 @@ import { smtp } from "./smtp/index.ts";
 import { tcp } from "./tcp/index.ts";
 import { tls } from "./tls/index.ts";
 import { udp } from "./udp/index.ts";
+import { websocket } from "./websocket/index.ts";
 
 // biome-ignore format: one line per type, so adding one is a one-line change.
 export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
@@ -38,4 +39,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   nats,
   smtp,
   udp,
+  websocket,
 ];
