@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { WebSocketServer } from "ws";
 import { createCert } from "../probe/fixtures.test-support.ts";
+import { startHealthServer } from "./grpc/health-server.test-support.ts";
 import { type NatsResponder, startNatsResponder } from "./nats/responder.test-support.ts";
 
 export interface NetworkFixtures {
@@ -18,6 +19,8 @@ export interface NetworkFixtures {
   udpTarget: string;
   /** A WebSocket echo server: answers "echo:<message>". */
   wsTarget: string;
+  /** A gRPC health server where orders.v1.Orders is SERVING. */
+  grpcTarget: string;
   close(): Promise<void>;
 }
 
@@ -37,14 +40,18 @@ export async function startNetworkFixtures(): Promise<NetworkFixtures> {
   const wss = new WebSocketServer({ server: http });
   wss.on("connection", (socket) => socket.on("message", (data) => socket.send(`echo:${data.toString()}`)));
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const grpc = await startHealthServer();
+  grpc.statuses.set("orders.v1.Orders", "SERVING");
   return {
     natsSubject,
+    grpcTarget: `127.0.0.1:${grpc.port}`,
     wsTarget: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/echo`,
     udpTarget: `127.0.0.1:${(udp.address() as AddressInfo).port}`,
     smtpTarget: `127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     close: async () => {
       responder.close();
       udp.close();
+      await grpc.close();
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

@@ -67,6 +67,18 @@ const CASES: Case[] = [
     }),
     holds: "websocket.message",
   },
+  {
+    type: "grpc",
+    body: (f) => ({
+      target: f.grpcTarget,
+      grpc: { service: "orders.v1.Orders" },
+      assertions: [
+        { subject: "grpc.status", op: "==", value: "SERVING" },
+        { subject: "grpc.callMs", op: "<", value: 0, severity: "soft" },
+      ],
+    }),
+    holds: "grpc.status",
+  },
 ];
 
 let fixtures: NetworkFixtures;
@@ -147,6 +159,9 @@ describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) =
       await post(base("websocket", "wss://example.com/", { websocket: { subprotocols: ["a b"] } })),
       ["body.websocket.subprotocols.0"],
     );
+    expectValidation(await post(base("grpc", "api.example.com:50051", { grpc: { service: "a b" } })), [
+      "body.grpc.service",
+    ]);
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { ehloName: "a b" } })), [
       "body.smtp.ehloName",
     ]);

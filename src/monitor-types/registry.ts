@@ -6,6 +6,7 @@
  */
 import type { MonitorTypeDefinition } from "./define.ts";
 import { dns } from "./dns/index.ts";
+import { grpc } from "./grpc/index.ts";
 import { heartbeat } from "./heartbeat/index.ts";
 import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
@@ -40,4 +41,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   smtp,
   udp,
   websocket,
+  grpc,
 ];
