@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { WebSocketServer } from "ws";
 import { createCert } from "../probe/fixtures.test-support.ts";
+import { startRdapServer } from "./domain/rdap-server.test-support.ts";
 import { startHealthServer } from "./grpc/health-server.test-support.ts";
 import { type NatsResponder, startNatsResponder } from "./nats/responder.test-support.ts";
 
@@ -21,6 +22,8 @@ export interface NetworkFixtures {
   wsTarget: string;
   /** A gRPC health server where orders.v1.Orders is SERVING. */
   grpcTarget: string;
+  /** An RDAP server where example.com expires in 20 days. */
+  rdapServer: string;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,10 @@ export async function startNetworkFixtures(): Promise<NetworkFixtures> {
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const grpc = await startHealthServer();
   grpc.statuses.set("orders.v1.Orders", "SERVING");
+  const rdap = await startRdapServer({ "example.com": 20 });
   return {
     natsSubject,
+    rdapServer: rdap.base,
     grpcTarget: `127.0.0.1:${grpc.port}`,
     wsTarget: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/echo`,
     udpTarget: `127.0.0.1:${(udp.address() as AddressInfo).port}`,
@@ -52,6 +57,7 @@ export async function startNetworkFixtures(): Promise<NetworkFixtures> {
       responder.close();
       udp.close();
       await grpc.close();
+      await rdap.close();
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

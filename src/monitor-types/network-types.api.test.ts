@@ -79,6 +79,12 @@ const CASES: Case[] = [
     }),
     holds: "grpc.status",
   },
+  {
+    type: "domain",
+    // Expires in 20 days: the implied hard daysLeft > 0 holds, the soft daysLeft > warnDays fails.
+    body: (f) => ({ target: "example.com", domain: { rdapServer: f.rdapServer, warnDays: 30 } }),
+    holds: "domain.daysLeft > 0",
+  },
 ];
 
 let fixtures: NetworkFixtures;
@@ -162,6 +168,10 @@ describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) =
     expectValidation(await post(base("grpc", "api.example.com:50051", { grpc: { service: "a b" } })), [
       "body.grpc.service",
     ]);
+    expectValidation(
+      await post(base("domain", "localhost", { domain: { rdapServer: "ftp://x.example/" } })),
+      ["body.target", "body.domain.rdapServer"],
+    );
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { ehloName: "a b" } })), [
       "body.smtp.ehloName",
     ]);

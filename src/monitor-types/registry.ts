@@ -6,6 +6,7 @@
  */
 import type { MonitorTypeDefinition } from "./define.ts";
 import { dns } from "./dns/index.ts";
+import { domain } from "./domain/index.ts";
 import { grpc } from "./grpc/index.ts";
 import { heartbeat } from "./heartbeat/index.ts";
 import { http } from "./http/index.ts";
@@ -42,4 +43,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   udp,
   websocket,
   grpc,
+  domain,
 ];
