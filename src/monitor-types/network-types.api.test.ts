@@ -85,6 +85,18 @@ const CASES: Case[] = [
     body: (f) => ({ target: "example.com", domain: { rdapServer: f.rdapServer, warnDays: 30 } }),
     holds: "domain.daysLeft > 0",
   },
+  {
+    type: "icmp",
+    body: () => ({
+      target: "127.0.0.1",
+      icmp: { count: 2 },
+      assertions: [
+        { subject: "icmp.received", op: "==", value: 2 },
+        { subject: "icmp.rttAvg", op: "<", value: 0, severity: "soft" },
+      ],
+    }),
+    holds: "icmp.received",
+  },
 ];
 
 let fixtures: NetworkFixtures;
@@ -172,6 +184,9 @@ describe.each(DB_KINDS)("network monitor types through the API, on %s", (kind) =
       await post(base("domain", "localhost", { domain: { rdapServer: "ftp://x.example/" } })),
       ["body.target", "body.domain.rdapServer"],
     );
+    expectValidation(await post(base("icmp", "router.example.net", { icmp: { count: 50 } })), [
+      "body.icmp.count",
+    ]);
     expectValidation(await post(base("smtp", "mx.example.com:25", { smtp: { ehloName: "a b" } })), [
       "body.smtp.ehloName",
     ]);

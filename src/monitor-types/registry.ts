@@ -10,6 +10,7 @@ import { domain } from "./domain/index.ts";
 import { grpc } from "./grpc/index.ts";
 import { heartbeat } from "./heartbeat/index.ts";
 import { http } from "./http/index.ts";
+import { icmp } from "./icmp/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
 import { mqtt } from "./mqtt/index.ts";
@@ -44,4 +45,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   websocket,
   grpc,
   domain,
+  icmp,
 ];
