@@ -44,6 +44,8 @@ const USAGE = `usage: npm run bench:storage -- [options]
   --scale-to 1000   monitors the steady-state folder is projected to
   --only before|after
   --keep            keep the data folders (their paths are printed)
+  --requery before=DIR,after=DIR
+                    only time the queries again on folders kept by --keep (same --monitors and --days)
   --no-docs         do not touch docs/benchmarks.md`;
 
 const argv = process.argv.slice(2);
@@ -57,6 +59,7 @@ const { values } = parseArgs({
     "scale-to": { type: "string", default: "1000" },
     only: { type: "string" },
     keep: { type: "boolean", default: false },
+    requery: { type: "string" },
     "no-docs": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -127,7 +130,7 @@ function observe(random: () => number): Observation {
   return { timings: { dns, connect, tls, firstByte, total }, statusCode };
 }
 
-async function setUp(dataDir: string, clock: ManualClock) {
+async function setUp(dataDir: string, clock: ManualClock, existing = false) {
   const config = loadConfig({
     DATA_DIR: dataDir,
     UPBLIT_ROLES: "api",
@@ -141,11 +144,16 @@ async function setUp(dataDir: string, clock: ManualClock) {
     listen: false,
     rateLimits: ROOMY_RATE_LIMITS,
   });
-  const owner = await createUserWithRole(running.rt, {
-    email: "owner@example.com",
-    password: "correct horse battery",
-    role: "owner",
-  });
+  const owner = existing
+    ? await running.rt.db
+        .selectFrom("memberships")
+        .select(["organization_id as organizationId", "user_id as userId"])
+        .executeTakeFirstOrThrow()
+    : await createUserWithRole(running.rt, {
+        email: "owner@example.com",
+        password: "correct horse battery",
+        role: "owner",
+      });
   const ctx: Ctx = {
     ...running.rt,
     organizationId: owner.organizationId,
@@ -182,6 +190,34 @@ async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number>
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
+}
+
+/** The dashboard's history reads of one monitor (the first), median of a few runs each. */
+async function measureQueries(ctx: Ctx, ids: string[], now: number): Promise<QueryTimes> {
+  const monitorId = ids[0]!;
+  return {
+    "results page (latest 50)": await timeIt(7, () => listResults(ctx, monitorId, { limit: 50 })),
+    "results page 15 days back": await timeIt(7, () =>
+      listResults(ctx, monitorId, { limit: 50, cursor: new Date(now - 15 * DAY).toISOString() }),
+    ),
+    "failures only (status=down)": await timeIt(7, () =>
+      listResults(ctx, monitorId, { limit: 50, status: "down" }),
+    ),
+    "24 h chart (raw, 2 pages of 1,000)": await timeIt(5, async () => {
+      const from = new Date(now - DAY);
+      const first = await listResults(ctx, monitorId, { from, limit: 1000 });
+      if (first.nextCursor)
+        await listResults(ctx, monitorId, { from, limit: 1000, cursor: first.nextCursor });
+    }),
+    "30-day chart (hourly rollups)": await timeIt(7, () =>
+      listRollups(ctx, monitorId, "hour", new Date(now - 30 * DAY)),
+    ),
+    "90-day chart (daily rollups)": await timeIt(7, () =>
+      listRollups(ctx, monitorId, "day", new Date(now - 90 * DAY)),
+    ),
+    "uptime figures (24h/7d/30d/90d)": await timeIt(7, () => uptimeSummary(ctx, monitorId)),
+    [`monitor list summaries (${MONITORS} monitors)`]: await timeIt(7, () => monitorSummaries(ctx, ids)),
+  };
 }
 
 async function runVariant(variant: Variant): Promise<Figures> {
@@ -279,31 +315,7 @@ async function runVariant(variant: Variant): Promise<Figures> {
     const rawBytes = await relationBytes(ctx, ["check_results"]);
     const blockBytes = await relationBytes(ctx, ["check_result_blocks"]);
     const rollupBytes = await relationBytes(ctx, ["rollups_hourly", "rollups_daily"]);
-    const monitorId = ids[0]!;
-    const now = clock.now();
-    const queries: QueryTimes = {
-      "results page (latest 50)": await timeIt(7, () => listResults(ctx, monitorId, { limit: 50 })),
-      "results page 15 days back": await timeIt(7, () =>
-        listResults(ctx, monitorId, { limit: 50, cursor: new Date(now - 15 * DAY).toISOString() }),
-      ),
-      "failures only (status=down)": await timeIt(7, () =>
-        listResults(ctx, monitorId, { limit: 50, status: "down" }),
-      ),
-      "24 h chart (raw, 2 pages of 1,000)": await timeIt(5, async () => {
-        const from = new Date(now - DAY);
-        const first = await listResults(ctx, monitorId, { from, limit: 1000 });
-        if (first.nextCursor)
-          await listResults(ctx, monitorId, { from, limit: 1000, cursor: first.nextCursor });
-      }),
-      "30-day chart (hourly rollups)": await timeIt(7, () =>
-        listRollups(ctx, monitorId, "hour", new Date(now - 30 * DAY)),
-      ),
-      "90-day chart (daily rollups)": await timeIt(7, () =>
-        listRollups(ctx, monitorId, "day", new Date(now - 90 * DAY)),
-      ),
-      "uptime figures (24h/7d/30d/90d)": await timeIt(7, () => uptimeSummary(ctx, monitorId)),
-      [`monitor list summaries (${MONITORS} monitors)`]: await timeIt(7, () => monitorSummaries(ctx, ids)),
-    };
+    const queries = await measureQueries(ctx, ids, clock.now());
     await running.stop();
     const folderBytes = dirBytes(dataDir);
     const stat = (xs: number[]) => ({
@@ -374,6 +386,27 @@ function report(figures: Figures[]): string {
   return lines.join("\n");
 }
 
+if (values.requery) {
+  const timed: Array<[string, QueryTimes]> = [];
+  for (const pair of values.requery.split(",")) {
+    const [variant, dir] = pair.split("=") as [string, string];
+    const clock = new ManualClock(T0 + DAYS * DAY + 5 * 60_000);
+    const { running, ctx } = await setUp(dir, clock, true);
+    const ids = (await ctx.db.selectFrom("monitors").select("id").orderBy("id").execute()).map((r) => r.id);
+    progress(variant, `timing the queries on ${dir}`);
+    timed.push([variant, await measureQueries(ctx, ids, clock.now())]);
+    await running.stop();
+  }
+  process.stdout.write(
+    `| | ${timed.map(([v]) => v).join(" | ")} |\n|---|${timed.map(() => "---").join("|")}|\n`,
+  );
+  for (const name of Object.keys(timed[0]?.[1] ?? {})) {
+    process.stdout.write(
+      `| ${name}, median | ${timed.map(([, q]) => ms(q[name] ?? Number.NaN)).join(" | ")} |\n`,
+    );
+  }
+  process.exit(0);
+}
 const variants: Variant[] = values.only ? [values.only as Variant] : ["before", "after"];
 const results: Figures[] = [];
 for (const v of variants) {
