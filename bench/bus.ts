@@ -8,7 +8,10 @@ import pg from "pg";
 const { values } = parseArgs({
   options: {
     redis: { type: "string", default: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" },
-    postgres: { type: "string", default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
+    postgres: {
+      type: "string",
+      default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+    },
     count: { type: "string", default: "2000" },
     rate: { type: "string", default: "2000" },
     seconds: { type: "string", default: "5" },
@@ -71,7 +74,8 @@ async function postgresTransport(): Promise<Transport> {
   };
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const summary = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
   return `p50 ${pct(s, 0.5).toFixed(3)} ms, p99 ${pct(s, 0.99).toFixed(3)} ms, max ${s.at(-1)!.toFixed(3)} ms (n=${s.length})`;
@@ -111,7 +115,9 @@ async function measure(t: Transport): Promise<void> {
     void send(COUNT + i);
   }
   while (latencies.length < total) await new Promise((r) => setTimeout(r, 10));
-  process.stdout.write(`${t.name}\n  one at a time: ${oneAtATime}\n  ${RATE}/s for ${SECONDS} s: ${summary(latencies)}\n`);
+  process.stdout.write(
+    `${t.name}\n  one at a time: ${oneAtATime}\n  ${RATE}/s for ${SECONDS} s: ${summary(latencies)}\n`,
+  );
 }
 
 for (const open of [redisTransport, postgresTransport]) {
