@@ -70,6 +70,7 @@ export async function claimDueDeliveries(
     ])
     .returning(["c.kind", "c.config", "c.secrets", "c.template"])
     .execute();
+  for (const r of rows) announce(rt, r.organization_id, r.id, r.channel_id, "sending");
   return rows.map((r) => ({
     id: r.id,
     organizationId: r.organization_id,
@@ -114,7 +115,7 @@ export async function recordAttempt(
       ? "retry"
       : "failed";
   const error = outcome.ok ? null : outcome.error.slice(0, 500);
-  await rt.db.transaction().execute(async (tx) => {
+  const moved = await rt.db.transaction().execute(async (tx) => {
     await tx
       .insertInto("delivery_attempts")
       .values({
@@ -130,7 +131,7 @@ export async function recordAttempt(
       .execute();
     // Only the holder of the claim moves the row on: a notifier that outlived its lease (the row was
     // claimed again meanwhile) records its attempt but cannot overwrite the newer claim's outcome.
-    await tx
+    const updated = await tx
       .updateTable("notifications")
       .set({
         status: result === "retry" ? "pending" : result,
@@ -142,7 +143,7 @@ export async function recordAttempt(
       .where("id", "=", d.id)
       .where("status", "=", "sending")
       .where("lease_until", "=", d.leaseUntil)
-      .execute();
+      .executeTakeFirst();
     if (!outcome.ok && outcome.disable) {
       await tx
         .updateTable("notification_channels")
@@ -153,8 +154,21 @@ export async function recordAttempt(
         .where("id", "=", d.channelId)
         .execute();
     }
+    return Number(updated.numUpdatedRows) > 0;
   });
+  if (moved) announce(rt, d.organizationId, d.id, d.channelId, result === "retry" ? "pending" : result);
   return result;
+}
+
+/** Tells live clients (the dashboard's deliveries screen) that a delivery moved on. */
+function announce(
+  rt: Pick<Runtime, "bus">,
+  organizationId: string,
+  notificationId: string,
+  channelId: string,
+  status: "sending" | "pending" | "sent" | "failed",
+): void {
+  rt.bus.publish({ type: "delivery.changed", organizationId, notificationId, channelId, status });
 }
 
 export interface NotificationView {
@@ -234,7 +248,7 @@ export async function listNotifications(
 /** Sends a dead letter again: back to pending now, with a fresh retry window. */
 export async function retryNotification(ctx: Ctx, id: string): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
+  const channelId = await ctx.db.transaction().execute(async (tx) => {
     const done = await tx
       .updateTable("notifications")
       .set({
@@ -246,8 +260,11 @@ export async function retryNotification(ctx: Ctx, id: string): Promise<void> {
       .where("organization_id", "=", ctx.organizationId)
       .where("id", "=", id)
       .where("status", "=", "failed")
+      .returning("channel_id")
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) throw new NotFoundError("failed notification", id);
+    if (!done) throw new NotFoundError("failed notification", id);
     await audit(tx, ctx, { action: "notification.retry", target: { type: "notification", id } });
+    return done.channel_id;
   });
+  announce(ctx, ctx.organizationId, id, channelId, "pending");
 }
