@@ -314,10 +314,10 @@ describe.each(DB_KINDS)("single sign-on on %s", (kind) => {
   });
 
   it("turning enforcement on ends members' password sessions; SSO ones, owners' and the admin's own stay", async () => {
-    const member = await signInAs(up, "editor", { email: "kim@acme.test" });
-    const admin = await signInAs(up, "admin", { email: "lee@acme.test" });
-    const owner = await signInAs(up, "owner", { email: "max@acme.test" });
-    idp.nextLogin = { sub: "sub-noa", email: "noa@acme.test", groups: ["ops"] };
+    const member = await signInAs(up, "editor", { email: "enf-editor@acme.test" });
+    const admin = await signInAs(up, "admin", { email: "enf-admin@acme.test" });
+    const owner = await signInAs(up, "owner", { email: "enf-owner@acme.test" });
+    idp.nextLogin = { sub: "sub-enf", email: "enf-sso@acme.test", groups: ["ops"] };
     const viaSso = await ssoSignIn(up, providerId);
     expect(viaSso.res.headers.location).toBe("/");
     for (const token of [member.accessToken, admin.accessToken, owner.accessToken, viaSso.accessToken!])
