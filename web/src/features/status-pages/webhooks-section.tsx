@@ -85,7 +85,7 @@ export function WebhooksSection({ page }: { page: StatusPage }) {
       <form
         className="stack"
         noValidate
-        aria-label={t("sp.hooks.add")}
+        aria-labelledby="sp-webhooks-add"
         onSubmit={(e) => {
           e.preventDefault();
           add.mutate(undefined, {
@@ -96,6 +96,7 @@ export function WebhooksSection({ page }: { page: StatusPage }) {
           });
         }}
       >
+        <h3 id="sp-webhooks-add">{t("sp.hooks.addTitle")}</h3>
         <FormProblem error={add.error} fields={["body.url", "body.components"]} />
         <Field
           label={t("sp.hooks.url")}

@@ -198,6 +198,7 @@ export const statusPages = {
   "sp.hooks.url": "Address (https://…)",
   "sp.hooks.components": "Only notices about (none ticked: every component)",
   "sp.hooks.add": "Add the webhook",
+  "sp.hooks.addTitle": "Subscribe an address",
   "sp.hooks.secret": "Signing secret",
   "sp.hooks.secretOnce":
     "Subscribed {url}. Copy its signing secret now: it is shown only this once, and verifies each notice's signature.",
