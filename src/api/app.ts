@@ -44,6 +44,7 @@ import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
+import { monitorTypeRoutes } from "./routes/monitors/types.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 import { ssoRoutes } from "./routes/sso/sso.routes.ts";
@@ -130,6 +131,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(ssoLoginRoutes(deps), { prefix: "/api/v1" });
   await app.register(ssoRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
+  await app.register(monitorTypeRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorBulkRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });

@@ -41,6 +41,8 @@ export interface MonitorsTable {
   /** Certificate expiry warning thresholds in days (migration 0006); null: the server's default. */
   cert_expiry_days: number[] | null;
   paused: boolean;
+  /** Secrets in `settings` still plain text, written before migration 0017; sealed at start. */
+  secrets_plain: Generated<boolean>;
   revision: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -184,6 +184,8 @@ export const OPERATIONS = {
   listMonitorRollups: { method: "GET", path: "/api/v1/monitors/{id}/rollups" },
   /** List monitors, newest first */
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
+  /** The monitor types this server checks, with their settings' schemas */
+  listMonitorTypes: { method: "GET", path: "/api/v1/monitor-types" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
   /** List this account's open sessions */

@@ -7,6 +7,7 @@ import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
+import { openSecrets, sealSecrets } from "./secrets.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -29,7 +30,11 @@ export async function createMonitor(
       );
     }
     const id = newId("mon", now);
-    const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
+    const key = ctx.keys.encryption;
+    const monitor = openSecrets(
+      key,
+      await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, sealSecrets(key, def)),
+    );
     const state = paused ? "paused" : "pending";
     await insertStateAndSchedules(
       tx,

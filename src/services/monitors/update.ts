@@ -23,6 +23,7 @@ import {
 } from "../state/write-transition.ts";
 import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
+import { openSecrets, sealSecrets } from "./secrets.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -38,10 +39,12 @@ export async function updateMonitor(
 ): Promise<MonitorWithState> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
-    const existing = await findMonitor(tx, ctx.organizationId, id, true);
-    if (!existing) throw new NotFoundError("monitor", id);
+    const stored = await findMonitor(tx, ctx.organizationId, id, true);
+    if (!stored) throw new NotFoundError("monitor", id);
+    // Compared opened: a sealed secret differs from its text at every write (a fresh IV).
+    const existing = openSecrets(ctx.keys.encryption, stored);
     const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
-      ...definitionColumns(def),
+      ...definitionColumns(sealSecrets(ctx.keys.encryption, def)),
       updated_at: new Date(now),
     });
     await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);

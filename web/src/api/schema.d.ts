@@ -716,6 +716,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitor-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monitor types this server checks, with their settings' schemas
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMonitorTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors/summaries": {
         parameters: {
             query?: never;
@@ -4144,6 +4164,26 @@ export interface components {
             }[];
             hints: string[];
         };
+        MonitorTypeInfo: {
+            /** @example postgres */
+            type: string;
+            /** @description What a check of this type does, in one sentence */
+            summary: string;
+            /** @description JSON Schema (draft 2020-12) of `target`; `example` shows its shape */
+            target: {
+                [key: string]: unknown;
+            };
+            /** @description The settings blocks the type takes, by name, each as JSON Schema (input side: defaults are optional). Properties marked `writeOnly` are secrets: responses show [redacted] */
+            settings: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The assertion subjects a check of this type answers (`assertions[].subject`) */
+            subjects: string[];
+            /** @description Pushed to (heartbeat), never checked by Upblit */
+            passive: boolean;
+        };
         Silence: {
             monitorId: string;
             until: string | null;
@@ -6178,6 +6218,34 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMonitorTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MonitorTypeInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
