@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { monitorDefinitionSchema } from "../../../../src/api/routes/monitors/schemas.ts";
-import { describeMonitorType } from "../../../../src/api/routes/monitors/types.routes.ts";
+import { describeMonitorType } from "../../../../src/monitor-types/describe.ts";
 import { MONITOR_TYPE_LIST } from "../../../../src/monitor-types/registry.ts";
 import type { Monitor } from "../../app/session.ts";
 import { emptyForm, type FormState, fromMonitor, toRequestBody } from "./form-model.ts";
