@@ -30,6 +30,7 @@ import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { pingRoutes } from "./routes/heartbeats/ping.routes.ts";
+import { pingKeyRoutes } from "./routes/heartbeats/ping-key.routes.ts";
 import { pingListRoutes } from "./routes/heartbeats/pings.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
@@ -145,6 +146,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
   await app.register(drillRoutes(deps), { prefix: "/api/v1" });
   await app.register(pingListRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(pingRoutes(deps));
   const statusPages = createStatusPages({
     rt: deps.rt,

@@ -19,6 +19,10 @@ export interface OrganizationsTable {
   name: string;
   monitor_count: Generated<number>;
   created_at: Generated<Date>;
+  /** The heartbeats' ping key (migration 0017): SHA-256 hex for the lookup, the key sealed. */
+  ping_key_hash: string | null;
+  ping_key_sealed: string | null;
+  ping_key_created_at: Date | null;
 }
 
 export interface MonitorsTable {

@@ -1656,6 +1656,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ping-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's ping key for readable heartbeat ping URLs
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getPingKey"];
+        put?: never;
+        /**
+         * Make the organization's ping key, or replace it
+         * @description The old key stops working at once: every job that pings /ping/{old key}/{slug} must be given the new one. Ping tokens are not affected.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["rotatePingKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor: success
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeat"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor: success (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSlugSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlug"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/status-pages": {
         parameters: {
             query?: never;
@@ -3054,6 +3220,8 @@ export interface components {
             heartbeat: {
                 /** @description The secret of the ping URL /ping/{token}; made by the server when absent. */
                 token?: string;
+                /** @description The monitor's name in the readable ping URL /ping/{organization ping key}/{slug}; unique in the organization. */
+                slug?: string;
                 /**
                  * @description The expected time between successes (without `cron`).
                  * @default 86400
@@ -3682,6 +3850,11 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        PingKey: {
+            /** @description 24 characters; null until one is made. The readable ping URL is /ping/{pingKey}/{slug} */
+            pingKey: string | null;
+            createdAt: string | null;
+        };
         Ping: {
             id: string;
             /** @enum {string} */
@@ -4164,6 +4337,15 @@ export interface components {
             }[];
             hints: string[];
         };
+        Silence: {
+            monitorId: string;
+            until: string | null;
+            untilRecovery: boolean;
+            reason: string;
+            /** @description The person or API key that set it */
+            createdBy: string | null;
+            createdAt: string;
+        };
         MonitorTypeInfo: {
             /** @example postgres */
             type: string;
@@ -4183,15 +4365,6 @@ export interface components {
             subjects: string[];
             /** @description Pushed to (heartbeat), never checked by Upblit */
             passive: boolean;
-        };
-        Silence: {
-            monitorId: string;
-            until: string | null;
-            untilRecovery: boolean;
-            reason: string;
-            /** @description The person or API key that set it */
-            createdBy: string | null;
-            createdAt: string;
         };
         SsoProvider: {
             id: string;
@@ -6621,7 +6794,7 @@ export interface operations {
                      *       "monitors:write"
                      *     ]
                      */
-                    scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
+                    scopes: ("monitors:read" | "monitors:write" | "heartbeats:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
                     /**
                      * Format: date-time
                      * @description When the key stops working (ISO 8601); never, when absent
@@ -8112,6 +8285,448 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotatePingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
