@@ -80,6 +80,7 @@ export const monitor = {
   "monitorField.command": "Command",
   "monitorField.args": "Arguments",
   "monitorField.heartbeat.token": "Ping token",
+  "monitorField.heartbeat.slug": "Slug (readable ping URL)",
   "monitorField.heartbeat.periodSeconds": "Period (seconds)",
   "monitorField.heartbeat.cron": "Cron expression",
   "monitorField.heartbeat.timezone": "Time zone",
