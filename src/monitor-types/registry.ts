@@ -11,6 +11,7 @@ import { http } from "./http/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
 import { mqtt } from "./mqtt/index.ts";
+import { multistep } from "./multistep/index.ts";
 import { mysql } from "./mysql/index.ts";
 import { postgres } from "./postgres/index.ts";
 import { rabbitmq } from "./rabbitmq/index.ts";
@@ -32,4 +33,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   redis,
   rabbitmq,
   mqtt,
+  multistep,
 ];

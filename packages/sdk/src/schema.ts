@@ -2712,7 +2712,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2804,7 +2804,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2906,7 +2906,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3004,7 +3004,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3059,7 +3059,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3123,7 +3123,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3178,7 +3178,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3254,7 +3254,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3321,7 +3321,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3387,7 +3387,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3460,7 +3460,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3527,7 +3527,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3572,6 +3572,97 @@ export interface components {
                 topic?: string;
                 /** @default false */
                 tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Several HTTP requests in order, each with its own assertions; values extracted from a response (JSON path, header) fill later requests. */
+        MultistepMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "multistep";
+            /** @example https://example.com/health */
+            target: string;
+            multistep: {
+                steps: {
+                    name: string;
+                    /**
+                     * @default GET
+                     * @enum {string}
+                     */
+                    method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                    /** @description Absolute, or relative to the monitor's target; {{name}} takes an extracted value */
+                    url: string;
+                    /** @default {} */
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    body?: string;
+                    /** @default [] */
+                    extract?: {
+                        name: string;
+                        /** @enum {string} */
+                        from: "json" | "header";
+                        /** @description A JSON path ($.data.token) or a header name */
+                        path: string;
+                    }[];
+                    /** @default [] */
+                    assertions?: {
+                        /** @enum {string} */
+                        subject: "status" | "latency.total" | "body" | "json" | "header";
+                        path?: string;
+                        /** @enum {string} */
+                        op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                        value?: string | number | boolean | null;
+                    }[];
+                }[];
                 /** @default true */
                 verifyTls?: boolean;
             };
@@ -4231,6 +4322,9 @@ export interface components {
                 [key: string]: unknown;
             };
             mqtt?: {
+                [key: string]: unknown;
+            };
+            multistep?: {
                 [key: string]: unknown;
             };
         } & {
@@ -6050,7 +6144,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "multistep";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -6094,7 +6188,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {
@@ -6234,6 +6328,9 @@ export interface operations {
                     mqtt?: {
                         [key: string]: unknown;
                     };
+                    multistep?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6371,7 +6468,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {

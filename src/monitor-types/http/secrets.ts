@@ -3,7 +3,7 @@ import { type MonitorTypeSecrets, REDACTED, type SecretTransform } from "../defi
 import type { HttpSettings } from "./settings.ts";
 
 /** Header names that usually carry credentials; their values are write-only. */
-const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
+export const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
 
 /**
  * The `http` block's secrets: `auth` (only its type and a basic username are shown) and the

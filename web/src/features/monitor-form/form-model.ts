@@ -82,6 +82,7 @@ export function fromMonitor(m: Monitor, channelIds: string[] = [], asCopy?: { na
       settings[f.key] = Object.entries(value as Record<string, string>).map(([k, v]) => newHeader(k, v));
     } else if (f.kind === "checkbox") settings[f.key] = value === true;
     else if (f.kind === "list") settings[f.key] = join(value);
+    else if (f.kind === "json") settings[f.key] = JSON.stringify(value, null, 2);
     else if (f.kind !== "secret") settings[f.key] = String(value);
   }
   const storedAuth = (m.http?.auth as { type?: string } | undefined)?.type;
@@ -117,6 +118,15 @@ const list = (s: string) =>
     .split(/[,\n]/)
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
+
+/** JSON as typed, parsed; text that is not JSON is sent as it is, so the API names the field. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const parts = key.split(".");
@@ -162,6 +172,7 @@ export function toRequestBody(s: FormState, editing = false): Record<string, unk
     } else if (f.kind === "number") setPath(body, f.key, num(String(value)));
     else if (f.kind === "list") setPath(body, f.key, list(String(value)));
     else if (f.kind === "scalar") setPath(body, f.key, parseScalar(String(value)));
+    else if (f.kind === "json") setPath(body, f.key, parseJsonText(String(value)));
     else setPath(body, f.key, value);
   }
   if (describeType(s.type).noTarget) body.target = "";

@@ -78,7 +78,9 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
           ? t("monitorForm.secretWriteOnly")
           : field.kind === "list"
             ? [field.hintText, t("monitorForm.listHint")].filter(Boolean).join(" ")
-            : field.hintText;
+            : field.kind === "json"
+              ? [field.hintText, t("monitorForm.jsonHint")].filter(Boolean).join(" ")
+              : field.hintText;
   const describedBy = [error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
   const common = {
     id,
@@ -129,11 +131,12 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
         ))}
       </select>
     );
-  } else if (field.kind === "textarea" || field.kind === "list") {
+  } else if (field.kind === "textarea" || field.kind === "list" || field.kind === "json") {
     control = (
       <textarea
         {...common}
-        rows={field.kind === "list" ? 2 : 4}
+        rows={field.kind === "list" ? 2 : field.kind === "json" ? 10 : 4}
+        spellCheck={field.kind === "json" ? false : undefined}
         value={String(value)}
         placeholder={field.placeholder}
         onChange={(e) => onChange(e.target.value)}
@@ -153,7 +156,7 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
     );
   }
   return (
-    <div className={field.kind === "textarea" ? "field field-wide" : "field"}>
+    <div className={field.kind === "textarea" || field.kind === "json" ? "field field-wide" : "field"}>
       <label htmlFor={id}>{labelOf(field)}</label>
       {control}
       {hint && (

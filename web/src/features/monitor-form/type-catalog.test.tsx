@@ -141,6 +141,8 @@ describe("monitor form of every registered type", () => {
         if (!f.optional && (f.kind === "text" || f.kind === "textarea") && f.initial === "")
           state.settings[f.key] = "x";
       }
+      // Structured settings typed as JSON.
+      if (name === "multistep") state.settings["multistep.steps"] = '[{ "name": "home", "url": "/" }]';
       // The hand-made types' own required settings.
       if (name === "keyword") state.settings["keyword.keyword"] = "ok";
       if (name === "json") state.settings["json.path"] = "$.status";

@@ -69,6 +69,10 @@ function fieldOf(key: string, prop: JsonSchema, required: boolean): SettingField
   const placeholder = prop.example === undefined ? {} : { placeholder: String(prop.example) };
   if (prop.type === "integer" || prop.type === "number")
     return { ...common, kind: "number", initial, optional, ...placeholder };
+  if (prop.type === "array" && prop.items?.type === "object") {
+    const json = fallback === undefined ? "" : JSON.stringify(fallback, null, 2);
+    return { ...common, kind: "json", initial: json, optional };
+  }
   if (prop.type === "array") return { ...common, kind: "list", initial, optional };
   if (prop.type === "object") return { ...common, kind: "headers", initial: [], optional: true };
   const long = (prop.maxLength ?? 0) > LONG_TEXT;

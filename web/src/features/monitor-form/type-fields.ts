@@ -31,7 +31,9 @@ export type FieldKind =
   /** name/value rows, sent as an object */
   | "headers"
   /** write-only: never shown back, sent only when typed */
-  | "secret";
+  | "secret"
+  /** structured settings (a list of steps) typed as JSON; sent parsed, or as typed when invalid */
+  | "json";
 
 export interface SettingField {
   key: string;
