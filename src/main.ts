@@ -35,6 +35,7 @@ import { UpblitMetrics } from "./services/metrics/metrics.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
+import { serveSnapshots } from "./storage/backup/control.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -81,6 +82,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const db = await openDatabase(config.db);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
+  // `upblit backup` asks for a consistent copy of the embedded database over the data folder's socket.
+  const snapshots =
+    config.db.driver === "pglite" && config.db.dataDir !== "memory://"
+      ? await serveSnapshots(db, config.db.dataDir, lifecycle)
+      : undefined;
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
 
   const clock = options.clock ?? systemClock;
@@ -115,7 +121,10 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       retention: config.retention,
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
+      onStored: (count, seconds) => metrics.observeStored(count, seconds),
     });
+    const running = evaluator;
+    metrics.watchBuffered(() => running.pending);
     evaluator.start();
   }
 
@@ -298,6 +307,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await app?.close();
       await rateLimits?.close();
       await queue.close();
+      await snapshots?.close();
       await db.destroy();
       lifecycle.info("stopped");
     })();

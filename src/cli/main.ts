@@ -5,6 +5,7 @@ import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
+import { registerBackupCommands } from "./backup.ts";
 import { registerClientCommands } from "./client/commands.ts";
 import { registerCompletion } from "./client/completion.ts";
 import { configTableMarkdown } from "./config-docs.ts";
@@ -108,6 +109,7 @@ program
   });
 
 registerAccountCommands(program, () => config(program.opts()));
+registerBackupCommands(program, () => config(program.opts()), VERSION);
 registerClientCommands(program);
 registerCompletion(program);
 
