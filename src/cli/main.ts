@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
-import { limitHeapGrowth } from "../lib/heap.ts";
+import { chooseWasmTier, limitHeapGrowth } from "../lib/heap.ts";
 import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
@@ -40,6 +40,7 @@ program
   .action(async () => {
     const cfg = config(program.opts());
     limitHeapGrowth(cfg.heapGrowingPercent);
+    chooseWasmTier(cfg.wasmOptimize);
     const log = createLogger(
       cfg.log.level,
       undefined,

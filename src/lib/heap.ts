@@ -11,3 +11,14 @@ import { setFlagsFromString } from "node:v8";
 export function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
+
+/**
+ * WebAssembly (PGlite's PostgreSQL, ~10 MB of code) is compiled by V8's baseline compiler,
+ * Liftoff, then hot functions again by the optimizing one, TurboFan, in the background. The second
+ * compilation costs ~60 MB of resident memory that stays (code and compiler memory), CPU at
+ * start-up, and buys ~15 % less CPU per query once warm (docs/benchmarks.md). Unless `optimize`,
+ * only Liftoff runs. Must be called before any WebAssembly is compiled: V8 reads it per module.
+ */
+export function chooseWasmTier(optimize: boolean): void {
+  if (!optimize) setFlagsFromString("--liftoff-only");
+}
