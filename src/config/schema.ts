@@ -40,7 +40,7 @@ export const ENV_VARS = {
   WASM_OPTIMIZE: {
     schema: bool,
     default: "false",
-    doc: "Let V8 recompile hot WebAssembly (the embedded PGlite database) with its optimizing compiler (`upblit start` only): about 15 % less CPU per query once warm, for about 60 MB more memory and a slower start. Off: the baseline compiler only.",
+    doc: "Let V8 recompile hot WebAssembly (the embedded PGlite database) with its optimizing compiler (`upblit start` only). Costs about 40–60 MB more memory and CPU at start-up; no clear gain per query was measured (docs/benchmarks.md). Off: the baseline compiler only.",
   },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
