@@ -27,8 +27,8 @@ describe("client libraries of monitor types", () => {
     () => {
       const atStart = packagesLoadedBy('await import("./src/main.ts");');
       for (const lib of CLIENT_LIBRARIES) expect(atStart, lib).not.toContain(lib);
-    // Nor the incident markdown's sanitiser (loaded by the first rendering).
-    expect(atStart).not.toContain("sanitize-html");
+      // Nor the incident markdown's sanitiser (loaded by the first rendering).
+      expect(atStart).not.toContain("sanitize-html");
       // The probe of a type loads its library when it runs: the same test sees it then.
       const afterCheck = packagesLoadedBy(`
 const { probeMysql } = await import("./src/monitor-types/mysql/probe.ts");
