@@ -38,6 +38,7 @@ import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.t
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
 import { startProcessHeartbeat } from "./services/system/processes.ts";
+import { serveSnapshots } from "./storage/backup/control.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -84,6 +85,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const db = await openDatabase(config.db);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
+  // `upblit backup` asks for a consistent copy of the embedded database over the data folder's socket.
+  const snapshots =
+    config.db.driver === "pglite" && config.db.dataDir !== "memory://"
+      ? await serveSnapshots(db, config.db.dataDir, lifecycle)
+      : undefined;
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
   const sealed = await sealStoredMonitorSecrets({ db, keys });
   if (sealed > 0) lifecycle.info({ monitors: sealed }, "monitor secrets sealed");
@@ -123,7 +129,10 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       retention: config.retention,
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
+      onStored: (count, seconds) => metrics.observeStored(count, seconds),
     });
+    const running = evaluator;
+    metrics.watchBuffered(() => running.pending);
     evaluator.start();
   }
 
@@ -331,6 +340,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await heartbeat.stop();
       await queue.close();
       await bus.close?.();
+      await snapshots?.close();
       await db.destroy();
       lifecycle.info("stopped");
     })();

@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
-import { limitHeapGrowth } from "../lib/heap.ts";
+import { chooseWasmTier, limitHeapGrowth } from "../lib/heap.ts";
 import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { VERSION } from "../lib/version.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
+import { registerBackupCommands } from "./backup.ts";
 import { registerClientCommands } from "./client/commands.ts";
 import { registerCompletion } from "./client/completion.ts";
 import { configTableMarkdown } from "./config-docs.ts";
@@ -46,6 +47,7 @@ program
     // Flags are checked by the same schema as the variables they stand for (config/schema.ts).
     const cfg = config(program.opts(), { UPBLIT_ROLES: opts.roles, REGION: opts.region });
     limitHeapGrowth(cfg.heapGrowingPercent);
+    chooseWasmTier(cfg.wasmOptimize);
     const log = createLogger(
       cfg.log.level,
       undefined,
@@ -115,6 +117,7 @@ program
   });
 
 registerAccountCommands(program, () => config(program.opts()));
+registerBackupCommands(program, () => config(program.opts()), VERSION);
 registerClientCommands(program);
 registerCompletion(program);
 
