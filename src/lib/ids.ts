@@ -30,7 +30,8 @@ export type IdPrefix =
   | "swh"
   | "png"
   | "act"
-  | "sso";
+  | "sso"
+  | "prb";
 
 const RANDOM_BITS = 80n;
 let lastTime = 0;

@@ -7,6 +7,7 @@ import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
+import { assertRegionsDeclared } from "../regions/regions.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -28,6 +29,7 @@ export async function createMonitor(
         `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,
       );
     }
+    await assertRegionsDeclared(tx, ctx, def.regions);
     const id = newId("mon", now);
     const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
     const state = paused ? "paused" : "pending";
