@@ -3,7 +3,8 @@ import type { Logger } from "../lib/logger.ts";
 /**
  * Runs the heartbeat deadline sweep (services/heartbeats/sweep.ts, handed in by main.ts) every
  * `everyMs`, one pass at a time. Several schedulers may run it: each deadline is claimed in the
- * database, so it is judged once.
+ * database, so it is judged once. main.ts runs the region watch (regions without a live probe)
+ * on the same loop, with its own message.
  */
 export class HeartbeatSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -14,11 +15,12 @@ export class HeartbeatSweeper {
     private readonly sweep: () => Promise<number>,
     private readonly log: Logger,
     private readonly everyMs = 5_000,
+    private readonly message = "heartbeat deadlines judged",
   ) {}
 
-  start(): void {
+  start(delayMs = 0): void {
     this.stopped = false;
-    this.next(0);
+    this.next(delayMs);
   }
 
   async stop(): Promise<void> {
@@ -32,9 +34,9 @@ export class HeartbeatSweeper {
     this.timer = setTimeout(() => {
       this.running = this.sweep()
         .then((judged) => {
-          if (judged > 0) this.log.info({ judged }, "heartbeat deadlines judged");
+          if (judged > 0) this.log.info({ judged }, this.message);
         })
-        .catch((err: unknown) => this.log.error({ err }, "heartbeat sweep failed; retrying"))
+        .catch((err: unknown) => this.log.error({ err }, `${this.message}: sweep failed; retrying`))
         .finally(() => this.next(this.everyMs));
     }, delayMs);
   }

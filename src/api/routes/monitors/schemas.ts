@@ -93,17 +93,10 @@ export function monitorCommonFields(limits: { minIntervalSeconds: number }, defa
         description:
           "Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.",
       }),
-    quorum: z
-      .number()
-      .int()
-      .min(1)
-      .max(10)
-      .nullable()
-      .default(null)
-      .meta({
-        description:
-          "How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.",
-      }),
+    quorum: z.number().int().min(1).max(10).nullable().default(null).meta({
+      description:
+        "How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.",
+    }),
     assertions: z.array(AssertionInput).max(LIMITS.assertions).default([]),
     failuresBeforeDown: z.number().int().min(1).max(LIMITS.maxThreshold).default(1),
     successesBeforeUp: z.number().int().min(1).max(LIMITS.maxThreshold).default(1),
