@@ -83,6 +83,8 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
   );
 
   it("keeps every given field instead of the defaults", async () => {
+    // A second region must be declared first (docs/regions.md).
+    expect((await call(up, "POST", `${API}/regions`, { name: "eu-west" })).statusCode).toBe(201);
     const body = monitorBody("http", {
       name: "  Checkout API  ",
       intervalSeconds: 30,
