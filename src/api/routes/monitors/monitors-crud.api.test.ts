@@ -25,6 +25,7 @@ const COMMON_DEFAULTS = {
   paused: false,
   parents: [],
   certExpiryDays: null,
+  quorum: null,
   state: "pending",
   lastCheckedAt: null,
   lastStatus: null,
