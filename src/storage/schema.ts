@@ -3,6 +3,7 @@ import type { OpenSlots } from "../domain/quorum.ts";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { ProcessTables } from "./schema-processes.ts";
 import type { RegionTables } from "./schema-regions.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
@@ -95,6 +96,32 @@ export interface CheckResultsTable {
   error_kind: string | null;
   error: string | null;
   verdicts: Json<unknown[]> | null;
+}
+
+/** Rows of `check_results` and of `check_result_blocks`, as one (the view `check_history`). */
+export interface CheckHistoryView extends CheckResultsTable {
+  /** The UTC hour of `slot_at`: a bound on it reaches the blocks through their primary key. */
+  block_hour: Timestamp;
+}
+
+/** A monitor's results of one hour from one region, a column array per field (0015). */
+export interface CheckResultBlocksTable {
+  monitor_id: string;
+  region: string;
+  hour: Timestamp;
+  organization_id: string;
+  offsets_ms: number[];
+  lateness_ms: number[];
+  statuses: string[];
+  manual: boolean[];
+  status_codes: (number | null)[];
+  dns_ms: (number | null)[];
+  connect_ms: (number | null)[];
+  tls_ms: (number | null)[];
+  ttfb_ms: (number | null)[];
+  total_ms: number[];
+  details: Json<unknown[]>;
+  detail: (number | null)[];
 }
 
 export interface MonitorEventsTable {
@@ -352,12 +379,16 @@ export interface Database
     TemplateTables,
     HeartbeatTables,
     SsoTables,
+    ProcessTables,
     RegionTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
   monitor_schedules: MonitorSchedulesTable;
   check_results: CheckResultsTable;
+  check_result_blocks: CheckResultBlocksTable;
+  check_history: CheckHistoryView;
+  check_result_block_rows: CheckHistoryView;
   monitor_events: MonitorEventsTable;
   incidents: IncidentsTable;
   incident_activity: IncidentActivityTable;

@@ -192,6 +192,8 @@ export const OPERATIONS = {
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
+  /** List the installation's processes and when each was last seen */
+  listProcesses: { method: "GET", path: "/api/v1/system/processes" },
   /** List the organization's regions with their probes' liveness */
   listRegions: { method: "GET", path: "/api/v1/regions" },
   /** List this account's open sessions */

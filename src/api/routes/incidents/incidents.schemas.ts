@@ -12,13 +12,10 @@ const WorkflowStatus = z.enum(WORKFLOW_STATUSES).meta({
 });
 
 /** What each region saw in the slot a quorum decided (docs/regions.md). */
-const RegionsSeen = z
-  .record(z.string(), z.string())
-  .nullable()
-  .meta({
-    description:
-      "Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region.",
-  });
+const RegionsSeen = z.record(z.string(), z.string()).nullable().meta({
+  description:
+    "Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region.",
+});
 
 export const IncidentItem = z
   .object({
