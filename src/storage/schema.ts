@@ -22,6 +22,10 @@ export interface OrganizationsTable {
   name: string;
   monitor_count: Generated<number>;
   created_at: Generated<Date>;
+  /** The heartbeats' ping key (migration 0017): SHA-256 hex for the lookup, the key sealed. */
+  ping_key_hash: string | null;
+  ping_key_sealed: string | null;
+  ping_key_created_at: Date | null;
 }
 
 export interface MonitorsTable {
@@ -46,6 +50,8 @@ export interface MonitorsTable {
   /** Regions that must agree on down or degraded (migration 0016); null: a majority. */
   quorum: ColumnType<number | null, number | null | undefined, number | null>;
   paused: boolean;
+  /** Secrets in `settings` still plain text, written before migration 0017; sealed at start. */
+  secrets_plain: Generated<boolean>;
   revision: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

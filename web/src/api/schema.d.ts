@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database answers, and a probe's region counts it live
+         * Readiness: the database answers
          * @description Public: no credential needed.
          */
         get: operations["getReadiness"];
@@ -683,7 +683,7 @@ export interface paths {
         put?: never;
         /**
          * Check now: run one check at once, outside the schedule
-         * @description Queues one check of the monitor, marked `manual` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
          *
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -710,6 +710,26 @@ export interface paths {
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         post: operations["testMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monitor types this server checks, with their settings' schemas
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMonitorTypes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -869,7 +889,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) and `delivery.changed` (`{ notificationId, channelId, status }`: a notification was claimed for sending, an attempt was recorded, or a dead letter was sent again) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -1652,6 +1672,172 @@ export interface paths {
         get: operations["getPing"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's ping key for readable heartbeat ping URLs
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getPingKey"];
+        put?: never;
+        /**
+         * Make the organization's ping key, or replace it
+         * @description The old key stops working at once: every job that pings /ping/{old key}/{slug} must be given the new one. Ping tokens are not affected.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["rotatePingKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor: success
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeat"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor: success (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSlugSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlug"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugSignalPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2484,64 +2670,6 @@ export interface paths {
         patch: operations["updateMaintenanceWindow"];
         trace?: never;
     };
-    "/api/v1/regions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List the organization's regions with their probes' liveness
-         * @description Every declared region, by name, and the server's own region (REGION), with how many monitors use it, how many probes are live, when one was last seen, and `silent` when none is.
-         *
-         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        get: operations["listRegions"];
-        put?: never;
-        /**
-         * Declare a region
-         * @description Monitors may then be checked from it. At most 50 per organization; 409 when it is already declared.
-         *
-         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        post: operations["createRegion"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/regions/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a region with its probes' liveness
-         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        get: operations["getRegion"];
-        put?: never;
-        post?: never;
-        /**
-         * Remove a region no monitor uses
-         * @description 409 while a monitor is checked from it, and for the server's own region.
-         *
-         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        delete: operations["deleteRegion"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a region's kind or description
-         * @description Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        patch: operations["updateRegion"];
-        trace?: never;
-    };
     "/api/v1/maintenance-windows/occurrences": {
         parameters: {
             query?: never;
@@ -2590,18 +2718,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        CreateRegionInputInput: {
-            /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
-            name: string;
-            /**
-             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
-             * @default local
-             * @enum {string}
-             */
-            kind: "local" | "remote";
-            /** @default null */
-            description: string | null;
-        };
         /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
         HttpMonitorInput: {
             name: string;
@@ -2610,21 +2726,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2708,21 +2818,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2816,21 +2920,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2920,21 +3018,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2981,21 +3073,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3051,21 +3137,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3112,21 +3192,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3168,6 +3242,8 @@ export interface components {
             heartbeat: {
                 /** @description The secret of the ping URL /ping/{token}; made by the server when absent. */
                 token?: string;
+                /** @description The monitor's name in the readable ping URL /ping/{organization ping key}/{slug}; unique in the organization. */
+                slug?: string;
                 /**
                  * @description The expected time between successes (without `cron`).
                  * @default 86400
@@ -3192,21 +3268,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3265,21 +3335,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3337,21 +3401,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3416,21 +3474,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3489,21 +3541,15 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
-             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions: string[];
-            /**
-             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
-             * @default null
-             */
-            quorum: number | null;
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3548,6 +3594,599 @@ export interface components {
                 topic?: string;
                 /** @default false */
                 tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Connects to a NATS server, logs in and pings it; optionally makes a request and reads the answer. */
+        NatsMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "nats";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            nats: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                token?: string;
+                /** @description A request to make after logging in; its first answer is nats.reply. */
+                request?: {
+                    subject: string;
+                    /** @default  */
+                    payload: string;
+                };
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Reads an SMTP server's banner and says EHLO, optionally upgrading with STARTTLS; reports the certificate. */
+        SmtpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "smtp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "ehloName": "upblit.localhost",
+             *       "startTls": false,
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            smtp: {
+                /**
+                 * @default upblit.localhost
+                 * @example example.com
+                 */
+                ehloName: string;
+                /** @default false */
+                startTls: boolean;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Sends one UDP datagram to host:port and waits for a reply, which may have to contain a text. */
+        UdpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "udp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "payload": "",
+             *       "payloadEncoding": "text"
+             *     }
+             */
+            udp: {
+                /** @default  */
+                payload: string;
+                /**
+                 * @default text
+                 * @enum {string}
+                 */
+                payloadEncoding: "text" | "hex";
+                /** @description The reply must contain this text (case-sensitive). */
+                expect?: string;
+            };
+        };
+        /** @description Opens a WebSocket, optionally sends a message and reads the answer, then closes it. */
+        WebsocketMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "websocket";
+            /** @example wss://example.com/socket */
+            target: string;
+            /**
+             * @default {
+             *       "subprotocols": [],
+             *       "verifyTls": true
+             *     }
+             */
+            websocket: {
+                send?: string;
+                /** @description The first message back must contain this text (case-sensitive). */
+                expect?: string;
+                /** @default [] */
+                subprotocols: string[];
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Calls the standard gRPC health check (grpc.health.v1.Health/Check); up when the service is SERVING. */
+        GrpcMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "grpc";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "service": "",
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            grpc: {
+                /**
+                 * @description The service to ask about; empty (the default) asks about the whole server.
+                 * @default
+                 */
+                service: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Reads a domain's registration expiry from RDAP; degraded warnDays before it, down once expired. */
+        DomainMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "domain";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "warnDays": 30
+             *     }
+             */
+            domain: {
+                /**
+                 * @description The RDAP server's base URL (…/domain/<name> is appended); absent: the shipped bootstrap's.
+                 * @example https://rdap.verisign.com/com/v1/
+                 */
+                rdapServer?: string;
+                /** @default 30 */
+                warnDays: number;
+            };
+        };
+        /** @description Pings a host (ICMP echo, the system's ping); reports loss and round-trip times; down when nothing answers. */
+        IcmpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "icmp";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "count": 3
+             *     }
+             */
+            icmp: {
+                /** @default 3 */
+                count: number;
+            };
+        };
+        /** @description Several HTTP requests in order, each with its own assertions; values extracted from a response (JSON path, header) fill later requests. */
+        MultistepMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "multistep";
+            /** @example https://example.com/health */
+            target: string;
+            multistep: {
+                steps: {
+                    name: string;
+                    /**
+                     * @default GET
+                     * @enum {string}
+                     */
+                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                    /** @description Absolute, or relative to the monitor's target; {{name}} takes an extracted value */
+                    url: string;
+                    /** @default {} */
+                    headers: {
+                        [key: string]: string;
+                    };
+                    body?: string;
+                    /** @default [] */
+                    extract: {
+                        name: string;
+                        /** @enum {string} */
+                        from: "json" | "header";
+                        /** @description A JSON path ($.data.token) or a header name */
+                        path: string;
+                    }[];
+                    /** @default [] */
+                    assertions: {
+                        /** @enum {string} */
+                        subject: "status" | "latency.total" | "body" | "json" | "header";
+                        path?: string;
+                        /** @enum {string} */
+                        op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                        value?: string | number | boolean | null;
+                    }[];
+                }[];
                 /** @default true */
                 verifyTls: boolean;
             };
@@ -3826,6 +4465,11 @@ export interface components {
             /** @description Why no request would be made */
             error: string | null;
         };
+        PingKey: {
+            /** @description 24 characters; null until one is made. The readable ping URL is /ping/{pingKey}/{slug} */
+            pingKey: string | null;
+            createdAt: string | null;
+        };
         Ping: {
             id: string;
             /** @enum {string} */
@@ -3929,10 +4573,6 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
-            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
-            regions: {
-                [key: string]: string;
-            } | null;
         };
         MonitorEvent: {
             id: string;
@@ -3942,10 +4582,6 @@ export interface components {
             reason: string | null;
             incidentId: string | null;
             at: string;
-            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
-            regions: {
-                [key: string]: string;
-            } | null;
         };
         AffectedDependent: {
             monitorId: string;
@@ -3982,10 +4618,6 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
-            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
-            regions: {
-                [key: string]: string;
-            } | null;
             monitor: {
                 id: string;
                 name: string;
@@ -4179,8 +4811,6 @@ export interface components {
             parents: string[];
             /** @description null: the server's default */
             certExpiryDays: number[] | null;
-            /** @description Regions that must agree on down or degraded; null: a majority */
-            quorum: number | null;
             /** @enum {string} */
             state: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
             stateSince: string;
@@ -4216,6 +4846,30 @@ export interface components {
                 [key: string]: unknown;
             };
             mqtt?: {
+                [key: string]: unknown;
+            };
+            nats?: {
+                [key: string]: unknown;
+            };
+            smtp?: {
+                [key: string]: unknown;
+            };
+            udp?: {
+                [key: string]: unknown;
+            };
+            websocket?: {
+                [key: string]: unknown;
+            };
+            grpc?: {
+                [key: string]: unknown;
+            };
+            domain?: {
+                [key: string]: unknown;
+            };
+            icmp?: {
+                [key: string]: unknown;
+            };
+            multistep?: {
                 [key: string]: unknown;
             };
         } & {
@@ -4331,40 +4985,25 @@ export interface components {
             createdBy: string | null;
             createdAt: string;
         };
-        /** @description The name is fixed: monitors and results hold it. */
-        UpdateRegionInput: {
-            /**
-             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
-             * @enum {string}
-             */
-            kind?: "local" | "remote";
-            description?: string | null;
-        };
-        Region: {
-            name: string;
-            /**
-             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
-             * @enum {string}
-             */
-            kind: "local" | "remote";
-            description: string | null;
-            /** @description Monitors of this organization checked from it */
-            monitors: number;
-            /** @description Probe processes of the region seen in the last 20 s */
-            probes: number;
-            /** @description When a probe of the region was last seen; null: never */
-            lastSeen: string | null;
-            /**
-             * @description `silent`: no live probe. Its monitors are not checked from it, and their quorum counts it as unknown (never down).
-             * @enum {string}
-             */
-            status: "live" | "silent";
-            /** @description Since when it is silent with monitors to check (its admins were told then) */
-            silentSince: string | null;
-            /** @description The server's own region (REGION): always declared */
-            isDefault: boolean;
-            createdAt: string;
-            updatedAt: string;
+        MonitorTypeInfo: {
+            /** @example postgres */
+            type: string;
+            /** @description What a check of this type does, in one sentence */
+            summary: string;
+            /** @description JSON Schema (draft 2020-12) of `target`; `example` shows its shape */
+            target: {
+                [key: string]: unknown;
+            };
+            /** @description The settings blocks the type takes, by name, each as JSON Schema (input side: defaults are optional). Properties marked `writeOnly` are secrets: responses show [redacted] */
+            settings: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The assertion subjects a check of this type answers (`assertions[].subject`) */
+            subjects: string[];
+            /** @description Pushed to (heartbeat), never checked by Upblit */
+            passive: boolean;
         };
         SsoProvider: {
             id: string;
@@ -5096,12 +5735,6 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready";
-                        /** @description Present when this process runs the probe role: its region and whether it recorded its presence recently (docs/regions.md). Not live: 503. */
-                        probe?: {
-                            region: string;
-                            live: boolean;
-                            lastBeatAt: string | null;
-                        };
                     };
                 };
             };
@@ -6076,7 +6709,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "nats" | "smtp" | "udp" | "websocket" | "grpc" | "domain" | "icmp" | "multistep";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -6120,7 +6753,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {
@@ -6221,8 +6854,6 @@ export interface operations {
                     /** @description null returns to the default, which then follows the interval */
                     timeoutMs?: unknown;
                     regions?: unknown;
-                    /** @description null returns to a majority */
-                    quorum?: unknown;
                     assertions?: unknown;
                     failuresBeforeDown?: unknown;
                     successesBeforeUp?: unknown;
@@ -6260,6 +6891,30 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     mqtt?: {
+                        [key: string]: unknown;
+                    };
+                    nats?: {
+                        [key: string]: unknown;
+                    };
+                    smtp?: {
+                        [key: string]: unknown;
+                    };
+                    udp?: {
+                        [key: string]: unknown;
+                    };
+                    websocket?: {
+                        [key: string]: unknown;
+                    };
+                    grpc?: {
+                        [key: string]: unknown;
+                    };
+                    domain?: {
+                        [key: string]: unknown;
+                    };
+                    icmp?: {
+                        [key: string]: unknown;
+                    };
+                    multistep?: {
                         [key: string]: unknown;
                     };
                 };
@@ -6399,7 +7054,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {
@@ -6419,6 +7074,34 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMonitorTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MonitorTypeInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6794,7 +7477,7 @@ export interface operations {
                      *       "monitors:write"
                      *     ]
                      */
-                    scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
+                    scopes: ("monitors:read" | "monitors:write" | "heartbeats:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
                     /**
                      * Format: date-time
                      * @description When the key stops working (ISO 8601); never, when absent
@@ -8311,6 +8994,448 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotatePingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -10376,163 +11501,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MaintenanceWindow"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listRegions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["Region"][];
-                    };
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    createRegion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateRegionInputInput"];
-            };
-        };
-        responses: {
-            /** @description Created; `Location` names the new object */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Region"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getRegion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Region"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    deleteRegion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done; no body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    updateRegion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateRegionInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Region"];
                 };
             };
             400: components["responses"]["Invalid"];
