@@ -47,6 +47,7 @@ import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { monitorTypeRoutes } from "./routes/monitors/types.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
+import { regionRoutes } from "./routes/regions/regions.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 import { ssoRoutes } from "./routes/sso/sso.routes.ts";
 import { ssoLoginRoutes } from "./routes/sso/sso-login.routes.ts";
@@ -179,6 +180,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
+  await app.register(regionRoutes(deps), { prefix: "/api/v1" });
   await app.register(maintenanceCalendarRoutes(deps), { prefix: "/api/v1" });
   return app;
 }

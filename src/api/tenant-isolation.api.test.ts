@@ -141,6 +141,9 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(maintenance.statusCode, maintenance.body).toBe(201);
     ids.maintenanceWindow = maintenance.json<{ id: string }>().id;
+    const region = await call(up, "POST", `${API}/regions`, { name: "b-region", description: "B's" }, asB);
+    expect(region.statusCode, region.body).toBe(201);
+    ids.region = "b-region";
     const statusPage = await call(
       up,
       "POST",
@@ -304,6 +307,8 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       asB,
     );
     expect(maintenance.json<{ title: string }>().title).toBe("B's maintenance");
+    const region = await call(up, "GET", `${API}/regions/b-region`, undefined, asB);
+    expect(region.json<{ description: string | null }>().description).toBe("B's");
     const letters = await call(up, "GET", `${API}/notifications?status=failed`, undefined, asB);
     expect(letters.body).toContain(ids.notification);
     const invitation = (await call(up, "GET", `${API}/invitations/${ids.invitation}`, undefined, asB)).json<{

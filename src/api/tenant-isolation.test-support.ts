@@ -129,6 +129,12 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       foreign: () => ids.monitor!,
       missing: "mon_00000000000000000000000000",
     },
+    "/api/v1/regions/:name": { foreign: () => ids.region!, missing: "no-such-region" },
+    "PATCH /api/v1/regions/:name": {
+      foreign: () => ids.region!,
+      missing: "no-such-region",
+      body: { description: "taken over" },
+    },
     "/api/v1/maintenance-windows/:id": {
       foreign: () => ids.maintenanceWindow!,
       missing: "mnt_00000000000000000000000000",

@@ -31,6 +31,7 @@ export type IdPrefix =
   | "png"
   | "act"
   | "sso"
+  | "prb"
   | "prc";
 
 /** The 80 random bits as two 40-bit halves: plain numbers (exact below 2^53), no BigInt per id. */

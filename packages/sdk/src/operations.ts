@@ -42,6 +42,8 @@ export const OPERATIONS = {
   createMonitor: { method: "POST", path: "/api/v1/monitors" },
   /** Create an organization; you become its owner */
   createOrganization: { method: "POST", path: "/api/v1/organizations" },
+  /** Declare a region */
+  createRegion: { method: "POST", path: "/api/v1/regions" },
   /** Create a status page */
   createStatusPage: { method: "POST", path: "/api/v1/status-pages" },
   /** Post an incident or announce maintenance */
@@ -60,6 +62,8 @@ export const OPERATIONS = {
   deleteMonitor: { method: "DELETE", path: "/api/v1/monitors/{id}" },
   /** Delete the organization and everything in it */
   deleteOrganization: { method: "DELETE", path: "/api/v1/organization" },
+  /** Remove a region no monitor uses */
+  deleteRegion: { method: "DELETE", path: "/api/v1/regions/{name}" },
   /** Remove the organization's single sign-on provider */
   deleteSsoProvider: { method: "DELETE", path: "/api/v1/sso/provider" },
   /** Delete a status page (its monitors stay) */
@@ -114,8 +118,10 @@ export const OPERATIONS = {
   getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
   /** The organization's ping key for readable heartbeat ping URLs */
   getPingKey: { method: "GET", path: "/api/v1/ping-key" },
-  /** Readiness: the database answers */
+  /** Readiness: the database answers, and a probe's region counts it live */
   getReadiness: { method: "GET", path: "/readyz" },
+  /** Get a region with its probes' liveness */
+  getRegion: { method: "GET", path: "/api/v1/regions/{name}" },
   /** Whether Upblit still waits for its first owner */
   getSetupState: { method: "GET", path: "/api/v1/setup" },
   /** The organization's single sign-on provider */
@@ -192,6 +198,8 @@ export const OPERATIONS = {
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
   /** List the installation's processes and when each was last seen */
   listProcesses: { method: "GET", path: "/api/v1/system/processes" },
+  /** List the organization's regions with their probes' liveness */
+  listRegions: { method: "GET", path: "/api/v1/regions" },
   /** List this account's open sessions */
   listSessions: { method: "GET", path: "/api/v1/auth/sessions" },
   /** Which single sign-on providers an email address can use */
@@ -314,6 +322,8 @@ export const OPERATIONS = {
   updateMonitor: { method: "PATCH", path: "/api/v1/monitors/{id}" },
   /** Rename the organization */
   updateOrganization: { method: "PATCH", path: "/api/v1/organization" },
+  /** Change a region's kind or description */
+  updateRegion: { method: "PATCH", path: "/api/v1/regions/{name}" },
   /** Change a status page */
   updateStatusPage: { method: "PATCH", path: "/api/v1/status-pages/{id}" },
   /** Change an incident's title, impact, components, window or postmortem */

@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database answers
+         * Readiness: the database answers, and a probe's region counts it live
          * @description Public: no credential needed.
          */
         get: operations["getReadiness"];
@@ -683,7 +683,7 @@ export interface paths {
         put?: never;
         /**
          * Check now: run one check at once, outside the schedule
-         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
          *
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -2670,6 +2670,64 @@ export interface paths {
         patch: operations["updateMaintenanceWindow"];
         trace?: never;
     };
+    "/api/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the organization's regions with their probes' liveness
+         * @description Every declared region, by name, and the server's own region (REGION), with how many monitors use it, how many probes are live, when one was last seen, and `silent` when none is.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listRegions"];
+        put?: never;
+        /**
+         * Declare a region
+         * @description Monitors may then be checked from it. At most 50 per organization; 409 when it is already declared.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["createRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a region with its probes' liveness
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getRegion"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a region no monitor uses
+         * @description 409 while a monitor is checked from it, and for the server's own region.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteRegion"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a region's kind or description
+         * @description Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        patch: operations["updateRegion"];
+        trace?: never;
+    };
     "/api/v1/maintenance-windows/occurrences": {
         parameters: {
             query?: never;
@@ -2718,6 +2776,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CreateRegionInputInput: {
+            /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+            name: string;
+            /**
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @default local
+             * @enum {string}
+             */
+            kind?: "local" | "remote";
+            /** @default null */
+            description?: string | null;
+        };
         /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
         HttpMonitorInput: {
             name: string;
@@ -2726,11 +2796,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -2818,11 +2894,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -2920,11 +3002,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3018,11 +3106,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3073,11 +3167,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3137,11 +3237,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3192,11 +3298,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3268,11 +3380,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3335,11 +3453,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3401,11 +3525,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3474,11 +3604,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3541,11 +3677,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3606,11 +3748,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3684,11 +3832,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3760,11 +3914,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3832,11 +3992,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3902,11 +4068,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3975,11 +4147,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4044,11 +4222,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4108,11 +4292,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4573,6 +4763,10 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
         };
         MonitorEvent: {
             id: string;
@@ -4582,6 +4776,10 @@ export interface components {
             reason: string | null;
             incidentId: string | null;
             at: string;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
         };
         AffectedDependent: {
             monitorId: string;
@@ -4618,6 +4816,10 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
             monitor: {
                 id: string;
                 name: string;
@@ -4811,6 +5013,8 @@ export interface components {
             parents: string[];
             /** @description null: the server's default */
             certExpiryDays: number[] | null;
+            /** @description Regions that must agree on down or degraded; null: a majority */
+            quorum: number | null;
             /** @enum {string} */
             state: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
             stateSince: string;
@@ -5004,6 +5208,41 @@ export interface components {
             subjects: string[];
             /** @description Pushed to (heartbeat), never checked by Upblit */
             passive: boolean;
+        };
+        /** @description The name is fixed: monitors and results hold it. */
+        UpdateRegionInput: {
+            /**
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @enum {string}
+             */
+            kind?: "local" | "remote";
+            description?: string | null;
+        };
+        Region: {
+            name: string;
+            /**
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @enum {string}
+             */
+            kind: "local" | "remote";
+            description: string | null;
+            /** @description Monitors of this organization checked from it */
+            monitors: number;
+            /** @description Probe processes of the region seen in the last 20 s */
+            probes: number;
+            /** @description When a probe of the region was last seen; null: never */
+            lastSeen: string | null;
+            /**
+             * @description `silent`: no live probe. Its monitors are not checked from it, and their quorum counts it as unknown (never down).
+             * @enum {string}
+             */
+            status: "live" | "silent";
+            /** @description Since when it is silent with monitors to check (its admins were told then) */
+            silentSince: string | null;
+            /** @description The server's own region (REGION): always declared */
+            isDefault: boolean;
+            createdAt: string;
+            updatedAt: string;
         };
         SsoProvider: {
             id: string;
@@ -5735,6 +5974,12 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready";
+                        /** @description Present when this process runs the probe role: its region and whether it recorded its presence recently (docs/regions.md). Not live: 503. */
+                        probe?: {
+                            region: string;
+                            live: boolean;
+                            lastBeatAt: string | null;
+                        };
                     };
                 };
             };
@@ -6854,6 +7099,8 @@ export interface operations {
                     /** @description null returns to the default, which then follows the interval */
                     timeoutMs?: unknown;
                     regions?: unknown;
+                    /** @description null returns to a majority */
+                    quorum?: unknown;
                     assertions?: unknown;
                     failuresBeforeDown?: unknown;
                     successesBeforeUp?: unknown;
@@ -11501,6 +11748,163 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Region"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionInputInput"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
                 };
             };
             400: components["responses"]["Invalid"];

@@ -54,6 +54,10 @@ export function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
 const TAGS = [
   { name: "auth", description: "Setup, sign-in, sessions and your own account" },
   { name: "monitors", description: "What to watch" },
+  {
+    name: "regions",
+    description: "Where monitors are checked from, and whether each region has a live probe",
+  },
   { name: "results", description: "Check results, rollups and uptime" },
   { name: "events", description: "State changes, stored and live" },
   {
