@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { ResourceKeyTables } from "./schema-resource-keys.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
@@ -339,7 +340,8 @@ export interface Database
     StatusSubscriptionTables,
     TemplateTables,
     HeartbeatTables,
-    SsoTables {
+    SsoTables,
+    ResourceKeyTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
