@@ -81,7 +81,7 @@ describe.each(DB_KINDS)("resource keys API on %s", (kind) => {
       const res = await call(up, "PUT", `${API}/monitors/keys/${encodeURIComponent(bad)}`, { id: m.id });
       expectValidation(res, ["params.key"]);
     }
-    expectValidation(await call(up, "PUT", `${API}/monitors/keys/ok`, {}), ["id"]);
+    expectValidation(await call(up, "PUT", `${API}/monitors/keys/ok`, {}), ["body.id"]);
     expectProblem(await call(up, "PUT", `${API}/monitors/keys/ok`, { id: "mon_missing" }), 404, "NOT_FOUND");
   });
 });
