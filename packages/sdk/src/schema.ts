@@ -869,7 +869,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -4403,6 +4403,11 @@ export interface components {
             createdBy: string | null;
             createdAt: string;
         };
+        /** @description A configuration file's key and the id of the resource it names */
+        ResourceKey: {
+            key: string;
+            id: string;
+        };
         SsoProvider: {
             id: string;
             displayName: string;
@@ -4484,11 +4489,6 @@ export interface components {
             }[];
             createdAt: string;
             updatedAt: string;
-        };
-        /** @description A configuration file's key and the id of the resource it names */
-        ResourceKey: {
-            key: string;
-            id: string;
         };
         /** Webhook (Standard Webhooks, signed JSON) channel */
         WebhookChannelInput: {
