@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -7,6 +7,7 @@ import {
   exitWithin,
   freePort,
   patientTest,
+  ROOT,
   runCli,
   startUpblitProcess,
   tempDir,
@@ -287,5 +288,50 @@ alertRules:`,
       expect(monitor!.parents).toHaveLength(1);
     },
     patientTest(10),
+  );
+
+  it(
+    "imports Healthchecks' checks, applies them, and the old ping URL's path reaches the new heartbeat",
+    async () => {
+      const fixture = path.join(ROOT, "src/cli/client/import/fixtures/healthchecks-checks.json");
+      const out = path.join(tmp.dir, "imported.yaml");
+      const envFile = path.join(tmp.dir, "imported.env");
+      const imported = await cli(
+        ["import", "healthchecks", fixture, "-o", out, "--secrets-file", envFile],
+        {},
+      );
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stderr).toMatch(/Imported \(3\):/);
+      expect(imported.stderr).toMatch(/Not imported \(2\):/);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      const secretsEnv = Object.fromEntries(
+        readFileSync(envFile, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => [
+            line.slice(0, line.indexOf("=")),
+            JSON.parse(line.slice(line.indexOf("=") + 1)) as string,
+          ]),
+      );
+      const applied = await cli(["apply", "-f", out], { ...envB, ...secretsEnv });
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toContain("Applied 3 changes.");
+      // The job keeps its path: only the host changes.
+      const uuid = "5c1e7d8e-3a5b-4c7e-9f0a-1b2c3d4e5f60";
+      const ping = await fetch(`${b.base}/ping/${uuid}`);
+      expect(ping.status).toBe(200);
+      expect(await ping.text()).toBe("OK");
+      const monitors = (
+        await api<{ items: Array<{ id: string; name: string; state: string }> }>(
+          b.base,
+          "GET",
+          "/api/v1/monitors?type=heartbeat",
+        )
+      ).items;
+      const nightly = monitors.find((m) => m.name === "Nightly backup")!;
+      const pings = await api<{ items: unknown[] }>(b.base, "GET", `/api/v1/monitors/${nightly.id}/pings`);
+      expect(pings.items).toHaveLength(1);
+    },
+    patientTest(6),
   );
 });

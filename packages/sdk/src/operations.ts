@@ -232,6 +232,14 @@ export const OPERATIONS = {
   lookUpInvitation: { method: "POST", path: "/api/v1/invitations/lookup" },
   /** Pause a monitor (stops checks, resolves its open incident) */
   pauseMonitor: { method: "POST", path: "/api/v1/monitors/{id}/pause" },
+  /** Report a heartbeat's success */
+  ping: { method: "GET", path: "/ping/{token}" },
+  /** Report a heartbeat's success */
+  pingPost: { method: "POST", path: "/ping/{token}" },
+  /** Report a heartbeat's start, failure, log line or exit status */
+  pingSignal: { method: "GET", path: "/ping/{token}/{signal}" },
+  /** Report a heartbeat's start, failure, log line or exit status */
+  pingSignalPost: { method: "POST", path: "/ping/{token}/{signal}" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
   /** The next occurrences a schedule would have, without saving anything */

@@ -4,7 +4,7 @@ import type { RouteAuth } from "../plugins/auth.ts";
 import { channelUnion } from "./channels.ts";
 import { tidySchemas } from "./components.ts";
 import { PROBLEM_RESPONSES, SUCCESS_DESCRIPTIONS } from "./problems.ts";
-import { PUBLIC_SUCCESS } from "./public-routes.ts";
+import { PUBLIC_SUCCESS, PUBLIC_TEXT_ERRORS } from "./public-routes.ts";
 import { accessNote, SECURITY_SCHEMES, securityFor } from "./security.ts";
 
 /**
@@ -143,6 +143,9 @@ function finishOperation(path: string, operation: Operation): void {
     if (cannot) delete responses[status];
     else if (shared) responses[status] = { $ref: `#/components/responses/${shared.name}` };
     else responses[status] = asProblem(responses[status]!);
+  }
+  for (const [status, description] of Object.entries(PUBLIC_TEXT_ERRORS[operation.operationId ?? ""] ?? {})) {
+    responses[status] = { description, content: { "text/plain": { schema: { type: "string" } } } };
   }
   operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }

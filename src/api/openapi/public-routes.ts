@@ -37,6 +37,15 @@ export const PUBLIC_SUCCESS: Record<string, Record<string, unknown>> = {
       "Server-Sent Events: a `page` event with the banner and every component's public state on connect and after each change; `page.closed` when access ends",
     content: { "text/event-stream": { schema: { type: "string" } } },
   },
+  ...Object.fromEntries(
+    ["ping", "pingPost", "pingSignal", "pingSignalPost"].map((id) => [
+      id,
+      {
+        description: "`OK`: the ping was recorded",
+        content: { "text/plain": { schema: { type: "string", enum: ["OK"] } } },
+      },
+    ]),
+  ),
   getStatusBadge: {
     description: "An SVG badge with the monitor's state",
     content: { "image/svg+xml": { schema: { type: "string" } } },
@@ -46,3 +55,14 @@ export const PUBLIC_SUCCESS: Record<string, Record<string, unknown>> = {
     content: { "image/svg+xml": { schema: { type: "string" } } },
   },
 };
+
+/** Public routes whose other answers are not problems: the ping routes answer in plain text. */
+export const PUBLIC_TEXT_ERRORS: Record<string, Record<string, string>> = Object.fromEntries(
+  ["ping", "pingPost", "pingSignal", "pingSignalPost"].map((id) => [
+    id,
+    {
+      "404": "`not found`: no monitor has this token, or the signal is not one",
+      "429": "`rate limited`, with `Retry-After`",
+    },
+  ]),
+);

@@ -1636,6 +1636,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ping/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report a heartbeat's success
+         * @description Healthchecks-compatible (docs/heartbeats.md): GET, HEAD or POST; a POST body (up to the `ping-body-limit` header's bytes) is kept as the ping's log; `?rid=` pairs a start with its end. Answers `OK`, or `not found` (404) for a token no monitor has.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["ping"];
+        put?: never;
+        /**
+         * Report a heartbeat's success
+         * @description Healthchecks-compatible (docs/heartbeats.md): GET, HEAD or POST; a POST body (up to the `ping-body-limit` header's bytes) is kept as the ping's log; `?rid=` pairs a start with its end. Answers `OK`, or `not found` (404) for a token no monitor has.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report a heartbeat's start, failure, log line or exit status
+         * @description Healthchecks-compatible (docs/heartbeats.md): GET, HEAD or POST; a POST body (up to the `ping-body-limit` header's bytes) is kept as the ping's log; `?rid=` pairs a start with its end. Answers `OK`, or `not found` (404) for a token no monitor has.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingSignal"];
+        put?: never;
+        /**
+         * Report a heartbeat's start, failure, log line or exit status
+         * @description Healthchecks-compatible (docs/heartbeats.md): GET, HEAD or POST; a POST body (up to the `ping-body-limit` header's bytes) is kept as the ping's log; `?rid=` pairs a start with its end. Answers `OK`, or `not found` (404) for a token no monitor has.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/status-pages": {
         parameters: {
             query?: never;
@@ -8299,6 +8355,178 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "OK";
+                };
+            };
+            /** @description `not found`: no monitor has this token, or the signal is not one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "OK";
+                };
+            };
+            /** @description `not found`: no monitor has this token, or the signal is not one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's ping token */
+                token: string;
+                /** @description `start`, `fail`, `log`, or an exit status 0–255 (0 is a success) */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "OK";
+                };
+            };
+            /** @description `not found`: no monitor has this token, or the signal is not one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's ping token */
+                token: string;
+                /** @description `start`, `fail`, `log`, or an exit status 0–255 (0 is a success) */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "OK";
+                };
+            };
+            /** @description `not found`: no monitor has this token, or the signal is not one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

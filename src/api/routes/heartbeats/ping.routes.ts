@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { z } from "zod";
 import { PING_TOKEN } from "../../../monitor-types/heartbeat/settings.ts";
 import { PING_BODY_LIMIT, type PingSignal, receivePing } from "../../../services/heartbeats/receive.ts";
 import type { ApiDeps } from "../../context.ts";
@@ -56,17 +57,48 @@ export function pingRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return found ? reply.send("OK") : reply.code(404).send("not found");
     };
 
-    for (const url of ["/ping/:token", "/ping/:token/:signal"]) {
-      app.route({
-        method: ["GET", "POST"],
-        url,
-        config: { auth: "public" },
-        schema: { hide: true },
-        handler: handle,
-      });
+    for (const route of PING_ROUTES) {
+      for (const method of ["GET", "POST"] as const) {
+        app.route({
+          method,
+          url: route.url,
+          config: { auth: "public" },
+          schema: {
+            tags: ["public"],
+            operationId: method === "GET" ? route.operationId : `${route.operationId}Post`,
+            summary: route.summary,
+            description:
+              "Healthchecks-compatible (docs/heartbeats.md): GET, HEAD or POST; a POST body (up to the `ping-body-limit` header's bytes) is kept as the ping's log; `?rid=` pairs a start with its end. Answers `OK`, or `not found` (404) for a token no monitor has.",
+            params: route.params,
+          },
+          handler: handle,
+        });
+      }
     }
   };
 }
+
+const Token = z.string().meta({ description: "The heartbeat monitor's ping token" });
+/** Documented routes; the params are plain strings, so a bad one is answered `not found` as before. */
+const PING_ROUTES = [
+  {
+    url: "/ping/:token",
+    operationId: "ping",
+    summary: "Report a heartbeat's success",
+    params: z.object({ token: Token }),
+  },
+  {
+    url: "/ping/:token/:signal",
+    operationId: "pingSignal",
+    summary: "Report a heartbeat's start, failure, log line or exit status",
+    params: z.object({
+      token: Token,
+      signal: z
+        .string()
+        .meta({ description: "`start`, `fail`, `log`, or an exit status 0–255 (0 is a success)" }),
+    }),
+  },
+];
 
 /** The path's last part: none (success), start, fail, log, or an exit status 0–255. */
 function parseSignal(raw: string | undefined): PingSignal | undefined {
