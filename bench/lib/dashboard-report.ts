@@ -101,15 +101,23 @@ export function renderDashboard(r: DashboardBenchRun): string {
   return lines.join("\n");
 }
 
-/** "none", or each long frame as "117 ms = 12 script + 3 render + 90 style/layout (fn)". */
+/** How many long frames the report lists (the longest); a busy machine can produce hundreds. */
+const LONG_FRAMES_LISTED = 5;
+
+/**
+ * "none", or the longest frames as "117 ms = 12 script + 3 render + 90 style/layout (fn)", with
+ * how many there were in all when that is more than are listed.
+ */
 function longFrames(frames: DashboardResult["longFrames"]): string {
   if (frames.length === 0) return "none";
-  return frames
+  const longest = [...frames].sort((a, b) => b.duration - a.duration).slice(0, LONG_FRAMES_LISTED);
+  const more = frames.length > longest.length ? `${frames.length} in all; the longest: ` : "";
+  return `${more}${longest
     .map(
       (f) =>
         `${f.duration.toFixed(0)} ms = ${f.script.toFixed(0)} script + ${f.render.toFixed(0)} render + ${f.styleAndLayout.toFixed(0)} style/layout${f.top ? ` (${f.top})` : ""}`,
     )
-    .join("; ");
+    .join("; ")}`;
 }
 
 export function writeDashboardDocs(section: string): void {

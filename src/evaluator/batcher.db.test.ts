@@ -84,7 +84,7 @@ describe.each(DB_KINDS)("ResultBatcher → recordResults while the database is g
     expect(batcher.pending).toBe(0);
 
     const rows = await up.rt.db
-      .selectFrom("check_results")
+      .selectFrom("check_history")
       .select(["monitor_id", "slot_at", "status"])
       .where("monitor_id", "in", [failing, healthy])
       .orderBy("slot_at")

@@ -15,3 +15,21 @@ describe("newId", () => {
     expect(newId("evt", t + 1) > ids.at(-1)!).toBe(true);
   });
 });
+
+describe("newId's layout", () => {
+  it("keeps 48 bits of time then 80 bits of randomness, counting up across the 40-bit halves", () => {
+    const t = Date.UTC(2031, 0, 1) + 50_000;
+    const time = (id: string) => id.slice(4, 14);
+    const a = newId("evt", t);
+    expect(time(a)).toBe(
+      t
+        .toString(32)
+        .padStart(10, "0")
+        .replace(/[a-v]/g, (c) => "abcdefghjkmnpqrstvwxyz"[c.charCodeAt(0) - 97]!),
+    );
+    // Many ids in one millisecond all differ and stay ordered (the low half carries into the high).
+    const ids = Array.from({ length: 5000 }, () => newId("evt", t));
+    expect(new Set(ids).size).toBe(5000);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** Crockford base32: no I, L, O, U, so ids read aloud and copy well. */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -32,16 +32,33 @@ export type IdPrefix =
   | "act"
   | "sso";
 
-const RANDOM_BITS = 80n;
+/** The 80 random bits as two 40-bit halves: plain numbers (exact below 2^53), no BigInt per id. */
+const HALF = 2 ** 40;
 let lastTime = 0;
-let lastRandom = 0n;
+let randomHigh = 0;
+let randomLow = 0;
 
-function encode(value: bigint, chars: number): string {
+/** Random bytes drawn from the system 4 KiB at a time: one system call serves 400 ids. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHalf(): number {
+  if (poolOffset + 5 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const value = pool.readUIntBE(poolOffset, 5);
+  poolOffset += 5;
+  return value;
+}
+
+/** `value` (below 32^chars) as `chars` base32 characters, most significant first. */
+function encode(value: number, chars: number): string {
   let out = "";
   let v = value;
   for (let i = 0; i < chars; i++) {
-    out = ALPHABET[Number(v & 31n)] + out;
-    v >>= 5n;
+    out = ALPHABET[v % 32] + out;
+    v = Math.floor(v / 32);
   }
   return out;
 }
@@ -52,11 +69,16 @@ function encode(value: bigint, chars: number): string {
  * order in this process, which keyset pagination relies on.
  */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
-  if (now <= lastTime && lastRandom < (1n << RANDOM_BITS) - 1n) {
-    lastRandom += 1n;
+  if (now <= lastTime && randomHigh < HALF - 1) {
+    randomLow += 1;
+    if (randomLow === HALF) {
+      randomLow = 0;
+      randomHigh += 1;
+    }
   } else {
     lastTime = Math.max(now, lastTime);
-    lastRandom = BigInt(`0x${randomBytes(10).toString("hex")}`) >> 1n; // leave room to count up
+    randomHigh = Math.floor(randomHalf() / 2); // leave room to count up
+    randomLow = randomHalf();
   }
-  return `${prefix}_${encode(BigInt(lastTime), 10)}${encode(lastRandom, 16)}`;
+  return `${prefix}_${encode(lastTime, 10)}${encode(randomHigh, 8)}${encode(randomLow, 8)}`;
 }

@@ -1,7 +1,12 @@
 import { monotonic } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import { WakeTimer } from "../lib/wake-timer.ts";
-import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from "../services/alerts/deliveries.ts";
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  type FinishedAttempt,
+  recordAttempts,
+} from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
 import type { ChannelAdapter } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
@@ -32,11 +37,14 @@ export class Dispatcher {
   private inFlight = new Set<Promise<void>>();
   private readonly timer = new WakeTimer();
   private loop: Promise<void> | undefined;
+  private readonly recorder: AttemptRecorder;
 
   constructor(
     private readonly rt: Runtime,
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.recorder = new AttemptRecorder(rt);
+  }
 
   start(): void {
     this.running = true;
@@ -87,8 +95,9 @@ export class Dispatcher {
   private async deliver(d: ClaimedDelivery): Promise<void> {
     const started = monotonic();
     const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets });
+    const finished = { delivery: d, outcome, latencyMs: monotonic() - started, at: this.rt.clock.now() };
     try {
-      const result = await recordAttempt(this.rt, d, outcome, monotonic() - started);
+      const result = await this.recorder.record(finished);
       const fields = {
         notificationId: d.id,
         channelId: d.channelId,
@@ -106,5 +115,43 @@ export class Dispatcher {
       // The claim lapses and the delivery goes again: at worst one duplicate, never a loss.
       this.options.log.error({ err, notificationId: d.id }, "could not record a delivery attempt");
     }
+  }
+}
+
+/**
+ * Group commit for finished attempts: while one batch is being recorded, the attempts that finish
+ * queue up and go together in the next transaction. A delivery counts as done (its slot free) only
+ * once its attempt is recorded, so a claim is never outlived by an unrecorded send.
+ */
+class AttemptRecorder {
+  private waiting: Array<{
+    finished: FinishedAttempt;
+    settle: (r: Promise<"sent" | "retry" | "failed">) => void;
+  }> = [];
+  private flushing = false;
+
+  constructor(private readonly rt: Runtime) {}
+
+  record(finished: FinishedAttempt): Promise<"sent" | "retry" | "failed"> {
+    return new Promise((resolve) => {
+      this.waiting.push({ finished, settle: resolve });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      const recorded = recordAttempts(
+        this.rt,
+        batch.map((b) => b.finished),
+      );
+      // Each waiter gets its own result, or the batch's error (the claims lapse and go again).
+      for (const [i, b] of batch.entries()) b.settle(recorded.then((results) => results[i]!));
+      await recorded.catch(() => undefined);
+    }
+    this.flushing = false;
   }
 }

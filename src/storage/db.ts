@@ -37,7 +37,14 @@ export async function openDatabase(config: Config["db"], options: { poolSize?: n
   const pglite = new PGlite(config.dataDir, {
     parsers: { [INT8_OID]: (v: string) => Number.parseInt(v, 10) },
     // PGlite's default is 128 MB of shared buffers; the OS page cache sits behind a smaller pool.
-    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${config.sharedBuffersMb}MB`],
+    // WAL past a checkpoint is kept for reuse up to min_wal_size (default 80 MB): 32 MB is the floor.
+    startParams: [
+      ...PGlite.defaultStartParams,
+      "-c",
+      `shared_buffers=${config.sharedBuffersMb}MB`,
+      "-c",
+      "min_wal_size=32MB",
+    ],
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite, unlock) });
 }

@@ -90,6 +90,32 @@ export interface CheckResultsTable {
   verdicts: Json<unknown[]> | null;
 }
 
+/** Rows of `check_results` and of `check_result_blocks`, as one (the view `check_history`). */
+export interface CheckHistoryView extends CheckResultsTable {
+  /** The UTC hour of `slot_at`: a bound on it reaches the blocks through their primary key. */
+  block_hour: Timestamp;
+}
+
+/** A monitor's results of one hour from one region, a column array per field (0015). */
+export interface CheckResultBlocksTable {
+  monitor_id: string;
+  region: string;
+  hour: Timestamp;
+  organization_id: string;
+  offsets_ms: number[];
+  lateness_ms: number[];
+  statuses: string[];
+  manual: boolean[];
+  status_codes: (number | null)[];
+  dns_ms: (number | null)[];
+  connect_ms: (number | null)[];
+  tls_ms: (number | null)[];
+  ttfb_ms: (number | null)[];
+  total_ms: number[];
+  details: Json<unknown[]>;
+  detail: (number | null)[];
+}
+
 export interface MonitorEventsTable {
   id: string;
   organization_id: string;
@@ -347,6 +373,9 @@ export interface Database
   monitor_state: MonitorStateTable;
   monitor_schedules: MonitorSchedulesTable;
   check_results: CheckResultsTable;
+  check_result_blocks: CheckResultBlocksTable;
+  check_history: CheckHistoryView;
+  check_result_block_rows: CheckHistoryView;
   monitor_events: MonitorEventsTable;
   incidents: IncidentsTable;
   incident_activity: IncidentActivityTable;

@@ -79,12 +79,12 @@ async function readStore(dataDir: string) {
   const db = await openDatabase({ driver: "pglite", dataDir, sharedBuffersMb: 32 });
   try {
     const duplicates = await sql<{ monitor_id: string; n: number }>`
-      SELECT monitor_id, region, slot_at, count(*)::int AS n FROM check_results
+      SELECT monitor_id, region, slot_at, count(*)::int AS n FROM check_history
       GROUP BY monitor_id, region, slot_at HAVING count(*) > 1`.execute(db);
     const perMonitor = await sql<{ monitor_id: string; n: number; unanswered: number }>`
       SELECT monitor_id, count(*)::int AS n,
         count(*) FILTER (WHERE status_code IS NULL)::int AS unanswered
-      FROM check_results GROUP BY monitor_id`.execute(db);
+      FROM check_history GROUP BY monitor_id`.execute(db);
     const incidents = await db.selectFrom("incidents").selectAll().execute();
     const states = await db.selectFrom("monitor_state").selectAll().execute();
     return {

@@ -150,6 +150,7 @@ async function readOrganization(db: Db, organizationId: string): Promise<Organiz
 async function deleteMonitorHistory(db: Db, organizationId: string): Promise<number> {
   const ids = db.selectFrom("monitors").select("id").where("organization_id", "=", organizationId);
   await db.deleteFrom("check_results").where("monitor_id", "in", ids).execute();
+  await db.deleteFrom("check_result_blocks").where("monitor_id", "in", ids).execute();
   await db.deleteFrom("rollups_hourly").where("monitor_id", "in", ids).execute();
   await db.deleteFrom("rollups_daily").where("monitor_id", "in", ids).execute();
   const row = await db

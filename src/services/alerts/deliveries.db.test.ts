@@ -4,7 +4,7 @@ import { newId } from "../../lib/ids.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 import { createChannel } from "./channels.ts";
-import { claimDueDeliveries, recordAttempt, retryDelayMs } from "./deliveries.ts";
+import { claimDueDeliveries, recordAttempt, recordAttempts, retryDelayMs } from "./deliveries.ts";
 
 describe("retryDelayMs", () => {
   it("doubles from 10 s to an hour, with 50–100 % jitter, never under Retry-After", () => {
@@ -78,6 +78,53 @@ describe.each(DB_KINDS)("claims and leases on %s", (kind) => {
       .orderBy("at")
       .execute();
     expect(attempts.map((a) => a.outcome).sort()).toEqual(["retry", "sent"]);
+  });
+
+  it("records a batch of attempts in one go, each by its own outcome and claim", async () => {
+    const ids = [await pending(), await pending(), await pending(), await pending()];
+    const claims = (await claimDueDeliveries(up.rt, 50, 60_000)).filter((d) => ids.includes(d.id));
+    const byId = new Map(claims.map((c) => [c.id, c]));
+    const [sentId, retryId, deadId, staleId] = ids as [string, string, string, string];
+    const at = clock.now();
+    // The stale one's claim is not the row's current one (another notifier claimed it since).
+    const stale = { ...byId.get(staleId)!, leaseUntil: new Date(at - 1) };
+    const results = await recordAttempts(up.rt, [
+      { delivery: byId.get(sentId)!, outcome: { ok: true, statusCode: 200 }, latencyMs: 3, at },
+      {
+        delivery: byId.get(retryId)!,
+        outcome: { ok: false, retryable: true, error: "busy", statusCode: 503 },
+        latencyMs: 4,
+        at,
+      },
+      {
+        delivery: byId.get(deadId)!,
+        outcome: { ok: false, retryable: false, error: "bad request", statusCode: 400 },
+        latencyMs: 5,
+        at,
+      },
+      { delivery: stale, outcome: { ok: true, statusCode: 200 }, latencyMs: 6, at },
+    ]);
+    expect(results).toEqual(["sent", "retry", "failed", "sent"]);
+    expect(await row(sentId)).toMatchObject({ status: "sent", last_error: null, lease_until: null });
+    expect((await row(sentId)).sent_at?.getTime()).toBe(at);
+    const retried = await row(retryId);
+    expect(retried).toMatchObject({ status: "pending", last_error: "busy", sent_at: null });
+    expect(retried.next_attempt_at.getTime()).toBeGreaterThan(at);
+    expect(await row(deadId)).toMatchObject({ status: "failed", last_error: "bad request" });
+    // The stale claim's attempt is kept, but the row stays with its current claim.
+    expect((await row(staleId)).status).toBe("sending");
+    const attempts = await up.rt.db
+      .selectFrom("delivery_attempts")
+      .select(["notification_id", "outcome", "status_code", "latency_ms"])
+      .where("notification_id", "in", ids)
+      .execute();
+    expect(attempts).toHaveLength(4);
+    expect(attempts.find((a) => a.notification_id === retryId)).toMatchObject({
+      outcome: "retry",
+      status_code: 503,
+      latency_ms: 4,
+    });
+    expect(await recordAttempts(up.rt, [])).toEqual([]);
   });
 
   it("dead-letters a retryable failure once the retry window is over", async () => {

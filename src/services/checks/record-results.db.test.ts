@@ -58,7 +58,7 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
   const events = (id: string) =>
     db().selectFrom("monitor_events").selectAll().where("monitor_id", "=", id).orderBy("at").execute();
   const stored = (id: string) =>
-    db().selectFrom("check_results").selectAll().where("monitor_id", "=", id).orderBy("slot_at").execute();
+    db().selectFrom("check_history").selectAll().where("monitor_id", "=", id).orderBy("slot_at").execute();
 
   it("a failure with failuresBeforeDown=1 opens exactly one incident; redelivery changes nothing", async () => {
     const id = await monitor();

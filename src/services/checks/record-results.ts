@@ -28,7 +28,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const states = new Map((await lockStates(tx, monitorIds)).map((m) => [m.state.monitorId, m]));
     // Results of monitors deleted while their check ran are dropped here.
     const live = results.filter((r) => states.has(r.monitorId)).sort((a, b) => a.slotAt - b.slotAt);
-    const inserted = await insertResults(tx, live);
+    const inserted = await insertResults(tx, live, rt.clock.now());
     const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
 
     const batch = await loadCircumstances(tx, monitorIds, rt.clock.now());

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../storage/db.ts";
+import { hourOf } from "../../storage/repos/rollups.repo.ts";
 import { type AcknowledgedBy, findAcknowledgement } from "../alerts/acknowledge.ts";
 import type { Ctx } from "../context.ts";
 import { listAffectedDependents } from "../dependencies/incident-dependents.ts";
@@ -155,7 +156,7 @@ export async function incidentTimeline(
 async function regionViews(db: Db, monitorId: string, startedAt: Date, end: Date): Promise<TimelineItem[]> {
   const from = new Date(startedAt.getTime() - REGION_LOOKBACK_MS);
   const regions = await db
-    .selectFrom("check_results")
+    .selectFrom("check_history")
     .select([
       "region",
       sql<Date | null>`max(slot_at) filter (where status = 'up' and slot_at <= ${startedAt})`.as("last_up"),
@@ -163,6 +164,8 @@ async function regionViews(db: Db, monitorId: string, startedAt: Date, end: Date
     .where("monitor_id", "=", monitorId)
     .where("slot_at", ">=", from)
     .where("slot_at", "<=", end)
+    .where("block_hour", ">=", hourOf(from))
+    .where("block_hour", "<=", end)
     .groupBy("region")
     .orderBy("region")
     .execute();
@@ -170,12 +173,14 @@ async function regionViews(db: Db, monitorId: string, startedAt: Date, end: Date
   for (const r of regions) {
     const after = r.last_up ? new Date(r.last_up) : from;
     const failing = await db
-      .selectFrom("check_results")
+      .selectFrom("check_history")
       .select(["slot_at", "status", "error"])
       .where("monitor_id", "=", monitorId)
       .where("region", "=", r.region)
       .where("slot_at", ">", after)
       .where("slot_at", "<=", end)
+      .where("block_hour", ">=", hourOf(after))
+      .where("block_hour", "<=", end)
       .where("status", "in", ["down", "degraded"])
       .orderBy("slot_at")
       .limit(1)
@@ -189,12 +194,14 @@ async function regionViews(db: Db, monitorId: string, startedAt: Date, end: Date
       error: failing.error,
     });
     const passing = await db
-      .selectFrom("check_results")
+      .selectFrom("check_history")
       .select("slot_at")
       .where("monitor_id", "=", monitorId)
       .where("region", "=", r.region)
       .where("slot_at", ">", failing.slot_at)
       .where("slot_at", "<=", end)
+      .where("block_hour", ">=", hourOf(failing.slot_at))
+      .where("block_hour", "<=", end)
       .where("status", "=", "up")
       .orderBy("slot_at")
       .limit(1)

@@ -49,17 +49,21 @@ describe.each(DB_KINDS)("status page history on %s", (kind) => {
     await up.rt.db
       .transaction()
       .execute((tx) =>
-        insertResults(tx, [
-          result(threeDaysAgo, "up"),
-          result(threeDaysAgo + 60_000, "up"),
-          result(threeDaysAgo + 120_000, "down"),
-          result(threeDaysAgo + 180_000, "unknown"),
-          result(today - DAY + HOUR, "degraded"),
-        ]),
+        insertResults(
+          tx,
+          [
+            result(threeDaysAgo, "up"),
+            result(threeDaysAgo + 60_000, "up"),
+            result(threeDaysAgo + 120_000, "down"),
+            result(threeDaysAgo + 180_000, "unknown"),
+            result(today - DAY + HOUR, "degraded"),
+          ],
+          Date.now(),
+        ),
       );
     // Summarise everything up to now into rollups (the watermark moves), then add a raw result.
     await refreshRollups(up.rt);
-    await up.rt.db.transaction().execute((tx) => insertResults(tx, [result(Date.now(), "down")]));
+    await up.rt.db.transaction().execute((tx) => insertResults(tx, [result(Date.now(), "down")], Date.now()));
     const incident = newId("inc");
     await openIncident(up.rt.db, {
       id: incident,
@@ -111,10 +115,14 @@ describe.each(DB_KINDS)("status page history on %s", (kind) => {
     const now = Date.now();
     // A result dated before the monitor existed (e.g. restored from elsewhere) is not its data.
     await up.rt.db.transaction().execute((tx) =>
-      insertResults(tx, [
-        { ...result(now - 3 * DAY, "down"), monitorId: fresh },
-        { ...result(now, "up"), monitorId: fresh },
-      ]),
+      insertResults(
+        tx,
+        [
+          { ...result(now - 3 * DAY, "down"), monitorId: fresh },
+          { ...result(now, "up"), monitorId: fresh },
+        ],
+        now,
+      ),
     );
     const bars = (await dailyHistory(up.rt.db, up.organizationId, [fresh], 90, now)).get(fresh)!;
     expect(bars).toHaveLength(90);

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../storage/db.ts";
-import { getRollupWatermark, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import { getRollupWatermark, hourOf, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
 import { uptimeRatio } from "./model.ts";
 
 const DAY = 86_400_000;
@@ -112,7 +112,7 @@ async function addRollups(db: Db, counts: Counts, monitorIds: string[], from: Da
 
 async function addRawResults(db: Db, counts: Counts, monitorIds: string[], since: Date) {
   const rows = await db
-    .selectFrom("check_results as r")
+    .selectFrom("check_history as r")
     .innerJoin("monitors as m", "m.id", "r.monitor_id")
     .select((eb) => [
       "r.monitor_id",
@@ -124,6 +124,7 @@ async function addRawResults(db: Db, counts: Counts, monitorIds: string[], since
     ])
     .where("r.monitor_id", "in", monitorIds)
     .where("r.slot_at", ">=", since)
+    .where("r.block_hour", ">=", hourOf(since))
     // A slot may start a little before the monitor was made (slots are aligned); a minute earlier
     // is still its own first check, anything older is not its data.
     .whereRef("r.slot_at", ">=", sql`m.created_at - interval '1 hour'`)

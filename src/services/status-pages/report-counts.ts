@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Span } from "../../domain/report-period.ts";
 import type { Db } from "../../storage/db.ts";
-import { getRollupWatermark, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import { getRollupWatermark, hourOf, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
 
 const HOUR = 3_600_000;
 const ZERO: UptimeCounts = { checks: 0, up: 0, degraded: 0, down: 0 };
@@ -53,9 +53,10 @@ export async function countsOutside(
       SELECT r.monitor_id, count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'up'))::int AS up,
         (count(*) FILTER (WHERE r.status = 'degraded'))::int AS degraded,
         (count(*) FILTER (WHERE r.status = 'down'))::int AS down
-      FROM check_results r
+      FROM check_history r
       WHERE r.monitor_id = ANY(${ids}::text[])
         AND r.slot_at >= ${new Date(rawFrom)} AND r.slot_at < ${new Date(until)}
+        AND r.block_hour >= ${hourOf(new Date(rawFrom))} AND r.block_hour < ${new Date(until)}
         AND NOT EXISTS (SELECT 1 FROM m WHERE m.monitor_id = r.monitor_id AND r.slot_at >= m.s AND r.slot_at < m.e)
       GROUP BY r.monitor_id`.execute(db);
     add(rows.rows);
@@ -89,11 +90,13 @@ async function rawCutover(db: Db, ids: string[], from: number, until: number): P
   const watermark = (await getRollupWatermark(db))?.getTime();
   if (watermark === undefined) return from;
   const earliest = await db
-    .selectFrom("check_results")
+    .selectFrom("check_history")
     .select((eb) => eb.fn.min("slot_at").as("first"))
     .where("monitor_id", "in", ids)
     .where("slot_at", ">=", new Date(from))
     .where("slot_at", "<", new Date(until))
+    .where("block_hour", ">=", hourOf(new Date(from)))
+    .where("block_hour", "<", new Date(until))
     .executeTakeFirst();
   const first = earliest?.first ? new Date(earliest.first).getTime() : undefined;
   const firstFullHour = first === undefined ? watermark : Math.ceil(first / HOUR) * HOUR;

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { MonitorState } from "../../domain/monitor.ts";
 import type { Db } from "../../storage/db.ts";
+import { hourOf } from "../../storage/repos/rollups.repo.ts";
 import type { Runtime } from "../context.ts";
 import { maintenanceBetween } from "../maintenance/between.ts";
 import { loadPublicIncidents, type PublicIncident } from "../status-incidents/public.ts";
@@ -197,10 +198,11 @@ async function failureCategories(
     status_code: number | null;
   }>`
     SELECT DISTINCT ON (monitor_id) monitor_id, status, error_kind, status_code
-    FROM check_results
+    FROM check_history
     WHERE organization_id = ${organizationId}
       AND monitor_id = ANY(${monitorIds}::text[])
       AND slot_at >= ${new Date(nowMs - 2 * DAY)}::timestamptz
+      AND block_hour >= ${hourOf(new Date(nowMs - 2 * DAY))}::timestamptz
       AND status IN ('down', 'degraded')
     ORDER BY monitor_id, slot_at DESC
   `.execute(db);

@@ -13,6 +13,7 @@ import * as m0011 from "./0011-status-subscriptions.ts";
 import * as m0012 from "./0012-incident-workflow.ts";
 import * as m0013 from "./0013-heartbeats.ts";
 import * as m0014 from "./0014-sso.ts";
+import * as m0015 from "./0015-compact-results.ts";
 import * as m0019 from "./0019-resource-keys.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0012-incident-workflow": m0012,
   "0013-heartbeats": m0013,
   "0014-sso": m0014,
+  "0015-compact-results": m0015,
   "0019-resource-keys": m0019,
 };
 

@@ -134,6 +134,7 @@ export async function deleteMonitorWithHistory(db: Q, organizationId: string, id
     .executeTakeFirst();
   if (res.numDeletedRows === 0n) return false;
   await db.deleteFrom("check_results").where("monitor_id", "=", id).execute();
+  await db.deleteFrom("check_result_blocks").where("monitor_id", "=", id).execute();
   await db.deleteFrom("rollups_hourly").where("monitor_id", "=", id).execute();
   await db.deleteFrom("rollups_daily").where("monitor_id", "=", id).execute();
   await db

@@ -132,7 +132,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
       Number(
         (
           await up.rt.db
-            .selectFrom("check_results")
+            .selectFrom("check_history")
             .select((eb) => eb.fn.countAll().as("n"))
             .where("monitor_id", "=", monitorId)
             .executeTakeFirstOrThrow()

@@ -14,7 +14,8 @@ const UPSERT_ROLLUP = sql`ON CONFLICT (monitor_id, bucket) DO UPDATE SET
   latency_p95 = excluded.latency_p95, latency_max = excluded.latency_max`;
 
 /**
- * Recomputes hourly rollups for hours in [from, to) from raw results. Latency statistics use
+ * Recomputes hourly rollups for hours in [from, to) from raw results (`check_history`: raw rows
+ * and packed blocks alike). Latency statistics use
  * checks that got an answer (no error); `unknown` results count in `checks` and `unknown` only.
  */
 export async function rollupHours(db: Q, from: Date, to: Date, monitorIds: string[]): Promise<void> {
@@ -28,9 +29,10 @@ export async function rollupHours(db: Q, from: Date, to: Date, monitorIds: strin
       avg(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
       percentile_cont(0.95) WITHIN GROUP (ORDER BY total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown'),
       max(total_ms) FILTER (WHERE error_kind IS NULL AND status <> 'unknown')
-    FROM check_results
+    FROM check_history
     WHERE monitor_id = ANY(${monitorIds}::text[])
       AND slot_at >= ${from}::timestamptz AND slot_at < ${to}::timestamptz
+      AND block_hour >= date_trunc('hour', ${from}::timestamptz, 'UTC') AND block_hour < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('hour', slot_at, 'UTC')
     ${UPSERT_ROLLUP}
   `.execute(db);
@@ -88,7 +90,7 @@ export async function sumRollups(
 /** The same counts from raw results since `from` (the part not yet summarised). */
 export async function sumRawResults(db: Q, monitorId: string, from: Date): Promise<UptimeCounts> {
   const row = await db
-    .selectFrom("check_results")
+    .selectFrom("check_history")
     .select((eb) => [
       eb.fn.countAll<number>().as("checks"),
       eb.fn.countAll<number>().filterWhere("status", "=", "up").as("up"),
@@ -97,6 +99,7 @@ export async function sumRawResults(db: Q, monitorId: string, from: Date): Promi
     ])
     .where("monitor_id", "=", monitorId)
     .where("slot_at", ">=", from)
+    .where("block_hour", ">=", hourOf(from))
     .executeTakeFirstOrThrow();
   return toCounts(row);
 }
@@ -123,12 +126,18 @@ export async function setRollupWatermark(db: Q, until: Date): Promise<void> {
     .execute();
 }
 
+/** The earliest stored result, raw or packed (a block counts as its hour). */
 export async function oldestResultAt(db: Q): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom("check_results")
-    .select((eb) => eb.fn.min("slot_at").as("at"))
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at) : undefined;
+  const row = await sql<{ at: Date | null }>`
+    SELECT least((SELECT min(slot_at) FROM check_results), (SELECT min(hour) FROM check_result_blocks)) AS at
+  `.execute(db);
+  const at = row.rows[0]?.at;
+  return at ? new Date(at) : undefined;
+}
+
+/** The UTC hour `at` falls in: a bound on `check_history.block_hour` that reaches blocks by key. */
+export function hourOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
 export async function listRollupRows(

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
+import { hourOf } from "./rollups.repo.ts";
 
 type Q = Kysely<Database>;
 
@@ -14,7 +15,8 @@ export interface RecentSlot {
 
 /**
  * The last `n` check slots of each monitor, newest first. Per (monitor, region) the primary key
- * `(monitor_id, region, slot_at)` is read backwards for `n` rows (an index scan with a limit, never
+ * `(monitor_id, region, slot_at)` is read backwards for `n` rows, and that of the packed blocks
+ * for `n` blocks (an index scan with a limit, never
  * the monitor's whole history); the regions' rows of one slot fold into one, worst status wins.
  * Only monitors of `organizationId` are read.
  */
@@ -29,10 +31,31 @@ export async function recentSlots(db: Q, organizationId: string, ids: string[], 
       FROM monitors m
       CROSS JOIN LATERAL unnest(m.regions) AS g(region)
       CROSS JOIN LATERAL (
-        SELECT c.monitor_id, c.slot_at, c.status, c.total_ms, c.error_kind
-        FROM check_results c
-        WHERE c.monitor_id = m.id AND c.region = g.region
-        ORDER BY c.slot_at DESC
+        SELECT * FROM (
+          SELECT c.monitor_id, c.slot_at, c.status, c.total_ms, c.error_kind
+          FROM check_results c
+          WHERE c.monitor_id = m.id AND c.region = g.region
+          ORDER BY c.slot_at DESC
+          LIMIT ${n}
+        ) raw
+        UNION ALL
+        -- Packed hours only when the raw rows are fewer than n (a monitor checked less often
+        -- than every two minutes), and then only the newest blocks that can hold the n slots.
+        SELECT p.monitor_id, p.slot_at, p.status, p.total_ms, p.error_kind
+        FROM (
+          SELECT b.hour, coalesce(sum(cardinality(b.offsets_ms)) OVER (ORDER BY b.hour DESC
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS newer
+          FROM check_result_blocks b
+          WHERE b.monitor_id = m.id AND b.region = g.region
+            AND (SELECT count(*) FROM (SELECT 1 FROM check_results k
+                 WHERE k.monitor_id = m.id AND k.region = g.region LIMIT ${n}) raw_n) < ${n}
+          ORDER BY b.hour DESC
+          LIMIT ${n}
+        ) newest
+        JOIN check_result_block_rows p
+          ON p.monitor_id = m.id AND p.region = g.region AND p.block_hour = newest.hour
+        WHERE newest.newer < ${n}
+        ORDER BY slot_at DESC
         LIMIT ${n}
       ) r
       WHERE m.organization_id = ${organizationId} AND m.id = ANY(${ids}::text[])
@@ -88,7 +111,7 @@ export async function rawCounts(
   from: Date,
 ): Promise<WindowCounts[]> {
   const rows = await db
-    .selectFrom("check_results")
+    .selectFrom("check_history")
     .select((eb) => [
       "monitor_id",
       eb.fn.countAll<number>().filterWhere("status", "=", "up").as("up"),
@@ -98,6 +121,7 @@ export async function rawCounts(
     .where("organization_id", "=", organizationId)
     .where("monitor_id", "in", ids)
     .where("slot_at", ">=", from)
+    .where("block_hour", ">=", hourOf(from))
     .groupBy("monitor_id")
     .execute();
   return rows.map(toCounts);

@@ -189,7 +189,7 @@ describe.each(DB_KINDS)("heartbeat monitors on %s", (kind) => {
     await sweepHeartbeats(up.rt);
     expect(await judgements(id)).toBe(1);
     const missed = await up.rt.db
-      .selectFrom("check_results")
+      .selectFrom("check_history")
       .select("slot_at")
       .where("monitor_id", "=", id)
       .where("status", "=", "down")

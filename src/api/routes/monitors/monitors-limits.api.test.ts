@@ -45,7 +45,7 @@ describe.each(DB_KINDS)("monitors per organization limit on %s", (kind) => {
       .execute();
     expect((await call(up, "DELETE", `${API}/monitors/${victim}`)).statusCode).toBe(204);
     const left = await up.rt.db
-      .selectFrom("check_results")
+      .selectFrom("check_history")
       .select("monitor_id")
       .where("monitor_id", "=", victim)
       .execute();

@@ -231,7 +231,7 @@ describe.each(DB_KINDS)("organizations on %s", (kind) => {
       db.selectFrom("memberships").select("user_id").where("organization_id", "=", org).execute(),
       db.selectFrom("api_keys").select("id").where("organization_id", "=", org).execute(),
       db.selectFrom("audit_log").select("id").where("organization_id", "=", org).execute(),
-      db.selectFrom("check_results").select("slot_at").where("monitor_id", "=", monitorId).execute(),
+      db.selectFrom("check_history").select("slot_at").where("monitor_id", "=", monitorId).execute(),
     ]);
     expect(leftovers.map((rows) => rows.length)).toEqual([0, 0, 0, 0, 0]);
     // Recorded outside the organization, so it outlives it.
