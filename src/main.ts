@@ -6,6 +6,7 @@ import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
+import { VERSION } from "./lib/version.ts";
 import { judgeObservation, PROBE_THREAD_ENTRY, runProbe } from "./monitor-types/run.ts";
 import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
@@ -18,15 +19,15 @@ import { createSafeFetch } from "./probe/safe-fetch.ts";
 import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
 import { startProbeWorker } from "./probe/worker.ts";
-import { MemoryBus } from "./queue/bus.ts";
 import type { JobPayloads } from "./queue/catalog.ts";
-import { MemoryQueue } from "./queue/drivers/memory.ts";
 import { observeEnqueued } from "./queue/observed.ts";
 import type { Consumer } from "./queue/queue.ts";
+import { openTransport } from "./queue/transport.ts";
 import { HeartbeatSweeper } from "./scheduler/heartbeat-sweep.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { createSetupLink } from "./services/accounts/setup.ts";
 import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
+import { sweepLostChecks } from "./services/checks/lost.ts";
 import type { Runtime } from "./services/context.ts";
 import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
@@ -35,6 +36,7 @@ import { UpblitMetrics } from "./services/metrics/metrics.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
+import { startProcessHeartbeat } from "./services/system/processes.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -57,7 +59,7 @@ export interface StartOptions {
   listen?: boolean;
   /** Rate limits other than the defaults in services/rate-limit/settings.ts (tests). */
   rateLimits?: RateLimitSettings;
-  /** How often the scheduler sweeps heartbeat deadlines (default 5 s; tests use a short one). */
+  /** How often the scheduler sweeps heartbeat deadlines and lost checks (default 5 s; tests use a short one). */
   heartbeatSweepMs?: number;
 }
 
@@ -84,11 +86,14 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
 
   const clock = options.clock ?? systemClock;
-  const memoryQueue = new MemoryQueue(log.child({ category: "queue" }));
-  const metrics = new UpblitMetrics(db, memoryQueue);
+  const { queue: baseQueue, bus } = await openTransport(
+    { redis: config.redis, sharedDatabase: config.db.driver === "postgres" },
+    log.child({ category: "queue" }),
+  );
+  const metrics = new UpblitMetrics(db, baseQueue, config.region);
   // Metrics see every judged check on its way to the evaluator. The name decides the payload's
   // type (the catalog), which TypeScript cannot narrow through a generic: hence the cast.
-  const queue = observeEnqueued(memoryQueue, (name, payload) => {
+  const queue = observeEnqueued(baseQueue, (name, payload) => {
     if (name === "check.result") metrics.observeResult(payload as JobPayloads["check.result"]);
   });
   const rt: Runtime = {
@@ -96,7 +101,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     clock,
     log,
     queue,
-    bus: new MemoryBus(),
+    bus,
     inFlight: new InFlight(),
     region: config.region,
     limits: config.limits,
@@ -149,16 +154,22 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       clock,
       log: probeLog,
       concurrency: config.probe.concurrency,
+      region: config.region,
     });
   }
 
   let heartbeatSweeper: HeartbeatSweeper | undefined;
+  let lostSweeper: HeartbeatSweeper | undefined;
   let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
   if (roles.has("scheduler")) {
-    // Keep at most a few rounds of work queued (more would only add lateness), and claim in
-    // rounds of at least one probe round when saturated, so a round is always queued meanwhile.
-    const capacity = () =>
-      Math.max(0, config.probe.concurrency * 3 - queue.depth("check.run") - rt.inFlight.size);
+    // Keep at most two probe rounds of work waiting in the region's queue (more would only add
+    // lateness), read from the queue so every probe's backlog counts, and claim in rounds of at
+    // least one probe round when saturated, so a round is always queued meanwhile.
+    const capacity = async () => {
+      const { waiting, active } = await queue.depth("check.run", config.region);
+      const round = config.probe.concurrency;
+      return Math.max(0, 2 * round - waiting) + Math.max(0, round - active);
+    };
     const specs = new SpecCache();
     scheduler = new Scheduler({
       claim: (limit, horizon) => claimDueChecks(rt, limit, horizon, specs),
@@ -176,6 +187,13 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       options.heartbeatSweepMs,
     );
     heartbeatSweeper.start();
+    lostSweeper = new HeartbeatSweeper(
+      () => sweepLostChecks(rt, config.lostCheckGraceMs),
+      log.child({ category: "scheduler" }),
+      options.heartbeatSweepMs,
+      "lost checks recorded unknown",
+    );
+    lostSweeper.start();
   }
 
   const outbound = createOutbound({
@@ -281,6 +299,15 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     }
   }
 
+  // Every process says it is alive (GET /api/v1/system/processes), whatever its roles.
+  const heartbeat = await startProcessHeartbeat(rt, {
+    roles: [...roles],
+    region: config.region,
+    version: VERSION,
+  });
+
+  lifecycle.info({ roles: [...roles], region: config.region, process: heartbeat.id }, "roles started");
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -288,6 +315,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
       await scheduler?.stop();
       await heartbeatSweeper?.stop();
+      await lostSweeper?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();
@@ -297,7 +325,9 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await noticeSender?.stop();
       await app?.close();
       await rateLimits?.close();
+      await heartbeat.stop();
       await queue.close();
+      await bus.close?.();
       await db.destroy();
       lifecycle.info("stopped");
     })();

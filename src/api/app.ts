@@ -55,6 +55,7 @@ import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts"
 import { statusPageRoutes } from "./routes/status-pages/status-pages.routes.ts";
 import { statusPageSubscriberRoutes } from "./routes/status-pages/subscribers.routes.ts";
 import { statusPageWebhookRoutes } from "./routes/status-pages/webhooks.routes.ts";
+import { systemRoutes } from "./routes/system/processes.routes.ts";
 import { registerWeb } from "./web.ts";
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
@@ -136,6 +137,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });
   await app.register(apiKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(auditRoutes(deps), { prefix: "/api/v1" });
+  await app.register(systemRoutes(deps), { prefix: "/api/v1" });
   await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelRoutes(deps), { prefix: "/api/v1" });

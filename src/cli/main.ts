@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
 import { limitHeapGrowth } from "../lib/heap.ts";
 import { chooseLogFormat, createLogger } from "../lib/logger.ts";
+import { VERSION } from "../lib/version.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
@@ -12,11 +13,11 @@ import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
 
-const VERSION = "0.1.0";
-
-function config(options: { config?: string }): Config {
+function config(options: { config?: string }, overrides: Record<string, string | undefined> = {}): Config {
   try {
-    return loadConfig(process.env, options.config ?? process.env.UPBLIT_CONFIG);
+    const env = { ...process.env };
+    for (const [name, value] of Object.entries(overrides)) if (value !== undefined) env[name] = value;
+    return loadConfig(env, options.config ?? process.env.UPBLIT_CONFIG);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`upblit: ${err.message}\n`);
@@ -37,8 +38,14 @@ const program = new Command()
 program
   .command("start", { isDefault: true })
   .description("Run Upblit: every role in UPBLIT_ROLES (by default all) in this process")
-  .action(async () => {
-    const cfg = config(program.opts());
+  .option(
+    "--roles <list>",
+    "roles this process runs, comma-separated: api, scheduler, probe, evaluator, notifier (overrides UPBLIT_ROLES)",
+  )
+  .option("--region <name>", "region this process schedules and probes for (overrides REGION)")
+  .action(async (opts: { roles?: string; region?: string }) => {
+    // Flags are checked by the same schema as the variables they stand for (config/schema.ts).
+    const cfg = config(program.opts(), { UPBLIT_ROLES: opts.roles, REGION: opts.region });
     limitHeapGrowth(cfg.heapGrowingPercent);
     const log = createLogger(
       cfg.log.level,

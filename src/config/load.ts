@@ -43,10 +43,12 @@ export interface Config {
   statusPages: { domainResolver: string | undefined };
   /** METRICS_TOKEN: the operator's bearer token for /metrics; undefined: API keys only. */
   metrics: { token: string | undefined };
-  redis: { url: string } | undefined;
+  redis: { url: string; prefix: string } | undefined;
   /** The built dashboard (WEB_ROOT); undefined: web/dist in the package folder. */
   web: { root: string | undefined };
   shutdownTimeoutMs: number;
+  /** Past a slot's timeout, how long its result may take before the slot counts as lost. */
+  lostCheckGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,9 +122,10 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     certificates: { warnDays: v.CERT_EXPIRY_WARN_DAYS },
     statusPages: { domainResolver: v.STATUS_DOMAIN_RESOLVER },
     metrics: { token: v.METRICS_TOKEN },
-    redis: v.REDIS_URL ? { url: v.REDIS_URL } : undefined,
+    redis: v.REDIS_URL ? { url: v.REDIS_URL, prefix: v.REDIS_PREFIX } : undefined,
     web: { root: v.WEB_ROOT === undefined ? undefined : path.resolve(v.WEB_ROOT) },
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    lostCheckGraceMs: v.LOST_CHECK_GRACE_SECONDS * 1000,
   });
 }
 

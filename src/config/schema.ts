@@ -173,7 +173,12 @@ export const ENV_VARS = {
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
       .optional(),
     default: undefined,
-    doc: "Redis for state shared by several processes (rate limits). Unset: kept in memory.",
+    doc: "Redis for state shared by several processes: rate limits, and with `DATABASE_URL` also the job queues (BullMQ) and the live bus, so roles may run as separate processes (docs/scaling.md). Unset: kept in memory.",
+  },
+  REDIS_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1-40 of A-Z, a-z, 0-9, _ and -"),
+    default: "upblit",
+    doc: "Prefix of Upblit's queue and live-bus keys in Redis: installations sharing one Redis need different prefixes.",
   },
   NOTIFY_LEASE_SECONDS: {
     schema: int(2, 3_600),
@@ -218,6 +223,11 @@ export const ENV_VARS = {
     schema: z.string().min(1).optional(),
     default: undefined,
     doc: "Folder of the built dashboard served at `/` (`index.html`, `assets/`). Default: `web/dist` in the package folder (`npm run build:web`).",
+  },
+  LOST_CHECK_GRACE_SECONDS: {
+    schema: int(1, 3_600),
+    default: "60",
+    doc: "How long past its timeout a scheduled check's result may take to be stored before its slot is recorded `unknown` as lost (its job was lost with Redis or its probe). Longer than the evaluator's worst backlog.",
   },
   SHUTDOWN_TIMEOUT_SECONDS: {
     schema: int(1, 300),

@@ -30,7 +30,8 @@ export type IdPrefix =
   | "swh"
   | "png"
   | "act"
-  | "sso";
+  | "sso"
+  | "prc";
 
 /** The 80 random bits as two 40-bit halves: plain numbers (exact below 2^53), no BigInt per id. */
 const HALF = 2 ** 40;

@@ -100,6 +100,7 @@ describe("ProbeThreads", () => {
       clock: systemClock,
       log: silent,
       concurrency: 4,
+      region: "local",
     });
     try {
       const job = (target: string, monitorId: string) => ({

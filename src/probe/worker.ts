@@ -21,11 +21,16 @@ export interface ProbeWorkerDeps {
   clock: Clock;
   log: Logger;
   concurrency: number;
+  /** The region this probe checks from: it takes that region's check queue only. */
+  region: string;
 }
 
 /** The probe role: takes `check.run` jobs, runs and judges each check, emits `check.result`. */
 export function startProbeWorker(deps: ProbeWorkerDeps): Consumer {
-  return deps.queue.consume("check.run", (job) => runOne(deps, job), { concurrency: deps.concurrency });
+  return deps.queue.consume("check.run", (job) => runOne(deps, job), {
+    concurrency: deps.concurrency,
+    partition: deps.region,
+  });
 }
 
 async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * Live events for SSE clients: state changes and new results, per organization. In-process here;
- * with several API processes this becomes Redis pub/sub behind the same interface.
+ * Live events for SSE clients and caches: state changes and new results, per organization.
+ * In-process (MemoryBus) for the embedded default; across processes on Redis pub/sub
+ * (redis-bus.ts), behind the same interface.
  */
 export type LiveEvent =
   | {
@@ -33,7 +34,10 @@ export type LiveEvent =
       change: "opened" | "resolved" | "acknowledged" | "updated" | "note";
     }
   | {
-      /** A status page's incidents changed (posted, updated, published, a draft prepared). */
+      /**
+       * A status page changed: its settings or components (created, edited, deleted), or its
+       * incidents (posted, updated, published, a draft prepared). Caches of it are dropped.
+       */
       type: "status_page.changed";
       organizationId: string;
       pageId: string;

@@ -12,8 +12,8 @@ export function observeEnqueued(inner: JobQueue, observe: EnqueueObserver): JobQ
       return inner.enqueue(name, payload);
     },
     consume: (name, handler, options) => inner.consume(name, handler, options),
-    depth: (name) => inner.depth(name),
-    hasConsumer: (name) => inner.hasConsumer(name),
+    depth: (name, partition) => inner.depth(name, partition),
+    hasConsumer: (name, partition) => inner.hasConsumer(name, partition),
     close: () => inner.close(),
   };
 }

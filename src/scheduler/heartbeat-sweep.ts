@@ -1,9 +1,9 @@
 import type { Logger } from "../lib/logger.ts";
 
 /**
- * Runs the heartbeat deadline sweep (services/heartbeats/sweep.ts, handed in by main.ts) every
- * `everyMs`, one pass at a time. Several schedulers may run it: each deadline is claimed in the
- * database, so it is judged once.
+ * Runs a sweep handed in by main.ts every `everyMs`, one pass at a time: the heartbeat deadline
+ * sweep (services/heartbeats/sweep.ts) and the lost-slot sweep (services/checks/lost.ts). Several
+ * schedulers may run them: each deadline or claim is taken in the database, so it is judged once.
  */
 export class HeartbeatSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -14,6 +14,8 @@ export class HeartbeatSweeper {
     private readonly sweep: () => Promise<number>,
     private readonly log: Logger,
     private readonly everyMs = 5_000,
+    /** What the log line says when a pass judged something. */
+    private readonly what = "heartbeat deadlines judged",
   ) {}
 
   start(): void {
@@ -32,9 +34,9 @@ export class HeartbeatSweeper {
     this.timer = setTimeout(() => {
       this.running = this.sweep()
         .then((judged) => {
-          if (judged > 0) this.log.info({ judged }, "heartbeat deadlines judged");
+          if (judged > 0) this.log.info({ judged }, this.what);
         })
-        .catch((err: unknown) => this.log.error({ err }, "heartbeat sweep failed; retrying"))
+        .catch((err: unknown) => this.log.error({ err }, `sweep failed (${this.what}); retrying`))
         .finally(() => this.next(this.everyMs));
     }, delayMs);
   }

@@ -8,8 +8,11 @@ export interface SchedulerDeps<T extends { slotAt: number }> {
   /** Claims up to `limit` slots due before `horizon` (ms); the claim itself is durable. */
   claim: (limit: number, horizon: number) => Promise<T[]>;
   enqueue: (job: T) => Promise<void>;
-  /** How many more checks may be queued now (keeps the queue short when probes are saturated). */
-  capacity: () => number;
+  /**
+   * How many more checks may be queued now (keeps the queue short when probes are saturated):
+   * read from the queue, which sees every probe's backlog, not from counters of this process.
+   */
+  capacity: () => number | Promise<number>;
   /**
    * While the probes are saturated, wait until this much room is free before claiming (default 1):
    * a claim costs a fixed few milliseconds, so a few large claims are cheaper than many small ones.
@@ -67,9 +70,9 @@ export class Scheduler<T extends { slotAt: number }> {
    * a tick.
    */
   private async tick(): Promise<number> {
-    const limit = this.deps.capacity() - this.held.size;
-    if (limit < Math.max(1, this.deps.minClaim ?? 1)) return SATURATED_RETRY_MS;
     try {
+      const limit = (await this.deps.capacity()) - this.held.size;
+      if (limit < Math.max(1, this.deps.minClaim ?? 1)) return SATURATED_RETRY_MS;
       const now = this.deps.clock.now();
       if (now < this.lastTickAt - this.tickMs) {
         // The wall clock stepped back: slots would sit in the future until it caught up.

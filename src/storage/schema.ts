@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { ProcessTables } from "./schema-processes.ts";
 import type { ResourceKeyTables } from "./schema-resource-keys.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
@@ -367,6 +368,7 @@ export interface Database
     TemplateTables,
     HeartbeatTables,
     SsoTables,
+    ProcessTables,
     ResourceKeyTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;

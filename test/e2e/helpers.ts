@@ -222,6 +222,9 @@ export const E2E_OWNER = { email: "owner@example.com", password: "correct horse 
 /** Access tokens per base URL, so `api()` calls stay one line. */
 const tokens = new Map<string, string>();
 
+/** The owner's access token at a started process (for requests `api()` cannot make: streams). */
+export const accessTokenFor = (base: string): string => tokens.get(base) ?? "";
+
 /**
  * Signs in to a started process the way a person would: through the setup link it logged on
  * first start, or with the owner's password when setup was done by an earlier run.

@@ -204,6 +204,8 @@ export const OPERATIONS = {
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
+  /** List the installation's processes and when each was last seen */
+  listProcesses: { method: "GET", path: "/api/v1/system/processes" },
   /** List this account's open sessions */
   listSessions: { method: "GET", path: "/api/v1/auth/sessions" },
   /** Which single sign-on providers an email address can use */

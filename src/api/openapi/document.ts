@@ -78,6 +78,7 @@ const TAGS = [
     description: "What anyone may read without signing in: status pages' JSON, feeds, badges",
   },
   { name: "health", description: "Probes for orchestrators" },
+  { name: "system", description: "The installation itself: its processes (owners of the installation)" },
 ];
 
 interface Response {

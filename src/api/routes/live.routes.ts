@@ -28,7 +28,7 @@ export function liveRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           operationId: "streamEvents",
           summary: "Live events (Server-Sent Events)",
           description:
-            "A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused." +
+            "A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused." +
             ` Each event has an \`id:\`; reconnecting with \`Last-Event-ID\` replays the events missed since (the last ${REPLAY_LIMITS.events} of the organization, kept ${REPLAY_LIMITS.idleMs / 60_000} minutes after its last stream closed, by the same API process); an id that cannot be continued gets a \`stream.reset\` event first: reload what you show.`,
           produces: ["text/event-stream"],
         },

@@ -1,11 +1,28 @@
 import type { Logger } from "../../lib/logger.ts";
-import type { JobName, JobPayloads } from "../catalog.ts";
-import type { Consumer, JobQueue } from "../queue.ts";
+import {
+  type JobName,
+  type JobPayloads,
+  type JobPolicies,
+  type JobPolicy,
+  jobPolicy,
+  partitionOf,
+} from "../catalog.ts";
+import type { Consumer, JobQueue, QueueDepth } from "../queue.ts";
+import { backoffBefore, MalformedJobError, parseDequeued, runAttempt } from "../run-job.ts";
 
 type Handler = (payload: unknown) => Promise<void>;
 
+interface Job {
+  payload: unknown;
+  attemptsMade: number;
+}
+
 interface Lane {
-  waiting: unknown[];
+  name: JobName;
+  policy: JobPolicy;
+  waiting: Job[];
+  /** Jobs waiting for their retry's backoff to pass. */
+  delayed: number;
   handler?: Handler;
   concurrency: number;
   active: number;
@@ -13,35 +30,54 @@ interface Lane {
   idle?: () => void;
 }
 
+export interface MemoryQueueOptions {
+  /**
+   * Parse each payload against the catalog when dequeued (default true, as every driver does).
+   * The embedded default turns it off: its payloads are never serialized and are typed at compile
+   * time, so there is nothing to parse, and parsing was 2 % of the main thread at saturation.
+   */
+  parse?: boolean;
+  /** Policies other than the catalog's (tests shorten timeouts and backoff). */
+  policies?: JobPolicies;
+}
+
 /**
- * In-process queue: a FIFO per job name. Jobs live only in memory, which is fine here because
- * every job can be re-derived from the database (schedules, results) after a restart.
+ * In-process queue: a FIFO per job name and partition. Jobs live only in memory, which is fine
+ * here because every job can be re-derived from the database after a restart (schedules, the
+ * outbox), and a check whose job is lost with the process is found by the lost-slot sweep.
  */
 export class MemoryQueue implements JobQueue {
-  private readonly lanes = new Map<JobName, Lane>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly parse: boolean;
+  private closed = false;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly options: MemoryQueueOptions = {},
+  ) {
+    this.parse = options.parse ?? true;
+  }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
-    const lane = this.lane(name);
-    lane.waiting.push(payload);
-    this.pump(name, lane);
+    const lane = this.lane(name, partitionOf(name, payload));
+    lane.waiting.push({ payload, attemptsMade: 0 });
+    this.pump(lane);
   }
 
   consume<N extends JobName>(
     name: N,
     handler: (payload: JobPayloads[N]) => Promise<void>,
-    options: { concurrency: number },
+    options: { concurrency: number; partition?: string },
   ): Consumer {
-    const lane = this.lane(name);
-    if (lane.handler) throw new Error(`${name} already has a consumer`);
-    // Handed over as enqueued: typed at compile time and never serialized, so there is nothing to
-    // parse (it was 2 % of the main thread at saturation). A driver that crosses a process
-    // boundary parses with parseJob when it dequeues.
-    lane.handler = (payload) => handler(payload as JobPayloads[N]);
+    const lane = this.lane(name, options.partition);
+    if (lane.handler && !lane.stopped) throw new Error(`${name} already has a consumer`);
+    lane.handler = this.parse
+      ? async (payload) => handler(parseDequeued(name, payload))
+      : (payload) => handler(payload as JobPayloads[N]);
     lane.concurrency = options.concurrency;
     lane.stopped = false;
-    this.pump(name, lane);
+    this.pump(lane);
     return {
       get active() {
         return lane.active;
@@ -50,41 +86,75 @@ export class MemoryQueue implements JobQueue {
     };
   }
 
-  hasConsumer(name: JobName): boolean {
-    const lane = this.lanes.get(name);
+  async hasConsumer(name: JobName, partition?: string): Promise<boolean> {
+    const lane = this.lanes.get(laneKey(name, partition));
     return lane?.handler !== undefined && !lane.stopped;
   }
 
-  depth(name: JobName): number {
-    return this.lanes.get(name)?.waiting.length ?? 0;
+  async depth(name: JobName, partition?: string): Promise<QueueDepth> {
+    const lane = this.lanes.get(laneKey(name, partition));
+    return { waiting: (lane?.waiting.length ?? 0) + (lane?.delayed ?? 0), active: lane?.active ?? 0 };
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const lane of this.lanes.values()) lane.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
-  private lane(name: JobName): Lane {
-    let lane = this.lanes.get(name);
+  private lane(name: JobName, partition: string | undefined): Lane {
+    const key = laneKey(name, partition);
+    let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { waiting: [], concurrency: 1, active: 0, stopped: false };
-      this.lanes.set(name, lane);
+      lane = {
+        name,
+        policy: jobPolicy(name, this.options.policies),
+        waiting: [],
+        delayed: 0,
+        concurrency: 1,
+        active: 0,
+        stopped: false,
+      };
+      this.lanes.set(key, lane);
     }
     return lane;
   }
 
-  private pump(name: JobName, lane: Lane): void {
+  private pump(lane: Lane): void {
     while (lane.handler && !lane.stopped && lane.active < lane.concurrency && lane.waiting.length > 0) {
-      const payload = lane.waiting.shift();
+      const job = lane.waiting.shift() as Job;
+      const handler = lane.handler;
       lane.active++;
-      lane
-        .handler(payload)
-        .catch((err: unknown) => this.log.error({ err, job: name }, "job failed"))
+      job.attemptsMade++;
+      runAttempt(lane.name, lane.policy, () => handler(job.payload))
+        .catch((err: unknown) => this.failed(lane, job, err))
         .finally(() => {
           lane.active--;
           if (lane.active === 0) lane.idle?.();
-          this.pump(name, lane);
+          this.pump(lane);
         });
     }
+  }
+
+  /** A failed attempt: tried again after its backoff while attempts remain, else logged and dropped. */
+  private failed(lane: Lane, job: Job, err: unknown): void {
+    if (job.attemptsMade >= lane.policy.attempts || this.closed || err instanceof MalformedJobError) {
+      this.log.error({ err, job: lane.name, attempts: job.attemptsMade }, "job failed");
+      return;
+    }
+    this.log.warn({ err, job: lane.name, attempts: job.attemptsMade }, "job failed; retrying");
+    lane.delayed++;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        lane.delayed--;
+        lane.waiting.push(job);
+        this.pump(lane);
+      },
+      backoffBefore(lane.policy, job.attemptsMade),
+    );
+    this.timers.add(timer);
   }
 
   private stopLane(lane: Lane, deadlineMs: number): Promise<boolean> {
@@ -98,4 +168,8 @@ export class MemoryQueue implements JobQueue {
       };
     });
   }
+}
+
+function laneKey(name: JobName, partition: string | undefined): string {
+  return partition === undefined ? name : `${name}.${partition}`;
 }

@@ -104,15 +104,15 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
         );
     });
     try {
-      const alerts = () => up.rt.queue.depth("incident.changed");
-      const before = alerts();
+      const alerts = async () => (await up.rt.queue.depth("incident.changed")).waiting;
+      const before = await alerts();
       const batch = [result(id, 1, "down")];
       await recordResults(up.rt, batch);
-      expect(alerts() - before).toBe(1);
+      expect((await alerts()) - before).toBe(1);
       await recordResults(up.rt, batch);
       await recordResults(up.rt, batch);
       // No duplicate alert, logically: one incident, one notification job.
-      expect(alerts() - before).toBe(1);
+      expect((await alerts()) - before).toBe(1);
       // Live subscribers hear about the stored result, the incident and the state change once.
       expect(live).toEqual([
         `incident opened`,

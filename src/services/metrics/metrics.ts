@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CheckResult } from "../../domain/check-result.ts";
-import { JOB_CATALOG, type JobName } from "../../queue/catalog.ts";
+import { JOB_CATALOG, JOB_NAMES } from "../../queue/catalog.ts";
 import type { JobQueue } from "../../queue/queue.ts";
 import type { Db } from "../../storage/db.ts";
 
@@ -33,6 +33,7 @@ export class UpblitMetrics {
   constructor(
     private readonly db: Db,
     queue: JobQueue,
+    region: string,
   ) {
     collectDefaultMetrics({ register: this.registry });
     this.checks = new Counter({
@@ -50,11 +51,14 @@ export class UpblitMetrics {
     });
     new Gauge({
       name: "upblit_queue_depth",
-      help: "Jobs waiting in this process's queue, by job name",
+      help: "Jobs waiting in the queue, by job name (check jobs: this process's region)",
       labelNames: ["job"],
       registers: [this.registry],
-      collect() {
-        for (const job of Object.keys(JOB_CATALOG) as JobName[]) this.set({ job }, queue.depth(job));
+      async collect() {
+        for (const job of JOB_NAMES) {
+          const partition = JOB_CATALOG[job].partitioned ? region : undefined;
+          this.set({ job }, (await queue.depth(job, partition)).waiting);
+        }
       },
     });
   }

@@ -24,8 +24,8 @@ export async function checkNow(
       `A ${monitor.type} monitor is pinged, not checked: there is nothing to run`,
     );
   }
-  if (!ctx.queue.hasConsumer("check.run")) {
-    throw new AppError("UNAVAILABLE", "No probe runs with this API process, so nothing could run the check");
+  if (!(await ctx.queue.hasConsumer("check.run", ctx.region))) {
+    throw new AppError("UNAVAILABLE", `No probe serves region ${ctx.region}, so nothing could run the check`);
   }
   const slotAt = ctx.clock.now();
   await ctx.queue.enqueue("check.run", {

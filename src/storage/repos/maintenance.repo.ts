@@ -1,8 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
-/** Tables rewritten on every check: one schedule claim and one state update per result. */
-const HOT_TABLES = ["monitor_schedules", "monitor_state", "rollup_watermark"] as const;
+/** Tables rewritten on every check: one schedule claim (and its check_claims row) and one state update per result. */
+const HOT_TABLES = ["monitor_schedules", "monitor_state", "rollup_watermark", "check_claims"] as const;
 /**
  * Tables whose rows are deleted every hour: raw results once packed, blocks past retention. A
  * plain VACUUM lets new rows reuse the space (and gives back empty pages at the end of a file).

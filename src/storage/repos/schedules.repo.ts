@@ -83,7 +83,7 @@ export interface ClaimedSlot {
  * ahead of `now` is claimed as it is; an overdue one as the latest slot at or before `now`, so
  * missed older slots are skipped, never run in a burst. SKIP LOCKED lets several schedulers
  * share a region; the compare on next_due_at in the UPDATE makes a claim happen once even if two
- * race.
+ * race. Each claim is also written to check_claims, where the lost-slot sweep looks for its result.
  */
 export async function claimDueSlots(
   db: Q,
@@ -112,7 +112,11 @@ export async function claimDueSlots(
         next_due_at = s.next_due_at + make_interval(secs => (due.missed + 1) * s.interval_seconds)
       FROM due
       WHERE s.monitor_id = due.monitor_id AND s.region = due.region AND s.next_due_at = due.next_due_at
-      RETURNING s.monitor_id, s.last_slot_at
+      RETURNING s.monitor_id, s.organization_id, s.last_slot_at
+    ), logged AS (
+      INSERT INTO check_claims (monitor_id, region, slot_at, organization_id)
+      SELECT monitor_id, ${region}, last_slot_at, organization_id FROM claimed
+      ON CONFLICT DO NOTHING
     )
     SELECT claimed.monitor_id, claimed.last_slot_at AS slot_at, m.revision
     FROM claimed JOIN monitors m ON m.id = claimed.monitor_id

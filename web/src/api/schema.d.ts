@@ -683,7 +683,7 @@ export interface paths {
         put?: never;
         /**
          * Check now: run one check at once, outside the schedule
-         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe runs with this API process.
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
          *
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -869,7 +869,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page's incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -986,6 +986,28 @@ export interface paths {
          * @description Needs the `audit:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/processes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the installation's processes and when each was last seen
+         * @description Every process of the installation seen in the last day, newest start first: its roles, region, version, host, start and last heartbeat. Owners of the installation's first organization only (the one the setup link created), signed in as a person: processes serve every organization, so no single tenant's owner may see them. Others get 403.
+         *
+         *     Needs the `org:owner` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listProcesses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4546,6 +4568,26 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        Process: {
+            /** @example prc_01J… */
+            id: string;
+            roles: ("api" | "scheduler" | "probe" | "evaluator" | "notifier")[];
+            /** @description The region it schedules and probes for */
+            region: string;
+            version: string;
+            host: string;
+            pid: number;
+            startedAt: string;
+            /** @description Its last heartbeat (every 10 s while it runs) */
+            lastSeenAt: string;
+            /** @description When it stopped cleanly; null while running or killed */
+            stoppedAt: string | null;
+            /** @description Running, and seen in the last 30 s */
+            live: boolean;
+        };
+        ProcessList: {
+            items: components["schemas"]["Process"][];
+        };
         /** Webhook (Standard Webhooks, signed JSON) channel */
         WebhookChannelInput: {
             name: string;
@@ -7015,6 +7057,32 @@ export interface operations {
                         items: components["schemas"]["AuditEntry"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProcesses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessList"];
                 };
             };
             400: components["responses"]["Invalid"];

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Ctx } from "../../../services/context.ts";
 import {
   createStatusPage,
   deleteStatusPage,
@@ -26,6 +27,11 @@ const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organiz
 export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): FastifyPluginAsyncZod {
   const present = (page: Parameters<typeof presentStatusPage>[0]) =>
     presentStatusPage(page, deps.auth.publicUrl);
+  // This process's cached views go at once; other processes' through the live bus, within a second.
+  const changed = (ctx: Ctx, pageId: string) => {
+    changes.pageChanged(pageId);
+    ctx.bus.publish({ type: "status_page.changed", organizationId: ctx.organizationId, pageId });
+  };
   return async (app) => {
     app.get(
       "/status-pages",
@@ -55,8 +61,9 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         },
       },
       async (request, reply) => {
-        const page = await createStatusPage(ctxFor(deps, request), request.body);
-        changes.pageChanged(page.id);
+        const ctx = ctxFor(deps, request);
+        const page = await createStatusPage(ctx, request.body);
+        changed(ctx, page.id);
         return reply.status(201).send(present(page));
       },
     );
@@ -92,8 +99,9 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         },
       },
       async (request) => {
-        const page = await updateStatusPage(ctxFor(deps, request), request.params.id, request.body);
-        changes.pageChanged(page.id);
+        const ctx = ctxFor(deps, request);
+        const page = await updateStatusPage(ctx, request.params.id, request.body);
+        changed(ctx, page.id);
         return present(page);
       },
     );
@@ -111,8 +119,9 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         },
       },
       async (request, reply) => {
-        await deleteStatusPage(ctxFor(deps, request), request.params.id);
-        changes.pageChanged(request.params.id);
+        const ctx = ctxFor(deps, request);
+        await deleteStatusPage(ctx, request.params.id);
+        changed(ctx, request.params.id);
         return reply.status(204).send(null);
       },
     );

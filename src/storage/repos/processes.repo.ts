@@ -1,0 +1,59 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../schema.ts";
+
+type Q = Kysely<Database>;
+
+export interface ProcessRow {
+  id: string;
+  roles: string[];
+  region: string;
+  version: string;
+  host: string;
+  pid: number;
+  started_at: Date;
+  last_seen_at: Date;
+  stopped_at: Date | null;
+}
+
+export async function insertProcess(db: Q, row: Omit<ProcessRow, "stopped_at">): Promise<void> {
+  await db
+    .insertInto("processes")
+    .values({ ...row, roles: JSON.stringify(row.roles), stopped_at: null })
+    .execute();
+}
+
+export async function touchProcess(db: Q, id: string, at: Date, stopped = false): Promise<void> {
+  await db
+    .updateTable("processes")
+    .set(stopped ? { last_seen_at: at, stopped_at: at } : { last_seen_at: at })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Processes seen since `since`, newest start first. */
+export async function listProcessRows(db: Q, since: Date): Promise<ProcessRow[]> {
+  return db
+    .selectFrom("processes")
+    .selectAll()
+    .where("last_seen_at", ">=", since)
+    .orderBy("started_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1_000)
+    .execute();
+}
+
+export async function deleteProcessesBefore(db: Q, before: Date): Promise<void> {
+  await db.deleteFrom("processes").where("last_seen_at", "<", before).execute();
+}
+
+/** The installation's first organization: the oldest (ids are time-ordered), made by the setup link. */
+export async function firstOrganizationId(db: Q): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("organizations")
+    .select("id")
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
