@@ -41,6 +41,17 @@ export type LiveEvent =
       type: "status_page.changed";
       organizationId: string;
       pageId: string;
+    }
+  | {
+      /**
+       * A delivery of the outbox moved on (the notifier claimed it, recorded an attempt, or a
+       * person sent a dead letter again). Clients re-read the deliveries they show.
+       */
+      type: "delivery.changed";
+      organizationId: string;
+      notificationId: string;
+      channelId: string;
+      status: "sending" | "pending" | "sent" | "failed";
     };
 
 export interface LiveBus {

@@ -1,6 +1,7 @@
 import * as OTPAuth from "otpauth";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkToken, type SmtpFixture, startSmtp } from "../../src/test/smtp.ts";
 import {
   api,
   type Dashboard,
@@ -26,18 +27,21 @@ interface MemberJson {
 }
 
 /**
- * The settings screens against a real Upblit in Chromium: invite a person who accepts in a
- * second browser, change their role; make an API key in the page and call the API with it; read
+ * The settings screens against a real Upblit in Chromium: invite a person (the link read from the
+ * mail a real SMTP server in this process received) who accepts in a second browser, change their role; make an API key in the page and call the API with it; read
  * those actions in the audit log; turn on the second factor with a code computed here; create,
  * switch to and delete an organization.
  */
 describe("dashboard settings: team, API keys, audit log, profile", () => {
   let d: Dashboard;
+  let smtp: SmtpFixture;
   beforeAll(async () => {
-    d = await startDashboard();
+    smtp = await startSmtp();
+    d = await startDashboard({ env: { SMTP_URL: smtp.url, SMTP_FROM: "upblit@example.com" } });
   }, START_TIMEOUT_MS + 60_000);
   afterAll(async () => {
     await d?.close();
+    await smtp?.close();
   });
 
   it(
@@ -53,27 +57,26 @@ describe("dashboard settings: team, API keys, audit log, profile", () => {
       await invite.getByLabel("Email").fill("grace@example.com");
       await invite.getByRole("combobox", { name: /^Role/ }).selectOption("viewer");
       await page.getByRole("button", { name: "Send the invitation" }).click();
-      // No SMTP in this server: the page hands over the link to pass on.
-      const link = page.getByLabel("Invitation link");
-      await link.waitFor({ timeout: UI_TIMEOUT_MS });
-      const firstUrl = await link.inputValue();
+      // The mail goes out through the SMTP server; the page says so and shows no link.
+      await page.getByText("Invitation mailed to grace@example.com.").waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await page.getByLabel("Invitation link").count()).toBe(0);
+      const firstMail = await smtp.waitForMail("grace@example.com", UI_TIMEOUT_MS);
+      const firstToken = linkToken(firstMail, "invite");
       await look(page, "team-invited");
-      // Resending makes a new link (shown under the pending list); the first one stops working.
+      // Resending mails a new link; the first one stops working.
       await page.getByRole("button", { name: "Resend the invitation to grace@example.com" }).click();
-      await expect.poll(() => page.getByLabel("Invitation link").count(), { timeout: UI_TIMEOUT_MS }).toBe(2);
-      const acceptUrl = new URL(await page.getByLabel("Invitation link").last().inputValue());
-      expect(acceptUrl.pathname).toBe("/invite");
-      expect(acceptUrl.href).not.toBe(firstUrl);
+      const secondToken = linkToken(await smtp.waitForMail("grace@example.com", UI_TIMEOUT_MS), "invite");
+      expect(secondToken).not.toBe(firstToken);
       const stale = await fetch(`${d.base}/api/v1/invitations/lookup`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token: new URLSearchParams(new URL(firstUrl).hash.slice(1)).get("token") }),
+        body: JSON.stringify({ token: firstToken }),
       });
       expect(stale.status).toBe(404);
 
       const guest = await d.browser.newContext({ baseURL: d.base });
       const invitePage = await guest.newPage();
-      await invitePage.goto(`${acceptUrl.pathname}${acceptUrl.hash}`);
+      await invitePage.goto(`/invite#token=${secondToken}`);
       await invitePage.getByLabel("Your name").fill("Grace");
       await invitePage.getByLabel("Choose a password").fill("another long passphrase");
       await invitePage.getByRole("button", { name: "Create the account and join" }).click();

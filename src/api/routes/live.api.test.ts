@@ -1,6 +1,8 @@
 import type { ReadableStream } from "node:stream/web";
 import { Agent, fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "../../lib/ids.ts";
+import { createChannel } from "../../services/alerts/channels.ts";
 import { signInAs, type TestUser } from "../../test/accounts.ts";
 import {
   API,
@@ -122,6 +124,54 @@ describe.each(DB_KINDS)("live events (SSE) on %s", (kind) => {
       });
       expect(paused.status).toBe(200);
       expect(await paused.json()).toMatchObject({ id: m.id, state: "paused" });
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it("streams delivery.changed when a dead letter is sent again, without the tenant id", async () => {
+    const channel = await createChannel(up.ctx, {
+      name: "live-deliveries",
+      kind: "ntfy",
+      config: { topic: "t" },
+      secrets: {},
+      isDefault: false,
+      events: ["down"],
+    });
+    const id = newId("ntf");
+    const now = new Date(up.rt.clock.now());
+    await up.rt.db
+      .insertInto("notifications")
+      .values({
+        id,
+        organization_id: up.organizationId,
+        channel_id: channel.id,
+        event: "down",
+        message: JSON.stringify({ notificationId: id }),
+        status: "failed",
+        next_attempt_at: now,
+        give_up_at: now,
+        created_at: now,
+      })
+      .execute();
+    const client = new Agent();
+    try {
+      const res = await fetch(`${base}${API}/events`, { dispatcher: client, headers: authHeaders(up) });
+      expect(res.status).toBe(200);
+      const retried = await call(up, "POST", `${API}/notifications/retry`, { ids: [id] });
+      expect(retried.statusCode, retried.body).toBe(202);
+      const { events, raw } = await readUntil(res.body!, (all) =>
+        all.some((e) => e.event === "delivery.changed" && e.data.notificationId === id),
+      );
+      expect(
+        events.find((e) => e.event === "delivery.changed" && e.data.notificationId === id)?.data,
+      ).toEqual({
+        type: "delivery.changed",
+        notificationId: id,
+        channelId: channel.id,
+        status: "pending",
+      });
+      expect(raw).not.toContain(up.organizationId);
     } finally {
       await client.destroy();
     }

@@ -4,7 +4,13 @@ import { newId } from "../../lib/ids.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 import { createChannel } from "./channels.ts";
-import { claimDueDeliveries, recordAttempt, recordAttempts, retryDelayMs } from "./deliveries.ts";
+import {
+  claimDueDeliveries,
+  recordAttempt,
+  recordAttempts,
+  retryDelayMs,
+  retryNotification,
+} from "./deliveries.ts";
 
 describe("retryDelayMs", () => {
   it("doubles from 10 s to an hour, with 50–100 % jitter, never under Retry-After", () => {
@@ -139,5 +145,33 @@ describe.each(DB_KINDS)("claims and leases on %s", (kind) => {
       "failed",
     );
     expect((await row(id)).status).toBe("failed");
+  });
+
+  it("announces each move of a delivery on the live bus: claimed, recorded, sent again", async () => {
+    const seen: string[] = [];
+    const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
+      if (e.type === "delivery.changed") seen.push(`${e.notificationId} ${e.channelId} ${e.status}`);
+    });
+    try {
+      const id = await pending();
+      const [claim] = (await claimDueDeliveries(up.rt, 10, 60_000)).filter((d) => d.id === id);
+      await recordAttempt(up.rt, claim!, { ok: false, retryable: false, error: "refused" }, 5);
+      await retryNotification(up.ctx, id);
+      const ofThis = seen.filter((s) => s.startsWith(`${id} `));
+      expect(ofThis).toEqual([
+        `${id} ${channelId} sending`,
+        `${id} ${channelId} failed`,
+        `${id} ${channelId} pending`,
+      ]);
+      // An attempt recorded by a notifier that lost its claim moved nothing: nothing is announced.
+      const [again] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+      clock.advance(1_001);
+      await claimDueDeliveries(up.rt, 10, 1_000);
+      const before = seen.length;
+      await recordAttempt(up.rt, again!, { ok: true, statusCode: 200 }, 5);
+      expect(seen.length).toBe(before);
+    } finally {
+      unsubscribe();
+    }
   });
 });

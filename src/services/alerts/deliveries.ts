@@ -70,6 +70,7 @@ export async function claimDueDeliveries(
     ])
     .returning(["c.kind", "c.config", "c.secrets", "c.template"])
     .execute();
+  for (const r of rows) announce(rt, r.organization_id, r.id, r.channel_id, "sending");
   return rows.map((r) => ({
     id: r.id,
     organizationId: r.organization_id,
@@ -145,7 +146,7 @@ export async function recordAttempts(rt: Runtime, finished: FinishedAttempt[]): 
       ),
     ),
   ];
-  await rt.db.transaction().execute(async (tx) => {
+  const moved = await rt.db.transaction().execute(async (tx) => {
     await tx
       .insertInto("delivery_attempts")
       .values(
@@ -171,12 +172,13 @@ export async function recordAttempts(rt: Runtime, finished: FinishedAttempt[]): 
           result === "sent" ? new Date(f.at).toISOString() : null
         }::timestamptz)`,
     );
-    await sql`
+    const updated = await sql<{ id: string }>`
       update notifications as n
          set status = v.status, lease_until = null, next_attempt_at = v.next_attempt_at,
              last_error = v.last_error, sent_at = v.sent_at
         from (values ${sql.join(rows)}) as v(id, lease_until, status, next_attempt_at, last_error, sent_at)
-       where n.id = v.id and n.status = 'sending' and n.lease_until = v.lease_until`.execute(tx);
+       where n.id = v.id and n.status = 'sending' and n.lease_until = v.lease_until
+      returning n.id`.execute(tx);
     for (const [channelId, statusCode] of gone) {
       await tx
         .updateTable("notification_channels")
@@ -187,8 +189,26 @@ export async function recordAttempts(rt: Runtime, finished: FinishedAttempt[]): 
         .where("id", "=", channelId)
         .execute();
     }
+    return new Set(updated.rows.map((r) => r.id));
   });
+  // Only the rows that moved: an attempt recorded after its claim lapsed changed nothing to show.
+  for (const { f, result } of judged) {
+    const d = f.delivery;
+    if (moved.has(d.id))
+      announce(rt, d.organizationId, d.id, d.channelId, result === "retry" ? "pending" : result);
+  }
   return judged.map((j) => j.result);
+}
+
+/** Tells live clients (the dashboard's deliveries screen) that a delivery moved on. */
+function announce(
+  rt: Pick<Runtime, "bus">,
+  organizationId: string,
+  notificationId: string,
+  channelId: string,
+  status: "sending" | "pending" | "sent" | "failed",
+): void {
+  rt.bus.publish({ type: "delivery.changed", organizationId, notificationId, channelId, status });
 }
 
 export interface NotificationView {
@@ -268,7 +288,7 @@ export async function listNotifications(
 /** Sends a dead letter again: back to pending now, with a fresh retry window. */
 export async function retryNotification(ctx: Ctx, id: string): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
+  const channelId = await ctx.db.transaction().execute(async (tx) => {
     const done = await tx
       .updateTable("notifications")
       .set({
@@ -280,8 +300,11 @@ export async function retryNotification(ctx: Ctx, id: string): Promise<void> {
       .where("organization_id", "=", ctx.organizationId)
       .where("id", "=", id)
       .where("status", "=", "failed")
+      .returning("channel_id")
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) throw new NotFoundError("failed notification", id);
+    if (!done) throw new NotFoundError("failed notification", id);
     await audit(tx, ctx, { action: "notification.retry", target: { type: "notification", id } });
+    return done.channel_id;
   });
+  announce(ctx, ctx.organizationId, id, channelId, "pending");
 }

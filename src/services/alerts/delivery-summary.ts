@@ -54,8 +54,8 @@ export async function lastDeliveryPerChannel(ctx: Ctx): Promise<LastDelivery[]> 
 export async function retryNotifications(ctx: Ctx, ids: string[]): Promise<{ retried: string[] }> {
   if (ids.length === 0) return { retried: [] };
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const rows = await tx
+  const rows = await ctx.db.transaction().execute(async (tx) => {
+    const retried = await tx
       .updateTable("notifications")
       .set({
         status: "pending",
@@ -66,11 +66,22 @@ export async function retryNotifications(ctx: Ctx, ids: string[]): Promise<{ ret
       .where("organization_id", "=", ctx.organizationId)
       .where("id", "in", ids)
       .where("status", "=", "failed")
-      .returning("id")
+      .returning(["id", "channel_id"])
       .execute();
-    for (const { id } of rows) {
+    for (const { id } of retried) {
       await audit(tx, ctx, { action: "notification.retry", target: { type: "notification", id } });
     }
-    return { retried: rows.map((r) => r.id) };
+    return retried;
   });
+  // After the commit: live clients (the deliveries screen) re-read what moved.
+  for (const r of rows) {
+    ctx.bus.publish({
+      type: "delivery.changed",
+      organizationId: ctx.organizationId,
+      notificationId: r.id,
+      channelId: r.channel_id,
+      status: "pending",
+    });
+  }
+  return { retried: rows.map((r) => r.id) };
 }

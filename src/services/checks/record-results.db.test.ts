@@ -94,7 +94,7 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     const id = await monitor();
     const live: string[] = [];
     const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
-      if (e.type !== "status_page.changed" && e.monitorId === id)
+      if (e.type !== "status_page.changed" && e.type !== "delivery.changed" && e.monitorId === id)
         live.push(
           e.type === "check.result"
             ? `result ${e.slotAt}`

@@ -7,6 +7,7 @@ import type { Db } from "../../storage/db.ts";
 import type { SsoProvidersTable } from "../../storage/schema-sso.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx, Runtime } from "../context.ts";
+import { endPasswordSessionsOfMembers, turnsEnforcementOn } from "./enforce.ts";
 
 /** An organization's provider as the API shows it: the client secret never leaves. */
 export interface SsoProvider {
@@ -111,6 +112,7 @@ export async function loadEnabledProvider(
 /**
  * Creates or replaces the organization's provider. The issuer is checked (discovery through the
  * SSRF-safe client) before saving; the client secret is stored encrypted. Audited without secrets.
+ * Turning enforcement on ends members' password sessions in the same transaction (enforce.ts).
  */
 export async function saveSsoProvider(
   ctx: Ctx,
@@ -156,6 +158,9 @@ export async function saveSsoProvider(
         .values({ ...values, id, organization_id: ctx.organizationId, created_at: now })
         .execute();
     }
+    const sessionsEnded = turnsEnforcementOn(existing, input)
+      ? await endPasswordSessionsOfMembers(tx, ctx.organizationId, ctx.actor, now.getTime())
+      : 0;
     await audit(tx, ctx, {
       action: existing ? "sso.provider_update" : "sso.provider_create",
       target: { type: "sso_provider", id },
@@ -163,6 +168,7 @@ export async function saveSsoProvider(
         ...auditView(input),
         clientSecretChanged: input.clientSecret !== undefined,
         ...(existing ? { before: auditView(toProvider(existing)) } : {}),
+        ...(sessionsEnded > 0 ? { sessionsEnded } : {}),
       },
     });
     return toProvider(await readProvider(tx, id));

@@ -11,7 +11,17 @@ export interface LiveMessage {
   data: Record<string, unknown>;
 }
 
-const TYPES = ["monitor.state", "check.result", "status_page.changed", "incident.changed", "session.ended"];
+const TYPES = [
+  "monitor.state",
+  "check.result",
+  "status_page.changed",
+  "incident.changed",
+  "delivery.changed",
+  "session.ended",
+];
+
+/** Deliveries move in bursts (an outage alerts many channels): re-read them at most this often. */
+const DELIVERY_REFRESH_MS = 1_000;
 
 /**
  * Subscribes to the live event stream (cookies; same origin) and hands each event to `onEvent`.
@@ -106,13 +116,20 @@ export function applyStateChanges(client: QueryClient, changes: Map<string, Stat
 /**
  * Live events update what they make stale. State changes and results are patched into the cached
  * lists and summaries in place (batched per animation frame, at most ~100 ms late); a monitor's
- * own page refetches; incident lists refetch on state changes.
+ * own page refetches; incident lists refetch on state changes; the deliveries screen and the
+ * channels' last outcomes refetch (at most once a second) when deliveries move on.
  */
 export function useLiveInvalidation(): LiveStatus {
   const client = useQueryClient();
   const [handler] = useState(() => {
     let pending = new Map<string, StateChange>();
     let scheduled = false;
+    let deliveriesDue = false;
+    const refreshDeliveries = () => {
+      deliveriesDue = false;
+      void client.invalidateQueries({ queryKey: ["deliveries"] });
+      void client.invalidateQueries({ queryKey: ["channels", "last-deliveries"] });
+    };
     const flush = () => {
       scheduled = false;
       const changes = pending;
@@ -140,6 +157,10 @@ export function useLiveInvalidation(): LiveStatus {
         void client.invalidateQueries({ queryKey: ["monitor", id] });
       }
       if (msg.type.startsWith("incident")) void client.invalidateQueries({ queryKey: ["incidents"] });
+      if (msg.type === "delivery.changed" && !deliveriesDue) {
+        deliveriesDue = true;
+        setTimeout(refreshDeliveries, DELIVERY_REFRESH_MS);
+      }
     };
   });
   return useLiveEvents(handler);

@@ -869,7 +869,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) and `delivery.changed` (`{ notificationId, channelId, status }`: a notification was claimed for sending, an attempt was recorded, or a dead letter was sent again) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -2854,7 +2854,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2946,7 +2946,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3048,7 +3048,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3146,7 +3146,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3201,7 +3201,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3265,7 +3265,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3320,7 +3320,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3394,7 +3394,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3461,7 +3461,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3527,7 +3527,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3600,7 +3600,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3667,7 +3667,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3714,6 +3714,508 @@ export interface components {
                 tls: boolean;
                 /** @default true */
                 verifyTls: boolean;
+            };
+        };
+        /** @description Connects to a NATS server, logs in and pings it; optionally makes a request and reads the answer. */
+        NatsMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "nats";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            nats: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                token?: string;
+                /** @description A request to make after logging in; its first answer is nats.reply. */
+                request?: {
+                    subject: string;
+                    /** @default  */
+                    payload: string;
+                };
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Reads an SMTP server's banner and says EHLO, optionally upgrading with STARTTLS; reports the certificate. */
+        SmtpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "smtp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "ehloName": "upblit.localhost",
+             *       "startTls": false,
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            smtp: {
+                /**
+                 * @default upblit.localhost
+                 * @example example.com
+                 */
+                ehloName: string;
+                /** @default false */
+                startTls: boolean;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Sends one UDP datagram to host:port and waits for a reply, which may have to contain a text. */
+        UdpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "udp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "payload": "",
+             *       "payloadEncoding": "text"
+             *     }
+             */
+            udp: {
+                /** @default  */
+                payload: string;
+                /**
+                 * @default text
+                 * @enum {string}
+                 */
+                payloadEncoding: "text" | "hex";
+                /** @description The reply must contain this text (case-sensitive). */
+                expect?: string;
+            };
+        };
+        /** @description Opens a WebSocket, optionally sends a message and reads the answer, then closes it. */
+        WebsocketMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "websocket";
+            /** @example wss://example.com/socket */
+            target: string;
+            /**
+             * @default {
+             *       "subprotocols": [],
+             *       "verifyTls": true
+             *     }
+             */
+            websocket: {
+                send?: string;
+                /** @description The first message back must contain this text (case-sensitive). */
+                expect?: string;
+                /** @default [] */
+                subprotocols: string[];
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Calls the standard gRPC health check (grpc.health.v1.Health/Check); up when the service is SERVING. */
+        GrpcMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "grpc";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "service": "",
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            grpc: {
+                /**
+                 * @description The service to ask about; empty (the default) asks about the whole server.
+                 * @default
+                 */
+                service: string;
+                /** @default false */
+                tls: boolean;
+                /** @default true */
+                verifyTls: boolean;
+            };
+        };
+        /** @description Reads a domain's registration expiry from RDAP; degraded warnDays before it, down once expired. */
+        DomainMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "domain";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "warnDays": 30
+             *     }
+             */
+            domain: {
+                /**
+                 * @description The RDAP server's base URL (…/domain/<name> is appended); absent: the shipped bootstrap's.
+                 * @example https://rdap.verisign.com/com/v1/
+                 */
+                rdapServer?: string;
+                /** @default 30 */
+                warnDays: number;
+            };
+        };
+        /** @description Pings a host (ICMP echo, the system's ping); reports loss and round-trip times; down when nothing answers. */
+        IcmpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "icmp";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "count": 3
+             *     }
+             */
+            icmp: {
+                /** @default 3 */
+                count: number;
             };
         };
         Problem: {
@@ -4366,6 +4868,27 @@ export interface components {
                 [key: string]: unknown;
             };
             mqtt?: {
+                [key: string]: unknown;
+            };
+            nats?: {
+                [key: string]: unknown;
+            };
+            smtp?: {
+                [key: string]: unknown;
+            };
+            udp?: {
+                [key: string]: unknown;
+            };
+            websocket?: {
+                [key: string]: unknown;
+            };
+            grpc?: {
+                [key: string]: unknown;
+            };
+            domain?: {
+                [key: string]: unknown;
+            };
+            icmp?: {
                 [key: string]: unknown;
             };
         } & {
@@ -6190,7 +6713,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "nats" | "smtp" | "udp" | "websocket" | "grpc" | "domain" | "icmp";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -6234,7 +6757,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"];
             };
         };
         responses: {
@@ -6374,6 +6897,27 @@ export interface operations {
                     mqtt?: {
                         [key: string]: unknown;
                     };
+                    nats?: {
+                        [key: string]: unknown;
+                    };
+                    smtp?: {
+                        [key: string]: unknown;
+                    };
+                    udp?: {
+                        [key: string]: unknown;
+                    };
+                    websocket?: {
+                        [key: string]: unknown;
+                    };
+                    grpc?: {
+                        [key: string]: unknown;
+                    };
+                    domain?: {
+                        [key: string]: unknown;
+                    };
+                    icmp?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6511,7 +7055,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"];
             };
         };
         responses: {

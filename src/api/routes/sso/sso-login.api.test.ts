@@ -3,7 +3,7 @@ import { signInAs, TEST_PASSWORD } from "../../../test/accounts.ts";
 import { API, API_ONLY, call, expectProblem } from "../../../test/api-helpers.ts";
 import { DB_KINDS } from "../../../test/db.ts";
 import { type OidcFixture, startOidcProvider } from "../../../test/oidc-provider.ts";
-import { meWith } from "../../../test/sessions.ts";
+import { meWith, refreshWith } from "../../../test/sessions.ts";
 import {
   arriveAtCallback,
   providerBody,
@@ -311,5 +311,47 @@ describe.each(DB_KINDS)("single sign-on on %s", (kind) => {
       providerBody(idp, { clientSecret: undefined, enforce: false }),
     );
     expect((await login(member.email, TEST_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("turning enforcement on ends members' password sessions; SSO ones, owners' and the admin's own stay", async () => {
+    const member = await signInAs(up, "editor", { email: "enf-editor@acme.test" });
+    const admin = await signInAs(up, "admin", { email: "enf-admin@acme.test" });
+    const owner = await signInAs(up, "owner", { email: "enf-owner@acme.test" });
+    idp.nextLogin = { sub: "sub-enf", email: "enf-sso@acme.test", groups: ["ops"] };
+    const viaSso = await ssoSignIn(up, providerId);
+    expect(viaSso.res.headers.location).toBe("/");
+    for (const token of [member.accessToken, admin.accessToken, owner.accessToken, viaSso.accessToken!])
+      expect((await meWith(up, token)).statusCode).toBe(200);
+
+    const enforce = (on: boolean, displayName = "Acme ID") =>
+      call(
+        up,
+        "PUT",
+        `${API}/sso/provider`,
+        providerBody(idp, { clientSecret: undefined, enforce: on, displayName }),
+        admin.headers,
+      );
+    const on = await enforce(true);
+    expect(on.statusCode, on.body).toBe(200);
+    expectProblem(await meWith(up, member.accessToken), 401, "UNAUTHENTICATED");
+    expect((await refreshWith(up, member.refreshToken)).statusCode).toBe(401);
+    const ended = await up.rt.db
+      .selectFrom("sessions")
+      .select("revoked_reason")
+      .where("user_id", "=", member.userId)
+      .execute();
+    expect(ended).toEqual([{ revoked_reason: "single sign-on enforced" }]);
+    // The admin who turned it on, another owner, and the person who came through the provider.
+    for (const token of [admin.accessToken, owner.accessToken, viaSso.accessToken!])
+      expect((await meWith(up, token)).statusCode).toBe(200);
+    const audited = (await auditActions("sso.provider_update")).at(-1)?.summary as Record<string, unknown>;
+    expect(audited).toMatchObject({ enforce: true, before: { enforce: false } });
+    expect(audited.sessionsEnded).toBeGreaterThanOrEqual(1);
+
+    // Saved again while enforced (a rename): enforcement does not turn on again, nothing is counted.
+    expect((await enforce(true, "Acme SSO")).statusCode).toBe(200);
+    expect((await meWith(up, admin.accessToken)).statusCode).toBe(200);
+    expect((await auditActions("sso.provider_update")).at(-1)?.summary).not.toHaveProperty("sessionsEnded");
+    expect((await enforce(false)).statusCode).toBe(200);
   });
 });

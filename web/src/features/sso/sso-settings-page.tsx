@@ -151,9 +151,17 @@ export function SsoSettingsPage() {
           {t("sso.settings.jit")}
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={form.enforce} onChange={(e) => set("enforce", e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={form.enforce}
+            aria-describedby="sso-enforce-hint"
+            onChange={(e) => set("enforce", e.target.checked)}
+          />
           {t("sso.settings.enforce")}
         </label>
+        <p id="sso-enforce-hint" className="muted">
+          {t("sso.settings.enforceHint")}
+        </p>
         <label className="checkbox">
           <input type="checkbox" checked={form.enabled} onChange={(e) => set("enabled", e.target.checked)} />
           {t("sso.settings.enabled")}

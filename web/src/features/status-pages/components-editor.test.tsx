@@ -103,7 +103,7 @@ describe("editor model", () => {
     ]);
   });
 
-  it("sends groups in their order, empty texts as null and a password only for password pages", () => {
+  it("sends groups and footer links in their order, empty texts as null, a password only for password pages", () => {
     const body = toBody({
       slug: " acme ",
       title: "Acme",
@@ -111,6 +111,10 @@ describe("editor model", () => {
       logoUrl: "",
       faviconUrl: "",
       footerText: "Questions? support@acme.example ",
+      footerLinks: [
+        { key: "a", label: " Support ", url: " https://support.acme.example/ " },
+        { key: "b", label: "Privacy", url: "https://acme.example/privacy" },
+      ],
       historyDays: 30,
       visibility: "public",
       password: "typed but not used",
@@ -127,6 +131,10 @@ describe("editor model", () => {
       logoUrl: null,
       faviconUrl: null,
       footerText: "Questions? support@acme.example",
+      footerLinks: [
+        { label: "Support", url: "https://support.acme.example/" },
+        { label: "Privacy", url: "https://acme.example/privacy" },
+      ],
       historyDays: 30,
     });
     expect(body).not.toHaveProperty("password");

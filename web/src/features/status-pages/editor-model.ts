@@ -20,6 +20,13 @@ export interface DraftGroup {
   components: DraftComponent[];
 }
 
+/** A footer link being edited; `key` tells the rows apart while they are added and removed. */
+export interface DraftLink {
+  key: string;
+  label: string;
+  url: string;
+}
+
 /** The editor's unsaved state of a page: every field as typed. */
 export interface Draft {
   slug: string;
@@ -28,6 +35,7 @@ export interface Draft {
   logoUrl: string;
   faviconUrl: string;
   footerText: string;
+  footerLinks: DraftLink[];
   historyDays: HistoryDays;
   visibility: Visibility;
   /** Empty keeps the stored password. */
@@ -48,6 +56,11 @@ export function fromPage(page: StatusPage): Draft {
     logoUrl: page.logoUrl ?? "",
     faviconUrl: page.faviconUrl ?? "",
     footerText: page.footerText ?? "",
+    footerLinks: page.footerLinks.map((l, i) => ({
+      key: `link-${page.id}-${i}`,
+      label: l.label,
+      url: l.url,
+    })),
     historyDays: (HISTORY_DAYS as readonly number[]).includes(page.historyDays)
       ? (page.historyDays as HistoryDays)
       : 90,
@@ -76,6 +89,7 @@ export function toBody(d: Draft) {
     logoUrl: d.logoUrl.trim() || null,
     faviconUrl: d.faviconUrl.trim() || null,
     footerText: d.footerText.trim() || null,
+    footerLinks: d.footerLinks.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
     historyDays: d.historyDays,
     visibility: d.visibility,
     autoPublish: d.autoPublish,

@@ -14,6 +14,7 @@ import {
   VISIBILITIES,
   type Visibility,
 } from "./editor-model.ts";
+import { FooterLinksEditor } from "./footer-links-editor.tsx";
 import { type MessageKey, t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { Preview } from "./preview.tsx";
@@ -22,7 +23,7 @@ import { ThemeEditor } from "./theme-editor.tsx";
 
 /** Problems the editor places beside a field; others show at the top of the form. */
 const PLACED =
-  /^body\.(slug|title|description|logoUrl|faviconUrl|footerText|password|colors\.\w+\.\w+|groups\.\d+(\.components\.\d+)?\.(name|displayName|monitorId))$/;
+  /^body\.(slug|title|description|logoUrl|faviconUrl|footerText|password|footerLinks\.\d+\.(label|url)|colors\.\w+\.\w+|groups\.\d+(\.components\.\d+)?\.(name|displayName|monitorId))$/;
 
 /** `/status-pages/$id`: the page's settings, colours and components, with a preview beside them. */
 export function EditorPage() {
@@ -154,6 +155,10 @@ function Editor({ page }: { page: StatusPage }) {
             />
             {t("sp.autoPublish")}
           </label>
+        </fieldset>
+        <fieldset className="card stack">
+          <legend>{t("sp.links")}</legend>
+          <FooterLinksEditor links={draft.footerLinks} onChange={(l) => set("footerLinks", l)} error={err} />
         </fieldset>
         <fieldset className="card stack">
           <legend>{t("sp.colors")}</legend>

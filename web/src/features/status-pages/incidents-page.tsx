@@ -6,6 +6,7 @@ import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { formatAt } from "../incidents/format.ts";
 import { MarkdownField } from "../incidents/note-form.tsx";
 import type { StatusPage } from "./editor-model.ts";
+import { IMPACTS, IncidentEditForm } from "./incident-edit.tsx";
 import { type MessageKey, t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { type StatusIncident, useIncidents, useStatusMutation } from "./queries.ts";
@@ -17,7 +18,6 @@ const STATUSES: Record<Kind, Status[]> = {
   incident: ["investigating", "identified", "monitoring", "resolved"],
   maintenance: ["scheduled", "in_progress", "completed"],
 };
-const IMPACTS: Impact[] = ["none", "minor", "major", "critical"];
 const DONE: Status[] = ["resolved", "completed"];
 
 /** `/status-pages/$id/incidents`: drafts to publish, open and past incidents, and posting new ones. */
@@ -253,6 +253,7 @@ function IncidentCard({
 }) {
   const [status, setStatus] = useState<Status>(i.status);
   const [body, setBody] = useState("");
+  const [editing, setEditing] = useState(false);
   const publish = useStatusMutation(async () =>
     unwrap(
       await api.POST("/api/v1/status-pages/{id}/incidents/{incidentId}/publish", {
@@ -285,7 +286,14 @@ function IncidentCard({
         {!i.published && <span className="pill">{t("sp.inc.draft")}</span>}
         <span className="pill">{t(`sp.status.${i.status}` as MessageKey)}</span>
         <span className="pill">{t(`sp.impact.${i.impact}` as MessageKey)}</span>
+        {!editing && (
+          <button type="button" onClick={() => setEditing(true)}>
+            {t("sp.inc.edit")}
+            <span className="visually-hidden"> {i.title}</span>
+          </button>
+        )}
       </div>
+      {editing && <IncidentEditForm pageId={page.id} incident={i} onDone={() => setEditing(false)} />}
       <p className="muted">
         {t(`sp.inc.kind.${i.kind}` as MessageKey)} · {formatAt(i.createdAt)}
         {i.componentIds.length > 0 && ` · ${i.componentIds.map((c) => names.get(c) ?? c).join(", ")}`}

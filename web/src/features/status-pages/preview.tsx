@@ -80,6 +80,17 @@ export function Preview({ draft, states }: { draft: Draft; states: Map<string, s
           </div>
         ))}
         {draft.footerText && <p className="sp-preview-foot">{draft.footerText}</p>}
+        {draft.footerLinks.some((l) => l.label.trim()) && (
+          <p className="sp-preview-foot sp-preview-links">
+            {draft.footerLinks
+              .filter((l) => l.label.trim())
+              .map((l) => (
+                <span key={l.key} style={{ color: colors.accent, textDecoration: "underline" }}>
+                  {l.label}
+                </span>
+              ))}
+          </p>
+        )}
         <p className="sp-preview-foot">
           <span style={{ color: colors.accent, textDecoration: "underline" }}>
             {t("sp.previewHistory", { days: draft.historyDays })}

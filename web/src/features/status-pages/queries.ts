@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, type Problem, sessionFetch, unwrap } from "../../api/client.ts";
 import type { components } from "../../api/schema";
+import { readAllPages } from "./all-pages.ts";
 
 export type StatusIncident = components["schemas"]["StatusIncident"];
 
@@ -11,6 +12,7 @@ export const keys = {
   incidents: (id: string) => ["status-pages", id, "incidents"] as const,
   domains: (id: string) => ["status-pages", id, "domains"] as const,
   subscribers: (id: string) => ["status-pages", id, "subscribers"] as const,
+  webhooks: (id: string) => ["status-pages", id, "webhooks"] as const,
   report: (id: string, period: string) => ["status-pages", id, "report", period] as const,
 };
 
@@ -28,25 +30,26 @@ export function useStatusPage(id: string) {
   });
 }
 
-/** The organization's monitors (id, name, state), for picking components and the preview. */
+/**
+ * Every monitor of the organization (id, name, state), for picking components and the preview:
+ * read page by page to the end (200 a page, the API's largest), so a large install lists them all.
+ */
 export function useMonitorChoices() {
   return useQuery({
     queryKey: ["status-pages", "monitors"],
     staleTime: 30_000,
-    queryFn: async () => {
-      const items: Array<{ id: string; name: string; state: string }> = [];
-      let cursor: string | undefined;
-      do {
+    queryFn: () =>
+      readAllPages(async (cursor) => {
         const page = unwrap(
           await api.GET("/api/v1/monitors", {
             params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
           }),
         );
-        items.push(...page.items.map((m) => ({ id: m.id, name: m.name, state: m.state })));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && items.length < 2_000);
-      return items;
-    },
+        return {
+          items: page.items.map((m) => ({ id: m.id, name: m.name, state: m.state })),
+          nextCursor: page.nextCursor,
+        };
+      }),
   });
 }
 

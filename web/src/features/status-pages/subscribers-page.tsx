@@ -6,8 +6,12 @@ import type { StatusPage } from "./editor-model.ts";
 import { t } from "./messages.ts";
 import { PageFrame } from "./page-frame.tsx";
 import { useStatusMutation, useSubscribers } from "./queries.ts";
+import { WebhooksSection } from "./webhooks-section.tsx";
 
-/** `/status-pages/$id/subscribers`: who gets the page's news by email, and removing one. */
+/**
+ * `/status-pages/$id/subscribers`: who gets the page's news by email (removing one), and the
+ * webhook subscriptions (adding one with its secret shown once, removing one).
+ */
 export function SubscribersPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   return <PageFrame id={id}>{(page) => <Subscribers page={page} />}</PageFrame>;
@@ -91,6 +95,7 @@ function Subscribers({ page }: { page: StatusPage }) {
           </button>
         </div>
       )}
+      <WebhooksSection page={page} />
     </div>
   );
 }

@@ -43,6 +43,8 @@ export const sso = {
   "sso.settings.noAccess": "No access",
   "sso.settings.jit": "Make members of people who sign in for the first time (just-in-time)",
   "sso.settings.enforce": "Require single sign-on: members other than owners cannot use a password",
+  "sso.settings.enforceHint":
+    "Turning this on signs out every member other than owners who signed in with a password (not you).",
   "sso.settings.enabled": "Single sign-on is on",
   "sso.settings.save": "Save",
   "sso.settings.saved": "Saved.",
