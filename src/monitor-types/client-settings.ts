@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { MonitorSettings } from "../domain/monitor.ts";
 import { UNSAFE_CHARS } from "../lib/unsafe-chars.ts";
-import { type MonitorTypeSecrets, REDACTED } from "./define.ts";
+import { type MonitorTypeSecrets, REDACTED, type SecretTransform } from "./define.ts";
 
 /** A user name, database, virtual host…: one line of text without control characters. */
 export const PlainName = (max = 256) =>
@@ -17,6 +17,7 @@ export const PlainName = (max = 256) =>
 
 /** Write-only: responses show "[redacted]" in its place, and sending that back keeps it. */
 export const Password = z.string().min(1).max(1024).meta({
+  writeOnly: true,
   description: "Write-only: responses show [redacted]; sending [redacted] back keeps the stored value.",
 });
 
@@ -47,6 +48,11 @@ export function passwordSecrets(block: string, fields: readonly string[] = ["pas
         else kept[f] = stored[f];
       }
       merged[block] = kept;
+    },
+    map(settings: Record<string, unknown>, f: SecretTransform): Record<string, unknown> {
+      const own = settings[block] as Record<string, unknown> | undefined;
+      if (!own || own.password === undefined) return settings;
+      return { ...settings, [block]: { ...own, password: f(own.password) } };
     },
   };
 }

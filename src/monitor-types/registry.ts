@@ -14,6 +14,7 @@ import { icmp } from "./icmp/index.ts";
 import { json } from "./json/index.ts";
 import { keyword } from "./keyword/index.ts";
 import { mqtt } from "./mqtt/index.ts";
+import { multistep } from "./multistep/index.ts";
 import { mysql } from "./mysql/index.ts";
 import { nats } from "./nats/index.ts";
 import { postgres } from "./postgres/index.ts";
@@ -46,4 +47,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   grpc,
   domain,
   icmp,
+  multistep,
 ];

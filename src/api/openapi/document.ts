@@ -4,7 +4,7 @@ import type { RouteAuth } from "../plugins/auth.ts";
 import { channelUnion } from "./channels.ts";
 import { tidySchemas } from "./components.ts";
 import { PROBLEM_RESPONSES, SUCCESS_DESCRIPTIONS } from "./problems.ts";
-import { PUBLIC_SUCCESS, PUBLIC_TEXT_ERRORS } from "./public-routes.ts";
+import { isPingOperation, PING_RESPONSES, PUBLIC_SUCCESS } from "./public-routes.ts";
 import { accessNote, SECURITY_SCHEMES, securityFor } from "./security.ts";
 
 /**
@@ -70,10 +70,6 @@ const TAGS = [
   { name: "maintenance", description: "Planned quiet periods: checks go on, no alerts" },
   { name: "status-pages", description: "Public status pages: settings, visibility, components" },
   {
-    name: "config",
-    description: "Config as code: the keys by which `upblit apply` finds the resources a file declares",
-  },
-  {
     name: "public",
     description: "What anyone may read without signing in: status pages' JSON, feeds, badges",
   },
@@ -115,6 +111,10 @@ export function finishDocument(input: Finished): Finished {
 }
 
 function finishOperation(path: string, operation: Operation): void {
+  if (isPingOperation(operation.operationId)) {
+    operation.responses = { ...PING_RESPONSES };
+    return;
+  }
   const responses: Record<string, Response> = { ...(operation.responses ?? {}) };
   const isPublic = operation.tags?.includes("public") ?? false;
   const isHealth = operation.tags?.includes("health") ?? false;
@@ -144,9 +144,6 @@ function finishOperation(path: string, operation: Operation): void {
     if (cannot) delete responses[status];
     else if (shared) responses[status] = { $ref: `#/components/responses/${shared.name}` };
     else responses[status] = asProblem(responses[status]!);
-  }
-  for (const [status, description] of Object.entries(PUBLIC_TEXT_ERRORS[operation.operationId ?? ""] ?? {})) {
-    responses[status] = { description, content: { "text/plain": { schema: { type: "string" } } } };
   }
   operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }
