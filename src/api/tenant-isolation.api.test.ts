@@ -157,6 +157,17 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(statusPage.statusCode, statusPage.body).toBe(201);
     ids.statusPage = statusPage.json<{ id: string }>().id;
+    // B's config-as-code keys, one per kind, all named b-key.
+    for (const [path, id] of [
+      ["monitors", ids.monitor],
+      ["channels", ids.channel],
+      ["alert-rules", ids.alertRule],
+      ["maintenance-windows", ids.maintenanceWindow],
+      ["status-pages", ids.statusPage],
+    ] as const) {
+      const keyed = await call(up, "PUT", `${API}/${path}/keys/b-key`, { id }, asB);
+      expect(keyed.statusCode, keyed.body).toBe(200);
+    }
     const statusIncident = await call(
       up,
       "POST",

@@ -216,5 +216,33 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "page_00000000000000000000000000",
       query: "?period=2026-01",
     },
+    ...keyFixtures(ids),
   };
+}
+
+/** Config-as-code keys, per kind: B's key is not A's to remove, nor B's resource A's to name. */
+function keyFixtures(ids: ForeignIds): Record<string, Fixture> {
+  const kinds = {
+    monitors: "monitor",
+    channels: "channel",
+    "alert-rules": "alertRule",
+    "maintenance-windows": "maintenanceWindow",
+    "status-pages": "statusPage",
+  };
+  return Object.fromEntries(
+    Object.entries(kinds).flatMap(([path, id]) => [
+      // A names B's resource (under any key): not found, as a resource that exists nowhere.
+      [
+        `PUT ${API}/${path}/keys/:key`,
+        {
+          foreign: () => "b-key",
+          missing: "no-such-key",
+          get body() {
+            return { id: ids[id] };
+          },
+        },
+      ],
+      [`DELETE ${API}/${path}/keys/:key`, { foreign: () => "b-key", missing: "no-such-key" }],
+    ]),
+  );
 }

@@ -9,6 +9,7 @@ import { registerAccountCommands } from "./accounts.ts";
 import { registerBackupCommands } from "./backup.ts";
 import { registerClientCommands } from "./client/commands.ts";
 import { registerCompletion } from "./client/completion.ts";
+import { configFileSchema } from "./client/config/json-schema.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
@@ -114,6 +115,14 @@ program
   .description("Print the OpenAPI document of this build (JSON), without a server or database")
   .action(async () => {
     process.stdout.write(`${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+  });
+
+program
+  .command("config-schema")
+  .description("Print the JSON Schema of config files (upblit apply), made from this build's API")
+  .action(async () => {
+    const document = (await openApiDocument()) as Parameters<typeof configFileSchema>[0];
+    process.stdout.write(`${JSON.stringify(configFileSchema(document), null, 2)}\n`);
   });
 
 registerAccountCommands(program, () => config(program.opts()));

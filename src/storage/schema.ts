@@ -5,6 +5,7 @@ import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { ProcessTables } from "./schema-processes.ts";
 import type { RegionTables } from "./schema-regions.ts";
+import type { ResourceKeyTables } from "./schema-resource-keys.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
@@ -386,7 +387,8 @@ export interface Database
     HeartbeatTables,
     SsoTables,
     ProcessTables,
-    RegionTables {
+    RegionTables,
+    ResourceKeyTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

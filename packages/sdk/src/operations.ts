@@ -54,12 +54,20 @@ export const OPERATIONS = {
   createStatusPageWebhook: { method: "POST", path: "/api/v1/status-pages/{id}/webhooks" },
   /** Delete an alert rule */
   deleteAlertRule: { method: "DELETE", path: "/api/v1/alert-rules/{id}" },
+  /** Remove a alert rule's key */
+  deleteAlertRuleKey: { method: "DELETE", path: "/api/v1/alert-rules/keys/{key}" },
   /** Delete a channel */
   deleteChannel: { method: "DELETE", path: "/api/v1/channels/{id}" },
+  /** Remove a channel's key */
+  deleteChannelKey: { method: "DELETE", path: "/api/v1/channels/keys/{key}" },
   /** Delete a maintenance window */
   deleteMaintenanceWindow: { method: "DELETE", path: "/api/v1/maintenance-windows/{id}" },
+  /** Remove a maintenance window's key */
+  deleteMaintenanceWindowKey: { method: "DELETE", path: "/api/v1/maintenance-windows/keys/{key}" },
   /** Delete a monitor and its history */
   deleteMonitor: { method: "DELETE", path: "/api/v1/monitors/{id}" },
+  /** Remove a monitor's key */
+  deleteMonitorKey: { method: "DELETE", path: "/api/v1/monitors/keys/{key}" },
   /** Delete the organization and everything in it */
   deleteOrganization: { method: "DELETE", path: "/api/v1/organization" },
   /** Remove a region no monitor uses */
@@ -70,6 +78,8 @@ export const OPERATIONS = {
   deleteStatusPage: { method: "DELETE", path: "/api/v1/status-pages/{id}" },
   /** Delete an incident and its timeline */
   deleteStatusPageIncident: { method: "DELETE", path: "/api/v1/status-pages/{id}/incidents/{incidentId}" },
+  /** Remove a status page's key */
+  deleteStatusPageKey: { method: "DELETE", path: "/api/v1/status-pages/keys/{key}" },
   /** Remove a webhook subscription */
   deleteStatusPageWebhook: { method: "DELETE", path: "/api/v1/status-pages/{id}/webhooks/{webhookId}" },
   /** Turn the second factor off */
@@ -158,12 +168,16 @@ export const OPERATIONS = {
   getUptimeBadge: { method: "GET", path: "/badge/{monitorId}/uptime-30d.svg" },
   /** Leave the organization */
   leaveOrganization: { method: "POST", path: "/api/v1/members/me/leave" },
+  /** List the keys of alert rules */
+  listAlertRuleKeys: { method: "GET", path: "/api/v1/alert-rules/keys" },
   /** List alert rules, oldest first */
   listAlertRules: { method: "GET", path: "/api/v1/alert-rules" },
   /** List API keys, newest first */
   listApiKeys: { method: "GET", path: "/api/v1/api-keys" },
   /** List audit log entries, newest first */
   listAuditEntries: { method: "GET", path: "/api/v1/audit-log" },
+  /** List the keys of channels */
+  listChannelKeys: { method: "GET", path: "/api/v1/channels/keys" },
   /** The kinds of channel this server can deliver to, with their settings' schemas */
   listChannelKinds: { method: "GET", path: "/api/v1/channel-kinds" },
   /** List notification channels */
@@ -180,12 +194,16 @@ export const OPERATIONS = {
   listLastDeliveryPerChannel: { method: "GET", path: "/api/v1/notifications/last-per-channel" },
   /** Occurrences of every maintenance window in a range, in start order */
   listMaintenanceOccurrences: { method: "GET", path: "/api/v1/maintenance-windows/occurrences" },
+  /** List the keys of maintenance windows */
+  listMaintenanceWindowKeys: { method: "GET", path: "/api/v1/maintenance-windows/keys" },
   /** List maintenance windows, each with whether it is open and its next occurrence */
   listMaintenanceWindows: { method: "GET", path: "/api/v1/maintenance-windows" },
   /** List the organization's members */
   listMembers: { method: "GET", path: "/api/v1/members" },
   /** State changes of a monitor, newest first */
   listMonitorEvents: { method: "GET", path: "/api/v1/monitors/{id}/events" },
+  /** List the keys of monitors */
+  listMonitorKeys: { method: "GET", path: "/api/v1/monitors/keys" },
   /** Check results of a monitor, newest first */
   listMonitorResults: { method: "GET", path: "/api/v1/monitors/{id}/results" },
   /** Hourly or daily rollups (checks by outcome, latency min/avg/p95/max) */
@@ -210,6 +228,8 @@ export const OPERATIONS = {
   listStatusPageIncidents: { method: "GET", path: "/api/v1/status-pages/{id}/incidents" },
   /** An incident's timeline, newest first */
   listStatusPageIncidentUpdates: { method: "GET", path: "/api/v1/status-pages/{id}/incidents/{incidentId}/updates" },
+  /** List the keys of status pages */
+  listStatusPageKeys: { method: "GET", path: "/api/v1/status-pages/keys" },
   /** The organization's status pages, oldest first */
   listStatusPages: { method: "GET", path: "/api/v1/status-pages" },
   /** The page's email subscribers (confirmed and pending) */
@@ -286,8 +306,18 @@ export const OPERATIONS = {
   runFireDrill: { method: "POST", path: "/api/v1/monitors/{id}/drill" },
   /** Set up or change the organization's single sign-on provider */
   saveSsoProvider: { method: "PUT", path: "/api/v1/sso/provider" },
+  /** Give a alert rule a key */
+  setAlertRuleKey: { method: "PUT", path: "/api/v1/alert-rules/keys/{key}" },
+  /** Give a channel a key */
+  setChannelKey: { method: "PUT", path: "/api/v1/channels/keys/{key}" },
+  /** Give a maintenance window a key */
+  setMaintenanceWindowKey: { method: "PUT", path: "/api/v1/maintenance-windows/keys/{key}" },
   /** Set the channels a monitor alerts besides the defaults */
   setMonitorChannels: { method: "PUT", path: "/api/v1/monitors/{id}/channels" },
+  /** Give a monitor a key */
+  setMonitorKey: { method: "PUT", path: "/api/v1/monitors/keys/{key}" },
+  /** Give a status page a key */
+  setStatusPageKey: { method: "PUT", path: "/api/v1/status-pages/keys/{key}" },
   /** Create the owner account and the first organization */
   setUp: { method: "POST", path: "/api/v1/setup" },
   /** Silence a monitor's alerts until a time or until it recovers */

@@ -74,6 +74,10 @@ const TAGS = [
   { name: "maintenance", description: "Planned quiet periods: checks go on, no alerts" },
   { name: "status-pages", description: "Public status pages: settings, visibility, components" },
   {
+    name: "config",
+    description: "Config as code: the keys by which `upblit apply` finds the resources a file declares",
+  },
+  {
     name: "public",
     description: "What anyone may read without signing in: status pages' JSON, feeds, badges",
   },

@@ -17,6 +17,7 @@ import * as m0015 from "./0015-compact-results.ts";
 import * as m0016 from "./0016-regions.ts";
 import * as m0017 from "./0017-type-secrets.ts";
 import * as m0018 from "./0018-processes.ts";
+import * as m0019 from "./0019-resource-keys.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0016-regions": m0016,
   "0017-type-secrets": m0017,
   "0018-processes": m0018,
+  "0019-resource-keys": m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
