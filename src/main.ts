@@ -107,7 +107,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const { queue: baseQueue, bus } = await openTransport(
     { redis: config.redis, sharedDatabase: config.db.driver === "postgres" },
     log.child({ category: "queue" }),
-  );
+  ).catch(async (err: unknown) => {
+    // Nothing else is running yet: give back the database (and the data folder's socket) and fail.
+    await snapshots?.close();
+    await db.destroy();
+    throw err;
+  });
   const metrics = new UpblitMetrics(db, baseQueue, config.region);
   // Metrics see every judged check on its way to the evaluator. The name decides the payload's
   // type (the catalog), which TypeScript cannot narrow through a generic: hence the cast.

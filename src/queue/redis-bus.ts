@@ -5,6 +5,9 @@ import { type LiveBus, type LiveEvent, MemoryBus } from "./bus.ts";
 
 const CHANNEL_SUFFIX = "live";
 
+/** How long a start waits for Redis before giving up with an error (docs/scaling.md). */
+export const REDIS_START_TIMEOUT_MS = 15_000;
+
 /**
  * The live bus across processes, on Redis pub/sub (docs/scaling.md has the measurements that
  * chose it over PostgreSQL LISTEN/NOTIFY). An event reaches this process's subscribers at once,
@@ -31,11 +34,40 @@ export class RedisBus implements LiveBus {
     this.sub.on("message", (_channel: string, message: string) => this.receive(message));
   }
 
-  /** Connects and subscribes before resolving, so nothing published after start is missed. */
-  static async open(url: string, log: Logger, prefix = "upblit"): Promise<RedisBus> {
+  /**
+   * Connects and subscribes before resolving, so nothing published after start is missed. A Redis
+   * that cannot be reached within `timeoutMs` fails the start with one clear error: the queue and
+   * the live bus are on it, so running on without it would leave other processes' work unseen.
+   */
+  static async open(
+    url: string,
+    log: Logger,
+    prefix = "upblit",
+    timeoutMs = REDIS_START_TIMEOUT_MS,
+  ): Promise<RedisBus> {
     const bus = new RedisBus(url, prefix, log);
-    await bus.sub.subscribe(bus.channel);
-    return bus;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `cannot reach Redis at REDIS_URL within ${timeoutMs / 1000} s; with DATABASE_URL it carries the job queue and the live bus (docs/scaling.md)`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([bus.sub.subscribe(bus.channel), timedOut]);
+      return bus;
+    } catch (err) {
+      bus.sub.disconnect();
+      bus.pub.disconnect();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   publish(event: LiveEvent): void {

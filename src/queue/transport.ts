@@ -27,11 +27,9 @@ export async function openTransport(
       import("./drivers/bullmq.ts"),
       import("./redis-bus.ts"),
     ]);
-    return {
-      queue: new BullmqQueue({ url: redis.url, prefix: redis.prefix, log }),
-      bus: await RedisBus.open(redis.url, log, redis.prefix),
-      kind: "redis",
-    };
+    // The bus first: it fails the start when Redis cannot be reached, before any queue connects.
+    const bus = await RedisBus.open(redis.url, log, redis.prefix);
+    return { queue: new BullmqQueue({ url: redis.url, prefix: redis.prefix, log }), bus, kind: "redis" };
   }
   // Payloads never leave the process and are typed at compile time: nothing to parse (memory.ts).
   return { queue: new MemoryQueue(log, { parse: false }), bus: new MemoryBus(), kind: "memory" };

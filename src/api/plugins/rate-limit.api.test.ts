@@ -293,7 +293,12 @@ describe.each(DB_KINDS)("rate limits on %s", (kind) => {
       it(
         "an unreachable Redis at start does not fail requests; limits fall back to memory",
         async () => {
-          const up = await start(testLimits(), "redis://127.0.0.1:1");
+          // On the embedded database Redis holds the rate limits only (the queue stays in memory),
+          // so the server starts without it; with PostgreSQL it carries the queue: next test.
+          const up = await startTestUpblit("pglite", envFor("redis", "redis://127.0.0.1:1"), {
+            rateLimits: testLimits(),
+          });
+          running.push(up);
           const user = await newUser(up);
           const ip = freshIp();
           expect((await login(up, user.email, TEST_PASSWORD, ip)).statusCode).toBe(200);
@@ -301,6 +306,16 @@ describe.each(DB_KINDS)("rate limits on %s", (kind) => {
             expectProblem(await login(up, user.email, WRONG, ip), 401, "UNAUTHENTICATED");
           expectLimited(await login(up, user.email, TEST_PASSWORD, ip));
           expect(up.logs.some((l) => String(l.msg).startsWith("Redis unavailable"))).toBe(true);
+        },
+        STARTS_ONCE_MS,
+      );
+
+      it(
+        "with PostgreSQL, an unreachable Redis (which carries the job queue) fails the start with one clear error",
+        async () => {
+          await expect(start(testLimits(), "redis://127.0.0.1:1")).rejects.toThrow(
+            /cannot reach Redis at REDIS_URL/,
+          );
         },
         STARTS_ONCE_MS,
       );

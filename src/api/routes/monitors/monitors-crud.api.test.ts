@@ -128,10 +128,10 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
     });
   });
 
-  it("check-now without a probe in this process answers 503 instead of queueing a check nobody runs", async () => {
+  it("check-now without a probe for the region answers 503 instead of queueing a check nobody runs", async () => {
     const m = await createMonitor(up, monitorBody("tcp"));
     const res = await call(up, "POST", `${API}/monitors/${m.id}/check`);
-    expect(expectProblem(res, 503, "UNAVAILABLE").detail).toContain("No probe runs");
+    expect(expectProblem(res, 503, "UNAVAILABLE").detail).toContain("No probe serves region");
   });
 
   it("creates a paused monitor in state paused", async () => {
@@ -236,7 +236,7 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
       const { errors } = expectProblem(await call(up, "GET", `${API}/monitors?limit=0`), 400, "VALIDATION");
       expect(errors.map((e) => e.path)).toEqual(["querystring.limit"]);
       expectProblem(await call(up, "GET", `${API}/monitors?limit=201`), 400, "VALIDATION");
-      expectProblem(await call(up, "GET", `${API}/monitors?type=smtp`), 400, "VALIDATION");
+      expectProblem(await call(up, "GET", `${API}/monitors?type=carrier-pigeon`), 400, "VALIDATION");
       expectProblem(await call(up, "GET", `${API}/monitors?state=sleeping`), 400, "VALIDATION");
     });
   });
