@@ -44,7 +44,7 @@ describe("runProbe", () => {
   });
 
   it("never throws, even for a spec it does not understand", async () => {
-    const bogus = { ...httpSpec("http://127.0.0.1/"), type: "smtp" } as unknown as CheckSpec;
+    const bogus = { ...httpSpec("http://127.0.0.1/"), type: "carrier-pigeon" } as unknown as CheckSpec;
     const obs = await runProbe(bogus, PRIVATE_OK);
     expect(obs.error?.kind).toBe("internal");
     const broken = { ...httpSpec("http://127.0.0.1/"), http: undefined } as unknown as CheckSpec;

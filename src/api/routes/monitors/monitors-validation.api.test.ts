@@ -34,7 +34,7 @@ const INVALID: Array<[string, string, Record<string, unknown>, string[]]> = [
   ["missing name and target", "http", { name: undefined, target: undefined }, ["body.name", "body.target"]],
   ["missing json block", "json", { json: undefined }, ["body.json"]],
   ["missing keyword block", "keyword", { keyword: undefined }, ["body.keyword"]],
-  ["unknown type", "tcp", { type: "smtp" }, ["body.type"]],
+  ["unknown type", "tcp", { type: "carrier-pigeon" }, ["body.type"]],
   ["name over 200 characters", "tcp", { name: "n".repeat(201) }, ["body.name"]],
   ["blank name", "tcp", { name: "   " }, ["body.name"]],
   ["name with NUL", "tcp", { name: "db\u0000primary" }, ["body.name"]],
