@@ -11,6 +11,7 @@ import { registerCompletion } from "./client/completion.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
+import { registerProbeCommand } from "./probe-command.ts";
 
 function config(options: { config?: string }, overrides: Record<string, string | undefined> = {}): Config {
   try {
@@ -116,6 +117,7 @@ program
 
 registerAccountCommands(program, () => config(program.opts()));
 registerClientCommands(program);
+registerProbeCommand(program, process.env);
 registerCompletion(program);
 
 await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { ProbeTokenTables } from "./schema-probe-tokens.ts";
 import type { ProcessTables } from "./schema-processes.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
@@ -367,7 +368,8 @@ export interface Database
     TemplateTables,
     HeartbeatTables,
     SsoTables,
-    ProcessTables {
+    ProcessTables,
+    ProbeTokenTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

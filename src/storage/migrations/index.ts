@@ -15,6 +15,7 @@ import * as m0013 from "./0013-heartbeats.ts";
 import * as m0014 from "./0014-sso.ts";
 import * as m0015 from "./0015-compact-results.ts";
 import * as m0018 from "./0018-processes.ts";
+import * as m0020 from "./0020-probe-tokens.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0014-sso": m0014,
   "0015-compact-results": m0015,
   "0018-processes": m0018,
+  "0020-probe-tokens": m0020,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,189 @@
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  accessTokenFor,
+  allResults,
+  api,
+  exitWithin,
+  freePort,
+  httpMonitor,
+  patientTest,
+  runCli,
+  startTarget,
+  startUpblitProcess,
+  type Target,
+  tempDir,
+  type UpblitProcess,
+  waitFor,
+  waitForOutput,
+} from "./helpers.ts";
+
+/**
+ * Issue 17, first slice: remote probes as real processes (`upblit probe`) against a real Upblit on
+ * loopback, talking only the probe protocol. Two probes share one token; results of the remote
+ * region appear; a forged result is refused; revoking the token stops both probes within a poll.
+ */
+const running: UpblitProcess[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterAll(async () => {
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill("SIGKILL");
+      await p.exited;
+    }
+  }
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface LogLine {
+  msg: string;
+  monitorId?: string;
+  slotAt?: number;
+  status?: string;
+}
+
+/** The JSON log lines of a probe process that report a finished check. */
+function checkedSlots(p: UpblitProcess, monitorId: string): number[] {
+  return p
+    .stdout()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as LogLine)
+    .filter((l) => l.msg.startsWith("checked ") && l.monitorId === monitorId)
+    .map((l) => l.slotAt!);
+}
+
+async function send(base: string, token: string, method: string, url: string, body?: unknown) {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+describe("remote probes", () => {
+  it(
+    "checks a remote region from two probe processes on one token, each slot once; refuses forged results; stops on revocation",
+    async () => {
+      const tmp = tempDir("remote-probe");
+      cleanups.push(tmp.remove);
+      const target: Target = await startTarget();
+      cleanups.push(() => target.close());
+      const up = await startUpblitProcess(tmp.dir, await freePort(), { LOST_CHECK_GRACE_SECONDS: "30" });
+      running.push(up);
+      const base = up.base;
+
+      const made = await api<{ id: string; token: string; region: string; prefix: string }>(
+        base,
+        "POST",
+        "/api/v1/probe-tokens",
+        { name: "office", region: "office" },
+      );
+      expect(made.token).toMatch(/^upb_probe_[0-9A-Za-z]{36}$/);
+      expect(made.token.startsWith(made.prefix)).toBe(true);
+      const office = await api<{ id: string }>(
+        base,
+        "POST",
+        "/api/v1/monitors",
+        httpMonitor("office web", `${target.origin}/ok/office`, { regions: ["office"] }),
+      );
+      const local = await api<{ id: string }>(
+        base,
+        "POST",
+        "/api/v1/monitors",
+        httpMonitor("local web", `${target.origin}/ok/local`, { intervalSeconds: 60 }),
+      );
+
+      // The token carries probe:region only: every other route refuses it, and people cannot
+      // call the probe protocol.
+      const elsewhere = await send(base, made.token, "GET", "/api/v1/monitors");
+      expect(elsewhere.status, elsewhere.body).toBe(403);
+      const asPerson = await send(base, accessTokenFor(base), "GET", "/api/v1/probe/assignments");
+      expect(asPerson.status, asPerson.body).toBe(403);
+
+      const probeArgs = ["probe", "--connect", base, "--allow-private-targets", "--log-format", "json"];
+      const probes = [0, 1].map(() =>
+        runCli([...probeArgs, "--concurrency", "4"], { UPBLIT_PROBE_TOKEN: made.token, LOG_LEVEL: "info" }),
+      );
+      running.push(...probes);
+      for (const p of probes) await waitForOutput(p, /assignments: 1 monitors in region office/);
+
+      // Results of the remote region appear through the API, recorded by the server's evaluator.
+      const fromOffice = await waitFor("six results from region office", async () => {
+        const results = (await allResults(base, office.id)).filter((r) => r.region === "office");
+        return results.length >= 6 ? results : undefined;
+      });
+      expect(fromOffice.every((r) => r.status === "up" && !r.manual)).toBe(true);
+      // The local region's monitor is not the remote probes' business.
+      expect(checkedSlots(probes[0]!, local.id).concat(checkedSlots(probes[1]!, local.id))).toEqual([]);
+
+      // Two probes on one token: no slot checked twice, and the target saw one request per slot.
+      const slots = [...checkedSlots(probes[0]!, office.id), ...checkedSlots(probes[1]!, office.id)];
+      expect(new Set(slots).size).toBe(slots.length);
+      expect(target.arrived("/ok/office")).toBeLessThanOrEqual(slots.length + 8);
+
+      // A result for another region refuses the batch; one for a slot never handed out (the local
+      // monitor, or a made-up slot) is refused alone and never stored.
+      const forged = {
+        monitorId: office.id,
+        slotAt: Date.now() - 1000,
+        startedAt: Date.now() - 1000,
+        status: "down",
+        timings: { total: 5 },
+        verdicts: [],
+      };
+      const otherRegion = await send(base, made.token, "POST", "/api/v1/probe/results", {
+        results: [{ ...forged, region: "local" }],
+      });
+      expect(otherRegion.status, otherRegion.body).toBe(403);
+      const unclaimed = await send(base, made.token, "POST", "/api/v1/probe/results", {
+        results: [forged, { ...forged, monitorId: local.id }],
+      });
+      expect(unclaimed.status, unclaimed.body).toBe(200);
+      expect(JSON.parse(unclaimed.body)).toMatchObject({
+        accepted: 0,
+        refused: [{ index: 0 }, { index: 1 }],
+      });
+      const malformed = await send(base, made.token, "POST", "/api/v1/probe/results", {
+        results: [{ ...forged, status: "fine", organizationId: "org_x" }],
+      });
+      expect(malformed.status, malformed.body).toBe(400);
+      expect((await allResults(base, office.id)).some((r) => r.status === "down")).toBe(false);
+
+      // The list shows when, from where and with which version the token was last used.
+      const listed = await api<{ items: Array<Record<string, unknown>> }>(
+        base,
+        "GET",
+        "/api/v1/probe-tokens",
+      );
+      expect(listed.items[0]).toMatchObject({
+        id: made.id,
+        region: "office",
+        lastSeenIp: "127.0.0.1",
+        lastVersion: "0.1.0",
+        revokedAt: null,
+      });
+      expect(JSON.stringify(listed)).not.toContain(made.token);
+
+      // Revoked: both probes are refused on their next request (a long-poll ends within a second)
+      // and exit with code 3.
+      const revokedAt = Date.now();
+      const revoke = await send(base, accessTokenFor(base), "DELETE", `/api/v1/probe-tokens/${made.id}`);
+      expect(revoke.status, revoke.body).toBe(204);
+      for (const p of probes) {
+        const exit = await exitWithin(p);
+        expect(exit.code, p.output()).toBe(3);
+        expect(p.output()).toMatch(/refused the probe token/);
+      }
+      const stoppedAfterMs = Date.now() - revokedAt;
+      expect(stoppedAfterMs).toBeLessThan(60_000);
+      const after = await send(base, made.token, "GET", "/api/v1/probe/assignments");
+      expect(after.status).toBe(401);
+    },
+    patientTest(6),
+  );
+});
