@@ -121,7 +121,11 @@ describe("remote probes", () => {
       // The local region's monitor is not the remote probes' business.
       expect(checkedSlots(probes[0]!, local.id).concat(checkedSlots(probes[1]!, local.id))).toEqual([]);
 
-      // Two probes on one token: no slot checked twice, and the target saw one request per slot.
+      // Two probes on one token: both take slots, no slot is checked twice, and the target saw one
+      // request per slot.
+      await waitFor("both probes to have checked a slot", () =>
+        probes.every((p) => checkedSlots(p, office.id).length > 0),
+      );
       const slots = [...checkedSlots(probes[0]!, office.id), ...checkedSlots(probes[1]!, office.id)];
       expect(new Set(slots).size).toBe(slots.length);
       expect(target.arrived("/ok/office")).toBeLessThanOrEqual(slots.length + 8);
@@ -181,6 +185,9 @@ describe("remote probes", () => {
       }
       const stoppedAfterMs = Date.now() - revokedAt;
       expect(stoppedAfterMs).toBeLessThan(60_000);
+      console.log(
+        `remote probes: ${slots.length} slots, both probes stopped ${stoppedAfterMs} ms after revocation`,
+      );
       const after = await send(base, made.token, "GET", "/api/v1/probe/assignments");
       expect(after.status).toBe(401);
     },

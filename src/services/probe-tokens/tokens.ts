@@ -147,7 +147,8 @@ export async function authenticateProbeToken(
     throw new AppError("UNAUTHENTICATED", "The probe token is not valid (revoked or unknown)");
   }
   const now = rt.clock.now();
-  const version = seen.version?.slice(0, 64) ?? null;
+  // A request without the agent's User-Agent (a script) keeps the version last reported.
+  const version = seen.version?.slice(0, 64) ?? row.last_version;
   if (!row.last_seen_at || now - row.last_seen_at.getTime() > SEEN_EVERY_MS || version !== row.last_version) {
     await rt.db
       .updateTable("probe_tokens")
