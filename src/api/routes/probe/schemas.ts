@@ -62,15 +62,9 @@ export const ProbeResultsResponse = z
 export const ClaimBody = z
   .strictObject({
     max: z.number().int().min(1).max(500).default(50).meta({ description: "Slots wanted at most" }),
-    waitSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(25)
-      .default(0)
-      .meta({
-        description: "Long-poll: how long to wait for a due slot when none is due now (0: answer at once)",
-      }),
+    waitSeconds: z.number().int().min(0).max(25).default(0).meta({
+      description: "Long-poll: how long to wait for a due slot when none is due now (0: answer at once)",
+    }),
   })
   .meta({ id: "ProbeClaim" });
 
