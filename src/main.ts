@@ -33,6 +33,7 @@ import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { UpblitMetrics } from "./services/metrics/metrics.ts";
+import { sealStoredMonitorSecrets } from "./services/monitors/secrets.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
@@ -84,6 +85,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
+  const sealed = await sealStoredMonitorSecrets({ db, keys });
+  if (sealed > 0) lifecycle.info({ monitors: sealed }, "monitor secrets sealed");
 
   const clock = options.clock ?? systemClock;
   const { queue: baseQueue, bus } = await openTransport(

@@ -30,6 +30,7 @@ import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { pingRoutes } from "./routes/heartbeats/ping.routes.ts";
+import { pingKeyRoutes } from "./routes/heartbeats/ping-key.routes.ts";
 import { pingListRoutes } from "./routes/heartbeats/pings.routes.ts";
 import { historyRoutes } from "./routes/history.routes.ts";
 import { ackPageRoutes } from "./routes/incidents/ack-page.routes.ts";
@@ -44,6 +45,7 @@ import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
+import { monitorTypeRoutes } from "./routes/monitors/types.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { probeRoutes } from "./routes/probe/probe.routes.ts";
 import { probeTokenRoutes } from "./routes/probe-tokens/probe-tokens.routes.ts";
@@ -133,6 +135,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(ssoLoginRoutes(deps), { prefix: "/api/v1" });
   await app.register(ssoRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorRoutes(deps), { prefix: "/api/v1" });
+  await app.register(monitorTypeRoutes(deps), { prefix: "/api/v1" });
   await app.register(monitorBulkRoutes(deps), { prefix: "/api/v1" });
   await app.register(historyRoutes(deps), { prefix: "/api/v1" });
   await app.register(liveRoutes(deps), { prefix: "/api/v1" });
@@ -149,6 +152,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(channelPreviewRoutes(deps), { prefix: "/api/v1" });
   await app.register(drillRoutes(deps), { prefix: "/api/v1" });
   await app.register(pingListRoutes(deps), { prefix: "/api/v1" });
+  await app.register(pingKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(pingRoutes(deps));
   const statusPages = createStatusPages({
     rt: deps.rt,

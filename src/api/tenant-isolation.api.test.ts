@@ -46,6 +46,15 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(monitor.statusCode, monitor.body).toBe(201);
     ids.monitor = monitor.json<{ id: string }>().id;
+    const beat = await call(
+      up,
+      "POST",
+      `${API}/monitors`,
+      { type: "heartbeat", name: "B's job", heartbeat: { slug: "b-job" } },
+      asB,
+    );
+    expect(beat.statusCode, beat.body).toBe(201);
+    ids.heartbeatSlug = "b-job";
     ids.incident = newId("inc");
     await up.rt.db
       .insertInto("incidents")

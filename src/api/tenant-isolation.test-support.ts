@@ -36,6 +36,13 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       query: "?from=2024-01-01T00:00:00Z",
     },
     "/api/v1/monitors/:id/pings": { foreign: () => ids.monitor!, missing: "mon_00000000000000000000000000" },
+    // B's heartbeat by its slug: A's key pings only A's heartbeats.
+    "/api/v1/ping/:slug": { foreign: () => ids.heartbeatSlug!, missing: "no-such-job" },
+    "/api/v1/ping/:slug/:signal": {
+      foreign: () => ids.heartbeatSlug!,
+      missing: "no-such-job",
+      path: (slug) => `${API}/ping/${slug}/start`,
+    },
     // B's monitor (its pings are B's too): found neither by monitor nor by ping.
     "/api/v1/monitors/:id/pings/:pingId": {
       foreign: () => ids.monitor!,

@@ -10,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 export const SCOPES = [
   "monitors:read",
   "monitors:write",
+  "heartbeats:write",
   "incidents:read",
   "incidents:write",
   "status-pages:read",
@@ -39,6 +40,7 @@ const VIEWER: Permission[] = [
 const EDITOR: Permission[] = [
   ...VIEWER,
   "monitors:write",
+  "heartbeats:write",
   "incidents:write",
   "status-pages:write",
   "notifications:write",

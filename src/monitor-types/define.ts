@@ -13,16 +13,25 @@ import type { ProbeOptions } from "../probe/types.ts";
 /** What the API shows of a stored secret (a header value, say) and takes back as "unchanged". */
 export const REDACTED = "[redacted]";
 
+/** Changes one secret value (seals or opens it); anything else it is given, it returns as is. */
+export type SecretTransform = (value: unknown) => unknown;
+
 /**
- * How a type's secrets are kept. They are stored as given in the monitor's settings column and
- * are write-only through the API: `present` hides them from every response, and `keep` puts the
- * stored value back when an update sends the placeholder `present` showed.
+ * How a type's secrets are kept. They are stored encrypted in the monitor's settings column
+ * (services/monitors/secrets.ts seals and opens the values `map` visits) and are write-only
+ * through the API: `present` hides them from every response, and `keep` puts the stored value
+ * back when an update sends the placeholder `present` showed.
  */
 export interface MonitorTypeSecrets {
   /** The settings blocks as the API shows them. */
   present(settings: MonitorSettings): MonitorSettings;
   /** `merged` is an update merged over `current` (both input-shaped); restores what was redacted. */
   keep(current: Record<string, unknown>, merged: Record<string, unknown>): void;
+  /**
+   * The settings with `f` applied to each secret value (a copy; absent when the type stores
+   * none encrypted, as heartbeat's token, which is the ping URL's lookup key).
+   */
+  map?(settings: Record<string, unknown>, f: SecretTransform): Record<string, unknown>;
 }
 
 export interface MonitorTypeDefinition<Spec extends CheckSpec = CheckSpec> {

@@ -52,6 +52,13 @@ describe("the monitor type registry", () => {
       "redis",
       "rabbitmq",
       "mqtt",
+      "nats",
+      "smtp",
+      "udp",
+      "websocket",
+      "grpc",
+      "domain",
+      "icmp",
     ]);
   });
 });

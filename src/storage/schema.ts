@@ -21,6 +21,10 @@ export interface OrganizationsTable {
   name: string;
   monitor_count: Generated<number>;
   created_at: Generated<Date>;
+  /** The heartbeats' ping key (migration 0017): SHA-256 hex for the lookup, the key sealed. */
+  ping_key_hash: string | null;
+  ping_key_sealed: string | null;
+  ping_key_created_at: Date | null;
 }
 
 export interface MonitorsTable {
@@ -43,6 +47,8 @@ export interface MonitorsTable {
   /** Certificate expiry warning thresholds in days (migration 0006); null: the server's default. */
   cert_expiry_days: number[] | null;
   paused: boolean;
+  /** Secrets in `settings` still plain text, written before migration 0017; sealed at start. */
+  secrets_plain: Generated<boolean>;
   revision: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -112,6 +112,8 @@ export const OPERATIONS = {
   getOrganization: { method: "GET", path: "/api/v1/organization" },
   /** One ping with its stored body */
   getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
+  /** The organization's ping key for readable heartbeat ping URLs */
+  getPingKey: { method: "GET", path: "/api/v1/ping-key" },
   /** Readiness: the database answers */
   getReadiness: { method: "GET", path: "/readyz" },
   /** Whether Upblit still waits for its first owner */
@@ -184,6 +186,8 @@ export const OPERATIONS = {
   listMonitorRollups: { method: "GET", path: "/api/v1/monitors/{id}/rollups" },
   /** List monitors, newest first */
   listMonitors: { method: "GET", path: "/api/v1/monitors" },
+  /** The monitor types this server checks, with their settings' schemas */
+  listMonitorTypes: { method: "GET", path: "/api/v1/monitor-types" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
   /** List the installation's processes and when each was last seen */
@@ -214,6 +218,26 @@ export const OPERATIONS = {
   lookUpInvitation: { method: "POST", path: "/api/v1/invitations/lookup" },
   /** Pause a monitor (stops checks, resolves its open incident) */
   pauseMonitor: { method: "POST", path: "/api/v1/monitors/{id}/pause" },
+  /** Ping a heartbeat monitor: success */
+  pingHeartbeat: { method: "GET", path: "/ping/{token}" },
+  /** Ping a heartbeat monitor of this organization by its slug: success */
+  pingHeartbeatBySlug: { method: "GET", path: "/api/v1/ping/{slug}" },
+  /** Ping a heartbeat monitor of this organization by its slug: success */
+  pingHeartbeatBySlugPost: { method: "POST", path: "/api/v1/ping/{slug}" },
+  /** Ping a heartbeat monitor of this organization by its slug, with a signal */
+  pingHeartbeatBySlugSignal: { method: "GET", path: "/api/v1/ping/{slug}/{signal}" },
+  /** Ping a heartbeat monitor of this organization by its slug, with a signal */
+  pingHeartbeatBySlugSignalPost: { method: "POST", path: "/api/v1/ping/{slug}/{signal}" },
+  /** Ping a heartbeat monitor: success (with a body) */
+  pingHeartbeatPost: { method: "POST", path: "/ping/{token}" },
+  /** Ping a heartbeat monitor with a signal, or by its slug with the ping key */
+  pingHeartbeatSignal: { method: "GET", path: "/ping/{token}/{signal}" },
+  /** Ping a heartbeat monitor with a signal, or by its slug with the ping key (with a body) */
+  pingHeartbeatSignalPost: { method: "POST", path: "/ping/{token}/{signal}" },
+  /** Ping a heartbeat monitor by its slug, with a signal */
+  pingHeartbeatSlugSignal: { method: "GET", path: "/ping/{token}/{slug}/{signal}" },
+  /** Ping a heartbeat monitor by its slug, with a signal (with a body) */
+  pingHeartbeatSlugSignalPost: { method: "POST", path: "/ping/{token}/{slug}/{signal}" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
   /** The next occurrences a schedule would have, without saving anything */
@@ -248,6 +272,8 @@ export const OPERATIONS = {
   revokeInvitation: { method: "POST", path: "/api/v1/invitations/{id}/revoke" },
   /** Rotate an API key */
   rotateApiKey: { method: "POST", path: "/api/v1/api-keys/{id}/rotate" },
+  /** Make the organization's ping key, or replace it */
+  rotatePingKey: { method: "POST", path: "/api/v1/ping-key" },
   /** Run a fire drill: a simulated down and recovery to every routed channel */
   runFireDrill: { method: "POST", path: "/api/v1/monitors/{id}/drill" },
   /** Set up or change the organization's single sign-on provider */

@@ -716,6 +716,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitor-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monitor types this server checks, with their settings' schemas
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMonitorTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors/summaries": {
         parameters: {
             query?: never;
@@ -1658,6 +1678,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ping-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's ping key for readable heartbeat ping URLs
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getPingKey"];
+        put?: never;
+        /**
+         * Make the organization's ping key, or replace it
+         * @description The old key stops working at once: every job that pings /ping/{old key}/{slug} must be given the new one. Ping tokens are not affected.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["rotatePingKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor: success
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeat"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor: success (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor with a signal, or by its slug with the ping key (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/{token}/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        get: operations["pingHeartbeatSlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor by its slug, with a signal (with a body)
+         * @description Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.
+         *
+         *     Public: no credential needed.
+         */
+        post: operations["pingHeartbeatSlugSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlug"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug: success
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping/{slug}/{signal}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["pingHeartbeatBySlugSignal"];
+        put?: never;
+        /**
+         * Ping a heartbeat monitor of this organization by its slug, with a signal
+         * @description The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.
+         *
+         *     Needs the `heartbeats:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["pingHeartbeatBySlugSignalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/status-pages": {
         parameters: {
             query?: never;
@@ -2548,7 +2734,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2640,7 +2826,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2742,7 +2928,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2840,7 +3026,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2895,7 +3081,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -2959,7 +3145,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3014,7 +3200,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3056,6 +3242,8 @@ export interface components {
             heartbeat?: {
                 /** @description The secret of the ping URL /ping/{token}; made by the server when absent. */
                 token?: string;
+                /** @description The monitor's name in the readable ping URL /ping/{organization ping key}/{slug}; unique in the organization. */
+                slug?: string;
                 /**
                  * @description The expected time between successes (without `cron`).
                  * @default 86400
@@ -3088,7 +3276,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3155,7 +3343,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3221,7 +3409,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3294,7 +3482,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3361,7 +3549,7 @@ export interface components {
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3406,6 +3594,599 @@ export interface components {
                 topic?: string;
                 /** @default false */
                 tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Connects to a NATS server, logs in and pings it; optionally makes a request and reads the answer. */
+        NatsMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "nats";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            nats?: {
+                username?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                password?: string;
+                /** @description Write-only: responses show [redacted]; sending [redacted] back keeps the stored value. */
+                token?: string;
+                /** @description A request to make after logging in; its first answer is nats.reply. */
+                request?: {
+                    subject: string;
+                    /** @default  */
+                    payload?: string;
+                };
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Reads an SMTP server's banner and says EHLO, optionally upgrading with STARTTLS; reports the certificate. */
+        SmtpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "smtp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "ehloName": "upblit.localhost",
+             *       "startTls": false,
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            smtp?: {
+                /**
+                 * @default upblit.localhost
+                 * @example example.com
+                 */
+                ehloName?: string;
+                /** @default false */
+                startTls?: boolean;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Sends one UDP datagram to host:port and waits for a reply, which may have to contain a text. */
+        UdpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "udp";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "payload": "",
+             *       "payloadEncoding": "text"
+             *     }
+             */
+            udp?: {
+                /** @default  */
+                payload?: string;
+                /**
+                 * @default text
+                 * @enum {string}
+                 */
+                payloadEncoding?: "text" | "hex";
+                /** @description The reply must contain this text (case-sensitive). */
+                expect?: string;
+            };
+        };
+        /** @description Opens a WebSocket, optionally sends a message and reads the answer, then closes it. */
+        WebsocketMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "websocket";
+            /** @example wss://example.com/socket */
+            target: string;
+            /**
+             * @default {
+             *       "subprotocols": [],
+             *       "verifyTls": true
+             *     }
+             */
+            websocket?: {
+                send?: string;
+                /** @description The first message back must contain this text (case-sensitive). */
+                expect?: string;
+                /** @default [] */
+                subprotocols?: string[];
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Calls the standard gRPC health check (grpc.health.v1.Health/Check); up when the service is SERVING. */
+        GrpcMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "grpc";
+            /** @example db.example.com:5432 */
+            target: string;
+            /**
+             * @default {
+             *       "service": "",
+             *       "tls": false,
+             *       "verifyTls": true
+             *     }
+             */
+            grpc?: {
+                /**
+                 * @description The service to ask about; empty (the default) asks about the whole server.
+                 * @default
+                 */
+                service?: string;
+                /** @default false */
+                tls?: boolean;
+                /** @default true */
+                verifyTls?: boolean;
+            };
+        };
+        /** @description Reads a domain's registration expiry from RDAP; degraded warnDays before it, down once expired. */
+        DomainMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "domain";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "warnDays": 30
+             *     }
+             */
+            domain?: {
+                /**
+                 * @description The RDAP server's base URL (…/domain/<name> is appended); absent: the shipped bootstrap's.
+                 * @example https://rdap.verisign.com/com/v1/
+                 */
+                rdapServer?: string;
+                /** @default 30 */
+                warnDays?: number;
+            };
+        };
+        /** @description Pings a host (ICMP echo, the system's ping); reports loss and round-trip times; down when nothing answers. */
+        IcmpMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "icmp";
+            /** @example example.com */
+            target: string;
+            /**
+             * @default {
+             *       "count": 3
+             *     }
+             */
+            icmp?: {
+                /** @default 3 */
+                count?: number;
+            };
+        };
+        /** @description Several HTTP requests in order, each with its own assertions; values extracted from a response (JSON path, header) fill later requests. */
+        MultistepMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds?: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions?: string[];
+            /** @default [] */
+            assertions?: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity?: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown?: number;
+            /** @default 1 */
+            successesBeforeUp?: number;
+            /** @default [] */
+            tags?: string[];
+            /** @default null */
+            description?: string | null;
+            /** @default null */
+            runbookUrl?: string | null;
+            /** @default false */
+            paused?: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents?: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays?: number[] | null;
+            /** @constant */
+            type: "multistep";
+            /** @example https://example.com/health */
+            target: string;
+            multistep: {
+                steps: {
+                    name: string;
+                    /**
+                     * @default GET
+                     * @enum {string}
+                     */
+                    method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+                    /** @description Absolute, or relative to the monitor's target; {{name}} takes an extracted value */
+                    url: string;
+                    /** @default {} */
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    body?: string;
+                    /** @default [] */
+                    extract?: {
+                        name: string;
+                        /** @enum {string} */
+                        from: "json" | "header";
+                        /** @description A JSON path ($.data.token) or a header name */
+                        path: string;
+                    }[];
+                    /** @default [] */
+                    assertions?: {
+                        /** @enum {string} */
+                        subject: "status" | "latency.total" | "body" | "json" | "header";
+                        path?: string;
+                        /** @enum {string} */
+                        op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                        value?: string | number | boolean | null;
+                    }[];
+                }[];
                 /** @default true */
                 verifyTls?: boolean;
             };
@@ -3683,6 +4464,11 @@ export interface components {
             }[];
             /** @description Why no request would be made */
             error: string | null;
+        };
+        PingKey: {
+            /** @description 24 characters; null until one is made. The readable ping URL is /ping/{pingKey}/{slug} */
+            pingKey: string | null;
+            createdAt: string | null;
         };
         Ping: {
             id: string;
@@ -4062,6 +4848,30 @@ export interface components {
             mqtt?: {
                 [key: string]: unknown;
             };
+            nats?: {
+                [key: string]: unknown;
+            };
+            smtp?: {
+                [key: string]: unknown;
+            };
+            udp?: {
+                [key: string]: unknown;
+            };
+            websocket?: {
+                [key: string]: unknown;
+            };
+            grpc?: {
+                [key: string]: unknown;
+            };
+            domain?: {
+                [key: string]: unknown;
+            };
+            icmp?: {
+                [key: string]: unknown;
+            };
+            multistep?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -4174,6 +4984,26 @@ export interface components {
             /** @description The person or API key that set it */
             createdBy: string | null;
             createdAt: string;
+        };
+        MonitorTypeInfo: {
+            /** @example postgres */
+            type: string;
+            /** @description What a check of this type does, in one sentence */
+            summary: string;
+            /** @description JSON Schema (draft 2020-12) of `target`; `example` shows its shape */
+            target: {
+                [key: string]: unknown;
+            };
+            /** @description The settings blocks the type takes, by name, each as JSON Schema (input side: defaults are optional). Properties marked `writeOnly` are secrets: responses show [redacted] */
+            settings: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The assertion subjects a check of this type answers (`assertions[].subject`) */
+            subjects: string[];
+            /** @description Pushed to (heartbeat), never checked by Upblit */
+            passive: boolean;
         };
         SsoProvider: {
             id: string;
@@ -5879,7 +6709,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "nats" | "smtp" | "udp" | "websocket" | "grpc" | "domain" | "icmp" | "multistep";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -5923,7 +6753,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {
@@ -6063,6 +6893,30 @@ export interface operations {
                     mqtt?: {
                         [key: string]: unknown;
                     };
+                    nats?: {
+                        [key: string]: unknown;
+                    };
+                    smtp?: {
+                        [key: string]: unknown;
+                    };
+                    udp?: {
+                        [key: string]: unknown;
+                    };
+                    websocket?: {
+                        [key: string]: unknown;
+                    };
+                    grpc?: {
+                        [key: string]: unknown;
+                    };
+                    domain?: {
+                        [key: string]: unknown;
+                    };
+                    icmp?: {
+                        [key: string]: unknown;
+                    };
+                    multistep?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -6200,7 +7054,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
             };
         };
         responses: {
@@ -6220,6 +7074,34 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMonitorTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MonitorTypeInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -6595,7 +7477,7 @@ export interface operations {
                      *       "monitors:write"
                      *     ]
                      */
-                    scopes: ("monitors:read" | "monitors:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
+                    scopes: ("monitors:read" | "monitors:write" | "heartbeats:write" | "incidents:read" | "incidents:write" | "status-pages:read" | "status-pages:write" | "notifications:read" | "notifications:write" | "members:read" | "audit:read" | "metrics:read" | "org:admin")[];
                     /**
                      * Format: date-time
                      * @description When the key stops working (ISO 8601); never, when absent
@@ -8112,6 +8994,448 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotatePingKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The monitor's ping token, or the organization's ping key */
+                token: string;
+                /** @description start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatSlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's ping key */
+                token: string;
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `OK`: the ping was recorded */
+            200: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `not found`: no monitor has this token (or ping key and slug), or the signal is unknown */
+            404: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `rate limited`, with `Retry-After`: too many pings from this address or to this monitor */
+            429: {
+                headers: {
+                    /** @description Bytes of a body that are stored */
+                    "Ping-Body-Limit"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    pingHeartbeatBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pingHeartbeatBySlugSignalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The heartbeat monitor's slug */
+                slug: string;
+                /** @description start, fail, log or an exit status 0–255 */
+                signal: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -4,7 +4,7 @@ import type { RouteAuth } from "../plugins/auth.ts";
 import { channelUnion } from "./channels.ts";
 import { tidySchemas } from "./components.ts";
 import { PROBLEM_RESPONSES, SUCCESS_DESCRIPTIONS } from "./problems.ts";
-import { PUBLIC_SUCCESS } from "./public-routes.ts";
+import { isPingOperation, PING_RESPONSES, PUBLIC_SUCCESS } from "./public-routes.ts";
 import { accessNote, SECURITY_SCHEMES, securityFor } from "./security.ts";
 
 /**
@@ -116,6 +116,10 @@ export function finishDocument(input: Finished): Finished {
 }
 
 function finishOperation(path: string, operation: Operation): void {
+  if (isPingOperation(operation.operationId)) {
+    operation.responses = { ...PING_RESPONSES };
+    return;
+  }
   const responses: Record<string, Response> = { ...(operation.responses ?? {}) };
   const isPublic = operation.tags?.includes("public") ?? false;
   const isHealth = operation.tags?.includes("health") ?? false;

@@ -15,6 +15,27 @@ const json = (description: string) => ({
   },
 });
 
+const pingText = (description: string) => ({
+  description,
+  headers: {
+    "Ping-Body-Limit": { description: "Bytes of a body that are stored", schema: { type: "integer" } },
+  },
+  content: { "text/plain": { schema: { type: "string" } } },
+});
+const PING_OPERATIONS = ["pingHeartbeat", "pingHeartbeatSignal", "pingHeartbeatSlugSignal"].flatMap((id) => [
+  id,
+  `${id}Post`,
+]);
+
+/** The heartbeats' public ping routes answer in plain text, as Healthchecks' do (docs/heartbeats.md). */
+export const PING_RESPONSES: Record<string, Record<string, unknown>> = {
+  "200": pingText("`OK`: the ping was recorded"),
+  "404": pingText("`not found`: no monitor has this token (or ping key and slug), or the signal is unknown"),
+  "429": pingText("`rate limited`, with `Retry-After`: too many pings from this address or to this monitor"),
+};
+export const isPingOperation = (operationId: string | undefined) =>
+  PING_OPERATIONS.includes(operationId ?? "");
+
 export const PUBLIC_SUCCESS: Record<string, Record<string, unknown>> = {
   getStatusSummaryJson: json("The page, its components, unresolved incidents and upcoming maintenance"),
   getStatusJson: json("The page's overall status indicator"),

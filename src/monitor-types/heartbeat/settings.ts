@@ -10,6 +10,13 @@ export const PING_TOKEN =
 
 export const newPingToken = () => randomBytes(16).toString("base64url");
 
+/** An organization's ping key: 24 URL-safe characters (144 random bits), never the length of a token. */
+export const PING_KEY = /^[A-Za-z0-9_-]{24}$/;
+export const newPingKey = () => randomBytes(18).toString("base64url");
+
+/** A heartbeat's name in the readable ping URL: lower-case letters, digits and dashes. */
+export const PING_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
 /** True when `tz` is an IANA time zone this runtime knows (`Europe/Berlin`, `UTC`). */
 function isTimeZone(tz: string): boolean {
   try {
@@ -36,6 +43,14 @@ export const HeartbeatBlock = z
       .regex(PING_TOKEN, "must be 22 URL-safe characters or a UUID")
       .optional()
       .meta({ description: "The secret of the ping URL /ping/{token}; made by the server when absent." }),
+    slug: z
+      .string()
+      .regex(PING_SLUG, "must be lower-case letters, digits and dashes (at most 64), e.g. nightly-backup")
+      .optional()
+      .meta({
+        description:
+          "The monitor's name in the readable ping URL /ping/{organization ping key}/{slug}; unique in the organization.",
+      }),
     periodSeconds: z.number().int().min(60).max(MAX_SECONDS).default(86_400).meta({
       description: "The expected time between successes (without `cron`).",
     }),
@@ -54,6 +69,7 @@ export const HeartbeatBlock = z
 
 export interface HeartbeatSettings {
   token: string;
+  slug?: string;
   periodSeconds: number;
   cron?: string;
   timezone: string;

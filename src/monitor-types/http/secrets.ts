@@ -1,9 +1,9 @@
 import type { MonitorSettings } from "../../domain/monitor.ts";
-import { type MonitorTypeSecrets, REDACTED } from "../define.ts";
+import { type MonitorTypeSecrets, REDACTED, type SecretTransform } from "../define.ts";
 import type { HttpSettings } from "./settings.ts";
 
 /** Header names that usually carry credentials; their values are write-only. */
-const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
+export const SECRET_HEADER = /auth|cookie|token|secret|key|passw|credential|session|signature/i;
 
 /**
  * The `http` block's secrets: `auth` (only its type and a basic username are shown) and the
@@ -45,5 +45,27 @@ export const httpSecrets: MonitorTypeSecrets = {
       ]),
     );
     merged.http = { ...(merged.http as object), headers };
+  },
+
+  /** The credentials of `auth` and the values of credential-like headers. */
+  map(settings: Record<string, unknown>, f: SecretTransform): Record<string, unknown> {
+    const http = settings.http as Record<string, unknown> | undefined;
+    if (!http) return settings;
+    const out: Record<string, unknown> = { ...http };
+    const headers = http.headers as Record<string, unknown> | undefined;
+    if (headers) {
+      out.headers = Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? f(v) : v]),
+      );
+    }
+    const auth = http.auth as Record<string, unknown> | undefined;
+    if (auth) {
+      out.auth = {
+        ...auth,
+        ...(auth.password === undefined ? {} : { password: f(auth.password) }),
+        ...(auth.token === undefined ? {} : { token: f(auth.token) }),
+      };
+    }
+    return { ...settings, http: out };
   },
 };

@@ -32,9 +32,12 @@ export const HttpSettingsInput = z.strictObject({
       z.strictObject({
         type: z.literal("basic"),
         username: z.string().max(256),
-        password: z.string().max(1024),
+        password: z.string().max(1024).meta({ writeOnly: true }),
       }),
-      z.strictObject({ type: z.literal("bearer"), token: z.string().min(1).max(4096) }),
+      z.strictObject({
+        type: z.literal("bearer"),
+        token: z.string().min(1).max(4096).meta({ writeOnly: true }),
+      }),
     ])
     .optional(),
 });

@@ -3,6 +3,7 @@ import { toCheckSpec } from "../../domain/monitor.ts";
 import { findMonitorsByIds } from "../../storage/repos/monitors.repo.ts";
 import { claimDueSlots, resumeSchedules } from "../../storage/repos/schedules.repo.ts";
 import type { Runtime } from "../context.ts";
+import { openSecrets } from "../monitors/secrets.ts";
 
 export interface DueCheck {
   spec: CheckSpec;
@@ -53,7 +54,7 @@ export async function claimDueChecks(
     rt.db,
     missing.map((s) => s.monitor_id),
   )) {
-    cache.set(monitor.id, revision, toCheckSpec(monitor));
+    cache.set(monitor.id, revision, toCheckSpec(openSecrets(rt.keys.encryption, monitor)));
   }
   const due: DueCheck[] = [];
   for (const slot of slots) {

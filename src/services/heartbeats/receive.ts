@@ -8,10 +8,12 @@ import {
   closeRun,
   countSuccesses,
   findByPingToken,
+  findBySlug,
   insertPing,
   type PingKind,
 } from "../../storage/repos/heartbeats.repo.ts";
 import type { Runtime } from "../context.ts";
+import { organizationOfPingKey } from "./ping-key.ts";
 
 /** The most of a ping's body (or query string) that is stored, in bytes; sent as `Ping-Body-Limit`. */
 export const PING_BODY_LIMIT = 100_000;
@@ -19,8 +21,17 @@ export const PING_BODY_LIMIT = 100_000;
 /** A signal as the URL gives it: nothing (success), start, fail, log, or an exit status 0–255. */
 export type PingSignal = { kind: "success" | "start" | "fail" | "log" } | { kind: "exit"; status: number };
 
+/**
+ * Which monitor a ping is for: its token (`/ping/{token}`), the organization's ping key and its
+ * slug (`/ping/{ping key}/{slug}`), or, with an API key, the key's organization and the slug.
+ */
+export type PingTarget =
+  | { token: string }
+  | { pingKey: string; slug: string }
+  | { organizationId: string; slug: string };
+
 export interface Ping {
-  token: string;
+  target: PingTarget;
   signal: PingSignal;
   rid: string | null;
   method: string;
@@ -37,7 +48,7 @@ export interface Ping {
  * maintenance and status pages follow as for every other type. False when no monitor has the token.
  */
 export async function receivePing(rt: Runtime, ping: Ping): Promise<boolean> {
-  const monitor = await findByPingToken(rt.db, ping.token);
+  const monitor = await findTarget(rt, ping.target);
   if (!monitor) return false;
   const heartbeat = monitor.heartbeat as HeartbeatSettings;
   const at = new Date(rt.clock.now());
@@ -91,4 +102,11 @@ export async function receivePing(rt: Runtime, ping: Ping): Promise<boolean> {
   };
   await rt.queue.enqueue("check.result", result);
   return true;
+}
+
+async function findTarget(rt: Runtime, target: PingTarget) {
+  if ("token" in target) return findByPingToken(rt.db, target.token);
+  const organizationId =
+    "organizationId" in target ? target.organizationId : await organizationOfPingKey(rt, target.pingKey);
+  return organizationId ? findBySlug(rt.db, organizationId, target.slug) : undefined;
 }

@@ -6,6 +6,7 @@ import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import { decodeVerdicts, listResultRows } from "../../storage/repos/results.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
+import { openSecrets } from "./secrets.ts";
 
 /** How often a caller waiting for a check's result looks for it, besides being woken by the bus. */
 const WAIT_POLL_MS = 250;
@@ -29,7 +30,7 @@ export async function checkNow(
   }
   const slotAt = ctx.clock.now();
   await ctx.queue.enqueue("check.run", {
-    spec: toCheckSpec(monitor),
+    spec: toCheckSpec(openSecrets(ctx.keys.encryption, monitor)),
     region: ctx.region,
     slotAt,
     manual: true,

@@ -7,6 +7,8 @@ import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
+import { openSecrets, sealSecrets } from "./secrets.ts";
+import { slugTakenOr } from "./slug-taken.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -21,29 +23,42 @@ export async function createMonitor(
   const now = ctx.clock.now();
   const at = new Date(now);
   const paused = options.paused ?? false;
-  return ctx.db.transaction().execute(async (tx) => {
-    if (!(await reserveMonitorSlot(tx, ctx.organizationId, ctx.limits.maxMonitorsPerOrg))) {
-      throw new AppError(
-        "LIMIT_EXCEEDED",
-        `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,
+  return ctx.db
+    .transaction()
+    .execute(async (tx): Promise<MonitorWithState> => {
+      if (!(await reserveMonitorSlot(tx, ctx.organizationId, ctx.limits.maxMonitorsPerOrg))) {
+        throw new AppError(
+          "LIMIT_EXCEEDED",
+          `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,
+        );
+      }
+      const id = newId("mon", now);
+      const key = ctx.keys.encryption;
+      const monitor = openSecrets(
+        key,
+        await insertMonitor(
+          tx,
+          { id, organizationId: ctx.organizationId, paused, at },
+          sealSecrets(key, def),
+        ),
       );
-    }
-    const id = newId("mon", now);
-    const monitor = await insertMonitor(tx, { id, organizationId: ctx.organizationId, paused, at }, def);
-    const state = paused ? "paused" : "pending";
-    await insertStateAndSchedules(
-      tx,
-      { ...monitor, active: !paused && isProbed(monitor.type), state, at },
-      now,
-    );
-    if (options.parents?.length) await setParents(tx, ctx, id, options.parents);
-    const parents = [...new Set(options.parents ?? [])].sort();
-    // Name and type only: the target URL may carry a token in its query string.
-    await audit(tx, ctx, {
-      action: "monitor.create",
-      target: { type: "monitor", id },
-      summary: { name: monitor.name, type: monitor.type, paused, ...(parents.length ? { parents } : {}) },
+      const state = paused ? "paused" : "pending";
+      await insertStateAndSchedules(
+        tx,
+        { ...monitor, active: !paused && isProbed(monitor.type), state, at },
+        now,
+      );
+      if (options.parents?.length) await setParents(tx, ctx, id, options.parents);
+      const parents = [...new Set(options.parents ?? [])].sort();
+      // Name and type only: the target URL may carry a token in its query string.
+      await audit(tx, ctx, {
+        action: "monitor.create",
+        target: { type: "monitor", id },
+        summary: { name: monitor.name, type: monitor.type, paused, ...(parents.length ? { parents } : {}) },
+      });
+      return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null, parents };
+    })
+    .catch((err: unknown) => {
+      throw slugTakenOr(err);
     });
-    return { ...monitor, state, stateSince: at, lastCheckedAt: null, lastStatus: null, parents };
-  });
 }

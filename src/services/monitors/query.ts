@@ -11,10 +11,16 @@ import { getState } from "../../storage/repos/state.repo.ts";
 import type { Ctx } from "../context.ts";
 import { parentsOf } from "../dependencies/edges.ts";
 import { type Page, toPage } from "../page.ts";
+import { openSecrets } from "./secrets.ts";
 import type { MonitorWithState } from "./view.ts";
 
+/**
+ * One monitor with its secrets opened (an update merges into it; responses redact them). Lists
+ * leave them sealed: they are only ever shown, as "[redacted]".
+ */
 export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState> {
-  const monitor = await findMonitor(ctx.db, ctx.organizationId, id);
+  const found = await findMonitor(ctx.db, ctx.organizationId, id);
+  const monitor = found && openSecrets(ctx.keys.encryption, found);
   const state = monitor && (await getState(ctx.db, id));
   if (!monitor || !state) throw new NotFoundError("monitor", id);
   const parents = await parentsOf(ctx.db, ctx.organizationId, [id]);

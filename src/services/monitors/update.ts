@@ -23,6 +23,8 @@ import {
 } from "../state/write-transition.ts";
 import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
+import { openSecrets, sealSecrets } from "./secrets.ts";
+import { slugTakenOr } from "./slug-taken.ts";
 import type { MonitorWithState } from "./view.ts";
 
 /**
@@ -37,24 +39,31 @@ export async function updateMonitor(
   parents?: string[],
 ): Promise<MonitorWithState> {
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    const existing = await findMonitor(tx, ctx.organizationId, id, true);
-    if (!existing) throw new NotFoundError("monitor", id);
-    const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
-      ...definitionColumns(def),
-      updated_at: new Date(now),
-    });
-    await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);
-    const fields = changedFields(existing, def);
-    if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
-    if (fields.length > 0) {
-      await audit(tx, ctx, {
-        action: "monitor.update",
-        target: { type: "monitor", id },
-        summary: { fields },
+  await ctx.db
+    .transaction()
+    .execute(async (tx) => {
+      const stored = await findMonitor(tx, ctx.organizationId, id, true);
+      if (!stored) throw new NotFoundError("monitor", id);
+      // Compared opened: a sealed secret differs from its text at every write (a fresh IV).
+      const existing = openSecrets(ctx.keys.encryption, stored);
+      const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
+        ...definitionColumns(sealSecrets(ctx.keys.encryption, def)),
+        updated_at: new Date(now),
       });
-    }
-  });
+      await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);
+      const fields = changedFields(existing, def);
+      if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
+      if (fields.length > 0) {
+        await audit(tx, ctx, {
+          action: "monitor.update",
+          target: { type: "monitor", id },
+          summary: { fields },
+        });
+      }
+    })
+    .catch((err: unknown) => {
+      throw slugTakenOr(err);
+    });
   return getMonitor(ctx, id);
 }
 

@@ -14,6 +14,7 @@ import * as m0012 from "./0012-incident-workflow.ts";
 import * as m0013 from "./0013-heartbeats.ts";
 import * as m0014 from "./0014-sso.ts";
 import * as m0015 from "./0015-compact-results.ts";
+import * as m0017 from "./0017-type-secrets.ts";
 import * as m0018 from "./0018-processes.ts";
 import * as m0020 from "./0020-probe-tokens.ts";
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-heartbeats": m0013,
   "0014-sso": m0014,
   "0015-compact-results": m0015,
+  "0017-type-secrets": m0017,
   "0018-processes": m0018,
   "0020-probe-tokens": m0020,
 };

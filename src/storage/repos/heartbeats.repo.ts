@@ -20,6 +20,18 @@ export async function findByPingToken(db: Q, token: string): Promise<Monitor | u
   return rows.length === 1 ? rowToMonitor(rows[0]!) : undefined;
 }
 
+/** The organization's heartbeat monitor with this slug (the readable ping URL); undefined for none. */
+export async function findBySlug(db: Q, organizationId: string, slug: string): Promise<Monitor | undefined> {
+  const row = await db
+    .selectFrom("monitors")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("type", "=", "heartbeat")
+    .where(sql<string>`settings->'heartbeat'->>'slug'`, "=", slug)
+    .executeTakeFirst();
+  return row ? rowToMonitor(row) : undefined;
+}
+
 export async function insertPing(
   db: Q,
   ping: Omit<PingRow, "body" | "body_bytes"> & { body: string; body_bytes: number },

@@ -53,6 +53,8 @@ export function definitionColumns(d: MonitorDefinition) {
     description: d.description,
     runbook_url: d.runbookUrl,
     cert_expiry_days: d.certExpiryDays ?? null,
+    // The caller sealed the definition's secrets (services/monitors/secrets.ts).
+    secrets_plain: false,
   };
 }
 
@@ -171,4 +173,28 @@ export async function listMonitorRows(
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Monitors whose secrets are still plain text (written before migration 0017), a batch at a time. */
+export async function listPlainSecretRows(db: Q, limit: number) {
+  return db
+    .selectFrom("monitors")
+    .select(["id", "type", "settings"])
+    .where("secrets_plain", "=", true)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Stores a row's settings with its secrets sealed, unless the row was written meanwhile (an
+ * update seals its own and clears the mark, and must not be overwritten with older settings).
+ */
+export async function storeSealedSettings(db: Q, id: string, settings: Record<string, unknown>) {
+  await db
+    .updateTable("monitors")
+    .set({ settings: JSON.stringify(settings), secrets_plain: false })
+    .where("id", "=", id)
+    .where("secrets_plain", "=", true)
+    .execute();
 }

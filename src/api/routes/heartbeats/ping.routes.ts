@@ -1,8 +1,15 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { PING_TOKEN } from "../../../monitor-types/heartbeat/settings.ts";
-import { PING_BODY_LIMIT, type PingSignal, receivePing } from "../../../services/heartbeats/receive.ts";
+import { z } from "zod";
+import { AppError } from "../../../lib/errors.ts";
+import { PING_KEY, PING_SLUG, PING_TOKEN } from "../../../monitor-types/heartbeat/settings.ts";
+import {
+  PING_BODY_LIMIT,
+  type PingSignal,
+  type PingTarget,
+  receivePing,
+} from "../../../services/heartbeats/receive.ts";
 import type { ApiDeps } from "../../context.ts";
 import { readCapped } from "./capped-body.ts";
 
@@ -30,12 +37,15 @@ export function pingRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       );
     });
 
-    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-      const { token, signal: raw } = request.params as { token: string; signal?: string };
+    /** Answers one ping once `locate` said which monitor it is for and with which signal. */
+    const answer = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      located: { target: PingTarget; signal: PingSignal; limitKey: string } | undefined,
+    ) => {
       reply.header("ping-body-limit", String(PING_BODY_LIMIT)).type("text/plain; charset=utf-8");
-      const signal = parseSignal(raw);
-      if (!signal || !PING_TOKEN.test(token)) return reply.code(404).send("not found");
-      const refusedFor = (await refuse(perIp, request.ip)) ?? (await refuse(perToken, token));
+      if (!located) return reply.code(404).send("not found");
+      const refusedFor = (await refuse(perIp, request.ip)) ?? (await refuse(perToken, located.limitKey));
       if (refusedFor !== undefined) {
         return reply.code(429).header("retry-after", String(refusedFor)).send("rate limited");
       }
@@ -44,8 +54,8 @@ export function pingRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const body = bodyOf(request);
       const ua = request.headers["user-agent"];
       const found = await receivePing(deps.rt, {
-        token,
-        signal,
+        target: located.target,
+        signal: located.signal,
         rid,
         method: request.method,
         sourceIp: request.ip,
@@ -53,20 +63,121 @@ export function pingRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         body: body.text,
         bodyBytes: body.bytes,
       });
-      return found ? reply.send("OK") : reply.code(404).send("not found");
+      if (found) return reply.send("OK");
+      // Through the API (a key named the organization), an unknown slug is a problem like any other.
+      if ("organizationId" in located.target)
+        throw new AppError("NOT_FOUND", "No heartbeat monitor has this slug");
+      return reply.code(404).send("not found");
     };
 
-    for (const url of ["/ping/:token", "/ping/:token/:signal"]) {
-      app.route({
-        method: ["GET", "POST"],
-        url,
-        config: { auth: "public" },
-        schema: { hide: true },
-        handler: handle,
+    const byToken = (token: string, raw: string | undefined) => {
+      const signal = parseSignal(raw);
+      return signal && PING_TOKEN.test(token) ? { target: { token }, signal, limitKey: token } : undefined;
+    };
+    const byKey = (pingKey: string, slug: string, raw: string | undefined) => {
+      const signal = parseSignal(raw);
+      return signal && PING_KEY.test(pingKey) && PING_SLUG.test(slug)
+        ? { target: { pingKey, slug }, signal, limitKey: `${pingKey}/${slug}` }
+        : undefined;
+    };
+
+    for (const method of ["GET", "POST"] as const) {
+      const suffix = method === "GET" ? "" : "Post";
+      const common = { method, config: { auth: "public" as const } };
+      const doc = (operationId: string, summary: string, params: z.ZodObject) => ({
+        tags: ["public"],
+        operationId: `${operationId}${suffix}`,
+        summary: `${summary}${method === "POST" ? " (with a body)" : ""}`,
+        description: PING_DOC,
+        params,
       });
+      app.route({
+        ...common,
+        url: "/ping/:token",
+        schema: doc("pingHeartbeat", "Ping a heartbeat monitor: success", TokenParams),
+        handler: (request, reply) => {
+          const { token } = request.params as { token: string };
+          return answer(request, reply, byToken(token, undefined));
+        },
+      });
+      app.route({
+        ...common,
+        url: "/ping/:token/:signal",
+        schema: doc(
+          "pingHeartbeatSignal",
+          "Ping a heartbeat monitor with a signal, or by its slug with the ping key",
+          SignalParams,
+        ),
+        handler: (request, reply) => {
+          const { token, signal } = request.params as { token: string; signal: string };
+          // A token and a ping key differ in length: the second part is a signal or a slug.
+          const located = PING_KEY.test(token) ? byKey(token, signal, undefined) : byToken(token, signal);
+          return answer(request, reply, located);
+        },
+      });
+      app.route({
+        ...common,
+        url: "/ping/:token/:slug/:signal",
+        schema: doc(
+          "pingHeartbeatSlugSignal",
+          "Ping a heartbeat monitor by its slug, with a signal",
+          SlugSignalParams,
+        ),
+        handler: (request, reply) => {
+          const p = request.params as { token: string; slug: string; signal: string };
+          return answer(request, reply, byKey(p.token, p.slug, p.signal));
+        },
+      });
+      // With an API key (scope heartbeats:write) or a session: the organization is the credential's.
+      for (const url of ["/api/v1/ping/:slug", "/api/v1/ping/:slug/:signal"]) {
+        const withSignal = url.endsWith(":signal");
+        app.route({
+          method,
+          url,
+          config: { auth: { permission: "heartbeats:write" } },
+          schema: {
+            tags: ["monitors"],
+            operationId: `pingHeartbeatBySlug${withSignal ? "Signal" : ""}${suffix}`,
+            summary: withSignal
+              ? "Ping a heartbeat monitor of this organization by its slug, with a signal"
+              : "Ping a heartbeat monitor of this organization by its slug: success",
+            description:
+              "The same signals and answers as the public `/ping/…` URLs (docs/heartbeats.md), for a job that holds an API key instead of a ping token: `200 OK` (text), or a problem.",
+            params: withSignal ? ApiSignalParams : ApiSlugParams,
+          },
+          handler: (request, reply) => {
+            const { slug, signal } = request.params as { slug: string; signal?: string };
+            const parsed = parseSignal(signal);
+            const organizationId = request.orgCtx!.organizationId;
+            if (!parsed || !PING_SLUG.test(slug))
+              throw new AppError("NOT_FOUND", "No such ping signal or slug");
+            return answer(request, reply, {
+              target: { organizationId, slug },
+              signal: parsed,
+              limitKey: `${organizationId}/${slug}`,
+            });
+          },
+        });
+      }
     }
   };
 }
+
+const PING_DOC =
+  "Healthchecks-compatible (docs/heartbeats.md): `{token}` is a monitor's ping token, or the organization's 24-character ping key followed by a monitor's slug. Signals: none (success), `start`, `fail`, `log`, or an exit status 0–255; `?rid=` pairs a start with its end. Any body (or, for GET, the query string) is stored up to the size in the `Ping-Body-Limit` header. Answers `OK`, `not found` (404) or `rate limited` (429), as text.";
+const part = (description: string) => z.string().max(200).meta({ description });
+const TokenParams = z.object({ token: part("The monitor's ping token") });
+const SignalParams = z.object({
+  token: part("The monitor's ping token, or the organization's ping key"),
+  signal: part("start, fail, log or an exit status 0–255 after a token; the monitor's slug after a ping key"),
+});
+const SlugSignalParams = z.object({
+  token: part("The organization's ping key"),
+  slug: part("The heartbeat monitor's slug"),
+  signal: part("start, fail, log or an exit status 0–255"),
+});
+const ApiSlugParams = z.object({ slug: part("The heartbeat monitor's slug") });
+const ApiSignalParams = ApiSlugParams.extend({ signal: part("start, fail, log or an exit status 0–255") });
 
 /** The path's last part: none (success), start, fail, log, or an exit status 0–255. */
 function parseSignal(raw: string | undefined): PingSignal | undefined {

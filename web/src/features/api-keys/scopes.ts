@@ -9,6 +9,7 @@ export type Scope = CreateBody["scopes"][number];
 export const SCOPES: Scope[] = [
   "monitors:read",
   "monitors:write",
+  "heartbeats:write",
   "incidents:read",
   "incidents:write",
   "status-pages:read",

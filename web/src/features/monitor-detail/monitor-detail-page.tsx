@@ -5,7 +5,7 @@ import { api, unwrap } from "../../api/client.ts";
 import type { Monitor } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
-import { t } from "../../i18n/index.ts";
+import { hasMessage, t } from "../../i18n/index.ts";
 import { readOutcome } from "../monitor-form/check-result.tsx";
 import { DetailActions } from "./detail-actions.tsx";
 import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
@@ -36,7 +36,13 @@ export function MonitorDetailPage() {
               <StateBadge state={m.state} />
               <span>{t("detail.since", { at: new Date(m.stateSince).toLocaleString() })}</span>
               <span className="muted">
-                {t(`monitorForm.type.${m.type as "http"}`)} · <code>{m.target}</code>
+                {typeName(m.type)}
+                {m.target && (
+                  <>
+                    {" · "}
+                    <code>{m.target}</code>
+                  </>
+                )}
               </span>
             </p>
             {m.tags.length > 0 && (
@@ -211,4 +217,10 @@ function Certificate({ monitor }: { monitor: Monitor }) {
       </p>
     </section>
   );
+}
+
+/** The type's name from the catalogue; a type it has no text for, as the API names it. */
+function typeName(type: string): string {
+  const key = `monitorForm.type.${type}`;
+  return hasMessage(key) ? t(key) : type;
 }

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { hasMessage, type MessageKey, t } from "../../i18n/index.ts";
 import {
   type AssertionRow,
   isListOp,
@@ -7,10 +7,10 @@ import {
   needsValue,
   newRow,
   rowProblems,
-  SUBJECTS,
-  SUBJECTS_BY_TYPE,
   type Subject,
+  subjectSpec,
 } from "./assertion-model.ts";
+import { subjectsOf } from "./type-catalog.ts";
 
 interface Props {
   type: MonitorType;
@@ -31,11 +31,11 @@ const MAX_ASSERTIONS = 20;
 export function AssertionBuilder({ type, rows, onChange, apiError, showProblems }: Props) {
   const update = (i: number, patch: Partial<AssertionRow>) =>
     onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const subjects = SUBJECTS_BY_TYPE[type];
+  const subjects = subjectsOf(type);
   return (
     <fieldset className="assertions">
       <legend>{t("assertions.title")}</legend>
-      <p className="muted">{t(`assertions.implied.${type}` as MessageKey)}</p>
+      <p className="muted">{impliedText(type)}</p>
       {rows.length === 0 && <p className="muted">{t("assertions.empty")}</p>}
       <ol className="assertion-rows">
         {rows.map((row, i) => (
@@ -74,7 +74,7 @@ interface RowProps {
 
 function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, showProblems }: RowProps) {
   const id = useId();
-  const spec = SUBJECTS[row.subject];
+  const spec = subjectSpec(row.subject);
   const problems = showProblems ? rowProblems(row) : {};
   const n = index + 1;
   const error = (field: "path" | "value" | "op" | "subject") => {
@@ -82,7 +82,7 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
     return apiError(`assertions.${index}.${field}`) ?? (local ? t(`assertions.problem.${local}`) : undefined);
   };
   const setSubject = (subject: Subject) => {
-    const next = SUBJECTS[subject];
+    const next = subjectSpec(subject);
     onChange({
       subject,
       op: next.ops.includes(row.op) ? row.op : (next.ops[0] ?? "=="),
@@ -99,7 +99,7 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
         <select value={row.subject} onChange={(e) => setSubject(e.target.value as Subject)}>
           {subjects.map((s) => (
             <option key={s} value={s}>
-              {t(`assertions.subject.${s}` as MessageKey)}
+              {subjectLabel(s)}
             </option>
           ))}
         </select>
@@ -196,6 +196,18 @@ function AssertionRowView({ index, row, subjects, onChange, onRemove, apiError, 
       </button>
     </li>
   );
+}
+
+/** What the type checks besides the rows (catalogue), or a general word for a type it has no text for. */
+function impliedText(type: string): string {
+  const key = `assertions.implied.${type}`;
+  return hasMessage(key) ? t(key) : t("assertions.implied.generic");
+}
+
+/** A subject's name from the catalogue; a type's own fact (`postgres.version`) as it is named. */
+function subjectLabel(subject: string): string {
+  const key = `assertions.subject.${subject}`;
+  return hasMessage(key) ? t(key) : subject;
 }
 
 function placeholderFor(row: AssertionRow): string {

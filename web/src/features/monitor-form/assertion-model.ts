@@ -4,8 +4,11 @@
  * of inputs into the API's assertion object.
  */
 
-export const MONITOR_TYPES = ["http", "keyword", "json", "tcp", "dns", "tls"] as const;
-export type MonitorType = (typeof MONITOR_TYPES)[number];
+/** The types whose fields are hand-made (type-fields.ts); the others come from their schemas (type-catalog.ts). */
+export const CURATED_TYPES = ["http", "keyword", "json", "tcp", "dns", "tls"] as const;
+export type CuratedType = (typeof CURATED_TYPES)[number];
+/** Any type the server's registry names. */
+export type MonitorType = string;
 
 export const ASSERTION_SUBJECTS = [
   "status",
@@ -22,7 +25,9 @@ export const ASSERTION_SUBJECTS = [
   "cert.chainValid",
   "dns.answers",
 ] as const;
-export type Subject = (typeof ASSERTION_SUBJECTS)[number];
+export type KnownSubject = (typeof ASSERTION_SUBJECTS)[number];
+/** A built-in subject, or one a type adds (`postgres.version`: a fact of its observations). */
+export type Subject = string;
 
 export const ASSERTION_OPS = [
   "==",
@@ -46,7 +51,13 @@ const NUMERIC_OPS: Op[] = ["==", "!=", "<", "<=", ">", ">=", "in", "notIn", "exi
 const TEXT_OPS: Op[] = ["contains", "notContains", "==", "!=", "in", "notIn", "exists", "notExists"];
 
 /** What each subject compares as, and the operators that make sense for it. */
-export const SUBJECTS: Record<Subject, { kind: ValueKind; ops: Op[]; needsPath?: boolean }> = {
+interface SubjectSpec {
+  kind: ValueKind;
+  ops: Op[];
+  needsPath?: boolean;
+}
+
+export const SUBJECTS: Record<KnownSubject, SubjectSpec> = {
   status: { kind: "number", ops: NUMERIC_OPS },
   "latency.total": { kind: "number", ops: NUMERIC_OPS },
   "latency.dns": { kind: "number", ops: NUMERIC_OPS },
@@ -61,6 +72,13 @@ export const SUBJECTS: Record<Subject, { kind: ValueKind; ops: Op[]; needsPath?:
   "cert.chainValid": { kind: "boolean", ops: ["==", "!="] },
   "dns.answers": { kind: "text", ops: ["contains", "notContains", "exists", "notExists"] },
 };
+
+const ANY_SUBJECT: SubjectSpec = { kind: "any", ops: [...ASSERTION_OPS] };
+
+/** How a subject compares; a type's own facts compare as any value (a number, text, yes/no). */
+export function subjectSpec(subject: string): SubjectSpec {
+  return (SUBJECTS as Record<string, SubjectSpec>)[subject] ?? ANY_SUBJECT;
+}
 
 const HTTP_SUBJECTS: Subject[] = [
   "status",
@@ -78,7 +96,7 @@ const HTTP_SUBJECTS: Subject[] = [
 ];
 
 /** The subjects a check of each type observes (a tcp check has no status code, a dns one no body). */
-export const SUBJECTS_BY_TYPE: Record<MonitorType, Subject[]> = {
+export const SUBJECTS_BY_TYPE: Record<CuratedType, Subject[]> = {
   http: HTTP_SUBJECTS,
   keyword: HTTP_SUBJECTS,
   json: HTTP_SUBJECTS,
@@ -119,7 +137,7 @@ export interface ApiAssertion {
 
 let nextKey = 0;
 export function newRow(subject: Subject = "status", partial: Partial<AssertionRow> = {}): AssertionRow {
-  const op = SUBJECTS[subject].ops[0] ?? "==";
+  const op = subjectSpec(subject).ops[0] ?? "==";
   nextKey += 1;
   return {
     key: `a${nextKey}`,
@@ -157,7 +175,7 @@ function listItems(text: string): string[] {
 
 /** The row as the API takes it (no validation: `rowProblems` says what is wrong). */
 export function toApiAssertion(row: AssertionRow): ApiAssertion {
-  const spec = SUBJECTS[row.subject];
+  const spec = subjectSpec(row.subject);
   const out: ApiAssertion = { subject: row.subject, op: row.op, severity: row.severity };
   if (spec.needsPath) out.path = row.path.trim();
   if (needsValue(row.op)) {
@@ -182,12 +200,12 @@ export function toApiAssertion(row: AssertionRow): ApiAssertion {
 
 /** A stored assertion back into a row (edit and clone). */
 export function fromApiAssertion(a: ApiAssertion): AssertionRow {
-  const subject = (ASSERTION_SUBJECTS as readonly string[]).includes(a.subject) ? a.subject : "status";
+  const subject = a.subject;
   const value = a.value === undefined ? "" : Array.isArray(a.value) ? a.value.join(", ") : String(a.value);
   return newRow(subject, {
     path: a.path ?? "",
     op: a.op,
-    value: SUBJECTS[subject].kind === "boolean" && a.value === undefined ? "true" : value,
+    value: subjectSpec(subject).kind === "boolean" && a.value === undefined ? "true" : value,
     caseSensitive: a.caseSensitive === true,
     severity: a.severity === "soft" ? "soft" : "hard",
   });
@@ -198,7 +216,7 @@ export type RowProblem = "pathRequired" | "valueRequired" | "numberRequired" | "
 /** What the API would refuse in a row, found before sending: field → problem. */
 export function rowProblems(row: AssertionRow): Partial<Record<"path" | "value", RowProblem>> {
   const problems: Partial<Record<"path" | "value", RowProblem>> = {};
-  const spec = SUBJECTS[row.subject];
+  const spec = subjectSpec(row.subject);
   if (spec.needsPath && row.path.trim() === "") problems.path = "pathRequired";
   if (!needsValue(row.op) || spec.kind === "boolean") return problems;
   const value = row.value.trim();

@@ -4,18 +4,12 @@ import {
   type ApiAssertion,
   type AssertionRow,
   fromApiAssertion,
-  MONITOR_TYPES,
   type MonitorType,
   parseScalar,
   toApiAssertion,
 } from "./assertion-model.ts";
-import {
-  type HeaderRow,
-  initialSettings,
-  type SettingValue,
-  TYPE_FIELDS,
-  visibleFields,
-} from "./type-fields.ts";
+import { describeType, typeNames, visibleFields } from "./type-catalog.ts";
+import { type HeaderRow, initialSettings, type SettingValue } from "./type-fields.ts";
 
 /** Everything the monitor form holds, as its inputs hold it (text stays text until sent). */
 export interface FormState {
@@ -38,6 +32,8 @@ export interface FormState {
   assertions: AssertionRow[];
   /** Editing: the kind of credentials stored on the server (write-only, so not shown). */
   storedAuth?: "basic" | "bearer" | undefined;
+  /** Editing: the generated secret fields that have a stored value (`postgres.password`). */
+  storedSecrets?: string[];
 }
 
 export function emptyForm(type: MonitorType = "http"): FormState {
@@ -72,18 +68,21 @@ const join = (values: unknown) => (Array.isArray(values) ? values.join(", ") : "
 
 /** A stored monitor as the form's state (edit), or as a new one's (clone: `asCopy`). */
 export function fromMonitor(m: Monitor, channelIds: string[] = [], asCopy?: { name: string }): FormState {
-  const type = (MONITOR_TYPES as readonly string[]).includes(m.type) ? (m.type as MonitorType) : "http";
+  const type: MonitorType = typeNames().includes(m.type) ? m.type : "http";
   const settings = initialSettings();
-  const blocks: Record<string, unknown> = { http: m.http, keyword: m.keyword, json: m.json, dns: m.dns };
-  for (const f of TYPE_FIELDS[type].fields) {
+  const blocks = m as unknown as Record<string, unknown>;
+  const storedSecrets: string[] = [];
+  for (const f of describeType(type).fields) {
     const [block, ...rest] = f.key.split(".");
     let value: unknown = blocks[block ?? ""];
     for (const part of rest) value = (value as Record<string, unknown> | undefined)?.[part];
     if (value === undefined || value === null) continue;
+    if (f.kind === "secret" && f.label === undefined) storedSecrets.push(f.key);
     if (f.kind === "headers") {
       settings[f.key] = Object.entries(value as Record<string, string>).map(([k, v]) => newHeader(k, v));
     } else if (f.kind === "checkbox") settings[f.key] = value === true;
     else if (f.kind === "list") settings[f.key] = join(value);
+    else if (f.kind === "json") settings[f.key] = JSON.stringify(value, null, 2);
     else if (f.kind !== "secret") settings[f.key] = String(value);
   }
   const storedAuth = (m.http?.auth as { type?: string } | undefined)?.type;
@@ -107,6 +106,7 @@ export function fromMonitor(m: Monitor, channelIds: string[] = [], asCopy?: { na
     assertions: (m.assertions as ApiAssertion[]).map(fromApiAssertion),
     // A copy has no credentials: they are write-only, so it must be given them again.
     storedAuth: !asCopy && (storedAuth === "basic" || storedAuth === "bearer") ? storedAuth : undefined,
+    storedSecrets: asCopy ? [] : storedSecrets,
   };
 }
 
@@ -118,6 +118,15 @@ const list = (s: string) =>
     .split(/[,\n]/)
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
+
+/** JSON as typed, parsed; text that is not JSON is sent as it is, so the API names the field. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const parts = key.split(".");
@@ -154,7 +163,7 @@ export function toRequestBody(s: FormState, editing = false): Record<string, unk
   if (s.regions.trim() !== "") body.regions = list(s.regions);
   const v = s.settings;
   for (const f of visibleFields(s.type, v)) {
-    const value = v[f.key];
+    const value = v[f.key] ?? f.initial;
     if (f.key.startsWith("http.auth.")) continue;
     if (f.optional && (value === "" || value === undefined)) continue;
     if (f.kind === "headers") {
@@ -163,9 +172,11 @@ export function toRequestBody(s: FormState, editing = false): Record<string, unk
     } else if (f.kind === "number") setPath(body, f.key, num(String(value)));
     else if (f.kind === "list") setPath(body, f.key, list(String(value)));
     else if (f.kind === "scalar") setPath(body, f.key, parseScalar(String(value)));
+    else if (f.kind === "json") setPath(body, f.key, parseJsonText(String(value)));
     else setPath(body, f.key, value);
   }
-  if (TYPE_FIELDS[s.type].fields.some((f) => f.key === "http.auth.type")) {
+  if (describeType(s.type).noTarget) body.target = "";
+  if (describeType(s.type).fields.some((f) => f.key === "http.auth.type")) {
     const type = v["http.auth.type"];
     const secret = String(type === "basic" ? v["http.auth.password"] : v["http.auth.token"]);
     const keepStored = editing && type === s.storedAuth && secret === "";
@@ -222,6 +233,6 @@ export function placedPaths(error: unknown, s: FormState): string[] {
       if (own.some((o) => p === o || p.startsWith(`${o}.`))) return true;
       if (p.startsWith("http.headers") || p.startsWith("http.auth")) return true;
       if (/^assertions\.\d+\.(path|value|op|subject)$/.test(p)) return true;
-      return fields.includes(p);
+      return fields.some((f) => p === f || p.startsWith(`${f}.`));
     });
 }

@@ -1,5 +1,7 @@
+import { useQuery } from "@tanstack/react-query";
 import { ApiError, api, type Problem, sessionFetch, unwrap } from "../../api/client.ts";
 import { type CheckOutcome, readOutcome } from "./check-result.tsx";
+import { setTypeCatalog } from "./type-catalog.ts";
 
 /**
  * Calls for the monitor screens that go beyond plain typed reads. `POST /monitors/test` and
@@ -72,4 +74,22 @@ export async function setMonitorChannels(monitorId: string, channelIds: string[]
       body: { channelIds },
     }),
   );
+}
+
+/**
+ * The server's monitor types (`GET /monitor-types`), handed to the type catalogue before the form
+ * renders. Should the call fail, the form still offers the six first types (hand-made fields).
+ */
+export function useTypeCatalog(): { ready: boolean } {
+  const query = useQuery({
+    queryKey: ["monitor-types"],
+    queryFn: async () => {
+      const items = unwrap(await api.GET("/api/v1/monitor-types")).items;
+      setTypeCatalog(items);
+      return items;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+  });
+  return { ready: query.isSuccess || query.isError };
 }

@@ -2,13 +2,10 @@ import { Field } from "../../components/field.tsx";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { AssertionBuilder } from "./assertion-builder.tsx";
-import { MONITOR_TYPES, type MonitorType } from "./assertion-model.ts";
 import { errorAt, errorsUnder, type FormState, placedPaths } from "./form-model.ts";
 import { ChannelsField, ParentsField } from "./relations-fields.tsx";
 import { SettingsFields } from "./settings-fields.tsx";
-import { TYPE_FIELDS } from "./type-fields.ts";
-
-const CERT_TYPES: MonitorType[] = ["http", "keyword", "json", "tls"];
+import { describeType, readsCertificates, typeHint, typeLabel, typeNames } from "./type-catalog.ts";
 
 interface Props {
   state: FormState;
@@ -21,12 +18,12 @@ interface Props {
 }
 
 /**
- * Every input of the monitor form, controlled: the type's settings come from TYPE_FIELDS, the
- * rest is common to all types. The API's problems land next to the field they name.
+ * Every input of the monitor form, controlled: the type's settings come from its description
+ * (type-catalog.ts: hand-made or generated from the type's schema), the rest is common to all types. The API's problems land next to the field they name.
  */
 export function MonitorFields({ state: s, onChange: set, error, showProblems, monitorId }: Props) {
   const err = (path: string) => errorsUnder(error, path);
-  const desc = TYPE_FIELDS[s.type];
+  const desc = describeType(s.type);
   const editing = monitorId !== undefined;
   return (
     <>
@@ -38,17 +35,17 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
           <select
             id="monitor-type"
             value={s.type}
-            onChange={(e) => set({ type: e.target.value as MonitorType })}
+            onChange={(e) => set({ type: e.target.value })}
             aria-describedby="monitor-type-hint"
           >
-            {MONITOR_TYPES.map((type) => (
+            {typeNames().map((type) => (
               <option key={type} value={type}>
-                {t(`monitorForm.type.${type}`)}
+                {typeLabel(type)}
               </option>
             ))}
           </select>
           <span id="monitor-type-hint" className="muted">
-            {t(`monitorForm.typeHint.${s.type}`)}
+            {typeHint(s.type)}
           </span>
         </div>
         <Field
@@ -57,15 +54,17 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
           onChange={(e) => set({ name: e.target.value })}
           error={err("name")}
         />
-        <Field
-          label={t(desc.targetLabel)}
-          hint={t(desc.targetHint)}
-          placeholder={desc.targetPlaceholder}
-          value={s.target}
-          onChange={(e) => set({ target: e.target.value })}
-          error={err("target")}
-          autoComplete="off"
-        />
+        {!desc.noTarget && (
+          <Field
+            label={t(desc.targetLabel)}
+            hint={t(desc.targetHint)}
+            placeholder={desc.targetPlaceholder}
+            value={s.target}
+            onChange={(e) => set({ target: e.target.value })}
+            error={err("target")}
+            autoComplete="off"
+          />
+        )}
       </fieldset>
 
       <SettingsFields
@@ -74,6 +73,7 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
         onChange={(key, value) => set({ settings: { ...s.settings, [key]: value } })}
         errorFor={err}
         storedAuth={s.storedAuth}
+        storedSecrets={s.storedSecrets}
       />
 
       <AssertionBuilder
@@ -122,7 +122,7 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
           onChange={(e) => set({ regions: e.target.value })}
           error={err("regions")}
         />
-        {CERT_TYPES.includes(s.type) && (
+        {readsCertificates(s.type) && (
           <Field
             label={t("monitorForm.certExpiryDays")}
             hint={t("monitorForm.certExpiryDaysHint")}

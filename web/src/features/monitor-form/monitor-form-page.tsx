@@ -4,6 +4,7 @@ import { api, unwrap } from "../../api/client.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { emptyForm, type FormState, fromMonitor } from "./form-model.ts";
+import { useTypeCatalog } from "./monitor-api.ts";
 import { MonitorForm } from "./monitor-form.tsx";
 
 /** A monitor and the channels it alerts, for edit and clone. */
@@ -42,9 +43,11 @@ export function NewMonitorPage() {
   const search = useSearch({ strict: false }) as { clone?: string };
   const navigate = useNavigate();
   const source = useMonitorWithChannels(search.clone);
+  const catalog = useTypeCatalog();
   const cloning = search.clone !== undefined;
   let initial: FormState | undefined;
-  if (!cloning) initial = emptyForm();
+  if (!catalog.ready) initial = undefined;
+  else if (!cloning) initial = emptyForm();
   else if (source.data) {
     initial = fromMonitor(source.data.monitor, source.data.channelIds, {
       name: t("monitorForm.copyName", { name: source.data.monitor.name }),
@@ -76,6 +79,7 @@ export function EditMonitorPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const navigate = useNavigate();
   const source = useMonitorWithChannels(id);
+  const catalog = useTypeCatalog();
   return (
     <section className="monitor-form-page">
       <p>
@@ -89,7 +93,7 @@ export function EditMonitorPage() {
           : t("monitorForm.editTitleLoading")}
       </h1>
       {source.error && <FormProblem error={source.error} />}
-      {source.data ? (
+      {source.data && catalog.ready ? (
         <MonitorForm
           initial={fromMonitor(source.data.monitor, source.data.channelIds)}
           initialChannels={source.data.channelIds}

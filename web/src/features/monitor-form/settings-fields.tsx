@@ -1,8 +1,9 @@
 import { useId } from "react";
-import { t } from "../../i18n/index.ts";
+import { hasMessage, t } from "../../i18n/index.ts";
 import type { MonitorType } from "./assertion-model.ts";
 import { newHeader } from "./form-model.ts";
-import { type HeaderRow, type SettingField, type SettingValue, visibleFields } from "./type-fields.ts";
+import { visibleFields } from "./type-catalog.ts";
+import type { HeaderRow, SettingField, SettingValue } from "./type-fields.ts";
 
 interface Props {
   type: MonitorType;
@@ -12,15 +13,34 @@ interface Props {
   errorFor: (path: string) => string | undefined;
   /** Editing a monitor whose credentials are stored: an empty secret keeps them. */
   storedAuth?: string | undefined;
+  /** Editing: generated secret fields with a stored value (an empty one keeps it). */
+  storedSecrets?: string[] | undefined;
 }
 
-/** The settings of one monitor type, generated from its row of TYPE_FIELDS. */
-export function SettingsFields({ type, settings, onChange, errorFor, storedAuth }: Props) {
+const labelOf = (f: SettingField) => (f.label ? t(f.label) : (f.labelText ?? f.key));
+
+function legendOf(type: string): string {
+  const key = `monitorForm.settings.${type}`;
+  return hasMessage(key) ? t(key) : t("monitorForm.settings.generic", { type });
+}
+
+/** The settings of one monitor type: its hand-made fields, or those generated from its schema. */
+export function SettingsFields({
+  type,
+  settings,
+  onChange,
+  errorFor,
+  storedAuth,
+  storedSecrets = [],
+}: Props) {
   const fields = visibleFields(type, settings);
   if (fields.length === 0) return null;
+  const stored = (f: SettingField) =>
+    f.kind === "secret" &&
+    (f.label === undefined ? storedSecrets.includes(f.key) : storedAuth === settings["http.auth.type"]);
   return (
     <fieldset className="form-grid">
-      <legend>{t(`monitorForm.settings.${type}`)}</legend>
+      <legend>{legendOf(type)}</legend>
       {fields.map((f) => (
         <SettingInput
           key={f.key}
@@ -28,7 +48,7 @@ export function SettingsFields({ type, settings, onChange, errorFor, storedAuth 
           value={settings[f.key] ?? f.initial}
           onChange={(v) => onChange(f.key, v)}
           error={errorFor(f.key === "http.auth.type" ? "http.auth" : f.key)}
-          storedSecret={f.kind === "secret" && storedAuth === settings["http.auth.type"]}
+          storedSecret={stored(f)}
           keptAuth={f.key === "http.auth.type" && storedAuth !== undefined && settings[f.key] === "none"}
         />
       ))}
@@ -54,7 +74,13 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
       ? t("monitorForm.secretStored")
       : keptAuth
         ? t("monitorForm.authKept")
-        : undefined;
+        : field.kind === "secret" && field.label === undefined
+          ? t("monitorForm.secretWriteOnly")
+          : field.kind === "list"
+            ? [field.hintText, t("monitorForm.listHint")].filter(Boolean).join(" ")
+            : field.kind === "json"
+              ? [field.hintText, t("monitorForm.jsonHint")].filter(Boolean).join(" ")
+              : field.hintText;
   const describedBy = [error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
   const common = {
     id,
@@ -63,7 +89,7 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
   } as const;
   if (field.kind === "headers") {
     return (
-      <HeadersInput label={t(field.label)} rows={value as HeaderRow[]} onChange={onChange} error={error} />
+      <HeadersInput label={labelOf(field)} rows={value as HeaderRow[]} onChange={onChange} error={error} />
     );
   }
   let control: React.ReactNode;
@@ -77,7 +103,7 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
             checked={value === true}
             onChange={(e) => onChange(e.target.checked)}
           />
-          {t(field.label)}
+          {labelOf(field)}
         </label>
         {hint && (
           <span id={`${id}-hint`} className="muted">
@@ -95,6 +121,7 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
   if (field.kind === "select") {
     control = (
       <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)}>
+        {field.optional && <option value="">{t("monitorForm.option.unset")}</option>}
         {(field.options ?? []).map((o) => (
           <option key={o} value={o}>
             {o === "none" || o === "basic" || o === "bearer" || o === "contains" || o === "notContains"
@@ -104,11 +131,12 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
         ))}
       </select>
     );
-  } else if (field.kind === "textarea" || field.kind === "list") {
+  } else if (field.kind === "textarea" || field.kind === "list" || field.kind === "json") {
     control = (
       <textarea
         {...common}
-        rows={field.kind === "list" ? 2 : 4}
+        rows={field.kind === "list" ? 2 : field.kind === "json" ? 10 : 4}
+        spellCheck={field.kind === "json" ? false : undefined}
         value={String(value)}
         placeholder={field.placeholder}
         onChange={(e) => onChange(e.target.value)}
@@ -128,8 +156,8 @@ function SettingInput({ field, value, onChange, error, storedSecret, keptAuth }:
     );
   }
   return (
-    <div className={field.kind === "textarea" ? "field field-wide" : "field"}>
-      <label htmlFor={id}>{t(field.label)}</label>
+    <div className={field.kind === "textarea" || field.kind === "json" ? "field field-wide" : "field"}>
+      <label htmlFor={id}>{labelOf(field)}</label>
       {control}
       {hint && (
         <span id={`${id}-hint`} className="muted">

@@ -1,5 +1,5 @@
 import type { MessageKey } from "../../i18n/index.ts";
-import type { MonitorType } from "./assertion-model.ts";
+import type { CuratedType } from "./assertion-model.ts";
 
 /**
  * The per-type field table that drives the monitor form: for each type, what the target is and
@@ -31,13 +31,18 @@ export type FieldKind =
   /** name/value rows, sent as an object */
   | "headers"
   /** write-only: never shown back, sent only when typed */
-  | "secret";
+  | "secret"
+  /** structured settings (a list of steps) typed as JSON; sent parsed, or as typed when invalid */
+  | "json";
 
 export interface SettingField {
   key: string;
   kind: FieldKind;
-  label: MessageKey;
+  /** From the catalogue (the hand-made fields), or `labelText` (generated from a schema). */
+  label: MessageKey | undefined;
+  labelText?: string;
   hint?: MessageKey;
+  hintText?: string;
   options?: readonly string[];
   initial: SettingValue;
   /** Left out of the body when empty. */
@@ -125,10 +130,12 @@ export interface TypeDescription {
   targetLabel: MessageKey;
   targetHint: MessageKey;
   targetPlaceholder: string;
+  /** The type has no target (heartbeat: it is pinged). */
+  noTarget?: boolean;
   fields: SettingField[];
 }
 
-export const TYPE_FIELDS: Record<MonitorType, TypeDescription> = {
+export const TYPE_FIELDS: Record<CuratedType, TypeDescription> = {
   http: {
     targetLabel: "monitorForm.target.url",
     targetHint: "monitorForm.target.urlHint",
@@ -234,9 +241,4 @@ export function initialSettings(): Record<string, SettingValue> {
     for (const f of type.fields) out[f.key] = Array.isArray(f.initial) ? [] : f.initial;
   }
   return out;
-}
-
-/** The fields of `type` that show with the current values. */
-export function visibleFields(type: MonitorType, settings: Record<string, SettingValue>): SettingField[] {
-  return TYPE_FIELDS[type].fields.filter((f) => !f.when || f.when(settings));
 }

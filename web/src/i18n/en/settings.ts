@@ -98,6 +98,7 @@ export const settings = {
   "keys.adminOnly": "API keys are managed by admins and owners.",
   "scope.monitors:read": "read monitors, results and the live stream",
   "scope.monitors:write": "create, change, pause and delete monitors",
+  "scope.heartbeats:write": "ping heartbeat monitors by their slug (for jobs)",
   "scope.incidents:read": "read incidents",
   "scope.incidents:write": "change incidents",
   "scope.status-pages:read": "read status page settings",

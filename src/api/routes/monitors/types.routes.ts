@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { describeMonitorType, MonitorTypeInfo } from "../../../monitor-types/describe.ts";
+import { MONITOR_TYPE_LIST } from "../../../monitor-types/registry.ts";
+import type { ApiDeps } from "../../context.ts";
+import { COMMON_ERRORS } from "../../problem.ts";
+
+export function monitorTypeRoutes(_deps: ApiDeps): FastifyPluginAsyncZod {
+  // The registry is fixed at boot: describe it once.
+  const items = MONITOR_TYPE_LIST.map(describeMonitorType);
+  return async (app) => {
+    app.get(
+      "/monitor-types",
+      {
+        config: { auth: { permission: "monitors:read" } },
+        schema: {
+          tags: ["monitors"],
+          operationId: "listMonitorTypes",
+          summary: "The monitor types this server checks, with their settings' schemas",
+          response: { 200: z.object({ items: z.array(MonitorTypeInfo) }), ...COMMON_ERRORS },
+        },
+      },
+      async () => ({ items }),
+    );
+  };
+}
