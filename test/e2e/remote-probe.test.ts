@@ -117,7 +117,7 @@ describe("remote probes", () => {
         const results = (await allResults(base, office.id)).filter((r) => r.region === "office");
         return results.length >= 6 ? results : undefined;
       });
-      expect(fromOffice.every((r) => r.status === "up" && !r.manual)).toBe(true);
+      expect(fromOffice!.every((r) => r.status === "up" && !r.manual)).toBe(true);
       // The local region's monitor is not the remote probes' business.
       expect(checkedSlots(probes[0]!, local.id).concat(checkedSlots(probes[1]!, local.id))).toEqual([]);
 
