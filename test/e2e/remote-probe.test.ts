@@ -1,3 +1,6 @@
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   accessTokenFor,
@@ -19,7 +22,7 @@ import {
 
 /**
  * Issue 17, first slice: remote probes as real processes (`upblit probe`) against a real Upblit on
- * loopback, talking only the probe protocol. Two probes share one token; results of the remote
+ * loopback, talking only the probe protocol (one through a forward proxy). Two probes share one token; results of the remote
  * region appear; a forged result is refused; revoking the token stops both probes within a poll.
  */
 const running: UpblitProcess[] = [];
@@ -65,6 +68,55 @@ async function send(base: string, token: string, method: string, url: string, bo
   return { status: res.status, body: await res.text() };
 }
 
+/**
+ * A forward proxy on loopback, as a probe behind a corporate proxy would meet: CONNECT tunnels and
+ * absolute-form requests both work; it counts what went through it.
+ */
+async function startProxy(): Promise<{ url: string; used: () => number; close(): Promise<void> }> {
+  let used = 0;
+  const server = createServer((req, res) => {
+    used++;
+    const target = new URL(req.url ?? "/");
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connect", (req, socket, head) => {
+    used++;
+    const [host, port] = (req.url ?? "").split(":");
+    const upstream = connect(Number(port), host!, () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    used: () => used,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe("remote probes", () => {
   it(
     "checks a remote region from two probe processes on one token, each slot once; refuses forged results; stops on revocation",
@@ -106,11 +158,21 @@ describe("remote probes", () => {
       expect(asPerson.status, asPerson.body).toBe(403);
 
       const probeArgs = ["probe", "--connect", base, "--allow-private-targets", "--log-format", "json"];
-      const probes = [0, 1].map(() =>
-        runCli([...probeArgs, "--concurrency", "4"], { UPBLIT_PROBE_TOKEN: made.token, LOG_LEVEL: "info" }),
+      // The second probe reaches the server through a forward proxy (HTTP_PROXY, as HTTPS_PROXY
+      // for an https:// server).
+      const proxy = await startProxy();
+      cleanups.push(() => proxy.close());
+      const viaProxy: Array<Record<string, string>> = [{}, { HTTP_PROXY: proxy.url }];
+      const probes = viaProxy.map((env) =>
+        runCli([...probeArgs, "--concurrency", "4"], {
+          UPBLIT_PROBE_TOKEN: made.token,
+          LOG_LEVEL: "info",
+          ...env,
+        }),
       );
       running.push(...probes);
       for (const p of probes) await waitForOutput(p, /assignments: 1 monitors in region office/);
+      expect(proxy.used()).toBeGreaterThan(0);
 
       // Results of the remote region appear through the API, recorded by the server's evaluator.
       const fromOffice = await waitFor("six results from region office", async () => {
@@ -185,9 +247,6 @@ describe("remote probes", () => {
       }
       const stoppedAfterMs = Date.now() - revokedAt;
       expect(stoppedAfterMs).toBeLessThan(60_000);
-      console.log(
-        `remote probes: ${slots.length} slots, both probes stopped ${stoppedAfterMs} ms after revocation`,
-      );
       const after = await send(base, made.token, "GET", "/api/v1/probe/assignments");
       expect(after.status).toBe(401);
     },
