@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
+import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   accessTokenFor,
@@ -112,6 +112,43 @@ async function startProxy(): Promise<{ url: string; used: () => number; close():
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TCP relay the test can cut (every connection dropped, new ones reset) and restore. */
+async function startRelay(
+  port: number,
+): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  let cut = false;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    if (cut) return void client.destroy();
+    const upstream = connect(port, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => undefined);
+    }
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut: () => {
+      cut = true;
+      for (const s of sockets) s.destroy();
+    },
+    restore: () => {
+      cut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
@@ -249,6 +286,70 @@ describe("remote probes", () => {
       expect(stoppedAfterMs).toBeLessThan(60_000);
       const after = await send(base, made.token, "GET", "/api/v1/probe/assignments");
       expect(after.status).toBe(401);
+    },
+    patientTest(6),
+  );
+
+  it(
+    "buffers a result finished while the link is cut and uploads it once the link is back",
+    async () => {
+      const tmp = tempDir("remote-probe-link");
+      cleanups.push(tmp.remove);
+      // Each check takes 3 s: one is in flight when the link is cut and finishes during the cut.
+      const slow: Target = await startTarget(3_000);
+      cleanups.push(() => slow.close());
+      const port = await freePort();
+      const up = await startUpblitProcess(tmp.dir, port, { LOST_CHECK_GRACE_SECONDS: "60" });
+      running.push(up);
+      const relay = await startRelay(port);
+      cleanups.push(() => relay.close());
+      const made = await api<{ token: string }>(up.base, "POST", "/api/v1/probe-tokens", {
+        name: "branch",
+        region: "branch",
+      });
+      const monitor = await api<{ id: string }>(
+        up.base,
+        "POST",
+        "/api/v1/monitors",
+        httpMonitor("branch web", `${slow.origin}/slow/branch`, {
+          regions: ["branch"],
+          intervalSeconds: 5,
+          timeoutMs: 4_500,
+        }),
+      );
+      const probe = runCli(
+        [
+          ...["probe", "--connect", relay.url, "--allow-private-targets", "--log-format", "json"],
+          ...["--buffer-file", `${tmp.dir}/buffer.json`],
+        ],
+        { UPBLIT_PROBE_TOKEN: made.token, LOG_LEVEL: "info" },
+      );
+      running.push(probe);
+      await waitForOutput(probe, /assignments: 1 monitors in region branch/);
+
+      await waitFor("a check in flight", () => slow.active() > 0);
+      const before = checkedSlots(probe, monitor.id).length;
+      relay.cut();
+      await waitForOutput(probe, /server unreachable/);
+      await waitFor(
+        "the check to finish during the cut",
+        () => checkedSlots(probe, monitor.id).length > before,
+      );
+      const duringCut = checkedSlots(probe, monitor.id).slice(before);
+      relay.restore();
+      await waitForOutput(probe, /server reachable again/);
+
+      // Every result the probe finished, the one buffered during the cut included, is stored once.
+      const stored = await waitFor("the buffered results stored", async () => {
+        const results = (await allResults(up.base, monitor.id)).filter((r) => r.region === "branch");
+        const slots = new Set(results.map((r) => Date.parse(r.slotAt)));
+        return duringCut.every((slot) => slots.has(slot)) ? results : undefined;
+      });
+      expect(new Set(stored!.map((r) => r.slotAt)).size).toBe(stored!.length);
+      expect(stored!.every((r) => r.status === "up")).toBe(true);
+      expect(probe.output()).not.toMatch(/result refused/);
+      probe.child.kill("SIGTERM");
+      expect((await exitWithin(probe)).code).toBe(0);
     },
     patientTest(6),
   );
