@@ -42,6 +42,7 @@ export class RemoteProbeAgent {
   private region: string | undefined;
   private worker: Consumer | undefined;
   private running = true;
+  private readonly stopping = new AbortController();
   private skewMs = 0;
   private readonly running_ = new Set<string>();
   /** Why the agent stopped: "stopped" (asked to) or "refused" (token revoked or unknown). */
@@ -77,8 +78,10 @@ export class RemoteProbeAgent {
     return this.stopReason;
   }
 
+  /** Stops claiming (a long-poll in progress is abandoned), finishes running checks, uploads. */
   stop(): void {
     this.running = false;
+    this.stopping.abort();
   }
 
   private refused(err: TokenRefused): void {
@@ -132,7 +135,11 @@ export class RemoteProbeAgent {
           continue;
         }
         const sent = Date.now();
-        const { serverTime, slots } = await this.client.claim(room, this.o.waitSeconds ?? 20);
+        const { serverTime, slots } = await this.client.claim(
+          room,
+          this.o.waitSeconds ?? 20,
+          this.stopping.signal,
+        );
         // The answer left the server at serverTime, about half way through a short exchange.
         if (Date.now() - sent < 1_000) this.skewMs = serverTime - Math.round((sent + Date.now()) / 2);
         if (down) this.o.log.info("server reachable again");
@@ -158,6 +165,7 @@ export class RemoteProbeAgent {
         }
       } catch (err) {
         if (err instanceof TokenRefused) return this.refused(err);
+        if (!this.running) return;
         if (!down) this.o.log.warn({ err: String(err) }, `server unreachable (${String(err)}): retrying`);
         down = true;
         await sleep(backoff);

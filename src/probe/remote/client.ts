@@ -50,8 +50,12 @@ export class ProbeClient {
     return { unchanged: false, ...body };
   }
 
-  async claim(max: number, waitSeconds: number): Promise<{ serverTime: number; slots: Slot[] }> {
-    const res = await this.call("POST", "/api/v1/probe/claims", { max, waitSeconds });
+  async claim(
+    max: number,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<{ serverTime: number; slots: Slot[] }> {
+    const res = await this.call("POST", "/api/v1/probe/claims", { max, waitSeconds }, {}, signal);
     return (await res.json()) as { serverTime: number; slots: Slot[] };
   }
 
@@ -72,9 +76,11 @@ export class ProbeClient {
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<Awaited<ReturnType<typeof fetch>>> {
     const res = await fetch(this.base + path, {
       method,
+      signal,
       dispatcher: this.dispatcher,
       headers: {
         authorization: `Bearer ${this.token}`,
