@@ -71,9 +71,9 @@ export function looksLikeProbeToken(token: string): boolean {
 /**
  * Anything shaped like an API key (the prefix, its underscore possibly percent-encoded, then
  * base62 characters), for masking text that goes to logs: a key pasted into a URL path must not
- * be written down. Broader than a valid key on purpose: a mistyped key is still mostly a secret.
+ * be written down (probe tokens, `upb_probe_…`, too). Broader than a valid key on purpose: a mistyped key is still mostly a secret.
  */
-const KEY_IN_TEXT = /upb(?:_|%5[fF])[0-9A-Za-z]+/g;
+const KEY_IN_TEXT = /upb(?:_|%5[fF])(?:probe(?:_|%5[fF]))?[0-9A-Za-z]+/g;
 
 export function maskApiKeys(text: string): string {
   return text.replace(KEY_IN_TEXT, `${KEY_PREFIX}…`);
