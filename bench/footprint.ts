@@ -146,7 +146,8 @@ async function main(): Promise<string> {
       `Code: ${codeVersion(REPO_ROOT)}  `,
       `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memGb} GB, Node ${machine.node}; load average ${loadBefore} before, ${loadAverage()} after`,
       "",
-      `Idle RSS: the mean (and highest) VmRSS over ${values.sample} s, after the process ran ${values.settle} s. Peak: VmHWM.`,
+      `Idle RSS: the mean (and highest) VmRSS over ${values.sample} s, after the process ran ${values.settle} s. Peak: VmHWM. ` +
+        `WebAssembly: ${["true", "1"].includes(process.env.WASM_OPTIMIZE ?? "") ? "WASM_OPTIMIZE=true (baseline, then optimizing compiler)" : "baseline compiler only (WASM_OPTIMIZE unset, the default)"}.`,
       "",
       "| start | monitors | time to /readyz | peak RSS | idle RSS |",
       "| --- | --- | --- | --- | --- |",

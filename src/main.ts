@@ -1,9 +1,11 @@
+import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { buildApp } from "./api/app.ts";
 import type { Config } from "./config/load.ts";
 import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
+import { newId } from "./lib/ids.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
 import { VERSION } from "./lib/version.ts";
@@ -15,6 +17,7 @@ import { createOutbound } from "./notify/outbound.ts";
 import { channelSender } from "./notify/send.ts";
 import { NoticeSender } from "./notify/subscription-notices.ts";
 import { Canary } from "./probe/canary.ts";
+import { ProbePresence } from "./probe/presence.ts";
 import { createSafeFetch } from "./probe/safe-fetch.ts";
 import { ProbeThreads } from "./probe/threads.ts";
 import type { Probe } from "./probe/types.ts";
@@ -36,8 +39,11 @@ import { UpblitMetrics } from "./services/metrics/metrics.ts";
 import { sealStoredMonitorSecrets } from "./services/monitors/secrets.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
+import { beatProbe, leaveProbe, PRESENCE_EVERY_MS, PRESENCE_STALE_MS } from "./services/regions/presence.ts";
+import { watchRegions } from "./services/regions/watch.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
 import { startProcessHeartbeat } from "./services/system/processes.ts";
+import { serveSnapshots } from "./storage/backup/control.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
 export interface Running {
@@ -62,6 +68,10 @@ export interface StartOptions {
   rateLimits?: RateLimitSettings;
   /** How often the scheduler sweeps heartbeat deadlines and lost checks (default 5 s; tests use a short one). */
   heartbeatSweepMs?: number;
+  /** How often a probe records its presence (default PRESENCE_EVERY_MS; tests use a short one). */
+  presenceEveryMs?: number;
+  /** How often the scheduler looks for regions without a live probe (default 15 s). */
+  regionWatchMs?: number;
 }
 
 export const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
@@ -84,6 +94,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const db = await openDatabase(config.db);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) lifecycle.info({ applied }, "migrations applied");
+  // `upblit backup` asks for a consistent copy of the embedded database over the data folder's socket.
+  const snapshots =
+    config.db.driver === "pglite" && config.db.dataDir !== "memory://"
+      ? await serveSnapshots(db, config.db.dataDir, lifecycle)
+      : undefined;
   const keys = deriveKeys(loadMasterSecret(config.auth.secretKey, config.dataDir));
   const sealed = await sealStoredMonitorSecrets({ db, keys });
   if (sealed > 0) lifecycle.info({ monitors: sealed }, "monitor secrets sealed");
@@ -123,7 +138,10 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       retention: config.retention,
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
+      onStored: (count, seconds) => metrics.observeStored(count, seconds),
     });
+    const running = evaluator;
+    metrics.watchBuffered(() => running.pending);
     evaluator.start();
   }
 
@@ -134,7 +152,20 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
+  let presence: ProbePresence | undefined;
   if (roles.has("probe")) {
+    // The region counts this probe live from its first beat (services/regions/presence.ts).
+    const me = { probeId: newId("prb"), region: config.region, host: hostname(), startedAt: clock.now() };
+    presence = new ProbePresence({
+      region: config.region,
+      beat: () => beatProbe(db, me, clock.now()),
+      leave: () => leaveProbe(db, me.probeId),
+      clock,
+      log: log.child({ category: "probe" }),
+      everyMs: options.presenceEveryMs ?? PRESENCE_EVERY_MS,
+      staleMs: PRESENCE_STALE_MS,
+    });
+    await presence.start();
     if (!options.probe && config.probe.threads > 0) {
       probeThreads = new ProbeThreads(
         config.probe.threads,
@@ -162,6 +193,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   }
 
   let heartbeatSweeper: HeartbeatSweeper | undefined;
+  let regionWatcher: HeartbeatSweeper | undefined;
   let lostSweeper: HeartbeatSweeper | undefined;
   let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
   if (roles.has("scheduler")) {
@@ -190,6 +222,15 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       options.heartbeatSweepMs,
     );
     heartbeatSweeper.start();
+    // Regions without a live probe are marked and their admins told (services/regions/watch.ts);
+    // the first pass waits a round, so probes starting beside this scheduler have beaten.
+    regionWatcher = new HeartbeatSweeper(
+      async () => (await watchRegions(rt)).length,
+      log.child({ category: "scheduler" }),
+      options.regionWatchMs ?? 15_000,
+      "regions without a live probe changed",
+    );
+    regionWatcher.start(options.regionWatchMs ?? 15_000);
     lostSweeper = new HeartbeatSweeper(
       () => sweepLostChecks(rt, config.lostCheckGraceMs),
       log.child({ category: "scheduler" }),
@@ -284,6 +325,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           bodyLimitBytes: config.http.bodyLimitBytes,
         },
         metrics: { registry: metrics, token: config.metrics.token },
+        probeStatus: presence ? () => presence.status() : undefined,
         isReady: async () => {
           try {
             await sql`select 1`.execute(db);
@@ -319,10 +361,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
       await scheduler?.stop();
       await heartbeatSweeper?.stop();
+      await regionWatcher?.stop();
       await lostSweeper?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();
+      await presence?.stop();
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
       await dispatcher?.stop(deadline);
@@ -332,6 +376,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await heartbeat.stop();
       await queue.close();
       await bus.close?.();
+      await snapshots?.close();
       await db.destroy();
       lifecycle.info("stopped");
     })();

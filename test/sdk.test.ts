@@ -218,4 +218,88 @@ describe("@upblit/sdk against a real Upblit", () => {
       relay.close();
     }
   });
+
+  it("gets the events it missed while cut off, once each and in order, by Last-Event-ID", async () => {
+    const sockets = new Set<Socket>();
+    const upstream = new URL(base);
+    const relay = createTcpServer((inbound) => {
+      sockets.add(inbound);
+      const outbound: Socket = connect(Number(upstream.port), upstream.hostname);
+      inbound.pipe(outbound).pipe(inbound);
+      const close = () => {
+        inbound.destroy();
+        outbound.destroy();
+        sockets.delete(inbound);
+      };
+      inbound.on("error", close).on("close", close);
+      outbound.on("error", close).on("close", close);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const abort = new AbortController();
+    const pageEvent = (pageId: string) =>
+      up.rt.bus.publish({ type: "status_page.changed", organizationId: up.organizationId, pageId });
+    try {
+      const viaRelay = new Upblit({
+        baseUrl: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+        token: (await createSession(up.rt, { id: up.ownerId, organizationId: up.organizationId }, undefined))
+          .accessToken,
+      });
+      const seen: LiveEvent[] = [];
+      let reconnects = 0;
+      const stream = viaRelay.events({
+        signal: abort.signal,
+        reconnectDelayMs: 50,
+        // While the connection is down, before the SDK reconnects: two events it must not lose.
+        onReconnect: () => {
+          reconnects++;
+          if (reconnects === 1) {
+            pageEvent("missed-1");
+            pageEvent("missed-2");
+          }
+        },
+      });
+      // The stream is open once the first comment arrived; publish until the first event shows.
+      const first = setInterval(() => pageEvent("before"), 200);
+      for await (const event of stream) {
+        if (event.type !== "status_page.changed") continue;
+        clearInterval(first);
+        const pageId = (event.data as { pageId: string }).pageId;
+        if (seen.length === 0 && pageId !== "before") continue;
+        if (seen.length > 0 && pageId === "before") continue;
+        seen.push(event);
+        if (seen.length === 1) {
+          expect(event.id).toMatch(/^[\w-]+\.\d+$/);
+          for (const s of sockets) s.destroy();
+        }
+        if (seen.length === 3) break;
+      }
+      clearInterval(first);
+      expect(reconnects).toBe(1);
+      expect(seen.map((e) => (e.data as { pageId: string }).pageId)).toEqual([
+        "before",
+        "missed-1",
+        "missed-2",
+      ]);
+      const ids = seen.map((e) => Number(e.id!.split(".")[1]));
+      expect(ids[1]).toBeGreaterThan(ids[0]!);
+      expect(ids[2]).toBe(ids[1]! + 1);
+
+      // An id from another process (or too old) cannot be continued: the stream says so first.
+      const res = await fetch(`${base}/api/v1/events`, {
+        headers: {
+          authorization: `Bearer ${(await createSession(up.rt, { id: up.ownerId, organizationId: up.organizationId }, undefined)).accessToken}`,
+          "last-event-id": "other-process.12",
+        },
+        signal: abort.signal,
+      });
+      const reader = res.body!.getReader();
+      let text = "";
+      while (!text.includes("stream.reset")) text += new TextDecoder().decode((await reader.read()).value);
+      expect(text).toMatch(/event: stream\.reset\ndata: \{"reason":/);
+      await reader.cancel();
+    } finally {
+      abort.abort();
+      relay.close();
+    }
+  });
 });

@@ -52,7 +52,7 @@ export async function freePort(): Promise<number> {
 /** A clean environment: nothing of ours leaks into Upblit (DATABASE_URL included), plus `extra`. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
   const base = Object.fromEntries(
-    ["PATH", "HOME", "TMPDIR", "LANG", "PROBE_THREADS"].flatMap((k) =>
+    ["PATH", "HOME", "TMPDIR", "LANG", "PROBE_THREADS", "WASM_OPTIMIZE"].flatMap((k) =>
       process.env[k] ? [[k, process.env[k]]] : [],
     ),
   );

@@ -49,6 +49,8 @@ import { monitorTypeRoutes } from "./routes/monitors/types.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
 import { probeRoutes } from "./routes/probe/probe.routes.ts";
 import { probeTokenRoutes } from "./routes/probe-tokens/probe-tokens.routes.ts";
+import { regionRoutes } from "./routes/regions/regions.routes.ts";
+import { resourceKeyRoutes } from "./routes/resource-keys/resource-keys.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 import { ssoRoutes } from "./routes/sso/sso.routes.ts";
 import { ssoLoginRoutes } from "./routes/sso/sso-login.routes.ts";
@@ -179,10 +181,12 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(domainCheckRoutes(domains));
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
+  await app.register(resourceKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));
   await app.register(maintenanceRoutes(deps), { prefix: "/api/v1" });
+  await app.register(regionRoutes(deps), { prefix: "/api/v1" });
   await app.register(maintenanceCalendarRoutes(deps), { prefix: "/api/v1" });
   return app;
 }

@@ -15,6 +15,8 @@ export interface ApiDeps {
   trustProxy: boolean;
   auth: { publicUrl: string; secureCookies: boolean; sessionMaxDays: number };
   isReady: () => Promise<boolean>;
+  /** A process running the probe role: its region and whether its presence beat is recent. */
+  probeStatus?: () => { region: string; live: boolean; lastBeatAt: string | null };
   /**
    * Channel adapters (their settings' schemas), the one way to send (test-sends and previews), and
    * `allowPrivate` for the address checks when a channel is saved.

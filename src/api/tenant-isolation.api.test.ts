@@ -150,6 +150,9 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(maintenance.statusCode, maintenance.body).toBe(201);
     ids.maintenanceWindow = maintenance.json<{ id: string }>().id;
+    const region = await call(up, "POST", `${API}/regions`, { name: "b-region", description: "B's" }, asB);
+    expect(region.statusCode, region.body).toBe(201);
+    ids.region = "b-region";
     const statusPage = await call(
       up,
       "POST",
@@ -163,6 +166,17 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(statusPage.statusCode, statusPage.body).toBe(201);
     ids.statusPage = statusPage.json<{ id: string }>().id;
+    // B's config-as-code keys, one per kind, all named b-key.
+    for (const [path, id] of [
+      ["monitors", ids.monitor],
+      ["channels", ids.channel],
+      ["alert-rules", ids.alertRule],
+      ["maintenance-windows", ids.maintenanceWindow],
+      ["status-pages", ids.statusPage],
+    ] as const) {
+      const keyed = await call(up, "PUT", `${API}/${path}/keys/b-key`, { id }, asB);
+      expect(keyed.statusCode, keyed.body).toBe(200);
+    }
     const statusIncident = await call(
       up,
       "POST",
@@ -313,6 +327,8 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       asB,
     );
     expect(maintenance.json<{ title: string }>().title).toBe("B's maintenance");
+    const region = await call(up, "GET", `${API}/regions/b-region`, undefined, asB);
+    expect(region.json<{ description: string | null }>().description).toBe("B's");
     const letters = await call(up, "GET", `${API}/notifications?status=failed`, undefined, asB);
     expect(letters.body).toContain(ids.notification);
     const invitation = (await call(up, "GET", `${API}/invitations/${ids.invitation}`, undefined, asB)).json<{

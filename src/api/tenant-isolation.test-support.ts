@@ -133,6 +133,12 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       foreign: () => ids.monitor!,
       missing: "mon_00000000000000000000000000",
     },
+    "/api/v1/regions/:name": { foreign: () => ids.region!, missing: "no-such-region" },
+    "PATCH /api/v1/regions/:name": {
+      foreign: () => ids.region!,
+      missing: "no-such-region",
+      body: { description: "taken over" },
+    },
     "/api/v1/maintenance-windows/:id": {
       foreign: () => ids.maintenanceWindow!,
       missing: "mnt_00000000000000000000000000",
@@ -214,5 +220,33 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "page_00000000000000000000000000",
       query: "?period=2026-01",
     },
+    ...keyFixtures(ids),
   };
+}
+
+/** Config-as-code keys, per kind: B's key is not A's to remove, nor B's resource A's to name. */
+function keyFixtures(ids: ForeignIds): Record<string, Fixture> {
+  const kinds = {
+    monitors: "monitor",
+    channels: "channel",
+    "alert-rules": "alertRule",
+    "maintenance-windows": "maintenanceWindow",
+    "status-pages": "statusPage",
+  };
+  return Object.fromEntries(
+    Object.entries(kinds).flatMap(([path, id]) => [
+      // A names B's resource (under any key): not found, as a resource that exists nowhere.
+      [
+        `PUT ${API}/${path}/keys/:key`,
+        {
+          foreign: () => "b-key",
+          missing: "no-such-key",
+          get body() {
+            return { id: ids[id] };
+          },
+        },
+      ],
+      [`DELETE ${API}/${path}/keys/:key`, { foreign: () => "b-key", missing: "no-such-key" }],
+    ]),
+  );
 }

@@ -1,13 +1,15 @@
 import { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/load.ts";
-import { limitHeapGrowth } from "../lib/heap.ts";
+import { chooseWasmTier, limitHeapGrowth } from "../lib/heap.ts";
 import { chooseLogFormat, createLogger } from "../lib/logger.ts";
 import { VERSION } from "../lib/version.ts";
 import { startUpblit } from "../main.ts";
 import { migrateToLatest, openDatabase } from "../storage/db.ts";
 import { registerAccountCommands } from "./accounts.ts";
+import { registerBackupCommands } from "./backup.ts";
 import { registerClientCommands } from "./client/commands.ts";
 import { registerCompletion } from "./client/completion.ts";
+import { configFileSchema } from "./client/config/json-schema.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
@@ -47,6 +49,7 @@ program
     // Flags are checked by the same schema as the variables they stand for (config/schema.ts).
     const cfg = config(program.opts(), { UPBLIT_ROLES: opts.roles, REGION: opts.region });
     limitHeapGrowth(cfg.heapGrowingPercent);
+    chooseWasmTier(cfg.wasmOptimize);
     const log = createLogger(
       cfg.log.level,
       undefined,
@@ -115,7 +118,16 @@ program
     process.stdout.write(`${JSON.stringify(await openApiDocument(), null, 2)}\n`);
   });
 
+program
+  .command("config-schema")
+  .description("Print the JSON Schema of config files (upblit apply), made from this build's API")
+  .action(async () => {
+    const document = (await openApiDocument()) as Parameters<typeof configFileSchema>[0];
+    process.stdout.write(`${JSON.stringify(configFileSchema(document), null, 2)}\n`);
+  });
+
 registerAccountCommands(program, () => config(program.opts()));
+registerBackupCommands(program, () => config(program.opts()), VERSION);
 registerClientCommands(program);
 registerProbeCommand(program, process.env);
 registerCompletion(program);

@@ -15,6 +15,8 @@ export interface Config {
   log: { level: string; format: LogFormatSetting };
   /** HEAP_GROWING_PERCENT: applied by `upblit start` (src/lib/heap.ts). */
   heapGrowingPercent: number;
+  /** V8 may tier WebAssembly up to its optimizing compiler (WASM_OPTIMIZE). */
+  wasmOptimize: boolean;
   roles: ReadonlySet<"api" | "scheduler" | "probe" | "evaluator" | "notifier">;
   region: string;
   probe: {
@@ -92,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
     dataDir: v.DATA_DIR === "memory://" ? v.DATA_DIR : path.resolve(v.DATA_DIR),
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
     heapGrowingPercent: v.HEAP_GROWING_PERCENT,
+    wasmOptimize: v.WASM_OPTIMIZE,
     roles: new Set(v.UPBLIT_ROLES),
     region: v.REGION,
     probe: {

@@ -37,6 +37,11 @@ export const ENV_VARS = {
     default: "50",
     doc: "How far the JavaScript heap may grow past what survived its last full garbage collection before the next, in percent (`upblit start` only). Lower keeps peak memory down for a little CPU; `0` leaves V8's default (about 300).",
   },
+  WASM_OPTIMIZE: {
+    schema: bool,
+    default: "false",
+    doc: "Let V8 recompile hot WebAssembly (the embedded PGlite database) with its optimizing compiler (`upblit start` only). Costs about 40–60 MB more memory and CPU at start-up; no clear gain per query was measured (docs/benchmarks.md). Off: the baseline compiler only.",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     default: "info",

@@ -57,6 +57,11 @@ export interface MonitorCommon {
   runbookUrl: string | null;
   /** Days before a certificate's expiry to warn at; null or absent: the server's default. */
   certExpiryDays?: number[] | null;
+  /**
+   * Regions that must see it down (or degraded) in one slot for its state to follow; null or
+   * absent: a majority of its regions (docs/regions.md). One region: always 1.
+   */
+  quorum?: number | null;
 }
 
 /** A monitor as its owner defines it (API input after validation): the common fields and its type's blocks. */
@@ -85,6 +90,7 @@ const NOT_SETTINGS = new Set<string>([
   "description",
   "runbookUrl",
   "certExpiryDays",
+  "quorum",
   "id",
   "organizationId",
   "paused",

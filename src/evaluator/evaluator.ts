@@ -15,6 +15,8 @@ export interface EvaluatorOptions {
   retentionEveryMs?: number;
   /** Look for due reminders and escalation steps this often (ALERT_SWEEP_SECONDS; default 30 s). */
   followUpEveryMs?: number;
+  /** Told of every batch of results written: how many, and how long the write took (metrics). */
+  onStored?: (count: number, seconds: number) => void;
 }
 
 /**
@@ -33,7 +35,13 @@ export class Evaluator {
     private readonly options: EvaluatorOptions,
   ) {
     this.log = rt.log.child({ category: "evaluator" });
-    this.batcher = new ResultBatcher((batch) => recordResults(rt, batch), this.log, {
+    const write = async (batch: Parameters<typeof recordResults>[1]) => {
+      const started = performance.now();
+      const written = await recordResults(rt, batch);
+      options.onStored?.(written.stored, (performance.now() - started) / 1000);
+      return written;
+    };
+    this.batcher = new ResultBatcher(write, this.log, {
       // Fewer, larger transactions: per-batch overhead dominates the cost of a result.
       maxBatch: 1_000,
       flushMs: 1_000,

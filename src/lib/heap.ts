@@ -11,3 +11,15 @@ import { setFlagsFromString } from "node:v8";
 export function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
+
+/**
+ * WebAssembly (PGlite's PostgreSQL, ~10 MB of code) is compiled by V8's baseline compiler,
+ * Liftoff, then hot functions again by the optimizing one, TurboFan, in the background. The second
+ * compilation costs ~40–60 MB of resident memory that stays (code and compiler memory) and CPU at
+ * start-up; once warm, PGlite's queries took about as much CPU either way here (within the
+ * machine's noise: docs/benchmarks.md, bench:wasm-tiers). Unless `optimize`, only Liftoff runs.
+ * Must be called before any WebAssembly is compiled: V8 reads it per module.
+ */
+export function chooseWasmTier(optimize: boolean): void {
+  if (!optimize) setFlagsFromString("--liftoff-only");
+}

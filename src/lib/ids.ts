@@ -31,6 +31,7 @@ export type IdPrefix =
   | "png"
   | "act"
   | "sso"
+  | "prb"
   | "prc"
   | "prt";
 

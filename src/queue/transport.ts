@@ -1,9 +1,7 @@
 import type { Logger } from "../lib/logger.ts";
 import { type LiveBus, MemoryBus } from "./bus.ts";
-import { BullmqQueue } from "./drivers/bullmq.ts";
 import { MemoryQueue } from "./drivers/memory.ts";
 import type { JobQueue } from "./queue.ts";
-import { RedisBus } from "./redis-bus.ts";
 
 export interface Transport {
   queue: JobQueue;
@@ -24,6 +22,11 @@ export async function openTransport(
 ): Promise<Transport> {
   const { redis } = settings;
   if (redis && settings.sharedDatabase) {
+    // BullMQ and ioredis only with Redis: the one-process default never loads them.
+    const [{ BullmqQueue }, { RedisBus }] = await Promise.all([
+      import("./drivers/bullmq.ts"),
+      import("./redis-bus.ts"),
+    ]);
     return {
       queue: new BullmqQueue({ url: redis.url, prefix: redis.prefix, log }),
       bus: await RedisBus.open(redis.url, log, redis.prefix),

@@ -18,9 +18,9 @@ export class HeartbeatSweeper {
     private readonly what = "heartbeat deadlines judged",
   ) {}
 
-  start(): void {
+  start(delayMs = 0): void {
     this.stopped = false;
-    this.next(0);
+    this.next(delayMs);
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,17 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+/** The data folder is held by another live process (`pid`). */
+export class DataDirInUse extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`${dataDir} is in use by process ${pid}; stop it first (one process per DATA_DIR)`);
+    this.name = "DataDirInUse";
+  }
+}
+
 /**
  * PGlite is one process's database: a second process opening the same folder would corrupt it.
  * A lock file holding the owner's pid refuses a second opener; a lock left by a dead process
@@ -16,7 +27,7 @@ export function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number.parseInt(readFileSync(file, "utf8"), 10);
       if (Number.isInteger(owner) && isAlive(owner)) {
-        throw new Error(`${dataDir} is in use by process ${owner}; stop it first (one process per DATA_DIR)`);
+        throw new DataDirInUse(dataDir, owner);
       }
       rmSync(file, { force: true });
     }

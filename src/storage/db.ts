@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Pool } from "pg";
 import type { Config } from "../config/load.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { migrationProvider } from "./migrations/index.ts";
@@ -13,9 +13,20 @@ export type Db = Kysely<Database>;
 
 const INT8_OID = 20;
 
+/** The pool behind each database opened on a PostgreSQL server (for its metrics). */
+const pools = new WeakMap<Db, Pool>();
+
+/** Connections of the pool behind `db` (PostgreSQL), or undefined for PGlite (one connection, no pool). */
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /** Opens PGlite in the data folder, or a pool on the PostgreSQL server: same schema, same queries. */
 export async function openDatabase(config: Config["db"], options: { poolSize?: number } = {}): Promise<Db> {
   if (config.driver === "postgres") {
+    // node-postgres only for a PostgreSQL server: the embedded database never loads it.
+    const { default: pg } = await import("pg");
     // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
     pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
     const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
@@ -25,7 +36,9 @@ export async function openDatabase(config: Config["db"], options: { poolSize?: n
     // swallowed. The pool drops such clients and connects again on the next query.
     pool.on("error", () => {});
     pool.on("connect", (client) => client.on("error", () => {}));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
+    return db;
   }
   // `memory://` keeps the whole database in memory (tests); anything else is a folder we lock.
   let unlock = () => {};

@@ -1,9 +1,12 @@
 import type { ColumnType, Generated } from "kysely";
+import type { OpenSlots } from "../domain/quorum.ts";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
 import type { ProbeTokenTables } from "./schema-probe-tokens.ts";
 import type { ProcessTables } from "./schema-processes.ts";
+import type { RegionTables } from "./schema-regions.ts";
+import type { ResourceKeyTables } from "./schema-resource-keys.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
@@ -46,6 +49,8 @@ export interface MonitorsTable {
   runbook_url: string | null;
   /** Certificate expiry warning thresholds in days (migration 0006); null: the server's default. */
   cert_expiry_days: number[] | null;
+  /** Regions that must agree on down or degraded (migration 0016); null: a majority. */
+  quorum: ColumnType<number | null, number | null | undefined, number | null>;
   paused: boolean;
   /** Secrets in `settings` still plain text, written before migration 0017; sealed at start. */
   secrets_plain: Generated<boolean>;
@@ -65,6 +70,10 @@ export interface MonitorStateTable {
   last_checked_at: Timestamp | null;
   last_error: string | null;
   open_incident_id: string | null;
+  /** The last slot whose quorum verdict moved the state (several regions; migration 0016). */
+  quorum_slot_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The slot still being decided (domain/quorum.ts OpenSlots); null when none. */
+  quorum_open: ColumnType<OpenSlots | null, string | null | undefined, string | null>;
 }
 
 export interface MonitorSchedulesTable {
@@ -132,6 +141,8 @@ export interface MonitorEventsTable {
   reason: string | null;
   incident_id: string | null;
   at: Timestamp;
+  /** What each region saw in the slot that made the change (migration 0016); null for one region. */
+  regions: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface IncidentsTable {
@@ -149,6 +160,8 @@ export interface IncidentsTable {
   assignee_id: ColumnType<string | null, string | null | undefined>;
   postmortem: ColumnType<string | null, string | null | undefined>;
   updated_at: ColumnType<Date | null, Date | string | null | undefined>;
+  /** What each region saw in the slot that opened it (migration 0016); null for one region. */
+  regions: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 /** A note or a change a person made to an incident (migration 0012). */
@@ -375,6 +388,8 @@ export interface Database
     HeartbeatTables,
     SsoTables,
     ProcessTables,
+    RegionTables,
+    ResourceKeyTables,
     ProbeTokenTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;

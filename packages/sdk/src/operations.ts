@@ -20,8 +20,6 @@ export const OPERATIONS = {
   changePassword: { method: "POST", path: "/api/v1/me/password" },
   /** Check now: run one check at once, outside the schedule */
   checkMonitor: { method: "POST", path: "/api/v1/monitors/{id}/check" },
-  /** Claim due slots (long-poll) */
-  claimProbeSlots: { method: "POST", path: "/api/v1/probe/claims" },
   /** Complete a sign-in with a second-factor code */
   completeMfa: { method: "POST", path: "/api/v1/auth/mfa" },
   /** Confirm an email change with the link from the new address */
@@ -44,8 +42,8 @@ export const OPERATIONS = {
   createMonitor: { method: "POST", path: "/api/v1/monitors" },
   /** Create an organization; you become its owner */
   createOrganization: { method: "POST", path: "/api/v1/organizations" },
-  /** Create a probe token for one region */
-  createProbeToken: { method: "POST", path: "/api/v1/probe-tokens" },
+  /** Declare a region */
+  createRegion: { method: "POST", path: "/api/v1/regions" },
   /** Create a status page */
   createStatusPage: { method: "POST", path: "/api/v1/status-pages" },
   /** Post an incident or announce maintenance */
@@ -56,20 +54,32 @@ export const OPERATIONS = {
   createStatusPageWebhook: { method: "POST", path: "/api/v1/status-pages/{id}/webhooks" },
   /** Delete an alert rule */
   deleteAlertRule: { method: "DELETE", path: "/api/v1/alert-rules/{id}" },
+  /** Remove a alert rule's key */
+  deleteAlertRuleKey: { method: "DELETE", path: "/api/v1/alert-rules/keys/{key}" },
   /** Delete a channel */
   deleteChannel: { method: "DELETE", path: "/api/v1/channels/{id}" },
+  /** Remove a channel's key */
+  deleteChannelKey: { method: "DELETE", path: "/api/v1/channels/keys/{key}" },
   /** Delete a maintenance window */
   deleteMaintenanceWindow: { method: "DELETE", path: "/api/v1/maintenance-windows/{id}" },
+  /** Remove a maintenance window's key */
+  deleteMaintenanceWindowKey: { method: "DELETE", path: "/api/v1/maintenance-windows/keys/{key}" },
   /** Delete a monitor and its history */
   deleteMonitor: { method: "DELETE", path: "/api/v1/monitors/{id}" },
+  /** Remove a monitor's key */
+  deleteMonitorKey: { method: "DELETE", path: "/api/v1/monitors/keys/{key}" },
   /** Delete the organization and everything in it */
   deleteOrganization: { method: "DELETE", path: "/api/v1/organization" },
+  /** Remove a region no monitor uses */
+  deleteRegion: { method: "DELETE", path: "/api/v1/regions/{name}" },
   /** Remove the organization's single sign-on provider */
   deleteSsoProvider: { method: "DELETE", path: "/api/v1/sso/provider" },
   /** Delete a status page (its monitors stay) */
   deleteStatusPage: { method: "DELETE", path: "/api/v1/status-pages/{id}" },
   /** Delete an incident and its timeline */
   deleteStatusPageIncident: { method: "DELETE", path: "/api/v1/status-pages/{id}/incidents/{incidentId}" },
+  /** Remove a status page's key */
+  deleteStatusPageKey: { method: "DELETE", path: "/api/v1/status-pages/keys/{key}" },
   /** Remove a webhook subscription */
   deleteStatusPageWebhook: { method: "DELETE", path: "/api/v1/status-pages/{id}/webhooks/{webhookId}" },
   /** Turn the second factor off */
@@ -118,10 +128,10 @@ export const OPERATIONS = {
   getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
   /** The organization's ping key for readable heartbeat ping URLs */
   getPingKey: { method: "GET", path: "/api/v1/ping-key" },
-  /** The monitors a remote probe's region checks */
-  getProbeAssignments: { method: "GET", path: "/api/v1/probe/assignments" },
-  /** Readiness: the database answers */
+  /** Readiness: the database answers, and a probe's region counts it live */
   getReadiness: { method: "GET", path: "/readyz" },
+  /** Get a region with its probes' liveness */
+  getRegion: { method: "GET", path: "/api/v1/regions/{name}" },
   /** Whether Upblit still waits for its first owner */
   getSetupState: { method: "GET", path: "/api/v1/setup" },
   /** The organization's single sign-on provider */
@@ -158,12 +168,16 @@ export const OPERATIONS = {
   getUptimeBadge: { method: "GET", path: "/badge/{monitorId}/uptime-30d.svg" },
   /** Leave the organization */
   leaveOrganization: { method: "POST", path: "/api/v1/members/me/leave" },
+  /** List the keys of alert rules */
+  listAlertRuleKeys: { method: "GET", path: "/api/v1/alert-rules/keys" },
   /** List alert rules, oldest first */
   listAlertRules: { method: "GET", path: "/api/v1/alert-rules" },
   /** List API keys, newest first */
   listApiKeys: { method: "GET", path: "/api/v1/api-keys" },
   /** List audit log entries, newest first */
   listAuditEntries: { method: "GET", path: "/api/v1/audit-log" },
+  /** List the keys of channels */
+  listChannelKeys: { method: "GET", path: "/api/v1/channels/keys" },
   /** The kinds of channel this server can deliver to, with their settings' schemas */
   listChannelKinds: { method: "GET", path: "/api/v1/channel-kinds" },
   /** List notification channels */
@@ -180,12 +194,16 @@ export const OPERATIONS = {
   listLastDeliveryPerChannel: { method: "GET", path: "/api/v1/notifications/last-per-channel" },
   /** Occurrences of every maintenance window in a range, in start order */
   listMaintenanceOccurrences: { method: "GET", path: "/api/v1/maintenance-windows/occurrences" },
+  /** List the keys of maintenance windows */
+  listMaintenanceWindowKeys: { method: "GET", path: "/api/v1/maintenance-windows/keys" },
   /** List maintenance windows, each with whether it is open and its next occurrence */
   listMaintenanceWindows: { method: "GET", path: "/api/v1/maintenance-windows" },
   /** List the organization's members */
   listMembers: { method: "GET", path: "/api/v1/members" },
   /** State changes of a monitor, newest first */
   listMonitorEvents: { method: "GET", path: "/api/v1/monitors/{id}/events" },
+  /** List the keys of monitors */
+  listMonitorKeys: { method: "GET", path: "/api/v1/monitors/keys" },
   /** Check results of a monitor, newest first */
   listMonitorResults: { method: "GET", path: "/api/v1/monitors/{id}/results" },
   /** Hourly or daily rollups (checks by outcome, latency min/avg/p95/max) */
@@ -196,10 +214,10 @@ export const OPERATIONS = {
   listMonitorTypes: { method: "GET", path: "/api/v1/monitor-types" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
-  /** List probe tokens, newest first */
-  listProbeTokens: { method: "GET", path: "/api/v1/probe-tokens" },
   /** List the installation's processes and when each was last seen */
   listProcesses: { method: "GET", path: "/api/v1/system/processes" },
+  /** List the organization's regions with their probes' liveness */
+  listRegions: { method: "GET", path: "/api/v1/regions" },
   /** List this account's open sessions */
   listSessions: { method: "GET", path: "/api/v1/auth/sessions" },
   /** Which single sign-on providers an email address can use */
@@ -210,6 +228,8 @@ export const OPERATIONS = {
   listStatusPageIncidents: { method: "GET", path: "/api/v1/status-pages/{id}/incidents" },
   /** An incident's timeline, newest first */
   listStatusPageIncidentUpdates: { method: "GET", path: "/api/v1/status-pages/{id}/incidents/{incidentId}/updates" },
+  /** List the keys of status pages */
+  listStatusPageKeys: { method: "GET", path: "/api/v1/status-pages/keys" },
   /** The organization's status pages, oldest first */
   listStatusPages: { method: "GET", path: "/api/v1/status-pages" },
   /** The page's email subscribers (confirmed and pending) */
@@ -246,8 +266,6 @@ export const OPERATIONS = {
   pingHeartbeatSlugSignal: { method: "GET", path: "/ping/{token}/{slug}/{signal}" },
   /** Ping a heartbeat monitor by its slug, with a signal (with a body) */
   pingHeartbeatSlugSignalPost: { method: "POST", path: "/ping/{token}/{slug}/{signal}" },
-  /** Report results of claimed slots */
-  postProbeResults: { method: "POST", path: "/api/v1/probe/results" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
   /** The next occurrences a schedule would have, without saving anything */
@@ -280,8 +298,6 @@ export const OPERATIONS = {
   revokeApiKey: { method: "POST", path: "/api/v1/api-keys/{id}/revoke" },
   /** Revoke an invitation; its link stops working at once */
   revokeInvitation: { method: "POST", path: "/api/v1/invitations/{id}/revoke" },
-  /** Revoke a probe token */
-  revokeProbeToken: { method: "DELETE", path: "/api/v1/probe-tokens/{id}" },
   /** Rotate an API key */
   rotateApiKey: { method: "POST", path: "/api/v1/api-keys/{id}/rotate" },
   /** Make the organization's ping key, or replace it */
@@ -290,8 +306,18 @@ export const OPERATIONS = {
   runFireDrill: { method: "POST", path: "/api/v1/monitors/{id}/drill" },
   /** Set up or change the organization's single sign-on provider */
   saveSsoProvider: { method: "PUT", path: "/api/v1/sso/provider" },
+  /** Give a alert rule a key */
+  setAlertRuleKey: { method: "PUT", path: "/api/v1/alert-rules/keys/{key}" },
+  /** Give a channel a key */
+  setChannelKey: { method: "PUT", path: "/api/v1/channels/keys/{key}" },
+  /** Give a maintenance window a key */
+  setMaintenanceWindowKey: { method: "PUT", path: "/api/v1/maintenance-windows/keys/{key}" },
   /** Set the channels a monitor alerts besides the defaults */
   setMonitorChannels: { method: "PUT", path: "/api/v1/monitors/{id}/channels" },
+  /** Give a monitor a key */
+  setMonitorKey: { method: "PUT", path: "/api/v1/monitors/keys/{key}" },
+  /** Give a status page a key */
+  setStatusPageKey: { method: "PUT", path: "/api/v1/status-pages/keys/{key}" },
   /** Create the owner account and the first organization */
   setUp: { method: "POST", path: "/api/v1/setup" },
   /** Silence a monitor's alerts until a time or until it recovers */
@@ -326,6 +352,8 @@ export const OPERATIONS = {
   updateMonitor: { method: "PATCH", path: "/api/v1/monitors/{id}" },
   /** Rename the organization */
   updateOrganization: { method: "PATCH", path: "/api/v1/organization" },
+  /** Change a region's kind or description */
+  updateRegion: { method: "PATCH", path: "/api/v1/regions/{name}" },
   /** Change a status page */
   updateStatusPage: { method: "PATCH", path: "/api/v1/status-pages/{id}" },
   /** Change an incident's title, impact, components, window or postmortem */

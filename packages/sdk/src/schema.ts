@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database answers
+         * Readiness: the database answers, and a probe's region counts it live
          * @description Public: no credential needed.
          */
         get: operations["getReadiness"];
@@ -683,7 +683,7 @@ export interface paths {
         put?: never;
         /**
          * Check now: run one check at once, outside the schedule
-         * @description Queues one check of the monitor, marked `manual` and recorded like any other (it moves the monitor's state and may alert). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
          *
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -889,7 +889,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) and `delivery.changed` (`{ notificationId, channelId, status }`: a notification was claimed for sending, an attempt was recorded, or a dead letter was sent again) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused.
+         * @description A `text/event-stream` of `monitor.state`, `check.result`, `incident.changed` (`{ incidentId, monitorId, change }`: opened, resolved, acknowledged, updated by a person, or a note added) and `status_page.changed` (`{ pageId }`: a status page was created, edited or deleted, or its incidents changed) and `delivery.changed` (`{ notificationId, channelId, status }`: a notification was claimed for sending, an attempt was recorded, or a dead letter was sent again) events as JSON. A comment line is sent every 15 s to keep proxies from closing the stream. The credential is re-checked every 2 s: when it is revoked or loses `monitors:read`, a `session.ended` event is sent and the stream closes. Cross-origin requests with cookies are refused. Each event has an `id:`; reconnecting with `Last-Event-ID` replays the events missed since (the last 500 of the organization, kept 10 minutes after its last stream closed, by the same API process); an id that cannot be continued gets a `stream.reset` event first: reload what you show.
          *
          *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -1030,122 +1030,6 @@ export interface paths {
         get: operations["listProcesses"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/probe-tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List probe tokens, newest first
-         * @description With when, from where and with which version each was last used.
-         *
-         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        get: operations["listProbeTokens"];
-        put?: never;
-        /**
-         * Create a probe token for one region
-         * @description A remote probe (`upblit probe --connect … --token …`) with this token checks the monitors that name its region. The answer's `token` is the only time the secret is shown. The token can call the probe protocol only.
-         *
-         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        post: operations["createProbeToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/probe-tokens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Revoke a probe token
-         * @description Its probes are refused from their next request (within one poll). The row stays, revoked, for the audit trail.
-         *
-         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
-         */
-        delete: operations["revokeProbeToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/probe/assignments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The monitors a remote probe's region checks
-         * @description Every active monitor of the token's organization that names the token's region, as check specs. Send the last `revision` in `If-None-Match`: an unchanged set answers 304 with no body.
-         *
-         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
-         */
-        get: operations["getProbeAssignments"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/probe/claims": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Claim due slots (long-poll)
-         * @description Claims the region's due slots, each handed to one probe only. With nothing due it waits up to `waitSeconds` for a slot, answering as soon as one is due; a token revoked meanwhile ends the wait with 401.
-         *
-         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
-         */
-        post: operations["claimProbeSlots"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/probe/results": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Report results of claimed slots
-         * @description Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`.
-         *
-         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
-         */
-        post: operations["postProbeResults"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2610,6 +2494,256 @@ export interface paths {
         patch: operations["updateAlertRule"];
         trace?: never;
     };
+    "/api/v1/monitors/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the keys of monitors
+         * @description Every key given to one of the organization's monitors, ordered by key. A key whose monitor was deleted is not listed.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMonitorKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitors/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a monitor a key
+         * @description The key names this monitor from now on: it moves here if another monitor had it, and the monitor's previous key is dropped (one key per monitor). 404 when the monitor is not the organization's.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["setMonitorKey"];
+        post?: never;
+        /**
+         * Remove a monitor's key
+         * @description The monitor stays; only its key goes.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteMonitorKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the keys of channels
+         * @description Every key given to one of the organization's channels, ordered by key. A key whose channel was deleted is not listed.
+         *
+         *     Needs the `notifications:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listChannelKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a channel a key
+         * @description The key names this channel from now on: it moves here if another channel had it, and the channel's previous key is dropped (one key per channel). 404 when the channel is not the organization's.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["setChannelKey"];
+        post?: never;
+        /**
+         * Remove a channel's key
+         * @description The channel stays; only its key goes.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteChannelKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the keys of alert rules
+         * @description Every key given to one of the organization's alert rules, ordered by key. A key whose alert rule was deleted is not listed.
+         *
+         *     Needs the `notifications:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listAlertRuleKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-rules/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a alert rule a key
+         * @description The key names this alert rule from now on: it moves here if another alert rule had it, and the alert rule's previous key is dropped (one key per alert rule). 404 when the alert rule is not the organization's.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["setAlertRuleKey"];
+        post?: never;
+        /**
+         * Remove a alert rule's key
+         * @description The alert rule stays; only its key goes.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteAlertRuleKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the keys of maintenance windows
+         * @description Every key given to one of the organization's maintenance windows, ordered by key. A key whose maintenance window was deleted is not listed.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listMaintenanceWindowKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a maintenance window a key
+         * @description The key names this maintenance window from now on: it moves here if another maintenance window had it, and the maintenance window's previous key is dropped (one key per maintenance window). 404 when the maintenance window is not the organization's.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["setMaintenanceWindowKey"];
+        post?: never;
+        /**
+         * Remove a maintenance window's key
+         * @description The maintenance window stays; only its key goes.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteMaintenanceWindowKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status-pages/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the keys of status pages
+         * @description Every key given to one of the organization's status pages, ordered by key. A key whose status page was deleted is not listed.
+         *
+         *     Needs the `status-pages:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listStatusPageKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status-pages/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a status page a key
+         * @description The key names this status page from now on: it moves here if another status page had it, and the status page's previous key is dropped (one key per status page). 404 when the status page is not the organization's.
+         *
+         *     Needs the `status-pages:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["setStatusPageKey"];
+        post?: never;
+        /**
+         * Remove a status page's key
+         * @description The status page stays; only its key goes.
+         *
+         *     Needs the `status-pages:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteStatusPageKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/acknowledge": {
         parameters: {
             query?: never;
@@ -2786,6 +2920,64 @@ export interface paths {
         patch: operations["updateMaintenanceWindow"];
         trace?: never;
     };
+    "/api/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the organization's regions with their probes' liveness
+         * @description Every declared region, by name, and the server's own region (REGION), with how many monitors use it, how many probes are live, when one was last seen, and `silent` when none is.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listRegions"];
+        put?: never;
+        /**
+         * Declare a region
+         * @description Monitors may then be checked from it. At most 50 per organization; 409 when it is already declared.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["createRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a region with its probes' liveness
+         * @description Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getRegion"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a region no monitor uses
+         * @description 409 while a monitor is checked from it, and for the server's own region.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["deleteRegion"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a region's kind or description
+         * @description Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        patch: operations["updateRegion"];
+        trace?: never;
+    };
     "/api/v1/maintenance-windows/occurrences": {
         parameters: {
             query?: never;
@@ -2834,17 +3026,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ProbeClaimInput: {
+        CreateRegionInputInput: {
+            /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+            name: string;
             /**
-             * @description Slots wanted at most
-             * @default 50
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @default local
+             * @enum {string}
              */
-            max?: number;
-            /**
-             * @description Long-poll: how long to wait for a due slot when none is due now (0: answer at once)
-             * @default 0
-             */
-            waitSeconds?: number;
+            kind?: "local" | "remote";
+            /** @default null */
+            description?: string | null;
         };
         /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
         HttpMonitorInput: {
@@ -2854,11 +3046,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -2946,11 +3144,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3048,11 +3252,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3146,11 +3356,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3201,11 +3417,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3265,11 +3487,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3320,11 +3548,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3396,11 +3630,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3463,11 +3703,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3529,11 +3775,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3602,11 +3854,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3669,11 +3927,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3734,11 +3998,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3812,11 +4082,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3888,11 +4164,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -3960,11 +4242,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4030,11 +4318,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4103,11 +4397,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4172,11 +4472,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4236,11 +4542,17 @@ export interface components {
             /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
             timeoutMs?: number;
             /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
              * @default [
              *       "local"
              *     ]
              */
             regions?: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum?: number | null;
             /** @default [] */
             assertions?: {
                 /** @enum {string} */
@@ -4701,6 +5013,10 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
         };
         MonitorEvent: {
             id: string;
@@ -4710,6 +5026,10 @@ export interface components {
             reason: string | null;
             incidentId: string | null;
             at: string;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
         };
         AffectedDependent: {
             monitorId: string;
@@ -4746,6 +5066,10 @@ export interface components {
             startedAt: string;
             resolvedAt: string | null;
             durationMs: number | null;
+            /** @description Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region. */
+            regions: {
+                [key: string]: string;
+            } | null;
             monitor: {
                 id: string;
                 name: string;
@@ -4939,6 +5263,8 @@ export interface components {
             parents: string[];
             /** @description null: the server's default */
             certExpiryDays: number[] | null;
+            /** @description Regions that must agree on down or degraded; null: a majority */
+            quorum: number | null;
             /** @enum {string} */
             state: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
             stateSince: string;
@@ -5133,120 +5459,45 @@ export interface components {
             /** @description Pushed to (heartbeat), never checked by Upblit */
             passive: boolean;
         };
-        ProbeResult: {
-            monitorId: string;
-            /** @description If sent, must be the token's region */
-            region?: string;
-            /** @description The slot the probe was handed (epoch ms) */
-            slotAt: number;
-            startedAt: number;
-            /** @enum {string} */
-            status: "up" | "degraded" | "down" | "unknown";
-            statusCode?: number;
-            timings: {
-                dns?: number;
-                connect?: number;
-                tls?: number;
-                firstByte?: number;
-                total: number;
-            };
-            error?: {
-                /** @enum {string} */
-                kind: "timeout" | "dns" | "refused" | "reset" | "unreachable" | "tls" | "blocked" | "protocol" | "too_many_redirects" | "internal";
-                message: string;
-            };
-            verdicts: {
-                assertion: string;
-                ok: boolean;
-                /** @enum {string} */
-                severity: "hard" | "soft";
-                actual?: string | number | boolean | null;
-            }[];
-            cert?: {
-                daysLeft: number;
-                validTo: string;
-                hostnameMatch: boolean;
-                chainValid: boolean;
-                subject?: string;
-                issuer?: string;
-                fingerprint?: string;
-            };
+        /** @description The name is fixed: monitors and results hold it. */
+        UpdateRegionInput: {
+            /**
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @enum {string}
+             */
+            kind?: "local" | "remote";
+            description?: string | null;
         };
-        ProbeResults: {
-            results: components["schemas"]["ProbeResult"][];
-        };
-        ProbeResultsOutcome: {
-            /** @description Results handed to the evaluator (stored once per slot) */
-            accepted: number;
-            refused: {
-                index: number;
-                reason: string;
-            }[];
-        };
-        ProbeSlots: {
-            /** @constant */
-            protocol: 1;
-            /** @description The server's clock (epoch ms), for the probe's skew */
-            serverTime: number;
-            slots: {
-                monitorId: string;
-                slotAt: number;
-                /** @description The monitor's revision: refresh assignments if newer */
-                revision: number;
-            }[];
-        };
-        ProbeAssignments: {
-            /** @constant */
-            protocol: 1;
-            region: string;
-            /** @description Also the ETag; send it in If-None-Match to get 304 when unchanged */
-            revision: string;
-            serverTime: number;
-            /** @description Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision) */
-            monitors: {
-                [key: string]: unknown;
-            }[];
-        };
-        ProbeToken: {
-            /** @example prt_01J… */
-            id: string;
+        Region: {
             name: string;
-            /** @description The one region the token's probes check from */
-            region: string;
-            /** @description The token's first characters, to tell tokens apart */
-            prefix: string;
+            /**
+             * @description `local`: probes run by this installation; `remote`: probes that run elsewhere.
+             * @enum {string}
+             */
+            kind: "local" | "remote";
+            description: string | null;
+            /** @description Monitors of this organization checked from it */
+            monitors: number;
+            /** @description Probe processes of the region seen in the last 20 s */
+            probes: number;
+            /** @description When a probe of the region was last seen; null: never */
+            lastSeen: string | null;
+            /**
+             * @description `silent`: no live probe. Its monitors are not checked from it, and their quorum counts it as unknown (never down).
+             * @enum {string}
+             */
+            status: "live" | "silent";
+            /** @description Since when it is silent with monitors to check (its admins were told then) */
+            silentSince: string | null;
+            /** @description The server's own region (REGION): always declared */
+            isDefault: boolean;
             createdAt: string;
-            revokedAt: string | null;
-            /** @description The last request of a probe on this token */
-            lastSeenAt: string | null;
-            /** @description The address that request came from */
-            lastSeenIp: string | null;
-            /** @description The probe's version, from its User-Agent */
-            lastVersion: string | null;
+            updatedAt: string;
         };
-        NewProbeToken: {
-            /** @example prt_01J… */
+        /** @description A configuration file's key and the id of the resource it names */
+        ResourceKey: {
+            key: string;
             id: string;
-            name: string;
-            /** @description The one region the token's probes check from */
-            region: string;
-            /** @description The token's first characters, to tell tokens apart */
-            prefix: string;
-            createdAt: string;
-            revokedAt: string | null;
-            /** @description The last request of a probe on this token */
-            lastSeenAt: string | null;
-            /** @description The address that request came from */
-            lastSeenIp: string | null;
-            /** @description The probe's version, from its User-Agent */
-            lastVersion: string | null;
-            /** @description The secret (`upb_probe_…`), shown this once */
-            token: string;
-        };
-        CreateProbeToken: {
-            name: string;
-            /** @description A region monitors name in `regions`, e.g. `office` */
-            region: string;
         };
         SsoProvider: {
             id: string;
@@ -5349,9 +5600,6 @@ export interface components {
         };
         ProcessList: {
             items: components["schemas"]["Process"][];
-        };
-        ProbeTokenList: {
-            items: components["schemas"]["ProbeToken"][];
         };
         /** Webhook (Standard Webhooks, signed JSON) channel */
         WebhookChannelInput: {
@@ -5981,6 +6229,12 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready";
+                        /** @description Present when this process runs the probe role: its region and whether it recorded its presence recently (docs/regions.md). Not live: 503. */
+                        probe?: {
+                            region: string;
+                            live: boolean;
+                            lastBeatAt: string | null;
+                        };
                     };
                 };
             };
@@ -7100,6 +7354,8 @@ export interface operations {
                     /** @description null returns to the default, which then follows the interval */
                     timeoutMs?: unknown;
                     regions?: unknown;
+                    /** @description null returns to a majority */
+                    quorum?: unknown;
                     assertions?: unknown;
                     failuresBeforeDown?: unknown;
                     successesBeforeUp?: unknown;
@@ -7905,191 +8161,6 @@ export interface operations {
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listProbeTokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProbeTokenList"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    createProbeToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateProbeToken"];
-            };
-        };
-        responses: {
-            /** @description Created; `Location` names the new object */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NewProbeToken"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    revokeProbeToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getProbeAssignments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProbeAssignments"];
-                };
-            };
-            /** @description Unchanged since the revision sent */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    claimProbeSlots: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProbeClaimInput"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProbeSlots"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    postProbeResults: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProbeResults"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProbeResultsOutcome"];
-                };
-            };
-            400: components["responses"]["Invalid"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -11411,6 +11482,476 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listMonitorKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setMonitorKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMonitorKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listChannelKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setChannelKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteChannelKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAlertRuleKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setAlertRuleKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAlertRuleKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMaintenanceWindowKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setMaintenanceWindowKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMaintenanceWindowKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStatusPageKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setStatusPageKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceKey"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteStatusPageKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     acknowledgeIncident: {
         parameters: {
             query?: never;
@@ -11932,6 +12473,163 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Region"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionInputInput"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
                 };
             };
             400: components["responses"]["Invalid"];

@@ -54,6 +54,10 @@ export function swaggerOptions(version: string): FastifyDynamicSwaggerOptions {
 const TAGS = [
   { name: "auth", description: "Setup, sign-in, sessions and your own account" },
   { name: "monitors", description: "What to watch" },
+  {
+    name: "regions",
+    description: "Where monitors are checked from, and whether each region has a live probe",
+  },
   { name: "results", description: "Check results, rollups and uptime" },
   { name: "events", description: "State changes, stored and live" },
   {
@@ -69,6 +73,10 @@ const TAGS = [
   { name: "channels", description: "Where alerts go, which monitors use them, and every delivery" },
   { name: "maintenance", description: "Planned quiet periods: checks go on, no alerts" },
   { name: "status-pages", description: "Public status pages: settings, visibility, components" },
+  {
+    name: "config",
+    description: "Config as code: the keys by which `upblit apply` finds the resources a file declares",
+  },
   {
     name: "public",
     description: "What anyone may read without signing in: status pages' JSON, feeds, badges",

@@ -85,6 +85,7 @@ describe.each(DB_KINDS)("incidents and events of a checked monitor on %s", (kind
       startedAt: expect.any(String),
       resolvedAt: null,
       durationMs: null,
+      regions: null,
     });
     expect(open.nextCursor).toBeNull();
 

@@ -65,6 +65,8 @@ describe.each(DB_KINDS)("GET /metrics on %s", (kind) => {
     const downBefore = sample(before, "upblit_checks_total", { status: "down" }) ?? 0;
     expect(sample(before, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
     expect(sample(before, "upblit_queue_depth", { job: "check.run" })).toBe(0);
+    const storedBefore = sample(before, "upblit_results_stored_total") ?? 0;
+    const batchesBefore = sample(before, "upblit_result_batch_seconds") ?? 0;
 
     const monitor = await createMonitor(up, monitorBody("http", { name: "metered", target: target.url }));
     const first = await checkNowAndWait(up, monitor.id);
@@ -79,6 +81,26 @@ describe.each(DB_KINDS)("GET /metrics on %s", (kind) => {
     expect(sample(after, "upblit_monitor_up", { monitor_id: monitor.id, type: "http" })).toBe(0);
     expect(sample(after, "upblit_monitor_latency_seconds", { monitor_id: monitor.id })).toBeGreaterThan(0);
     expect(first.status).toBe("up");
+    // The evaluator wrote both results (checkNowAndWait waits until they are stored), in 1 or 2 batches.
+    expect(sample(after, "upblit_results_stored_total")).toBe(storedBefore + 2);
+    const batches = (sample(after, "upblit_result_batch_seconds") ?? 0) - batchesBefore;
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThanOrEqual(2);
+    expect(sample(after, "upblit_results_buffered")).toBe(0);
+  });
+
+  it("shows the PostgreSQL pool's connections (none for PGlite, which has no pool)", async () => {
+    const families = await scrape(`Bearer ${METRICS_TOKEN}`);
+    if (kind === "pglite") {
+      expect(families.has("upblit_db_pool_connections")).toBe(false);
+      return;
+    }
+    const total = sample(families, "upblit_db_pool_connections", { state: "total" }) ?? 0;
+    const idle = sample(families, "upblit_db_pool_connections", { state: "idle" }) ?? -1;
+    expect(total).toBeGreaterThanOrEqual(1);
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(idle).toBeLessThanOrEqual(total);
+    expect(sample(families, "upblit_db_pool_connections", { state: "waiting" })).toBe(0);
   });
 
   it("an API key sees its own organization's monitors only; the operator's token sees every one", async () => {

@@ -1,6 +1,8 @@
 import { type Command, Option } from "commander";
 import type { components, Upblit } from "#sdk";
+import { registerConfigCommands } from "./config/commands.ts";
 import { ClientError, configPath, readClientConfig, writeClientConfig } from "./contexts.ts";
+import { registerImportCommands } from "./import/commands.ts";
 import { ago, type Column, render, table } from "./output.ts";
 import { action, type CommonOptions, clientFor, formatOf, readObjectFile } from "./run.ts";
 import { watch } from "./watch.ts";
@@ -64,6 +66,8 @@ export function registerClientCommands(program: Command): void {
   registerLogin(program);
   registerMonitors(program);
   registerIncidents(program);
+  registerConfigCommands(program);
+  registerImportCommands(program);
   const pages = program.command("status-pages").description("Status pages of the organization");
   common(pages.command("ls").description("List status pages")).action(
     action(async (o: CommonOptions) => {

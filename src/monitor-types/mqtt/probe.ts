@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TLSSocket } from "node:tls";
-import mqtt from "mqtt";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
@@ -30,7 +29,12 @@ export interface MqttSettings {
 
 export type MqttCheckSpec = ClientCheckSpec & { mqtt: MqttSettings };
 
-export function probeMqtt(spec: MqttCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** mqtt.js, loaded on the first check of this type, not at start: most servers never run one, and the library costs memory and start-up time (docs/benchmarks.md). */
+let library: typeof import("mqtt") | undefined;
+
+export async function probeMqtt(spec: MqttCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+  library ??= await import("mqtt");
+  const mqtt = library.default;
   const settings = spec.mqtt;
   const defaultPort = settings.tls ? MQTTS_DEFAULT_PORT : MQTT_DEFAULT_PORT;
   let cert: ClientObservation["cert"];

@@ -4,7 +4,7 @@
  * `mysql.result` (the first value of the first row, as text), `mysql.rows`, `mysql.queryMs`.
  */
 import type { TLSSocket } from "node:tls";
-import mysql from "mysql2/promise";
+import type { Connection } from "mysql2/promise";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { timeoutFailure } from "../../probe/deadline.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
@@ -44,7 +44,17 @@ interface MysqlInternals {
   _handshakePacket?: { serverVersion?: string };
 }
 
-export function probeMysql(spec: MysqlCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** mysql2, loaded on the first check of this type, not at start: most servers never run one, and the library costs memory and start-up time (docs/benchmarks.md). */
+let library: Awaited<ReturnType<typeof load>> | undefined;
+// A CommonJS module: its exports are `default` at run time; the types know them as the namespace.
+const load = async () => {
+  const mod = await import("mysql2/promise");
+  return (mod as unknown as { default?: typeof mod }).default ?? mod;
+};
+
+export async function probeMysql(spec: MysqlCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+  library ??= await load();
+  const mysql = library;
   const settings = spec.mysql;
   let cert: ClientObservation["cert"];
   const run = runClientCheck(spec, options, MYSQL_DEFAULT_PORT, [settings.password], async (ctx) => {
@@ -96,7 +106,7 @@ export function probeMysql(spec: MysqlCheckSpec, options: ProbeOptions): Promise
 }
 
 async function runReadOnlyQuery(
-  connection: mysql.Connection,
+  connection: Connection,
   query: string,
   timeoutMs: number,
   version: string,

@@ -5,7 +5,7 @@
  */
 import { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import pg from "pg";
+import type { Client, QueryConfig } from "pg";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { timeoutFailure } from "../../probe/deadline.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
@@ -37,7 +37,15 @@ export interface PostgresSettings {
 
 export type PostgresCheckSpec = ClientCheckSpec & { postgres: PostgresSettings };
 
-export function probePostgres(spec: PostgresCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** node-postgres, loaded on the first check of this type, not at start: most servers never run one, and the library costs memory and start-up time (docs/benchmarks.md). */
+let library: typeof import("pg") | undefined;
+
+export async function probePostgres(
+  spec: PostgresCheckSpec,
+  options: ProbeOptions,
+): Promise<ClientObservation> {
+  library ??= await import("pg");
+  const pg = library.default;
   const settings = spec.postgres;
   let cert: ClientObservation["cert"];
   const run = runClientCheck(spec, options, POSTGRES_DEFAULT_PORT, [settings.password], async (ctx) => {
@@ -92,7 +100,7 @@ interface PgConnection {
 }
 
 async function runReadOnlyQuery(
-  client: pg.Client,
+  client: Client,
   query: string,
   remainingMs: number,
   { deadline, facts }: ClientCheckContext,
@@ -106,7 +114,7 @@ async function runReadOnlyQuery(
     text: query,
     rowMode: "array",
     queryMode: "extended",
-  } as pg.QueryConfig);
+  } as QueryConfig);
   facts["postgres.queryMs"] = msSince(deadline, started);
   facts["postgres.rows"] = result.rowCount ?? result.rows.length;
   facts["postgres.result"] = firstCell(result.rows);
@@ -118,8 +126,9 @@ const QUERY_CANCELED = "57014";
 /** The server said no (bad password, no such database, read-only violation): a protocol failure with its words. */
 function asServerFailure(err: unknown): unknown {
   // Our statement_timeout (the check's remaining time) may fire a moment before the deadline does.
-  if (err instanceof pg.DatabaseError && err.code === QUERY_CANCELED) return timeoutFailure();
-  if (err instanceof pg.DatabaseError) {
+  const DatabaseError = library?.default.DatabaseError;
+  if (DatabaseError && err instanceof DatabaseError && err.code === QUERY_CANCELED) return timeoutFailure();
+  if (DatabaseError && err instanceof DatabaseError) {
     return new ProbeFailure(
       "protocol",
       shortText(`server: ${err.message}${err.code ? ` (${err.code})` : ""}`, 300),

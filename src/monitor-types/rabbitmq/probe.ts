@@ -5,7 +5,7 @@
  * with a queue `rabbitmq.messages`, `rabbitmq.consumers`, `rabbitmq.queueMs`.
  */
 import type { TLSSocket } from "node:tls";
-import amqp from "amqplib";
+import type { Connection } from "amqplib";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
@@ -36,7 +36,20 @@ interface AmqpInternals {
   stream: unknown;
 }
 
-export function probeRabbitmq(spec: RabbitmqCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** amqplib, loaded on the first check of this type, not at start: most servers never run one, and the library costs memory and start-up time (docs/benchmarks.md). */
+let library: Awaited<ReturnType<typeof load>> | undefined;
+// A CommonJS module: its exports are `default` at run time; the types know them as the namespace.
+const load = async () => {
+  const mod = await import("amqplib");
+  return (mod as unknown as { default?: typeof mod }).default ?? mod;
+};
+
+export async function probeRabbitmq(
+  spec: RabbitmqCheckSpec,
+  options: ProbeOptions,
+): Promise<ClientObservation> {
+  library ??= await load();
+  const amqp = library;
   const settings = spec.rabbitmq;
   const defaultPort = settings.tls ? AMQPS_DEFAULT_PORT : AMQP_DEFAULT_PORT;
   let cert: ClientObservation["cert"];
@@ -65,7 +78,7 @@ export function probeRabbitmq(spec: RabbitmqCheckSpec, options: ProbeOptions): P
     ctx.onCleanup(() => connecting.then((model) => model.close()).catch(() => {}));
     const model = await connecting.catch(rethrowServer);
     model.on("error", () => {});
-    const connection = model.connection as unknown as AmqpInternals & amqp.Connection;
+    const connection = model.connection as unknown as AmqpInternals & Connection;
     const server = connection.serverProperties;
     if (server.version) facts["rabbitmq.version"] = shortText(String(server.version), 100);
     if (server.product) facts["rabbitmq.product"] = shortText(String(server.product), 100);

@@ -4,7 +4,6 @@
  * text), `redis.commandMs`.
  */
 import type { TLSSocket } from "node:tls";
-import { Redis, ReplyError } from "ioredis";
 import { readCertificate } from "../../probe/cert-info.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
@@ -58,7 +57,13 @@ export interface RedisSettings {
 
 export type RedisCheckSpec = ClientCheckSpec & { redis: RedisSettings };
 
-export function probeRedis(spec: RedisCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** ioredis, loaded on the first check of this type, not at start: most servers never run one, and the library costs memory and start-up time (docs/benchmarks.md). */
+let ioredis: Awaited<ReturnType<typeof loadIoredis>> | undefined;
+const loadIoredis = () => import("ioredis");
+
+export async function probeRedis(spec: RedisCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+  ioredis ??= await loadIoredis();
+  const { Redis } = ioredis;
   const settings = spec.redis;
   let cert: ClientObservation["cert"];
   const secrets = [settings.password];
@@ -117,7 +122,7 @@ export function probeRedis(spec: RedisCheckSpec, options: ProbeOptions): Promise
 /** The server said no (WRONGPASS, NOPERM, WRONGTYPE…): a protocol failure in its words. */
 function rethrowReply(err: unknown): never {
   // ioredis types ReplyError as `any`; it is an Error subclass from redis-errors.
-  if (err instanceof (ReplyError as typeof Error)) {
+  if (ioredis && err instanceof (ioredis.ReplyError as typeof Error)) {
     throw new ProbeFailure("protocol", shortText(`server: ${err.message}`, 300));
   }
   throw err;

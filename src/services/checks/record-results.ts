@@ -1,5 +1,7 @@
-import type { CheckResult } from "../../domain/check-result.ts";
+import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
+import { decideSlots, type OpenSlots, quorumOf } from "../../domain/quorum.ts";
 import { applyResult, type Circumstances, type StateSnapshot } from "../../domain/state-machine.ts";
+import { isProbed } from "../../monitor-types/types.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
@@ -8,6 +10,7 @@ import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
 import { type AffectedDependent, recordAffected } from "../dependencies/incident-dependents.ts";
 import type { LiveStates } from "../dependencies/parents.ts";
+import { regionLiveness } from "../regions/presence.ts";
 import {
   type Announcements,
   announce,
@@ -15,6 +18,8 @@ import {
   writeTransition,
 } from "../state/write-transition.ts";
 import { circumstancesOf, loadCircumstances } from "./circumstances.ts";
+
+type Tx = Parameters<typeof lockStates>[0];
 
 /**
  * Stores a batch of judged results and moves each monitor's state, in one transaction: results,
@@ -36,12 +41,15 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const updates = new Map<string, StateRow>();
     const stateNow: LiveStates = (id) => updates.get(id) ?? states.get(id)?.state;
     const affected: AffectedDependent[] = [];
+    const silent = await silentRegions(tx, fresh, states, rt.clock.now());
     // Parents first: a parent failing in this batch already counts when its dependents are judged.
     for (const r of batch.dependencies.parentsFirst(fresh)) {
       const s = states.get(r.monitorId)!;
       const prev = updates.get(r.monitorId) ?? s.state;
       const around = circumstancesOf(batch, r.monitorId, stateNow);
-      const next = await stepMonitor(tx, s, prev, r, around, events, out);
+      const next = usesQuorum(s)
+        ? await stepQuorum(tx, s, prev, r, around, silent, events, out)
+        : await stepMonitor(tx, s, prev, r, around, events, out);
       updates.set(r.monitorId, next);
       if (next.state === "affected" && prev.state !== "affected") {
         const incidentIds = batch.dependencies.incidentsBehind(r.monitorId, stateNow);
@@ -82,8 +90,9 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
   return { stored: stored.length };
 }
 
+/** One result moves a monitor of one region (or a passive type) directly, as it always has. */
 async function stepMonitor(
-  tx: Parameters<typeof lockStates>[0],
+  tx: Tx,
   s: LockedMonitor,
   prev: StateRow,
   r: CheckResult,
@@ -92,6 +101,83 @@ async function stepMonitor(
   out: Announcements,
 ): Promise<StateRow> {
   const at = new Date(r.startedAt);
+  const change = { organizationId: r.organizationId, status: r.status, at, reason: describeFailure(r) };
+  const moved = await applyStatus(tx, s, prev, change, around, events, out);
+  return {
+    ...moved,
+    lastStatus: r.status,
+    lastCheckedAt: at,
+    lastError: r.error ? `${r.error.kind}: ${r.error.message}`.slice(0, 300) : null,
+  };
+}
+
+/**
+ * Several regions: the result joins its slot, and every slot now certain (domain/quorum.ts)
+ * moves the state by its verdict, recording what each region saw. A manual check, a region the
+ * monitor no longer has, or a slot already decided is stored and moves nothing.
+ */
+async function stepQuorum(
+  tx: Tx,
+  s: LockedMonitor,
+  prev: StateRow,
+  r: CheckResult,
+  around: Circumstances | undefined,
+  silent: ReadonlySet<string>,
+  events: NewEvent[],
+  out: Announcements,
+): Promise<StateRow> {
+  const checkedAt = new Date(Math.max(r.startedAt, prev.lastCheckedAt?.getTime() ?? 0));
+  const late = prev.quorumSlotAt !== null && r.slotAt <= prev.quorumSlotAt.getTime();
+  if (r.manual || late || !s.regions.includes(r.region)) return { ...prev, lastCheckedAt: checkedAt };
+  const open: OpenSlots = { ...(prev.quorumOpen ?? {}) };
+  const key = String(r.slotAt);
+  const slot = open[key] ?? { seen: {}, reason: null, at: r.startedAt };
+  const failed = r.status === "down" || r.status === "degraded";
+  open[key] = {
+    seen: { ...slot.seen, [r.region]: r.status },
+    reason: slot.reason ?? (failed ? describeFailure(r) : null),
+    at: Math.max(slot.at, r.startedAt),
+  };
+  const k = quorumOf(s.regions.length, s.quorum);
+  const { decided, open: left } = decideSlots(open, s.regions, k, silent);
+  let row: StateRow = {
+    ...prev,
+    quorumOpen: Object.keys(left).length > 0 ? left : null,
+    lastCheckedAt: checkedAt,
+  };
+  for (const d of decided) {
+    const at = new Date(d.at);
+    const reason = d.verdict === "down" || d.verdict === "degraded" ? d.reason : null;
+    const change = { organizationId: r.organizationId, status: d.verdict, at, reason, regions: d.regions };
+    const moved = await applyStatus(tx, s, row, change, around, events, out);
+    row = {
+      ...moved,
+      quorumSlotAt: new Date(d.slotAt),
+      lastStatus: d.verdict,
+      lastError: reason,
+    };
+  }
+  return row;
+}
+
+/** Applies one status (a result's, or a slot's verdict) through the state machine and writes its transition. */
+async function applyStatus(
+  tx: Tx,
+  s: LockedMonitor,
+  prev: StateRow,
+  change: {
+    organizationId: string;
+    status: ResultStatus;
+    at: Date;
+    reason: string | null;
+    /** What each region saw, when a quorum decided. */
+    regions?: Record<string, string>;
+  },
+  around: Circumstances | undefined,
+  events: NewEvent[],
+  out: Announcements,
+): Promise<StateRow> {
+  const { status, at, reason, regions } = change;
   const snapshot: StateSnapshot = {
     state: prev.state,
     consecutiveFailures: prev.consecutiveFailures,
@@ -102,19 +188,18 @@ async function stepMonitor(
     ? { next: snapshot }
     : applyResult(
         snapshot,
-        r.status,
+        status,
         {
           failuresBeforeDown: s.failuresBeforeDown,
           successesBeforeUp: s.successesBeforeUp,
         },
         around,
       );
-  const reason = describeFailure(r);
   const openIncidentId = await writeTransition(
     tx,
     {
-      organizationId: r.organizationId,
-      monitorId: r.monitorId,
+      organizationId: change.organizationId,
+      monitorId: prev.monitorId,
       monitorName: s.name,
       openIncidentId: prev.openIncidentId,
     },
@@ -123,6 +208,7 @@ async function stepMonitor(
     step.transition?.to === "down" || step.transition?.to === "degraded" ? reason : null,
     events,
     out,
+    regions,
   );
   return {
     ...prev,
@@ -130,11 +216,30 @@ async function stepMonitor(
     since: step.transition ? at : prev.since,
     consecutiveFailures: step.next.consecutiveFailures,
     consecutiveSuccesses: step.next.consecutiveSuccesses,
-    lastStatus: r.status,
-    lastCheckedAt: at,
-    lastError: r.error ? `${r.error.kind}: ${r.error.message}`.slice(0, 300) : null,
     openIncidentId,
   };
+}
+
+/** A monitor judged by a quorum: several regions, and checks the probes run (not heartbeats). */
+function usesQuorum(s: LockedMonitor): boolean {
+  return s.regions.length > 1 && isProbed(s.type);
+}
+
+/** The regions (of this batch's quorum monitors) with no live probe: they count as unknown. */
+async function silentRegions(
+  tx: Tx,
+  fresh: CheckResult[],
+  states: Map<string, LockedMonitor>,
+  nowMs: number,
+): Promise<Set<string>> {
+  const regions = new Set<string>();
+  for (const r of fresh) {
+    const s = states.get(r.monitorId);
+    if (s && usesQuorum(s)) for (const region of s.regions) regions.add(region);
+  }
+  if (regions.size === 0) return new Set();
+  const live = await regionLiveness(tx, nowMs, [...regions]);
+  return new Set([...regions].filter((region) => (live.get(region)?.probes ?? 0) === 0));
 }
 
 /** The reason shown on an event or incident: the error, or the first failed hard assertion. */

@@ -120,3 +120,39 @@ export function emailChangeNoticeMail(v: { newEmail: string; resetUrl: string })
     footer: "If this was you, there is nothing to do.",
   });
 }
+
+/** To an organization's owners and admins: a region its monitors use has no live probe (or has one again). */
+export function regionSilentMail(v: {
+  organizationName: string;
+  region: string;
+  change: "silent" | "back";
+  lastSeen: Date | null;
+  monitors: number;
+  publicUrl: string;
+}): RenderedMail {
+  const org = oneLine(v.organizationName, 100);
+  const region = oneLine(v.region, 40);
+  const seen = v.lastSeen
+    ? `A probe of it was last seen at ${v.lastSeen.toISOString()}.`
+    : "No probe of it was ever seen.";
+  if (v.change === "back") {
+    return compose({
+      subject: `Region ${region} has a live probe again (${org})`,
+      paragraphs: [
+        `Region ${region} of ${org} has a live probe again: its ${v.monitors} monitor(s) are checked from it as before.`,
+      ],
+      link: { label: "See the regions", url: `${v.publicUrl}/api/v1/regions` },
+      footer: "You receive this as an owner or admin of the organization.",
+    });
+  }
+  return compose({
+    subject: `Region ${region} has no live probe (${org})`,
+    paragraphs: [
+      `Region ${region} of ${org} has no live probe. ${seen}`,
+      `Its ${v.monitors} monitor(s) are not checked from it meanwhile: their quorum counts it as unknown (never as down), so a monitor that needs this region to reach its quorum cannot go down. Start a probe with REGION=${region}, or take the region out of these monitors.`,
+    ],
+    link: { label: "See the regions", url: `${v.publicUrl}/api/v1/regions` },
+    footer:
+      "You receive this as an owner or admin of the organization; another mail follows when a probe is back.",
+  });
+}

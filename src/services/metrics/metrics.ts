@@ -3,7 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { CheckResult } from "../../domain/check-result.ts";
 import { JOB_CATALOG, JOB_NAMES } from "../../queue/catalog.ts";
 import type { JobQueue } from "../../queue/queue.ts";
-import type { Db } from "../../storage/db.ts";
+import { type Db, poolStats } from "../../storage/db.ts";
 
 /** Per-monitor series in one scrape, at most; beyond it `upblit_metrics_monitors_omitted` says how many. */
 export const MAX_MONITOR_SERIES = 2_000;
@@ -28,6 +28,9 @@ export class UpblitMetrics {
   readonly registry = new Registry();
   private readonly checks: Counter<"status">;
   private readonly lateness: Histogram;
+  private readonly stored: Counter;
+  private readonly batchSeconds: Histogram;
+  private buffered: () => number = () => 0;
   private readonly last = new Map<string, LastCheck>();
 
   constructor(
@@ -61,6 +64,53 @@ export class UpblitMetrics {
         }
       },
     });
+    this.stored = new Counter({
+      name: "upblit_results_stored_total",
+      help: "Check results written to the database by this process's evaluator",
+      registers: [this.registry],
+    });
+    this.batchSeconds = new Histogram({
+      name: "upblit_result_batch_seconds",
+      help: "How long writing one batch of results (and the states and incidents they change) took",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    const buffered = () => this.buffered();
+    new Gauge({
+      name: "upblit_results_buffered",
+      help: "Results received by the evaluator and not yet written",
+      registers: [this.registry],
+      collect() {
+        this.set(buffered());
+      },
+    });
+    // PostgreSQL only: PGlite is one connection in the process, with no pool.
+    if (poolStats(db)) {
+      new Gauge({
+        name: "upblit_db_pool_connections",
+        help: "Connections of the PostgreSQL pool: open (total), idle, and queries waiting for one (waiting)",
+        labelNames: ["state"],
+        registers: [this.registry],
+        collect() {
+          const stats = poolStats(db);
+          if (!stats) return;
+          this.set({ state: "total" }, stats.total);
+          this.set({ state: "idle" }, stats.idle);
+          this.set({ state: "waiting" }, stats.waiting);
+        },
+      });
+    }
+  }
+
+  /** Called for every batch of results the evaluator wrote. */
+  observeStored(count: number, seconds: number): void {
+    this.stored.inc(count);
+    this.batchSeconds.observe(seconds);
+  }
+
+  /** Where the evaluator's count of buffered results comes from (set once it exists). */
+  watchBuffered(pending: () => number): void {
+    this.buffered = pending;
   }
 
   /** Called for every judged check this process hands to the evaluator. */

@@ -15,6 +15,7 @@ const FIELDS = [
   "description",
   "runbookUrl",
   "certExpiryDays",
+  "quorum",
 ] as const;
 
 /**

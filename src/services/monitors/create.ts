@@ -7,6 +7,7 @@ import { insertStateAndSchedules } from "../../storage/repos/schedules.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
+import { assertRegionsDeclared } from "../regions/regions.ts";
 import { openSecrets, sealSecrets } from "./secrets.ts";
 import { slugTakenOr } from "./slug-taken.ts";
 import type { MonitorWithState } from "./view.ts";
@@ -32,6 +33,7 @@ export async function createMonitor(
           `This organization has reached its limit of ${ctx.limits.maxMonitorsPerOrg} monitors`,
         );
       }
+      await assertRegionsDeclared(tx, ctx, def.regions);
       const id = newId("mon", now);
       const key = ctx.keys.encryption;
       const monitor = openSecrets(

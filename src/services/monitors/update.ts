@@ -15,6 +15,7 @@ import { getState, saveStates } from "../../storage/repos/state.repo.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { setParents } from "../dependencies/edges.ts";
+import { assertRegionsDeclared } from "../regions/regions.ts";
 import {
   type Announcements,
   announce,
@@ -44,6 +45,7 @@ export async function updateMonitor(
     .execute(async (tx) => {
       const stored = await findMonitor(tx, ctx.organizationId, id, true);
       if (!stored) throw new NotFoundError("monitor", id);
+      await assertRegionsDeclared(tx, ctx, def.regions);
       // Compared opened: a sealed secret differs from its text at every write (a fresh IV).
       const existing = openSecrets(ctx.keys.encryption, stored);
       const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
@@ -120,7 +122,8 @@ export async function pauseInTransaction(
     openIncidentId: state.openIncidentId,
   };
   const openIncidentId = await writeTransition(tx, m, step, at, paused ? "paused" : "resumed", events, out);
-  await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId }]);
+  // A paused or resumed monitor starts its quorum afresh: a slot left open before is stale.
+  await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId, quorumOpen: null }]);
   await insertEvents(tx, events);
   await audit(tx, ctx, {
     action: paused ? "monitor.pause" : "monitor.resume",

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { Logger } from "../../lib/logger.ts";
 import { MONITOR_TESTS_PER_ORG, PUBLIC_PER_IP, RATE_LIMITS, type RateLimitSettings } from "./settings.ts";
@@ -88,6 +88,8 @@ export async function openRateLimits(options: {
  * in the background. Connection loss and recovery are logged once each, not on every retry.
  */
 async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  // ioredis only when Redis is configured: not loaded at all otherwise.
+  const { Redis } = await import("ioredis");
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -28,6 +28,8 @@ export async function writeTransition(
   reason: string | null,
   events: NewEvent[],
   out: Announcements,
+  /** What each region saw in the slot that made this step (several regions only). */
+  regions?: Record<string, string>,
 ): Promise<string | null> {
   if (!step.transition) return m.openIncidentId;
   let incidentId = m.openIncidentId;
@@ -39,6 +41,7 @@ export async function writeTransition(
       monitorId: m.monitorId,
       cause: reason,
       at,
+      regions,
     });
     out.incidents.push(incidentChange(m, incidentId, "opened", at, reason));
     out.live.push(liveIncident(m, incidentId, "opened"));
@@ -60,6 +63,7 @@ export async function writeTransition(
     reason,
     incidentId: eventIncident,
     at,
+    regions,
   });
   out.live.push({
     type: "monitor.state",

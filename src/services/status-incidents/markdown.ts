@@ -1,5 +1,17 @@
+import { createRequire } from "node:module";
 import { Marked } from "marked";
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
+
+/**
+ * sanitize-html (with postcss and htmlparser2, ~7 MB of heap) is loaded by the first rendering,
+ * not at start: many servers never publish an incident update. It is CommonJS, so it loads
+ * synchronously and renderMarkdown stays synchronous.
+ */
+let sanitizer: typeof sanitizeHtml | undefined;
+const sanitize = (html: string, options: sanitizeHtml.IOptions) => {
+  sanitizer ??= createRequire(import.meta.url)("sanitize-html") as typeof sanitizeHtml;
+  return sanitizer(html, options);
+};
 
 /** Longest markdown body of an update or postmortem. */
 export const MARKDOWN_MAX = 10_000;
@@ -58,5 +70,5 @@ const SANITIZE: sanitizeHtml.IOptions = {
  */
 export function renderMarkdown(markdown: string): string {
   const rendered = marked.parse(markdown.slice(0, MARKDOWN_MAX)) as string;
-  return sanitizeHtml(rendered, SANITIZE).trim();
+  return sanitize(rendered, SANITIZE).trim();
 }

@@ -14,8 +14,10 @@ import * as m0012 from "./0012-incident-workflow.ts";
 import * as m0013 from "./0013-heartbeats.ts";
 import * as m0014 from "./0014-sso.ts";
 import * as m0015 from "./0015-compact-results.ts";
+import * as m0016 from "./0016-regions.ts";
 import * as m0017 from "./0017-type-secrets.ts";
 import * as m0018 from "./0018-processes.ts";
+import * as m0019 from "./0019-resource-keys.ts";
 import * as m0020 from "./0020-probe-tokens.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
@@ -35,8 +37,10 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-heartbeats": m0013,
   "0014-sso": m0014,
   "0015-compact-results": m0015,
+  "0016-regions": m0016,
   "0017-type-secrets": m0017,
   "0018-processes": m0018,
+  "0019-resource-keys": m0019,
   "0020-probe-tokens": m0020,
 };
 

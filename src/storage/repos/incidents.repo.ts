@@ -12,6 +12,8 @@ export interface NewEvent {
   reason: string | null;
   incidentId: string | null;
   at: Date;
+  /** What each region saw in the slot that made the change (several regions only). */
+  regions?: Record<string, string> | null;
 }
 
 export async function insertEvents(db: Q, events: NewEvent[]): Promise<void> {
@@ -28,6 +30,7 @@ export async function insertEvents(db: Q, events: NewEvent[]): Promise<void> {
         reason: e.reason,
         incident_id: e.incidentId,
         at: e.at,
+        regions: e.regions ? JSON.stringify(e.regions) : null,
       })),
     )
     .execute();
@@ -35,7 +38,14 @@ export async function insertEvents(db: Q, events: NewEvent[]): Promise<void> {
 
 export async function openIncident(
   db: Q,
-  i: { id: string; organizationId: string; monitorId: string; cause: string | null; at: Date },
+  i: {
+    id: string;
+    organizationId: string;
+    monitorId: string;
+    cause: string | null;
+    at: Date;
+    regions?: Record<string, string> | null;
+  },
 ): Promise<void> {
   await db
     .insertInto("incidents")
@@ -46,6 +56,7 @@ export async function openIncident(
       status: "open",
       cause: i.cause,
       started_at: i.at,
+      regions: i.regions ? JSON.stringify(i.regions) : null,
     })
     .execute();
 }

@@ -31,6 +31,7 @@ export function rowToMonitor(row: Selectable<MonitorsTable>): Monitor {
     description: row.description,
     runbookUrl: row.runbook_url,
     certExpiryDays: row.cert_expiry_days,
+    quorum: row.quorum,
     paused: row.paused,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -53,6 +54,7 @@ export function definitionColumns(d: MonitorDefinition) {
     description: d.description,
     runbook_url: d.runbookUrl,
     cert_expiry_days: d.certExpiryDays ?? null,
+    quorum: d.quorum ?? null,
     // The caller sealed the definition's secrets (services/monitors/secrets.ts).
     secrets_plain: false,
   };

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { MonitorState } from "../../domain/monitor.ts";
+import type { OpenSlots } from "../../domain/quorum.ts";
 import type { Database, MonitorStateTable } from "../schema.ts";
 
 type Q = Kysely<Database>;
@@ -14,6 +15,9 @@ export interface StateRow {
   lastCheckedAt: Date | null;
   lastError: string | null;
   openIncidentId: string | null;
+  /** Several regions: the last slot whose verdict moved the state, and the slot still open. */
+  quorumSlotAt: Date | null;
+  quorumOpen: OpenSlots | null;
 }
 
 /** A locked monitor: its state row and what judging a result needs from the monitor itself. */
@@ -23,6 +27,9 @@ export interface LockedMonitor {
   paused: boolean;
   failuresBeforeDown: number;
   successesBeforeUp: number;
+  type: string;
+  regions: string[];
+  quorum: number | null;
 }
 
 /** Locks and returns the state rows (with thresholds) of these monitors, in id order to avoid deadlocks. */
@@ -32,7 +39,15 @@ export async function lockStates(db: Q, monitorIds: string[]): Promise<LockedMon
     .selectFrom("monitor_state as s")
     .innerJoin("monitors as m", "m.id", "s.monitor_id")
     .selectAll("s")
-    .select(["m.name", "m.paused", "m.failures_before_down", "m.successes_before_up"])
+    .select([
+      "m.name",
+      "m.paused",
+      "m.failures_before_down",
+      "m.successes_before_up",
+      "m.type",
+      "m.regions",
+      "m.quorum",
+    ])
     // One array parameter, not one per id: the statement is the same for every batch size.
     .where(sql<boolean>`s.monitor_id = any(${monitorIds}::text[])`)
     .orderBy("s.monitor_id")
@@ -44,6 +59,9 @@ export async function lockStates(db: Q, monitorIds: string[]): Promise<LockedMon
     paused: r.paused,
     failuresBeforeDown: r.failures_before_down,
     successesBeforeUp: r.successes_before_up,
+    type: r.type,
+    regions: r.regions,
+    quorum: r.quorum,
   }));
 }
 
@@ -65,6 +83,8 @@ function toStateRow(r: Selectable<MonitorStateTable>): StateRow {
     lastCheckedAt: r.last_checked_at,
     lastError: r.last_error,
     openIncidentId: r.open_incident_id,
+    quorumSlotAt: r.quorum_slot_at,
+    quorumOpen: r.quorum_open,
   };
 }
 
@@ -76,15 +96,19 @@ export async function saveStates(db: Q, rows: StateRow[]): Promise<void> {
       state = u.state, since = u.since,
       consecutive_failures = u.cf, consecutive_successes = u.cs,
       last_status = u.last_status, last_checked_at = u.last_checked_at,
-      last_error = u.last_error, open_incident_id = u.open_incident_id
+      last_error = u.last_error, open_incident_id = u.open_incident_id,
+      quorum_slot_at = u.quorum_slot_at, quorum_open = u.quorum_open::jsonb
     FROM unnest(
       ${rows.map((r) => r.monitorId)}::text[], ${rows.map((r) => r.state)}::text[],
       ${rows.map((r) => r.since.toISOString())}::timestamptz[],
       ${rows.map((r) => r.consecutiveFailures)}::int[], ${rows.map((r) => r.consecutiveSuccesses)}::int[],
       ${rows.map((r) => r.lastStatus)}::text[],
       ${rows.map((r) => r.lastCheckedAt?.toISOString() ?? null)}::timestamptz[],
-      ${rows.map((r) => r.lastError)}::text[], ${rows.map((r) => r.openIncidentId)}::text[]
-    ) AS u(monitor_id, state, since, cf, cs, last_status, last_checked_at, last_error, open_incident_id)
+      ${rows.map((r) => r.lastError)}::text[], ${rows.map((r) => r.openIncidentId)}::text[],
+      ${rows.map((r) => r.quorumSlotAt?.toISOString() ?? null)}::timestamptz[],
+      ${rows.map((r) => (r.quorumOpen ? JSON.stringify(r.quorumOpen) : null))}::text[]
+    ) AS u(monitor_id, state, since, cf, cs, last_status, last_checked_at, last_error, open_incident_id,
+      quorum_slot_at, quorum_open)
     WHERE s.monitor_id = u.monitor_id
   `.execute(db);
 }

@@ -16,6 +16,7 @@ export const presentEvent = (e: EventRow) => ({
   reason: e.reason,
   incidentId: e.incident_id,
   at: e.at.toISOString(),
+  regions: e.regions ?? null,
 });
 
 export const presentIncident = (i: IncidentRow) => ({
@@ -28,6 +29,7 @@ export const presentIncident = (i: IncidentRow) => ({
   startedAt: i.started_at.toISOString(),
   resolvedAt: iso(i.resolved_at),
   durationMs: i.duration_ms === null ? null : Number(i.duration_ms),
+  regions: i.regions ?? null,
 });
 
 export function presentIncidentDetail(i: IncidentView) {

@@ -11,6 +11,12 @@ const WorkflowStatus = z.enum(WORKFLOW_STATUSES).meta({
     "Set by people: investigating, identified, monitoring, resolved. The monitor's recovery sets resolved on its own",
 });
 
+/** What each region saw in the slot a quorum decided (docs/regions.md). */
+const RegionsSeen = z.record(z.string(), z.string()).nullable().meta({
+  description:
+    "Monitors of several regions: what each region saw (up, degraded, down or unknown: silent or late) in the slot whose quorum made this. null for one region.",
+});
+
 export const IncidentItem = z
   .object({
     id: z.string(),
@@ -24,6 +30,7 @@ export const IncidentItem = z
     startedAt: z.string(),
     resolvedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
+    regions: RegionsSeen,
   })
   .meta({ id: "Incident" });
 
@@ -36,6 +43,7 @@ export const EventItem = z
     reason: z.string().nullable(),
     incidentId: z.string().nullable(),
     at: z.string(),
+    regions: RegionsSeen,
   })
   .meta({ id: "MonitorEvent" });
 

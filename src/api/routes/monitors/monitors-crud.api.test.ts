@@ -25,6 +25,7 @@ const COMMON_DEFAULTS = {
   paused: false,
   parents: [],
   certExpiryDays: null,
+  quorum: null,
   state: "pending",
   lastCheckedAt: null,
   lastStatus: null,
@@ -83,6 +84,8 @@ describe.each(DB_KINDS)("monitors CRUD on %s", (kind) => {
   );
 
   it("keeps every given field instead of the defaults", async () => {
+    // A second region must be declared first (docs/regions.md).
+    expect((await call(up, "POST", `${API}/regions`, { name: "eu-west" })).statusCode).toBe(201);
     const body = monitorBody("http", {
       name: "  Checkout API  ",
       intervalSeconds: 30,

@@ -179,7 +179,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ["monitors"],
           operationId: "checkMonitor",
           summary: "Check now: run one check at once, outside the schedule",
-          description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (it moves the monitor's state and may alert). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.`,
+          description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.`,
           params: MonitorId,
           querystring: z.strictObject({
             wait: z

@@ -25,6 +25,7 @@ export function presentMonitor(m: MonitorWithState) {
     paused: m.paused,
     parents: m.parents,
     certExpiryDays: m.certExpiryDays ?? null,
+    quorum: m.quorum ?? null,
     state: m.state,
     stateSince: m.stateSince.toISOString(),
     lastCheckedAt: m.lastCheckedAt?.toISOString() ?? null,
@@ -55,6 +56,10 @@ export const MonitorResponse = z
     paused: z.boolean(),
     parents: z.array(z.string()),
     certExpiryDays: z.array(z.number()).nullable().meta({ description: "null: the server's default" }),
+    quorum: z
+      .number()
+      .nullable()
+      .meta({ description: "Regions that must agree on down or degraded; null: a majority" }),
     state: z.enum(MONITOR_STATES),
     stateSince: z.string(),
     lastCheckedAt: z.string().nullable(),

@@ -87,7 +87,16 @@ export function monitorCommonFields(limits: { minIntervalSeconds: number }, defa
       .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
       .min(1)
       .max(10)
-      .default([defaultRegion]),
+      .refine(distinct, "must not name a region twice")
+      .default([defaultRegion])
+      .meta({
+        description:
+          "Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.",
+      }),
+    quorum: z.number().int().min(1).max(10).nullable().default(null).meta({
+      description:
+        "How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.",
+    }),
     assertions: z.array(AssertionInput).max(LIMITS.assertions).default([]),
     failuresBeforeDown: z.number().int().min(1).max(LIMITS.maxThreshold).default(1),
     successesBeforeUp: z.number().int().min(1).max(LIMITS.maxThreshold).default(1),
@@ -127,6 +136,13 @@ export function monitorDefinitionSchema(limits: { minIntervalSeconds: number }, 
     .superRefine((m, ctx) => {
       if ((m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds)) >= m.intervalSeconds * 1000) {
         ctx.addIssue({ code: "custom", path: ["timeoutMs"], message: "must be shorter than the interval" });
+      }
+      if (m.quorum != null && m.quorum > m.regions.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["quorum"],
+          message: `must be at most the number of regions (${m.regions.length})`,
+        });
       }
     })
     .transform((m) => ({ ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) }));
@@ -183,6 +199,7 @@ export const MonitorPatch = z
       .optional()
       .meta({ description: "null returns to the default, which then follows the interval" }),
     regions: z.unknown().optional(),
+    quorum: z.unknown().optional().meta({ description: "null returns to a majority" }),
     assertions: z.unknown().optional(),
     failuresBeforeDown: z.unknown().optional(),
     successesBeforeUp: z.unknown().optional(),

@@ -10,6 +10,7 @@ import { readOutcome } from "../monitor-form/check-result.tsx";
 import { DetailActions } from "./detail-actions.tsx";
 import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
 import { RANGES, type Range, useLatencySeries } from "./latency-series.ts";
+import { RegionNotice } from "./region-notice.tsx";
 import { SilenceState } from "./silence-panel.tsx";
 
 // uPlot is loaded with the chart, never with the first page.
@@ -54,6 +55,7 @@ export function MonitorDetailPage() {
                 ))}
               </ul>
             )}
+            <RegionNotice regions={m.regions} />
             {m.description && <p>{m.description}</p>}
             {m.runbookUrl && (
               <p>

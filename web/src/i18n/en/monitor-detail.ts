@@ -2,6 +2,8 @@
 export const monitorDetail = {
   "detail.since": "since {at}",
   "detail.runbook": "Runbook",
+  "detail.silentRegions":
+    "No live probe in {regions}: this monitor is not checked from there meanwhile, and its quorum counts that region as unknown, never as down.",
   "detail.actions": "Actions",
   "detail.checkNow": "Check now",
   "detail.checking": "Checking…",

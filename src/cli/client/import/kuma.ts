@@ -1,0 +1,292 @@
+import type { Declared } from "../config/file.ts";
+import { Builder, clampInterval, type Imported } from "./builder.ts";
+import { kumaChannel } from "./kuma-channels.ts";
+
+type Row = Record<string, unknown>;
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+
+/**
+ * Uptime Kuma's JSON backup (Settings → Backup → Export in 1.x: `{ version, notificationList,
+ * monitorList }`, each monitor as Kuma's `Monitor.toJSON()` and each notification a row whose
+ * `config` is its provider's settings as JSON) as an Upblit config. docs/importing.md#uptime-kuma
+ * lists what maps.
+ */
+export function importKumaBackup(backup: unknown): Imported {
+  const data = backup as {
+    version?: string;
+    notificationList?: Row[];
+    monitorList?: Row[] | Record<string, Row>;
+  };
+  if (!data || typeof data !== "object" || (!data.monitorList && !data.notificationList)) {
+    throw new Error("not an Uptime Kuma backup: no monitorList or notificationList");
+  }
+  const b = new Builder();
+  const channelKeys = new Map<string, string>();
+  for (const row of data.notificationList ?? []) {
+    let config: Row;
+    try {
+      config = typeof row.config === "string" ? (JSON.parse(row.config) as Row) : ((row.config as Row) ?? {});
+    } catch {
+      b.skip(`notification "${String(row.name)}": its config is not JSON`);
+      continue;
+    }
+    const name = str(row.name) ?? str(config.name) ?? `notification ${String(row.id)}`;
+    const isDefault =
+      row.isDefault === true || row.is_default === 1 || row.is_default === true || config.isDefault === true;
+    const key = b.key("channels", name);
+    const channel = kumaChannel(b, key, name, { ...config, isDefault });
+    if (!channel) continue;
+    if (row.active === false || row.active === 0)
+      b.approx(`notification "${name}": was disabled in Kuma; imported enabled`);
+    b.add("channels", channel, `notification "${name}" → channel ${key} (${String(channel.kind)})`);
+    channelKeys.set(String(row.id), key);
+  }
+  const monitors = Array.isArray(data.monitorList) ? data.monitorList : Object.values(data.monitorList ?? {});
+  const groups = new Map(
+    monitors.filter((m) => m.type === "group").map((m) => [String(m.id), String(m.name)]),
+  );
+  for (const m of monitors) {
+    const monitor = kumaMonitor(b, m, groups);
+    if (!monitor) continue;
+    const ids = Object.entries((m.notificationIDList as Record<string, boolean>) ?? {})
+      .filter(([, on]) => on)
+      .map(([id]) => channelKeys.get(id))
+      .filter((k): k is string => k !== undefined);
+    if (ids.length) monitor.channels = ids;
+    b.add("monitors", monitor, `monitor "${String(m.name)}" → ${monitor.key} (${String(monitor.type)})`);
+  }
+  return b.done();
+}
+
+const UNSUPPORTED: Record<string, string> = {
+  ping: "ICMP ping",
+  docker: "Docker container",
+  steam: "Steam game server",
+  gamedig: "GameDig game server",
+  "grpc-keyword": "gRPC",
+  "kafka-producer": "Kafka producer",
+  sqlserver: "SQL Server",
+  mongodb: "MongoDB",
+  radius: "RADIUS",
+  "real-browser": "real browser (Chromium)",
+  "tailscale-ping": "Tailscale ping",
+  rabbitmq: "RabbitMQ management API (Upblit checks AMQP: make an rabbitmq monitor by hand)",
+  snmp: "SNMP",
+  smtp: "SMTP",
+};
+
+function kumaMonitor(b: Builder, m: Row, groups: Map<string, string>): Declared | undefined {
+  const name = str(m.name) ?? `monitor ${String(m.id)}`;
+  const what = `monitor "${name}" (${String(m.type)})`;
+  const type = String(m.type);
+  if (type === "group") {
+    b.approx(`${what}: Upblit has no group monitors; its monitors carry the tag "group:${name}"`);
+    return undefined;
+  }
+  if (
+    UNSUPPORTED[type] ||
+    !["http", "keyword", "json-query", "port", "dns", "push", "postgres", "mysql", "redis", "mqtt"].includes(
+      type,
+    )
+  ) {
+    b.skip(`${what}: Upblit has no ${UNSUPPORTED[type] ?? type} monitor`);
+    return undefined;
+  }
+  const key = b.key("monitors", name);
+  const interval = clampInterval(Number(m.interval ?? 60), 20, b, what);
+  const out: Declared = { key, name, intervalSeconds: interval };
+  if (str(m.description)) out.description = str(m.description);
+  const retries = Number(m.maxretries ?? 0);
+  if (retries > 0) out.failuresBeforeDown = Math.min(retries + 1, 20);
+  const timeout = Number(m.timeout);
+  if (timeout > 0 && timeout * 1000 < interval * 1000)
+    out.timeoutMs = Math.max(100, Math.min(Math.round(timeout * 1000), 120_000));
+  if (m.active === false || m.active === 0) out.paused = true;
+  const tags = tagsOf(m, groups);
+  if (tags.length) out.tags = tags;
+  if (m.upsideDown === true)
+    b.approx(`${what}: "upside down" mode is not supported; imported as a normal check`);
+  if (Number(m.resendInterval) > 0)
+    b.approx(`${what}: resend every ${String(m.resendInterval)} beats → use an alert rule's reminderMinutes`);
+
+  const hostPort = (port: unknown) => `${String(m.hostname ?? "")}:${String(port)}`;
+  switch (type) {
+    case "http":
+    case "keyword":
+    case "json-query":
+      return httpLike(b, m, out, what, type);
+    case "port":
+      return { ...out, type: "tcp", target: hostPort(m.port) };
+    case "dns": {
+      const resolver = str(m.dns_resolve_server);
+      const port = Number(m.port ?? 53);
+      const recordType = String(m.dns_resolve_type ?? "A");
+      if (!["A", "AAAA", "CNAME", "MX", "TXT", "NS"].includes(recordType)) {
+        b.skip(`${what}: Upblit's dns monitor has no ${recordType} records`);
+        return undefined;
+      }
+      return {
+        ...out,
+        type: "dns",
+        target: String(m.hostname ?? ""),
+        dns: {
+          recordType,
+          ...(resolver ? { resolver: port && port !== 53 ? `${resolver}:${port}` : resolver } : {}),
+        },
+      };
+    }
+    case "push": {
+      b.approx(
+        `${what}: a heartbeat expecting a ping every ${interval}s (grace ${Math.max(interval, 60)}s); it gets a new ping URL /ping/<token>`,
+      );
+      const { intervalSeconds: _i, timeoutMs: _t, failuresBeforeDown: _f, ...rest } = out;
+      return {
+        ...rest,
+        type: "heartbeat",
+        heartbeat: { periodSeconds: Math.max(interval, 60), graceSeconds: Math.max(interval, 60) },
+      } as Declared;
+    }
+    case "mqtt":
+      if (str(m.mqttSuccessMessage))
+        b.approx(`${what}: the expected message "${String(m.mqttSuccessMessage)}" is not checked`);
+      return {
+        ...out,
+        type: "mqtt",
+        target: hostPort(m.port ?? 1883),
+        mqtt: {
+          topic: String(m.mqttTopic ?? ""),
+          ...(str(m.mqttUsername) ? { username: str(m.mqttUsername) } : {}),
+          ...(str(m.mqttPassword)
+            ? { password: b.secret(String(m.mqttPassword), "UPBLIT", key, "password") }
+            : {}),
+        },
+      };
+    default:
+      return databaseMonitor(b, m, out, what, type as "postgres" | "mysql" | "redis");
+  }
+}
+
+function tagsOf(m: Row, groups: Map<string, string>): string[] {
+  const tags = Array.isArray(m.tags)
+    ? (m.tags as Row[]).map((t) => (str(t.value) ? `${String(t.name)}:${String(t.value)}` : String(t.name)))
+    : [];
+  const group = m.parent !== null && m.parent !== undefined ? groups.get(String(m.parent)) : undefined;
+  if (group) tags.push(`group:${group}`);
+  return [...new Set(tags)].map((t) => t.slice(0, 50)).slice(0, 20);
+}
+
+function httpLike(b: Builder, m: Row, out: Declared, what: string, type: string): Declared | undefined {
+  const http: Record<string, unknown> = { method: String(m.method ?? "GET").toUpperCase() };
+  if (str(m.headers)) {
+    try {
+      http.headers = JSON.parse(String(m.headers)) as Record<string, string>;
+    } catch {
+      b.approx(`${what}: its headers are not JSON and were left out`);
+    }
+  }
+  if (str(m.body)) http.body = String(m.body);
+  if (m.ignoreTls === true) http.verifyTls = false;
+  const redirects = Number(m.maxredirects ?? 10);
+  if (redirects === 0) http.followRedirects = false;
+  else http.maxRedirects = Math.min(redirects, 10);
+  if (m.authMethod === "basic" && str(m.basic_auth_user)) {
+    http.auth = {
+      type: "basic",
+      username: String(m.basic_auth_user),
+      password: b.secret(String(m.basic_auth_pass ?? ""), "UPBLIT", out.key, "http_password"),
+    };
+  } else if (str(m.authMethod)) {
+    b.approx(`${what}: ${String(m.authMethod)} authentication is not supported; left out`);
+  }
+  const assertions = statusAssertions(m.accepted_statuscodes, b, what);
+  if (assertions.length) out.assertions = assertions;
+  if (m.expiryNotification === true) out.certExpiryDays = [21, 14, 7];
+  const base = { ...out, target: String(m.url ?? ""), http };
+  if (type === "keyword") {
+    return {
+      ...base,
+      type: "keyword",
+      keyword: {
+        keyword: String(m.keyword ?? ""),
+        mode: m.invertKeyword ? "notContains" : "contains",
+        caseSensitive: true,
+      },
+    };
+  }
+  if (type === "json-query") {
+    const expr = String(m.jsonPath ?? "");
+    if (!/^[A-Za-z_$][\w.[\]$]*$/.test(expr)) {
+      b.skip(`${what}: the JSONata expression ${expr} has no JSON path equivalent`);
+      return undefined;
+    }
+    const path = expr.startsWith("$") ? expr : `$.${expr}`;
+    const op = String(m.jsonPathOperator ?? "==");
+    b.approx(`${what}: the JSONata expression ${expr} became the JSON path ${path}`);
+    const expected =
+      m.expectedValue === undefined || m.expectedValue === null ? undefined : String(m.expectedValue);
+    return {
+      ...base,
+      type: "json",
+      json: {
+        path,
+        op: ["==", "!=", "<", ">", "contains"].includes(op) ? op : "==",
+        ...(expected !== undefined ? { expected } : {}),
+      },
+    };
+  }
+  return { ...base, type: "http" };
+}
+
+/** Kuma's accepted status codes ("200-299", "301", …) as status assertions. */
+function statusAssertions(codes: unknown, b: Builder, what: string): Declared["assertions"] & unknown[] {
+  const list = Array.isArray(codes) ? codes.map(String) : [];
+  if (list.length === 0 || (list.length === 1 && list[0] === "200-299")) return [];
+  const ranges = list.map((c) => c.split("-").map(Number) as [number, number?]);
+  if (ranges.length === 1 && ranges[0]![1] !== undefined) {
+    return [
+      { subject: "status", op: ">=", value: ranges[0]![0] },
+      { subject: "status", op: "<=", value: ranges[0]![1] },
+    ];
+  }
+  if (ranges.every((r) => r[1] === undefined)) {
+    return [{ subject: "status", op: "in", value: ranges.map((r) => r[0]) }];
+  }
+  const low = Math.min(...ranges.map((r) => r[0]));
+  const high = Math.max(...ranges.map((r) => r[1] ?? r[0]));
+  b.approx(`${what}: accepted codes ${list.join(", ")} widened to ${low}-${high}`);
+  return [
+    { subject: "status", op: ">=", value: low },
+    { subject: "status", op: "<=", value: high },
+  ];
+}
+
+function databaseMonitor(
+  b: Builder,
+  m: Row,
+  out: Declared,
+  what: string,
+  type: "postgres" | "mysql" | "redis",
+): Declared | undefined {
+  let url: URL;
+  try {
+    url = new URL(String(m.databaseConnectionString ?? ""));
+  } catch {
+    b.skip(`${what}: its connection string is not a URL`);
+    return undefined;
+  }
+  const port = url.port || { postgres: "5432", mysql: "3306", redis: "6379" }[type];
+  const block: Record<string, unknown> = {};
+  if (url.username) block.username = decodeURIComponent(url.username);
+  if (url.password)
+    block.password = b.secret(decodeURIComponent(url.password), "UPBLIT", out.key, "password");
+  const db = url.pathname.replace(/^\//, "");
+  if (type === "redis") {
+    if (db && /^\d+$/.test(db)) block.database = Number(db);
+    if (url.protocol === "rediss:") block.tls = true;
+  } else {
+    if (db) block.database = decodeURIComponent(db);
+    if (str(m.databaseQuery)) block.query = String(m.databaseQuery);
+  }
+  return { ...out, type, target: `${url.hostname}:${port}`, [type]: block };
+}

@@ -1,0 +1,30 @@
+import type { ColumnType } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** A region an organization's monitors may be checked from (migration 0016). */
+export interface RegionsTable {
+  organization_id: string;
+  name: string;
+  kind: ColumnType<"local" | "remote", "local" | "remote" | undefined, "local" | "remote">;
+  description: string | null;
+  /** When it was found with no live probe (and its admins told); null while a probe is live. */
+  silent_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One probe process, beaten every few seconds (services/regions/presence.ts). */
+export interface ProbePresenceTable {
+  probe_id: string;
+  region: string;
+  host: string;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** Row types of migration 0016's tables, merged into Database (schema.ts). */
+export interface RegionTables {
+  regions: RegionsTable;
+  probe_presence: ProbePresenceTable;
+}
