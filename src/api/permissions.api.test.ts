@@ -62,6 +62,14 @@ describe.each(DB_KINDS)("permission matrix on %s", (kind) => {
     base = await up.app!.listen({ port: 0, host: "127.0.0.1" });
     for (const role of ROLES) readers.set(role, await signInAs(up, role));
     const owner = readers.get("owner")!;
+    const region = await call(
+      up,
+      "POST",
+      "/api/v1/regions",
+      { name: "office", kind: "remote" },
+      owner.headers,
+    );
+    expect(region.statusCode, region.body).toBe(201);
     const made = await call(
       up,
       "POST",

@@ -76,6 +76,8 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(key.statusCode, key.body).toBe(201);
     ids.apiKey = key.json<{ id: string }>().id;
+    const office = await call(up, "POST", `${API}/regions`, { name: "office", kind: "remote" }, b.headers);
+    expect(office.statusCode, office.body).toBe(201);
     const probeToken = await call(
       up,
       "POST",

@@ -166,6 +166,7 @@ describe("remote probes", () => {
       running.push(up);
       const base = up.base;
 
+      await api(base, "POST", "/api/v1/regions", { name: "office", kind: "remote" });
       const made = await api<{ id: string; token: string; region: string; prefix: string }>(
         base,
         "POST",
@@ -303,6 +304,7 @@ describe("remote probes", () => {
       running.push(up);
       const relay = await startRelay(port);
       cleanups.push(() => relay.close());
+      await api(up.base, "POST", "/api/v1/regions", { name: "branch", kind: "remote" });
       const made = await api<{ token: string }>(up.base, "POST", "/api/v1/probe-tokens", {
         name: "branch",
         region: "branch",

@@ -6,6 +6,7 @@ import { findMonitorsByIds } from "../../storage/repos/monitors.repo.ts";
 import { claimDueSlots } from "../../storage/repos/schedules.repo.ts";
 import { sweepLostChecks } from "../checks/lost.ts";
 import type { Runtime } from "../context.ts";
+import { beatProbe, PRESENCE_EVERY_MS } from "../regions/presence.ts";
 import type { ProbeCaller } from "./tokens.ts";
 
 /** The remote-probe protocol's version; an agent names the one it speaks (docs/remote-probes.md). */
@@ -48,6 +49,7 @@ export async function probeAssignments(
 }
 
 const lastSweep = new Map<string, number>();
+const lastBeat = new Map<string, number>();
 const SWEEP_EVERY_MS = 5_000;
 
 /**
@@ -62,9 +64,16 @@ export async function claimProbeSlots(
   lostGraceMs: number,
 ): Promise<ProbeSlot[]> {
   const now = rt.clock.now();
-  const key = `${caller.region}`;
-  if (now - (lastSweep.get(key) ?? 0) >= SWEEP_EVERY_MS) {
-    lastSweep.set(key, now);
+  // The region is live while its remote probes claim (docs/regions.md, "Probes report in"): one
+  // presence row per token and address, renewed every few seconds.
+  const probeId = `${caller.tokenId}@${caller.ip}`;
+  if (now - (lastBeat.get(probeId) ?? 0) >= PRESENCE_EVERY_MS) {
+    if (lastBeat.size > 10_000) lastBeat.clear();
+    lastBeat.set(probeId, now);
+    await beatProbe(rt.db, { probeId, region: caller.region, host: caller.ip, startedAt: now }, now);
+  }
+  if (now - (lastSweep.get(caller.region) ?? 0) >= SWEEP_EVERY_MS) {
+    lastSweep.set(caller.region, now);
     await sweepLostChecks({ ...rt, region: caller.region }, lostGraceMs);
   }
   const slots = await claimDueSlots(

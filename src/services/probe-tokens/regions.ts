@@ -1,17 +1,32 @@
 import { AppError } from "../../lib/errors.ts";
-import type { Runtime } from "../context.ts";
-
-/** A region's name, as monitors and `REGION` spell it. */
-export const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+import type { Ctx } from "../context.ts";
 
 /**
- * Whether probe tokens may be made for `region`. Today a region is a name; when the regions API
- * lands this asks its table (a region of kind `remote`, and whether it may reach private targets).
+ * Probe tokens are made for a region the organization declared with kind `remote`
+ * (docs/regions.md): a `local` region is checked by this installation's own probes.
  */
-export async function assertRemoteRegion(_rt: Runtime, region: string): Promise<void> {
-  if (!REGION_NAME.test(region)) {
-    throw new AppError("VALIDATION", "region must be a region's name (a-z, 0-9, dashes)", {
-      errors: [{ path: "body.region", message: "must match ^[a-z0-9][a-z0-9-]{0,39}$" }],
-    });
-  }
+export async function assertRemoteRegion(ctx: Ctx, region: string): Promise<void> {
+  const row = await ctx.db
+    .selectFrom("regions")
+    .select("kind")
+    .where("organization_id", "=", ctx.organizationId)
+    .where("name", "=", region)
+    .executeTakeFirst();
+  if (row?.kind === "remote") return;
+  throw new AppError(
+    "PRECONDITION_FAILED",
+    row
+      ? `Region ${region} is local: probe tokens are for remote regions`
+      : `Region ${region} is not declared`,
+    {
+      errors: [
+        {
+          path: "body.region",
+          message: row
+            ? "must be a region of kind remote"
+            : "must be a region declared in this organization with kind remote (POST /api/v1/regions)",
+        },
+      ],
+    },
+  );
 }

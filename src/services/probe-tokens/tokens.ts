@@ -23,6 +23,8 @@ export interface ProbeCaller {
   tokenId: string;
   organizationId: string;
   region: string;
+  /** Where the request came from (the probe's presence row names it). */
+  ip: string;
 }
 
 /** `last_seen_*` is written at most this often per token. */
@@ -156,5 +158,5 @@ export async function authenticateProbeToken(
       .where("id", "=", row.id)
       .execute();
   }
-  return { tokenId: row.id, organizationId: row.organization_id, region: row.region };
+  return { tokenId: row.id, organizationId: row.organization_id, region: row.region, ip: seen.ip };
 }

@@ -37,6 +37,9 @@ describe.each(DB_KINDS)("the remote-probe protocol on %s", (kind) => {
   beforeAll(async () => {
     up = await startTestUpblit(kind, API_ONLY);
     b = await otherOrganization(up, "B");
+    const remote = { name: "office", kind: "remote" };
+    expect((await call(up, "POST", `${API}/regions`, remote)).statusCode).toBe(201);
+    expect((await call(up, "POST", `${API}/regions`, remote, b.headers)).statusCode).toBe(201);
     const a = await call(up, "POST", `${API}/probe-tokens`, { name: "A office", region: "office" });
     expect(a.statusCode, a.body).toBe(201);
     aToken = a.json<{ token: string }>().token;
@@ -166,5 +169,22 @@ describe.each(DB_KINDS)("the remote-probe protocol on %s", (kind) => {
     expect(after.statusCode).toBe(401);
     const again = await call(up, "DELETE", `${API}/probe-tokens/${mine[0]!.id}`);
     expect(again.statusCode).toBe(204);
+  });
+
+  it("makes tokens for declared remote regions only, and a claiming probe makes its region live", async () => {
+    const undeclared = await call(up, "POST", `${API}/probe-tokens`, { name: "x", region: "mars" });
+    expect(undeclared.statusCode, undeclared.body).toBe(422);
+    const local = await call(up, "POST", `${API}/probe-tokens`, { name: "x", region: "local" });
+    expect(local.statusCode, local.body).toBe(422);
+    expect(local.json<{ errors: Array<{ path: string }> }>().errors[0]?.path).toBe("body.region");
+
+    const claimed = await call(up, "POST", `${API}/probe/claims`, {}, asProbe(bToken));
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    const region = await call(up, "GET", `${API}/regions/office`, undefined, b.headers);
+    const liveness = region.json<{ probes: number; status: string }>();
+    expect(liveness.status).toBe("live");
+    // Presence rows are per region name, installation-wide (A's probe of its own "office" counts
+    // too): docs/remote-probes.md, "What is not done yet".
+    expect(liveness.probes).toBeGreaterThanOrEqual(1);
   });
 });
