@@ -324,6 +324,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           allowHttpIssuer: config.probe.allowPrivateTargets,
         },
         runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
+        probes: { lostCheckGraceMs: config.lostCheckGraceMs },
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,

@@ -47,6 +47,8 @@ import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
 import { monitorTypeRoutes } from "./routes/monitors/types.routes.ts";
 import { organizationRoutes } from "./routes/organizations/organizations.routes.ts";
+import { probeRoutes } from "./routes/probe/probe.routes.ts";
+import { probeTokenRoutes } from "./routes/probe-tokens/probe-tokens.routes.ts";
 import { regionRoutes } from "./routes/regions/regions.routes.ts";
 import { resourceKeyRoutes } from "./routes/resource-keys/resource-keys.routes.ts";
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
@@ -142,6 +144,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(apiKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(auditRoutes(deps), { prefix: "/api/v1" });
   await app.register(systemRoutes(deps), { prefix: "/api/v1" });
+  await app.register(probeTokenRoutes(deps), { prefix: "/api/v1" });
+  await app.register(probeRoutes(deps), { prefix: "/api/v1" });
   await app.register(organizationRoutes(deps), { prefix: "/api/v1" });
   await app.register(invitationRoutes(deps), { prefix: "/api/v1" });
   await app.register(channelRoutes(deps), { prefix: "/api/v1" });

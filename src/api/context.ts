@@ -38,6 +38,8 @@ export interface ApiDeps {
   rateLimits: RateLimits;
   /** /metrics: the registry, and the operator's bearer token (METRICS_TOKEN) if set. */
   metrics?: { registry: UpblitMetrics; token: string | undefined };
+  /** Remote probes: when a claimed slot without a result is recorded unknown (default 60 s). */
+  probes?: { lostCheckGraceMs: number };
   /** The built dashboard's folder; undefined: web/dist in the package folder. */
   webRoot?: string;
 }

@@ -8,6 +8,8 @@ export const TABLE_END = "<!-- route-table:end -->";
 function cells(entry: RouteAuthEntry): { needs: string; roles: string[]; apiKey: string } {
   const { auth } = entry;
   if (auth === "public") return { needs: "nothing", roles: ROLES.map(() => "public"), apiKey: "public" };
+  if (auth === "probe")
+    return { needs: "`probe:region` (a probe token)", roles: ROLES.map(() => "✗"), apiKey: "—" };
   if (auth === "user") return { needs: "a signed-in person", roles: ROLES.map(() => "✓"), apiKey: "—" };
   const p: Permission = auth.permission;
   return {
@@ -45,6 +47,8 @@ export function withRouteTable(doc: string, table: readonly RouteAuthEntry[]): s
 export interface DocumentedRoute {
   method: string;
   url: string;
+  /** What the route needs, as the table words it (`probe:region` for the remote-probe protocol). */
+  needs: string;
   roles: Record<(typeof ROLES)[number], "✓" | "✗" | "public">;
   /** The one scope an API key needs, "—" when no key may call it, or "public". */
   apiKey: string;
@@ -63,12 +67,13 @@ export function parseRouteTable(doc: string): DocumentedRoute[] {
       .split("|")
       .map((p) => p.trim())
       .slice(1, -1);
-    const [route, , ...rest] = parts;
+    const [route, needs, ...rest] = parts;
     const [method, url] = route!.replaceAll("`", "").split(" ") as [string, string];
     const roleCells = rest.slice(0, ROLES.length);
     return {
       method,
       url,
+      needs: needs ?? "",
       roles: Object.fromEntries(ROLES.map((r, i) => [r, roleCells[i]])) as DocumentedRoute["roles"],
       apiKey: rest[ROLES.length]!.replaceAll("`", ""),
     };

@@ -32,6 +32,8 @@ describe.each(DB_KINDS)("permission matrix on %s", (kind) => {
   const readers = new Map<Role, TestUser>();
   const keysWith = new Map<Scope, string>();
   const keysWithout = new Map<Scope, string>();
+  /** A remote probe's token: it may call the probe protocol and nothing else. */
+  let probeToken = "";
 
   /** A person of `role` with a session of their own: unsafe calls may end or change it. */
   async function freshSession(role: Role): Promise<Record<string, string>> {
@@ -60,6 +62,23 @@ describe.each(DB_KINDS)("permission matrix on %s", (kind) => {
     base = await up.app!.listen({ port: 0, host: "127.0.0.1" });
     for (const role of ROLES) readers.set(role, await signInAs(up, role));
     const owner = readers.get("owner")!;
+    const region = await call(
+      up,
+      "POST",
+      "/api/v1/regions",
+      { name: "office", kind: "remote" },
+      owner.headers,
+    );
+    expect(region.statusCode, region.body).toBe(201);
+    const made = await call(
+      up,
+      "POST",
+      "/api/v1/probe-tokens",
+      { name: "matrix", region: "office" },
+      owner.headers,
+    );
+    expect(made.statusCode, made.body).toBe(201);
+    probeToken = made.json<{ token: string }>().token;
     for (const scope of SCOPES) {
       keysWith.set(scope, await apiKeyFor(owner, [scope]));
       keysWithout.set(
@@ -120,6 +139,16 @@ describe.each(DB_KINDS)("permission matrix on %s", (kind) => {
           !allowedWith,
         );
       }
+      const withProbeToken = await send({ authorization: `Bearer ${probeToken}` });
+      const probeRoute = route.needs.includes("probe:region");
+      expect(
+        withProbeToken.statusCode,
+        `probe token ${route.method} ${url}: ${withProbeToken.body}`,
+      ).not.toBe(401);
+      expect(
+        refusedForPermission(withProbeToken),
+        `probe token ${route.method} ${url}: ${withProbeToken.body}`,
+      ).toBe(!probeRoute);
       if ((SCOPES as readonly string[]).includes(route.apiKey)) {
         const without = await send({ authorization: `Bearer ${keysWithout.get(route.apiKey as Scope)}` });
         expect(refusedForPermission(without), `key without ${route.apiKey}: ${without.body}`).toBe(true);

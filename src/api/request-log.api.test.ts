@@ -17,6 +17,7 @@ describe.each(DB_KINDS)("the request log on %s", (kind) => {
     const key = up.apiKey;
     const secret = key.slice(4);
     const mistyped = `upb_${"Q".repeat(20)}`;
+    const probeToken = `upb_probe_${"P".repeat(36)}`;
     const responses = [
       // A real key as an id: the route exists, the monitor does not (its detail echoes the id).
       await call(up, "GET", `${API}/monitors/${key}`),
@@ -25,9 +26,11 @@ describe.each(DB_KINDS)("the request log on %s", (kind) => {
       // Percent-encoded underscore, and a mistyped key.
       await call(up, "GET", `${API}/monitors/upb%5F${secret}`),
       await call(up, "GET", `/somewhere/${mistyped}/else`),
+      // A probe token (its own underscore must not end the mask).
+      await call(up, "GET", `/somewhere/${probeToken}/else`),
     ];
     const ids = responses.map((r) => String(r.headers["x-request-id"]));
-    // The request line is written when the response has been sent; wait for all four.
+    // The request line is written when the response has been sent; wait for all of them.
     const deadline = Date.now() + 30_000;
     while (linesOf(ids).filter((l) => l.msg === "request").length < ids.length && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
@@ -39,10 +42,12 @@ describe.each(DB_KINDS)("the request log on %s", (kind) => {
       `${API}/keys/upb_…/check`,
       `${API}/monitors/upb_…`,
       "/somewhere/upb_…/else",
+      "/somewhere/upb_…/else",
     ]);
     const logged = JSON.stringify(lines);
     expect(logged).not.toContain(secret);
     expect(logged).not.toContain("Q".repeat(20));
+    expect(logged).not.toContain("P".repeat(36));
     expect(logged).toContain("No monitor upb_… in this organization");
   });
 });

@@ -76,6 +76,17 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(key.statusCode, key.body).toBe(201);
     ids.apiKey = key.json<{ id: string }>().id;
+    const office = await call(up, "POST", `${API}/regions`, { name: "office", kind: "remote" }, b.headers);
+    expect(office.statusCode, office.body).toBe(201);
+    const probeToken = await call(
+      up,
+      "POST",
+      `${API}/probe-tokens`,
+      { name: "B's office", region: "office" },
+      b.headers,
+    );
+    expect(probeToken.statusCode, probeToken.body).toBe(201);
+    ids.probeToken = probeToken.json<{ id: string }>().id;
     const invitation = await call(
       up,
       "POST",

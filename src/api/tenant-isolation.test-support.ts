@@ -71,6 +71,10 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       body: { statusPageId: aPageId() },
     },
     "/api/v1/api-keys/:id": { foreign: () => ids.apiKey!, missing: "key_00000000000000000000000000" },
+    "/api/v1/probe-tokens/:id": {
+      foreign: () => ids.probeToken!,
+      missing: "prt_00000000000000000000000000",
+    },
     "/api/v1/invitations/:id": { foreign: () => ids.invitation!, missing: "inv_00000000000000000000000000" },
     "/api/v1/members/:userId": { foreign: () => ids.member!, missing: "usr_00000000000000000000000000" },
     "PATCH /api/v1/members/:userId": {

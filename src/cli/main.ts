@@ -13,6 +13,7 @@ import { configFileSchema } from "./client/config/json-schema.ts";
 import { configTableMarkdown } from "./config-docs.ts";
 import { openApiDocument } from "./openapi-doc.ts";
 import { writePermissionsDocs } from "./permissions-docs.ts";
+import { registerProbeCommand } from "./probe-command.ts";
 
 function config(options: { config?: string }, overrides: Record<string, string | undefined> = {}): Config {
   try {
@@ -128,6 +129,7 @@ program
 registerAccountCommands(program, () => config(program.opts()));
 registerBackupCommands(program, () => config(program.opts()), VERSION);
 registerClientCommands(program);
+registerProbeCommand(program, process.env);
 registerCompletion(program);
 
 await program.parseAsync(process.argv);

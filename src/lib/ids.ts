@@ -32,7 +32,8 @@ export type IdPrefix =
   | "act"
   | "sso"
   | "prb"
-  | "prc";
+  | "prc"
+  | "prt";
 
 /** The 80 random bits as two 40-bit halves: plain numbers (exact below 2^53), no BigInt per id. */
 const HALF = 2 ** 40;

@@ -3,6 +3,7 @@ import type { OpenSlots } from "../domain/quorum.ts";
 import type { DependencyTables } from "./schema-dependencies.ts";
 import type { HeartbeatTables } from "./schema-heartbeats.ts";
 import type { MaintenanceTables } from "./schema-maintenance.ts";
+import type { ProbeTokenTables } from "./schema-probe-tokens.ts";
 import type { ProcessTables } from "./schema-processes.ts";
 import type { RegionTables } from "./schema-regions.ts";
 import type { ResourceKeyTables } from "./schema-resource-keys.ts";
@@ -388,7 +389,8 @@ export interface Database
     SsoTables,
     ProcessTables,
     RegionTables,
-    ResourceKeyTables {
+    ResourceKeyTables,
+    ProbeTokenTables {
   organizations: OrganizationsTable;
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;

@@ -20,6 +20,8 @@ export const OPERATIONS = {
   changePassword: { method: "POST", path: "/api/v1/me/password" },
   /** Check now: run one check at once, outside the schedule */
   checkMonitor: { method: "POST", path: "/api/v1/monitors/{id}/check" },
+  /** Claim due slots (long-poll) */
+  claimProbeSlots: { method: "POST", path: "/api/v1/probe/claims" },
   /** Complete a sign-in with a second-factor code */
   completeMfa: { method: "POST", path: "/api/v1/auth/mfa" },
   /** Confirm an email change with the link from the new address */
@@ -42,6 +44,8 @@ export const OPERATIONS = {
   createMonitor: { method: "POST", path: "/api/v1/monitors" },
   /** Create an organization; you become its owner */
   createOrganization: { method: "POST", path: "/api/v1/organizations" },
+  /** Create a probe token for one region */
+  createProbeToken: { method: "POST", path: "/api/v1/probe-tokens" },
   /** Declare a region */
   createRegion: { method: "POST", path: "/api/v1/regions" },
   /** Create a status page */
@@ -128,6 +132,8 @@ export const OPERATIONS = {
   getPing: { method: "GET", path: "/api/v1/monitors/{id}/pings/{pingId}" },
   /** The organization's ping key for readable heartbeat ping URLs */
   getPingKey: { method: "GET", path: "/api/v1/ping-key" },
+  /** The monitors a remote probe's region checks */
+  getProbeAssignments: { method: "GET", path: "/api/v1/probe/assignments" },
   /** Readiness: the database answers, and a probe's region counts it live */
   getReadiness: { method: "GET", path: "/readyz" },
   /** Get a region with its probes' liveness */
@@ -214,6 +220,8 @@ export const OPERATIONS = {
   listMonitorTypes: { method: "GET", path: "/api/v1/monitor-types" },
   /** A heartbeat monitor's pings, newest first */
   listPings: { method: "GET", path: "/api/v1/monitors/{id}/pings" },
+  /** List probe tokens, newest first */
+  listProbeTokens: { method: "GET", path: "/api/v1/probe-tokens" },
   /** List the installation's processes and when each was last seen */
   listProcesses: { method: "GET", path: "/api/v1/system/processes" },
   /** List the organization's regions with their probes' liveness */
@@ -266,6 +274,8 @@ export const OPERATIONS = {
   pingHeartbeatSlugSignal: { method: "GET", path: "/ping/{token}/{slug}/{signal}" },
   /** Ping a heartbeat monitor by its slug, with a signal (with a body) */
   pingHeartbeatSlugSignalPost: { method: "POST", path: "/ping/{token}/{slug}/{signal}" },
+  /** Report results of claimed slots */
+  postProbeResults: { method: "POST", path: "/api/v1/probe/results" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
   /** The next occurrences a schedule would have, without saving anything */
@@ -298,6 +308,8 @@ export const OPERATIONS = {
   revokeApiKey: { method: "POST", path: "/api/v1/api-keys/{id}/revoke" },
   /** Revoke an invitation; its link stops working at once */
   revokeInvitation: { method: "POST", path: "/api/v1/invitations/{id}/revoke" },
+  /** Revoke a probe token */
+  revokeProbeToken: { method: "DELETE", path: "/api/v1/probe-tokens/{id}" },
   /** Rotate an API key */
   rotateApiKey: { method: "POST", path: "/api/v1/api-keys/{id}/rotate" },
   /** Make the organization's ping key, or replace it */

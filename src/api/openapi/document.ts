@@ -83,6 +83,11 @@ const TAGS = [
   },
   { name: "health", description: "Probes for orchestrators" },
   { name: "system", description: "The installation itself: its processes (owners of the installation)" },
+  { name: "probe-tokens", description: "Tokens of remote probes (private locations), one region each" },
+  {
+    name: "probe",
+    description: "The remote-probe protocol: assignments, slot claims and results (probe tokens only)",
+  },
 ];
 
 interface Response {

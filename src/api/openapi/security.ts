@@ -26,6 +26,13 @@ export const SECURITY_SCHEMES = {
     description:
       "The dashboard's session: the access token in an HttpOnly cookie (`__Host-upblit-access` behind https).",
   },
+  probeToken: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "upb_probe_…",
+    description:
+      "A remote probe's token (`Authorization: Bearer upb_probe_…`) from /api/v1/probe-tokens: the probe protocol only, for one region (docs/remote-probes.md).",
+  },
   csrfToken: {
     type: "apiKey",
     in: "header",
@@ -40,6 +47,7 @@ type Requirement = Partial<Record<keyof typeof SECURITY_SCHEMES, string[]>>;
 /** The security requirement of one operation, from its route's `config.auth`. */
 export function securityFor(auth: RouteAuth | undefined, method: string): Requirement[] {
   if (auth === undefined || auth === "public") return [];
+  if (auth === "probe") return [{ probeToken: [] }];
   const cookie: Requirement =
     method === "GET" || method === "HEAD" ? { sessionCookie: [] } : { sessionCookie: [], csrfToken: [] };
   const keysAllowed = auth !== "user" && auth.keys !== false;
@@ -53,6 +61,8 @@ export function securityFor(auth: RouteAuth | undefined, method: string): Requir
 export function accessNote(auth: RouteAuth | undefined): string {
   if (auth === undefined || auth === "public") return "Public: no credential needed.";
   if (auth === "user") return "Any signed-in person, for their own account; API keys are refused.";
+  if (auth === "probe")
+    return "A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).";
   const who = auth.keys === false ? "a person (API keys are refused)" : "a person or an API key";
   return `Needs the \`${auth.permission}\` permission: ${who} whose role or scopes include it (docs/permissions.md).`;
 }

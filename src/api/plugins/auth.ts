@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Permission } from "../../domain/permissions.ts";
 import { AppError } from "../../lib/errors.ts";
 import { authenticateApiKey } from "../../services/auth/api-key-auth.ts";
-import { looksLikeApiKey } from "../../services/auth/api-key-format.ts";
+import { looksLikeApiKey, looksLikeProbeToken } from "../../services/auth/api-key-format.ts";
 import { authenticateAccessToken, userActor } from "../../services/auth/sessions.ts";
 import type { Ctx, Origin, UserCtx } from "../../services/context.ts";
+import { authenticateProbeToken, type ProbeCaller } from "../../services/probe-tokens/tokens.ts";
 import type { ApiDeps } from "../context.ts";
 import { cookieNames } from "../cookies.ts";
 
@@ -14,9 +15,11 @@ import { cookieNames } from "../cookies.ts";
  * - `user`: a signed-in person (session, not an API key) acting on their own account;
  * - `{ permission }`: a person or API key acting in an organization with that permission;
  *   `keys: false` keeps API keys out (making keys, leaving an organization).
+ * - `probe`: a remote probe's token (`probe:region`); nothing else may call these routes, and a
+ *   probe token may call nothing else (docs/remote-probes.md).
  * Every route under /api/v1 must declare one; the app refuses to start otherwise.
  */
-export type RouteAuth = "public" | "user" | { permission: Permission; keys?: false };
+export type RouteAuth = "public" | "user" | "probe" | { permission: Permission; keys?: false };
 
 /** One row of the route table: what each /api/v1 route needs (docs/permissions.md is made from it). */
 export interface RouteAuthEntry {
@@ -37,6 +40,8 @@ declare module "fastify" {
     orgCtx?: Ctx;
     /** Set for `user` routes. */
     userCtx?: UserCtx;
+    /** Set for `probe` routes: the region and organization the probe token speaks for. */
+    probeCaller?: ProbeCaller;
     /** Re-checks the request's credential now: false once it was revoked or lost the permission. */
     stillAuthorized?: () => Promise<boolean>;
   }
@@ -82,6 +87,10 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
     if (!credential)
       throw new AppError("UNAUTHENTICATED", "Sign in or send an API key in the Authorization header");
     if (credential.viaCookie) assertSameOriginCsrf(request, names, deps.auth.publicUrl);
+    if (auth === "probe" || credential.kind === "probe") {
+      await resolveProbe(deps, request, auth, credential);
+      return;
+    }
 
     const resolve = () => resolveCaller(deps, request, auth, credential);
     const resolved = await resolve();
@@ -99,6 +108,39 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
   });
 }
 
+/** Probe tokens call the probe routes only, and the probe routes take nothing but probe tokens. */
+async function resolveProbe(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  auth: Exclude<RouteAuth, "public">,
+  credential: { kind: "apiKey" | "access" | "probe"; token: string },
+): Promise<void> {
+  if (auth !== "probe") {
+    const needs = typeof auth === "object" ? `the ${auth.permission} permission` : "a signed-in person";
+    throw new AppError(
+      "FORBIDDEN",
+      auth === "user"
+        ? "This route is for signed-in people, not API keys or probe tokens"
+        : `This needs ${needs}; a probe token carries probe:region only`,
+    );
+  }
+  if (credential.kind !== "probe") {
+    throw new AppError("FORBIDDEN", "This needs the probe:region permission, which only probe tokens carry");
+  }
+  const ua = request.headers["user-agent"];
+  const version = typeof ua === "string" ? /upblit-probe\/(\S+)/.exec(ua)?.[1] : undefined;
+  const resolve = () => authenticateProbeToken(deps.rt, credential.token, { ip: request.ip, version });
+  request.probeCaller = await resolve();
+  request.stillAuthorized = async () => {
+    try {
+      await resolve();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /**
  * Who the credential belongs to, in which organization, and whether they hold the route's
  * permission. Throws 401 for a bad credential and 403 for a missing permission.
@@ -107,8 +149,9 @@ async function resolveCaller(
   deps: ApiDeps,
   request: FastifyRequest,
   auth: Exclude<RouteAuth, "public">,
-  credential: { kind: "apiKey" | "access"; token: string },
+  credential: { kind: "apiKey" | "access" | "probe"; token: string },
 ): Promise<{ orgCtx?: Ctx; userCtx?: UserCtx }> {
+  if (auth === "probe") throw new AppError("FORBIDDEN", "This needs the probe:region permission");
   const base = { ...deps.rt, origin: originOf(request), requestId: String(request.id) };
   let orgCtx: Ctx;
   if (credential.kind === "apiKey") {
@@ -141,13 +184,14 @@ async function resolveCaller(
 function readCredential(
   request: FastifyRequest,
   names: ReturnType<typeof cookieNames>,
-): { kind: "apiKey" | "access"; token: string; viaCookie: boolean } | undefined {
+): { kind: "apiKey" | "access" | "probe"; token: string; viaCookie: boolean } | undefined {
   const header = request.headers.authorization;
   if (typeof header === "string" && header.length > 0) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Authorization must be `Bearer <token>`");
     const token = match[1];
-    return { kind: looksLikeApiKey(token) ? "apiKey" : "access", token, viaCookie: false };
+    const kind = looksLikeProbeToken(token) ? "probe" : looksLikeApiKey(token) ? "apiKey" : "access";
+    return { kind, token, viaCookie: false };
   }
   const cookie = request.cookies[names.access];
   if (cookie) return { kind: "access", token: cookie, viaCookie: true };

@@ -40,15 +40,40 @@ export function parseApiKey(token: string): { lookup: string } | undefined {
 }
 
 export function looksLikeApiKey(token: string): boolean {
-  return token.startsWith(KEY_PREFIX);
+  return token.startsWith(KEY_PREFIX) && !looksLikeProbeToken(token);
+}
+
+/**
+ * Probe tokens (docs/remote-probes.md): `upb_probe_` + the same 30 random characters and checksum.
+ * They carry `probe:region` only; the prefix tells the auth plugin which table to look in.
+ */
+export const PROBE_TOKEN_PREFIX = `${KEY_PREFIX}probe_`;
+const PROBE_SHAPE = new RegExp(`^${PROBE_TOKEN_PREFIX}[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM_CHARS}}$`);
+
+export function generateProbeToken(): { token: string; lookup: string } {
+  let random = "";
+  for (let i = 0; i < RANDOM_CHARS; i++) random += BASE62[randomInt(62)];
+  const token = PROBE_TOKEN_PREFIX + random + checksum(random);
+  return { token, lookup: token.slice(0, PROBE_TOKEN_PREFIX.length + 8) };
+}
+
+export function parseProbeToken(token: string): { lookup: string } | undefined {
+  if (!PROBE_SHAPE.test(token)) return undefined;
+  const random = token.slice(PROBE_TOKEN_PREFIX.length, PROBE_TOKEN_PREFIX.length + RANDOM_CHARS);
+  if (checksum(random) !== token.slice(PROBE_TOKEN_PREFIX.length + RANDOM_CHARS)) return undefined;
+  return { lookup: token.slice(0, PROBE_TOKEN_PREFIX.length + 8) };
+}
+
+export function looksLikeProbeToken(token: string): boolean {
+  return token.startsWith(PROBE_TOKEN_PREFIX);
 }
 
 /**
  * Anything shaped like an API key (the prefix, its underscore possibly percent-encoded, then
  * base62 characters), for masking text that goes to logs: a key pasted into a URL path must not
- * be written down. Broader than a valid key on purpose: a mistyped key is still mostly a secret.
+ * be written down (probe tokens, `upb_probe_…`, too). Broader than a valid key on purpose: a mistyped key is still mostly a secret.
  */
-const KEY_IN_TEXT = /upb(?:_|%5[fF])[0-9A-Za-z]+/g;
+const KEY_IN_TEXT = /upb(?:_|%5[fF])(?:probe(?:_|%5[fF]))?[0-9A-Za-z]+/g;
 
 export function maskApiKeys(text: string): string {
   return text.replace(KEY_IN_TEXT, `${KEY_PREFIX}…`);

@@ -91,6 +91,8 @@ export async function claimDueSlots(
   { now, horizon }: { now: Date; horizon: Date },
   limit: number,
   excludeMonitorIds: string[],
+  /** Only this organization's monitors (a remote probe's token speaks for one organization). */
+  organizationId: string | null = null,
 ): Promise<ClaimedSlot[]> {
   if (limit <= 0) return [];
   // `missed` counts from now, not from the horizon: a late monitor gets its latest slot at or
@@ -103,6 +105,7 @@ export async function claimDueSlots(
       FROM monitor_schedules
       WHERE region = ${region} AND active AND next_due_at <= ${horizon}::timestamptz
         AND NOT (monitor_id = ANY(${excludeMonitorIds}::text[]))
+        AND (${organizationId}::text IS NULL OR organization_id = ${organizationId}::text)
       ORDER BY next_due_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED

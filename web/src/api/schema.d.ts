@@ -1036,6 +1036,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/probe-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List probe tokens, newest first
+         * @description With when, from where and with which version each was last used.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["listProbeTokens"];
+        put?: never;
+        /**
+         * Create a probe token for one region
+         * @description A remote probe (`upblit probe --connect … --token …`) with this token checks the monitors that name its region. The answer's `token` is the only time the secret is shown. The token can call the probe protocol only.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        post: operations["createProbeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/probe-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a probe token
+         * @description Its probes are refused from their next request (within one poll). The row stays, revoked, for the audit trail.
+         *
+         *     Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        delete: operations["revokeProbeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/probe/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monitors a remote probe's region checks
+         * @description Every active monitor of the token's organization that names the token's region, as check specs. Send the last `revision` in `If-None-Match`: an unchanged set answers 304 with no body.
+         *
+         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
+         */
+        get: operations["getProbeAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/probe/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim due slots (long-poll)
+         * @description Claims the region's due slots, each handed to one probe only. With nothing due it waits up to `waitSeconds` for a slot, answering as soon as one is due; a token revoked meanwhile ends the wait with 401.
+         *
+         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
+         */
+        post: operations["claimProbeSlots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/probe/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report results of claimed slots
+         * @description Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`.
+         *
+         *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
+         */
+        post: operations["postProbeResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -3026,6 +3142,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ProbeClaimInput: {
+            /**
+             * @description Slots wanted at most
+             * @default 50
+             */
+            max: number;
+            /**
+             * @description Long-poll: how long to wait for a due slot when none is due now (0: answer at once)
+             * @default 0
+             */
+            waitSeconds: number;
+        };
         CreateRegionInputInput: {
             /** @description The region's name: what monitors list in `regions` and probes run with (REGION). */
             name: string;
@@ -5459,6 +5587,121 @@ export interface components {
             /** @description Pushed to (heartbeat), never checked by Upblit */
             passive: boolean;
         };
+        ProbeResult: {
+            monitorId: string;
+            /** @description If sent, must be the token's region */
+            region?: string;
+            /** @description The slot the probe was handed (epoch ms) */
+            slotAt: number;
+            startedAt: number;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down" | "unknown";
+            statusCode?: number;
+            timings: {
+                dns?: number;
+                connect?: number;
+                tls?: number;
+                firstByte?: number;
+                total: number;
+            };
+            error?: {
+                /** @enum {string} */
+                kind: "timeout" | "dns" | "refused" | "reset" | "unreachable" | "tls" | "blocked" | "protocol" | "too_many_redirects" | "internal";
+                message: string;
+            };
+            verdicts: {
+                assertion: string;
+                ok: boolean;
+                /** @enum {string} */
+                severity: "hard" | "soft";
+                actual?: string | number | boolean | null;
+            }[];
+            cert?: {
+                daysLeft: number;
+                validTo: string;
+                hostnameMatch: boolean;
+                chainValid: boolean;
+                subject?: string;
+                issuer?: string;
+                fingerprint?: string;
+            };
+        };
+        ProbeResults: {
+            results: components["schemas"]["ProbeResult"][];
+        };
+        ProbeResultsOutcome: {
+            /** @description Results handed to the evaluator (stored once per slot) */
+            accepted: number;
+            refused: {
+                index: number;
+                reason: string;
+            }[];
+        };
+        ProbeSlots: {
+            /** @constant */
+            protocol: 1;
+            /** @description The server's clock (epoch ms), for the probe's skew */
+            serverTime: number;
+            slots: {
+                monitorId: string;
+                slotAt: number;
+                /** @description The monitor's revision: refresh assignments if newer */
+                revision: number;
+            }[];
+        };
+        ProbeAssignments: {
+            /** @constant */
+            protocol: 1;
+            region: string;
+            /** @description Also the ETag; send it in If-None-Match to get 304 when unchanged */
+            revision: string;
+            serverTime: number;
+            /** @description Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision) */
+            monitors: {
+                [key: string]: unknown;
+            }[];
+        };
+        ProbeToken: {
+            /** @example prt_01J… */
+            id: string;
+            name: string;
+            /** @description The one region the token's probes check from */
+            region: string;
+            /** @description The token's first characters, to tell tokens apart */
+            prefix: string;
+            createdAt: string;
+            revokedAt: string | null;
+            /** @description The last request of a probe on this token */
+            lastSeenAt: string | null;
+            /** @description The address that request came from */
+            lastSeenIp: string | null;
+            /** @description The probe's version, from its User-Agent */
+            lastVersion: string | null;
+        };
+        NewProbeToken: {
+            /** @example prt_01J… */
+            id: string;
+            name: string;
+            /** @description The one region the token's probes check from */
+            region: string;
+            /** @description The token's first characters, to tell tokens apart */
+            prefix: string;
+            createdAt: string;
+            revokedAt: string | null;
+            /** @description The last request of a probe on this token */
+            lastSeenAt: string | null;
+            /** @description The address that request came from */
+            lastSeenIp: string | null;
+            /** @description The probe's version, from its User-Agent */
+            lastVersion: string | null;
+            /** @description The secret (`upb_probe_…`), shown this once */
+            token: string;
+        };
+        CreateProbeToken: {
+            name: string;
+            /** @description A region monitors name in `regions`, e.g. `office` */
+            region: string;
+        };
         /** @description The name is fixed: monitors and results hold it. */
         UpdateRegionInput: {
             /**
@@ -5600,6 +5843,9 @@ export interface components {
         };
         ProcessList: {
             items: components["schemas"]["Process"][];
+        };
+        ProbeTokenList: {
+            items: components["schemas"]["ProbeToken"][];
         };
         /** Webhook (Standard Webhooks, signed JSON) channel */
         WebhookChannelInput: {
@@ -8161,6 +8407,191 @@ export interface operations {
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProbeTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeTokenList"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createProbeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProbeToken"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewProbeToken"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeProbeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProbeAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeAssignments"];
+                };
+            };
+            /** @description Unchanged since the revision sent */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    claimProbeSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProbeClaimInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeSlots"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postProbeResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProbeResults"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResultsOutcome"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,0 +1,128 @@
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../../../lib/errors.ts";
+import {
+  acceptProbeResults,
+  claimProbeSlots,
+  PROBE_PROTOCOL,
+  probeAssignments,
+} from "../../../services/probe-tokens/protocol.ts";
+import type { ProbeCaller } from "../../../services/probe-tokens/tokens.ts";
+import type { ApiDeps } from "../../context.ts";
+import { COMMON_ERRORS } from "../../problem.ts";
+import {
+  AssignmentsResponse,
+  ClaimBody,
+  ClaimResponse,
+  ProbeResultsBody,
+  ProbeResultsResponse,
+} from "./schemas.ts";
+
+const PROBE = { auth: "probe" } as const;
+const TAGS = ["probe"];
+
+function callerOf(request: FastifyRequest): ProbeCaller {
+  if (!request.probeCaller) throw new Error(`route ${request.routeOptions.url} has no probe caller`);
+  const spoken = request.headers["upblit-probe-protocol"];
+  if (typeof spoken === "string" && Number(spoken) !== PROBE_PROTOCOL) {
+    throw new AppError("VALIDATION", `This server speaks probe protocol ${PROBE_PROTOCOL}`, {
+      errors: [{ path: "headers.upblit-probe-protocol", message: `must be ${PROBE_PROTOCOL}` }],
+    });
+  }
+  return request.probeCaller;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The remote-probe protocol (docs/remote-probes.md): outbound HTTP/1.1 requests from the probe,
+ * answered for the token's region and organization only.
+ */
+export function probeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const lostGraceMs = deps.probes?.lostCheckGraceMs ?? 60_000;
+  return async (app) => {
+    app.get(
+      "/probe/assignments",
+      {
+        config: PROBE,
+        schema: {
+          tags: TAGS,
+          operationId: "getProbeAssignments",
+          summary: "The monitors a remote probe's region checks",
+          description:
+            "Every active monitor of the token's organization that names the token's region, as check specs. Send the last `revision` in `If-None-Match`: an unchanged set answers 304 with no body.",
+          response: {
+            200: AssignmentsResponse,
+            304: z.null().meta({ description: "Unchanged since the revision sent" }),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        const { revision, monitors } = await probeAssignments(deps.rt, caller);
+        reply.header("etag", `"${revision}"`);
+        if (request.headers["if-none-match"] === `"${revision}"`) return reply.status(304).send(null);
+        return {
+          protocol: PROBE_PROTOCOL as 1,
+          region: caller.region,
+          revision,
+          serverTime: deps.rt.clock.now(),
+          monitors: monitors as unknown as Array<Record<string, unknown>>,
+        };
+      },
+    );
+
+    app.post(
+      "/probe/claims",
+      {
+        config: PROBE,
+        schema: {
+          tags: TAGS,
+          operationId: "claimProbeSlots",
+          summary: "Claim due slots (long-poll)",
+          description:
+            "Claims the region's due slots, each handed to one probe only. With nothing due it waits up to `waitSeconds` for a slot, answering as soon as one is due; a token revoked meanwhile ends the wait with 401.",
+          body: ClaimBody,
+          response: { 200: ClaimResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        const deadline = Date.now() + request.body.waitSeconds * 1000;
+        let closed = false;
+        reply.raw.once("close", () => {
+          closed = true;
+        });
+        for (;;) {
+          const slots = await claimProbeSlots(deps.rt, caller, request.body.max, lostGraceMs);
+          if (slots.length > 0 || Date.now() >= deadline || closed) {
+            return { protocol: PROBE_PROTOCOL as 1, serverTime: deps.rt.clock.now(), slots };
+          }
+          await pause(Math.min(500, deadline - Date.now()));
+          if (!(await request.stillAuthorized?.())) {
+            throw new AppError("UNAUTHENTICATED", "The probe token is not valid (revoked or unknown)");
+          }
+        }
+      },
+    );
+
+    app.post(
+      "/probe/results",
+      {
+        config: PROBE,
+        schema: {
+          tags: TAGS,
+          operationId: "postProbeResults",
+          summary: "Report results of claimed slots",
+          description:
+            "Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`.",
+          body: ProbeResultsBody,
+          response: { 200: ProbeResultsResponse, ...COMMON_ERRORS },
+        },
+      },
+      async (request) => acceptProbeResults(deps.rt, callerOf(request), request.body.results),
+    );
+  };
+}
