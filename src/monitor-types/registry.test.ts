@@ -59,6 +59,7 @@ describe("the monitor type registry", () => {
       "grpc",
       "domain",
       "icmp",
+      "multistep",
     ]);
   });
 });

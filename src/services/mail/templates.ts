@@ -141,7 +141,10 @@ export function regionSilentMail(v: {
       paragraphs: [
         `Region ${region} of ${org} has a live probe again: its ${v.monitors} monitor(s) are checked from it as before.`,
       ],
-      link: { label: "See the regions", url: `${v.publicUrl}/api/v1/regions` },
+      link: {
+        label: "The regions in the API (GET /api/v1/regions)",
+        url: `${v.publicUrl}/api/docs#/regions`,
+      },
       footer: "You receive this as an owner or admin of the organization.",
     });
   }
@@ -151,7 +154,7 @@ export function regionSilentMail(v: {
       `Region ${region} of ${org} has no live probe. ${seen}`,
       `Its ${v.monitors} monitor(s) are not checked from it meanwhile: their quorum counts it as unknown (never as down), so a monitor that needs this region to reach its quorum cannot go down. Start a probe with REGION=${region}, or take the region out of these monitors.`,
     ],
-    link: { label: "See the regions", url: `${v.publicUrl}/api/v1/regions` },
+    link: { label: "The regions in the API (GET /api/v1/regions)", url: `${v.publicUrl}/api/docs#/regions` },
     footer:
       "You receive this as an owner or admin of the organization; another mail follows when a probe is back.",
   });

@@ -6,6 +6,7 @@ import { listResults } from "../../services/checks/query.ts";
 import { recordResults } from "../../services/checks/record-results.ts";
 import { createMonitor } from "../../services/monitors/create.ts";
 import { monitorSummaries } from "../../services/monitors/summaries.ts";
+import { createRegion } from "../../services/regions/regions.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { monitorDefinition } from "../../test/factories.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
@@ -54,6 +55,7 @@ describe.each(DB_KINDS)("packed results (0015) on %s", (kind) => {
 
   beforeAll(async () => {
     up = await startTestUpblit(kind, { UPBLIT_ROLES: "api" }, { clock });
+    for (const name of ["eu", "us"]) await createRegion(up.ctx, { name, kind: "local", description: null });
     monitorId = (await createMonitor(up.ctx, monitorDefinition({ name: "packed", regions: ["eu", "us"] })))
       .id;
     other = (await createMonitor(up.ctx, monitorDefinition({ name: "other" }))).id;
