@@ -18,7 +18,20 @@ export const MONITOR_TYPES = [
   "redis",
   "rabbitmq",
   "mqtt",
+  "nats",
+  "smtp",
+  "udp",
+  "websocket",
+  "grpc",
+  "domain",
+  "icmp",
+  "multistep",
 ] as const;
+/** Every type the API accepts: the create body is a union discriminated by `type`. */
+type ApiMonitorType = paths["/api/v1/monitors"]["post"]["requestBody"]["content"]["application/json"]["type"];
+/** Fails the type check when the API gains a monitor type this list lacks. */
+type MissingType = Exclude<ApiMonitorType, (typeof MONITOR_TYPES)[number]>;
+export const LIST_KNOWS_EVERY_TYPE: [MissingType] extends [never] ? true : MissingType = true;
 export const MONITOR_STATES = [
   "down",
   "degraded",
