@@ -30,6 +30,8 @@ describe.each(DB_KINDS)("JSON bodies: nesting, encoding and charset on %s", (kin
   let up: TestUpblit;
   /** The owner's access token: it passes every route's check, for people and for keys alike. */
   let owner: Record<string, string>;
+  /** A probe token, for the probe protocol's routes. */
+  let probe: Record<string, string>;
   let routes: Array<[Method, string]>;
   beforeAll(async () => {
     up = await startTestUpblit(kind, API_ONLY);
@@ -40,11 +42,23 @@ describe.each(DB_KINDS)("JSON bodies: nesting, encoding and charset on %s", (kin
     );
     owner = { authorization: `Bearer ${tokens.accessToken}` };
     routes = bodyRoutes((await call(up, "GET", "/api/openapi.json")).json());
+    // The remote probes' routes take a probe token and nothing else: one for a remote region.
+    expect((await call(up, "POST", `${API}/regions`, { name: "office", kind: "remote" })).statusCode).toBe(
+      201,
+    );
+    const made = await call(up, "POST", `${API}/probe-tokens`, { name: "office", region: "office" });
+    expect(made.statusCode, made.body).toBe(201);
+    probe = { authorization: `Bearer ${made.json<{ token: string }>().token}` };
   });
   afterAll(async () => up?.close());
 
   const send = (method: Method, url: string, payload: string | Buffer, contentType = "application/json") =>
-    up.app!.inject({ method, url, payload, headers: { ...owner, "content-type": contentType } });
+    up.app!.inject({
+      method,
+      url,
+      payload,
+      headers: { ...(url.startsWith(`${API}/probe/`) ? probe : owner), "content-type": contentType },
+    });
 
   it("every body route refuses deep nesting, invalid UTF-8 and other charsets with a problem naming the cause", async () => {
     expect(routes.length).toBeGreaterThanOrEqual(30);
