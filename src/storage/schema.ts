@@ -7,6 +7,7 @@ import type { ProbeTokenTables } from "./schema-probe-tokens.ts";
 import type { ProcessTables } from "./schema-processes.ts";
 import type { RegionTables } from "./schema-regions.ts";
 import type { ResourceKeyTables } from "./schema-resource-keys.ts";
+import type { ResultTables } from "./schema-results.ts";
 import type { RoutingTables } from "./schema-routing.ts";
 import type { SsoTables } from "./schema-sso.ts";
 import type { StatusDomainTables } from "./schema-status-domains.ts";
@@ -18,6 +19,14 @@ import type { TemplateTables } from "./schema-templates.ts";
 /** Row types for Kysely, one per table. Must match migrations/; the migration test checks it. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+
+export type {
+  CheckHistoryView,
+  CheckResultBlocksTable,
+  CheckResultsTable,
+  RollupsTable,
+  RollupWatermarkTable,
+} from "./schema-results.ts";
 
 export interface OrganizationsTable {
   id: string;
@@ -87,51 +96,6 @@ export interface MonitorSchedulesTable {
   active: boolean;
 }
 
-export interface CheckResultsTable {
-  organization_id: string;
-  monitor_id: string;
-  region: string;
-  slot_at: Timestamp;
-  lateness_ms: number;
-  manual: boolean;
-  status: string;
-  status_code: number | null;
-  dns_ms: number | null;
-  connect_ms: number | null;
-  tls_ms: number | null;
-  ttfb_ms: number | null;
-  total_ms: number;
-  error_kind: string | null;
-  error: string | null;
-  verdicts: Json<unknown[]> | null;
-}
-
-/** Rows of `check_results` and of `check_result_blocks`, as one (the view `check_history`). */
-export interface CheckHistoryView extends CheckResultsTable {
-  /** The UTC hour of `slot_at`: a bound on it reaches the blocks through their primary key. */
-  block_hour: Timestamp;
-}
-
-/** A monitor's results of one hour from one region, a column array per field (0015). */
-export interface CheckResultBlocksTable {
-  monitor_id: string;
-  region: string;
-  hour: Timestamp;
-  organization_id: string;
-  offsets_ms: number[];
-  lateness_ms: number[];
-  statuses: string[];
-  manual: boolean[];
-  status_codes: (number | null)[];
-  dns_ms: (number | null)[];
-  connect_ms: (number | null)[];
-  tls_ms: (number | null)[];
-  ttfb_ms: (number | null)[];
-  total_ms: number[];
-  details: Json<unknown[]>;
-  detail: (number | null)[];
-}
-
 export interface MonitorEventsTable {
   id: string;
   organization_id: string;
@@ -176,27 +140,6 @@ export interface IncidentActivityTable {
   by_label: string;
   body: string | null;
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
-}
-
-export interface RollupsTable {
-  organization_id: string;
-  monitor_id: string;
-  bucket: Timestamp;
-  checks: number;
-  up: number;
-  degraded: number;
-  down: number;
-  unknown: number;
-  latency_samples: number;
-  latency_min: number | null;
-  latency_avg: number | null;
-  latency_p95: number | null;
-  latency_max: number | null;
-}
-
-export interface RollupWatermarkTable {
-  id: number;
-  hourly_until: Timestamp;
 }
 
 export interface IdempotencyKeysTable {
@@ -388,6 +331,7 @@ export interface Database
     HeartbeatTables,
     SsoTables,
     ProcessTables,
+    ResultTables,
     RegionTables,
     ResourceKeyTables,
     ProbeTokenTables {
@@ -395,16 +339,9 @@ export interface Database
   monitors: MonitorsTable;
   monitor_state: MonitorStateTable;
   monitor_schedules: MonitorSchedulesTable;
-  check_results: CheckResultsTable;
-  check_result_blocks: CheckResultBlocksTable;
-  check_history: CheckHistoryView;
-  check_result_block_rows: CheckHistoryView;
   monitor_events: MonitorEventsTable;
   incidents: IncidentsTable;
   incident_activity: IncidentActivityTable;
-  rollups_hourly: RollupsTable;
-  rollups_daily: RollupsTable;
-  rollup_watermark: RollupWatermarkTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
   memberships: MembershipsTable;
