@@ -104,7 +104,11 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   if (sealed > 0) lifecycle.info({ monitors: sealed }, "monitor secrets sealed");
 
   const clock = options.clock ?? systemClock;
-  const { queue: baseQueue, bus } = await openTransport(
+  const {
+    queue: baseQueue,
+    bus,
+    kind: transportKind,
+  } = await openTransport(
     { redis: config.redis, sharedDatabase: config.db.driver === "postgres" },
     log.child({ category: "queue" }),
   ).catch(async (err: unknown) => {
@@ -144,6 +148,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
       onStored: (count, seconds) => metrics.observeStored(count, seconds),
+      ackAfterWrite: transportKind === "redis",
     });
     const running = evaluator;
     metrics.watchBuffered(() => running.pending);

@@ -69,6 +69,12 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
     };
     if (observation.cert) result.cert = observation.cert;
     await deps.queue.enqueue("check.result", result);
+    // One line per finished check at debug: what the chaos test (test/e2e/chaos.test.ts) holds the
+    // stored results to.
+    deps.log.debug(
+      { monitorId: spec.monitorId, region: job.region, slotAt: job.slotAt, status, manual: job.manual },
+      "check result queued",
+    );
   } finally {
     deps.inFlight.finish(spec.monitorId);
   }
