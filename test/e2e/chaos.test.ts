@@ -10,6 +10,7 @@ import {
   api,
   httpMonitor,
   patientTest,
+  signIn,
   sleep,
   startTarget,
   type Target,
@@ -108,6 +109,9 @@ describe("chaos: every role killed in turn, Redis restarted, PostgreSQL cut", ()
         c.start("notifier"),
       ]);
       const startedAt = Date.now();
+      // Starting the rest can take longer than an access token lives on a busy machine.
+      await signIn(api1);
+      await signIn(api2!);
 
       for (const region of REGIONS) {
         await api(api1.base, "POST", "/api/v1/regions", { name: region, kind: "local" }).catch(

@@ -12,6 +12,7 @@ import {
   freePort,
   httpMonitor,
   patientTest,
+  signIn,
   startTarget,
   type Target,
   tempDir,
@@ -136,6 +137,8 @@ describe("rolling restart behind nginx", () => {
         [api1, api2!].map((p) => Number(new URL(p.base).port)),
       );
       const front = `http://127.0.0.1:${port}`;
+      // Starting the rest can take longer than an access token lives on a busy machine.
+      await signIn(api1);
       const token = accessTokenFor(api1.base);
 
       // The client: reads and writes through nginx, one after another, until told to stop.
