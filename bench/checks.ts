@@ -12,6 +12,7 @@ import { type BenchRun, renderRun, verdicts } from "./lib/report.ts";
 import { type RestartResult, runRestart } from "./lib/restart.ts";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./lib/scenario.ts";
 import { startTarget } from "./lib/target.ts";
+import { probedTypes, runTypesBench } from "./lib/types-run.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
 
 /** How long the paced bare loop runs after each steady size. */
@@ -145,7 +146,25 @@ async function main(): Promise<BenchRun> {
   };
 }
 
-try {
+/** --type X|all: each type's checks beside a bare client of its protocol (lib/types-run.ts). */
+async function mainTypes(type: string): Promise<void> {
+  const known = probedTypes();
+  const types = type === "all" ? known : type.split(",").map((t) => t.trim());
+  const unknown = types.filter((t) => !known.includes(t));
+  if (unknown.length)
+    throw new Error(`--type: not a probed type: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  const text = await runTypesBench({
+    types,
+    monitors: args.typeMonitors,
+    intervalS: args.typeIntervalS,
+    durationS: args.durationS,
+    writeDocs: args.writeDocs,
+    argv: args.argv,
+  });
+  process.stdout.write(`\n${text}\n`);
+}
+
+async function mainSizes(): Promise<void> {
   const run = await main();
   const text = renderRun(run);
   process.stdout.write(`\n${text}`);
@@ -157,6 +176,11 @@ try {
   if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir, args.durationS)}\n`);
   const missed = verdicts(run).filter((v) => v.ok === false);
   progress("done", missed.length ? `${missed.length} target(s) missed` : "every measured target met");
+}
+
+try {
+  if (args.type) await mainTypes(args.type);
+  else await mainSizes();
 } catch (err) {
   process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exitCode = 1;
