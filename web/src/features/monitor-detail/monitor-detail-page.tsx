@@ -9,6 +9,7 @@ import { hasMessage, t } from "../../i18n/index.ts";
 import { readOutcome } from "../monitor-form/check-result.tsx";
 import { DetailActions } from "./detail-actions.tsx";
 import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
+import { HeartbeatUrls } from "./heartbeat-urls.tsx";
 import { RANGES, type Range, useLatencySeries } from "./latency-series.ts";
 import { RegionNotice } from "./region-notice.tsx";
 import { SilenceState } from "./silence-panel.tsx";
@@ -79,6 +80,7 @@ export function MonitorDetailPage() {
           {m && <Maintenance monitor={m} />}
         </section>
         {m && ["http", "keyword", "json", "tls"].includes(m.type) && <Certificate monitor={m} />}
+        {m?.type === "heartbeat" && <HeartbeatUrls monitor={m} />}
         <MonitorIncidents monitorId={id} />
         <Timeline monitorId={id} />
         <RecentResults monitorId={id} />
