@@ -176,8 +176,12 @@ export const TYPE_CASES: Record<string, TypeCase> = {
     monitor: (t) => ({
       type: "tls",
       target: t.tls,
-      // Self-signed: the chain is not valid; asserting on it steps the implied assertion back.
-      assertions: [{ subject: "cert.chainValid", op: "exists" }],
+      // Self-signed, for 127.0.0.1: asserting on the chain and the name steps the implied
+      // assertions back (the run of 2026-12-07 had only the first: its tls checks were down).
+      assertions: [
+        { subject: "cert.chainValid", op: "exists" },
+        { subject: "cert.hostnameMatch", op: "exists" },
+      ],
     }),
     bare: (t) => {
       const { host, port } = split(t.tls);

@@ -73,6 +73,19 @@ function measureBare(type: string, targets: TypeTargets, perSecond: number, ms: 
   }).finally(untrack);
 }
 
+/** An API key for the monitors, made with the owner's (short-lived) access token. */
+async function createApiKey(base: string, accessToken: string): Promise<string> {
+  const res = await request(`${base}/api/v1/api-keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", scopes: ["monitors:read", "monitors:write"] }),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 201)
+    throw new Error(`POST /api/v1/api-keys → ${res.statusCode}: ${text.slice(0, 300)}`);
+  return (JSON.parse(text) as { token: string }).token;
+}
+
 /** One API call of the bench (the owner's token), JSON in and out. */
 async function callApi<T>(base: string, token: string, method: string, url: string): Promise<T> {
   const res = await request(`${base}${url}`, {
@@ -256,7 +269,9 @@ export async function runTypesBench(args: TypesArgs): Promise<string> {
     });
     await child.waitReady(180_000);
     const setupLine = await child.waitForLog(SETUP_LINK_MESSAGE, 30_000);
-    const token = await setUpOwner(child.url, String(setupLine.setupUrl));
+    const accessToken = await setUpOwner(child.url, String(setupLine.setupUrl));
+    // An API key, not the access token: a run of every type outlives the token's 15 minutes.
+    const token = await createApiKey(child.url, accessToken);
     const upblit = { url: child.url, token, pid: child.pid };
     progress("types", `upblit pid ${child.pid} ready`);
     for (const type of args.types) {

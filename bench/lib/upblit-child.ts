@@ -88,7 +88,8 @@ export async function migrateDataDir(dataDir: string): Promise<{ ms: number; pea
       // exited between samples
     }
   }, 50);
-  const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  // Generous: at a load of 60 on two cores PGlite's initdb alone took over two minutes (2026-12-07).
+  const killer = setTimeout(() => child.kill("SIGKILL"), 300_000);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   clearInterval(sampler);
   clearTimeout(killer);

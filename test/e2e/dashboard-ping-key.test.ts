@@ -93,7 +93,8 @@ describe("dashboard: heartbeat ping key and quorum", () => {
       const problem = page.getByText("must be at most the number of regions (2)");
       await problem.waitFor({ timeout: UI_TIMEOUT_MS });
       expect(await page.getByLabel("Quorum").getAttribute("aria-invalid")).toBe("true");
-      await page.getByLabel("Quorum").scrollIntoViewIfNeeded();
+      // The sticky action bar sits at the page's end then, not over the field's message.
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
       await look(page, "monitor-form-quorum-error");
     },
     scaledTimeout(240_000),

@@ -13,7 +13,7 @@ export function HeartbeatUrls({ monitor }: { monitor: Monitor }) {
   const origin = window.location.origin;
   const pingKey = key.data?.pingKey ?? null;
   return (
-    <section className="card stack" aria-labelledby="ping-urls-title">
+    <section className="card stack ping-urls" aria-labelledby="ping-urls-title">
       <h2 id="ping-urls-title">{t("detail.pingUrls")}</h2>
       {heartbeat?.token && (
         <CopyField label={t("detail.pingTokenUrl")} value={`${origin}/ping/${heartbeat.token}`} />

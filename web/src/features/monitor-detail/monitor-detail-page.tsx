@@ -73,6 +73,7 @@ export function MonitorDetailPage() {
       {m && <DetailActions monitor={m} />}
       <ResponseTimes monitorId={id} />
       <div className="detail-grid">
+        {m?.type === "heartbeat" && <HeartbeatUrls monitor={m} />}
         <Uptime monitorId={id} />
         <section className="card stack" aria-labelledby="alerting-title">
           <h2 id="alerting-title">{t("detail.alerting")}</h2>
@@ -80,7 +81,6 @@ export function MonitorDetailPage() {
           {m && <Maintenance monitor={m} />}
         </section>
         {m && ["http", "keyword", "json", "tls"].includes(m.type) && <Certificate monitor={m} />}
-        {m?.type === "heartbeat" && <HeartbeatUrls monitor={m} />}
         <MonitorIncidents monitorId={id} />
         <Timeline monitorId={id} />
         <RecentResults monitorId={id} />
