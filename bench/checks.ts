@@ -13,6 +13,7 @@ import { type BenchRun, renderRun, verdicts } from "./lib/report.ts";
 import { type RestartResult, runRestart } from "./lib/restart.ts";
 import { runScenario, type ScenarioResult, type ScenarioSpec } from "./lib/scenario.ts";
 import { startTarget } from "./lib/target.ts";
+import { probedTypes, runTypesBench } from "./lib/types-run.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
 
 /** How long the paced bare loop runs after each steady size. */
@@ -173,7 +174,34 @@ async function pace(): Promise<string> {
   }
 }
 
-if (args.phases.has("pace")) {
+/** --type X|all: each type's checks beside a bare client of its protocol (lib/types-run.ts). */
+async function mainTypes(type: string): Promise<void> {
+  const known = probedTypes();
+  const types = type === "all" ? known : type.split(",").map((t) => t.trim());
+  const unknown = types.filter((t) => !known.includes(t));
+  if (unknown.length)
+    throw new Error(`--type: not a probed type: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  const text = await runTypesBench({
+    types,
+    monitors: args.typeMonitors,
+    intervalS: args.typeIntervalS,
+    durationS: args.durationS,
+    writeDocs: args.writeDocs,
+    argv: args.argv,
+  });
+  process.stdout.write(`\n${text}\n`);
+}
+
+if (args.type) {
+  try {
+    await mainTypes(args.type);
+  } catch (err) {
+    process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await runCleanup();
+  }
+} else if (args.phases.has("pace")) {
   try {
     const text = await pace();
     process.stdout.write(`\n${text}`);

@@ -25,6 +25,17 @@ export function processCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / ticksPerSecond();
 }
 
+/**
+ * Like processCpuMs, plus the CPU of its children that have exited and been waited for (cutime,
+ * cstime): what a process that spawns short-lived helpers (ping) costs in all.
+ */
+export function processCpuWithChildrenMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return (ticks * 1000) / ticksPerSecond();
+}
+
 /** Current and peak resident memory of a process, in MB (VmRSS, VmHWM). */
 export function processMemoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
