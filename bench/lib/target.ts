@@ -35,7 +35,7 @@ export async function startTarget(): Promise<Target> {
       if (m.type === "reply" && m.id !== undefined) waiting.get(m.id)?.(m.count ?? 0);
     });
   });
-  const port = await withTimeout("target server start", 15_000, ready);
+  const port = await withTimeout("target server start", 120_000, ready);
   const ask = (type: "count" | "reset") => {
     const id = nextId++;
     const answer = new Promise<number>((resolve) => waiting.set(id, resolve));
