@@ -25,5 +25,4 @@ VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# --max-semi-space-size=2: as `npm start` (package.json); docs/benchmarks.md#footprint-npm-run-benchfootprint.
-CMD ["node", "--max-semi-space-size=2", "node_modules/upblit/dist/cli/main.js", "start"]
+CMD ["node", "node_modules/upblit/dist/cli/main.js", "start"]

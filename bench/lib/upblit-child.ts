@@ -98,7 +98,7 @@ export async function migrateDataDir(dataDir: string): Promise<{ ms: number; pea
   return { ms: Date.now() - t0, peakRssMb };
 }
 
-/** The node flags of package.json's `start` script (`node --max-semi-space-size=2 dist/cli/main.js start`). */
+/** The node flags of package.json's `start` script (`node [flags] dist/cli/main.js start`), none today. */
 export const START_NODE_FLAGS: string[] = (() => {
   const start =
     (
