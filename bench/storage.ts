@@ -86,6 +86,10 @@ async function setUp(dataDir: string, clock: ManualClock, existing = false) {
     ALLOW_PRIVATE_TARGETS: "true",
     LOG_LEVEL: "warn",
     RAW_RETENTION_DAYS: String(RAW_DAYS),
+    // To compare shared buffers sizes (bench:footprint's breakdown): PGLITE_SHARED_BUFFERS_MB=16 npm run bench:storage.
+    ...(process.env.PGLITE_SHARED_BUFFERS_MB
+      ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB }
+      : {}),
   });
   const sink = new Writable({ write: (_c, _e, done) => done() });
   const running = await startUpblit(config, createLogger("warn", sink), {

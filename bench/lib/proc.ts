@@ -92,3 +92,52 @@ export function codeVersion(repoRoot: string): string {
 export function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps, in MB: `wasmMemory` is the
+ * WebAssembly linear memory (PGlite's PostgreSQL heap: shared buffers, catalog caches, work
+ * memory): V8 reserves several GB of address space for it and opens the part in use read-write,
+ * so it is the anonymous read-write mapping right before a multi-GB inaccessible one; `files` is
+ * what is mapped from files (the node binary, shared libraries); `otherAnon` is the rest (V8's
+ * heaps and compiled code, WebAssembly code, malloc).
+ */
+export function processMemoryBreakdownMb(pid: number): {
+  wasmMemory: number;
+  files: number;
+  otherAnon: number;
+} {
+  const maps: Array<{ start: number; end: number; perms: string; name: string; rssKb: number }> = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      maps.push({
+        start: Number.parseInt(head[1]!, 16),
+        end: Number.parseInt(head[2]!, 16),
+        perms: head[3]!,
+        name: head[4] ?? "",
+        rssKb: 0,
+      });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    const last = maps[maps.length - 1];
+    if (rss && last) last.rssKb += Number(rss[1]);
+  }
+  const out = { wasmMemory: 0, files: 0, otherAnon: 0 };
+  for (const [i, m] of maps.entries()) {
+    const next = maps[i + 1];
+    const beforeReservation =
+      next !== undefined &&
+      next.start === m.end &&
+      next.perms.startsWith("---") &&
+      next.name === "" &&
+      next.end - next.start >= 4 * 1024 ** 3;
+    const kind = m.name.startsWith("/")
+      ? "files"
+      : m.name === "" && m.perms.startsWith("rw") && beforeReservation
+        ? "wasmMemory"
+        : "otherAnon";
+    out[kind] += m.rssKb / 1024;
+  }
+  return out;
+}
