@@ -7,12 +7,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { ENV_VARS as config } from "../src/config/schema.ts";
 import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
 import { installCleanupHandlers, runCleanup, trackDir, trackPid } from "./lib/cleanup.ts";
 import { runStamp, writeDocsSection } from "./lib/docs.ts";
-import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
+import { codeVersion, loadAverage, machineInfo, processMemoryBreakdownMb } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
 import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
@@ -21,6 +23,8 @@ const USAGE = `usage: npm run bench:footprint -- [options]
   --sizes 100,1000   monitor counts measured idle (0 is always measured)
   --settle 60        seconds each process runs before idle RSS is read (one 60 s interval: every monitor checked)
   --sample 20        seconds idle RSS is sampled over (the mean and the highest are reported)
+  --env K=V,K2=V2    extra environment of every Upblit process (e.g. PGLITE_SHARED_BUFFERS_MB=32, to compare)
+  --node-args "…"    extra node flags of every Upblit process (space-separated)
   --no-docs          do not touch docs/benchmarks.md`;
 
 const argv = process.argv.slice(2);
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "100,1000" },
     settle: { type: "string", default: "60" },
     sample: { type: "string", default: "20" },
+    env: { type: "string", default: "" },
+    "node-args": { type: "string", default: "" },
     "no-docs": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -40,6 +46,16 @@ if (values.help) {
   process.exit(0);
 }
 const sizes = values.sizes.split(",").map((s) => positiveInt("sizes", s));
+const extraEnv = Object.fromEntries(
+  values.env
+    .split(",")
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
+const extraNodeArgs = values["node-args"].split(" ").filter(Boolean);
+// PGlite's shared buffers as the Upblit processes had them: --env's, or the configuration's default.
+const sharedBuffersMb = extraEnv.PGLITE_SHARED_BUFFERS_MB ?? String(config.PGLITE_SHARED_BUFFERS_MB.default);
+const HEAP_REPORT = path.join(REPO_ROOT, "bench/lib/heap-report.mjs");
 const settleMs = positiveInt("settle", values.settle) * 1000;
 const sampleMs = positiveInt("sample", values.sample) * 1000;
 installCleanupHandlers();
@@ -49,11 +65,31 @@ const SETUP_LINK_MESSAGE = "No account yet: open setupUrl to create the owner";
 const mb = (n: number) => `${Math.round(n)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Starts Upblit on `dataDir` and returns it with its time to /readyz and its peak RSS until then. */
-async function startMeasured(dataDir: string): Promise<{ upblit: UpblitChild; readyMs: number }> {
-  const upblit = await spawnUpblit({ env: { DATA_DIR: dataDir, LOG_LEVEL: "info", LOG_FORMAT: "json" } });
+/**
+ * Starts Upblit on `dataDir` and returns it with its time to /readyz and the CPU time (user +
+ * system, all threads) it used until then: on a busy machine the second says more than the first.
+ * The process preloads bench/lib/heap-report.mjs (a SIGUSR2 listener, nothing else).
+ */
+async function startMeasured(
+  dataDir: string,
+): Promise<{ upblit: UpblitChild; readyMs: number; readyCpuMs: number }> {
+  const upblit = await spawnUpblit({
+    env: { DATA_DIR: dataDir, LOG_LEVEL: "info", LOG_FORMAT: "json", ...extraEnv },
+    nodeArgs: [...extraNodeArgs, "--import", pathToFileURL(HEAP_REPORT).href],
+  });
   const readyAt = await upblit.waitReady(READY_TIMEOUT_MS);
-  return { upblit, readyMs: readyAt - upblit.spawnedAt };
+  return { upblit, readyMs: readyAt - upblit.spawnedAt, readyCpuMs: upblit.cpuMs() };
+}
+
+/** Where the idle RSS is: PGlite's WebAssembly memory, V8's heap, files mapped, the rest. */
+async function breakdown(upblit: UpblitChild): Promise<string> {
+  process.kill(upblit.pid, "SIGUSR2");
+  const heap = await upblit.waitForLog("bench heap report", 30_000);
+  const m = processMemoryBreakdownMb(upblit.pid);
+  const spaces = heap.spaces as Record<string, number>;
+  const young = (spaces.new_space ?? 0) + (spaces.new_large_object_space ?? 0);
+  const v8Total = Number(heap.heapTotal);
+  return `${mb(m.wasmMemory)} | ${mb(v8Total)} (${mb(Number(heap.heapUsed))} used; young ${mb(young)}, code ${mb(spaces.code_space ?? 0)}) | ${mb(m.files)} | ${mb(Math.max(0, m.otherAnon - v8Total))}`;
 }
 
 /** Mean and highest VmRSS over `ms`, sampled every 250 ms. */
@@ -69,10 +105,14 @@ async function idleRss(upblit: UpblitChild, ms: number): Promise<{ mean: number;
 
 /** PGlite alone on the same folder and shared buffers, in a process of its own: its share of the RSS. */
 async function pgliteAlone(dataDir: string): Promise<number> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "bench/lib/pglite-alone.mjs"), dataDir], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, "bench/lib/pglite-alone.mjs"), dataDir, sharedBuffersMb],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const untrack = trackPid(child.pid!);
   let out = "";
   child.stdout!.on("data", (d: Buffer) => {
@@ -91,12 +131,16 @@ async function main(): Promise<string> {
   trackDir(path.dirname(dataDir));
   const target = await startTarget();
   const rows: string[] = [];
+  const partRows: string[] = [];
   try {
     // Cold: a new data folder (the template unpacked, migrations applied, first-run link).
     const cold = await startMeasured(dataDir);
     const setupLine = await cold.upblit.waitForLog(SETUP_LINK_MESSAGE, 60_000);
     const coldPeak = cold.upblit.memoryMb().peak;
-    progress("cold", `ready in ${seconds(cold.readyMs)}, peak ${mb(coldPeak)}`);
+    progress(
+      "cold",
+      `ready in ${seconds(cold.readyMs)} (${seconds(cold.readyCpuMs)} CPU), peak ${mb(coldPeak)}`,
+    );
     let token = await setUpOwner(cold.upblit.url, String(setupLine.setupUrl));
     await cold.upblit.stop(30_000);
 
@@ -104,12 +148,15 @@ async function main(): Promise<string> {
     const warm = await startMeasured(dataDir);
     await sleep(settleMs);
     const idle0 = await idleRss(warm.upblit, sampleMs);
+    const parts0 = await breakdown(warm.upblit);
+    progress("warm", `where: ${parts0}`);
     const warmPeak = warm.upblit.memoryMb().peak;
     progress("warm", `ready in ${seconds(warm.readyMs)}, peak ${mb(warmPeak)}, idle ${mb(idle0.mean)}`);
     rows.push(
-      `| cold (new data folder) | 0 | ${seconds(cold.readyMs)} | ${mb(coldPeak)} | — |`,
-      `| warm (existing folder) | 0 | ${seconds(warm.readyMs)} | ${mb(warmPeak)} | ${mb(idle0.mean)} (max ${mb(idle0.max)}) |`,
+      `| cold (new data folder) | 0 | ${seconds(cold.readyMs)} | ${seconds(cold.readyCpuMs)} | ${mb(coldPeak)} | — |`,
+      `| warm (existing folder) | 0 | ${seconds(warm.readyMs)} | ${seconds(warm.readyCpuMs)} | ${mb(warmPeak)} | ${mb(idle0.mean)} (max ${mb(idle0.max)}) |`,
     );
+    partRows.push(`| 0 | ${parts0} |`);
     let upblit = warm.upblit;
 
     let count = 0;
@@ -131,10 +178,13 @@ async function main(): Promise<string> {
       token = await signIn(upblit.url);
       await sleep(settleMs);
       const idle = await idleRss(upblit, sampleMs);
+      const parts = await breakdown(upblit);
+      progress(`${size}`, `where: ${parts}`);
+      partRows.push(`| ${size} | ${parts} |`);
       const peak = upblit.memoryMb().peak;
       progress(`${size}`, `ready in ${seconds(next.readyMs)}, peak ${mb(peak)}, idle ${mb(idle.mean)}`);
       rows.push(
-        `| warm, monitors checked every 60 s | ${size} | ${seconds(next.readyMs)} | ${mb(peak)} | ${mb(idle.mean)} (max ${mb(idle.max)}) |`,
+        `| warm, monitors checked every 60 s | ${size} | ${seconds(next.readyMs)} | ${seconds(next.readyCpuMs)} | ${mb(peak)} | ${mb(idle.mean)} (max ${mb(idle.max)}) |`,
       );
     }
     await upblit.stop(30_000);
@@ -149,11 +199,26 @@ async function main(): Promise<string> {
       `Idle RSS: the mean (and highest) VmRSS over ${values.sample} s, after the process ran ${values.settle} s. Peak: VmHWM. ` +
         `WebAssembly: ${["true", "1"].includes(process.env.WASM_OPTIMIZE ?? "") ? "WASM_OPTIMIZE=true (baseline, then optimizing compiler)" : "baseline compiler only (WASM_OPTIMIZE unset, the default)"}.`,
       "",
-      "| start | monitors | time to /readyz | peak RSS | idle RSS |",
-      "| --- | --- | --- | --- | --- |",
+      "| start | monitors | time to /readyz | CPU time to /readyz | peak RSS | idle RSS |",
+      "| --- | --- | --- | --- | --- | --- |",
       ...rows,
       "",
-      `PGlite alone (a process that only opens the folder with ${count} monitors and their results, 32 MB shared buffers, and reads every table): ${mb(pglite)} RSS.`,
+      "Where the idle RSS is, read at the end of each sample (`/proc/<pid>/smaps`; V8's own figures from a SIGUSR2 " +
+        "report, bench/lib/heap-report.mjs): PGlite's WebAssembly memory (its PostgreSQL heap), V8's heap (committed), " +
+        "mapped files (node binary, libraries), and the rest (compiled JavaScript and WebAssembly code outside V8's " +
+        "heap, malloc: Node's and libuv's buffers, PGlite's file system).",
+      "",
+      "| monitors | WebAssembly memory | V8 heap | files | rest |",
+      "| --- | --- | --- | --- | --- |",
+      ...partRows,
+      "",
+      ...(values.env || values["node-args"]
+        ? [
+            `Upblit processes ran with ${[values.env && `\`${values.env}\``, values["node-args"] && `\`${values["node-args"]}\``].filter(Boolean).join(" and ")}.`,
+            "",
+          ]
+        : []),
+      `PGlite alone (a process that only opens the folder with ${count} monitors and their results, ${sharedBuffersMb} MB shared buffers, and reads every table): ${mb(pglite)} RSS.`,
       "",
     ].join("\n");
   } finally {

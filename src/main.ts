@@ -36,6 +36,7 @@ import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { UpblitMetrics } from "./services/metrics/metrics.ts";
+import { sealCheckJobs } from "./services/monitors/sealed-check-jobs.ts";
 import { sealStoredMonitorSecrets } from "./services/monitors/secrets.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
@@ -104,11 +105,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   if (sealed > 0) lifecycle.info({ monitors: sealed }, "monitor secrets sealed");
 
   const clock = options.clock ?? systemClock;
-  const {
-    queue: baseQueue,
-    bus,
-    kind: transportKind,
-  } = await openTransport(
+  const transport = await openTransport(
     { redis: config.redis, sharedDatabase: config.db.driver === "postgres" },
     log.child({ category: "queue" }),
   ).catch(async (err: unknown) => {
@@ -117,6 +114,19 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     await db.destroy();
     throw err;
   });
+  const { bus } = transport;
+  // Check jobs carry opened secrets; in Redis they are sealed until a probe takes them.
+  const baseQueue =
+    transport.kind === "redis"
+      ? sealCheckJobs(transport.queue, keys.encryption, (monitorId) =>
+          log
+            .child({ category: "probe" })
+            .warn(
+              { monitorId },
+              "a check job's secret did not open: is SECRET_KEY the same in every process?",
+            ),
+        )
+      : transport.queue;
   const metrics = new UpblitMetrics(db, baseQueue, config.region);
   // Metrics see every judged check on its way to the evaluator. The name decides the payload's
   // type (the catalog), which TypeScript cannot narrow through a generic: hence the cast.
@@ -148,7 +158,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
       onStored: (count, seconds) => metrics.observeStored(count, seconds),
-      ackAfterWrite: transportKind === "redis",
+      ackAfterWrite: transport.kind === "redis",
     });
     const running = evaluator;
     metrics.watchBuffered(() => running.pending);
@@ -221,6 +231,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
       capacity,
       minClaim: config.probe.concurrency,
+      // A release group never holds two checks of one monitor (a claim has one slot of each anyway).
+      keyOf: (due) => due.spec.monitorId,
       resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
       clock,
       log: log.child({ category: "scheduler" }),

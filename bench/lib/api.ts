@@ -5,6 +5,8 @@ export interface MonitorTemplate {
   targetOrigin: string;
   intervalSeconds: number;
   timeoutMs: number;
+  /** The rest of monitor i's body (type, target, settings); default: an http monitor on targetOrigin. */
+  body?: (i: number) => Record<string, unknown>;
 }
 
 export interface Creation {
@@ -16,7 +18,7 @@ export interface Creation {
 }
 
 /**
- * Creates `count` http monitors through POST /api/v1/monitors, `concurrency` requests in flight on
+ * Creates `count` monitors (http unless `template.body` says otherwise) through POST /api/v1/monitors, `concurrency` requests in flight on
  * keep-alive connections (as an API client would). Every request has its own timeout.
  */
 export async function createMonitors(
@@ -36,8 +38,7 @@ export async function createMonitors(
   const createOne = async (i: number) => {
     const body = JSON.stringify({
       name: `bench ${i}`,
-      type: "http",
-      target: `${template.targetOrigin}/m/${i}`,
+      ...(template.body ? template.body(i) : { type: "http", target: `${template.targetOrigin}/m/${i}` }),
       intervalSeconds: template.intervalSeconds,
       timeoutMs: template.timeoutMs,
     });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { ENV_VARS } from "../../src/config/schema.ts";
 
-export type Phase = "sizes" | "restart" | "saturate";
+export type Phase = "sizes" | "restart" | "saturate" | "pace";
 
 export interface BenchArgs {
   sizes: number[];
@@ -18,6 +18,15 @@ export interface BenchArgs {
   probeConcurrency: number;
   writeDocs: boolean;
   profileDir: string | undefined;
+  /** --type: per-type runs instead of the http sizes (types-run.ts); "all" is every probed type. */
+  type: string | undefined;
+  /** Monitors of the type (--type runs). */
+  typeMonitors: number;
+  /** Interval of the type's monitors, seconds (--type runs). */
+  typeIntervalS: number;
+  /** --pace: monitors@interval per pace (default 50 and 150 checks/s) and rounds of each. */
+  paces: string;
+  paceRounds: number;
   argv: string[];
 }
 
@@ -36,6 +45,16 @@ const USAGE = `usage: npm run bench:checks -- [options]
   --quick                   smoke run: sizes 200, duration 15; does not touch docs/benchmarks.md
   --docs / --no-docs        write docs/benchmarks.md (default: yes, except with --quick)
   --profile DIR             run Upblit with --cpu-prof, profiles and a hot-function summary in DIR
+  --type TYPE|all           per monitor type instead: N monitors of TYPE against a real server on
+                            loopback, beside a bare client of the protocol at the same pace
+                            (--duration defaults to 25 s a type; writes docs only with "all")
+  --monitors 100            monitors of the type (--type)
+  --interval 10             their interval in seconds (--type)
+  --pace                    only the paced table (issue 20): Upblit's CPU per 1,000 checks at 50 and
+                            150 checks/s beside the raw-socket floor loop at the same pace (default
+                            duration 30 s; writes its own section of docs/benchmarks.md)
+  --paces 1000@20,3000@20   the paces of --pace, as MONITORS@INTERVAL_SECONDS
+  --rounds 2                measurements of each pace (the table shows their spread)
 PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop; PROBE_THREADS
 is passed to Upblit.`;
 
@@ -69,6 +88,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       docs: { type: "boolean" },
       "no-docs": { type: "boolean", default: false },
       profile: { type: "string" },
+      type: { type: "string" },
+      monitors: { type: "string", default: "100" },
+      interval: { type: "string", default: "10" },
+      pace: { type: "boolean", default: false },
+      paces: { type: "string", default: "1000@20,3000@20" },
+      rounds: { type: "string", default: "2" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -80,7 +105,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const sizes = (values.sizes ?? (quick ? "200" : "1000,5000,10000"))
     .split(",")
     .map((s) => positiveInt("sizes", s.trim()));
-  const phases = new Set<Phase>(values.saturate ? ["saturate"] : ["sizes", "restart", "saturate"]);
+  const phases = new Set<Phase>(
+    values.pace ? ["pace"] : values.saturate ? ["saturate"] : ["sizes", "restart", "saturate"],
+  );
   if (values["no-saturate"]) phases.delete("saturate");
   if (values["no-restart"]) phases.delete("restart");
   const probeConcurrency = positiveInt(
@@ -89,7 +116,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   );
   return {
     sizes,
-    durationS: positiveInt("duration", values.duration ?? (quick ? "15" : "60")),
+    durationS: positiveInt(
+      "duration",
+      values.duration ?? (quick ? "15" : values.type ? "25" : values.pace ? "30" : "60"),
+    ),
     warmupS: values.warmup !== undefined ? nonNegativeInt("warmup", values.warmup) : quick ? 5 : undefined,
     ceilingS: positiveInt("ceiling", values.ceiling),
     phases,
@@ -98,8 +128,15 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     satMonitors: values["sat-monitors"] ? positiveInt("sat-monitors", values["sat-monitors"]) : undefined,
     createConcurrency: positiveInt("create-concurrency", values["create-concurrency"]),
     probeConcurrency,
-    writeDocs: values["no-docs"] ? false : (values.docs ?? !quick),
+    writeDocs: values["no-docs"]
+      ? false
+      : (values.docs ?? (!quick && (!values.type || values.type === "all"))),
     profileDir: values.profile,
+    type: values.type,
+    typeMonitors: positiveInt("monitors", values.monitors),
+    typeIntervalS: positiveInt("interval", values.interval),
+    paces: values.paces,
+    paceRounds: positiveInt("rounds", values.rounds),
     argv,
   };
 }

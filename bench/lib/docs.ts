@@ -63,7 +63,9 @@ ceiling and why CPU is measured as CPU time rather than wall-clock throughput.
 
 Options: \`--quick\` (200 monitors, 5 s warm-up, 15 s; leaves this file alone), \`--sizes\`, \`--duration\`, \`--warmup\`,
 \`--saturate\` (ceiling and saturated run only), \`--no-restart\`, \`--profile DIR\` (\`--cpu-prof\`
-on Upblit and a summary of the hottest functions); \`--help\` lists them all.
+on Upblit and a summary of the hottest functions); \`--type all\` (or a type, or a list) measures each
+monitor type beside a bare client of its protocol instead (below, "Checks per monitor type");
+\`--help\` lists them all.
 
 ## Latest run
 `;

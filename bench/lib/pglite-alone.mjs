@@ -8,7 +8,7 @@ if (!["true", "1"].includes(process.env.WASM_OPTIMIZE ?? "")) setFlagsFromString
 const { PGlite } = await import("@electric-sql/pglite");
 
 const db = new PGlite(process.argv[2], {
-  startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"],
+  startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${process.argv[3] ?? "32"}MB`],
 });
 const { rows } = await db.query("select tablename from pg_tables where schemaname = 'public'");
 for (const { tablename } of rows) await db.query(`select count(*) from "${tablename}"`);

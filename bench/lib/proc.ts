@@ -25,6 +25,17 @@ export function processCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / ticksPerSecond();
 }
 
+/**
+ * Like processCpuMs, plus the CPU of its children that have exited and been waited for (cutime,
+ * cstime): what a process that spawns short-lived helpers (ping) costs in all.
+ */
+export function processCpuWithChildrenMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return (ticks * 1000) / ticksPerSecond();
+}
+
 /** Current and peak resident memory of a process, in MB (VmRSS, VmHWM). */
 export function processMemoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -80,4 +91,53 @@ export function codeVersion(repoRoot: string): string {
 
 export function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps, in MB: `wasmMemory` is the
+ * WebAssembly linear memory (PGlite's PostgreSQL heap: shared buffers, catalog caches, work
+ * memory): V8 reserves several GB of address space for it and opens the part in use read-write,
+ * so it is the anonymous read-write mapping right before a multi-GB inaccessible one; `files` is
+ * what is mapped from files (the node binary, shared libraries); `otherAnon` is the rest (V8's
+ * heaps and compiled code, WebAssembly code, malloc).
+ */
+export function processMemoryBreakdownMb(pid: number): {
+  wasmMemory: number;
+  files: number;
+  otherAnon: number;
+} {
+  const maps: Array<{ start: number; end: number; perms: string; name: string; rssKb: number }> = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      maps.push({
+        start: Number.parseInt(head[1]!, 16),
+        end: Number.parseInt(head[2]!, 16),
+        perms: head[3]!,
+        name: head[4] ?? "",
+        rssKb: 0,
+      });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    const last = maps[maps.length - 1];
+    if (rss && last) last.rssKb += Number(rss[1]);
+  }
+  const out = { wasmMemory: 0, files: 0, otherAnon: 0 };
+  for (const [i, m] of maps.entries()) {
+    const next = maps[i + 1];
+    const beforeReservation =
+      next !== undefined &&
+      next.start === m.end &&
+      next.perms.startsWith("---") &&
+      next.name === "" &&
+      next.end - next.start >= 4 * 1024 ** 3;
+    const kind = m.name.startsWith("/")
+      ? "files"
+      : m.name === "" && m.perms.startsWith("rw") && beforeReservation
+        ? "wasmMemory"
+        : "otherAnon";
+    out[kind] += m.rssKb / 1024;
+  }
+  return out;
 }

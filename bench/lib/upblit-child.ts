@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -9,8 +10,14 @@ import { processCpuMs, processMemoryMb } from "./proc.ts";
 import { sleep } from "./progress.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-/** The compiled entry point `npm start` runs (`npm run bench:checks` builds it first). */
-const UPBLIT_ENTRY = path.join(REPO_ROOT, "dist/cli/main.js");
+/**
+ * The compiled entry point `npm start` runs (`npm run bench:checks` builds it first).
+ * UPBLIT_BENCH_ENTRY points at another build (say a copy of dist/ made before a change, kept
+ * inside the checkout so it finds node_modules) to measure it side by side.
+ */
+const UPBLIT_ENTRY = process.env.UPBLIT_BENCH_ENTRY
+  ? path.resolve(process.env.UPBLIT_BENCH_ENTRY)
+  : path.join(REPO_ROOT, "dist/cli/main.js");
 
 export interface LogLine {
   level: number;
@@ -88,7 +95,8 @@ export async function migrateDataDir(dataDir: string): Promise<{ ms: number; pea
       // exited between samples
     }
   }, 50);
-  const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  // Generous: on the shared machine (load 30–70 on 2 CPUs) initdb has taken over two minutes.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 600_000);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   clearInterval(sampler);
   clearTimeout(killer);
@@ -97,8 +105,22 @@ export async function migrateDataDir(dataDir: string): Promise<{ ms: number; pea
   return { ms: Date.now() - t0, peakRssMb };
 }
 
+/** The node flags of package.json's `start` script (`node [flags] dist/cli/main.js start`), none today. */
+export const START_NODE_FLAGS: string[] = (() => {
+  const start =
+    (
+      JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts.start ?? "";
+  const words = start.split(/\s+/);
+  return words
+    .slice(words.indexOf("node") + 1, words.indexOf("dist/cli/main.js"))
+    .filter((w) => w.startsWith("--"));
+})();
+
 /**
- * Runs `node dist/cli/main.js start` (what `npm start` runs) as a child with a clean environment (nothing of ours leaks in,
+ * Runs `node [start script's flags] dist/cli/main.js start` (what `npm start` runs) as a child with a clean environment (nothing of ours leaks in,
  * DATABASE_URL included) plus `env`, on 127.0.0.1:<free port>. Its stdout (JSON logs) is parsed.
  */
 export async function spawnUpblit(options: {
@@ -107,11 +129,15 @@ export async function spawnUpblit(options: {
 }): Promise<UpblitChild> {
   const port = await freePort();
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), UPBLIT_ENTRY, "start"], {
-    cwd: REPO_ROOT,
-    env: childEnv({ PORT: String(port), ...options.env }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...START_NODE_FLAGS, ...(options.nodeArgs ?? []), UPBLIT_ENTRY, "start"],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv({ PORT: String(port), ...options.env }),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   if (child.pid === undefined) throw new Error("could not spawn upblit");
   const pid = child.pid;
   const untrack = trackPid(pid);

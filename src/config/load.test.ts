@@ -19,7 +19,7 @@ describe("loadConfig", () => {
   it("applies documented defaults", () => {
     const c = loadConfig({});
     expect(c.http).toEqual({ port: 3000, host: "127.0.0.1", bodyLimitBytes: 262_144, trustProxy: false });
-    expect(c.db).toEqual({ driver: "pglite", dataDir: path.resolve("./data"), sharedBuffersMb: 32 });
+    expect(c.db).toEqual({ driver: "pglite", dataDir: path.resolve("./data"), sharedBuffersMb: 16 });
     expect([...c.roles]).toEqual(["api", "scheduler", "probe", "evaluator", "notifier"]);
     expect(c.probe.allowPrivateTargets).toBe(false);
     expect(c.retention).toEqual({ rawDays: 30, rollupDays: 400, auditDays: 365 });

@@ -29,7 +29,7 @@ export const ENV_VARS = {
   },
   PGLITE_SHARED_BUFFERS_MB: {
     schema: int(8, 4_096),
-    default: "32",
+    default: "16",
     doc: "Shared buffers of the embedded PGlite database, in MB (memory held for the process's life).",
   },
   HEAP_GROWING_PERCENT: {

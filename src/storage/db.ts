@@ -57,7 +57,8 @@ export async function openDatabase(config: Config["db"], options: { poolSize?: n
   await initPgliteDataDir(config.dataDir);
   const pglite = new PGlite(config.dataDir, {
     parsers: { [INT8_OID]: (v: string) => Number.parseInt(v, 10) },
-    // PGlite's default is 128 MB of shared buffers; the OS page cache sits behind a smaller pool.
+    // PGlite's default is 128 MB of shared buffers; the OS page cache sits behind a smaller pool
+    // (16 MB by default: writing results was as fast as with 32, docs/benchmarks.md's footprint).
     // WAL past a checkpoint is kept for reuse up to min_wal_size (default 80 MB): 32 MB is the floor.
     startParams: [
       ...PGlite.defaultStartParams,

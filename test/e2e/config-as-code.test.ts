@@ -202,7 +202,8 @@ describe("upblit plan / apply / export", () => {
       expect(names.sort()).toEqual(["API", "Database"]);
 
       // A new channel, then a monitor the server refuses, then one more: the first is done,
-      // apply stops at the refusal with its field, and the last waits for the next apply.
+      // apply stops at the refusal with its field, and the last waits for the next apply: the
+      // report names what was applied, what failed and what was not attempted; exit code 6.
       const broken = `${withoutNightly.replace(
         "alertRules:",
         `  - key: bad
@@ -223,9 +224,12 @@ alertRules:`,
       );
       writeFileSync(FILE, broken);
       const failed = await cli(["apply", "-f", FILE], envA);
-      expect(failed.code).toBe(1);
+      expect(failed.code).toBe(6);
       expect(failed.stdout).toMatch(/created channels.second/);
       expect(failed.stdout).toMatch(/Applied 1 of 3 changes; stopped at monitors.bad\./);
+      expect(failed.stdout).toMatch(/ {2}applied: 1 \(created channels\.second \(chn_\w+\)\)/);
+      expect(failed.stdout).toContain("  failed: create monitors.bad (the server's answer below)");
+      expect(failed.stdout).toContain("  not attempted: 1 (create monitors.later)");
       expect(failed.stderr).toMatch(/timeoutMs: must be shorter than the interval/);
       writeFileSync(FILE, broken.replace("timeoutMs: 9000", "timeoutMs: 2000"));
       const resumed = await cli(["apply", "-f", FILE], envA);

@@ -60,7 +60,18 @@ export function action<A extends unknown[]>(
   };
 }
 
+/** A failure described as `failure` is, with another exit code (e.g. apply's partial failure). */
+export class ExitCodeOverride extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly failure: unknown,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
 function describeFailure(err: unknown): { code: number; lines: string[] } {
+  if (err instanceof ExitCodeOverride) return { ...describeFailure(err.failure), code: err.exitCode };
   if (err instanceof ClientError) return { code: err.exitCode, lines: [err.message] };
   if (err instanceof UpblitProblem) {
     const code = err.status === 401 || err.status === 403 ? 3 : err.status === 404 ? 4 : 1;

@@ -5,7 +5,7 @@
  * `grpc.callMs`.
  */
 import { isIP } from "node:net";
-import { ChannelCredentials, Client, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import type { ServiceError } from "@grpc/grpc-js";
 import { ProbeFailure } from "../../probe/probe-error.ts";
 import type { ProbeOptions } from "../../probe/types.ts";
 import { type ClientCheckSpec, type ClientObservation, msSince, runClientCheck } from "../client-check.ts";
@@ -27,7 +27,13 @@ export interface GrpcSettings {
 
 export type GrpcCheckSpec = ClientCheckSpec & { grpc: GrpcSettings };
 
-export function probeGrpc(spec: GrpcCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+/** @grpc/grpc-js, loaded on the first check of this type, not at start: ~11 MB of memory most servers never use (docs/benchmarks.md). */
+let grpc: Awaited<ReturnType<typeof loadGrpc>> | undefined;
+const loadGrpc = () => import("@grpc/grpc-js");
+
+export async function probeGrpc(spec: GrpcCheckSpec, options: ProbeOptions): Promise<ClientObservation> {
+  grpc ??= await loadGrpc();
+  const { ChannelCredentials, Client, Metadata, status } = grpc;
   const settings = spec.grpc;
   // The API requires a port; 50051, gRPC's customary one, only serves a job from elsewhere.
   return runClientCheck(spec, options, 50051, [], async (ctx) => {
@@ -60,7 +66,7 @@ export function probeGrpc(spec: GrpcCheckSpec, options: ProbeOptions): Promise<C
         new Metadata(),
         { deadline: new Date(Date.now() + Math.max(0, spec.timeoutMs - deadline.elapsed())) },
         (err: ServiceError | null, value?: HealthCheckResponse) => {
-          if (err) reject(asCheckFailure(err));
+          if (err) reject(asCheckFailure(err, status));
           else if (value) resolve(value);
           else reject(new ProbeFailure("protocol", "empty answer"));
         },
@@ -72,7 +78,7 @@ export function probeGrpc(spec: GrpcCheckSpec, options: ProbeOptions): Promise<C
 }
 
 /** A call that failed: the network kinds as the probe names them, the server's word otherwise. */
-function asCheckFailure(err: ServiceError): ProbeFailure {
+function asCheckFailure(err: ServiceError, status: typeof import("@grpc/grpc-js").status): ProbeFailure {
   const details = err.details ?? "";
   if (err.code === status.DEADLINE_EXCEEDED) return new ProbeFailure("timeout", "check timed out");
   if (err.code === status.UNAVAILABLE) {

@@ -19,6 +19,7 @@ const REDIS_PASSWORD = `redis-Sealed-${SUFFIX}`;
 const REDIS_KEY = `upblit:seal:${SUFFIX}`;
 const BASIC_PASSWORD = `basic-Sealed-${SUFFIX}`;
 const API_KEY_HEADER = `header-Sealed-${SUFFIX}`;
+const BODY_PASSWORD = `body-Sealed-${SUFFIX}`;
 
 let admin: Redis;
 /** An HTTP target that answers 200 only to the right basic credentials and key header. */
@@ -41,6 +42,25 @@ beforeAll(async () => {
   await admin.set(REDIS_KEY, "hello");
   const expected = `Basic ${Buffer.from(`probe:${BASIC_PASSWORD}`).toString("base64")}`;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/public") {
+      res.writeHead(200).end("hello");
+      return;
+    }
+    if (req.url === "/login") {
+      // A login form's JSON body: 200 only with the right password in it.
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        let ok = false;
+        try {
+          ok = (JSON.parse(body) as { password?: string }).password === BODY_PASSWORD;
+        } catch {}
+        res.writeHead(ok ? 200 : 401).end(ok ? "welcome" : "wrong password");
+      });
+      return;
+    }
     const ok = req.headers.authorization === expected && req.headers["x-api-key"] === API_KEY_HEADER;
     res.writeHead(ok ? 200 : 401).end(ok ? "ok" : "who are you");
   });
@@ -134,6 +154,53 @@ describe.each(DB_KINDS)("monitor secrets encrypted at rest, on %s", (kind) => {
     // Only secrets are sealed: the rest stays readable.
     expect(row.text).toContain("text/plain");
     const result = await checkNowAndWait(up, m.id);
+    expect(result.status).toBe("up");
+  });
+
+  it("a multistep step's body with a password is sealed, shown redacted and kept on edit", async () => {
+    const body = JSON.stringify({ user: "probe", password: BODY_PASSWORD });
+    const steps = [
+      {
+        name: "log in",
+        method: "POST",
+        url: "/login",
+        headers: { "Content-Type": "application/json" },
+        body,
+        assertions: [{ subject: "status", op: "==", value: 200 }],
+      },
+      { name: "public", method: "POST", url: "/public", body: "q=1&page=2" },
+    ];
+    const m = await createMonitor(up, {
+      type: "multistep",
+      name: "multistep sealed",
+      paused: true,
+      target: target.url,
+      multistep: { steps },
+    });
+    const row = await storedRow(m.id);
+    expect(row.text).not.toContain(BODY_PASSWORD);
+    expect(row.text).toContain("$sealed");
+    // A body without a credential-like field stays readable.
+    expect(row.text).toContain("q=1&page=2");
+    expect((await checkNowAndWait(up, m.id)).status).toBe("up");
+
+    const shown = await call(up, "GET", `${API}/monitors/${m.id}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).not.toContain(BODY_PASSWORD);
+    const block = shown.json<{ multistep: { steps: Array<{ name: string; body?: string }> } }>().multistep;
+    expect(block.steps[0]?.body).toBe("[redacted]");
+    expect(block.steps[1]?.body).toBe("q=1&page=2");
+
+    // Sent back as shown, with only the step's name retyped: the stored body is kept.
+    block.steps[0]!.name = "sign in";
+    const patched = await call(up, "PATCH", `${API}/monitors/${m.id}`, { multistep: block });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.body).not.toContain(BODY_PASSWORD);
+    const after = await storedRow(m.id);
+    expect(after.text).not.toContain(BODY_PASSWORD);
+    expect(after.text).toContain("sign in");
+    const result = await checkNowAndWait(up, m.id);
+    expect(result.error).toBeNull();
     expect(result.status).toBe("up");
   });
 

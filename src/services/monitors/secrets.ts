@@ -38,7 +38,7 @@ export function sealSecrets<T extends { type: string }>(key: Buffer, monitor: T)
  * does not open (the master secret changed) is left out: the check fails to log in, visibly,
  * instead of the whole batch failing.
  */
-export function openSecrets<T extends { type: string }>(key: Buffer, monitor: T): T {
+export function openSecrets<T extends { type: string }>(key: Buffer, monitor: T, onFailure?: () => void): T {
   const map = monitorType(monitor.type)?.secrets?.map;
   if (!map) return monitor;
   const open = (v: unknown) => {
@@ -46,6 +46,7 @@ export function openSecrets<T extends { type: string }>(key: Buffer, monitor: T)
     try {
       return decryptSecret(key, v[SEALED]);
     } catch {
+      onFailure?.();
       return undefined;
     }
   };

@@ -9,9 +9,25 @@ import { call } from "./state.ts";
 const API_FIELD: Record<string, string> = { channels: "channelIds", monitors: "monitorIds" };
 
 export interface ApplyResult {
+  /** One line per change made, in order (a change cut short in its middle included, said so). */
   done: string[];
+  /** The change the server refused (`create monitors.bad`) and its error (the server's problem). */
   failed?: { what: string; error: unknown };
+  /** The changes after it, not attempted (`create monitors.later`). */
+  notAttempted: string[];
 }
+
+/** An action that failed after one of its API calls took effect (a create whose key was not set). */
+class HalfDone extends Error {
+  constructor(
+    readonly line: string,
+    readonly error: unknown,
+  ) {
+    super(line);
+  }
+}
+
+const describe = (a: Action): string => `${a.type} ${a.kind.section}.${a.key}`;
 
 /**
  * Does what the plan says, through the public API, in its order: creates and updates kind by
@@ -28,17 +44,25 @@ export async function applyPlan(
   const done: string[] = [];
   const writes = orderCreates(plan.actions.filter((a) => a.type !== "delete"));
   const deletes = plan.actions.filter((a) => a.type === "delete").reverse();
-  for (const action of [...writes, ...deletes]) {
-    const what = `${action.kind.section}.${action.key}`;
+  const ordered = [...writes, ...deletes];
+  for (const [i, action] of ordered.entries()) {
     try {
       const line = await run(client, plan, action, env);
       done.push(line);
       log(line);
     } catch (error) {
-      return { done, failed: { what, error } };
+      if (error instanceof HalfDone) {
+        done.push(error.line);
+        log(error.line);
+      }
+      return {
+        done,
+        failed: { what: describe(action), error: error instanceof HalfDone ? error.error : error },
+        notAttempted: ordered.slice(i + 1).map(describe),
+      };
     }
   }
-  return { done };
+  return { done, notAttempted: [] };
 }
 
 async function run(client: Upblit, plan: Plan, action: Action, env: NodeJS.ProcessEnv): Promise<string> {
@@ -53,9 +77,19 @@ async function run(client: Upblit, plan: Plan, action: Action, env: NodeJS.Proce
   const body = kind.toApi(fields, plan.refs);
   if (action.type === "create") {
     const created = (await call(client, kind.op.create, { body })) as Item;
-    await call(client, kind.op.setKey, { path: { key }, body: { id: created.id } });
+    try {
+      await call(client, kind.op.setKey, { path: { key }, body: { id: created.id } });
+    } catch (error) {
+      throw new HalfDone(`created ${name} (${created.id}) without its key: delete it or adopt it`, error);
+    }
     plan.refs.set(kind.section, key, created.id);
-    if (kind.section === "monitors") await setMonitorChannels(client, plan, action.decl, created.id, true);
+    if (kind.section === "monitors") {
+      try {
+        await setMonitorChannels(client, plan, action.decl, created.id, true);
+      } catch (error) {
+        throw new HalfDone(`created ${name} (${created.id}) without its channels`, error);
+      }
+    }
     return `created ${name} (${created.id})`;
   }
   if (action.adopt) await call(client, kind.op.setKey, { path: { key }, body: { id: action.item.id } });

@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { ClientError } from "../contexts.ts";
-import { action, type CommonOptions, clientFor } from "../run.ts";
-import { applyPlan } from "./apply.ts";
+import { action, type CommonOptions, clientFor, ExitCodeOverride } from "../run.ts";
+import { type ApplyResult, applyPlan } from "./apply.ts";
 import { exportConfig, SCHEMA_COMMENT } from "./export.ts";
 import { type ConfigFile, missingEnv, readConfig } from "./file.ts";
 import { makePlan, type Plan } from "./plan.ts";
@@ -18,6 +18,21 @@ interface PlanFlags extends CommonOptions {
 
 /** Exit code of `upblit diff` when the server differs from the files (docs/cli.md#exit-codes). */
 export const DRIFT_EXIT_CODE = 5;
+
+/** Exit code of `upblit apply` when it stopped at a refusal after applying some changes (docs/cli.md#exit-codes). */
+export const PARTIAL_APPLY_EXIT_CODE = 6;
+
+/** What an apply stopped part way did, failed and did not attempt; the server's problem follows on stderr. */
+function partialReport(result: ApplyResult, planned: number): string {
+  const lines = [
+    `Applied ${result.done.length} of ${planned} changes; stopped at ${result.failed?.what.split(" ")[1]}.`,
+    `  applied: ${result.done.length}${result.done.length ? ` (${result.done.join("; ")})` : ""}`,
+    `  failed: ${result.failed?.what} (the server's answer below)`,
+    `  not attempted: ${result.notAttempted.length}${result.notAttempted.length ? ` (${result.notAttempted.join(", ")})` : ""}`,
+    "What was applied stays applied and matches the files: fix the refusal and apply again for the rest.",
+  ];
+  return `${lines.join("\n")}\n`;
+}
 
 const print = (text: string): void => {
   process.stdout.write(text);
@@ -77,10 +92,11 @@ export function registerConfigCommands(program: Command): void {
         if (o.dryRun || plan.actions.length === 0) return;
         const result = await applyPlan(clientFor(o), plan, process.env, (line) => print(`  ${line}\n`));
         if (result.failed) {
-          print(
-            `Applied ${result.done.length} of ${plan.actions.length} changes; stopped at ${result.failed.what}.\n`,
-          );
-          throw result.failed.error;
+          print(partialReport(result, plan.actions.length));
+          // Something changed before the refusal: say so in the exit code; else the refusal's own.
+          throw result.done.length > 0
+            ? new ExitCodeOverride(PARTIAL_APPLY_EXIT_CODE, result.failed.error)
+            : result.failed.error;
         }
         print(`Applied ${result.done.length} changes.\n`);
       }),

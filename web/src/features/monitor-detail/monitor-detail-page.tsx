@@ -9,6 +9,7 @@ import { hasMessage, t } from "../../i18n/index.ts";
 import { readOutcome } from "../monitor-form/check-result.tsx";
 import { DetailActions } from "./detail-actions.tsx";
 import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
+import { HeartbeatUrls } from "./heartbeat-urls.tsx";
 import { RANGES, type Range, useLatencySeries } from "./latency-series.ts";
 import { RegionNotice } from "./region-notice.tsx";
 import { SilenceState } from "./silence-panel.tsx";
@@ -72,6 +73,7 @@ export function MonitorDetailPage() {
       {m && <DetailActions monitor={m} />}
       <ResponseTimes monitorId={id} />
       <div className="detail-grid">
+        {m?.type === "heartbeat" && <HeartbeatUrls monitor={m} />}
         <Uptime monitorId={id} />
         <section className="card stack" aria-labelledby="alerting-title">
           <h2 id="alerting-title">{t("detail.alerting")}</h2>

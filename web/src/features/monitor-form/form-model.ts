@@ -21,6 +21,8 @@ export interface FormState {
   failuresBeforeDown: string;
   successesBeforeUp: string;
   regions: string;
+  /** How many regions must agree a slot is down; "" is null (a majority). */
+  quorum: string;
   tags: string;
   description: string;
   runbookUrl: string;
@@ -46,6 +48,7 @@ export function emptyForm(type: MonitorType = "http"): FormState {
     failuresBeforeDown: "1",
     successesBeforeUp: "1",
     regions: "",
+    quorum: "",
     tags: "",
     description: "",
     runbookUrl: "",
@@ -63,6 +66,9 @@ export function newHeader(name = "", value = ""): HeaderRow {
   headerKey += 1;
   return { key: `h${headerKey}`, name, value };
 }
+
+/** The regions typed in the form (the quorum field shows from two on). */
+export const regionList = (s: FormState) => list(s.regions);
 
 const join = (values: unknown) => (Array.isArray(values) ? values.join(", ") : "");
 
@@ -95,6 +101,7 @@ export function fromMonitor(m: Monitor, channelIds: string[] = [], asCopy?: { na
     failuresBeforeDown: String(m.failuresBeforeDown),
     successesBeforeUp: String(m.successesBeforeUp),
     regions: join(m.regions),
+    quorum: m.quorum === null || m.quorum === undefined ? "" : String(m.quorum),
     tags: join(m.tags),
     description: m.description ?? "",
     runbookUrl: m.runbookUrl ?? "",
@@ -161,6 +168,8 @@ export function toRequestBody(s: FormState, editing = false): Record<string, unk
   };
   if (s.timeoutMs.trim() !== "") body.timeoutMs = num(s.timeoutMs);
   if (s.regions.trim() !== "") body.regions = list(s.regions);
+  // null: a majority of the regions (the API's default); a number as typed, so the API can name it.
+  body.quorum = s.quorum.trim() === "" ? null : num(s.quorum);
   const v = s.settings;
   for (const f of visibleFields(s.type, v)) {
     const value = v[f.key] ?? f.initial;
@@ -219,6 +228,7 @@ export function placedPaths(error: unknown, s: FormState): string[] {
     "failuresBeforeDown",
     "successesBeforeUp",
     "regions",
+    "quorum",
     "tags",
     "description",
     "runbookUrl",

@@ -46,6 +46,7 @@ function renderType(t: MonitorType) {
 }
 
 const COMMON = {
+  quorum: null,
   intervalSeconds: 60,
   failuresBeforeDown: 1,
   successesBeforeUp: 1,
@@ -260,3 +261,69 @@ describe("problems from the API", () => {
     expect(within(headers).getByText("must be an HTTP header name")).toBeTruthy();
   });
 });
+
+describe("quorum", () => {
+  it("shows from two regions on, sends null (a majority) when empty and the number when typed", () => {
+    render(<Harness initial={emptyForm("http")} />);
+    expect(screen.queryByLabelText("Quorum")).toBeNull();
+    expect(body().quorum).toBeNull();
+    type("Regions", "eu-west, us-east, ap-south");
+    const quorum = screen.getByLabelText("Quorum");
+    expect(describedText(quorum)).toContain("of the 3 regions");
+    expect(body().quorum).toBeNull();
+    type("Quorum", "2");
+    expect(body()).toMatchObject({ regions: ["eu-west", "us-east", "ap-south"], quorum: 2 });
+    type("Quorum", "");
+    expect(body().quorum).toBeNull();
+  });
+
+  it("an edit shows the stored quorum, and the API's problem beside the field", () => {
+    const stored = {
+      ...emptyForm("tcp"),
+      name: "db",
+      target: "db.internal:5432",
+      regions: "eu-west, us-east",
+      quorum: "3",
+    };
+    const error = new ApiError({
+      type: "about:blank",
+      title: "Invalid request",
+      status: 400,
+      errors: [{ path: "body.quorum", message: "must be at most the number of regions (2)" }],
+    });
+    render(<Harness initial={stored} error={error} editing />);
+    const quorum = screen.getByLabelText("Quorum") as HTMLInputElement;
+    expect(quorum.value).toBe("3");
+    expect(quorum.getAttribute("aria-invalid")).toBe("true");
+    expect(describedText(quorum)).toContain("must be at most the number of regions (2)");
+    expect(body().quorum).toBe(3);
+  });
+
+  it("is read from a stored monitor: null as empty", () => {
+    const m = { ...({} as Monitor), quorum: 2, regions: ["a", "b"] };
+    expect(fromMonitor({ ...baseMonitor(), ...m }).quorum).toBe("2");
+    expect(fromMonitor({ ...baseMonitor(), quorum: null }).quorum).toBe("");
+  });
+});
+
+function baseMonitor(): Monitor {
+  return {
+    id: "mon_q",
+    name: "q",
+    type: "tcp",
+    target: "db:5432",
+    intervalSeconds: 60,
+    timeoutMs: 5000,
+    regions: ["local"],
+    quorum: null,
+    assertions: [],
+    failuresBeforeDown: 1,
+    successesBeforeUp: 1,
+    tags: [],
+    description: null,
+    runbookUrl: null,
+    paused: false,
+    parents: [],
+    certExpiryDays: null,
+  } as unknown as Monitor;
+}

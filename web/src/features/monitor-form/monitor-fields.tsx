@@ -2,7 +2,7 @@ import { Field } from "../../components/field.tsx";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { AssertionBuilder } from "./assertion-builder.tsx";
-import { errorAt, errorsUnder, type FormState, placedPaths } from "./form-model.ts";
+import { errorAt, errorsUnder, type FormState, placedPaths, regionList } from "./form-model.ts";
 import { ChannelsField, ParentsField } from "./relations-fields.tsx";
 import { SettingsFields } from "./settings-fields.tsx";
 import { describeType, readsCertificates, typeHint, typeLabel, typeNames } from "./type-catalog.ts";
@@ -122,6 +122,17 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
           onChange={(e) => set({ regions: e.target.value })}
           error={err("regions")}
         />
+        {(regionList(s).length >= 2 || s.quorum.trim() !== "" || err("quorum")) && (
+          <Field
+            label={t("monitorForm.quorum")}
+            hint={t("monitorForm.quorumHint", { regions: regionList(s).length })}
+            inputMode="numeric"
+            placeholder={t("monitorForm.quorumMajority")}
+            value={s.quorum}
+            onChange={(e) => set({ quorum: e.target.value })}
+            error={err("quorum")}
+          />
+        )}
         {readsCertificates(s.type) && (
           <Field
             label={t("monitorForm.certExpiryDays")}

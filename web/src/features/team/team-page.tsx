@@ -3,10 +3,11 @@ import { t } from "../../i18n/index.ts";
 import { InvitationsSection } from "./invitations.tsx";
 import { MembersSection } from "./members.tsx";
 import { NewOrganizationSection, OrganizationSection } from "./organization.tsx";
+import { PingKeySection } from "./ping-key.tsx";
 
 /**
  * `/settings/team`: the members of the organization this session acts in, invitations (admins),
- * the organization itself (rename; delete for owners) and a new organization.
+ * the organization itself (rename; delete for owners), its heartbeat ping key and a new organization.
  */
 export function TeamPage() {
   const me = useMe();
@@ -22,6 +23,7 @@ export function TeamPage() {
           <MembersSection me={me.data} myRole={myRole} orgName={org.name} />
           {isAdmin && <InvitationsSection myRole={myRole} />}
           <OrganizationSection name={org.name} myRole={myRole} />
+          <PingKeySection canWrite={isAdmin || myRole === "editor"} />
         </>
       ) : (
         <p className="empty">{t("org.none")}</p>

@@ -44,6 +44,12 @@ export const monitorDetail = {
   "detail.maintenanceNow": "In maintenance: {title}.",
   "detail.maintenanceNext": "Next maintenance: {title}, {at}.",
   "detail.maintenanceNone": "No maintenance planned.",
+  "detail.pingUrls": "Ping URLs",
+  "detail.pingTokenUrl": "Ping URL (token)",
+  "detail.pingReadableUrl": "Readable ping URL",
+  "detail.pingNoKey":
+    "This heartbeat has a slug: make the organization's ping key (Settings, Team) for a readable URL.",
+  "detail.pingNoSlug": "Give this heartbeat a slug for a readable URL with the organization's ping key.",
   "detail.certificate": "Certificate",
   "detail.certificateUnknown":
     "Not read yet. A tls monitor reads it on every check; for https, add a certificate assertion.",

@@ -114,6 +114,10 @@ export const monitor = {
   "monitorForm.successesBeforeUp": "Successes in a row before up",
   "monitorForm.regions": "Regions",
   "monitorForm.regionsHint": "Comma-separated. Empty: this server's region.",
+  "monitorForm.quorum": "Quorum",
+  "monitorForm.quorumHint":
+    "How many of the {regions} regions must see it down in the same check for the monitor to be down. Empty: a majority.",
+  "monitorForm.quorumMajority": "A majority",
   "monitorForm.certExpiryDays": "Warn before the certificate expires (days)",
   "monitorForm.certExpiryDaysHint": "Comma-separated, e.g. 30, 14, 7. Empty: the server's default.",
   "monitorForm.people": "Organising and alerting",

@@ -58,6 +58,19 @@ export const settings = {
     "Deletes {name} and everything in it: monitors and their history, members, invitations, API keys and the audit log. Every session in it ends, yours included. This cannot be undone.",
   "org.deleteConfirm": "Type the organization's name, {name}, to confirm",
   "org.delete": "Delete {name} for ever",
+  "pingKey.title": "Heartbeat ping key",
+  "pingKey.intro":
+    "With this key, every heartbeat that has a slug also answers a URL you can read and write into a job: /ping/<key>/<slug>, with /start, /fail or an exit status after it as usual.",
+  "pingKey.none": "No ping key yet: heartbeats answer only their own token URLs.",
+  "pingKey.key": "Ping key",
+  "pingKey.pattern": "Readable ping URL",
+  "pingKey.createdAt": "Made {at}.",
+  "pingKey.create": "Make a ping key",
+  "pingKey.rotate": "Replace the key",
+  "pingKey.rotateQuestion":
+    "Replace the ping key? Every readable ping URL with the old key stops working at once (token URLs are not affected).",
+  "pingKey.rotateYes": "Yes, replace it",
+  "pingKey.rotated": "The new key is in use.",
   "org.none": "This session acts in no organization. Pick one in the sidebar, or create one.",
 
   "keys.title": "API keys",
