@@ -14,17 +14,7 @@ export interface RegionsTable {
   updated_at: Timestamp;
 }
 
-/** One probe process, beaten every few seconds (services/regions/presence.ts). */
-export interface ProbePresenceTable {
-  probe_id: string;
-  region: string;
-  host: string;
-  started_at: Timestamp;
-  last_seen_at: Timestamp;
-}
-
-/** Row types of migration 0016's tables, merged into Database (schema.ts). */
+/** Row types of migration 0016's table (its `probe_presence` was dropped by 0024: `processes` keeps presence), merged into Database (schema.ts). */
 export interface RegionTables {
   regions: RegionsTable;
-  probe_presence: ProbePresenceTable;
 }

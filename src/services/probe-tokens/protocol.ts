@@ -65,12 +65,23 @@ export async function claimProbeSlots(
 ): Promise<ProbeSlot[]> {
   const now = rt.clock.now();
   // The region is live while its remote probes claim (docs/regions.md, "Probes report in"): one
-  // presence row per token and address, renewed every few seconds.
+  // presence row (in `processes`) per token and address, renewed every few seconds.
   const probeId = `${caller.tokenId}@${caller.ip}`;
   if (now - (lastBeat.get(probeId) ?? 0) >= PRESENCE_EVERY_MS) {
     if (lastBeat.size > 10_000) lastBeat.clear();
     lastBeat.set(probeId, now);
-    await beatProbe(rt.db, { probeId, region: caller.region, host: caller.ip, startedAt: now }, now);
+    // Scoped to the token's organization: it makes that organization's remote region live only.
+    await beatProbe(
+      rt.db,
+      {
+        probeId,
+        region: caller.region,
+        host: caller.ip,
+        startedAt: now,
+        organizationId: caller.organizationId,
+      },
+      now,
+    );
   }
   if (now - (lastSweep.get(caller.region) ?? 0) >= SWEEP_EVERY_MS) {
     lastSweep.set(caller.region, now);

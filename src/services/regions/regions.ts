@@ -95,7 +95,12 @@ export async function listRegions(ctx: Ctx): Promise<RegionView[]> {
   declared.sort((a, b) => a.name.localeCompare(b.name));
   const [counts, live] = await Promise.all([
     monitorCounts(ctx.db, ctx.organizationId),
-    regionLiveness(ctx.db, ctx.clock.now()),
+    regionLiveness(
+      ctx.db,
+      ctx.clock.now(),
+      ctx.organizationId,
+      declared.map((r) => r.name),
+    ),
   ]);
   return declared.map((r) => view(ctx, r, counts.get(r.name) ?? 0, live.get(r.name)));
 }
@@ -107,7 +112,7 @@ export async function getRegion(ctx: Ctx, name: string): Promise<RegionView> {
   if (!found) throw new NotFoundError("region", name);
   const [counts, live] = await Promise.all([
     monitorCounts(ctx.db, ctx.organizationId),
-    regionLiveness(ctx.db, ctx.clock.now(), [name]),
+    regionLiveness(ctx.db, ctx.clock.now(), ctx.organizationId, [name]),
   ]);
   return view(ctx, found, counts.get(name) ?? 0, live.get(name));
 }
