@@ -36,6 +36,8 @@ export interface RemoteAgentOptions {
   metrics?: ProbeMetrics;
 }
 
+/** The assignments are asked for again at least this often (If-None-Match: unchanged is a 304). */
+const REFRESH_EVERY_MS = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const keyOf = (monitorId: string, slotAt: number) => `${monitorId}@${slotAt}`;
 
@@ -65,6 +67,7 @@ export class RemoteProbeAgent {
   /** When a claim last succeeded (probe clock); the start counts as contact. */
   private lastContact = Date.now();
   private offline = false;
+  private refreshedAt = 0;
   /** When the long-poll in progress was sent (it counts as contact while it may still answer). */
   private pollingSince: number | undefined;
   private serverOfflineMaxMs = Number.POSITIVE_INFINITY;
@@ -139,6 +142,7 @@ export class RemoteProbeAgent {
   private async refresh(): Promise<void> {
     const got = await this.client.assignments(this.revision);
     this.contact();
+    this.refreshedAt = Date.now();
     if (got.unchanged) return;
     this.specs.clear();
     for (const spec of got.monitors) this.specs.set(spec.monitorId, spec);
@@ -215,7 +219,12 @@ export class RemoteProbeAgent {
         down = false;
         this.setOffline(false);
         backoff = 1_000;
-        if (slots.some((s) => (this.specs.get(s.monitorId)?.revision ?? -1) < s.revision))
+        // A newer monitor revision in a slot, or every REFRESH_EVERY_MS (a 304 while nothing
+        // changed): the region's settings and removed monitors reach the probe that way.
+        if (
+          slots.some((s) => (this.specs.get(s.monitorId)?.revision ?? -1) < s.revision) ||
+          Date.now() - this.refreshedAt >= REFRESH_EVERY_MS
+        )
           await this.refresh();
         for (const slot of slots) {
           const spec = this.specs.get(slot.monitorId);
