@@ -97,7 +97,9 @@ describe("remote probes, offline and private targets", () => {
         "/api/v1/monitors",
         httpMonitor("local and dmz", `${target.origin}/ok/both`, {
           regions: ["local", "dmz"],
-          intervalSeconds: 2,
+          // Roomy: on a loaded machine a check of our own probe must not time out into a second "down".
+          intervalSeconds: 3,
+          timeoutMs: 2_500,
         }),
       );
 
@@ -174,7 +176,10 @@ describe("remote probes, offline and private targets", () => {
       });
       const fromDmz = await results(base, both.id, "dmz");
       expect(fromDmz.every((r) => r.status === "down" && r.error?.kind === "blocked")).toBe(true);
-      expect((await results(base, both.id, "local")).every((r) => r.status === "up")).toBe(true);
+      // (A slot lost to the machine's load is `unknown`, which moves nothing either.)
+      const fromLocal = await results(base, both.id, "local");
+      expect(fromLocal.every((r) => r.status === "up" || r.status === "unknown")).toBe(true);
+      expect(fromLocal.some((r) => r.status === "up")).toBe(true);
       expect(await incidentsOf(base, both.id)).toEqual([]);
       const monitor = await api<{ state: string }>(base, "GET", `/api/v1/monitors/${both.id}`);
       expect(monitor.state).toBe("up");
