@@ -4,7 +4,8 @@ import path from "node:path";
 import { parseBenchArgs } from "./lib/args.ts";
 import { type Ceiling, measureCeiling, measurePaced } from "./lib/ceiling.ts";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.ts";
-import { DOCS_FILE, runStamp, writeDocs } from "./lib/docs.ts";
+import { DOCS_FILE, runStamp, writeDocs, writeDocsSection } from "./lib/docs.ts";
+import { parsePaces, renderPace, runPace } from "./lib/pace.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { summarizeProfileDir } from "./lib/profile-summary.ts";
 import { progress } from "./lib/progress.ts";
@@ -145,21 +146,73 @@ async function main(): Promise<BenchRun> {
   };
 }
 
-try {
-  const run = await main();
-  const text = renderRun(run);
-  process.stdout.write(`\n${text}`);
-  if (args.writeDocs) {
-    writeDocs(text);
-    progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
+/** --pace: only the paced table, in a section of its own. */
+async function pace(): Promise<string> {
+  const stamp = runStamp("bench:checks", args.argv);
+  const machine = machineInfo();
+  const loadBefore = loadAverage();
+  const target = await startTarget();
+  try {
+    const rows = await runPace(parsePaces(args.paces), args.paceRounds, target, {
+      durationS: args.durationS,
+      warmupS: args.warmupS,
+      probeConcurrency: args.probeConcurrency,
+      createConcurrency: args.createConcurrency,
+      nodeArgs: profileArgs,
+    });
+    return [
+      `Command: \`${stamp.command}\`  `,
+      `Date: ${stamp.date}  `,
+      `Code: ${codeVersion(REPO_ROOT)}  `,
+      `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memGb} GB, Node ${machine.node}; load average ${loadBefore} before, ${loadAverage()} after`,
+      "",
+      renderPace(rows, args.durationS),
+    ].join("\n");
+  } finally {
+    await target.stop();
   }
-  // The measured window is the last `duration` seconds of each main-thread profile.
-  if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir, args.durationS)}\n`);
-  const missed = verdicts(run).filter((v) => v.ok === false);
-  progress("done", missed.length ? `${missed.length} target(s) missed` : "every measured target met");
-} catch (err) {
-  process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
+}
+
+if (args.phases.has("pace")) {
+  try {
+    const text = await pace();
+    process.stdout.write(`\n${text}`);
+    if (args.writeDocs) {
+      writeDocsSection(
+        {
+          begin:
+            "<!-- bench:checks-pace:begin (written by npm run bench:checks -- --pace; edit outside these markers) -->",
+          end: "<!-- bench:checks-pace:end -->",
+          intro: "## Checks at a pace: `npm run bench:checks -- --pace`\n",
+        },
+        text,
+      );
+      progress("done", "wrote docs/benchmarks.md");
+    }
+    if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir, args.durationS)}\n`);
+  } catch (err) {
+    process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await runCleanup();
+  }
+} else {
+  try {
+    const run = await main();
+    const text = renderRun(run);
+    process.stdout.write(`\n${text}`);
+    if (args.writeDocs) {
+      writeDocs(text);
+      progress("done", `wrote ${path.relative(process.cwd(), DOCS_FILE)}`);
+    }
+    // The measured window is the last `duration` seconds of each main-thread profile.
+    if (args.profileDir) process.stderr.write(`\n${summarizeProfileDir(args.profileDir, args.durationS)}\n`);
+    const missed = verdicts(run).filter((v) => v.ok === false);
+    progress("done", missed.length ? `${missed.length} target(s) missed` : "every measured target met");
+  } catch (err) {
+    process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await runCleanup();
+  }
 }

@@ -216,6 +216,8 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
       capacity,
       minClaim: config.probe.concurrency,
+      // A release group never holds two checks of one monitor (a claim has one slot of each anyway).
+      keyOf: (due) => due.spec.monitorId,
       resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
       clock,
       log: log.child({ category: "scheduler" }),

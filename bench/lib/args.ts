@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { ENV_VARS } from "../../src/config/schema.ts";
 
-export type Phase = "sizes" | "restart" | "saturate";
+export type Phase = "sizes" | "restart" | "saturate" | "pace";
 
 export interface BenchArgs {
   sizes: number[];
@@ -18,6 +18,9 @@ export interface BenchArgs {
   probeConcurrency: number;
   writeDocs: boolean;
   profileDir: string | undefined;
+  /** --pace: monitors@interval per pace (default 50 and 150 checks/s) and rounds of each. */
+  paces: string;
+  paceRounds: number;
   argv: string[];
 }
 
@@ -36,6 +39,11 @@ const USAGE = `usage: npm run bench:checks -- [options]
   --quick                   smoke run: sizes 200, duration 15; does not touch docs/benchmarks.md
   --docs / --no-docs        write docs/benchmarks.md (default: yes, except with --quick)
   --profile DIR             run Upblit with --cpu-prof, profiles and a hot-function summary in DIR
+  --pace                    only the paced table (issue 20): Upblit's CPU per 1,000 checks at 50 and
+                            150 checks/s beside the raw-socket floor loop at the same pace (default
+                            duration 30 s; writes its own section of docs/benchmarks.md)
+  --paces 1000@20,3000@20   the paces of --pace, as MONITORS@INTERVAL_SECONDS
+  --rounds 2                measurements of each pace (the table shows their spread)
 PROBE_CONCURRENCY in the environment is passed to Upblit and used by the bare loop; PROBE_THREADS
 is passed to Upblit.`;
 
@@ -69,6 +77,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       docs: { type: "boolean" },
       "no-docs": { type: "boolean", default: false },
       profile: { type: "string" },
+      pace: { type: "boolean", default: false },
+      paces: { type: "string", default: "1000@20,3000@20" },
+      rounds: { type: "string", default: "2" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -80,7 +91,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const sizes = (values.sizes ?? (quick ? "200" : "1000,5000,10000"))
     .split(",")
     .map((s) => positiveInt("sizes", s.trim()));
-  const phases = new Set<Phase>(values.saturate ? ["saturate"] : ["sizes", "restart", "saturate"]);
+  const phases = new Set<Phase>(
+    values.pace ? ["pace"] : values.saturate ? ["saturate"] : ["sizes", "restart", "saturate"],
+  );
   if (values["no-saturate"]) phases.delete("saturate");
   if (values["no-restart"]) phases.delete("restart");
   const probeConcurrency = positiveInt(
@@ -89,7 +102,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   );
   return {
     sizes,
-    durationS: positiveInt("duration", values.duration ?? (quick ? "15" : "60")),
+    durationS: positiveInt("duration", values.duration ?? (quick ? "15" : values.pace ? "30" : "60")),
     warmupS: values.warmup !== undefined ? nonNegativeInt("warmup", values.warmup) : quick ? 5 : undefined,
     ceilingS: positiveInt("ceiling", values.ceiling),
     phases,
@@ -100,6 +113,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     probeConcurrency,
     writeDocs: values["no-docs"] ? false : (values.docs ?? !quick),
     profileDir: values.profile,
+    paces: values.paces,
+    paceRounds: positiveInt("rounds", values.rounds),
     argv,
   };
 }

@@ -5,6 +5,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 const IDLE = new Set(["(idle)", "(program)"]);
@@ -67,10 +68,10 @@ export function summarizeProfile(file: string, lastSeconds?: number, top = 20): 
   let busy = 0;
   for (const node of profile.nodes) {
     const hits = hitsOf ? (hitsOf.get(node.id) ?? 0) : (node.hitCount ?? 0);
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName, url } = node.callFrame;
     if (hits === 0 || IDLE.has(functionName)) continue;
     busy += hits;
-    const key = `${functionName || "(anonymous)"}  ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ""}`;
+    const key = frameKey(node);
     byFrame.set(key, (byFrame.get(key) ?? 0) + hits);
     const cat = categoryOf(functionName, url);
     byCategory.set(cat, (byCategory.get(cat) ?? 0) + hits);
@@ -87,7 +88,40 @@ export function summarizeProfile(file: string, lastSeconds?: number, top = 20): 
     ...rank(byCategory, 12),
     "by function (self):",
     ...rank(byFrame, top),
+    "by function (inclusive: the function and what it called):",
+    ...rank(inclusiveHits(profile, hitsOf), top),
   ];
+}
+
+function frameKey(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  return `${functionName || "(anonymous)"}  ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ""}`;
+}
+
+/** Busy samples under each function (each sample counted once per function, recursion included). */
+function inclusiveHits(profile: Profile, hitsOf: Map<number, number> | undefined): Map<string, number> {
+  const parent = new Map<number, number>();
+  const byId = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) {
+    byId.set(node.id, node);
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  const out = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = hitsOf ? (hitsOf.get(node.id) ?? 0) : (node.hitCount ?? 0);
+    if (hits === 0 || IDLE.has(node.callFrame.functionName)) continue;
+    const seen = new Set<string>();
+    // Bounded by the stack's depth: each step goes to a parent, the root has none.
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id);
+      if (!frame || frame.callFrame.functionName === "(root)") continue;
+      const key = frameKey(frame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.set(key, (out.get(key) ?? 0) + hits);
+    }
+  }
+  return out;
 }
 
 /** Summaries of every profile under `dir` (one folder per run), largest first. */

@@ -146,7 +146,8 @@ async function startChild(spec: ScenarioSpec, dataDir: string, env: Record<strin
     },
     nodeArgs: spec.nodeArgs,
   });
-  const readyAt = await child.waitReady(60_000);
+  // Generous: on the shared machine (load 30–40 on 2 CPUs) a start has taken over a minute.
+  const readyAt = await child.waitReady(180_000);
   const roles = env.UPBLIT_ROLES ?? "all roles";
   progress(
     spec.label,

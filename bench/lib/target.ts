@@ -35,7 +35,8 @@ export async function startTarget(): Promise<Target> {
       if (m.type === "reply" && m.id !== undefined) waiting.get(m.id)?.(m.count ?? 0);
     });
   });
-  const port = await withTimeout("target server start", 15_000, ready);
+  // Generous: a tsx fork has taken over 15 s to listen on the shared machine under load.
+  const port = await withTimeout("target server start", 120_000, ready);
   const ask = (type: "count" | "reset") => {
     const id = nextId++;
     const answer = new Promise<number>((resolve) => waiting.set(id, resolve));

@@ -215,3 +215,52 @@ describe("Scheduler", () => {
     expect(h.maxClaimRunning()).toBe(1);
   });
 });
+
+describe("batched release", () => {
+  it("releases checks due within the window together, at the last one's due time, never early", async () => {
+    const h = harness();
+    // +100, +110, +124 form one group (within 25 ms of the first); +130, +140 the next; +300 its own.
+    const slots = [T0 + 100, T0 + 110, T0 + 124, T0 + 130, T0 + 140, T0 + 300];
+    h.addDue(...slots);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await h.scheduler.stop();
+    expect(h.enqueued.map((j) => j.slotAt)).toEqual(slots);
+    for (const j of h.enqueued) {
+      expect(j.at).toBeGreaterThanOrEqual(j.slotAt);
+      expect(j.at - j.slotAt).toBeLessThan(25 + 20);
+    }
+    const times = new Set(h.enqueued.map((j) => j.at));
+    expect(times.size).toBe(3);
+    expect(h.enqueued.slice(0, 3).every((j) => j.at === h.enqueued[2]!.at)).toBe(true);
+    expect(h.enqueued[3]!.at).toBe(h.enqueued[4]!.at);
+  });
+
+  it("groupByRelease: sorted by due time, bounded by the window, never two of one key", async () => {
+    const { groupByRelease } = await import("./scheduler.ts");
+    const j = (id: string, slotAt: number) => ({ id, slotAt });
+    const jobs = [j("c", 20), j("a", 0), j("b", 5), j("a", 10), j("d", 26), j("e", 60)];
+    const groups = groupByRelease(jobs, 25, (x) => x.id);
+    expect(groups.map((g) => g.map((x) => `${x.id}${x.slotAt}`))).toEqual([
+      ["a0", "b5"],
+      ["a10", "c20", "d26"],
+      ["e60"],
+    ]);
+    // Window 0: each on its own, as before batching.
+    expect(groupByRelease(jobs, 0).map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    // Every group spans less than the window.
+    for (const g of groupByRelease(jobs, 25)) expect(g.at(-1)!.slotAt - g[0]!.slotAt).toBeLessThan(25);
+  });
+
+  it("held groups count every check they hold against capacity", async () => {
+    const h = harness({ capacity: 4 });
+    h.addDue(...Array.from({ length: 6 }, () => T0 + 150));
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(100);
+    // Four claimed and held in one group: no room for a second claim until they are released.
+    expect(h.claims.map((c) => c.limit)).toEqual([4]);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(h.enqueued.length).toBe(6);
+    await h.scheduler.stop();
+  });
+});
