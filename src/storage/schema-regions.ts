@@ -8,6 +8,8 @@ export interface RegionsTable {
   name: string;
   kind: ColumnType<"local" | "remote", "local" | "remote" | undefined, "local" | "remote">;
   description: string | null;
+  /** Remote regions only: its probes may check loopback and private-network targets. */
+  allow_private_targets: ColumnType<boolean, boolean | undefined, boolean>;
   /** When it was found with no live probe (and its admins told); null while a probe is live. */
   silent_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;

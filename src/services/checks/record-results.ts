@@ -43,7 +43,8 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const affected: AffectedDependent[] = [];
     const silent = await silentRegions(tx, fresh, states, rt.clock.now());
     // Parents first: a parent failing in this batch already counts when its dependents are judged.
-    for (const r of batch.dependencies.parentsFirst(fresh)) {
+    // An offline result (a remote probe's, checked while it could not reach us) is history only.
+    for (const r of batch.dependencies.parentsFirst(fresh.filter((f) => !f.offline))) {
       const s = states.get(r.monitorId)!;
       const prev = updates.get(r.monitorId) ?? s.state;
       const around = circumstancesOf(batch, r.monitorId, stateNow);
@@ -75,11 +76,15 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     await recordAffected(tx, affected);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
     await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
-    await queueCertificateWarnings(tx, fresh, {
-      defaultDays: rt.certificates.warnDays,
-      publicUrl: rt.auth.publicUrl,
-      nowMs: rt.clock.now(),
-    });
+    await queueCertificateWarnings(
+      tx,
+      fresh.filter((f) => !f.offline),
+      {
+        defaultDays: rt.certificates.warnDays,
+        publicUrl: rt.auth.publicUrl,
+        nowMs: rt.clock.now(),
+      },
+    );
     return fresh;
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
