@@ -1,11 +1,9 @@
-import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { buildApp } from "./api/app.ts";
 import type { Config } from "./config/load.ts";
 import { Evaluator } from "./evaluator/evaluator.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
-import { newId } from "./lib/ids.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
 import { VERSION } from "./lib/version.ts";
@@ -40,10 +38,9 @@ import { sealCheckJobs } from "./services/monitors/sealed-check-jobs.ts";
 import { sealStoredMonitorSecrets } from "./services/monitors/secrets.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
-import { beatProbe, leaveProbe, PRESENCE_EVERY_MS, PRESENCE_STALE_MS } from "./services/regions/presence.ts";
+import { PRESENCE_EVERY_MS, PRESENCE_STALE_MS, processPresence } from "./services/regions/presence.ts";
 import { watchRegions } from "./services/regions/watch.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
-import { startProcessHeartbeat } from "./services/system/processes.ts";
 import { serveSnapshots } from "./storage/backup/control.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
 
@@ -151,6 +148,23 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   const roles = config.roles;
   const consumers: Consumer[] = [];
 
+  // This process's presence (services/regions/presence.ts): its row in `processes`, renewed every
+  // 5 s, lists it in GET /system/processes and, with the probe role, makes its region live from
+  // the first beat, before it takes a check.
+  const me = processPresence(db, { roles: [...roles], region: config.region, version: VERSION }, () =>
+    clock.now(),
+  );
+  const presence = new ProbePresence({
+    region: config.region,
+    beat: me.beat,
+    leave: me.stop,
+    clock,
+    log: log.child({ category: roles.has("probe") ? "probe" : "lifecycle" }),
+    everyMs: options.presenceEveryMs ?? PRESENCE_EVERY_MS,
+    staleMs: PRESENCE_STALE_MS,
+  });
+  await presence.start();
+
   let evaluator: Evaluator | undefined;
   if (roles.has("evaluator")) {
     evaluator = new Evaluator(rt, {
@@ -172,20 +186,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
   };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
-  let presence: ProbePresence | undefined;
   if (roles.has("probe")) {
-    // The region counts this probe live from its first beat (services/regions/presence.ts).
-    const me = { probeId: newId("prb"), region: config.region, host: hostname(), startedAt: clock.now() };
-    presence = new ProbePresence({
-      region: config.region,
-      beat: () => beatProbe(db, me, clock.now()),
-      leave: () => leaveProbe(db, me.probeId),
-      clock,
-      log: log.child({ category: "probe" }),
-      everyMs: options.presenceEveryMs ?? PRESENCE_EVERY_MS,
-      staleMs: PRESENCE_STALE_MS,
-    });
-    await presence.start();
     if (!options.probe && config.probe.threads > 0) {
       probeThreads = new ProbeThreads(
         config.probe.threads,
@@ -347,7 +348,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
           bodyLimitBytes: config.http.bodyLimitBytes,
         },
         metrics: { registry: metrics, token: config.metrics.token },
-        probeStatus: presence ? () => presence.status() : undefined,
+        probeStatus: roles.has("probe") ? () => presence.status() : undefined,
         isReady: async () => {
           try {
             await sql`select 1`.execute(db);
@@ -367,14 +368,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     }
   }
 
-  // Every process says it is alive (GET /api/v1/system/processes), whatever its roles.
-  const heartbeat = await startProcessHeartbeat(rt, {
-    roles: [...roles],
-    region: config.region,
-    version: VERSION,
-  });
-
-  lifecycle.info({ roles: [...roles], region: config.region, process: heartbeat.id }, "roles started");
+  lifecycle.info({ roles: [...roles], region: config.region, process: me.id }, "roles started");
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -388,14 +382,14 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();
-      await presence?.stop();
+      // Marked stopped at once, so its region does not count this probe live after it.
+      await presence.stop();
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
       await dispatcher?.stop(deadline);
       await noticeSender?.stop();
       await app?.close();
       await rateLimits?.close();
-      await heartbeat.stop();
       await queue.close();
       await bus.close?.();
       await snapshots?.close();

@@ -84,4 +84,10 @@ export interface CheckResult {
   verdicts: AssertionVerdict[];
   /** The server's certificate, when the check made a TLS handshake (tls and https monitors). */
   cert?: CertificateInfo;
+  /**
+   * Checked by a remote probe on its own while it could not reach the server (no claim): kept
+   * in history with its real times, but it never moves the monitor's state, so it can neither
+   * open nor resolve an incident for a time long past (docs/remote-probes.md, "Offline").
+   */
+  offline?: boolean;
 }

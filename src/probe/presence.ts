@@ -2,8 +2,8 @@ import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 
 /**
- * Says this probe process is alive, every `everyMs`, through the beat main.ts hands in
- * (services/regions/presence.ts): a region whose probes all stop beating is shown as silent,
+ * Says this process is alive, every `everyMs`, through the beat main.ts hands in (its row in
+ * `processes`: services/regions/presence.ts). For a probe, a region whose probes all stop beating is shown as silent,
  * counted as unknown by its monitors' quorum, and alerted to its organizations' admins. The
  * probe's readiness (/readyz) is its last beat being recent.
  */
@@ -32,7 +32,7 @@ export class ProbePresence {
     this.next();
   }
 
-  /** Stops beating and removes this probe's row, so its region does not look live after it. */
+  /** Stops beating and marks this process stopped, so its region does not count it live after it. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -66,5 +66,6 @@ export class ProbePresence {
     this.timer = setTimeout(() => {
       this.running = this.beatOnce().finally(() => this.next());
     }, this.deps.everyMs);
+    this.timer.unref();
   }
 }

@@ -11,6 +11,8 @@ export interface ProcessesTable {
   started_at: Date;
   last_seen_at: Date;
   stopped_at: Date | null;
+  /** A remote probe's organization (its token's, migration 0024); null for the installation's own processes. */
+  organization_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Slots claimed and not yet looked at by the lost-slot sweep (migration 0018). */

@@ -8,23 +8,15 @@ export interface RegionsTable {
   name: string;
   kind: ColumnType<"local" | "remote", "local" | "remote" | undefined, "local" | "remote">;
   description: string | null;
+  /** Remote regions only: its probes may check loopback and private-network targets. */
+  allow_private_targets: ColumnType<boolean, boolean | undefined, boolean>;
   /** When it was found with no live probe (and its admins told); null while a probe is live. */
   silent_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
 
-/** One probe process, beaten every few seconds (services/regions/presence.ts). */
-export interface ProbePresenceTable {
-  probe_id: string;
-  region: string;
-  host: string;
-  started_at: Timestamp;
-  last_seen_at: Timestamp;
-}
-
-/** Row types of migration 0016's tables, merged into Database (schema.ts). */
+/** Row types of migration 0016's table (its `probe_presence` was dropped by 0024: `processes` keeps presence), merged into Database (schema.ts). */
 export interface RegionTables {
   regions: RegionsTable;
-  probe_presence: ProbePresenceTable;
 }

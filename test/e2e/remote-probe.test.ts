@@ -1,6 +1,3 @@
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
-import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   accessTokenFor,
@@ -19,6 +16,7 @@ import {
   waitFor,
   waitForOutput,
 } from "./helpers.ts";
+import { checkedSlots, send, startProxy, startRelay } from "./remote-probe-helpers.ts";
 
 /**
  * Issue 17, first slice: remote probes as real processes (`upblit probe`) against a real Upblit on
@@ -38,122 +36,6 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface LogLine {
-  msg: string;
-  monitorId?: string;
-  slotAt?: number;
-  status?: string;
-}
-
-/** The JSON log lines of a probe process that report a finished check. */
-function checkedSlots(p: UpblitProcess, monitorId: string): number[] {
-  return p
-    .stdout()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as LogLine)
-    .filter((l) => l.msg.startsWith("checked ") && l.monitorId === monitorId)
-    .map((l) => l.slotAt!);
-}
-
-async function send(base: string, token: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.text() };
-}
-
-/**
- * A forward proxy on loopback, as a probe behind a corporate proxy would meet: CONNECT tunnels and
- * absolute-form requests both work; it counts what went through it.
- */
-async function startProxy(): Promise<{ url: string; used: () => number; close(): Promise<void> }> {
-  let used = 0;
-  const server = createServer((req, res) => {
-    used++;
-    const target = new URL(req.url ?? "/");
-    const upstream = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname + target.search,
-        method: req.method,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.on("connect", (req, socket, head) => {
-    used++;
-    const [host, port] = (req.url ?? "").split(":");
-    const upstream = connect(Number(port), host!, () => {
-      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on("error", () => socket.destroy());
-    socket.on("error", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    used: () => used,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A TCP relay the test can cut (every connection dropped, new ones reset) and restore. */
-async function startRelay(
-  port: number,
-): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
-  let cut = false;
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((client) => {
-    if (cut) return void client.destroy();
-    const upstream = connect(port, "127.0.0.1");
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => undefined);
-    }
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cut: () => {
-      cut = true;
-      for (const s of sockets) s.destroy();
-    },
-    restore: () => {
-      cut = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe("remote probes", () => {
   it(
     "checks a remote region from two probe processes on one token, each slot once; refuses forged results; stops on revocation",
@@ -166,7 +48,12 @@ describe("remote probes", () => {
       running.push(up);
       const base = up.base;
 
-      await api(base, "POST", "/api/v1/regions", { name: "office", kind: "remote" });
+      // The region lets its probes reach private targets (the target is on loopback).
+      await api(base, "POST", "/api/v1/regions", {
+        name: "office",
+        kind: "remote",
+        allowPrivateTargets: true,
+      });
       const made = await api<{ id: string; token: string; region: string; prefix: string }>(
         base,
         "POST",
@@ -195,7 +82,7 @@ describe("remote probes", () => {
       const asPerson = await send(base, accessTokenFor(base), "GET", "/api/v1/probe/assignments");
       expect(asPerson.status, asPerson.body).toBe(403);
 
-      const probeArgs = ["probe", "--connect", base, "--allow-private-targets", "--log-format", "json"];
+      const probeArgs = ["probe", "--connect", base, "--log-format", "json"];
       // The second probe reaches the server through a forward proxy (HTTP_PROXY, as HTTPS_PROXY
       // for an https:// server).
       const proxy = await startProxy();
@@ -304,7 +191,11 @@ describe("remote probes", () => {
       running.push(up);
       const relay = await startRelay(port);
       cleanups.push(() => relay.close());
-      await api(up.base, "POST", "/api/v1/regions", { name: "branch", kind: "remote" });
+      await api(up.base, "POST", "/api/v1/regions", {
+        name: "branch",
+        kind: "remote",
+        allowPrivateTargets: true,
+      });
       const made = await api<{ token: string }>(up.base, "POST", "/api/v1/probe-tokens", {
         name: "branch",
         region: "branch",
@@ -321,7 +212,7 @@ describe("remote probes", () => {
       );
       const probe = runCli(
         [
-          ...["probe", "--connect", relay.url, "--allow-private-targets", "--log-format", "json"],
+          ...["probe", "--connect", relay.url, "--log-format", "json"],
           ...["--buffer-file", `${tmp.dir}/buffer.json`],
         ],
         { UPBLIT_PROBE_TOKEN: made.token, LOG_LEVEL: "info" },

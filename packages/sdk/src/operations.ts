@@ -274,7 +274,7 @@ export const OPERATIONS = {
   pingHeartbeatSlugSignal: { method: "GET", path: "/ping/{token}/{slug}/{signal}" },
   /** Ping a heartbeat monitor by its slug, with a signal (with a body) */
   pingHeartbeatSlugSignalPost: { method: "POST", path: "/ping/{token}/{slug}/{signal}" },
-  /** Report results of claimed slots */
+  /** Report results of claimed slots (and offline results) */
   postProbeResults: { method: "POST", path: "/api/v1/probe/results" },
   /** Preview a channel's messages */
   previewChannel: { method: "POST", path: "/api/v1/channels/{id}/preview" },
@@ -364,7 +364,7 @@ export const OPERATIONS = {
   updateMonitor: { method: "PATCH", path: "/api/v1/monitors/{id}" },
   /** Rename the organization */
   updateOrganization: { method: "PATCH", path: "/api/v1/organization" },
-  /** Change a region's kind or description */
+  /** Change a region's kind, description or private-target setting */
   updateRegion: { method: "PATCH", path: "/api/v1/regions/{name}" },
   /** Change a status page */
   updateStatusPage: { method: "PATCH", path: "/api/v1/status-pages/{id}" },

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CheckResult } from "../../domain/check-result.ts";
 import { ResultBuffer } from "./buffer.ts";
 
@@ -33,6 +33,15 @@ describe("a remote probe's result buffer", () => {
     expect(buffer.peek(10).map((r) => r.slotAt)).toEqual([5]);
   });
 
+  it("writes a change to its file within a moment, without a close", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "upblit-buffer-"));
+    dirs.push(dir);
+    const file = path.join(dir, "results.json");
+    const buffer = new ResultBuffer(100, file);
+    buffer.push(result(7));
+    await vi.waitFor(() => expect(new ResultBuffer(100, file).peek(10).map((r) => r.slotAt)).toEqual([7]));
+  });
+
   it("survives a restart in its file, and starts empty on a torn one", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "upblit-buffer-"));
     dirs.push(dir);
@@ -41,11 +50,13 @@ describe("a remote probe's result buffer", () => {
     first.push(result(1));
     first.push(result(2));
     first.remove(1);
+    first.close();
     const again = new ResultBuffer(100, file);
     expect(again.peek(10).map((r) => r.slotAt)).toEqual([2]);
     expect(existsSync(`${file}.tmp`)).toBe(false);
     // A smaller bound on restart keeps the newest.
     again.push(result(3));
+    again.close();
     expect(new ResultBuffer(1, file).peek(10).map((r) => r.slotAt)).toEqual([3]);
     writeFileSync(file, '[{"monitorId":');
     expect(new ResultBuffer(100, file).size).toBe(0);

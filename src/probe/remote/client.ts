@@ -3,9 +3,18 @@ import type { CheckResult } from "../../domain/check-result.ts";
 import type { CheckSpec } from "../../domain/monitor.ts";
 
 /** The protocol version this agent speaks (docs/remote-probes.md). */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
-export type AssignedSpec = CheckSpec & { revision: number };
+export type AssignedSpec = CheckSpec & { revision: number; intervalSeconds: number };
+export interface Assignments {
+  revision: string;
+  region: string;
+  /** The region lets its probes check private-network targets. */
+  allowPrivateTargets: boolean;
+  /** How long the server takes offline results (its bound on checking alone). */
+  offlineMaxSeconds: number;
+  monitors: AssignedSpec[];
+}
 export interface Slot {
   monitorId: string;
   slotAt: number;
@@ -14,6 +23,9 @@ export interface Slot {
 
 /** The server refused the token (revoked, unknown): the agent stops. */
 export class TokenRefused extends Error {}
+
+/** The server does not speak this agent's protocol version: the agent stops and says why. */
+export class ProtocolRefused extends Error {}
 
 /**
  * The remote probe's side of the protocol: plain HTTP/1.1 requests out to the server, through the
@@ -36,9 +48,7 @@ export class ProbeClient {
 
   async assignments(
     etag: string | undefined,
-  ): Promise<
-    { unchanged: true } | { unchanged: false; revision: string; region: string; monitors: AssignedSpec[] }
-  > {
+  ): Promise<{ unchanged: true } | ({ unchanged: false } & Assignments)> {
     const res = await this.call(
       "GET",
       "/api/v1/probe/assignments",
@@ -46,8 +56,8 @@ export class ProbeClient {
       etag ? { "if-none-match": `"${etag}"` } : {},
     );
     if (res.status === 304) return { unchanged: true };
-    const body = (await res.json()) as { revision: string; region: string; monitors: AssignedSpec[] };
-    return { unchanged: false, ...body };
+    const body = (await res.json()) as Assignments;
+    return { unchanged: false, ...body, allowPrivateTargets: body.allowPrivateTargets === true };
   }
 
   async claim(
@@ -97,6 +107,15 @@ export class ProbeClient {
     }
     if (res.status >= 400) {
       const text = await res.text();
+      if (res.status === 400 && text.includes("headers.upblit-probe-protocol")) {
+        let detail = text;
+        try {
+          detail = String((JSON.parse(text) as { detail?: string }).detail ?? text);
+        } catch {
+          // Not a problem document: say what came.
+        }
+        throw new ProtocolRefused(`the server refused probe protocol ${PROTOCOL}: ${detail.slice(0, 300)}`);
+      }
       throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
     }
     return res;

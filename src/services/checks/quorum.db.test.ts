@@ -29,7 +29,8 @@ describe.each(DB_KINDS)("quorum of regions on %s", (kind) => {
     for (const region of regions) {
       await beatProbe(
         up.rt.db,
-        { probeId: `prb_${region}`, region, host: "test", startedAt: T0 },
+        // Remote regions: their organization's probes count (services/regions/presence.ts).
+        { probeId: `prb_${region}`, region, host: "test", startedAt: T0, organizationId: up.organizationId },
         clock.now(),
       );
     }

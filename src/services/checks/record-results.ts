@@ -10,7 +10,7 @@ import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
 import { type AffectedDependent, recordAffected } from "../dependencies/incident-dependents.ts";
 import type { LiveStates } from "../dependencies/parents.ts";
-import { regionLiveness } from "../regions/presence.ts";
+import { livenessOf, regionKey } from "../regions/presence.ts";
 import {
   type Announcements,
   announce,
@@ -43,12 +43,22 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const affected: AffectedDependent[] = [];
     const silent = await silentRegions(tx, fresh, states, rt.clock.now());
     // Parents first: a parent failing in this batch already counts when its dependents are judged.
-    for (const r of batch.dependencies.parentsFirst(fresh)) {
+    // An offline result (a remote probe's, checked while it could not reach us) is history only.
+    for (const r of batch.dependencies.parentsFirst(fresh.filter((f) => !f.offline))) {
       const s = states.get(r.monitorId)!;
       const prev = updates.get(r.monitorId) ?? s.state;
       const around = circumstancesOf(batch, r.monitorId, stateNow);
       const next = usesQuorum(s)
-        ? await stepQuorum(tx, s, prev, r, around, silent, events, out)
+        ? await stepQuorum(
+            tx,
+            s,
+            prev,
+            r,
+            around,
+            new Set(s.regions.filter((region) => silent.has(regionKey(r.organizationId, region)))),
+            events,
+            out,
+          )
         : await stepMonitor(tx, s, prev, r, around, events, out);
       updates.set(r.monitorId, next);
       if (next.state === "affected" && prev.state !== "affected") {
@@ -66,11 +76,15 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     await recordAffected(tx, affected);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
     await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
-    await queueCertificateWarnings(tx, fresh, {
-      defaultDays: rt.certificates.warnDays,
-      publicUrl: rt.auth.publicUrl,
-      nowMs: rt.clock.now(),
-    });
+    await queueCertificateWarnings(
+      tx,
+      fresh.filter((f) => !f.offline),
+      {
+        defaultDays: rt.certificates.warnDays,
+        publicUrl: rt.auth.publicUrl,
+        nowMs: rt.clock.now(),
+      },
+    );
     return fresh;
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
@@ -225,21 +239,25 @@ function usesQuorum(s: LockedMonitor): boolean {
   return s.regions.length > 1 && isProbed(s.type);
 }
 
-/** The regions (of this batch's quorum monitors) with no live probe: they count as unknown. */
+/** The regions (of this batch's quorum monitors, by `regionKey` of their organization) with no live probe: they count as unknown. */
 async function silentRegions(
   tx: Tx,
   fresh: CheckResult[],
   states: Map<string, LockedMonitor>,
   nowMs: number,
 ): Promise<Set<string>> {
-  const regions = new Set<string>();
+  const regions = new Map<string, { organizationId: string; region: string }>();
   for (const r of fresh) {
     const s = states.get(r.monitorId);
-    if (s && usesQuorum(s)) for (const region of s.regions) regions.add(region);
+    if (s && usesQuorum(s)) {
+      for (const region of s.regions) {
+        regions.set(regionKey(r.organizationId, region), { organizationId: r.organizationId, region });
+      }
+    }
   }
   if (regions.size === 0) return new Set();
-  const live = await regionLiveness(tx, nowMs, [...regions]);
-  return new Set([...regions].filter((region) => (live.get(region)?.probes ?? 0) === 0));
+  const live = await livenessOf(tx, nowMs, [...regions.values()]);
+  return new Set([...regions.keys()].filter((key) => (live.get(key)?.probes ?? 0) === 0));
 }
 
 /** The reason shown on an event or incident: the error, or the first failed hard assertion. */

@@ -14,6 +14,12 @@ export interface RegionView {
   name: string;
   kind: RegionKind;
   description: string | null;
+  /**
+   * Remote regions: their probes may check loopback and private-network targets of their own
+   * network (cloud metadata stays blocked). Always false for local regions (the server's
+   * ALLOW_PRIVATE_TARGETS decides for its own probes).
+   */
+  allowPrivateTargets: boolean;
   /** Monitors of the organization that are checked from it. */
   monitors: number;
   /** Probe processes seen within the last PRESENCE_STALE_MS. */
@@ -33,6 +39,7 @@ type Row = {
   name: string;
   kind: RegionKind;
   description: string | null;
+  allow_private_targets: boolean;
   silent_since: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -44,6 +51,7 @@ function view(ctx: Ctx, r: Row, monitors: number, live: RegionLiveness | undefin
     name: r.name,
     kind: r.kind,
     description: r.description,
+    allowPrivateTargets: r.allow_private_targets,
     monitors,
     probes,
     lastSeen: live?.lastSeen ?? null,
@@ -58,7 +66,15 @@ function view(ctx: Ctx, r: Row, monitors: number, live: RegionLiveness | undefin
 async function rows(db: Db, organizationId: string, name?: string): Promise<Row[]> {
   let q = db
     .selectFrom("regions")
-    .select(["name", "kind", "description", "silent_since", "created_at", "updated_at"])
+    .select([
+      "name",
+      "kind",
+      "description",
+      "allow_private_targets",
+      "silent_since",
+      "created_at",
+      "updated_at",
+    ])
     .where("organization_id", "=", organizationId)
     .orderBy("name");
   if (name !== undefined) q = q.where("name", "=", name);
@@ -72,6 +88,7 @@ function implicitDefault(ctx: Ctx): Row {
     name: ctx.region,
     kind: "local",
     description: null,
+    allow_private_targets: false,
     silent_since: null,
     created_at: at,
     updated_at: at,
@@ -95,7 +112,12 @@ export async function listRegions(ctx: Ctx): Promise<RegionView[]> {
   declared.sort((a, b) => a.name.localeCompare(b.name));
   const [counts, live] = await Promise.all([
     monitorCounts(ctx.db, ctx.organizationId),
-    regionLiveness(ctx.db, ctx.clock.now()),
+    regionLiveness(
+      ctx.db,
+      ctx.clock.now(),
+      ctx.organizationId,
+      declared.map((r) => r.name),
+    ),
   ]);
   return declared.map((r) => view(ctx, r, counts.get(r.name) ?? 0, live.get(r.name)));
 }
@@ -107,7 +129,7 @@ export async function getRegion(ctx: Ctx, name: string): Promise<RegionView> {
   if (!found) throw new NotFoundError("region", name);
   const [counts, live] = await Promise.all([
     monitorCounts(ctx.db, ctx.organizationId),
-    regionLiveness(ctx.db, ctx.clock.now(), [name]),
+    regionLiveness(ctx.db, ctx.clock.now(), ctx.organizationId, [name]),
   ]);
   return view(ctx, found, counts.get(name) ?? 0, live.get(name));
 }
@@ -116,10 +138,27 @@ export interface RegionInput {
   name: string;
   kind: RegionKind;
   description: string | null;
+  allowPrivateTargets?: boolean;
+}
+
+/** Private targets are a remote region's setting: a local region's probes follow the server's. */
+function assertPrivateTargetsFit(kind: RegionKind, allow: boolean | undefined): void {
+  if (allow && kind !== "remote") {
+    throw new AppError("PRECONDITION_FAILED", "Only a remote region can allow private targets", {
+      errors: [
+        {
+          path: "body.allowPrivateTargets",
+          message: "must be false for a local region (its probes follow ALLOW_PRIVATE_TARGETS)",
+        },
+      ],
+    });
+  }
 }
 
 /** Declares a region (409 when it exists); audited. */
 export async function createRegion(ctx: Ctx, input: RegionInput): Promise<RegionView> {
+  assertPrivateTargetsFit(input.kind, input.allowPrivateTargets);
+  const { allowPrivateTargets, ...fields } = input;
   const now = new Date(ctx.clock.now());
   await ctx.db.transaction().execute(async (tx) => {
     const count = await tx
@@ -135,7 +174,13 @@ export async function createRegion(ctx: Ctx, input: RegionInput): Promise<Region
     }
     const inserted = await tx
       .insertInto("regions")
-      .values({ organization_id: ctx.organizationId, ...input, created_at: now, updated_at: now })
+      .values({
+        organization_id: ctx.organizationId,
+        ...fields,
+        allow_private_targets: allowPrivateTargets ?? false,
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.columns(["organization_id", "name"]).doNothing())
       .returning("name")
       .executeTakeFirst();
@@ -153,14 +198,27 @@ export async function createRegion(ctx: Ctx, input: RegionInput): Promise<Region
 export async function updateRegion(
   ctx: Ctx,
   name: string,
-  patch: { kind?: RegionKind; description?: string | null },
+  patch: { kind?: RegionKind; description?: string | null; allowPrivateTargets?: boolean },
 ): Promise<RegionView> {
   const now = new Date(ctx.clock.now());
   await ctx.db.transaction().execute(async (tx) => {
     if (name === ctx.region) await declareDefault(tx, ctx);
+    const current = await tx
+      .selectFrom("regions")
+      .select(["kind", "allow_private_targets"])
+      .where("organization_id", "=", ctx.organizationId)
+      .where("name", "=", name)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw new NotFoundError("region", name);
+    const { allowPrivateTargets, ...fields } = patch;
+    const kind = fields.kind ?? current.kind;
+    // Turning a region local turns its private targets off with it.
+    const allow = kind === "remote" ? (allowPrivateTargets ?? current.allow_private_targets) : false;
+    assertPrivateTargetsFit(kind, allowPrivateTargets);
     const updated = await tx
       .updateTable("regions")
-      .set({ ...patch, updated_at: now })
+      .set({ ...fields, allow_private_targets: allow, updated_at: now })
       .where("organization_id", "=", ctx.organizationId)
       .where("name", "=", name)
       .returning("name")

@@ -3,7 +3,7 @@ import { isProbed, MONITOR_TYPES } from "../../monitor-types/types.ts";
 import type { Runtime } from "../context.ts";
 import { deliver } from "../mail/messages.ts";
 import { regionSilentMail } from "../mail/templates.ts";
-import { regionLiveness } from "./presence.ts";
+import { livenessOf, regionKey } from "./presence.ts";
 
 /** A region declared less than this long ago is given time for its first probe to start. */
 export const REGION_GRACE_MS = 60_000;
@@ -26,7 +26,6 @@ export interface RegionChange {
 export async function watchRegions(rt: Runtime, graceMs = REGION_GRACE_MS): Promise<RegionChange[]> {
   const nowMs = rt.clock.now();
   const now = new Date(nowMs);
-  const live = await regionLiveness(rt.db, nowMs);
   const probed = MONITOR_TYPES.filter((t) => isProbed(t));
   const used = await sql<{
     organization_id: string;
@@ -41,9 +40,14 @@ export async function watchRegions(rt: Runtime, graceMs = REGION_GRACE_MS): Prom
       AND NOT m.paused AND m.type = any(${probed}::text[])
     GROUP BY r.organization_id, r.name, r.silent_since, r.created_at
   `.execute(rt.db);
+  const live = await livenessOf(
+    rt.db,
+    nowMs,
+    used.rows.map((r) => ({ organizationId: r.organization_id, region: r.name })),
+  );
   const changes: RegionChange[] = [];
   for (const r of used.rows) {
-    const seen = live.get(r.name);
+    const seen = live.get(regionKey(r.organization_id, r.name));
     const isLive = (seen?.probes ?? 0) > 0;
     const base = {
       organizationId: r.organization_id,

@@ -1,65 +1,10 @@
-import { hostname } from "node:os";
 import { AppError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
-import {
-  deleteProcessesBefore,
-  firstOrganizationId,
-  insertProcess,
-  listProcessRows,
-  type ProcessRow,
-  touchProcess,
-} from "../../storage/repos/processes.repo.ts";
-import type { Ctx, Runtime } from "../context.ts";
+import { firstOrganizationId, listProcessRows, type ProcessRow } from "../../storage/repos/processes.repo.ts";
+import type { Ctx } from "../context.ts";
+import { PRESENCE_STALE_MS } from "../regions/presence.ts";
 
-/** How often a process renews its row. */
-export const PROCESS_HEARTBEAT_MS = 10_000;
-/** A process not seen for this long is shown as not live (three missed heartbeats). */
-const LIVE_WITHIN_MS = 3 * PROCESS_HEARTBEAT_MS;
-/** Stopped or vanished processes are listed for a day, and their rows removed after a week. */
+/** Stopped or vanished processes are listed for a day (services/regions/presence.ts removes them after a week). */
 const LISTED_FOR_MS = 86_400_000;
-const KEPT_FOR_MS = 7 * 86_400_000;
-
-export interface ProcessInfo {
-  roles: string[];
-  region: string;
-  version: string;
-}
-
-/**
- * Registers this process (its roles, region, version, host) and renews its row every
- * PROCESS_HEARTBEAT_MS until `stop()`, which marks it stopped. A renewal that fails (the database
- * is away) is retried at the next beat; the process is shown as not live meanwhile.
- */
-export async function startProcessHeartbeat(
-  rt: Runtime,
-  info: ProcessInfo,
-  everyMs = PROCESS_HEARTBEAT_MS,
-): Promise<{ id: string; stop(): Promise<void> }> {
-  const now = new Date(rt.clock.now());
-  const id = newId("prc", now.getTime());
-  await deleteProcessesBefore(rt.db, new Date(now.getTime() - KEPT_FOR_MS));
-  await insertProcess(rt.db, {
-    id,
-    ...info,
-    host: hostname(),
-    pid: process.pid,
-    started_at: now,
-    last_seen_at: now,
-  });
-  const timer = setInterval(() => {
-    touchProcess(rt.db, id, new Date(rt.clock.now())).catch((err: unknown) =>
-      rt.log.warn({ err, category: "lifecycle" }, "process heartbeat failed"),
-    );
-  }, everyMs);
-  timer.unref();
-  return {
-    id,
-    stop: async () => {
-      clearInterval(timer);
-      await touchProcess(rt.db, id, new Date(rt.clock.now()), true).catch(() => {});
-    },
-  };
-}
 
 export interface ProcessView {
   id: string;
@@ -75,7 +20,8 @@ export interface ProcessView {
 }
 
 /**
- * The installation's processes seen in the last day. Processes serve every organization, so
+ * The installation's processes seen in the last day (their presence: services/regions/presence.ts;
+ * remote probes are their organization's, listed on its probe tokens, not here). Processes serve every organization, so
  * their hosts and regions are not any one tenant's to see: only the owners of the installation,
  * that is of its first organization (the one the setup link made), may list them.
  */
@@ -98,6 +44,6 @@ export async function listProcesses(ctx: Ctx): Promise<ProcessView[]> {
     startedAt: r.started_at,
     lastSeenAt: r.last_seen_at,
     stoppedAt: r.stopped_at,
-    live: r.stopped_at === null && now - r.last_seen_at.getTime() <= LIVE_WITHIN_MS,
+    live: r.stopped_at === null && now - r.last_seen_at.getTime() <= PRESENCE_STALE_MS,
   }));
 }

@@ -20,6 +20,8 @@ import * as m0018 from "./0018-processes.ts";
 import * as m0019 from "./0019-resource-keys.ts";
 import * as m0020 from "./0020-probe-tokens.ts";
 import * as m0022 from "./0022-rollup-blocks.ts";
+import * as m0023 from "./0023-remote-probe-offline.ts";
+import * as m0024 from "./0024-one-presence.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +46,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0019-resource-keys": m0019,
   "0020-probe-tokens": m0020,
   "0022-rollup-blocks": m0022,
+  "0023-remote-probe-offline": m0023,
+  "0024-one-presence": m0024,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,12 +13,22 @@ export interface ProcessRow {
   started_at: Date;
   last_seen_at: Date;
   stopped_at: Date | null;
+  /** A remote probe's organization; null for the installation's own processes. */
+  organization_id: string | null;
 }
 
-export async function insertProcess(db: Q, row: Omit<ProcessRow, "stopped_at">): Promise<void> {
+/** Registers a process (or a remote probe) or renews its row: one upsert per beat. */
+export async function upsertProcess(
+  db: Q,
+  row: Omit<ProcessRow, "stopped_at" | "last_seen_at">,
+  at: Date,
+): Promise<void> {
   await db
     .insertInto("processes")
-    .values({ ...row, roles: JSON.stringify(row.roles), stopped_at: null })
+    .values({ ...row, roles: JSON.stringify(row.roles), last_seen_at: at, stopped_at: null })
+    .onConflict((oc) =>
+      oc.column("id").doUpdateSet({ last_seen_at: at, stopped_at: null, region: row.region, host: row.host }),
+    )
     .execute();
 }
 
@@ -30,12 +40,13 @@ export async function touchProcess(db: Q, id: string, at: Date, stopped = false)
     .execute();
 }
 
-/** Processes seen since `since`, newest start first. */
+/** The installation's own processes (not remote probes) seen since `since`, newest start first. */
 export async function listProcessRows(db: Q, since: Date): Promise<ProcessRow[]> {
   return db
     .selectFrom("processes")
     .selectAll()
     .where("last_seen_at", ">=", since)
+    .where("organization_id", "is", null)
     .orderBy("started_at", "desc")
     .orderBy("id", "desc")
     .limit(1_000)

@@ -1140,8 +1140,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Report results of claimed slots
-         * @description Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`.
+         * Report results of claimed slots (and offline results)
+         * @description Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`. Protocol 2: a result marked `offline` (checked while the probe could not reach the server) needs no claim but must be on the monitor's slot grid and at most 24 h old; it is stored in history and never moves the monitor's state.
          *
          *     A probe token only (`probe:region`); people and API keys are refused (docs/remote-probes.md).
          */
@@ -3088,7 +3088,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a region's kind or description
+         * Change a region's kind, description or private-target setting
          * @description Needs the `org:admin` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
         patch: operations["updateRegion"];
@@ -3165,6 +3165,11 @@ export interface components {
             kind: "local" | "remote";
             /** @default null */
             description: string | null;
+            /**
+             * @description Remote regions only (422 for a local one): its remote probes may check loopback and private-network targets of their own network. Cloud metadata addresses stay blocked. A probe's `--deny-private-targets` can only narrow it. Admins only, like every write here.
+             * @default false
+             */
+            allowPrivateTargets: boolean;
         };
         /** @description An HTTP(S) request; up on a 2xx or 3xx status unless assertions say otherwise. */
         HttpMonitorInput: {
@@ -5625,6 +5630,11 @@ export interface components {
                 issuer?: string;
                 fingerprint?: string;
             };
+            /**
+             * @description Protocol 2: checked while the probe could not reach the server, without a claim (history only: never moves state)
+             * @constant
+             */
+            offline?: true;
         };
         ProbeResults: {
             results: components["schemas"]["ProbeResult"][];
@@ -5638,8 +5648,8 @@ export interface components {
             }[];
         };
         ProbeSlots: {
-            /** @constant */
-            protocol: 1;
+            /** @description The protocol version of the request, answered in kind */
+            protocol: 1 | 2;
             /** @description The server's clock (epoch ms), for the probe's skew */
             serverTime: number;
             slots: {
@@ -5650,13 +5660,17 @@ export interface components {
             }[];
         };
         ProbeAssignments: {
-            /** @constant */
-            protocol: 1;
+            /** @description The protocol version of the request, answered in kind */
+            protocol: 1 | 2;
             region: string;
             /** @description Also the ETag; send it in If-None-Match to get 304 when unchanged */
             revision: string;
             serverTime: number;
-            /** @description Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision) */
+            /** @description Protocol 2: the region lets its probes check loopback and private-network targets (a probe may still refuse them) */
+            allowPrivateTargets?: boolean;
+            /** @description Protocol 2: how long a probe may check on its own after losing the server */
+            offlineMaxSeconds?: number;
+            /** @description Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision; protocol 2 adds intervalSeconds) */
             monitors: {
                 [key: string]: unknown;
             }[];
@@ -5710,6 +5724,8 @@ export interface components {
              */
             kind?: "local" | "remote";
             description?: string | null;
+            /** @description Remote regions only (422 for a local one): its remote probes may check loopback and private-network targets of their own network. Cloud metadata addresses stay blocked. A probe's `--deny-private-targets` can only narrow it. Admins only, like every write here. */
+            allowPrivateTargets?: boolean;
         };
         Region: {
             name: string;
@@ -5719,6 +5735,8 @@ export interface components {
              */
             kind: "local" | "remote";
             description: string | null;
+            /** @description Remote regions only (422 for a local one): its remote probes may check loopback and private-network targets of their own network. Cloud metadata addresses stay blocked. A probe's `--deny-private-targets` can only narrow it. Admins only, like every write here. */
+            allowPrivateTargets: boolean;
             /** @description Monitors of this organization checked from it */
             monitors: number;
             /** @description Probe processes of the region seen in the last 20 s */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beatProbe, livenessOf, regionKey } from "../../../services/regions/presence.ts";
 import { otherOrganization, type TestUser } from "../../../test/accounts.ts";
 import { API, API_ONLY, call, createMonitor, monitorBody } from "../../../test/api-helpers.ts";
 import { DB_KINDS } from "../../../test/db.ts";
@@ -183,8 +184,56 @@ describe.each(DB_KINDS)("the remote-probe protocol on %s", (kind) => {
     const region = await call(up, "GET", `${API}/regions/office`, undefined, b.headers);
     const liveness = region.json<{ probes: number; status: string }>();
     expect(liveness.status).toBe("live");
-    // Presence rows are per region name, installation-wide (A's probe of its own "office" counts
-    // too): docs/remote-probes.md, "What is not done yet".
-    expect(liveness.probes).toBeGreaterThanOrEqual(1);
+    // B's own probe only: A's probes of its own "office" are A's.
+    expect(liveness.probes).toBe(1);
+  });
+
+  it("counts a remote probe for its own organization's region only, never another's of the same name", async () => {
+    // A's and B's remote probes of their "office" regions are live now (A's first token was revoked).
+    const a2 = await call(up, "POST", `${API}/probe-tokens`, { name: "A office 2", region: "office" });
+    expect(a2.statusCode, a2.body).toBe(201);
+    for (const token of [a2.json<{ token: string }>().token, bToken]) {
+      const claimed = await call(up, "POST", `${API}/probe/claims`, {}, asProbe(token));
+      expect(claimed.statusCode, claimed.body).toBe(200);
+    }
+    // C declares "office" too: remote, with no probe of its own. It stays silent.
+    const c = await otherOrganization(up, "C");
+    const regionOf = async (who: Record<string, string> | undefined, name: string) => {
+      const res = await call(up, "GET", `${API}/regions/${name}`, undefined, who);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ probes: number; status: string; lastSeen: string | null }>();
+    };
+    const remote = { name: "office", kind: "remote" };
+    expect((await call(up, "POST", `${API}/regions`, remote, c.headers)).statusCode).toBe(201);
+    expect(await regionOf(c.headers, "office")).toMatchObject({
+      probes: 0,
+      status: "silent",
+      lastSeen: null,
+    });
+    expect(await regionOf(b.headers, "office")).toMatchObject({ probes: 1, status: "live" });
+    expect(await regionOf(undefined, "office")).toMatchObject({ status: "live" });
+
+    // D declares "office" as a local region: the installation's probes serve it, not remote ones.
+    const d = await otherOrganization(up, "D");
+    const local = { name: "office", kind: "local" };
+    expect((await call(up, "POST", `${API}/regions`, local, d.headers)).statusCode).toBe(201);
+    expect(await regionOf(d.headers, "office")).toMatchObject({ probes: 0, status: "silent" });
+    // An in-cluster probe process of region "office" starts: D's local region is live; the
+    // remote regions of that name still count their own organization's probes only.
+    const now = Date.now();
+    await beatProbe(up.rt.db, { probeId: "prc_office", region: "office", host: "h", startedAt: now }, now);
+    expect(await regionOf(d.headers, "office")).toMatchObject({ probes: 1, status: "live" });
+    expect(await regionOf(c.headers, "office")).toMatchObject({ probes: 0, status: "silent" });
+    expect(await regionOf(b.headers, "office")).toMatchObject({ probes: 1 });
+
+    // The quorum and the silence alert read the same presence: C's region is the silent one.
+    const silentNow = await livenessOf(up.rt.db, Date.now(), [
+      { organizationId: c.organizationId, region: "office" },
+      { organizationId: d.organizationId, region: "office" },
+      { organizationId: b.organizationId, region: "office" },
+    ]);
+    expect(silentNow.get(regionKey(c.organizationId, "office"))).toBeUndefined();
+    expect(silentNow.get(regionKey(d.organizationId, "office"))?.probes).toBe(1);
+    expect(silentNow.get(regionKey(b.organizationId, "office"))?.probes).toBe(1);
   });
 });

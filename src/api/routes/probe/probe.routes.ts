@@ -5,7 +5,9 @@ import { AppError } from "../../../lib/errors.ts";
 import {
   acceptProbeResults,
   claimProbeSlots,
-  PROBE_PROTOCOL,
+  OFFLINE_MAX_AGE_MS,
+  PROBE_PROTOCOLS,
+  type ProbeProtocol,
   probeAssignments,
 } from "../../../services/probe-tokens/protocol.ts";
 import type { ProbeCaller } from "../../../services/probe-tokens/tokens.ts";
@@ -22,14 +24,30 @@ import {
 const PROBE = { auth: "probe" } as const;
 const TAGS = ["probe"];
 
+/**
+ * The protocol version the request speaks (`Upblit-Probe-Protocol`; none: 1, as the first agents
+ * sent it). This server answers the current version and the one before; anything else is refused
+ * with a problem the agent prints.
+ */
+function protocolOf(request: FastifyRequest): ProbeProtocol {
+  const spoken = request.headers["upblit-probe-protocol"];
+  if (spoken === undefined) return 1;
+  const version = Number(spoken);
+  const known = PROBE_PROTOCOLS.find((v) => v === version);
+  if (known !== undefined) return known;
+  const speaks = PROBE_PROTOCOLS.join(" and ");
+  throw new AppError(
+    "VALIDATION",
+    `This server speaks probe protocol ${speaks}, not ${String(spoken).slice(0, 20)}: run a probe of a matching version (upgrade the probe or the server)`,
+    {
+      errors: [{ path: "headers.upblit-probe-protocol", message: `must be ${PROBE_PROTOCOLS.join(" or ")}` }],
+    },
+  );
+}
+
 function callerOf(request: FastifyRequest): ProbeCaller {
   if (!request.probeCaller) throw new Error(`route ${request.routeOptions.url} has no probe caller`);
-  const spoken = request.headers["upblit-probe-protocol"];
-  if (typeof spoken === "string" && Number(spoken) !== PROBE_PROTOCOL) {
-    throw new AppError("VALIDATION", `This server speaks probe protocol ${PROBE_PROTOCOL}`, {
-      errors: [{ path: "headers.upblit-probe-protocol", message: `must be ${PROBE_PROTOCOL}` }],
-    });
-  }
+  protocolOf(request);
   return request.probeCaller;
 }
 
@@ -61,14 +79,20 @@ export function probeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const caller = callerOf(request);
-        const { revision, monitors } = await probeAssignments(deps.rt, caller);
+        const protocol = protocolOf(request);
+        const { revision, allowPrivateTargets, monitors } = await probeAssignments(deps.rt, caller);
         reply.header("etag", `"${revision}"`);
         if (request.headers["if-none-match"] === `"${revision}"`) return reply.status(304).send(null);
+        const common = { protocol, region: caller.region, revision, serverTime: deps.rt.clock.now() };
+        if (protocol === 1) {
+          // Version 1's shape: the specs as they were, nothing it does not know.
+          const v1 = monitors.map(({ intervalSeconds: _i, ...spec }) => spec);
+          return { ...common, monitors: v1 as unknown as Array<Record<string, unknown>> };
+        }
         return {
-          protocol: PROBE_PROTOCOL as 1,
-          region: caller.region,
-          revision,
-          serverTime: deps.rt.clock.now(),
+          ...common,
+          allowPrivateTargets,
+          offlineMaxSeconds: OFFLINE_MAX_AGE_MS / 1000,
           monitors: monitors as unknown as Array<Record<string, unknown>>,
         };
       },
@@ -98,7 +122,7 @@ export function probeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         for (;;) {
           const slots = await claimProbeSlots(deps.rt, caller, request.body.max, lostGraceMs);
           if (slots.length > 0 || Date.now() >= deadline || closed) {
-            return { protocol: PROBE_PROTOCOL as 1, serverTime: deps.rt.clock.now(), slots };
+            return { protocol: protocolOf(request), serverTime: deps.rt.clock.now(), slots };
           }
           await pause(Math.min(500, deadline - Date.now()));
           if (!(await request.stillAuthorized?.())) {
@@ -115,14 +139,28 @@ export function probeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           operationId: "postProbeResults",
-          summary: "Report results of claimed slots",
+          summary: "Report results of claimed slots (and offline results)",
           description:
-            "Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`.",
+            "Results of slots this region's probes claimed, stored once per (monitor, region, slot): sending one twice is harmless. A result naming another region refuses the batch (403); one for a slot that was not claimed (another organization's monitor, a made-up or expired slot) is listed in `refused`. Protocol 2: a result marked `offline` (checked while the probe could not reach the server) needs no claim but must be on the monitor's slot grid and at most 24 h old; it is stored in history and never moves the monitor's state.",
           body: ProbeResultsBody,
           response: { 200: ProbeResultsResponse, ...COMMON_ERRORS },
         },
       },
-      async (request) => acceptProbeResults(deps.rt, callerOf(request), request.body.results),
+      async (request) => {
+        const caller = callerOf(request);
+        const { results } = request.body;
+        if (protocolOf(request) === 1) {
+          const offline = results.findIndex((r) => r.offline !== undefined);
+          if (offline >= 0) {
+            throw new AppError("VALIDATION", "Offline results need probe protocol 2", {
+              errors: [
+                { path: `body.results.${offline}.offline`, message: "needs Upblit-Probe-Protocol: 2" },
+              ],
+            });
+          }
+        }
+        return acceptProbeResults(deps.rt, caller, results);
+      },
     );
   };
 }

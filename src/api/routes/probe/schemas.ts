@@ -42,6 +42,10 @@ export const ProbeResult = z
         fingerprint: z.string().max(128).optional(),
       })
       .optional(),
+    offline: z.literal(true).optional().meta({
+      description:
+        "Protocol 2: checked while the probe could not reach the server, without a claim (history only: never moves state)",
+    }),
   })
   .meta({ id: "ProbeResult" });
 
@@ -68,9 +72,13 @@ export const ClaimBody = z
   })
   .meta({ id: "ProbeClaim" });
 
+const Protocol = z
+  .union([z.literal(1), z.literal(2)])
+  .meta({ description: "The protocol version of the request, answered in kind" });
+
 export const ClaimResponse = z
   .object({
-    protocol: z.literal(1),
+    protocol: Protocol,
     serverTime: z.number().int().meta({ description: "The server's clock (epoch ms), for the probe's skew" }),
     slots: z.array(
       z.object({
@@ -87,14 +95,22 @@ export const ClaimResponse = z
 
 export const AssignmentsResponse = z
   .object({
-    protocol: z.literal(1),
+    protocol: Protocol,
     region: z.string(),
     revision: z
       .string()
       .meta({ description: "Also the ETag; send it in If-None-Match to get 304 when unchanged" }),
     serverTime: z.number().int(),
+    allowPrivateTargets: z.boolean().optional().meta({
+      description:
+        "Protocol 2: the region lets its probes check loopback and private-network targets (a probe may still refuse them)",
+    }),
+    offlineMaxSeconds: z.number().int().optional().meta({
+      description: "Protocol 2: how long a probe may check on its own after losing the server",
+    }),
     monitors: z.array(z.record(z.string(), z.unknown())).meta({
-      description: "Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision)",
+      description:
+        "Check specs (monitorId, type, target, timeoutMs, assertions, settings, revision; protocol 2 adds intervalSeconds)",
     }),
   })
   .meta({ id: "ProbeAssignments" });

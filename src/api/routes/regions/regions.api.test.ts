@@ -71,7 +71,14 @@ describe.each(DB_KINDS)("regions API on %s", (kind) => {
 
     await beatProbe(
       up.rt.db,
-      { probeId: "prb_eu1", region: "eu-west", host: "eu1", startedAt: up.rt.clock.now() },
+      // A remote region: a probe on the organization's token makes it live.
+      {
+        probeId: "prb_eu1",
+        region: "eu-west",
+        host: "eu1",
+        startedAt: up.rt.clock.now(),
+        organizationId: up.organizationId,
+      },
       up.rt.clock.now(),
     );
     const live = (await call(up, "GET", `${API}/regions/eu-west`)).json<RegionJson>();

@@ -25,16 +25,25 @@ const RegionKind = z
   .meta({ description: "`local`: probes run by this installation; `remote`: probes that run elsewhere." });
 const Description = z.string().max(REGION_LIMITS.descriptionChars).nullable();
 const Name = z.object({ name: RegionName });
+const AllowPrivateTargets = z.boolean().meta({
+  description:
+    "Remote regions only (422 for a local one): its remote probes may check loopback and private-network targets of their own network. Cloud metadata addresses stay blocked. A probe's `--deny-private-targets` can only narrow it. Admins only, like every write here.",
+});
 
 const CreateRegionBody = z
   .strictObject({
     name: RegionName,
     kind: RegionKind.default("local"),
     description: Description.default(null),
+    allowPrivateTargets: AllowPrivateTargets.default(false),
   })
   .meta({ id: "CreateRegionInput" });
 const PatchRegionBody = z
-  .strictObject({ kind: RegionKind.optional(), description: Description.optional() })
+  .strictObject({
+    kind: RegionKind.optional(),
+    description: Description.optional(),
+    allowPrivateTargets: AllowPrivateTargets.optional(),
+  })
   .meta({ id: "UpdateRegionInput", description: "The name is fixed: monitors and results hold it." });
 
 export const RegionResponse = z
@@ -42,6 +51,7 @@ export const RegionResponse = z
     name: z.string(),
     kind: RegionKind,
     description: z.string().nullable(),
+    allowPrivateTargets: AllowPrivateTargets,
     monitors: z.number().int().meta({ description: "Monitors of this organization checked from it" }),
     probes: z.number().int().meta({ description: "Probe processes of the region seen in the last 20 s" }),
     lastSeen: z
@@ -130,7 +140,7 @@ export function regionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: TAGS,
           operationId: "updateRegion",
-          summary: "Change a region's kind or description",
+          summary: "Change a region's kind, description or private-target setting",
           params: Name,
           body: PatchRegionBody,
           response: { 200: RegionResponse, ...COMMON_ERRORS },
