@@ -12,6 +12,19 @@ export interface ResultTables {
   rollups_hourly: RollupsTable;
   rollups_daily: RollupsTable;
   rollup_watermark: RollupWatermarkTable;
+  check_artifacts: CheckArtifactsTable;
+}
+
+/** A failed browser check's screenshot (0021), keyed like its result. */
+export interface CheckArtifactsTable {
+  organization_id: string;
+  monitor_id: string;
+  region: string;
+  slot_at: Timestamp;
+  kind: string;
+  mime: string;
+  bytes: Uint8Array;
+  created_at: Timestamp;
 }
 
 export interface CheckResultsTable {
