@@ -15,7 +15,10 @@ import { MonitorId } from "./monitors/monitors.routes.ts";
 import { presentResult, ResultItem } from "./results.present.ts";
 
 const ScreenshotParams = MonitorId.extend({
-  region: z.string().regex(/^[a-z0-9-]{1,32}$/).meta({ description: "The region of the result" }),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .meta({ description: "The region of the result" }),
   slotAt: z.iso.datetime().meta({ description: "The result's `slotAt`" }),
 });
 

@@ -86,9 +86,7 @@ describe.each(DB_KINDS)("browser monitors through the API on %s", (kind) => {
       };
       expect(result.status).toBe("down");
       expect(result.error?.message).toMatch(/^step 1 \(expectText In stock\)/);
-      expect(result.screenshot).toBe(
-        `${API}/monitors/${m.id}/screenshots/${result.region}/${result.slotAt}`,
-      );
+      expect(result.screenshot).toBe(`${API}/monitors/${m.id}/screenshots/${result.region}/${result.slotAt}`);
       const shot = await call(up, "GET", result.screenshot!);
       expect(shot.statusCode).toBe(200);
       expect(shot.headers["content-type"]).toBe("image/jpeg");
@@ -98,7 +96,9 @@ describe.each(DB_KINDS)("browser monitors through the API on %s", (kind) => {
       // Another organization: its owner's key finds neither the screenshot nor the monitor.
       const other = await otherOrganization(up, "Rival");
       const key = await apiKeyFor(other, ["monitors:read"]);
-      const foreign = await call(up, "GET", result.screenshot!, undefined, { authorization: `Bearer ${key}` });
+      const foreign = await call(up, "GET", result.screenshot!, undefined, {
+        authorization: `Bearer ${key}`,
+      });
       const missing = await call(
         up,
         "GET",
@@ -107,7 +107,9 @@ describe.each(DB_KINDS)("browser monitors through the API on %s", (kind) => {
         { authorization: `Bearer ${key}` },
       );
       expectProblem(foreign, 404, "NOT_FOUND");
-      expect(foreign.json().detail).toBe(missing.json().detail.replace("mon_00000000000000000000000000", m.id));
+      expect(foreign.json().detail).toBe(
+        missing.json().detail.replace("mon_00000000000000000000000000", m.id),
+      );
       expect(foreign.body).not.toContain("image");
 
       // A passing check keeps none.
@@ -118,7 +120,11 @@ describe.each(DB_KINDS)("browser monitors through the API on %s", (kind) => {
       const ok = (await checkNowAndWait(up, m.id)) as typeof result;
       expect(ok.status).toBe("up");
       expect(ok.screenshot).toBeNull();
-      const rows = await up.rt.db.selectFrom("check_artifacts").select("slot_at").where("monitor_id", "=", m.id).execute();
+      const rows = await up.rt.db
+        .selectFrom("check_artifacts")
+        .select("slot_at")
+        .where("monitor_id", "=", m.id)
+        .execute();
       expect(rows).toHaveLength(1);
     },
     scaledTimeout(120_000),
@@ -135,18 +141,27 @@ describe.each(DB_KINDS)("a server without a browser, on %s", (kind) => {
   it("refuses browser monitors at `type`, saying what to configure, and lists the type unavailable", async () => {
     const res = await call(up, "POST", `${API}/monitors`, browserMonitor([]));
     const problem = expectProblem(res, 422, "PRECONDITION_FAILED");
-    expect(problem.errors).toEqual([{ path: "body.type", message: expect.stringContaining("BROWSER_EXECUTABLE") }]);
+    expect(problem.errors).toEqual([
+      { path: "body.type", message: expect.stringContaining("BROWSER_EXECUTABLE") },
+    ]);
     const tested = await call(up, "POST", `${API}/monitors/test`, browserMonitor([]));
     expectProblem(tested, 422, "PRECONDITION_FAILED");
     const types = await call(up, "GET", `${API}/monitor-types`);
-    const items = types.json<{ items: Array<{ type: string; available: boolean; unavailableReason: string | null }> }>().items;
+    const items = types.json<{
+      items: Array<{ type: string; available: boolean; unavailableReason: string | null }>;
+    }>().items;
     expect(items.find((t) => t.type === "browser")).toMatchObject({
       available: false,
       unavailableReason: expect.stringContaining("BROWSER_EXECUTABLE"),
     });
     expect(items.find((t) => t.type === "http")).toMatchObject({ available: true, unavailableReason: null });
     // Other types are unaffected.
-    const http = await call(up, "POST", `${API}/monitors`, { type: "http", name: "x", target: base, paused: true });
+    const http = await call(up, "POST", `${API}/monitors`, {
+      type: "http",
+      name: "x",
+      target: base,
+      paused: true,
+    });
     expect(http.statusCode, http.body).toBe(201);
   });
 });

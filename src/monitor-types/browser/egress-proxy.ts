@@ -6,7 +6,7 @@
  * each subresource, redirect, XHR and websocket is vetted at connect time on the address we
  * connect to: DNS rebinding cannot slip a private address past it.
  */
-import { createServer, type IncomingMessage, request as httpRequest, type Server } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { monotonic } from "../../lib/clock.ts";
 import { ProbeFailure } from "../../probe/probe-error.ts";
@@ -123,7 +123,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
       const lines = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`];
       for (let i = 0; i < req.rawHeaders.length; i += 2)
-        if (!/^proxy-/i.test(req.rawHeaders[i]!)) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        if (!/^proxy-/i.test(req.rawHeaders[i]!))
+          lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       socket.write(`${lines.join("\r\n")}\r\n\r\n`);
       if (head.length > 0) socket.write(head);
       socket.pipe(client);

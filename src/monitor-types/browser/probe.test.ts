@@ -30,7 +30,8 @@ beforeAll(async () => {
     else if (req.url === "/favicon.ico") res.writeHead(204).end();
     else if (req.url === "/second") html("<h1>Second page</h1>");
     else if (req.url === "/missing") res.writeHead(404, { "content-type": "text/html" }).end("<h1>gone</h1>");
-    else if (req.url === "/slow") return; // never answers
+    else if (req.url === "/slow")
+      return; // never answers
     else if (req.url === "/refused-parts")
       html(`<h1>Parts</h1>
 <img src="http://169.254.169.254/latest/meta-data/">
@@ -89,7 +90,9 @@ describe("browser probe", () => {
       });
       expect(obs.facts?.["browser.load"]).toBeTypeOf("number");
       expect(obs.facts?.["browser.domContentLoaded"]).toBeTypeOf("number");
-      expect(String(obs.facts?.["browser.steps"])).toMatch(/^load \d+ms; fill \d+ms; click \d+ms; expectText \d+ms; goto \d+ms; expectText \d+ms$/);
+      expect(String(obs.facts?.["browser.steps"])).toMatch(
+        /^load \d+ms; fill \d+ms; click \d+ms; expectText \d+ms; goto \d+ms; expectText \d+ms$/,
+      );
       expect(obs.timings.firstByte).toBeTypeOf("number");
       expect(obs.timings.connect).toBeTypeOf("number");
       expect(obs.screenshot).toBeUndefined();
@@ -194,6 +197,9 @@ describe("browser probe", () => {
 
   it("fails with what to configure when the probe has no browser", async () => {
     const obs = await probeBrowser(spec("/", {}), PRIVATE_OK);
-    expect(obs.error).toEqual({ kind: "internal", message: "no browser on this probe: set BROWSER_EXECUTABLE" });
+    expect(obs.error).toEqual({
+      kind: "internal",
+      message: "no browser on this probe: set BROWSER_EXECUTABLE",
+    });
   });
 });

@@ -192,20 +192,32 @@ async function runStep(
 ): Promise<void> {
   switch (step.action) {
     case "goto": {
-      const response = await page.goto(new URL(step.url ?? "", spec.target).toString(), { waitUntil, timeout });
+      const response = await page.goto(new URL(step.url ?? "", spec.target).toString(), {
+        waitUntil,
+        timeout,
+      });
       const status = response?.status() ?? 0;
       if (response && (status < 200 || status >= 400)) throw new Error(`status ${status}`);
       return;
     }
     case "click":
-      await page.locator(step.selector ?? "").first().click({ timeout });
+      await page
+        .locator(step.selector ?? "")
+        .first()
+        .click({ timeout });
       return;
     case "fill":
-      await page.locator(step.selector ?? "").first().fill(step.value ?? "", { timeout });
+      await page
+        .locator(step.selector ?? "")
+        .first()
+        .fill(step.value ?? "", { timeout });
       return;
     case "expectText": {
       const scope = step.selector ? page.locator(step.selector) : page.locator("body");
-      await scope.getByText(step.text ?? "").first().waitFor({ state: "visible", timeout });
+      await scope
+        .getByText(step.text ?? "")
+        .first()
+        .waitFor({ state: "visible", timeout });
       return;
     }
   }
@@ -239,7 +251,11 @@ function navigationError(err: unknown, target: string, proxy: EgressProxy): Obse
   if (isTimeout(err)) return toCheckError(timeoutFailure(), true);
   if (err instanceof ProbeFailure) return toCheckError(err, false);
   const net = /net::ERR_[A-Z_]+/.exec(String((err as Error)?.message ?? err))?.[0];
-  if (net === "net::ERR_CERT_AUTHORITY_INVALID" || net?.startsWith("net::ERR_CERT_") || net?.startsWith("net::ERR_SSL_"))
+  if (
+    net === "net::ERR_CERT_AUTHORITY_INVALID" ||
+    net?.startsWith("net::ERR_CERT_") ||
+    net?.startsWith("net::ERR_SSL_")
+  )
     return { kind: "tls", message: net };
   return { kind: "unreachable", message: net ?? "page did not load" };
 }

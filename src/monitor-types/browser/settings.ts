@@ -50,14 +50,10 @@ const Step = z
 
 export const BrowserBlock = z
   .strictObject({
-    steps: z
-      .array(Step)
-      .max(BROWSER_LIMITS.steps)
-      .default([])
-      .meta({
-        description:
-          'Run in order after the target has loaded, e.g. [{"action":"fill","selector":"#q","value":"status"},{"action":"click","selector":"button"},{"action":"expectText","text":"Results"}]. Actions: goto (url), click (selector), fill (selector, value), expectText (text, optional selector).',
-      }),
+    steps: z.array(Step).max(BROWSER_LIMITS.steps).default([]).meta({
+      description:
+        'Run in order after the target has loaded, e.g. [{"action":"fill","selector":"#q","value":"status"},{"action":"click","selector":"button"},{"action":"expectText","text":"Results"}]. Actions: goto (url), click (selector), fill (selector, value), expectText (text, optional selector).',
+    }),
     waitUntil: z.enum(["load", "domcontentloaded", "networkidle"]).default("load").meta({
       description: "When the first page load (and each goto) counts as done",
     }),

@@ -1,7 +1,7 @@
-import { AppError } from "../../../lib/errors.ts";
 import { z } from "zod";
 import { ASSERTION_OPS } from "../../../domain/assertion.ts";
 import type { MonitorDefinition } from "../../../domain/monitor.ts";
+import { AppError } from "../../../lib/errors.ts";
 import type { MonitorTypeDefinition } from "../../../monitor-types/define.ts";
 import { checkJsonPath, HttpUrl, ScalarValue, TARGET_CHARS } from "../../../monitor-types/fields.ts";
 import { HTTP_LIMITS } from "../../../monitor-types/http/settings.ts";
