@@ -52,7 +52,7 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
       await page.goto("/monitors/new");
       await page.getByLabel("Type", { exact: true }).selectOption("browser", { timeout: UI_TIMEOUT_MS });
       await page.getByLabel("Name", { exact: true }).fill("Shop checkout");
-      await page.getByLabel("URL").fill(shopUrl);
+      await page.getByLabel("URL", { exact: true }).fill(shopUrl);
       await page.getByLabel("Check every (seconds)").fill("600");
       await page.getByLabel("Timeout (ms)").fill("30000");
       await page

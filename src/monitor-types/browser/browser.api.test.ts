@@ -42,7 +42,8 @@ const browserMonitor = (steps: unknown[]) => ({
   paused: true,
   target: base,
   intervalSeconds: 300,
-  timeoutMs: Math.min(scaledTimeout(20_000), 120_000),
+  // A failing step waits for its text until the timeout: long enough to load the page on a busy machine, no longer.
+  timeoutMs: Math.min(scaledTimeout(20_000), 40_000),
   browser: { steps },
 });
 
