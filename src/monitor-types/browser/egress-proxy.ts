@@ -64,7 +64,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const server: Server = createServer((req, res) => {
     // Plain http: Chromium sends the absolute URL. Anything else (a relative path) is not ours.
     const url = parseAbsolute(req.url);
-    if (!url || url.protocol !== "http:") {
+    if (url?.protocol !== "http:") {
       res.writeHead(400).end();
       return;
     }
