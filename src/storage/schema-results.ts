@@ -11,6 +11,9 @@ export interface ResultTables {
   check_result_block_rows: CheckHistoryView;
   rollups_hourly: RollupsTable;
   rollups_daily: RollupsTable;
+  rollup_blocks: RollupBlocksTable;
+  hourly_rollup_history: RollupHistoryView;
+  daily_rollup_history: RollupHistoryView;
   rollup_watermark: RollupWatermarkTable;
   check_artifacts: CheckArtifactsTable;
 }
@@ -88,7 +91,23 @@ export interface RollupsTable {
   latency_max: number | null;
 }
 
+/** Rows of `rollups_hourly` (`rollups_daily`) and of `rollup_blocks`, as one (0022). */
+export interface RollupHistoryView extends RollupsTable {
+  /** The UTC week (from Monday) of `bucket`: a bound on it reaches the blocks by their key. */
+  block_week: Timestamp;
+}
+
+/** A monitor's rollups of one UTC week, a column array per field: 168 hours (h_) and 7 days (d_). */
+export interface RollupBlocksTable {
+  monitor_id: string;
+  week: Timestamp;
+  organization_id: string;
+  [field: `${"h" | "d"}_${string}`]: (number | null)[];
+}
+
 export interface RollupWatermarkTable {
   id: number;
   hourly_until: Timestamp;
+  /** The retention floor of rollups: the history views hide packed rows before it (0022). */
+  rollups_from: Timestamp | null;
 }

@@ -153,6 +153,7 @@ async function deleteMonitorHistory(db: Db, organizationId: string): Promise<num
   await db.deleteFrom("check_result_blocks").where("monitor_id", "in", ids).execute();
   await db.deleteFrom("rollups_hourly").where("monitor_id", "in", ids).execute();
   await db.deleteFrom("rollups_daily").where("monitor_id", "in", ids).execute();
+  await db.deleteFrom("rollup_blocks").where("monitor_id", "in", ids).execute();
   const row = await db
     .selectFrom("monitors")
     .select((eb) => eb.fn.countAll<string>().as("n"))

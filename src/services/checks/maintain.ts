@@ -3,9 +3,12 @@ import { checkpoint, vacuumHotTables as vacuumTables } from "../../storage/repos
 import { oldestRawBefore, packResults } from "../../storage/repos/result-blocks.repo.ts";
 import { deleteResultsBefore } from "../../storage/repos/results.repo.ts";
 import {
+  blockWeekOf,
   deleteRollupsBefore,
   getRollupWatermark,
+  oldestHotRollupBefore,
   oldestResultAt,
+  packRollupWeek,
   rollupDays,
   rollupHours,
   setRollupWatermark,
@@ -26,9 +29,13 @@ const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
  * the days those hours belong to from hourly rollups; then moves the watermark. Each raw result
  * is aggregated once. Results after the watermark are read raw (uptimeSummary). Idempotent:
  * after a crash the same hours are summarised again. Then packs the raw results of the hours before
- * the last one summarised (`packClosedHours`). Runs every minute in the evaluator role.
+ * the last one summarised (`packClosedHours`), and the rollups of closed weeks (`packClosedWeeks`).
+ * Runs every minute in the evaluator role.
  */
-export async function refreshRollups(rt: Runtime, options: { pack?: boolean } = {}): Promise<void> {
+export async function refreshRollups(
+  rt: Runtime,
+  options: { pack?: boolean; packRollups?: boolean } = {},
+): Promise<void> {
   const until = floorTo(rt.clock.now() - ROLLUP_CLOSE_DELAY_MS, HOUR);
   let from = (await getRollupWatermark(rt.db))?.getTime();
   if (from === undefined) {
@@ -46,6 +53,29 @@ export async function refreshRollups(rt: Runtime, options: { pack?: boolean } = 
   if (until >= from) await setRollupWatermark(rt.db, new Date(until));
   // Off only in bench:storage, which measures the unpacked table as its baseline.
   if (options.pack !== false) await packClosedHours(rt, until - PACK_LAG_MS);
+  if (options.packRollups !== false && until >= from) await packClosedWeeks(rt, until - ROLLUP_PACK_LAG_MS);
+}
+
+/** Rollups stay unpacked until their UTC week ended this long before the watermark. */
+export const ROLLUP_PACK_LAG_MS = DAY;
+
+/**
+ * Packs the hourly and daily rollups of weeks that ended before `until` into blocks (one per
+ * monitor and week, docs/storage.md), a week of a chunk of monitors per transaction. Idempotent
+ * and resumable like `packClosedHours`. Returns how many blocks were written.
+ */
+export async function packClosedWeeks(rt: Runtime, until: number): Promise<number> {
+  const before = blockWeekOf(new Date(until));
+  let packed = 0;
+  for (const chunk of await monitorIdChunks(rt)) {
+    for (;;) {
+      const oldest = await oldestHotRollupBefore(rt.db, chunk, before);
+      if (!oldest) break;
+      const week = blockWeekOf(oldest);
+      packed += await rt.db.transaction().execute((tx) => packRollupWeek(tx, chunk, week));
+    }
+  }
+  return packed;
 }
 
 /** Raw results stay unpacked this long after the rollup watermark (late results, a margin). */

@@ -47,10 +47,10 @@ export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<Uptime
   const hourStart = Math.floor(now / HOUR) * HOUR;
   const dayStart = Math.floor(now / DAY) * DAY;
   const windows = [
-    { window: "24h", table: "rollups_hourly", from: hourStart - 23 * HOUR },
-    { window: "7d", table: "rollups_daily", from: dayStart - 6 * DAY },
-    { window: "30d", table: "rollups_daily", from: dayStart - 29 * DAY },
-    { window: "90d", table: "rollups_daily", from: dayStart - 89 * DAY },
+    { window: "24h", table: "hourly_rollup_history", from: hourStart - 23 * HOUR },
+    { window: "7d", table: "daily_rollup_history", from: dayStart - 6 * DAY },
+    { window: "30d", table: "daily_rollup_history", from: dayStart - 29 * DAY },
+    { window: "90d", table: "daily_rollup_history", from: dayStart - 89 * DAY },
   ] as const;
   // Hours before the watermark come from rollups, the rest from raw results (at most ~1 h). The
   // raw tail usually starts at the watermark for every window, so each distinct start is read once.
@@ -85,5 +85,10 @@ export async function uptimeSummary(ctx: Ctx, monitorId: string): Promise<Uptime
 
 export async function listRollups(ctx: Ctx, monitorId: string, granularity: "hour" | "day", from: Date) {
   await requireMonitor(ctx, monitorId);
-  return listRollupRows(ctx.db, granularity === "hour" ? "rollups_hourly" : "rollups_daily", monitorId, from);
+  return listRollupRows(
+    ctx.db,
+    granularity === "hour" ? "hourly_rollup_history" : "daily_rollup_history",
+    monitorId,
+    from,
+  );
 }

@@ -41,10 +41,10 @@ export async function monitorSummaries(ctx: Ctx, ids: string[]): Promise<Monitor
   const [slots, hourly, daily, raw24, raw30] = await Promise.all([
     recentSlots(ctx.db, org, unique, RECENT_SLOTS),
     until > from24
-      ? rollupCounts(ctx.db, "rollups_hourly", org, unique, new Date(from24), new Date(until))
+      ? rollupCounts(ctx.db, "hourly_rollup_history", org, unique, new Date(from24), new Date(until))
       : [],
     until > from30
-      ? rollupCounts(ctx.db, "rollups_daily", org, unique, new Date(from30), new Date(until))
+      ? rollupCounts(ctx.db, "daily_rollup_history", org, unique, new Date(from30), new Date(until))
       : [],
     rawCounts(ctx.db, org, unique, new Date(tail24)),
     // Usually both tails start at the watermark: one read serves both windows.

@@ -1,6 +1,11 @@
 import { sql } from "kysely";
 import type { Db } from "../../storage/db.ts";
-import { getRollupWatermark, hourOf, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import {
+  blockWeekOf,
+  getRollupWatermark,
+  hourOf,
+  type UptimeCounts,
+} from "../../storage/repos/rollups.repo.ts";
 import { uptimeRatio } from "./model.ts";
 
 const DAY = 86_400_000;
@@ -94,11 +99,13 @@ function add(counts: Counts, key: string, c: UptimeCounts): void {
 
 async function addRollups(db: Db, counts: Counts, monitorIds: string[], from: Date, until: Date) {
   const rows = await db
-    .selectFrom("rollups_daily")
+    .selectFrom("daily_rollup_history")
     .select(["monitor_id", "bucket", "checks", "up", "degraded", "down"])
     .where("monitor_id", "in", monitorIds)
     .where("bucket", ">=", from)
     .where("bucket", "<", until)
+    .where("block_week", ">=", blockWeekOf(from))
+    .where("block_week", "<", until)
     .execute();
   for (const r of rows) {
     add(counts, `${r.monitor_id}|${new Date(r.bucket).getTime()}`, {

@@ -1,7 +1,12 @@
 import { sql } from "kysely";
 import type { Span } from "../../domain/report-period.ts";
 import type { Db } from "../../storage/db.ts";
-import { getRollupWatermark, hourOf, type UptimeCounts } from "../../storage/repos/rollups.repo.ts";
+import {
+  blockWeekOf,
+  getRollupWatermark,
+  hourOf,
+  type UptimeCounts,
+} from "../../storage/repos/rollups.repo.ts";
 
 const HOUR = 3_600_000;
 const ZERO: UptimeCounts = { checks: 0, up: 0, degraded: 0, down: 0 };
@@ -39,9 +44,10 @@ export async function countsOutside(
       WITH m(monitor_id, s, e) AS (${spans})
       SELECT r.monitor_id, sum(r.checks)::int AS checks, sum(r.up)::int AS up,
         sum(r.degraded)::int AS degraded, sum(r.down)::int AS down
-      FROM rollups_hourly r
+      FROM hourly_rollup_history r
       WHERE r.monitor_id = ANY(${ids}::text[])
         AND r.bucket >= ${new Date(from)} AND r.bucket < ${new Date(rawFrom)}
+        AND r.block_week >= ${blockWeekOf(new Date(from))} AND r.block_week < ${new Date(rawFrom)}
         AND NOT EXISTS (SELECT 1 FROM m WHERE m.monitor_id = r.monitor_id
                         AND m.s < r.bucket + interval '1 hour' AND m.e > r.bucket)
       GROUP BY r.monitor_id`.execute(db);

@@ -20,6 +20,7 @@ import * as m0018 from "./0018-processes.ts";
 import * as m0019 from "./0019-resource-keys.ts";
 import * as m0020 from "./0020-probe-tokens.ts";
 import * as m0021 from "./0021-browser-artifacts.ts";
+import * as m0022 from "./0022-rollup-blocks.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0019-resource-keys": m0019,
   "0020-probe-tokens": m0020,
   "0021-browser-artifacts": m0021,
+  "0022-rollup-blocks": m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

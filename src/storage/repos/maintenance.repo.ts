@@ -4,10 +4,17 @@ import type { Database } from "../schema.ts";
 /** Tables rewritten on every check: one schedule claim (and its check_claims row) and one state update per result. */
 const HOT_TABLES = ["monitor_schedules", "monitor_state", "rollup_watermark", "check_claims"] as const;
 /**
- * Tables whose rows are deleted every hour: raw results once packed, blocks past retention. A
+ * Tables whose rows are deleted every hour: raw results once packed, blocks past retention, hot
+ * rollups once packed (weekly). A
  * plain VACUUM lets new rows reuse the space (and gives back empty pages at the end of a file).
  */
-const CHURNED_TABLES = ["check_results", "check_result_blocks"] as const;
+const CHURNED_TABLES = [
+  "check_results",
+  "check_result_blocks",
+  "rollups_hourly",
+  "rollups_daily",
+  "rollup_blocks",
+] as const;
 
 /** VACUUM (ANALYZE) of the hot tables; it cannot run inside a transaction. */
 export async function vacuumHotTables(db: Kysely<Database>): Promise<void> {

@@ -141,6 +141,7 @@ export async function deleteMonitorWithHistory(db: Q, organizationId: string, id
   await db.deleteFrom("check_result_blocks").where("monitor_id", "=", id).execute();
   await db.deleteFrom("rollups_hourly").where("monitor_id", "=", id).execute();
   await db.deleteFrom("rollups_daily").where("monitor_id", "=", id).execute();
+  await db.deleteFrom("rollup_blocks").where("monitor_id", "=", id).execute();
   await db
     .updateTable("organizations")
     .set((eb) => ({ monitor_count: eb("monitor_count", "-", 1) }))

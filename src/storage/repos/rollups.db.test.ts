@@ -54,8 +54,14 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
   afterAll(async () => up?.close());
 
   const ctx = () => up.ctx;
+  // Through the history views: closed weeks are packed into rollup_blocks (0022).
   const rows = (table: "rollups_hourly" | "rollups_daily") =>
-    up.rt.db.selectFrom(table).selectAll().where("monitor_id", "=", monitorId).orderBy("bucket").execute();
+    up.rt.db
+      .selectFrom(table === "rollups_hourly" ? "hourly_rollup_history" : "daily_rollup_history")
+      .selectAll()
+      .where("monitor_id", "=", monitorId)
+      .orderBy("bucket")
+      .execute();
 
   it("summarises closed hours only, from raw results: counts by outcome and latency of answered checks", async () => {
     // 11:30: hour 10 is closed, hour 11 is not.
@@ -119,6 +125,7 @@ describe.each(DB_KINDS)("rollups and retention on %s", (kind) => {
     await up.rt.db.deleteFrom("rollup_watermark").execute();
     await up.rt.db.deleteFrom("rollups_hourly").execute();
     await up.rt.db.deleteFrom("rollups_daily").execute();
+    await up.rt.db.deleteFrom("rollup_blocks").execute();
     await refreshRollups(up.rt);
     const days = await rows("rollups_daily");
     expect(days.map((d) => [d.bucket.toISOString(), d.checks, d.down])).toEqual([

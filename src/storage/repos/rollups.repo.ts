@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { packWeekSql, weekOf } from "../migrations/0022-rollup-blocks.ts";
 import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
@@ -39,7 +40,7 @@ export async function rollupHours(db: Q, from: Date, to: Date, monitorIds: strin
 }
 
 /**
- * Recomputes daily rollups for days in [from, to) from the hourly ones. Counts, min, max and the
+ * Recomputes daily rollups for days in [from, to) from the hourly ones (hot or packed). Counts, min, max and the
  * sample-weighted average are exact; the daily p95 is the largest hourly p95 (an upper bound),
  * because raw results may already be gone when a day is summarised.
  */
@@ -50,9 +51,10 @@ export async function rollupDays(db: Q, from: Date, to: Date, monitorIds: string
       sum(checks), sum(up), sum(degraded), sum(down), sum(unknown), sum(latency_samples),
       min(latency_min), sum(latency_avg * latency_samples) / nullif(sum(latency_samples), 0),
       max(latency_p95), max(latency_max)
-    FROM rollups_hourly
+    FROM hourly_rollup_history
     WHERE monitor_id = ANY(${monitorIds}::text[])
       AND bucket >= ${from}::timestamptz AND bucket < ${to}::timestamptz
+      AND block_week >= ${blockWeekOf(from)}::timestamptz AND block_week < ${to}::timestamptz
     GROUP BY organization_id, monitor_id, date_trunc('day', bucket, 'UTC')
     ${UPSERT_ROLLUP}
   `.execute(db);
@@ -65,9 +67,12 @@ export interface UptimeCounts {
   down: number;
 }
 
+/** The rollup rows of either granularity, hot and packed (`0022`). */
+export type RollupHistory = "hourly_rollup_history" | "daily_rollup_history";
+
 export async function sumRollups(
   db: Q,
-  table: "rollups_hourly" | "rollups_daily",
+  table: RollupHistory,
   monitorId: string,
   from: Date,
   until: Date,
@@ -83,6 +88,8 @@ export async function sumRollups(
     .where("monitor_id", "=", monitorId)
     .where("bucket", ">=", from)
     .where("bucket", "<", until)
+    .where("block_week", ">=", blockWeekOf(from))
+    .where("block_week", "<", until)
     .executeTakeFirstOrThrow();
   return toCounts(row);
 }
@@ -140,22 +147,105 @@ export function hourOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
-export async function listRollupRows(
-  db: Q,
-  table: "rollups_hourly" | "rollups_daily",
-  monitorId: string,
-  from: Date,
-) {
+/** The week of `at`: a bound on a rollup history view's `block_week` that reaches blocks by key. */
+export function blockWeekOf(at: Date): Date {
+  return new Date(weekOf(at.getTime()));
+}
+
+const ROLLUP_FIELDS = [
+  "organization_id",
+  "monitor_id",
+  "bucket",
+  "checks",
+  "up",
+  "degraded",
+  "down",
+  "unknown",
+  "latency_samples",
+  "latency_min",
+  "latency_avg",
+  "latency_p95",
+  "latency_max",
+] as const;
+
+export async function listRollupRows(db: Q, table: RollupHistory, monitorId: string, from: Date) {
   return db
     .selectFrom(table)
-    .selectAll()
+    .select(ROLLUP_FIELDS)
     .where("monitor_id", "=", monitorId)
     .where("bucket", ">=", from)
+    .where("block_week", ">=", blockWeekOf(from))
     .orderBy("bucket")
     .execute();
 }
 
+/**
+ * Rollups before `before` leave: hot rows at once, a block once its whole week is past; the
+ * history views hide the rest of a block from `rollups_from` on, so readers see exactly the
+ * rows of old.
+ */
 export async function deleteRollupsBefore(db: Q, before: Date): Promise<void> {
+  await db.updateTable("rollup_watermark").set({ rollups_from: before }).execute();
   await db.deleteFrom("rollups_hourly").where("bucket", "<", before).execute();
   await db.deleteFrom("rollups_daily").where("bucket", "<", before).execute();
+  await db
+    .deleteFrom("rollup_blocks")
+    .where("week", "<=", new Date(before.getTime() - WEEK_MS))
+    .execute();
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** The earliest hot rollup (hourly or daily) of `ids` before `before`, if any. */
+export async function oldestHotRollupBefore(db: Q, ids: string[], before: Date): Promise<Date | undefined> {
+  const row = await sql<{ at: Date | null }>`
+    SELECT least(
+      (SELECT min(bucket) FROM rollups_hourly WHERE monitor_id = ANY(${ids}::text[]) AND bucket < ${before}::timestamptz),
+      (SELECT min(bucket) FROM rollups_daily WHERE monitor_id = ANY(${ids}::text[]) AND bucket < ${before}::timestamptz)
+    ) AS at`.execute(db);
+  const at = row.rows[0]?.at;
+  return at ? new Date(at) : undefined;
+}
+
+/**
+ * Packs the hot hourly and daily rollups of `ids` in the week starting at `week` into one block per
+ * monitor (run it in a transaction). A block already there for that week (rollups written after
+ * it was packed: a watermark moved back) is unpacked first, the hot rows winning, so nothing is lost.
+ * Returns how many blocks were written.
+ */
+export async function packRollupWeek(db: Q, ids: string[], week: Date): Promise<number> {
+  const end = new Date(week.getTime() + WEEK_MS);
+  // The monitors with hot rows that week: their blocks (if any) are unpacked and written again.
+  const withHot = sql`SELECT monitor_id FROM rollups_hourly
+      WHERE monitor_id = ANY(${ids}::text[]) AND bucket >= ${week}::timestamptz AND bucket < ${end}::timestamptz
+      UNION
+      SELECT monitor_id FROM rollups_daily
+      WHERE monitor_id = ANY(${ids}::text[]) AND bucket >= ${week}::timestamptz AND bucket < ${end}::timestamptz`;
+  for (const [hot, view] of [
+    ["rollups_hourly", "rollup_block_hours"],
+    ["rollups_daily", "rollup_block_days"],
+  ] as const) {
+    await sql`
+      INSERT INTO ${sql.table(hot)} (organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
+        latency_samples, latency_min, latency_avg, latency_p95, latency_max)
+      SELECT organization_id, monitor_id, bucket, checks, up, degraded, down, unknown,
+        latency_samples, latency_min, latency_avg, latency_p95, latency_max
+      FROM ${sql.table(view)}
+      WHERE monitor_id = ANY(${ids}::text[]) AND block_week = ${week}::timestamptz
+        AND monitor_id IN (${withHot})
+      ON CONFLICT (monitor_id, bucket) DO NOTHING`.execute(db);
+  }
+  await sql`DELETE FROM rollup_blocks WHERE week = ${week}::timestamptz AND monitor_id IN (${withHot})`.execute(
+    db,
+  );
+  const written = await packWeekSql(ids, week).execute(db);
+  for (const hot of ["rollups_hourly", "rollups_daily"] as const) {
+    await db
+      .deleteFrom(hot)
+      .where("monitor_id", "in", ids)
+      .where("bucket", ">=", week)
+      .where("bucket", "<", end)
+      .execute();
+  }
+  return Number(written.numAffectedRows ?? 0);
 }

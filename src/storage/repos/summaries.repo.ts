@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
-import { hourOf } from "./rollups.repo.ts";
+import { blockWeekOf, hourOf, type RollupHistory } from "./rollups.repo.ts";
 
 type Q = Kysely<Database>;
 
@@ -77,7 +77,7 @@ export interface WindowCounts {
 /** Sums of a rollup table per monitor over buckets in [from, until). */
 export async function rollupCounts(
   db: Q,
-  table: "rollups_hourly" | "rollups_daily",
+  table: RollupHistory,
   organizationId: string,
   ids: string[],
   from: Date,
@@ -95,6 +95,8 @@ export async function rollupCounts(
     .where("monitor_id", "in", ids)
     .where("bucket", ">=", from)
     .where("bucket", "<", until)
+    .where("block_week", ">=", blockWeekOf(from))
+    .where("block_week", "<", until)
     .groupBy("monitor_id")
     .execute();
   return rows.map(toCounts);
