@@ -7,6 +7,7 @@ import { type Clock, systemClock } from "./lib/clock.ts";
 import { deriveKeys, loadMasterSecret } from "./lib/keys.ts";
 import type { Logger } from "./lib/logger.ts";
 import { VERSION } from "./lib/version.ts";
+import { closeBrowsers, findBrowserExecutable } from "./monitor-types/browser/browser-pool.ts";
 import { judgeObservation, PROBE_THREAD_ENTRY, runProbe } from "./monitor-types/run.ts";
 import { CHANNEL_ADAPTERS } from "./notify/channels/index.ts";
 import { Dispatcher } from "./notify/dispatcher.ts";
@@ -179,10 +180,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     evaluator.start();
   }
 
+  const browserExecutable = findBrowserExecutable(config.probe.browser.executable);
   const probeOptions = {
     allowPrivateTargets: config.probe.allowPrivateTargets,
     maxBodyBytes: config.probe.maxBodyBytes,
     userAgent: "Upblit/0.1 (+https://upblit.dev)",
+    browser: { executable: browserExecutable, concurrency: config.probe.browser.concurrency },
   };
   let probeConsumer: Consumer | undefined;
   let probeThreads: ProbeThreads | undefined;
@@ -343,6 +346,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
         },
         runCheck: (spec) => (options.probe ?? probeThreads?.probe ?? runProbe)(spec, probeOptions),
         probes: { lostCheckGraceMs: config.lostCheckGraceMs },
+        capabilities: { browser: browserExecutable !== undefined },
         limits: {
           minIntervalSeconds: config.limits.minIntervalSeconds,
           bodyLimitBytes: config.http.bodyLimitBytes,
@@ -382,6 +386,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();
+      await closeBrowsers();
       // Marked stopped at once, so its region does not count this probe live after it.
       await presence.stop();
       await evaluator?.stop(deadline);

@@ -42,6 +42,12 @@ export interface ApiDeps {
   probes?: { lostCheckGraceMs: number };
   /** The built dashboard's folder; undefined: web/dist in the package folder. */
   webRoot?: string;
+  /**
+   * What this server has for types that need something (define.ts `needs`): without a browser,
+   * browser monitors are refused (422 at `type`) and GET /monitor-types marks them unavailable.
+   * Undefined: everything is there.
+   */
+  capabilities?: { browser: boolean };
 }
 
 /** The organization context the auth hook resolved for a `{ permission }` route. */

@@ -49,6 +49,12 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       missing: "mon_00000000000000000000000000",
       path: (id) => `${API}/monitors/${id}/pings/png_00000000000000000000000000`,
     },
+    // B's monitor: its screenshots are B's, found neither by monitor nor by slot.
+    "/api/v1/monitors/:id/screenshots/:region/:slotAt": {
+      foreign: () => ids.monitor!,
+      missing: "mon_00000000000000000000000000",
+      path: (id) => `${API}/monitors/${id}/screenshots/local/2024-01-01T00:00:00.000Z`,
+    },
     "/api/v1/incidents/:id": { foreign: () => ids.incident!, missing: "inc_00000000000000000000000000" },
     "PATCH /api/v1/incidents/:id": {
       foreign: () => ids.incident!,

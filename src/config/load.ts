@@ -26,6 +26,8 @@ export interface Config {
     threads: number;
     maxBodyBytes: number;
     canaryTarget: string | undefined;
+    /** BROWSER_EXECUTABLE as set (undefined: /usr/bin/chromium when installed) and BROWSER_CONCURRENCY. */
+    browser: { executable: string | undefined; concurrency: number };
   };
   limits: { minIntervalSeconds: number; maxMonitorsPerOrg: number };
   /** Requests per minute per API key and per person (every authenticated request). */
@@ -103,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>, configFile?:
       threads: v.PROBE_THREADS,
       maxBodyBytes: v.MAX_BODY_BYTES,
       canaryTarget: v.CANARY_TARGET,
+      browser: { executable: v.BROWSER_EXECUTABLE, concurrency: v.BROWSER_CONCURRENCY },
     },
     limits: { minIntervalSeconds: v.MIN_INTERVAL_SECONDS, maxMonitorsPerOrg: v.MAX_MONITORS_PER_ORG },
     apiRateLimits: { perKey: v.API_RATE_LIMIT_PER_KEY, perUser: v.API_RATE_LIMIT_PER_USER },

@@ -81,6 +81,16 @@ export const ENV_VARS = {
     default: "0",
     doc: "Worker threads that run the checks, beside the main thread (database, scheduler, queue). `0`: checks run on the main thread. Raise it only when checks are due faster than one core keeps up with (docs/operations.md).",
   },
+  BROWSER_EXECUTABLE: {
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: "Chromium that browser monitors drive (never downloaded). Unset: `/usr/bin/chromium` when installed; with neither, browser monitors are refused (docs/monitors.md).",
+  },
+  BROWSER_CONCURRENCY: {
+    schema: int(1, 32),
+    default: "2",
+    doc: "Browser checks one probe process (or probe thread) runs at once; each page costs roughly 40-100 MB besides the shared browser (src/monitor-types/browser/README.md).",
+  },
   MAX_BODY_BYTES: {
     schema: int(1_024, 16_777_216),
     default: "1048576",

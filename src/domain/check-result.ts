@@ -65,6 +65,15 @@ export interface Observation {
   /** The address actually connected to (for logs and the API, never for public pages). */
   remoteAddress?: string;
   error?: CheckError;
+  /** A picture of the page when a browser check failed (stored with a `down` result only). */
+  screenshot?: Screenshot;
+}
+
+/** An image of what a browser check saw, base64 so it travels in job payloads and thread messages. */
+export interface Screenshot {
+  mime: "image/jpeg" | "image/png";
+  /** The image bytes, base64 (at most BROWSER_LIMITS.screenshotBytes before encoding). */
+  data: string;
 }
 
 /** A judged check, as stored. */
@@ -90,4 +99,6 @@ export interface CheckResult {
    * open nor resolve an incident for a time long past (docs/remote-probes.md, "Offline").
    */
   offline?: boolean;
+  /** A browser check's screenshot, kept only with a `down` result (stored in check_artifacts). */
+  screenshot?: Screenshot;
 }

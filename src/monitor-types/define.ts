@@ -62,6 +62,11 @@ export interface MonitorTypeDefinition<Spec extends CheckSpec = CheckSpec> {
   subjects: readonly AssertionSubject[];
   /** Assertions the type implies (all `hard`), judged before the user's own, which may override them. */
   impliedAssertions(spec: Spec): Assertion[];
+  /**
+   * Something the server must have for this type's checks (`browser`: a Chromium, BROWSER_EXECUTABLE).
+   * Without it, creating a monitor of the type is refused and GET /monitor-types marks it unavailable.
+   */
+  needs?: "browser";
   /** How its secrets are redacted; absent when its settings hold none. */
   secrets?: MonitorTypeSecrets;
 }

@@ -19,6 +19,11 @@ export const MonitorTypeInfo = z
       description: "The assertion subjects a check of this type answers (`assertions[].subject`)",
     }),
     passive: z.boolean().meta({ description: "Pushed to (heartbeat), never checked by Upblit" }),
+    available: z.boolean().meta({
+      description:
+        "Whether this server can check the type; false when it lacks what the type needs (browser: a Chromium, BROWSER_EXECUTABLE). Creating a monitor of an unavailable type is refused (422 at `type`)",
+    }),
+    unavailableReason: z.string().nullable().meta({ description: "What to configure; null when available" }),
   })
   .meta({ id: "MonitorTypeInfo" });
 
@@ -32,7 +37,11 @@ const toSchema = (s: z.ZodType) => {
  * validates with: a new type in the registry needs no change in the dashboard. Refinements JSON
  * Schema cannot say stay on the server; their problems come back per field.
  */
-export function describeMonitorType(t: MonitorTypeDefinition): z.infer<typeof MonitorTypeInfo> {
+export function describeMonitorType(
+  t: MonitorTypeDefinition,
+  capabilities: { browser: boolean } = { browser: true },
+): z.infer<typeof MonitorTypeInfo> {
+  const available = t.needs !== "browser" || capabilities.browser;
   return {
     type: t.type,
     summary: t.summary,
@@ -40,5 +49,7 @@ export function describeMonitorType(t: MonitorTypeDefinition): z.infer<typeof Mo
     settings: Object.fromEntries(Object.entries(t.settings).map(([name, s]) => [name, toSchema(s)])),
     subjects: [...t.subjects],
     passive: t.passive === true,
+    available,
+    unavailableReason: available ? null : "no Chromium on the server: install it or set BROWSER_EXECUTABLE",
   };
 }

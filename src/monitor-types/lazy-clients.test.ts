@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { scaledTimeout } from "../test/patience.ts";
 
-const CLIENT_LIBRARIES = ["mysql2", "amqplib", "mqtt", "ioredis", "pg", "@grpc/grpc-js"];
+const CLIENT_LIBRARIES = ["mysql2", "amqplib", "mqtt", "ioredis", "pg", "@grpc/grpc-js", "playwright-core"];
 
 /** The CommonJS packages under node_modules that a fresh process has loaded after `code`. */
 function packagesLoadedBy(code: string): string[] {

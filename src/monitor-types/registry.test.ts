@@ -60,6 +60,7 @@ describe("the monitor type registry", () => {
       "domain",
       "icmp",
       "multistep",
+      "browser",
     ]);
   });
 });

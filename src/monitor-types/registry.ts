@@ -4,6 +4,7 @@
  * API accept it, the OpenAPI document describe it, the probe role run it and the judge apply its
  * implied assertions.
  */
+import { browser } from "./browser/index.ts";
 import type { MonitorTypeDefinition } from "./define.ts";
 import { dns } from "./dns/index.ts";
 import { domain } from "./domain/index.ts";
@@ -48,4 +49,5 @@ export const MONITOR_TYPE_LIST: readonly MonitorTypeDefinition[] = [
   domain,
   icmp,
   multistep,
+  browser,
 ];

@@ -7,6 +7,11 @@ export interface ProbeOptions {
   /** Bodies read for keyword/json checks are cut here (after decompression). */
   maxBodyBytes: number;
   userAgent: string;
+  /**
+   * Browser checks (monitor-types/browser): the Chromium to drive and how many checks may hold a
+   * page at once in this process. Absent or no executable: browser checks fail with an error.
+   */
+  browser?: { executable: string | undefined; concurrency: number };
 }
 
 /** Runs one check and reports what it saw. Never throws: failures are in `observation.error`. */

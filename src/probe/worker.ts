@@ -68,6 +68,8 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
       verdicts,
     };
     if (observation.cert) result.cert = observation.cert;
+    // Only a failed check keeps its picture (services/checks/artifacts.ts stores it).
+    if (observation.screenshot && status === "down") result.screenshot = observation.screenshot;
     await deps.queue.enqueue("check.result", result);
     // One line per finished check at debug: what the chaos test (test/e2e/chaos.test.ts) holds the
     // stored results to.

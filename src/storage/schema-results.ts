@@ -15,6 +15,19 @@ export interface ResultTables {
   hourly_rollup_history: RollupHistoryView;
   daily_rollup_history: RollupHistoryView;
   rollup_watermark: RollupWatermarkTable;
+  check_artifacts: CheckArtifactsTable;
+}
+
+/** A failed browser check's screenshot (0021), keyed like its result. */
+export interface CheckArtifactsTable {
+  organization_id: string;
+  monitor_id: string;
+  region: string;
+  slot_at: Timestamp;
+  kind: string;
+  mime: string;
+  bytes: Uint8Array;
+  created_at: Timestamp;
 }
 
 export interface CheckResultsTable {

@@ -120,6 +120,8 @@ export const OPERATIONS = {
   getMonitor: { method: "GET", path: "/api/v1/monitors/{id}" },
   /** The channels a monitor alerts besides the defaults */
   getMonitorChannels: { method: "GET", path: "/api/v1/monitors/{id}/channels" },
+  /** The screenshot a failed browser check took (a result's `screenshot` path) */
+  getMonitorScreenshot: { method: "GET", path: "/api/v1/monitors/{id}/screenshots/{region}/{slotAt}" },
   /** The monitor's silence in force, or null */
   getMonitorSilence: { method: "GET", path: "/api/v1/monitors/{id}/silence" },
   /** Last checks and uptime of a page of monitors */

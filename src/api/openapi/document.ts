@@ -4,7 +4,7 @@ import type { RouteAuth } from "../plugins/auth.ts";
 import { channelUnion } from "./channels.ts";
 import { tidySchemas } from "./components.ts";
 import { PROBLEM_RESPONSES, SUCCESS_DESCRIPTIONS } from "./problems.ts";
-import { isPingOperation, PING_RESPONSES, PUBLIC_SUCCESS } from "./public-routes.ts";
+import { BINARY_SUCCESS, isPingOperation, PING_RESPONSES, PUBLIC_SUCCESS } from "./public-routes.ts";
 import { accessNote, SECURITY_SCHEMES, securityFor } from "./security.ts";
 
 /**
@@ -136,6 +136,8 @@ function finishOperation(path: string, operation: Operation): void {
     if (success) responses["200"] = success;
     responses["404"] = {};
   }
+  const binary = BINARY_SUCCESS[operation.operationId ?? ""];
+  if (binary) responses["200"] = binary;
   // Every request but the health probes counts against a rate limit; any may meet a database outage.
   if (!isHealth) {
     responses["429"] = {};

@@ -67,3 +67,11 @@ export const PUBLIC_SUCCESS: Record<string, Record<string, unknown>> = {
     content: { "image/svg+xml": { schema: { type: "string" } } },
   },
 };
+
+/** Authenticated routes whose success body is an image, not JSON (described by operationId). */
+export const BINARY_SUCCESS: Record<string, Record<string, unknown>> = {
+  getMonitorScreenshot: {
+    description: "The screenshot (JPEG, at most 300 KB)",
+    content: { "image/jpeg": { schema: { type: "string", contentMediaType: "image/jpeg" } } },
+  },
+};

@@ -1,7 +1,9 @@
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { RESULT_STATUSES } from "../../domain/check-result.ts";
 import { listResults, listRollups, uptimeSummary } from "../../services/checks/query.ts";
+import { getScreenshot } from "../../services/checks/screenshots.ts";
 import { listEvents, listIncidents } from "../../services/incidents/query.ts";
 import { type ApiDeps, ctxFor } from "../context.ts";
 import { Cursor, pageOf, pageSize } from "../pagination.ts";
@@ -11,6 +13,26 @@ import { presentEvent, presentIncident } from "./incidents/incidents.present.ts"
 import { EventItem, IncidentItem } from "./incidents/incidents.schemas.ts";
 import { MonitorId } from "./monitors/monitors.routes.ts";
 import { presentResult, ResultItem } from "./results.present.ts";
+
+const ScreenshotParams = MonitorId.extend({
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .meta({ description: "The region of the result" }),
+  slotAt: z.iso.datetime().meta({ description: "The result's `slotAt`" }),
+});
+
+/**
+ * Sends image bytes. Fastify passes a Buffer through without serialising it, so the route declares
+ * no 200 schema (the OpenAPI document describes it: openapi/public-routes.ts BINARY_SUCCESS).
+ */
+function sendImage(reply: FastifyReply, mime: string, bytes: Uint8Array): FastifyReply {
+  return reply
+    .type(mime)
+    .header("cache-control", "private, max-age=86400")
+    .header("x-content-type-options", "nosniff")
+    .send(Buffer.from(bytes));
+}
 
 export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -36,6 +58,27 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const page = await listResults(ctxFor(deps, request), request.params.id, request.query);
         return { items: page.items.map(presentResult), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      "/monitors/:id/screenshots/:region/:slotAt",
+      {
+        config: { auth: { permission: "monitors:read" } },
+        schema: {
+          tags: ["results"],
+          operationId: "getMonitorScreenshot",
+          summary: "The screenshot a failed browser check took (a result's `screenshot` path)",
+          description:
+            "A JPEG of at most 300 KB, kept as long as raw results (RAW_RETENTION_DAYS). Only failed checks have one.",
+          params: ScreenshotParams,
+          response: { ...COMMON_ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const { id, region, slotAt } = request.params;
+        const shot = await getScreenshot(ctxFor(deps, request), id, region, new Date(slotAt));
+        return sendImage(reply, shot.mime, shot.bytes);
       },
     );
 

@@ -37,6 +37,11 @@ export const ResultItem = z
         }),
       )
       .meta({ description: "Each assertion's verdict, in order; empty when the exchange failed" }),
+    screenshot: z.string().nullable().meta({
+      description:
+        "Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none",
+      example: "/api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z",
+    }),
   })
   .meta({ id: "CheckResult" });
 export type ResultItem = z.infer<typeof ResultItem>;
@@ -58,6 +63,8 @@ export interface ResultRow {
   error_kind: string | null;
   error: string | null;
   verdicts: AssertionVerdict[];
+  /** Set by the results list (services/checks/screenshots.ts); absent elsewhere. */
+  has_screenshot?: boolean;
 }
 
 export const presentResult = (r: ResultRow): ResultItem => ({
@@ -76,4 +83,7 @@ export const presentResult = (r: ResultRow): ResultItem => ({
     severity: v.severity,
     actual: v.actual ?? null,
   })),
+  screenshot: r.has_screenshot
+    ? `/api/v1/monitors/${r.monitor_id}/screenshots/${encodeURIComponent(r.region)}/${r.slot_at.toISOString()}`
+    : null,
 });

@@ -1,3 +1,4 @@
+import { deleteArtifactsBefore } from "../../storage/repos/artifacts.repo.ts";
 import { checkpoint, vacuumHotTables as vacuumTables } from "../../storage/repos/maintenance.repo.ts";
 import { oldestRawBefore, packResults } from "../../storage/repos/result-blocks.repo.ts";
 import { deleteResultsBefore } from "../../storage/repos/results.repo.ts";
@@ -133,6 +134,7 @@ export async function applyRetention(
   for (const chunk of await monitorIdChunks(rt)) {
     removed += await deleteResultsBefore(rt.db, chunk, new Date(now - retention.rawDays * DAY));
   }
+  await deleteArtifactsBefore(rt.db, new Date(now - retention.rawDays * DAY));
   await deleteRollupsBefore(rt.db, new Date(now - retention.rollupDays * DAY));
   await rt.db
     .deleteFrom("idempotency_keys")

@@ -9,6 +9,7 @@ import {
 import type { Ctx } from "../context.ts";
 import { requireMonitor } from "../monitors/query.ts";
 import { toPage } from "../page.ts";
+import { withScreenshots } from "./screenshots.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -20,7 +21,8 @@ export async function listResults(
 ) {
   await requireMonitor(ctx, monitorId);
   const before = q.cursor ? new Date(q.cursor) : undefined;
-  const rows = await listResultRows(ctx.db, ctx.organizationId, monitorId, { ...q, before }, q.limit);
+  const raw = await listResultRows(ctx.db, ctx.organizationId, monitorId, { ...q, before }, q.limit);
+  const rows = await withScreenshots(ctx, monitorId, raw);
   return toPage(
     rows,
     q.limit,

@@ -2,6 +2,7 @@ import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
 import { decideSlots, type OpenSlots, quorumOf } from "../../domain/quorum.ts";
 import { applyResult, type Circumstances, type StateSnapshot } from "../../domain/state-machine.ts";
 import { isProbed } from "../../monitor-types/types.ts";
+import { insertScreenshots } from "../../storage/repos/artifacts.repo.ts";
 import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
@@ -35,6 +36,12 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const live = results.filter((r) => states.has(r.monitorId)).sort((a, b) => a.slotAt - b.slotAt);
     const inserted = await insertResults(tx, live, rt.clock.now());
     const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
+    // A failed browser check's screenshot, beside its result (a passing one keeps none).
+    await insertScreenshots(
+      tx,
+      fresh.flatMap((r) => (r.screenshot && r.status === "down" ? [{ ...r, screenshot: r.screenshot }] : [])),
+      rt.clock.now(),
+    );
 
     const batch = await loadCircumstances(tx, monitorIds, rt.clock.now());
     const events: NewEvent[] = [];

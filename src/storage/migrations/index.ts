@@ -19,6 +19,7 @@ import * as m0017 from "./0017-type-secrets.ts";
 import * as m0018 from "./0018-processes.ts";
 import * as m0019 from "./0019-resource-keys.ts";
 import * as m0020 from "./0020-probe-tokens.ts";
+import * as m0021 from "./0021-browser-artifacts.ts";
 import * as m0022 from "./0022-rollup-blocks.ts";
 import * as m0023 from "./0023-remote-probe-offline.ts";
 import * as m0024 from "./0024-one-presence.ts";
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0018-processes": m0018,
   "0019-resource-keys": m0019,
   "0020-probe-tokens": m0020,
+  "0021-browser-artifacts": m0021,
   "0022-rollup-blocks": m0022,
   "0023-remote-probe-offline": m0023,
   "0024-one-presence": m0024,

@@ -800,6 +800,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitors/{id}/screenshots/{region}/{slotAt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The screenshot a failed browser check took (a result's `screenshot` path)
+         * @description A JPEG of at most 300 KB, kept as long as raw results (RAW_RETENTION_DAYS). Only failed checks have one.
+         *
+         *     Needs the `monitors:read` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        get: operations["getMonitorScreenshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitors/{id}/uptime": {
         parameters: {
             query?: never;
@@ -3193,7 +3215,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3291,7 +3313,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3399,7 +3421,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3503,7 +3525,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3564,7 +3586,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3634,7 +3656,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3695,7 +3717,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3777,7 +3799,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3850,7 +3872,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -3922,7 +3944,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4001,7 +4023,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4074,7 +4096,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4145,7 +4167,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4229,7 +4251,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4311,7 +4333,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4389,7 +4411,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4465,7 +4487,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4544,7 +4566,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4619,7 +4641,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4689,7 +4711,7 @@ export interface components {
             /** @default [] */
             assertions: {
                 /** @enum {string} */
-                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps";
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
                 path?: string;
                 /** @enum {string} */
                 op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
@@ -4762,6 +4784,97 @@ export interface components {
                 }[];
                 /** @default true */
                 verifyTls: boolean;
+            };
+        };
+        /** @description Loads the page in a real Chromium (every request through target safety) and runs optional steps (goto, click, fill, expect text); a failed step or a non-2xx/3xx page is down, with a screenshot. */
+        BrowserMonitorInput: {
+            name: string;
+            /** @default 60 */
+            intervalSeconds: number;
+            /** @description One deadline for the whole check, shorter than the interval. Default: 10,000 ms, or 80 % of the interval when that is less. */
+            timeoutMs?: number;
+            /**
+             * @description Declared regions (GET /api/v1/regions) to check from, once per interval each. Default: the server's own region (REGION), which is always declared. See docs/regions.md.
+             * @default [
+             *       "local"
+             *     ]
+             */
+            regions: string[];
+            /**
+             * @description How many of its regions must see it down (or degraded) in the same slot for the monitor to be down (or degraded); at most the number of regions. null: a majority. A region whose probes are all silent counts as unknown, never as down.
+             * @default null
+             */
+            quorum: number | null;
+            /** @default [] */
+            assertions: {
+                /** @enum {string} */
+                subject: "status" | "latency.total" | "latency.dns" | "latency.connect" | "latency.tls" | "latency.firstByte" | "body" | "json" | "header" | "cert.daysLeft" | "cert.hostnameMatch" | "cert.chainValid" | "dns.answers" | "heartbeat.exitStatus" | "heartbeat.duration" | "heartbeat.runsInWindow" | "postgres.version" | "postgres.result" | "postgres.rows" | "postgres.queryMs" | "mysql.version" | "mysql.result" | "mysql.rows" | "mysql.queryMs" | "redis.version" | "redis.reply" | "redis.commandMs" | "rabbitmq.product" | "rabbitmq.version" | "rabbitmq.messages" | "rabbitmq.consumers" | "rabbitmq.queueMs" | "mqtt.roundTripMs" | "nats.version" | "nats.roundTripMs" | "nats.reply" | "nats.requestMs" | "smtp.banner" | "smtp.code" | "smtp.extensions" | "smtp.tls" | "udp.reply" | "udp.replyHex" | "udp.replyBytes" | "websocket.message" | "websocket.messageMs" | "websocket.closeMs" | "websocket.protocol" | "grpc.status" | "grpc.callMs" | "domain.daysLeft" | "domain.expiresAt" | "domain.registrar" | "domain.status" | "icmp.loss" | "icmp.sent" | "icmp.received" | "icmp.rttMin" | "icmp.rttAvg" | "icmp.rttMax" | "icmp.jitter" | "multistep.failedStep" | "multistep.passedSteps" | "browser.domContentLoaded" | "browser.load" | "browser.consoleErrors" | "browser.failedRequests" | "browser.blockedRequests" | "browser.failedStep" | "browser.passedSteps";
+                path?: string;
+                /** @enum {string} */
+                op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "notIn" | "contains" | "notContains" | "exists" | "notExists";
+                value?: (string | number | boolean | null) | (string | number)[];
+                caseSensitive?: boolean;
+                /**
+                 * @default hard
+                 * @enum {string}
+                 */
+                severity: "hard" | "soft";
+            }[];
+            /** @default 1 */
+            failuresBeforeDown: number;
+            /** @default 1 */
+            successesBeforeUp: number;
+            /** @default [] */
+            tags: string[];
+            /** @default null */
+            description: string | null;
+            /** @default null */
+            runbookUrl: string | null;
+            /** @default false */
+            paused: boolean;
+            /**
+             * @description Monitors this one depends on (same organization, no cycles). While one of them is down, this monitor's failures make it `affected`: no incident, no alert. See docs/dependencies.md.
+             * @default []
+             */
+            parents: string[];
+            /**
+             * @description Days before the certificate expires (tls and https monitors) to warn at, once each; [] warns never; null uses the server's CERT_EXPIRY_WARN_DAYS (30, 14, 7 by default). See docs/certificates.md.
+             * @default null
+             */
+            certExpiryDays: number[] | null;
+            /** @constant */
+            type: "browser";
+            /** @example https://example.com/health */
+            target: string;
+            /**
+             * @default {
+             *       "steps": [],
+             *       "waitUntil": "load"
+             *     }
+             */
+            browser: {
+                /**
+                 * @description Run in order after the target has loaded, e.g. [{"action":"fill","selector":"#q","value":"status"},{"action":"click","selector":"button"},{"action":"expectText","text":"Results"}]. Actions: goto (url), click (selector), fill (selector, value), expectText (text, optional selector).
+                 * @default []
+                 */
+                steps: {
+                    /** @enum {string} */
+                    action: "goto" | "click" | "fill" | "expectText";
+                    /** @description goto: absolute, or relative to the monitor's target */
+                    url?: string;
+                    /** @description click, fill, expectText: a CSS selector (or Playwright's text=…) */
+                    selector?: string;
+                    /** @description fill: the text typed */
+                    value?: string;
+                    /** @description expectText: text the page (or the selector's element) must show */
+                    text?: string;
+                }[];
+                /**
+                 * @description When the first page load (and each goto) counts as done
+                 * @default load
+                 * @enum {string}
+                 */
+                waitUntil: "load" | "domcontentloaded" | "networkidle";
             };
         };
         Problem: {
@@ -5377,6 +5490,11 @@ export interface components {
                 severity: "hard" | "soft";
                 actual: string | number | boolean | null;
             }[];
+            /**
+             * @description Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none
+             * @example /api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z
+             */
+            screenshot: string | null;
         };
         Monitor: {
             id: string;
@@ -5459,6 +5577,9 @@ export interface components {
             multistep?: {
                 [key: string]: unknown;
             };
+            browser?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -5494,6 +5615,11 @@ export interface components {
                 severity: "hard" | "soft";
                 actual: string | number | boolean | null;
             }[];
+            /**
+             * @description Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none
+             * @example /api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z
+             */
+            screenshot: string | null;
         };
         MaintenanceWindow: {
             id: string;
@@ -5591,6 +5717,10 @@ export interface components {
             subjects: string[];
             /** @description Pushed to (heartbeat), never checked by Upblit */
             passive: boolean;
+            /** @description Whether this server can check the type; false when it lacks what the type needs (browser: a Chromium, BROWSER_EXECUTABLE). Creating a monitor of an unavailable type is refused (422 at `type`) */
+            available: boolean;
+            /** @description What to configure; null when available */
+            unavailableReason: string | null;
         };
         ProbeResult: {
             monitorId: string;
@@ -7473,7 +7603,7 @@ export interface operations {
     listMonitors: {
         parameters: {
             query?: {
-                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "nats" | "smtp" | "udp" | "websocket" | "grpc" | "domain" | "icmp" | "multistep";
+                type?: "http" | "keyword" | "json" | "tcp" | "dns" | "tls" | "heartbeat" | "postgres" | "mysql" | "redis" | "rabbitmq" | "mqtt" | "nats" | "smtp" | "udp" | "websocket" | "grpc" | "domain" | "icmp" | "multistep" | "browser";
                 state?: "pending" | "up" | "degraded" | "down" | "paused" | "maintenance" | "affected";
                 tag?: string;
                 /** @description name contains (case-insensitive) */
@@ -7517,7 +7647,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"] | components["schemas"]["BrowserMonitorInput"];
             };
         };
         responses: {
@@ -7683,6 +7813,9 @@ export interface operations {
                     multistep?: {
                         [key: string]: unknown;
                     };
+                    browser?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -7820,7 +7953,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"];
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"] | components["schemas"]["BrowserMonitorInput"];
             };
         };
         responses: {
@@ -8014,6 +8147,39 @@ export interface operations {
                         items: components["schemas"]["CheckResult"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMonitorScreenshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The region of the result */
+                region: string;
+                /** @description The result's `slotAt` */
+                slotAt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The screenshot (JPEG, at most 300 KB) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
                 };
             };
             400: components["responses"]["Invalid"];

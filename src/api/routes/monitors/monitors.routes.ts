@@ -14,7 +14,13 @@ import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { presentResult, ResultItem } from "../results.present.ts";
 import { MonitorResponse, presentMonitor, toInput } from "./present.ts";
-import { defaultTimeoutMs, MonitorPatch, monitorDefinitionSchema, splitInput } from "./schemas.ts";
+import {
+  defaultTimeoutMs,
+  MonitorPatch,
+  monitorDefinitionSchema,
+  requireCapabilities,
+  splitInput,
+} from "./schemas.ts";
 
 export const MonitorId = z.object({ id: z.string().max(40).meta({ example: "mon_01jd…" }) });
 
@@ -47,6 +53,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { definition: def, paused, parents } = splitInput(request.body);
+        requireCapabilities(def.type, deps.capabilities);
         const monitor = await createMonitor(ctxFor(deps, request), def, { paused, parents });
         return reply
           .status(201)
@@ -124,6 +131,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           throw new AppError("VALIDATION", `${errors.length} invalid field(s) in the body`, { errors });
         }
         const { definition: def, paused, parents } = splitInput(parsed.data);
+        if (def.type !== current.type) requireCapabilities(def.type, deps.capabilities);
         const updated = await updateMonitor(ctx, current.id, def, parents);
         if (paused === current.paused) return presentMonitor(updated);
         return presentMonitor(await setMonitorPaused(ctx, current.id, paused));
@@ -219,6 +227,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const ctx = ctxFor(deps, request);
         const { definition: def } = splitInput(request.body);
+        requireCapabilities(def.type, deps.capabilities);
         const r = await testCheck(ctx, deps.rateLimits, def, deps.runCheck);
         const at = new Date(r.startedAt);
         return {

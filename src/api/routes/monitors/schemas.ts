@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ASSERTION_OPS } from "../../../domain/assertion.ts";
 import type { MonitorDefinition } from "../../../domain/monitor.ts";
+import { AppError } from "../../../lib/errors.ts";
 import type { MonitorTypeDefinition } from "../../../monitor-types/define.ts";
 import { checkJsonPath, HttpUrl, ScalarValue, TARGET_CHARS } from "../../../monitor-types/fields.ts";
 import { HTTP_LIMITS } from "../../../monitor-types/http/settings.ts";
@@ -146,6 +147,23 @@ export function monitorDefinitionSchema(limits: { minIntervalSeconds: number }, 
       }
     })
     .transform((m) => ({ ...m, timeoutMs: m.timeoutMs ?? defaultTimeoutMs(m.intervalSeconds) }));
+}
+
+/** Why a browser monitor is refused on a server without Chromium (docs/monitors.md). */
+export const NO_BROWSER_MESSAGE =
+  "browser monitors need a Chromium on the server: install it (/usr/bin/chromium) or set BROWSER_EXECUTABLE";
+
+/**
+ * Refuses a monitor of a type this server cannot check (define.ts `needs`): 422 at `type`, saying
+ * what to configure. Creating, changing and testing a definition all ask.
+ */
+export function requireCapabilities(type: string, capabilities: { browser: boolean } | undefined): void {
+  const needs = MONITOR_TYPE_LIST.find((t) => t.type === type)?.needs;
+  if (needs === "browser" && capabilities?.browser === false) {
+    throw new AppError("PRECONDITION_FAILED", NO_BROWSER_MESSAGE, {
+      errors: [{ path: "body.type", message: NO_BROWSER_MESSAGE }],
+    });
+  }
 }
 
 /**

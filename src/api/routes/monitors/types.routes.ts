@@ -5,9 +5,10 @@ import { MONITOR_TYPE_LIST } from "../../../monitor-types/registry.ts";
 import type { ApiDeps } from "../../context.ts";
 import { COMMON_ERRORS } from "../../problem.ts";
 
-export function monitorTypeRoutes(_deps: ApiDeps): FastifyPluginAsyncZod {
-  // The registry is fixed at boot: describe it once.
-  const items = MONITOR_TYPE_LIST.map(describeMonitorType);
+export function monitorTypeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  // The registry and what the server has are fixed at boot: describe them once.
+  const capabilities = deps.capabilities ?? { browser: true };
+  const items = MONITOR_TYPE_LIST.map((t) => describeMonitorType(t, capabilities));
   return async (app) => {
     app.get(
       "/monitor-types",

@@ -118,11 +118,27 @@ export function RecentResults({ monitorId }: { monitorId: string }) {
                   {r.error && <span className="field-error"> {r.error.message}</span>}
                 </summary>
                 {o && <Verdicts verdicts={o.verdicts} />}
+                {r.screenshot && <ResultScreenshot path={r.screenshot} at={when(r.slotAt)} />}
               </details>
             </li>
           );
         })}
       </ul>
     </section>
+  );
+}
+
+/**
+ * The screenshot a failed browser check took. The path is the API's (same origin, the session's
+ * cookie); `lazy` so a closed result's picture is fetched only when opened.
+ */
+function ResultScreenshot({ path, at }: { path: string; at: string }) {
+  return (
+    <figure className="result-screenshot">
+      <a href={path} target="_blank" rel="noopener noreferrer">
+        <img src={path} alt={t("detail.screenshotAlt", { at })} loading="lazy" width={640} height={400} />
+      </a>
+      <figcaption className="muted">{t("detail.screenshot")}</figcaption>
+    </figure>
   );
 }

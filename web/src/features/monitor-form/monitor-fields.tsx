@@ -5,7 +5,14 @@ import { AssertionBuilder } from "./assertion-builder.tsx";
 import { errorAt, errorsUnder, type FormState, placedPaths, regionList } from "./form-model.ts";
 import { ChannelsField, ParentsField } from "./relations-fields.tsx";
 import { SettingsFields } from "./settings-fields.tsx";
-import { describeType, readsCertificates, typeHint, typeLabel, typeNames } from "./type-catalog.ts";
+import {
+  describeType,
+  readsCertificates,
+  typeHint,
+  typeLabel,
+  typeNames,
+  unavailableReason,
+} from "./type-catalog.ts";
 
 interface Props {
   state: FormState;
@@ -39,14 +46,19 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
             aria-describedby="monitor-type-hint"
           >
             {typeNames().map((type) => (
-              <option key={type} value={type}>
-                {typeLabel(type)}
+              <option key={type} value={type} disabled={type !== s.type && unavailableReason(type) !== null}>
+                {unavailableReason(type) === null
+                  ? typeLabel(type)
+                  : t("monitorForm.typeUnavailable", { type: typeLabel(type) })}
               </option>
             ))}
           </select>
           <span id="monitor-type-hint" className="muted">
             {typeHint(s.type)}
           </span>
+          {unavailableReason(s.type) !== null && (
+            <span className="field-error">{unavailableReason(s.type)}</span>
+          )}
         </div>
         <Field
           label={t("monitorForm.name")}

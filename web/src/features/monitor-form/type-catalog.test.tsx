@@ -15,7 +15,7 @@ import { describeType, setTypeCatalog, typeNames } from "./type-catalog.ts";
  * The form of the types without hand-made fields, generated from what `GET /monitor-types`
  * sends: here the server's own description of its registry, so a type added there is tested too.
  */
-beforeAll(() => setTypeCatalog(MONITOR_TYPE_LIST.map(describeMonitorType) as never));
+beforeAll(() => setTypeCatalog(MONITOR_TYPE_LIST.map((t) => describeMonitorType(t)) as never));
 afterEach(cleanup);
 
 function Harness(props: { initial: FormState; editing?: boolean }) {

@@ -162,6 +162,12 @@ export function subjectsOf(type: string): string[] {
   return known.find((i) => i.type === type)?.subjects ?? [];
 }
 
+/** Why this server cannot check the type (no browser for `browser`); null when it can. */
+export function unavailableReason(type: string): string | null {
+  const info = known.find((i) => i.type === type);
+  return info && info.available === false ? info.unavailableReason : null;
+}
+
 /** The type's name and one-line description for the type picker. */
 export function typeLabel(type: string): string {
   const key = `monitorForm.type.${type}`;

@@ -26,6 +26,7 @@ export const MONITOR_TYPES = [
   "domain",
   "icmp",
   "multistep",
+  "browser",
 ] as const;
 /** Every type the API accepts: the create body is a union discriminated by `type`. */
 type ApiMonitorType = paths["/api/v1/monitors"]["post"]["requestBody"]["content"]["application/json"]["type"];

@@ -70,6 +70,8 @@ export const monitorDetail = {
   "detail.incidentSince": "started {at}",
   "detail.duration": "{minutes} min",
   "detail.results": "Recent checks",
+  "detail.screenshot": "Screenshot of the page when the check failed (opens full size)",
+  "detail.screenshotAlt": "The page as the browser check saw it at {at}",
   "detail.resultsEmpty": "No checks yet. Use Check now, or wait for the first scheduled one.",
   "detail.manual": "check now",
   "silence.title": "Silence alerts",

@@ -71,6 +71,12 @@ export const monitor = {
   "monitorForm.jsonHint": "As JSON (docs: the type's README).",
   "monitorForm.type.multistep": "Multi-step HTTP",
   "monitorField.multistep.steps": "Steps",
+  "monitorForm.type.browser": "Browser (real page load)",
+  "monitorForm.typeUnavailable": "{type} (not available on this server)",
+  "monitorField.browser.steps": "Steps",
+  "monitorHint.browser.steps":
+    'As JSON, run in order after the page loaded. Actions: goto (url), click (selector), fill (selector, value), expectText (text, optional selector). Example: [{"action":"fill","selector":"#q","value":"socks"},{"action":"click","selector":"button"},{"action":"expectText","text":"Results"}]',
+  "monitorField.browser.waitUntil": "Page counts as loaded at",
   "monitorField.username": "User name",
   "monitorField.password": "Password",
   "monitorField.database": "Database",
