@@ -173,6 +173,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       vacuumEveryMs: config.db.driver === "pglite" ? 5 * 60_000 : undefined,
       followUpEveryMs: config.notify.followUpEveryMs,
       onStored: (count, seconds) => metrics.observeStored(count, seconds),
+      ackAfterWrite: transport.kind === "redis",
     });
     const running = evaluator;
     metrics.watchBuffered(() => running.pending);

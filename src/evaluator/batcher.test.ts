@@ -96,6 +96,20 @@ describe("ResultBatcher when writes succeed", () => {
     expect(db.maxRunning()).toBe(1);
     expect(db.stored.map(key)).toEqual(Array.from({ length: 20 }, (_, i) => key(result(i))));
   });
+  it("add() resolves only once its result is written, after a failed write too", async () => {
+    const db = flakyWrite(1);
+    const b = new ResultBatcher(db.write, logSink().log, OPTIONS);
+    const settled: number[] = [];
+    const promises = [0, 1].map((i) => b.add(result(i)).then(() => settled.push(i)));
+    await vi.advanceTimersByTimeAsync(OPTIONS.flushMs);
+    // The first write failed: nothing is acknowledged, so a queue job would stay with us.
+    expect(db.calls).toHaveLength(1);
+    expect(settled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(promises);
+    expect(db.stored.map(key)).toEqual([0, 1].map((i) => key(result(i))));
+    expect(settled).toEqual([0, 1]);
+  });
 });
 
 describe("ResultBatcher when the database cannot be written", () => {

@@ -17,6 +17,8 @@ export interface BatcherOptions {
  */
 export class ResultBatcher {
   private buffer: CheckResult[] = [];
+  /** Per buffered result (same index): who waits for it to be written (`add`'s promise). */
+  private waiting: Array<(() => void) | undefined> = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
@@ -29,19 +31,28 @@ export class ResultBatcher {
     private readonly options: BatcherOptions,
   ) {}
 
-  add(result: CheckResult): void {
-    this.buffer.push(result);
+  /**
+   * Buffers a result. The promise resolves once the result is written (or dropped from a full
+   * buffer): a queue job acknowledged only then is not lost with this process (Evaluator).
+   */
+  add(result: CheckResult): Promise<void> {
+    const written = new Promise<void>((resolve) => {
+      this.buffer.push(result);
+      this.waiting.push(resolve);
+    });
     const excess = this.buffer.length - this.options.maxBuffered;
     if (excess > 0) {
       // The oldest go, even those a write holds (that write may still store them); the write then
       // removes only what is left of its batch.
       const dropped = this.buffer.splice(0, excess);
+      for (const done of this.waiting.splice(0, excess)) done?.();
       this.inWrite = Math.max(0, this.inWrite - dropped.length);
       this.log.error({ dropped: dropped.length }, "result buffer full: oldest results dropped");
     }
-    if (this.failures > 0) return; // a retry is armed; it writes everything
+    if (this.failures > 0) return written; // a retry is armed; it writes everything
     if (this.buffer.length >= this.options.maxBatch) void this.flush();
     else this.arm(this.options.flushMs);
+    return written;
   }
 
   get pending(): number {
@@ -67,6 +78,7 @@ export class ResultBatcher {
       try {
         await this.write(batch);
         this.buffer.splice(0, this.inWrite);
+        for (const done of this.waiting.splice(0, this.inWrite)) done?.();
         if (this.failures > 0) this.log.info({ after: this.failures }, "result writes recovered");
         this.failures = 0;
       } catch (err) {

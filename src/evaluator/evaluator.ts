@@ -17,6 +17,13 @@ export interface EvaluatorOptions {
   followUpEveryMs?: number;
   /** Told of every batch of results written: how many, and how long the write took (metrics). */
   onStored?: (count: number, seconds: number) => void;
+  /**
+   * Acknowledge a `check.result` job only once its result is written (roles in separate processes:
+   * the job then survives this process being killed, and another evaluator takes it). The embedded
+   * default acknowledges when buffered: its queue is in this process and dies with it anyway, and
+   * waiting would cap a batch at the consumer's concurrency.
+   */
+  ackAfterWrite?: boolean;
 }
 
 /**
@@ -52,9 +59,16 @@ export class Evaluator {
   start(): void {
     // Catches up on hours that closed while no evaluator ran.
     refreshRollups(this.rt).catch((err: unknown) => this.log.error({ err }, "rollup catch-up failed"));
-    this.consumer = this.rt.queue.consume("check.result", async (r) => this.batcher.add(r), {
-      concurrency: 64,
-    });
+    const ackAfterWrite = this.options.ackAfterWrite === true;
+    this.consumer = this.rt.queue.consume(
+      "check.result",
+      async (r) => {
+        const written = this.batcher.add(r);
+        if (ackAfterWrite) await written;
+      },
+      // Acknowledging after the write, the jobs held in one batch are the jobs running at once.
+      { concurrency: ackAfterWrite ? 512 : 64 },
+    );
     this.every(this.options.rollupEveryMs ?? 60_000, () => refreshRollups(this.rt));
     this.every(this.options.followUpEveryMs ?? 30_000, async () => {
       const written = await sweepFollowUps(this.rt);

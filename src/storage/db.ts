@@ -29,7 +29,15 @@ export async function openDatabase(config: Config["db"], options: { poolSize?: n
     const { default: pg } = await import("pg");
     // Counts and bigint columns stay well inside 2^53 here, so numbers are safe and simpler.
     pg.types.setTypeParser(INT8_OID, (v) => Number.parseInt(v, 10));
-    const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: options.poolSize ?? 10,
+      // A process killed mid-transaction whose connection the server never sees close (a proxy or
+      // a network that keeps it open) would hold its row locks for ever and stall every other
+      // process; the server ends such a session after a minute, and keep-alives find dead peers.
+      options: "-c idle_in_transaction_session_timeout=60000",
+      keepAlive: true,
+    });
     // A client whose server went away emits 'error'; without a listener the process would die.
     // An idle one emits on the pool. One checked out (a transaction between two statements) emits
     // on itself, where nothing else listens: its statement fails on its own, so the event is only

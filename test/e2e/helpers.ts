@@ -229,7 +229,7 @@ export const accessTokenFor = (base: string): string => tokens.get(base) ?? "";
  * Signs in to a started process the way a person would: through the setup link it logged on
  * first start, or with the owner's password when setup was done by an earlier run.
  */
-async function signIn(p: UpblitProcess): Promise<void> {
+export async function signIn(p: UpblitProcess): Promise<void> {
   const setup = (await (await fetch(`${p.base}/api/v1/setup`)).json()) as { needed: boolean };
   let res: Response;
   if (setup.needed) {

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
+import { openStream } from "./cluster.ts";
 import {
-  accessTokenFor,
   allResults,
   api,
   freePort,
@@ -39,43 +39,6 @@ afterAll(async () => {
   }
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-interface LiveMessage {
-  event: string;
-  data: { monitorId?: string; status?: string; slotAt?: string };
-  at: number;
-}
-
-/** Reads the API's event stream in the background, collecting every event with its arrival time. */
-async function openStream(base: string): Promise<LiveMessage[]> {
-  const messages: LiveMessage[] = [];
-  const controller = new AbortController();
-  cleanups.push(() => controller.abort());
-  const res = await fetch(`${base}/api/v1/events`, {
-    headers: { authorization: `Bearer ${accessTokenFor(base)}`, accept: "text/event-stream" },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += value;
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (event && data) messages.push({ event, data: JSON.parse(data), at: Date.now() });
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  })();
-  return messages;
-}
 
 describe("roles as separate processes on PostgreSQL and Redis", () => {
   it(
@@ -127,7 +90,7 @@ describe("roles as separate processes on PostgreSQL and Redis", () => {
         ["scheduler", "probe", "evaluator", "notifier"].map((role) => startRole(role)),
       );
 
-      const stream = await openStream(base);
+      const stream = await openStream(base, (abort) => cleanups.push(abort));
       const web = await api<{ id: string }>(
         base,
         "POST",

@@ -14,9 +14,17 @@ export class TcpProxy {
   async start(port = 0): Promise<void> {
     this.server = net.createServer((client) => {
       const upstream = net.connect(this.upstreamPort, "127.0.0.1");
-      for (const s of [client, upstream]) {
+      for (const [s, peer] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
+        // One side gone (even by a reset, which `pipe` does not pass on) closes the other, as a
+        // direct connection would: PostgreSQL then ends a killed process's session.
+        s.on("close", () => {
+          this.sockets.delete(s);
+          peer.destroy();
+        });
         s.on("error", () => {});
       }
       client.pipe(upstream).pipe(client);

@@ -12,7 +12,16 @@ export interface BullmqQueueOptions {
   /** Key prefix in Redis (default `upblit`); tests use one per run. */
   prefix?: string;
   policies?: JobPolicies;
+  /**
+   * How long a `check.result` this process queued is kept to be queued again should Redis come
+   * back empty (default 120 s; at most REPLAY_MAX_JOBS are kept, the oldest go first).
+   */
+  replayWindowMs?: number;
 }
+
+/** Job names queued again after Redis lost its data: their consumer drops a repeat (one result per slot). */
+const REPLAYED: ReadonlySet<JobName> = new Set<JobName>(["check.result"]);
+const REPLAY_MAX_JOBS = 50_000;
 
 /** How long a consumer counts as live without renewing its registration (a killed process). */
 const CONSUMER_TTL_MS = 15_000;
@@ -32,15 +41,59 @@ export class BullmqQueue implements JobQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Set<Worker>();
   private readonly prefix: string;
+  /** Recently queued jobs that must survive Redis losing its data (REPLAYED), oldest first. */
+  private recent: Array<{ at: number; name: JobName; payload: unknown }> = [];
+  /** The Redis server's `run_id` when last connected: a new one is a restarted (empty) server. */
+  private redisRunId: string | undefined;
 
   constructor(private readonly options: BullmqQueueOptions) {
     // BullMQ needs `maxRetriesPerRequest: null`: its blocking commands wait as long as they must.
     this.connection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.connection.on("error", (err) => options.log.warn({ err }, "redis connection error"));
+    this.connection.on("ready", () => {
+      this.replayIfRestarted().catch((err: unknown) =>
+        options.log.warn({ err }, "could not queue recent results again after Redis restarted"),
+      );
+    });
     this.prefix = options.prefix ?? "upblit";
   }
 
+  /**
+   * A Redis without persistence comes back from a restart empty: the results this process queued
+   * and no evaluator took yet are gone, though their checks ran. Queued again (the evaluator stores
+   * a slot once and drops the repeats), they are not recorded `unknown` by the lost-slot sweep.
+   */
+  private async replayIfRestarted(): Promise<void> {
+    const info = await this.connection.info("server");
+    const runId = /run_id:(\w+)/.exec(info)?.[1];
+    const previous = this.redisRunId;
+    this.redisRunId = runId;
+    if (previous === undefined || runId === undefined || runId === previous) return;
+    this.pruneRecent(Date.now());
+    const jobs = this.recent.splice(0);
+    this.options.log.warn({ jobs: jobs.length }, "Redis restarted: queueing recent results again");
+    for (const job of jobs) await this.enqueue(job.name, job.payload as never);
+  }
+
+  private pruneRecent(now: number): void {
+    const since = now - (this.options.replayWindowMs ?? 120_000);
+    let drop = 0;
+    while (drop < this.recent.length && this.recent[drop]!.at < since) drop++;
+    drop = Math.max(drop, this.recent.length - REPLAY_MAX_JOBS);
+    if (drop > 0) this.recent.splice(0, drop);
+  }
+
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    if (REPLAYED.has(name)) {
+      const now = Date.now();
+      this.recent.push({ at: now, name, payload });
+      if (
+        this.recent.length % 1_000 === 0 ||
+        this.recent[0]!.at < now - 2 * (this.options.replayWindowMs ?? 120_000)
+      ) {
+        this.pruneRecent(now);
+      }
+    }
     const policy = jobPolicy(name, this.options.policies);
     await this.queue(queueName(name, partitionOf(name, payload))).add(name, payload, {
       attempts: policy.attempts,
