@@ -10,7 +10,7 @@ import {
   releaseClaims,
 } from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
-import type { ChannelAdapter } from "./channels/types.ts";
+import type { ChannelAdapter, SendOutcome } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
 import { sendOne } from "./send.ts";
 
@@ -48,7 +48,10 @@ export const MAX_CLAIM = 1_000;
  */
 export class Dispatcher {
   private running = false;
+  /** Sends under way (each holds one of `concurrency` slots). */
   private inFlight = new Set<Promise<void>>();
+  /** Attempts sent and waiting to be recorded (group commit); bounded by MAX_CLAIM. */
+  private unrecorded = new Set<Promise<void>>();
   /** Claimed, not yet sent; oldest claim first. */
   private ready: ClaimedDelivery[] = [];
   private claiming: Promise<void> | undefined;
@@ -95,7 +98,9 @@ export class Dispatcher {
         this.options.log.warn({ err, count: unsent.length }, "could not give back unsent claims; they lapse"),
       );
     }
-    const all = Promise.all(this.inFlight).then(() => true);
+    const all = Promise.all(this.inFlight)
+      .then(() => Promise.all(this.unrecorded))
+      .then(() => true);
     const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref());
     return Promise.race([all, timeout]);
   }
@@ -145,25 +150,45 @@ export class Dispatcher {
     // An attempt must be recorded before its lease ends: a claim with less left than an attempt's
     // deadline (and a margin to record it) is not sent; it lapses and is claimed again.
     const latest = this.rt.clock.now() + this.options.timeoutMs + 2_000;
-    while (this.inFlight.size < this.options.concurrency && this.ready.length > 0) {
+    while (
+      this.inFlight.size < this.options.concurrency &&
+      this.unrecorded.size < MAX_CLAIM &&
+      this.ready.length > 0
+    ) {
       const d = this.ready.shift()!;
       if (d.leaseUntil.getTime() < latest) {
         this.options.log.info({ notificationId: d.id }, "claim too old to send; left to lapse");
         continue;
       }
-      const p = this.deliver(d).finally(() => {
+      const p = this.send(d).then((finished) => {
         this.inFlight.delete(p);
         this.pace.tick();
+        const r = this.record(finished).finally(() => {
+          this.unrecorded.delete(r);
+          this.timer.wake();
+        });
+        this.unrecorded.add(r);
         this.timer.wake();
       });
       this.inFlight.add(p);
     }
   }
 
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  private async send(d: ClaimedDelivery): Promise<FinishedAttempt> {
     const started = monotonic();
-    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets });
-    const finished = { delivery: d, outcome, latencyMs: monotonic() - started, at: this.rt.clock.now() };
+    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets }).catch(
+      (err: unknown): SendOutcome => ({
+        ok: false,
+        retryable: true,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    return { delivery: d, outcome, latencyMs: monotonic() - started, at: this.rt.clock.now() };
+  }
+
+  /** Records a sent attempt with whatever else finished meanwhile; its slot is already free. */
+  private async record(finished: FinishedAttempt): Promise<void> {
+    const { delivery: d, outcome } = finished;
     try {
       const result = await this.recorder.record(finished);
       const fields = {
@@ -188,8 +213,9 @@ export class Dispatcher {
 
 /**
  * Group commit for finished attempts: while one batch is being recorded, the attempts that finish
- * queue up and go together in the next transaction. A delivery counts as done (its slot free) only
- * once its attempt is recorded, so a claim is never outlived by an unrecorded send.
+ * queue up and go together in the next transaction. A send frees its slot at once; its record
+ * follows (the claim's lease covers both: a record that came too late moves nothing, and the
+ * delivery goes again with the same id).
  */
 class AttemptRecorder {
   private waiting: Array<{
