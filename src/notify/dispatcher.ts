@@ -1,14 +1,16 @@
 import { monotonic } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
+import { RateMeter } from "../lib/rate-meter.ts";
 import { WakeTimer } from "../lib/wake-timer.ts";
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
   type FinishedAttempt,
   recordAttempts,
+  releaseClaims,
 } from "../services/alerts/deliveries.ts";
 import type { Runtime } from "../services/context.ts";
-import type { ChannelAdapter } from "./channels/types.ts";
+import type { ChannelAdapter, SendOutcome } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
 import { sendOne } from "./send.ts";
 
@@ -26,15 +28,39 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
+/** The most deliveries one claim takes, however fast this notifier sends. */
+export const MAX_CLAIM = 1_000;
+
 /**
  * The notifier's delivery loop: claims due notifications from the outbox, sends each through its
  * channel's adapter and records the attempt. Several processes may run it against one database.
  * A crash between send and record leaves the claim to lapse; the next claim sends again with the
  * same notification id, which receivers can use to drop the duplicate.
+ *
+ * Claims run ahead of the sends: the dispatcher keeps a list of claimed deliveries ready for the
+ * next free slot and tops it up, in the background, before it runs dry. A claim takes about a
+ * quarter of a lease's worth of deliveries at the pace this process has been sending (at least
+ * `concurrency`, at most MAX_CLAIM), so on the embedded database — one connection, shared with
+ * the evaluator's transactions — a storm costs a few claims rather than one per slot, and a claim
+ * is sent well before its lease ends. A delivery whose lease runs too short to finish an attempt
+ * before it is sent is left to lapse (claimed again later, same id); `stop` gives back the claims
+ * it did not send.
  */
 export class Dispatcher {
   private running = false;
+  /** Sends under way (each holds one of `concurrency` slots). */
   private inFlight = new Set<Promise<void>>();
+  /** Attempts sent and waiting to be recorded (group commit); bounded by MAX_CLAIM. */
+  private unrecorded = new Set<Promise<void>>();
+  /** Claimed, not yet sent; oldest claim first. */
+  private ready: ClaimedDelivery[] = [];
+  private claiming: Promise<void> | undefined;
+  /** The last claim filled up, so the outbox may hold more now. */
+  private moreDue = true;
+  /** Something was committed to the outbox since the last claim began. */
+  private hinted = false;
+  private lastClaimAt = Number.NEGATIVE_INFINITY;
+  private readonly pace = new RateMeter();
   private readonly timer = new WakeTimer();
   private loop: Promise<void> | undefined;
   private readonly recorder: AttemptRecorder;
@@ -53,49 +79,116 @@ export class Dispatcher {
 
   /** Look at the outbox now (a state change just committed). */
   wake(): void {
+    this.hinted = true;
     this.timer.wake();
   }
 
-  /** Stops claiming; waits for in-flight deliveries up to `deadlineMs`. */
+  /**
+   * Stops claiming and gives back the claims not yet sent; waits for in-flight deliveries up to
+   * `deadlineMs`.
+   */
   async stop(deadlineMs: number): Promise<boolean> {
     this.running = false;
-    this.wake();
+    this.timer.wake();
     await this.loop;
-    const all = Promise.all(this.inFlight).then(() => true);
+    const unsent = this.ready;
+    this.ready = [];
+    if (unsent.length > 0) {
+      await releaseClaims(this.rt, unsent).catch((err) =>
+        this.options.log.warn({ err, count: unsent.length }, "could not give back unsent claims; they lapse"),
+      );
+    }
+    const all = Promise.all(this.inFlight)
+      .then(() => Promise.all(this.unrecorded))
+      .then(() => true);
     const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), deadlineMs).unref());
     return Promise.race([all, timeout]);
   }
 
+  /** Deliveries one claim takes now: a quarter of a lease at the recent pace, within bounds. */
+  claimSize(): number {
+    const paced = Math.ceil((this.pace.perSecond() * this.options.leaseMs) / 4_000);
+    return Math.min(MAX_CLAIM, Math.max(this.options.concurrency, paced));
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
-      const room = this.options.concurrency - this.inFlight.size;
-      let claimed: ClaimedDelivery[] = [];
-      if (room > 0) {
-        try {
-          claimed = await claimDueDeliveries(this.rt, room, this.options.leaseMs);
-        } catch (err) {
-          this.options.log.warn({ err }, "could not claim deliveries; retrying");
-        }
-      }
-      for (const d of claimed) {
-        const p = this.deliver(d).finally(() => {
-          this.inFlight.delete(p);
-          this.wake();
+      this.startSends();
+      if (this.shouldClaim()) {
+        this.claiming = this.claim().finally(() => {
+          this.claiming = undefined;
+          this.timer.wake();
         });
-        this.inFlight.add(p);
       }
-      if (claimed.length === 0 || this.inFlight.size >= this.options.concurrency) await this.pause();
+      await this.timer.sleep(this.options.pollMs);
+    }
+    await this.claiming;
+  }
+
+  /** Top up when the ready list runs low and there may be something to claim. */
+  private shouldClaim(): boolean {
+    if (this.claiming || this.ready.length >= this.options.concurrency) return false;
+    return this.moreDue || this.hinted || monotonic() - this.lastClaimAt >= this.options.pollMs;
+  }
+
+  private async claim(): Promise<void> {
+    const limit = this.claimSize() - this.ready.length;
+    this.hinted = false;
+    this.lastClaimAt = monotonic();
+    try {
+      const claimed = await claimDueDeliveries(this.rt, limit, this.options.leaseMs);
+      this.moreDue = claimed.length === limit;
+      this.ready.push(...claimed);
+    } catch (err) {
+      this.moreDue = false;
+      this.options.log.warn({ err }, "could not claim deliveries; retrying");
     }
   }
 
-  private pause(): Promise<void> {
-    return this.timer.sleep(this.options.pollMs);
+  /** Fills the free slots from the ready list. */
+  private startSends(): void {
+    // An attempt must be recorded before its lease ends: a claim with less left than an attempt's
+    // deadline (and a margin to record it) is not sent; it lapses and is claimed again.
+    const latest = this.rt.clock.now() + this.options.timeoutMs + 2_000;
+    while (
+      this.inFlight.size < this.options.concurrency &&
+      this.unrecorded.size < MAX_CLAIM &&
+      this.ready.length > 0
+    ) {
+      const d = this.ready.shift()!;
+      if (d.leaseUntil.getTime() < latest) {
+        this.options.log.info({ notificationId: d.id }, "claim too old to send; left to lapse");
+        continue;
+      }
+      const p = this.send(d).then((finished) => {
+        this.inFlight.delete(p);
+        this.pace.tick();
+        const r = this.record(finished).finally(() => {
+          this.unrecorded.delete(r);
+          this.timer.wake();
+        });
+        this.unrecorded.add(r);
+        this.timer.wake();
+      });
+      this.inFlight.add(p);
+    }
   }
 
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  private async send(d: ClaimedDelivery): Promise<FinishedAttempt> {
     const started = monotonic();
-    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets });
-    const finished = { delivery: d, outcome, latencyMs: monotonic() - started, at: this.rt.clock.now() };
+    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets }).catch(
+      (err: unknown): SendOutcome => ({
+        ok: false,
+        retryable: true,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    return { delivery: d, outcome, latencyMs: monotonic() - started, at: this.rt.clock.now() };
+  }
+
+  /** Records a sent attempt with whatever else finished meanwhile; its slot is already free. */
+  private async record(finished: FinishedAttempt): Promise<void> {
+    const { delivery: d, outcome } = finished;
     try {
       const result = await this.recorder.record(finished);
       const fields = {
@@ -120,8 +213,9 @@ export class Dispatcher {
 
 /**
  * Group commit for finished attempts: while one batch is being recorded, the attempts that finish
- * queue up and go together in the next transaction. A delivery counts as done (its slot free) only
- * once its attempt is recorded, so a claim is never outlived by an unrecorded send.
+ * queue up and go together in the next transaction. A send frees its slot at once; its record
+ * follows (the claim's lease covers both: a record that came too late moves nothing, and the
+ * delivery goes again with the same id).
  */
 class AttemptRecorder {
   private waiting: Array<{

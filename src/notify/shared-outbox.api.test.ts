@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordResults } from "../services/checks/record-results.ts";
-import { API, call, createMonitor, monitorBody } from "../test/api-helpers.ts";
+import { API, call, createMonitor, monitorBody, waitFor } from "../test/api-helpers.ts";
 import { type Receiver, startReceiver } from "../test/receiver.ts";
 import { startTestUpblit, type TestUpblit } from "../test/upblit.ts";
 
@@ -84,11 +84,15 @@ describe("two notifier processes sharing one outbox on the PostgreSQL server", (
       })),
     );
     await receiver.waitFor(60, 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every attempt is logged once it is recorded.
+    const sentBy = (up: TestUpblit) => up.logs.filter((l) => l.msg === "delivery attempt").length;
+    await waitFor(
+      async () => sentBy(a) + sentBy(b),
+      (n) => n >= 60,
+    );
     const webhookIds = receiver.requests.map((r) => String(r.headers["webhook-id"]));
     expect(webhookIds).toHaveLength(60);
     expect(new Set(webhookIds).size).toBe(60);
-    const sentBy = (up: TestUpblit) => up.logs.filter((l) => l.msg === "delivery attempt").length;
     expect(sentBy(a) + sentBy(b)).toBe(60);
     expect(sentBy(a)).toBeGreaterThan(0);
     expect(sentBy(b)).toBeGreaterThan(0);

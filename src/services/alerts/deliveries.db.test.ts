@@ -8,6 +8,7 @@ import {
   claimDueDeliveries,
   recordAttempt,
   recordAttempts,
+  releaseClaims,
   retryDelayMs,
   retryNotification,
 } from "./deliveries.ts";
@@ -62,6 +63,25 @@ describe.each(DB_KINDS)("claims and leases on %s", (kind) => {
   }
   const row = (id: string) =>
     up.rt.db.selectFrom("notifications").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  it("gives back an unsent claim: pending again at once, its attempt uncounted, never someone else's", async () => {
+    const id = await pending();
+    const [claim] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+    expect(claim?.attempts).toBe(1);
+    await releaseClaims(up.rt, [claim!]);
+    expect(await row(id)).toMatchObject({ status: "pending", attempts: 0, lease_until: null });
+    const [again] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+    expect(again?.attempts).toBe(1);
+
+    // A stale claim (lapsed, and claimed again by another notifier) gives back nothing.
+    clock.advance(1_001);
+    const [newer] = (await claimDueDeliveries(up.rt, 10, 1_000)).filter((d) => d.id === id);
+    expect(newer?.attempts).toBe(2);
+    await releaseClaims(up.rt, [again!]);
+    expect(await row(id)).toMatchObject({ status: "sending", attempts: 2 });
+    await recordAttempt(up.rt, newer!, { ok: true, statusCode: 200 }, 5);
+    expect((await row(id)).status).toBe("sent");
+  });
 
   it("claims a row once while its lease holds, again once it lapses, and only the newest claim records", async () => {
     const id = await pending();

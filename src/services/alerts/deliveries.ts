@@ -86,6 +86,22 @@ export async function claimDueDeliveries(
   }));
 }
 
+/**
+ * Gives back claims that were never sent (a notifier stopping with deliveries still waiting for a
+ * slot): pending again at once, the claim's attempt uncounted. Only the holder's claim is undone.
+ */
+export async function releaseClaims(rt: Runtime, claims: ClaimedDelivery[]): Promise<void> {
+  if (claims.length === 0) return;
+  const rows = claims.map((d) => sql`(${d.id}::text, ${d.leaseUntil.toISOString()}::timestamptz)`);
+  const released = await sql<{ id: string; organization_id: string; channel_id: string }>`
+    update notifications as n
+       set status = 'pending', lease_until = null, attempts = greatest(n.attempts - 1, 0)
+      from (values ${sql.join(rows)}) as v(id, lease_until)
+     where n.id = v.id and n.status = 'sending' and n.lease_until = v.lease_until
+    returning n.id, n.organization_id, n.channel_id`.execute(rt.db);
+  for (const r of released.rows) announce(rt, r.organization_id, r.id, r.channel_id, "pending");
+}
+
 /** Exponential back-off with jitter: 10 s, 20 s, 40 s … capped at an hour, each 50–100 % of that. */
 export function retryDelayMs(
   attempts: number,

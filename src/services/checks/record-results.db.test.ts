@@ -163,6 +163,36 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
     expect([s.state, s.consecutive_successes, s.open_incident_id]).toEqual(["up", 2, null]);
   });
 
+  it("opens and resolves several incidents of one monitor in one batch, each with its own times and ids", async () => {
+    const id = await monitor();
+    const live: string[] = [];
+    const unsubscribe = up.rt.bus.subscribe(up.organizationId, (e) => {
+      if (e.type === "incident.changed" && e.monitorId === id) live.push(`${e.change} ${e.incidentId}`);
+    });
+    try {
+      const batch = (["down", "up", "down", "up", "down"] as const).map((s, i) => result(id, i + 1, s));
+      await recordResults(up.rt, batch);
+    } finally {
+      unsubscribe();
+    }
+    const inc = (await incidents(id)).sort((a, b) => a.started_at.getTime() - b.started_at.getTime());
+    expect(inc.map((i) => i.status)).toEqual(["resolved", "resolved", "open"]);
+    expect(inc.map((i) => i.started_at.getTime() - T0)).toEqual([1, 3, 5].map((m) => m * MIN + 7));
+    expect(inc.slice(0, 2).map((i) => Number(i.duration_ms))).toEqual([MIN, MIN]);
+    expect(inc.slice(0, 2).map((i) => i.workflow_status)).toEqual(["resolved", "resolved"]);
+    expect((await state(id)).open_incident_id).toBe(inc[2]!.id);
+    // Each recovery event names the incident it ended; announcements keep the order of the changes.
+    const ev = await events(id);
+    expect(ev.filter((e) => e.to_state === "up").map((e) => e.incident_id)).toEqual([inc[0]!.id, inc[1]!.id]);
+    expect(live).toEqual([
+      `opened ${inc[0]!.id}`,
+      `resolved ${inc[0]!.id}`,
+      `opened ${inc[1]!.id}`,
+      `resolved ${inc[1]!.id}`,
+      `opened ${inc[2]!.id}`,
+    ]);
+  });
+
   it("a partly redelivered batch applies only its new results", async () => {
     const id = await monitor();
     await recordResults(up.rt, [result(id, 1, "down")]);

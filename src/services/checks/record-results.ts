@@ -3,7 +3,7 @@ import { decideSlots, type OpenSlots, quorumOf } from "../../domain/quorum.ts";
 import { applyResult, type Circumstances, type StateSnapshot } from "../../domain/state-machine.ts";
 import { isProbed } from "../../monitor-types/types.ts";
 import { insertScreenshots } from "../../storage/repos/artifacts.repo.ts";
-import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { insertEvents } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
 import { queueCertificateWarnings } from "../alerts/certificates.ts";
@@ -12,12 +12,7 @@ import type { Runtime } from "../context.ts";
 import { type AffectedDependent, recordAffected } from "../dependencies/incident-dependents.ts";
 import type { LiveStates } from "../dependencies/parents.ts";
 import { livenessOf, regionKey } from "../regions/presence.ts";
-import {
-  type Announcements,
-  announce,
-  emptyAnnouncements,
-  writeTransition,
-} from "../state/write-transition.ts";
+import { announce, TransitionWrites } from "../state/write-transition.ts";
 import { circumstancesOf, loadCircumstances } from "./circumstances.ts";
 
 type Tx = Parameters<typeof lockStates>[0];
@@ -28,7 +23,7 @@ type Tx = Parameters<typeof lockStates>[0];
  * stored (a redelivery) is ignored, so recording is idempotent.
  */
 export async function recordResults(rt: Runtime, results: CheckResult[]): Promise<{ stored: number }> {
-  const out = emptyAnnouncements();
+  const w = new TransitionWrites();
   const stored = await rt.db.transaction().execute(async (tx) => {
     const monitorIds = [...new Set(results.map((r) => r.monitorId))].sort();
     const states = new Map((await lockStates(tx, monitorIds)).map((m) => [m.state.monitorId, m]));
@@ -44,7 +39,6 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     );
 
     const batch = await loadCircumstances(tx, monitorIds, rt.clock.now());
-    const events: NewEvent[] = [];
     const updates = new Map<string, StateRow>();
     const stateNow: LiveStates = (id) => updates.get(id) ?? states.get(id)?.state;
     const affected: AffectedDependent[] = [];
@@ -56,17 +50,15 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
       const prev = updates.get(r.monitorId) ?? s.state;
       const around = circumstancesOf(batch, r.monitorId, stateNow);
       const next = usesQuorum(s)
-        ? await stepQuorum(
-            tx,
+        ? stepQuorum(
             s,
             prev,
             r,
             around,
             new Set(s.regions.filter((region) => silent.has(regionKey(r.organizationId, region)))),
-            events,
-            out,
+            w,
           )
-        : await stepMonitor(tx, s, prev, r, around, events, out);
+        : stepMonitor(s, prev, r, around, w);
       updates.set(r.monitorId, next);
       if (next.state === "affected" && prev.state !== "affected") {
         const incidentIds = batch.dependencies.incidentsBehind(r.monitorId, stateNow);
@@ -78,11 +70,12 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
         });
       }
     }
+    await w.writeIncidents(tx);
     await saveStates(tx, [...updates.values()]);
-    await insertEvents(tx, events);
+    await insertEvents(tx, w.events);
     await recordAffected(tx, affected);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
-    await queueNotifications(tx, events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
+    await queueNotifications(tx, w.events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
     await queueCertificateWarnings(
       tx,
       fresh.filter((f) => !f.offline),
@@ -97,7 +90,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
   for (const r of stored) {
     if (r.status === "unknown") continue;
-    out.live.push({
+    w.out.live.push({
       type: "check.result",
       organizationId: r.organizationId,
       monitorId: r.monitorId,
@@ -107,23 +100,21 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
       totalMs: r.timings.total,
     });
   }
-  await announce(rt, out);
+  await announce(rt, w.out);
   return { stored: stored.length };
 }
 
 /** One result moves a monitor of one region (or a passive type) directly, as it always has. */
-async function stepMonitor(
-  tx: Tx,
+function stepMonitor(
   s: LockedMonitor,
   prev: StateRow,
   r: CheckResult,
   around: Circumstances | undefined,
-  events: NewEvent[],
-  out: Announcements,
-): Promise<StateRow> {
+  w: TransitionWrites,
+): StateRow {
   const at = new Date(r.startedAt);
   const change = { organizationId: r.organizationId, status: r.status, at, reason: describeFailure(r) };
-  const moved = await applyStatus(tx, s, prev, change, around, events, out);
+  const moved = applyStatus(s, prev, change, around, w);
   return {
     ...moved,
     lastStatus: r.status,
@@ -137,16 +128,14 @@ async function stepMonitor(
  * moves the state by its verdict, recording what each region saw. A manual check, a region the
  * monitor no longer has, or a slot already decided is stored and moves nothing.
  */
-async function stepQuorum(
-  tx: Tx,
+function stepQuorum(
   s: LockedMonitor,
   prev: StateRow,
   r: CheckResult,
   around: Circumstances | undefined,
   silent: ReadonlySet<string>,
-  events: NewEvent[],
-  out: Announcements,
-): Promise<StateRow> {
+  w: TransitionWrites,
+): StateRow {
   const checkedAt = new Date(Math.max(r.startedAt, prev.lastCheckedAt?.getTime() ?? 0));
   const late = prev.quorumSlotAt !== null && r.slotAt <= prev.quorumSlotAt.getTime();
   if (r.manual || late || !s.regions.includes(r.region)) return { ...prev, lastCheckedAt: checkedAt };
@@ -170,7 +159,7 @@ async function stepQuorum(
     const at = new Date(d.at);
     const reason = d.verdict === "down" || d.verdict === "degraded" ? d.reason : null;
     const change = { organizationId: r.organizationId, status: d.verdict, at, reason, regions: d.regions };
-    const moved = await applyStatus(tx, s, row, change, around, events, out);
+    const moved = applyStatus(s, row, change, around, w);
     row = {
       ...moved,
       quorumSlotAt: new Date(d.slotAt),
@@ -182,8 +171,7 @@ async function stepQuorum(
 }
 
 /** Applies one status (a result's, or a slot's verdict) through the state machine and writes its transition. */
-async function applyStatus(
-  tx: Tx,
+function applyStatus(
   s: LockedMonitor,
   prev: StateRow,
   change: {
@@ -195,9 +183,8 @@ async function applyStatus(
     regions?: Record<string, string>;
   },
   around: Circumstances | undefined,
-  events: NewEvent[],
-  out: Announcements,
-): Promise<StateRow> {
+  w: TransitionWrites,
+): StateRow {
   const { status, at, reason, regions } = change;
   const snapshot: StateSnapshot = {
     state: prev.state,
@@ -216,8 +203,7 @@ async function applyStatus(
         },
         around,
       );
-  const openIncidentId = await writeTransition(
-    tx,
+  const openIncidentId = w.add(
     {
       organizationId: change.organizationId,
       monitorId: prev.monitorId,
@@ -227,8 +213,6 @@ async function applyStatus(
     step,
     at,
     step.transition?.to === "down" || step.transition?.to === "degraded" ? reason : null,
-    events,
-    out,
     regions,
   );
   return {

@@ -3,7 +3,7 @@ import { pauseStep, resumeStep } from "../../domain/state-machine.ts";
 import { NotFoundError } from "../../lib/errors.ts";
 import { isProbed } from "../../monitor-types/types.ts";
 import type { Db } from "../../storage/db.ts";
-import { insertEvents, type NewEvent } from "../../storage/repos/incidents.repo.ts";
+import { insertEvents } from "../../storage/repos/incidents.repo.ts";
 import {
   definitionColumns,
   deleteMonitorWithHistory,
@@ -20,7 +20,7 @@ import {
   type Announcements,
   announce,
   emptyAnnouncements,
-  writeTransition,
+  TransitionWrites,
 } from "../state/write-transition.ts";
 import { changedFields } from "./changes.ts";
 import { getMonitor } from "./query.ts";
@@ -114,17 +114,18 @@ export async function pauseInTransaction(
   if (!step.transition) return "unchanged";
   await updateMonitorRow(tx, ctx.organizationId, id, { paused, updated_at: at });
   await setSchedulesActive(tx, id, !paused && isProbed(monitor.type), now);
-  const events: NewEvent[] = [];
+  const w = new TransitionWrites(out);
   const m = {
     organizationId: ctx.organizationId,
     monitorId: id,
     monitorName: monitor.name,
     openIncidentId: state.openIncidentId,
   };
-  const openIncidentId = await writeTransition(tx, m, step, at, paused ? "paused" : "resumed", events, out);
+  const openIncidentId = w.add(m, step, at, paused ? "paused" : "resumed");
+  await w.writeIncidents(tx);
   // A paused or resumed monitor starts its quorum afresh: a slot left open before is stale.
   await saveStates(tx, [{ ...state, ...step.next, since: at, openIncidentId, quorumOpen: null }]);
-  await insertEvents(tx, events);
+  await insertEvents(tx, w.events);
   await audit(tx, ctx, {
     action: paused ? "monitor.pause" : "monitor.resume",
     target: { type: "monitor", id },
