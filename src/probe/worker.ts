@@ -71,7 +71,7 @@ async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Pro
     // Only a failed check keeps its picture (services/checks/artifacts.ts stores it).
     if (observation.screenshot && status === "down") result.screenshot = observation.screenshot;
     await deps.queue.enqueue("check.result", result);
-    // One line per finished check at debug: what the chaos test (test/e2e/chaos.test.ts) holds the
+    // One line per finished check at debug: what a test with several probe processes can hold the
     // stored results to.
     deps.log.debug(
       { monitorId: spec.monitorId, region: job.region, slotAt: job.slotAt, status, manual: job.manual },
