@@ -1,8 +1,7 @@
 /**
  * `bench:checks --type X`: for each monitor type, the monitor Upblit checks and the bare client
  * that does the same exchange with the least code, on a fresh connection each time as the check
- * does. A type with no case here is reported as "no case" in the table: add one (the `browser`
- * type, once it lands, needs a case whose bare client drives the same page with playwright-core).
+ * does. A type with no case here is reported as "no case" in the table: add one.
  */
 import { createSocket } from "node:dgram";
 import net from "node:net";
@@ -94,6 +93,24 @@ function udpExchange(hostPort: string, payload: Buffer, check: (reply: Buffer) =
 }
 
 let dnsId = 0;
+
+let bareBrowser: Promise<import("playwright-core").Browser> | undefined;
+
+/** The browser type's bare client: one Chromium, a fresh context per load, as the probe does. */
+async function bareBrowserLoad(url: string): Promise<boolean> {
+  const { chromium } = await import("playwright-core");
+  bareBrowser ??= chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE ?? "/usr/bin/chromium" });
+  const context = await (await bareBrowser).newContext();
+  try {
+    const page = await context.newPage();
+    const res = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
+    return res?.ok() ?? false;
+  } catch {
+    return false;
+  } finally {
+    await context.close();
+  }
+}
 
 export const TYPE_CASES: Record<string, TypeCase> = {
   http: {
@@ -392,5 +409,10 @@ export const TYPE_CASES: Record<string, TypeCase> = {
       );
     },
     bareLabel: "ping -c 1 (child process)",
+  },
+  browser: {
+    monitor: (t, i) => ({ type: "browser", target: `${t.http}/b/${i}`, browser: { steps: [] } }),
+    bare: (t) => bareBrowserLoad(`${t.http}/bare`),
+    bareLabel: "playwright-core page load, fresh context",
   },
 };
