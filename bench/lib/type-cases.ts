@@ -15,6 +15,7 @@ import {
   encodeRequest,
   HEALTH_CHECK_PATH,
 } from "../../src/monitor-types/grpc/health-codec.ts";
+import { bareBrowserLoad } from "./bare-browser.ts";
 import { freshGet } from "./fresh-get.ts";
 import type { TypeTargets } from "./type-servers.ts";
 
@@ -93,24 +94,6 @@ function udpExchange(hostPort: string, payload: Buffer, check: (reply: Buffer) =
 }
 
 let dnsId = 0;
-
-let bareBrowser: Promise<import("playwright-core").Browser> | undefined;
-
-/** The browser type's bare client: one Chromium, a fresh context per load, as the probe does. */
-async function bareBrowserLoad(url: string): Promise<boolean> {
-  const { chromium } = await import("playwright-core");
-  bareBrowser ??= chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE ?? "/usr/bin/chromium" });
-  const context = await (await bareBrowser).newContext();
-  try {
-    const page = await context.newPage();
-    const res = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
-    return res?.ok() ?? false;
-  } catch {
-    return false;
-  } finally {
-    await context.close();
-  }
-}
 
 export const TYPE_CASES: Record<string, TypeCase> = {
   http: {
