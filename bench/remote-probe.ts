@@ -29,7 +29,8 @@ import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts"
 
 const USAGE = `usage: npm run bench:remote-probe -- [options]
   --monitors 1500       http monitors in each saturated set (one in-cluster, one remote)
-  --interval 2          their interval in seconds (1,500 at 2 s = 750 due/s: more than either keeps up with)
+  --interval 2          their interval in seconds (1,500 at 2 s = 750 due/s: meant to be more than
+                        either keeps up with; a phase that keeps up is marked "not saturated")
   --concurrency 100     checks at once: PROBE_CONCURRENCY of the probe role, --concurrency of upblit probe
   --warmup 15           seconds run before each saturated window
   --window 30           seconds measured per saturated phase
@@ -339,6 +340,11 @@ async function main(): Promise<string> {
       f(per1k(after, [name]), 2),
       "",
     ]);
+  // A phase that did (nearly) every due check was not saturated: its rate is a lower bound.
+  const sat = (m: Measured) =>
+    m.perSecond >= 0.95 * (MONITORS / INTERVAL_S)
+      ? `≥ ${f(m.perSecond)} (kept up: not saturated)`
+      : f(m.perSecond);
   const list = (xs: number[]) => xs.map((x) => f(x)).join(", ");
   return [
     `Command: \`${stamp.command}\`  `,
@@ -346,14 +352,14 @@ async function main(): Promise<string> {
     `Code: ${codeVersion(REPO_ROOT)}  `,
     `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memGb} GB, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after — shared with other engineers' builds and tests: every figure is under that load`,
     "",
-    `Roles as processes (api, scheduler, evaluator, probe role) on a fresh PostgreSQL database and a redis-server of our own. Two sets of ${MONITORS} http monitors at ${INTERVAL_S} s (${f(MONITORS / INTERVAL_S)} due/s each, more than either probe keeps up with), one in region \`local\` (checked by the probe role), one in the remote region \`remote\` (checked by one \`upblit probe\`); only one set's schedules are on at a time. Both probes run ${CONCURRENCY} checks at once and log at \`info\`. Each phase: ${WARMUP_S} s warm-up, ${WINDOW_S} s measured; the in-cluster phase runs before and after the remote one.`,
+    `Roles as processes (api, scheduler, evaluator, probe role) on a fresh PostgreSQL database and a redis-server of our own. Two sets of ${MONITORS} http monitors at ${INTERVAL_S} s (${f(MONITORS / INTERVAL_S)} due/s each, meant to be more than either probe keeps up with), one in region \`local\` (checked by the probe role), one in the remote region \`remote\` (checked by one \`upblit probe\`); only one set's schedules are on at a time. Both probes run ${CONCURRENCY} checks at once and log at \`info\`. Each phase: ${WARMUP_S} s warm-up, ${WINDOW_S} s measured; the in-cluster phase runs before and after the remote one.`,
     "",
     "| saturated | in-cluster (before) | remote probe | in-cluster (after) | remote ÷ in-cluster (mean) |",
     "| --- | --- | --- | --- | --- |",
-    row("checks/s", [
-      f(before.perSecond),
-      f(remote.perSecond),
-      f(after.perSecond),
+    row(`checks/s (${f(MONITORS / INTERVAL_S)} due/s)`, [
+      sat(before),
+      sat(remote),
+      sat(after),
       f(remote.perSecond / baseline, 2),
     ]),
     row("CPU-s / 1,000 checks: the probe", [
