@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   api,
@@ -31,10 +31,11 @@ interface Result {
  * the first scheduled slot of a new monitor falls anywhere in its first interval) by the real
  * server's Chromium against a shop page on loopback that answers 500. The failed result is
  * stored with its screenshot, and the monitor's page shows that screenshot, loaded through the
- * API with the session's credentials.
+ * API with the session's credentials (refreshed when the access token has expired).
  */
 describe("dashboard: a browser monitor's failed result shows its screenshot", () => {
   let d: Dashboard;
+  let context: BrowserContext;
   let page: Page;
   let shop: Server;
   let shopUrl: string;
@@ -51,7 +52,7 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/checkout`;
     // ALLOW_PRIVATE_TARGETS (the harness sets it) lets the check reach the shop on loopback.
     d = await startDashboard({ env: { BROWSER_EXECUTABLE: "/usr/bin/chromium" } });
-    page = (await d.signedIn()).page;
+    ({ context, page } = await d.signedIn());
   }, scaledTimeout(240_000));
 
   afterAll(async () => {
@@ -81,7 +82,7 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
       // that check's result serves as well: the wait below is on the stored result either way.
       const started = Date.now();
       await page.getByRole("button", { name: "Check now" }).click();
-      const failed = await waitFor(
+      const found = await waitFor(
         "a failed check with a screenshot",
         async () => {
           const r = await api<{ items: Result[] }>(d.base, "GET", `/api/v1/monitors/${id}/results?limit=20`);
@@ -89,6 +90,7 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
         },
         180_000,
       );
+      const failed = found!;
       console.log(
         `failed browser result with screenshot stored ${Date.now() - started} ms after check now (load ${loadavg()[0]!.toFixed(1)})`,
       );
@@ -97,12 +99,16 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
         `/api/v1/monitors/${id}/screenshots/${encodeURIComponent(failed.region)}/${failed.slotAt}`,
       );
 
-      // The monitor's page: open that result and see the page as the check saw it.
+      // The monitor's page: open that result and see the page as the check saw it. The access
+      // token's cookie is gone first (as 15 minutes after the last request): the picture still
+      // comes, through the dashboard's client, which refreshes the session as any request does.
       await page.reload();
       const result = page
         .locator(".results-list li")
         .filter({ has: page.locator(`time[datetime="${failed.slotAt}"]`) });
-      await result.locator("summary").click({ timeout: UI_TIMEOUT_MS });
+      await result.locator("summary").waitFor({ timeout: UI_TIMEOUT_MS });
+      await context.clearCookies({ name: "upblit-access" });
+      await result.locator("summary").click();
       const img = result.getByRole("img", { name: /The page as the browser check saw it/ });
       await img.waitFor({ timeout: UI_TIMEOUT_MS });
       await expect
