@@ -17,11 +17,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `
     CREATE FUNCTION upblit_ms_pack(ms real) RETURNS smallint
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-      AS $$ SELECT least(round(ln(1 + greatest(ms, 0) * 100.0) * 1600), 32767)::smallint $$;
+      AS $$ SELECT least(round(ln(1 + greatest(ms, 0)::float8 * 100) * 1600), 32767)::smallint $$;
 
+    -- float8 arithmetic throughout: numeric's exp() made reading a day of packed results 10× slower.
     CREATE FUNCTION upblit_ms_unpack(code smallint) RETURNS real
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-      AS $$ SELECT round(((exp(code / 1600.0) - 1) / 100.0)::numeric, 2)::real $$;
+      AS $$ SELECT (round(exp(code / 1600::float8) - 1) / 100)::real $$;
 
     CREATE FUNCTION upblit_ms_pack_array(ms real[]) RETURNS smallint[]
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
