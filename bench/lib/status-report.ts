@@ -24,7 +24,39 @@ const END = "<!-- bench:status:end -->";
 /** The section's fixed part: written once, when docs/benchmarks.md has no status section yet. */
 const INTRO = `## Status pages (npm run bench:status)
 
-See the description above the latest run.
+What it measures: how many requests per second one Upblit process serves for a public status page
+of 50 components with 90 days of history and for its \`summary.json\`, uncompressed, brotli and
+gzip, against a bare Fastify route in the same process answering the same bytes (the ceiling).
+
+- **Upblit runs in the bench process** (\`startUpblit\` from the compiled \`dist/\`, role \`api\`,
+  \`LOG_LEVEL=info\` to a file) on a fresh PGlite database in a temp \`DATA_DIR\`. The owner is set up
+  through the setup link, 50 http monitors are created through the API and one public page shows
+  them in 5 groups of 10. The per-user API limit and the public routes' per-IP limit are raised
+  (every request comes from 127.0.0.1); both limiters still run on every request.
+- **History**: the monitors are dated back 91 days (the storage layer) and get 90 days of results,
+  one every 30 minutes (\`--interval\`), through the evaluator's own \`recordResults\` (results,
+  states, incidents) under a clock the bench holds at each batch's time; then the rollup job runs
+  once. Mostly up, 1 % degraded, and on about one day in sixteen an outage of 1–8 checks that opens
+  and resolves an incident. The clock then runs as the wall clock again (the read model is rebuilt
+  every 60 s during the load, as in production).
+- **Ceiling**: a bare Fastify server in the same process whose routes answer, for the coding the
+  request accepts (a substring test for \`br\`, then \`gzip\`), the exact bytes and headers Upblit
+  answered (fetched once): content type and encoding, \`Vary\`, \`Cache-Control\`, \`ETag\`, CSP and the
+  other security headers, and a fixed \`x-request-id\` of the same length. No hooks, no logger, no
+  validation, no rate limiter.
+- **Load**: \`autocannon\` (its CLI, in its own process) on 127.0.0.1 with keep-alive connections,
+  no \`If-None-Match\` (every answer is a full 200), \`Accept-Encoding\` none, \`br\` or \`gzip\`. Each
+  row gets a short warm-up (bare and Upblit), then the bare route and Upblit's route are measured
+  back to back for the same time. *req/s* is autocannon's average, *p99* its 99th-percentile
+  latency; *÷ bare* is Upblit's req/s over the bare route's. *CPU ms / req* is the bench process's
+  CPU (the server under load) per response. Targets: 0.5× uncompressed (issue 5), 0.9× brotli
+  and gzip, and the page ≤ 60 KiB on the wire (issue 20).
+
+Options: \`--quick\` (2 s per run, history every 120 min; leaves this file alone), \`--duration\`,
+\`--connections\`, \`--components\`, \`--days\`, \`--interval\`, \`--codings\`, \`--profile DIR\` (a CPU profile
+of every measured run and the hottest functions on stdout; never writes this file); \`--help\` lists
+them all. Run it on a quiet machine: both servers share the bench process and autocannon takes a
+core of its own.
 
 ### Latest run
 `;
