@@ -1,13 +1,16 @@
-import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import Fastify from "fastify";
 import { request } from "undici";
 import type { Running } from "../../src/main.ts";
 import { createMonitors, setUpOwner } from "./api.ts";
 import { onCleanup, trackDir } from "./cleanup.ts";
+import { summarizeProfile } from "./profile-summary.ts";
 import { progress } from "./progress.ts";
+import { ACCEPT, type Captured, type Coding, capture, startBare } from "./status-bare.ts";
+import { BenchClock, writeHistory } from "./status-history.ts";
 import { type LoadResult, runAutocannon } from "./status-load.ts";
 import { freePort, REPO_ROOT } from "./upblit-child.ts";
 
@@ -17,6 +20,8 @@ interface Dist {
   config: typeof import("../../src/config/load.ts");
   logger: typeof import("../../src/lib/logger.ts");
   rateLimits: typeof import("../../src/services/rate-limit/settings.ts");
+  record: typeof import("../../src/services/checks/record-results.ts");
+  maintain: typeof import("../../src/services/checks/maintain.ts");
 }
 
 function load<T>(relative: string): Promise<T> {
@@ -26,45 +31,43 @@ function load<T>(relative: string): Promise<T> {
 export interface StatusRunSpec {
   components: number;
   groups: number;
+  days: number;
+  intervalMinutes: number;
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  codings: Coding[];
+  /** Write a CPU profile of each measured run here (the figures are then not for the docs). */
+  profileDir: string | undefined;
 }
 
-/** One target under load: Upblit's route and the bare route with a body of the same size. */
+/** A route's body: its bytes uncompressed and on the wire in each coding. */
+export interface StatusBody {
+  name: string;
+  path: string;
+  bytes: Record<Coding, number>;
+}
+
+/** One target under load: Upblit's route and the bare route answering its bytes, in one coding. */
 export interface StatusPair {
   name: string;
   path: string;
-  bodyBytes: number;
+  coding: Coding;
+  wireBytes: number;
   upblit: LoadResult;
   bare: LoadResult;
-  /** This process's CPU (Upblit or the bare server; the bench's own work is idle) per 1,000 requests. */
+  /** The bench process's CPU (Upblit or the bare server; the bench's own work is idle) per response. */
   upblitCpuMsPerRequest: number;
   bareCpuMsPerRequest: number;
 }
 
 export interface StatusRunResult {
   spec: StatusRunSpec;
+  history: { results: number; seconds: number };
+  bodies: StatusBody[];
   pairs: StatusPair[];
   problems: string[];
-}
-
-async function fetchText(url: string): Promise<string> {
-  const res = await request(url);
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
-  return text;
-}
-
-/** The body as Upblit sends it to a client that accepts brotli (the bytes on the wire). */
-async function fetchBrotli(url: string): Promise<Buffer> {
-  const res = await request(url, { headers: { "accept-encoding": "br" } });
-  const bytes = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode !== 200 || res.headers["content-encoding"] !== "br")
-    throw new Error(
-      `GET ${url} (br): HTTP ${res.statusCode}, content-encoding ${res.headers["content-encoding"]}`,
-    );
-  return bytes;
+  profiles: string[];
 }
 
 async function createPage(url: string, token: string, monitorIds: string[], groups: number): Promise<string> {
@@ -78,6 +81,7 @@ async function createPage(url: string, token: string, monitorIds: string[], grou
       title: "Bench Cloud",
       description: "A page of the status benchmark",
       footerText: "Questions? support@bench.example",
+      historyDays: 90,
       groups: Array.from({ length: groups }, (_, g) => ({
         name: `Group ${g + 1}`,
         components: monitorIds
@@ -92,44 +96,37 @@ async function createPage(url: string, token: string, monitorIds: string[], grou
   return slug;
 }
 
-/**
- * A bare Fastify server in this process answering each path with a fixed body and type: as it is,
- * or, when the request accepts brotli, the same brotli bytes Upblit sends (the ceiling for
- * serving precompressed bytes).
- */
-async function startBare(routes: Array<{ path: string; type: string; body: string; brotli: Buffer }>) {
-  const app = Fastify({ logger: false });
-  for (const r of routes)
-    app.get(r.path, async (req, reply) =>
-      String(req.headers["accept-encoding"] ?? "").includes("br")
-        ? reply.type(r.type).header("content-encoding", "br").send(r.brotli)
-        : reply.type(r.type).send(r.body),
-    );
-  const port = await freePort();
-  await app.listen({ host: "127.0.0.1", port });
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= app.close();
-    return closed;
-  };
-  onCleanup(close);
-  return { origin: `http://127.0.0.1:${port}`, close };
-}
-
-/** Load with autocannon and this process's CPU time over the run. */
-async function measured(url: string, seconds: number, connections: number, headers: Record<string, string>) {
+/** Load with autocannon, this process's CPU time over the run, and optionally a CPU profile of it. */
+async function measured(
+  url: string,
+  spec: StatusRunSpec,
+  headers: Record<string, string>,
+  profileFile: string | undefined,
+) {
+  const session = profileFile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+  }
   const cpu0 = process.cpuUsage();
-  const load = await runAutocannon(url, seconds, connections, headers);
+  const load = await runAutocannon(url, spec.seconds, spec.connections, headers);
   const cpu = process.cpuUsage(cpu0);
+  if (session && profileFile) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(profileFile, JSON.stringify(profile));
+    session.disconnect();
+  }
   const total = load.ok + load.non2xx;
   return { load, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, total) };
 }
 
 /**
- * Starts Upblit in this process (role api, compiled code, fresh PGlite), sets up the owner,
- * creates the monitors and one public page showing them through the API, then loads the page
- * and its summary.json with autocannon, each right after a bare Fastify route in this same
- * process that returns a static body of the same size (the ceiling).
+ * Starts Upblit in this process (role api, compiled code, fresh PGlite, a clock the bench holds
+ * while it writes history), sets up the owner, creates the monitors and one public page showing
+ * them through the API, gives every monitor `days` of results (status-history.ts), then loads the
+ * page and its summary.json with autocannon in each content coding, each right after a bare
+ * Fastify route in this same process answering the same bytes and headers (the ceiling).
  */
 export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
   const dist: Dist = {
@@ -137,6 +134,8 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
     config: await load("config/load.js"),
     logger: await load("lib/logger.js"),
     rateLimits: await load("services/rate-limit/settings.js"),
+    record: await load("services/checks/record-results.js"),
+    maintain: await load("services/checks/maintain.js"),
   };
   const dir = mkdtempSync(path.join(tmpdir(), "upblit-bench-status-"));
   const removeDir = trackDir(dir);
@@ -152,7 +151,9 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
   // Setup and load come from one address: the per-user API limit and the public routes' per-IP
   // limit would refuse most of it. The limiters still run on every request, with room.
   const roomy = { limit: 1_000_000_000, seconds: 60 };
+  const clock = new BenchClock();
   const running: Running = await dist.main.startUpblit(config, log, {
+    clock,
     rateLimits: {
       ...dist.rateLimits.RATE_LIMITS,
       api: { perKey: roomy, perUser: roomy },
@@ -186,45 +187,65 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
     monitors.map((m) => m.id),
     spec.groups,
   );
-  const targets = [
-    { name: "page (HTML)", path: `/status/${slug}`, type: "text/html; charset=utf-8" },
-    {
-      name: "summary.json",
-      path: `/status/${slug}/api/v2/summary.json`,
-      type: "application/json; charset=utf-8",
-    },
-  ];
-  const bodies = await Promise.all(targets.map((t) => fetchText(`${url}${t.path}`)));
-  const brotlis = await Promise.all(targets.map((t) => fetchBrotli(`${url}${t.path}`)));
-  const bare = await startBare(
-    targets.map((t, i) => ({ path: t.path, type: t.type, body: bodies[i] ?? "", brotli: brotlis[i]! })),
+  progress(
+    "history",
+    `${spec.days} days of results every ${spec.intervalMinutes} min for ${monitors.length} monitors`,
   );
+  const history = await writeHistory(
+    running,
+    clock,
+    { recordResults: dist.record.recordResults, refreshRollups: dist.maintain.refreshRollups },
+    { days: spec.days, intervalMinutes: spec.intervalMinutes },
+  );
+  progress("history", `${history.results} results in ${history.seconds.toFixed(1)} s`);
+
+  const targets = [
+    { name: "page (HTML)", path: `/status/${slug}` },
+    { name: "summary.json", path: `/status/${slug}/api/v2/summary.json` },
+  ];
+  const codings: Coding[] = ["identity", "br", "gzip"];
+  const captured: Captured[][] = [];
+  for (const t of targets)
+    captured.push(await Promise.all(codings.map((c) => capture(`${url}${t.path}`, c))));
+  const bodies: StatusBody[] = targets.map((t, i) => ({
+    ...t,
+    bytes: Object.fromEntries(captured[i]!.map((a) => [a.coding, a.body.length])) as Record<Coding, number>,
+  }));
+  const bare = await startBare(targets.map((t, i) => ({ path: t.path, answers: captured[i]! })));
   progress("setup", `page /status/${slug} with ${monitors.length} components; bare server ${bare.origin}`);
+  if (spec.profileDir) mkdirSync(spec.profileDir, { recursive: true });
 
   const pairs: StatusPair[] = [];
-  const variants = [
-    { label: "", headers: {} as Record<string, string> },
-    { label: ", brotli", headers: { "accept-encoding": "br" } },
-  ];
+  const profiles: string[] = [];
   for (const [i, t] of targets.entries()) {
-    for (const v of variants) {
-      const name = `${t.name}${v.label}`;
+    for (const coding of spec.codings) {
+      const name = `${t.name}${coding === "identity" ? "" : `, ${coding}`}`;
+      const headers = ACCEPT[coding];
       for (const origin of [bare.origin, url])
-        await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections, v.headers);
-      const b = await measured(`${bare.origin}${t.path}`, spec.seconds, spec.connections, v.headers);
+        await runAutocannon(`${origin}${t.path}`, spec.warmupSeconds, spec.connections, headers);
+      const file = (server: string) =>
+        spec.profileDir
+          ? path.join(spec.profileDir, `${i === 0 ? "page" : "summary"}-${coding}-${server}.cpuprofile`)
+          : undefined;
+      const b = await measured(`${bare.origin}${t.path}`, spec, headers, file("bare"));
       progress(
         "bare",
         `${name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`,
       );
-      const u = await measured(`${url}${t.path}`, spec.seconds, spec.connections, v.headers);
+      const u = await measured(`${url}${t.path}`, spec, headers, file("upblit"));
       progress(
         "upblit",
         `${name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`,
       );
+      for (const server of ["bare", "upblit"]) {
+        const f = file(server);
+        if (f) profiles.push(`## ${path.basename(f)}\n${summarizeProfile(f, undefined, 25).join("\n")}`);
+      }
       pairs.push({
         name,
         path: t.path,
-        bodyBytes: v.label ? brotlis[i]!.length : Buffer.byteLength(bodies[i] ?? ""),
+        coding,
+        wireBytes: bodies[i]!.bytes[coding],
         upblit: u.load,
         bare: b.load,
         upblitCpuMsPerRequest: u.cpuMsPerRequest,
@@ -242,5 +263,5 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
       return entry.level >= 40 && entry.msg !== dist.main.SETUP_LINK_MESSAGE ? [entry.msg] : [];
     });
   removeDir();
-  return { spec, pairs, problems };
+  return { spec, history, bodies, pairs, problems, profiles };
 }

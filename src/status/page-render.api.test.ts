@@ -169,6 +169,26 @@ describe.each(DB_KINDS)("status page rendering on %s", (kind) => {
     }
   });
 
+  it("logs successful reads at debug and refusals at info, each with its request id", async () => {
+    const ok = await visit(up, `/status/${page.slug}/api/v2/summary.json`, {
+      headers: { "accept-encoding": "br" },
+    });
+    const missing = await visit(up, "/status/no-such-page-logged");
+    expect(ok.statusCode).toBe(200);
+    expect(missing.statusCode).toBe(404);
+    const lineOf = (res: typeof ok) => () =>
+      up.logs.find((l) => l.msg === "request" && l.reqId === res.headers["x-request-id"]);
+    // The line is written once the answer has left; the refusal's shows that both were handled.
+    const deadline = Date.now() + 30_000;
+    while (!lineOf(missing)() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lineOf(missing)()).toMatchObject({ statusCode: 404, url: "/status/no-such-page-logged" });
+    expect(lineOf(ok)()).toBeUndefined();
+    // An API route's success is still an info line.
+    const api = await call(up, "GET", `${API}/status-pages/${page.id}`);
+    while (!lineOf(api)() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lineOf(api)()).toMatchObject({ statusCode: 200, level: 30 });
+  });
+
   it("escapes markup in every text the owner writes", async () => {
     const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
     const other = await createPage(up, {

@@ -64,6 +64,20 @@ export class Representation {
 export function chooseCoding(header: string | string[] | undefined): ContentCoding {
   const value = Array.isArray(header) ? header.join(",") : header;
   if (!value || value.length > 1000) return "identity";
+  // Clients send a handful of distinct headers: each is parsed once, not once per request.
+  const known = CODINGS_SEEN.get(value);
+  if (known) return known;
+  const coding = parseAcceptEncoding(value);
+  if (CODINGS_SEEN.size >= MAX_CODINGS_SEEN) CODINGS_SEEN.clear();
+  CODINGS_SEEN.set(value, coding);
+  return coding;
+}
+
+/** Accept-Encoding values already parsed, at most MAX_CODINGS_SEEN (then the memo starts over). */
+const CODINGS_SEEN = new Map<string, ContentCoding>();
+const MAX_CODINGS_SEEN = 64;
+
+function parseAcceptEncoding(value: string): ContentCoding {
   const accepted = new Map<string, number>();
   for (const part of value.split(",")) {
     const [name, ...params] = part.trim().toLowerCase().split(";");

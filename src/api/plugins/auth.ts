@@ -70,9 +70,14 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
     }
   });
 
-  app.addHook("onRequest", async (request) => {
+  // Callback-style so that public routes pass without a promise; the rest is authenticate() below.
+  app.addHook("onRequest", (request, _reply, done) => {
     const auth = request.routeOptions.config.auth;
-    if (!auth || auth === "public") return;
+    if (!auth || auth === "public") return done();
+    authenticate(request, auth).then(() => done(), done);
+  });
+
+  async function authenticate(request: FastifyRequest, auth: Exclude<RouteAuth, "public">): Promise<void> {
     const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
     if (CREDENTIAL_PARAMS.test(query)) {
       throw new AppError(
@@ -105,7 +110,7 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
         return false;
       }
     };
-  });
+  }
 }
 
 /** Probe tokens call the probe routes only, and the probe routes take nothing but probe tokens. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.ts";
 import { claimIdempotencyKey, completeIdempotencyKey } from "../../services/idempotency.ts";
 import type { ApiDeps } from "../context.ts";
@@ -25,11 +25,24 @@ declare module "fastify" {
  * `Idempotent-Replayed: true`); the same key with another body is refused with 422. Keys live 24 h.
  */
 export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
-  app.addHook("preHandler", async (request, reply) => {
+  // Callback-style: requests without a key pass without a promise. A claim that answers (a replay,
+  // a refusal) sends the reply and does not call `done`, as Fastify's early responses do.
+  app.addHook("preHandler", (request, reply, done) => {
     const key = request.headers["idempotency-key"];
     const organizationId = request.orgCtx?.organizationId;
     // Keys are kept per organization; routes outside one (sign-in, setup) do not take them.
-    if (request.method !== "POST" || key === undefined || !organizationId) return;
+    if (request.method !== "POST" || key === undefined || !organizationId) return done();
+    claim(request, reply, key, organizationId).then((answered) => {
+      if (!answered) done();
+    }, done);
+  });
+
+  async function claim(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string | string[],
+    organizationId: string,
+  ): Promise<boolean> {
     if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
       throw new AppError("VALIDATION", "Idempotency-Key must be 1-255 printable ASCII characters", {
         errors: [{ path: "headers.idempotency-key", message: "1-255 printable ASCII characters" }],
@@ -49,41 +62,46 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
     switch (claim.kind) {
       case "new":
         request.idempotencyKey = key;
-        return;
+        return false;
       case "replay": {
         const stored = claim.response as StoredResponse;
         if (stored.location) reply.header("location", stored.location);
-        return reply
+        reply
           .status(claim.statusCode)
           .type(claim.statusCode >= 400 ? "application/problem+json" : "application/json")
           .header("idempotent-replayed", "true")
           .send(stored.body);
+        return true;
       }
       case "mismatch":
-        return sendProblem(
+        sendProblem(
           reply,
           problemFor("PRECONDITION_FAILED", id, "This Idempotency-Key was used with a different request", [
             { path: "headers.idempotency-key", message: "already used with another body or path" },
           ]),
         );
+        return true;
       case "in-progress":
-        return sendProblem(
+        sendProblem(
           reply,
           problemFor("CONFLICT", id, "A request with this Idempotency-Key is still running"),
         );
+        return true;
     }
-  });
+  }
 
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     const key = request.idempotencyKey;
     const organizationId = request.orgCtx?.organizationId;
-    if (!key || !organizationId) return payload;
+    if (!key || !organizationId) return done(null, payload);
     request.idempotencyKey = undefined;
     const body = typeof payload === "string" && payload.length > 0 ? safeJson(payload) : null;
     const location = reply.getHeader("location");
     const stored: StoredResponse = { body, location: typeof location === "string" ? location : null };
-    await completeIdempotencyKey(deps.rt.db, organizationId, key, reply.statusCode, stored);
-    return payload;
+    completeIdempotencyKey(deps.rt.db, organizationId, key, reply.statusCode, stored).then(
+      () => done(null, payload),
+      (err: Error) => done(err),
+    );
   });
 }
 

@@ -42,16 +42,37 @@ declare module "fastify" {
 export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
   const limits = deps.rateLimits;
 
-  app.addHook("onRequest", async (request) => {
+  // Callback-style hooks: a request with nothing to count (anonymous, no class) passes without a promise.
+  app.addHook("onRequest", (request, _reply, done) => {
     const actor = request.orgCtx?.actor;
-    if (actor?.kind === "apiKey") return countApiRequest(limits, { kind: "apiKey", keyId: actor.keyId });
     const userId = actor?.kind === "user" ? actor.userId : request.userCtx?.user.id;
-    if (userId) await countApiRequest(limits, { kind: "user", userId });
+    const counted =
+      actor?.kind === "apiKey"
+        ? countApiRequest(limits, { kind: "apiKey", keyId: actor.keyId })
+        : userId
+          ? countApiRequest(limits, { kind: "user", userId })
+          : undefined;
+    if (!counted) return done();
+    counted.then(() => done(), done);
   });
 
-  app.addHook("preHandler", async (request) => {
+  app.addHook("preHandler", (request, _reply, done) => {
     const kind = request.routeOptions.config.rateLimit;
-    if (!kind) return;
+    if (!kind) return done();
+    countClass(request, kind).then(() => done(), done);
+  });
+
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const attempt = request.credentialAttempt;
+    if (!attempt) return done(null, payload);
+    request.credentialAttempt = undefined;
+    finishCredentialAttempt(limits, attempt, outcomeOf(reply.statusCode)).then(
+      () => done(null, payload),
+      (err: Error) => done(err),
+    );
+  });
+
+  async function countClass(request: FastifyRequest, kind: RouteRateLimit): Promise<void> {
     if (kind === "public") return countPublicRequest(limits, request.ip);
     const fields = bodyFields(request.body);
     if (kind === "mail") {
@@ -60,15 +81,7 @@ export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
     }
     const account = await accountOf(deps, request, fields);
     request.credentialAttempt = await beginCredentialAttempt(limits, { ip: request.ip, account });
-  });
-
-  app.addHook("onSend", async (request, reply, payload) => {
-    const attempt = request.credentialAttempt;
-    if (!attempt) return payload;
-    request.credentialAttempt = undefined;
-    await finishCredentialAttempt(limits, attempt, outcomeOf(reply.statusCode));
-    return payload;
-  });
+  }
 }
 
 /**
