@@ -45,7 +45,7 @@ describe("upblit migrate", () => {
       const first = runCli(["migrate"], { DATA_DIR: dataDir });
       expect(await exitWithin(first)).toEqual({ code: 0, signal: null });
       expect(first.stdout()).toBe(
-        "applied: 0001-foundation, 0002-accounts, 0003-alerting, 0004-routing, 0005-maintenance, 0006-dependencies, 0007-status-pages, 0008-templates, 0009-status-incidents, 0010-status-domains, 0011-status-subscriptions, 0012-incident-workflow, 0013-heartbeats, 0014-sso, 0015-compact-results, 0016-regions, 0017-type-secrets, 0018-processes, 0019-resource-keys, 0020-probe-tokens, 0021-browser-artifacts, 0022-rollup-blocks, 0023-remote-probe-offline, 0024-one-presence\n",
+        "applied: 0001-foundation, 0002-accounts, 0003-alerting, 0004-routing, 0005-maintenance, 0006-dependencies, 0007-status-pages, 0008-templates, 0009-status-incidents, 0010-status-domains, 0011-status-subscriptions, 0012-incident-workflow, 0013-heartbeats, 0014-sso, 0015-compact-results, 0016-regions, 0017-type-secrets, 0018-processes, 0019-resource-keys, 0020-probe-tokens, 0021-browser-artifacts, 0022-rollup-blocks, 0023-remote-probe-offline, 0024-one-presence, 0025-packed-timings\n",
       );
       expect(first.stderr()).toBe("");
       expect(existsSync(dataDir)).toBe(true);

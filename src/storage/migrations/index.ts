@@ -23,6 +23,7 @@ import * as m0021 from "./0021-browser-artifacts.ts";
 import * as m0022 from "./0022-rollup-blocks.ts";
 import * as m0023 from "./0023-remote-probe-offline.ts";
 import * as m0024 from "./0024-one-presence.ts";
+import * as m0025 from "./0025-packed-timings.ts";
 
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0022-rollup-blocks": m0022,
   "0023-remote-probe-offline": m0023,
   "0024-one-presence": m0024,
+  "0025-packed-timings": m0025,
 };
 
 export const migrationProvider: MigrationProvider = {

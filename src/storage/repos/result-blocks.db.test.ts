@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
 import { ManualClock } from "../../lib/clock.ts";
@@ -47,7 +48,25 @@ function makeResult(monitorId: string, organizationId: string, i: number, region
   };
 }
 
-describe.each(DB_KINDS)("packed results (0015) on %s", (kind) => {
+const TIMINGS = ["dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "total_ms"] as const;
+
+function withoutTimings<T extends Record<(typeof TIMINGS)[number], unknown>>(row: T) {
+  const copy: Record<string, unknown> = { ...row };
+  for (const field of TIMINGS) delete copy[field];
+  return copy;
+}
+
+/** A packed timing reads back within 0.005 ms (its rounding) + 0.031 % (half a step) of what was stored. */
+function expectPackedTiming(packed: number | null, stored: number | null): void {
+  if (stored === null) {
+    expect(packed).toBeNull();
+    return;
+  }
+  expect(packed).not.toBeNull();
+  expect(Math.abs(packed! - stored)).toBeLessThanOrEqual(0.0051 + stored * 0.000313);
+}
+
+describe.each(DB_KINDS)("packed results (0015, 0025) on %s", (kind) => {
   let up: TestUpblit;
   const clock = new ManualClock(T0);
   let monitorId: string;
@@ -116,8 +135,30 @@ describe.each(DB_KINDS)("packed results (0015) on %s", (kind) => {
     expect(await count("check_result_blocks", monitorId)).toBe(6);
     expect(await count("check_result_blocks", other)).toBe(1);
     expect(await count("check_results", monitorId)).toBe(60 + 30);
-    expect(await history(monitorId)).toEqual(before);
+    const after = await history(monitorId);
+    // Every field as stored, but the timings of packed hours: two bytes on a log scale (0025).
+    expect(after.map(withoutTimings)).toEqual(before.map(withoutTimings));
+    for (const [i, row] of after.entries()) {
+      for (const field of TIMINGS) expectPackedTiming(row[field], before[i]![field]);
+    }
     expect(await history(other)).toHaveLength(60);
+  });
+
+  it("packs timings in two bytes within 0.005 ms + 0.031 %, and packing them again changes nothing", async () => {
+    const values = [
+      0, 0.004, 0.01, 1.25, 7.75, 15.99, 16.5, 99.37, 250, 1234.56, 9_999.99, 120_000, 3_600_000,
+    ];
+    const { rows } = await sql<{ ms: number; back: number; again: number }>`
+      SELECT v AS ms, upblit_ms_unpack(upblit_ms_pack(v)) AS back,
+        upblit_ms_unpack(upblit_ms_pack(upblit_ms_unpack(upblit_ms_pack(v)))) AS again
+      FROM unnest(${values}::real[]) AS t(v)`.execute(up.rt.db);
+    for (const r of rows) {
+      expectPackedTiming(r.back, r.ms);
+      expect(r.again).toBe(r.back);
+    }
+    const { rows: nulls } = await sql<{ back: number | null }>`
+      SELECT upblit_ms_unpack(upblit_ms_pack(NULL::real)) AS back`.execute(up.rt.db);
+    expect(nulls[0]?.back).toBeNull();
   });
 
   it("stores a block's repeated details once", async () => {
