@@ -1,6 +1,7 @@
 # Upblit's container image: build from the sources, then a runtime stage with only what runs.
 # Embedded database (PGlite) in the /data volume by default; every setting from the environment
-# (README's configuration table), e.g. DATABASE_URL for a PostgreSQL server.
+# (README's configuration table), e.g. DATABASE_URL for a PostgreSQL server. `upblit` is on PATH,
+# so the same image runs a remote probe: `… upblit probe --connect URL` (docs/remote-probes.md).
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -20,7 +21,9 @@ COPY --from=build /upblit.tgz /tmp/upblit.tgz
 RUN npm install --omit=dev --no-audit --no-fund /tmp/upblit.tgz && rm /tmp/upblit.tgz \
   && npm cache clean --force && mkdir -p /data && chown node:node /data
 USER node
-ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data LOG_FORMAT=json NODE_ENV=production
+# PATH written out: a base image imported from a root filesystem (CI's stand-in) sets none.
+ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data LOG_FORMAT=json NODE_ENV=production \
+  PATH=/app/node_modules/.bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -6,21 +6,20 @@
 // processes against the bare fresh-connection loop (bench/lib/ceiling.ts) measured in the same run;
 // and the lateness a kill -9 of one of two probes causes. Progress on stderr; the table on stdout
 // and in docs/benchmarks.md.
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import pg from "pg";
 import { SETUP_LINK_MESSAGE } from "../src/main.ts";
 import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
 import { type Ceiling, measureCeiling } from "./lib/ceiling.ts";
-import { installCleanupHandlers, onCleanup, runCleanup, trackPid } from "./lib/cleanup.ts";
+import { installCleanupHandlers, onCleanup, runCleanup } from "./lib/cleanup.ts";
 import { runStamp, writeDocsSection } from "./lib/docs.ts";
+import { freshDatabase, startRedis } from "./lib/pg-redis.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
 import { startTarget, type Target } from "./lib/target.ts";
-import { freePort, REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
+import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
 
 const USAGE = `usage: npm run bench:scale -- [options]
   --monitors 50000          monitors at 60 s (the issue's target: 50,000 = 833 checks/s)
@@ -50,54 +49,7 @@ const MONITORS = positiveInt("monitors", values.monitors);
 const WINDOW_S = positiveInt("window", values.window);
 const CONCURRENCY = positiveInt("concurrency", values.concurrency);
 const CREATE_CONCURRENCY = positiveInt("create-concurrency", values["create-concurrency"]);
-const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 installCleanupHandlers();
-
-/** Our own redis-server on a free port, without persistence; stopped at cleanup. */
-async function startRedis(): Promise<{ url: string; redis: Redis }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  if (child.pid === undefined) throw new Error("could not start redis-server");
-  const untrack = trackPid(child.pid);
-  onCleanup(async () => {
-    child.kill("SIGTERM");
-    untrack();
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  for (let i = 0; ; i++) {
-    try {
-      await redis.connect();
-      await redis.ping();
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      redis.disconnect();
-      await sleep(100);
-    }
-  }
-  onCleanup(async () => redis.disconnect());
-  return { url, redis };
-}
-
-/** A fresh database on the machine's PostgreSQL, dropped at cleanup. */
-async function freshDatabase(): Promise<{ url: string; name: string; admin: pg.Client }> {
-  const name = `upblit_bench_scale_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  onCleanup(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  });
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name, admin };
-}
 
 async function redisCalls(redis: Redis): Promise<Map<string, number>> {
   const info = await redis.info("commandstats");
@@ -176,7 +128,7 @@ async function main(): Promise<string> {
   );
   const target: Target = await startTarget();
   const redisServer = await startRedis();
-  const database = await freshDatabase();
+  const database = await freshDatabase("upblit_bench_scale");
   const reader = new pg.Client({ connectionString: database.url });
   progress("setup", `target ${target.origin}, redis ${redisServer.url}, database ${database.name}`);
 

@@ -15,7 +15,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * UPBLIT_BENCH_ENTRY points at another build (say a copy of dist/ made before a change, kept
  * inside the checkout so it finds node_modules) to measure it side by side.
  */
-const UPBLIT_ENTRY = process.env.UPBLIT_BENCH_ENTRY
+export const UPBLIT_ENTRY = process.env.UPBLIT_BENCH_ENTRY
   ? path.resolve(process.env.UPBLIT_BENCH_ENTRY)
   : path.join(REPO_ROOT, "dist/cli/main.js");
 

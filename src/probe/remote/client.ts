@@ -5,6 +5,9 @@ import type { CheckSpec } from "../../domain/monitor.ts";
 /** The protocol version this agent speaks (docs/remote-probes.md). */
 export const PROTOCOL = 2;
 
+/** The most slots one claim may ask for (the server answers 400 above it: `max` ≤ 500). */
+export const MAX_CLAIM_SLOTS = 500;
+
 export type AssignedSpec = CheckSpec & { revision: number; intervalSeconds: number };
 export interface Assignments {
   revision: string;
@@ -65,7 +68,10 @@ export class ProbeClient {
     waitSeconds: number,
     signal?: AbortSignal,
   ): Promise<{ serverTime: number; slots: Slot[] }> {
-    const res = await this.call("POST", "/api/v1/probe/claims", { max, waitSeconds }, {}, signal);
+    // A probe with a large --concurrency has room for more than one claim may take: ask for the
+    // most, and claim again for the rest.
+    const body = { max: Math.min(max, MAX_CLAIM_SLOTS), waitSeconds };
+    const res = await this.call("POST", "/api/v1/probe/claims", body, {}, signal);
     return (await res.json()) as { serverTime: number; slots: Slot[] };
   }
 
