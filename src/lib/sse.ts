@@ -10,7 +10,10 @@ const HEARTBEAT_MS = 15_000;
  */
 export function eventStreams(app: FastifyInstance) {
   const streams = new Set<ServerResponse>();
-  app.addHook("onClose", async () => {
+  // preClose, not onClose: the server's close waits for every open connection before the onClose
+  // hooks run, so a stream a client keeps open would hold a stopping process until its hard
+  // deadline. Ended here, the clients reconnect (to another API process behind the proxy).
+  app.addHook("preClose", async () => {
     for (const res of streams) res.end();
   });
   return {

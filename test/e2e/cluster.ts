@@ -1,24 +1,112 @@
 /**
  * Helpers for tests that run Upblit's roles as separate processes (issue 16): start a role, track
  * every process a test started (killed or not) so their output can be read afterwards and
- * `killAll` cleans up, read an API process's live stream, read the probes' log of finished checks.
+ * `killAll` cleans up, restart one, read an API process's live stream, read the probes' log of
+ * finished checks, run a Redis server of the test's own.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect } from "vitest";
 import {
   accessTokenFor,
+  DIST_CLI,
+  exitWithin,
   freePort,
+  GiveUp,
+  ROOT,
   runCli,
   startUpblitProcess,
   type UpblitProcess,
+  waitFor,
   waitForOutput,
 } from "./helpers.ts";
 
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (full !== path.join(ROOT, "src/test")) newest = Math.max(newest, newestSource(full));
+    } else if (!entry.name.endsWith(".test.ts")) {
+      newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** dist/ is missing or older than a source it is built from (tests excluded). */
+export function distIsStale(): boolean {
+  const built = [DIST_CLI, path.join(ROOT, "packages/sdk/dist/index.js")];
+  if (!built.every((f) => existsSync(f))) return true;
+  const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
+  return (
+    Math.max(newestSource(path.join(ROOT, "src")), newestSource(path.join(ROOT, "packages/sdk/src"))) >
+    builtAt
+  );
+}
+
+/**
+ * A cluster of many processes runs the built JavaScript (DIST_CLI): tsx compiling the sources in
+ * each of a dozen processes took minutes on a busy machine. `npm ci` builds dist/ (`prepare`), so
+ * in CI this does nothing; after a source edit it runs `npm run build` once, under a lock, as
+ * several test files may ask at the same time.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const lock = path.join(ROOT, "dist.build-lock");
+  await waitFor(
+    "dist/ built (npm run build)",
+    async () => {
+      if (!distIsStale()) return true;
+      try {
+        mkdirSync(lock);
+      } catch {
+        // Another test file is building it; a lock left by a killed run is taken over.
+        const holder = Number(readFileSync(path.join(lock, "pid"), { encoding: "utf8", flag: "a+" }));
+        if (holder > 0 && !isAlive(holder)) rmSync(lock, { recursive: true, force: true });
+        return false;
+      }
+      try {
+        writeFileSync(path.join(lock, "pid"), String(process.pid));
+        process.stdout.write("building dist/ (older than src/) for the cluster tests…\n");
+        const child = spawn("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+        const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+        if (code !== 0) throw new GiveUp(`npm run build failed (${code}):\n${out}`);
+        return true;
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+}
+
 export type Role = "api" | "scheduler" | "probe" | "evaluator" | "notifier";
+
+export interface StartOptions {
+  region?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
 
 export interface RoleProcess extends UpblitProcess {
   name: string;
   role: Role;
   region: string | undefined;
+  /** What it was started with (a restart starts its replacement the same way). */
+  options: StartOptions;
 }
 
 /** Every process a test started, in order; `killAll` SIGKILLs those still running. */
@@ -26,35 +114,57 @@ export class Cluster {
   readonly processes: RoleProcess[] = [];
   private n = 0;
 
+  private readonly entry: string | undefined;
+
   constructor(
     /** DATABASE_URL, REDIS_URL, SECRET_KEY, … given to every process. */
     readonly env: Record<string, string>,
     private readonly dataRoot: string,
-  ) {}
+    /** `built`: run dist/ (call ensureBuilt first) instead of the sources through tsx. */
+    options: { built?: boolean } = {},
+  ) {
+    this.entry = options.built ? DIST_CLI : undefined;
+  }
 
   /**
    * Starts `upblit start --roles <role> [--region r]` and waits until it is ready: an API process
    * answers /readyz (and is signed in to), any other prints "roles started". `port` reuses an API
    * process's port (a replacement behind the same address).
    */
-  async start(
-    role: Role,
-    options: { region?: string; port?: number; env?: Record<string, string> } = {},
-  ): Promise<RoleProcess> {
+  async start(role: Role, options: StartOptions = {}): Promise<RoleProcess> {
     const name = `${role}${options.region ? `-${options.region}` : ""}-${++this.n}`;
     const env: Record<string, string> = { ...this.env, DATA_DIR: `${this.dataRoot}/${name}`, ...options.env };
     if (options.region) env.REGION = options.region;
     if (role === "api") {
-      const p = await startUpblitProcess(env.DATA_DIR!, options.port ?? (await freePort()), {
-        ...env,
-        UPBLIT_ROLES: "api",
-      });
-      return this.track(p, name, role, options.region);
+      const p = await startUpblitProcess(
+        env.DATA_DIR!,
+        options.port ?? (await freePort()),
+        { ...env, UPBLIT_ROLES: "api" },
+        this.entry,
+      );
+      return this.track(p, name, role, options);
     }
     const args = ["start", "--roles", role, ...(options.region ? ["--region", options.region] : [])];
-    const p = this.track(runCli(args, env), name, role, options.region);
+    const p = this.track(runCli(args, env, undefined, this.entry), name, role, options);
     await waitForOutput(p, /roles started/);
     return p;
+  }
+
+  /**
+   * Stops `p` with `signal` (SIGTERM: a clean stop, which must end with exit code 0; SIGKILL: a
+   * crash), waits for its exit, then starts the same role (an API on the same port) and waits
+   * until the new one is ready. Returns the new process.
+   */
+  async restart(p: RoleProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<RoleProcess> {
+    p.child.kill(signal);
+    const exit = await exitWithin(p);
+    if (signal === "SIGTERM" && exit.code !== 0) {
+      throw new Error(
+        `${p.name} exited with ${JSON.stringify(exit)} on SIGTERM:\n${p.output().slice(-4_000)}`,
+      );
+    }
+    const port = p.role === "api" ? Number(new URL(p.base).port) : undefined;
+    return this.start(p.role, { ...p.options, port });
   }
 
   live(role?: Role): RoleProcess[] {
@@ -76,8 +186,8 @@ export class Cluster {
     }
   }
 
-  private track(p: UpblitProcess, name: string, role: Role, region: string | undefined): RoleProcess {
-    const rp = Object.assign(p, { name, role, region });
+  private track(p: UpblitProcess, name: string, role: Role, options: StartOptions): RoleProcess {
+    const rp = Object.assign(p, { name, role, region: options.region, options });
     this.processes.push(rp);
     return rp;
   }
@@ -160,4 +270,49 @@ export function finishedChecks(probes: RoleProcess[]): FinishedCheck[] {
     }
   }
   return out;
+}
+
+/** A Redis server of a test's own (one it may restart), on a free port, with no persistence. */
+export interface OwnRedis {
+  url: string;
+  /** Stops the server (SIGKILL: its data is gone) and starts an empty one on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startOwnRedis(dir: string): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const launch = async () => {
+    const c = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    c.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    c.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
+    child = c;
+    await waitFor("our redis-server to accept connections", () => {
+      if (c.exitCode !== null) throw new GiveUp(`redis-server exited:\n${out}`);
+      return /Ready to accept connections/.test(out);
+    });
+  };
+  const stop = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    stop,
+  };
 }

@@ -10,6 +10,8 @@ import { scaledDeadline, slowdown } from "../../src/test/patience.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = path.join(ROOT, "bin/upblit.js");
+/** The built CLI (`npm run build`, which `npm ci` runs through `prepare`). */
+export const DIST_CLI = path.join(ROOT, "dist/cli/main.js");
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -150,9 +152,18 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Runs `upblit <args>`; `stdin`, when given, is piped in and closed (otherwise stdin is empty). */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string): UpblitProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Runs `upblit <args>`; `stdin`, when given, is piped in and closed (otherwise stdin is empty).
+ * `entry` is the script run: by default bin/upblit.js (the sources through tsx); DIST_CLI runs the
+ * built JavaScript (test/e2e/cluster.ts, for many processes at once).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  entry: string = BIN,
+): UpblitProcess {
+  const child = spawn(process.execPath, [entry, ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
@@ -182,22 +193,31 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
   };
 }
 
-/** Starts `upblit start` on PGlite in `dataDir` and waits until /readyz answers. */
+/**
+ * Starts `upblit start` (on PGlite in `dataDir` unless `env` says otherwise) and waits until
+ * /readyz answers; `entry` as in runCli.
+ */
 export async function startUpblitProcess(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
+  entry: string = BIN,
 ): Promise<UpblitProcess> {
-  const p = runCli(["start"], {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    ALLOW_PRIVATE_TARGETS: "true",
-    MIN_INTERVAL_SECONDS: "1",
-    LOG_LEVEL: "info",
-    SHUTDOWN_TIMEOUT_SECONDS: "5",
-    ...env,
-  });
+  const p = runCli(
+    ["start"],
+    {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ALLOW_PRIVATE_TARGETS: "true",
+      MIN_INTERVAL_SECONDS: "1",
+      LOG_LEVEL: "info",
+      SHUTDOWN_TIMEOUT_SECONDS: "5",
+      ...env,
+    },
+    undefined,
+    entry,
+  );
   let exitedEarly = false;
   void p.exited.then(() => {
     exitedEarly = true;
