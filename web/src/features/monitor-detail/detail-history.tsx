@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { t } from "../../i18n/index.ts";
 import { readOutcome, Verdicts } from "../monitor-form/check-result.tsx";
@@ -24,12 +24,7 @@ function Skeleton({ rows }: { rows: number }) {
 export function Timeline({ monitorId }: { monitorId: string }) {
   const events = useQuery({
     queryKey: ["monitor", monitorId, "events"],
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/monitors/{id}/events", {
-          params: { path: { id: monitorId }, query: { limit: 30 } },
-        }),
-      ),
+    queryFn: async () => await sdk.op.listMonitorEvents({ path: { id: monitorId }, query: { limit: 30 } }),
   });
   return (
     <section className="card stack" aria-labelledby="timeline-title">
@@ -59,8 +54,7 @@ export function Timeline({ monitorId }: { monitorId: string }) {
 export function MonitorIncidents({ monitorId }: { monitorId: string }) {
   const incidents = useQuery({
     queryKey: ["incidents", { monitorId }],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/incidents", { params: { query: { monitorId, limit: 10 } } })),
+    queryFn: async () => await sdk.op.listIncidents({ query: { monitorId, limit: 10 } }),
   });
   return (
     <section className="card stack" aria-labelledby="incidents-title">
@@ -90,12 +84,7 @@ export function MonitorIncidents({ monitorId }: { monitorId: string }) {
 export function RecentResults({ monitorId }: { monitorId: string }) {
   const results = useQuery({
     queryKey: ["monitor", monitorId, "results"],
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/monitors/{id}/results", {
-          params: { path: { id: monitorId }, query: { limit: 20 } },
-        }),
-      ),
+    queryFn: async () => await sdk.op.listMonitorResults({ path: { id: monitorId }, query: { limit: 20 } }),
   });
   return (
     <section className="card stack" aria-labelledby="results-title">
