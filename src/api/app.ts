@@ -25,6 +25,7 @@ import { authRoutes } from "./routes/auth/auth.routes.ts";
 import { mfaRoutes } from "./routes/auth/mfa.routes.ts";
 import { recoveryRoutes } from "./routes/auth/recovery.routes.ts";
 import { setupRoutes } from "./routes/auth/setup.routes.ts";
+import { channelByKeyRoutes } from "./routes/channels/by-key.routes.ts";
 import { channelRoutes } from "./routes/channels/channels.routes.ts";
 import { deliveryRoutes } from "./routes/channels/deliveries.routes.ts";
 import { channelPreviewRoutes } from "./routes/channels/preview.routes.ts";
@@ -42,6 +43,7 @@ import { maintenanceCalendarRoutes } from "./routes/maintenance/calendar.routes.
 import { maintenanceRoutes } from "./routes/maintenance/maintenance.routes.ts";
 import { metricsRoutes } from "./routes/metrics.routes.ts";
 import { monitorBulkRoutes } from "./routes/monitors/bulk.routes.ts";
+import { monitorByKeyRoutes } from "./routes/monitors/by-key.routes.ts";
 import { drillRoutes } from "./routes/monitors/drill.routes.ts";
 import { monitorRoutes } from "./routes/monitors/monitors.routes.ts";
 import { silenceRoutes } from "./routes/monitors/silence.routes.ts";
@@ -182,6 +184,8 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(statusPages.routes);
   await app.register(alertRuleRoutes(deps), { prefix: "/api/v1" });
   await app.register(resourceKeyRoutes(deps), { prefix: "/api/v1" });
+  await app.register(monitorByKeyRoutes(deps), { prefix: "/api/v1" });
+  await app.register(channelByKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));

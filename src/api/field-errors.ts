@@ -21,3 +21,8 @@ export function toFieldIssues(where: string, issues: RawIssue[]): FieldIssue[] {
     return [{ path: at.join("."), message: issue.message }];
   });
 }
+
+/** The problem's detail for refused fields: "1 invalid field in the body", "2 invalid fields in the query". */
+export function invalidFieldsDetail(count: number, where: string): string {
+  return `${count} invalid field${count === 1 ? "" : "s"} in the ${where}`;
+}

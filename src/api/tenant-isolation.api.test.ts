@@ -13,7 +13,7 @@ import { isolationFixtures } from "./tenant-isolation.test-support.ts";
  * that does not exist (404, same body) and change nothing. A new route with an id and no fixture
  * below fails the suite. Lists and filters of A never show B's objects.
  */
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
 describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
   let up: TestUpblit;
@@ -269,6 +269,22 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
         const foreign = await send(foreignId);
         const missing = await send(fixture.missing);
         const label = `${route.method} ${route.url} (${headers.authorization?.slice(7, 11)})`;
+        if (fixture.upsert) {
+          // Created (then, with the second credential, replaced) in A, the same for both keys.
+          expect([200, 201], `${label}: ${foreign.body}`).toContain(foreign.statusCode);
+          expect(missing.statusCode, `${label} missing: ${missing.body}`).toBe(foreign.statusCode);
+          expect(foreign.body, label).not.toContain(fixture.upsert());
+          const own = ({
+            id: _i,
+            createdAt: _c,
+            updatedAt: _u,
+            stateSince: _s,
+            ...rest
+          }: Record<string, unknown>) => rest;
+          expect(own(foreign.json()), label).toEqual(own(missing.json()));
+          checked.push(label);
+          continue;
+        }
         expect(foreign.statusCode, `${label}: ${foreign.body}`).toBe(404);
         expect(missing.statusCode, `${label} missing: ${missing.body}`).toBe(404);
         const shape = (body: string, id: string) => ({
@@ -297,6 +313,14 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
       name: string;
     }>();
     expect(channel.name).toBe("B's channel");
+    // B's keys still name B's own objects, whatever A upserted under the same key.
+    for (const [path, id] of [
+      ["monitors", ids.monitor],
+      ["channels", ids.channel],
+    ] as const) {
+      const bKeys = await call(up, "GET", `${API}/${path}/keys`, undefined, asB);
+      expect(bKeys.json<{ items: unknown[] }>().items).toEqual([{ key: "b-key", id }]);
+    }
     const rule = (await call(up, "GET", `${API}/alert-rules/${ids.alertRule}`, undefined, asB)).json<{
       name: string;
     }>();

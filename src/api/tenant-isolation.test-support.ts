@@ -16,6 +16,11 @@ export interface Fixture {
   query?: string;
   /** The whole path for routes with two ids (the first filled by the fixture, e.g. A's own page). */
   path?: (id: string) => string;
+  /**
+   * An upsert by key: B's key is unbound for A, so A's request creates (or then replaces) A's own
+   * resource exactly as with a key nobody has, never touching B's, whose id this returns.
+   */
+  upsert?: () => string;
 }
 
 /** B's objects' ids by kind, filled by the test before it asks. */
@@ -227,6 +232,7 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       query: "?period=2026-01",
     },
     ...keyFixtures(ids),
+    ...upsertFixtures(ids),
   };
 }
 
@@ -255,4 +261,22 @@ function keyFixtures(ids: ForeignIds): Record<string, Fixture> {
       [`DELETE ${API}/${path}/keys/:key`, { foreign: () => "b-key", missing: "no-such-key" }],
     ]),
   );
+}
+
+/** Upserts by key: A's PUT with B's key acts as with an unknown key, on A's own resources. */
+function upsertFixtures(ids: ForeignIds): Record<string, Fixture> {
+  return {
+    [`PUT ${API}/monitors/by-key/:key`]: {
+      foreign: () => "b-key",
+      missing: "no-such-key",
+      body: { name: "A's upsert", type: "tcp", target: "a.example.com:5432" },
+      upsert: () => ids.monitor!,
+    },
+    [`PUT ${API}/channels/by-key/:key`]: {
+      foreign: () => "b-key",
+      missing: "no-such-key",
+      body: { name: "A's upsert", kind: "ntfy", config: { topic: "a-alerts" } },
+      upsert: () => ids.channel!,
+    },
+  };
 }

@@ -173,15 +173,21 @@ function asProblem(response: Response): Response {
   };
 }
 
-/** POST /api/v1/channels takes one of the channel kinds, each its own named schema (channels.ts). */
+/**
+ * POST /api/v1/channels and PUT /api/v1/channels/by-key/{key} take one of the channel kinds, each
+ * its own named schema (channels.ts).
+ */
 function unionOfChannelKinds(doc: Doc): void {
-  const create = doc.paths?.["/api/v1/channels"]?.post as
-    | { requestBody?: { content?: Record<string, { schema: Record<string, unknown> }> } }
-    | undefined;
-  const json = create?.requestBody?.content?.["application/json"];
-  if (!json) return;
-  const { body, schemas } = channelUnion(json.schema);
-  json.schema = body;
+  type Op = { requestBody?: { content?: Record<string, { schema: Record<string, unknown> }> } } | undefined;
+  const bodies = [
+    (doc.paths?.["/api/v1/channels"]?.post as Op)?.requestBody?.content?.["application/json"],
+    (doc.paths?.["/api/v1/channels/by-key/{key}"]?.put as Op)?.requestBody?.content?.["application/json"],
+  ];
   const components = doc.components as { schemas?: Record<string, unknown> };
-  components.schemas = { ...components.schemas, ...schemas };
+  for (const json of bodies) {
+    if (!json) continue;
+    const { body, schemas } = channelUnion(json.schema);
+    json.schema = body;
+    components.schemas = { ...components.schemas, ...schemas };
+  }
 }

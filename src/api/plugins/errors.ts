@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode } from "../../lib/errors.ts";
 import { maskApiKeys } from "../../services/auth/api-key-format.ts";
-import { toFieldIssues } from "../field-errors.ts";
+import { invalidFieldsDetail, toFieldIssues } from "../field-errors.ts";
 import { type Problem, problemFor } from "../problem.ts";
 import { BodyRefused } from "./json-body.ts";
 
@@ -61,7 +61,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
         keys: (v.params as { keys?: string[] }).keys,
       })),
     );
-    return problemFor("VALIDATION", requestId, `${errors.length} invalid field(s) in the ${where}`, errors);
+    return problemFor("VALIDATION", requestId, invalidFieldsDetail(errors.length, where), errors);
   }
   if (isDatabaseUnavailable(error)) {
     return problemFor("UNAVAILABLE", requestId, "The database is unavailable; try again shortly");

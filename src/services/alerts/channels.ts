@@ -2,6 +2,7 @@ import type { AlertEvent, TemplateSource } from "../../domain/alert-message.ts";
 import { AppError, NotFoundError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { decryptSecret, encryptSecret } from "../../lib/keys.ts";
+import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 import { lockMonitor, requireMonitor } from "../monitors/query.ts";
@@ -87,39 +88,41 @@ function storedTemplate(template: TemplateSource | null | undefined): string | n
 
 /** Creates a channel; its secrets are stored encrypted (AES-256-GCM) and never returned. */
 export async function createChannel(ctx: Ctx, input: ChannelInput): Promise<ChannelView> {
-  const id = newId("chn");
+  return ctx.db.transaction().execute((tx) => insertChannel(tx, ctx, newId("chn"), input));
+}
+
+/** `createChannel` inside the caller's transaction, with the id chosen (an upsert by key claims it first). */
+export async function insertChannel(tx: Db, ctx: Ctx, id: string, input: ChannelInput): Promise<ChannelView> {
   const now = new Date(ctx.clock.now());
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto("notification_channels")
-      .values({
-        id,
-        organization_id: ctx.organizationId,
-        name: input.name,
-        kind: input.kind,
-        config: JSON.stringify(input.config),
-        secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(input.secrets)),
-        is_default: input.isDefault,
-        events: input.events,
-        template: storedTemplate(input.template),
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, ctx, {
-      action: "channel.create",
-      target: { type: "channel", id },
-      summary: {
-        name: input.name,
-        kind: input.kind,
-        isDefault: input.isDefault,
-        events: input.events,
-        templated: storedTemplate(input.template) !== null,
-      },
-    });
-    return view(ctx, row);
+  const row = await tx
+    .insertInto("notification_channels")
+    .values({
+      id,
+      organization_id: ctx.organizationId,
+      name: input.name,
+      kind: input.kind,
+      config: JSON.stringify(input.config),
+      secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(input.secrets)),
+      is_default: input.isDefault,
+      events: input.events,
+      template: storedTemplate(input.template),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(tx, ctx, {
+    action: "channel.create",
+    target: { type: "channel", id },
+    summary: {
+      name: input.name,
+      kind: input.kind,
+      isDefault: input.isDefault,
+      events: input.events,
+      templated: storedTemplate(input.template) !== null,
+    },
   });
+  return view(ctx, row);
 }
 
 export async function listChannels(
@@ -176,46 +179,66 @@ export async function updateChannel(
   patch: Partial<Omit<ChannelInput, "kind">>,
   validate: (config: Record<string, unknown>, secrets: Record<string, unknown>) => void,
 ): Promise<ChannelView> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom("notification_channels")
-      .selectAll()
-      .where("organization_id", "=", ctx.organizationId)
-      .where("id", "=", id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError("channel", id);
-    const oldSecrets = JSON.parse(decryptSecret(ctx.keys.encryption, row.secrets)) as Record<string, unknown>;
-    const config = patch.config ?? row.config;
-    const secrets = { ...oldSecrets, ...(patch.secrets ?? {}) };
-    validate(config, secrets);
-    const updated = await tx
-      .updateTable("notification_channels")
-      .set({
-        name: patch.name ?? row.name,
-        config: JSON.stringify(config),
-        secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(secrets)),
-        is_default: patch.isDefault ?? row.is_default,
-        events: patch.events ?? row.events,
-        template:
-          patch.template === undefined ? storedTemplate(row.template) : storedTemplate(patch.template),
-        enabled: true,
-        disabled_reason: null,
-        updated_at: new Date(ctx.clock.now()),
-      })
-      .where("id", "=", id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, ctx, {
-      action: "channel.update",
-      target: { type: "channel", id },
-      summary: {
-        fields: Object.keys(patch).filter((k) => k !== "secrets"),
-        secretsChanged: Object.keys(patch.secrets ?? {}),
-      },
+  return ctx.db.transaction().execute((tx) => changeChannel(tx, ctx, id, patch, validate));
+}
+
+/**
+ * `updateChannel` inside the caller's transaction. With `kind`, a channel of another kind is
+ * refused (409): an upsert by key replaces a channel, it cannot turn it into another kind.
+ */
+export async function changeChannel(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  patch: Partial<ChannelInput>,
+  validate: (config: Record<string, unknown>, secrets: Record<string, unknown>) => void,
+): Promise<ChannelView> {
+  const { kind, ...changes } = patch;
+  const row = await tx
+    .selectFrom("notification_channels")
+    .selectAll()
+    .where("organization_id", "=", ctx.organizationId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError("channel", id);
+  if (kind !== undefined && kind !== row.kind) {
+    throw new AppError("CONFLICT", `This key names a ${row.kind} channel; its kind cannot change`, {
+      errors: [
+        { path: "body.kind", message: `must stay ${row.kind}: delete the channel to change its kind` },
+      ],
     });
-    return view(ctx, updated);
+  }
+  const oldSecrets = JSON.parse(decryptSecret(ctx.keys.encryption, row.secrets)) as Record<string, unknown>;
+  const config = changes.config ?? row.config;
+  const secrets = { ...oldSecrets, ...(changes.secrets ?? {}) };
+  validate(config, secrets);
+  const updated = await tx
+    .updateTable("notification_channels")
+    .set({
+      name: changes.name ?? row.name,
+      config: JSON.stringify(config),
+      secrets: encryptSecret(ctx.keys.encryption, JSON.stringify(secrets)),
+      is_default: changes.isDefault ?? row.is_default,
+      events: changes.events ?? row.events,
+      template:
+        changes.template === undefined ? storedTemplate(row.template) : storedTemplate(changes.template),
+      enabled: true,
+      disabled_reason: null,
+      updated_at: new Date(ctx.clock.now()),
+    })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit(tx, ctx, {
+    action: "channel.update",
+    target: { type: "channel", id },
+    summary: {
+      fields: Object.keys(changes).filter((k) => k !== "secrets"),
+      secretsChanged: Object.keys(changes.secrets ?? {}),
+    },
   });
+  return view(ctx, updated);
 }
 
 export async function deleteChannel(ctx: Ctx, id: string): Promise<void> {

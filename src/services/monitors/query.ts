@@ -18,12 +18,12 @@ import type { MonitorWithState } from "./view.ts";
  * One monitor with its secrets opened (an update merges into it; responses redact them). Lists
  * leave them sealed: they are only ever shown, as "[redacted]".
  */
-export async function getMonitor(ctx: Ctx, id: string): Promise<MonitorWithState> {
-  const found = await findMonitor(ctx.db, ctx.organizationId, id);
+export async function getMonitor(ctx: Ctx, id: string, db: Db = ctx.db): Promise<MonitorWithState> {
+  const found = await findMonitor(db, ctx.organizationId, id);
   const monitor = found && openSecrets(ctx.keys.encryption, found);
-  const state = monitor && (await getState(ctx.db, id));
+  const state = monitor && (await getState(db, id));
   if (!monitor || !state) throw new NotFoundError("monitor", id);
-  const parents = await parentsOf(ctx.db, ctx.organizationId, [id]);
+  const parents = await parentsOf(db, ctx.organizationId, [id]);
   return {
     ...monitor,
     state: state.state,

@@ -39,34 +39,43 @@ export async function updateMonitor(
   def: MonitorDefinition,
   parents?: string[],
 ): Promise<MonitorWithState> {
-  const now = ctx.clock.now();
   await ctx.db
     .transaction()
-    .execute(async (tx) => {
-      const stored = await findMonitor(tx, ctx.organizationId, id, true);
-      if (!stored) throw new NotFoundError("monitor", id);
-      await assertRegionsDeclared(tx, ctx, def.regions);
-      // Compared opened: a sealed secret differs from its text at every write (a fresh IV).
-      const existing = openSecrets(ctx.keys.encryption, stored);
-      const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
-        ...definitionColumns(sealSecrets(ctx.keys.encryption, def)),
-        updated_at: new Date(now),
-      });
-      await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);
-      const fields = changedFields(existing, def);
-      if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
-      if (fields.length > 0) {
-        await audit(tx, ctx, {
-          action: "monitor.update",
-          target: { type: "monitor", id },
-          summary: { fields },
-        });
-      }
-    })
+    .execute((tx) => replaceMonitor(tx, ctx, id, def, parents))
     .catch((err: unknown) => {
       throw slugTakenOr(err);
     });
   return getMonitor(ctx, id);
+}
+
+/** `updateMonitor` inside the caller's transaction (an upsert by key). */
+export async function replaceMonitor(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  def: MonitorDefinition,
+  parents?: string[],
+): Promise<void> {
+  const now = ctx.clock.now();
+  const stored = await findMonitor(tx, ctx.organizationId, id, true);
+  if (!stored) throw new NotFoundError("monitor", id);
+  await assertRegionsDeclared(tx, ctx, def.regions);
+  // Compared opened: a sealed secret differs from its text at every write (a fresh IV).
+  const existing = openSecrets(ctx.keys.encryption, stored);
+  const updated = await updateMonitorRow(tx, ctx.organizationId, id, {
+    ...definitionColumns(sealSecrets(ctx.keys.encryption, def)),
+    updated_at: new Date(now),
+  });
+  await writeSchedules(tx, { ...updated!, active: !existing.paused && isProbed(updated!.type) }, now);
+  const fields = changedFields(existing, def);
+  if (parents && (await setParents(tx, ctx, id, parents))) fields.push("parents");
+  if (fields.length > 0) {
+    await audit(tx, ctx, {
+      action: "monitor.update",
+      target: { type: "monitor", id },
+      summary: { fields },
+    });
+  }
 }
 
 /** Deletes a monitor with its history; the audit row keeps its name once the monitor is gone. */

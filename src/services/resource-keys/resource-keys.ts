@@ -1,4 +1,5 @@
 import { NotFoundError } from "../../lib/errors.ts";
+import type { Db } from "../../storage/db.ts";
 import { audit } from "../audit/record.ts";
 import type { Ctx } from "../context.ts";
 
@@ -25,6 +26,17 @@ export const KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export interface ResourceKey {
   key: string;
   id: string;
+}
+
+/** True when the organization has a resource of this kind with this id. */
+export async function resourceExists(db: Db, ctx: Ctx, kind: KeyedKind, id: string): Promise<boolean> {
+  const found = await db
+    .selectFrom(TABLE[kind] as "monitors")
+    .select("id")
+    .where("id", "=", id)
+    .where("organization_id", "=", ctx.organizationId)
+    .executeTakeFirst();
+  return found !== undefined;
 }
 
 /** Every key of one kind whose resource still exists, by key. */
@@ -66,13 +78,8 @@ export async function setKey(
   resourceId: string,
 ): Promise<ResourceKey> {
   return ctx.db.transaction().execute(async (tx) => {
-    const found = await tx
-      .selectFrom(TABLE[kind] as "monitors")
-      .select("id")
-      .where("id", "=", resourceId)
-      .where("organization_id", "=", ctx.organizationId)
-      .executeTakeFirst();
-    if (!found) throw new NotFoundError(kind.replace("-", " "), resourceId);
+    if (!(await resourceExists(tx, ctx, kind, resourceId)))
+      throw new NotFoundError(kind.replace("-", " "), resourceId);
     const current = await tx
       .selectFrom("resource_keys")
       .select("resource_id")

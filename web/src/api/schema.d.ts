@@ -2882,6 +2882,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitors/by-key/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the monitor with this key
+         * @description The body is the same as creating a monitor. When no monitor of the organization has the key, one is created with it (201, `Location`). Otherwise the monitor with the key is replaced by the body: fields left out return to their defaults, `parents` and `paused` are set as given, and header values sent back as `[redacted]` keep their stored secrets (200). One transaction: two requests with the same new key create one monitor. Repeating a request changes nothing, so it needs no `Idempotency-Key`. See docs/config-as-code.md#upsert-by-key.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["upsertMonitorByKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/by-key/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the channel with this key
+         * @description The body is the same as creating a channel. When no channel of the organization has the key, one is created with it (201, `Location`; a webhook without `signingSecret` gets one, returned once in `generatedSecrets`). Otherwise the channel with the key is replaced by the body (200): fields left out return to their defaults, except `secrets`, which stay write-only — those sent replace the stored ones, those left out are kept. A channel's `kind` cannot change (409). One transaction: two requests with the same new key create one channel. Repeating a request changes nothing, so it needs no `Idempotency-Key`. See docs/config-as-code.md#upsert-by-key.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["upsertChannelByKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/acknowledge": {
         parameters: {
             query?: never;
@@ -5069,20 +5113,6 @@ export interface components {
             role: "viewer" | "editor" | "admin" | "owner";
             joinedAt: string;
         };
-        ChannelKind: {
-            kind: string;
-            label: string;
-            /** @description JSON Schema (draft 2020-12) of `config`: readable settings, returned as saved */
-            config: {
-                [key: string]: unknown;
-            };
-            /** @description JSON Schema (draft 2020-12) of `secrets`: write-only settings, never returned */
-            secrets: {
-                [key: string]: unknown;
-            };
-            /** @description Secrets Upblit generates when a new channel leaves them out (shown once on create) */
-            generatedSecrets: string[];
-        };
         /** @description Logic-less: `{{name}}`, `{{#name}}…{{/name}}` (shown when present), `{{^name}}…{{/name}}` (when absent). Names: event, title, monitor, monitor_id, monitor_type, target, state, previous_state, since, cause, duration, organization, monitor_url, incident_url, runbook_url, acknowledge_url, incident_id, notification_id, drill, reminder_count, down_for, escalation_level, escalation_after, acknowledged_by, acknowledged_at, acknowledge_note, certificate_days_left, certificate_expires, certificate_subject, certificate_threshold. Values are escaped for the channel; your own text is kept. See docs/templates.md. */
         ChannelTemplate: {
             title?: string;
@@ -5133,6 +5163,20 @@ export interface components {
             generatedSecrets?: {
                 [key: string]: string;
             };
+        };
+        ChannelKind: {
+            kind: string;
+            label: string;
+            /** @description JSON Schema (draft 2020-12) of `config`: readable settings, returned as saved */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (draft 2020-12) of `secrets`: write-only settings, never returned */
+            secrets: {
+                [key: string]: unknown;
+            };
+            /** @description Secrets Upblit generates when a new channel leaves them out (shown once on create) */
+            generatedSecrets: string[];
         };
         ChannelPreview: {
             requests: {
@@ -12562,6 +12606,99 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    upsertMonitorByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpMonitorInput"] | components["schemas"]["KeywordMonitorInput"] | components["schemas"]["JsonMonitorInput"] | components["schemas"]["TcpMonitorInput"] | components["schemas"]["DnsMonitorInput"] | components["schemas"]["TlsMonitorInput"] | components["schemas"]["HeartbeatMonitorInput"] | components["schemas"]["PostgresMonitorInput"] | components["schemas"]["MysqlMonitorInput"] | components["schemas"]["RedisMonitorInput"] | components["schemas"]["RabbitmqMonitorInput"] | components["schemas"]["MqttMonitorInput"] | components["schemas"]["NatsMonitorInput"] | components["schemas"]["SmtpMonitorInput"] | components["schemas"]["UdpMonitorInput"] | components["schemas"]["WebsocketMonitorInput"] | components["schemas"]["GrpcMonitorInput"] | components["schemas"]["DomainMonitorInput"] | components["schemas"]["IcmpMonitorInput"] | components["schemas"]["MultistepMonitorInput"] | components["schemas"]["BrowserMonitorInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    upsertChannelByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookChannelInput"] | components["schemas"]["EmailChannelInput"] | components["schemas"]["SlackChannelInput"] | components["schemas"]["DiscordChannelInput"] | components["schemas"]["TeamsChannelInput"] | components["schemas"]["GooglechatChannelInput"] | components["schemas"]["MattermostChannelInput"] | components["schemas"]["MatrixChannelInput"] | components["schemas"]["TelegramChannelInput"] | components["schemas"]["PagerdutyChannelInput"] | components["schemas"]["OpsgenieChannelInput"] | components["schemas"]["NtfyChannelInput"] | components["schemas"]["GotifyChannelInput"] | components["schemas"]["PushoverChannelInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedChannel"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

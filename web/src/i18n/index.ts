@@ -11,12 +11,18 @@ export type MessageKey = keyof typeof en | LazyKey;
 export type Catalogue = Record<keyof typeof en, string>;
 
 let current: Record<string, string> = en;
+/** The catalogue's language's plural categories (English: one, other). */
+let plurals = new Intl.PluralRules("en");
 /** Texts added by lazily loaded screens (a translation adds its own the same way). */
 const added: Record<string, string> = {};
 
-/** Switches the catalogue (a translation: `{ ...en, ...fr }` style objects with every key). */
-export function setCatalogue(catalogue: Catalogue): void {
+/**
+ * Switches the catalogue (a translation: `{ ...en, ...fr }` style objects with every key) and the
+ * language whose plural rules `tn` follows.
+ */
+export function setCatalogue(catalogue: Catalogue, locale = "en"): void {
   current = catalogue;
+  plurals = new Intl.PluralRules(locale);
 }
 
 /** Adds the texts of a screen loaded on demand; its chunk calls this before rendering. */
@@ -32,6 +38,18 @@ export function hasMessage(key: string): key is MessageKey {
 /** The text for `key`, with `{param}` placeholders filled in (the key itself if not loaded). */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   return fill(current[key] ?? added[key] ?? key, params);
+}
+
+/** Keys with plural forms: `base.other` exists (and `base.one`, … as the language needs). */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
+
+/**
+ * The text for `count` of something: `key.<plural category>` of the catalogue's language (English:
+ * `one`, `other`), falling back to `key.other`, with `{n}` filled with the count.
+ */
+export function tn(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const form = `${key}.${plurals.select(count)}`;
+  return t((hasMessage(form) ? form : `${key}.other`) as MessageKey, { n: count, ...params });
 }
 
 function fill(text: string, params: Record<string, string | number>): string {

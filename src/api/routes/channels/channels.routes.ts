@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError } from "../../../lib/errors.ts";
-import type { ChannelAdapter } from "../../../notify/channels/types.ts";
 import {
-  CHANNEL_EVENTS,
   channelForSending,
   createChannel,
   deleteChannel,
@@ -15,89 +12,30 @@ import {
 } from "../../../services/alerts/channels.ts";
 import { testMessage } from "../../../services/alerts/test-message.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
-import { toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { safeText } from "../../text.ts";
+import {
+  adapterFor,
+  ChannelBody,
+  ChannelResponse,
+  CreatedChannel,
+  checkNewChannel,
+  Events,
+  parseSettings,
+  present,
+  Settings,
+} from "./channel-input.ts";
 import { checkDialled } from "./dialled.ts";
 import { ChannelKind, describeKind } from "./kind-schemas.ts";
-import { checkTemplateBody, TemplateBody, TemplateResponse } from "./template.schemas.ts";
+import { checkTemplateBody, TemplateBody } from "./template.schemas.ts";
 
 export const Id = z.object({ id: z.string().max(40) });
-const Settings = z.record(z.string().max(64), z.unknown()).meta({
-  description:
-    "Depends on `kind`; see docs/channels-webhook-email.md, docs/channels-chat.md and docs/channels-paging-push.md",
-});
-const Events = z.array(z.enum(CHANNEL_EVENTS)).min(1).max(CHANNEL_EVENTS.length);
-
-const ChannelResponse = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    kind: z.string(),
-    config: z.record(z.string(), z.unknown()),
-    secretsSet: z
-      .array(z.string())
-      .meta({ description: "Secret settings that are set; their values are write-only" }),
-    isDefault: z.boolean(),
-    events: z.array(z.string()),
-    enabled: z.boolean(),
-    disabledReason: z.string().nullable(),
-    template: TemplateResponse,
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: "Channel" });
-
-const CreatedChannel = ChannelResponse.extend({
-  generatedSecrets: z.record(z.string(), z.string()).optional().meta({
-    description:
-      "Secrets Upblit generated because the request left them out (a webhook's `signingSecret`). Shown only in this answer: store them now.",
-  }),
-}).meta({ id: "CreatedChannel" });
-
-type View = Awaited<ReturnType<typeof getChannel>>;
-const present = (c: View) => ({
-  ...c,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-});
-
-/** Parses a kind's settings with its own schemas; every problem is reported under body.config/secrets. */
-function parseSettings(adapter: ChannelAdapter, config: unknown, secrets: unknown) {
-  const c = adapter.config.safeParse(config);
-  const s = adapter.secrets.safeParse(secrets);
-  const errors = [
-    ...(c.success
-      ? []
-      : toFieldIssues(
-          "body.config",
-          c.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
-        )),
-    ...(s.success
-      ? []
-      : toFieldIssues(
-          "body.secrets",
-          s.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
-        )),
-  ];
-  if (errors.length > 0)
-    throw new AppError("VALIDATION", `${errors.length} invalid channel setting(s)`, { errors });
-  return { config: c.data as Record<string, unknown>, secrets: s.data as Record<string, unknown> };
-}
 
 /** Notification channels, which monitors use them and test-sends (the delivery log: deliveries.routes.ts). */
 export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const adapters = deps.notify.adapters;
-  const adapterOf = (kind: string) => {
-    const adapter = adapters.get(kind);
-    if (!adapter) {
-      throw new AppError("VALIDATION", `Unknown channel kind ${kind}`, {
-        errors: [{ path: "body.kind", message: `must be one of ${[...adapters.keys()].join(", ")}` }],
-      });
-    }
-    return adapter;
-  };
+  const adapterOf = (kind: string) => adapterFor(adapters, kind);
   const READ = { auth: { permission: "notifications:read" } } as const;
   const WRITE = { auth: { permission: "notifications:write" } } as const;
   const TAGS = ["channels"];
@@ -130,33 +68,13 @@ export function channelRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "Create a notification channel",
           description:
             "`secrets` are stored encrypted and never returned (write-only). A webhook channel created without `signingSecret` gets a generated one, returned once in `generatedSecrets`. Addresses Upblit will connect to (a webhook URL, a self-hosted server) are checked against the egress rules when saved and again at every connection.",
-          body: z.strictObject({
-            name: safeText(100),
-            kind: z.string().max(40),
-            config: Settings.default({}),
-            secrets: Settings.default({}),
-            isDefault: z
-              .boolean()
-              .default(false)
-              .meta({ description: "Alert for every monitor of the organization" }),
-            events: Events.default(["down", "up"]),
-            template: TemplateBody.nullable().default(null),
-          }),
+          body: ChannelBody,
           response: { 201: CreatedChannel, 422: Problem, ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
         const body = request.body;
-        const adapter = adapterOf(body.kind);
-        const generated = adapter.generateSecrets?.(body.secrets) ?? {};
-        const settings = parseSettings(adapter, body.config, { ...body.secrets, ...generated });
-        checkTemplateBody(body.template);
-        await checkDialled(adapter, settings, deps.notify.allowPrivate);
-        if (body.kind === "email" && !deps.rt.mailer.enabled) {
-          throw new AppError("PRECONDITION_FAILED", "Email channels need a mail server: set SMTP_URL", {
-            errors: [{ path: "body.kind", message: "no SMTP server is configured" }],
-          });
-        }
+        const { settings, generated } = await checkNewChannel(deps, body);
         const channel = await createChannel(ctxFor(deps, request), { ...body, ...settings });
         const created = Object.keys(generated).length > 0 ? { generatedSecrets: generated } : {};
         return reply

@@ -9,7 +9,7 @@ import { getMonitor, listMonitors } from "../../../services/monitors/query.ts";
 import { testCheck } from "../../../services/monitors/test-check.ts";
 import { deleteMonitor, setMonitorPaused, updateMonitor } from "../../../services/monitors/update.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
-import { toFieldIssues } from "../../field-errors.ts";
+import { invalidFieldsDetail, toFieldIssues } from "../../field-errors.ts";
 import { Cursor, pageOf, pageSize } from "../../pagination.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
 import { presentResult, ResultItem } from "../results.present.ts";
@@ -128,7 +128,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             "body",
             parsed.error.issues.map((i) => ({ ...i, keys: "keys" in i ? i.keys : undefined })),
           );
-          throw new AppError("VALIDATION", `${errors.length} invalid field(s) in the body`, { errors });
+          throw new AppError("VALIDATION", invalidFieldsDetail(errors.length, "body"), { errors });
         }
         const { definition: def, paused, parents } = splitInput(parsed.data);
         if (def.type !== current.type) requireCapabilities(def.type, deps.capabilities);

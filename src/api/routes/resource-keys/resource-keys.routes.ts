@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { Permission } from "../../../domain/permissions.ts";
 import {
   deleteKey,
-  KEY_PATTERN,
   type KeyedKind,
   listKeys,
   setKey,
 } from "../../../services/resource-keys/resource-keys.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { COMMON_ERRORS } from "../../problem.ts";
+import { Key } from "./key-param.ts";
 
 /** Each keyed kind: its collection's path, its name in operationIds, and the permissions it needs. */
 const KINDS: Array<{ kind: KeyedKind; path: string; name: string; read: Permission; write: Permission }> = [
@@ -44,10 +44,6 @@ const KINDS: Array<{ kind: KeyedKind; path: string; name: string; read: Permissi
   },
 ];
 
-const Key = z.string().regex(KEY_PATTERN).meta({
-  description:
-    "Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit",
-});
 const ResourceKey = z
   .object({ key: z.string(), id: z.string() })
   .meta({ id: "ResourceKey", description: "A configuration file's key and the id of the resource it names" });

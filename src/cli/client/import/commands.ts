@@ -7,13 +7,18 @@ import type { Imported } from "./builder.ts";
 import { importGatus } from "./gatus.ts";
 import { importHealthchecks } from "./healthchecks.ts";
 import { importKumaBackup } from "./kuma.ts";
+import { importKumaDatabase, isSqlite } from "./kuma-db.ts";
 
-const SOURCES: Record<string, { what: string; read: (text: string) => Imported }> = {
-  kuma: { what: "Uptime Kuma's JSON backup", read: (t) => importKumaBackup(JSON.parse(t)) },
-  gatus: { what: "a Gatus config.yaml", read: importGatus },
+const SOURCES: Record<string, { what: string; read: (bytes: Buffer) => Imported | Promise<Imported> }> = {
+  kuma: {
+    what: "Uptime Kuma's JSON backup (1.x) or database (2.x kuma.db)",
+    read: (bytes) =>
+      isSqlite(bytes) ? importKumaDatabase(bytes) : importKumaBackup(JSON.parse(bytes.toString("utf8"))),
+  },
+  gatus: { what: "a Gatus config.yaml", read: (bytes) => importGatus(bytes.toString("utf8")) },
   healthchecks: {
     what: "Healthchecks' GET /api/v3/checks/ JSON",
-    read: (t) => importHealthchecks(JSON.parse(t)),
+    read: (bytes) => importHealthchecks(JSON.parse(bytes.toString("utf8"))),
   },
 };
 
@@ -47,15 +52,15 @@ export function registerImportCommands(program: Command): void {
         const reader = SOURCES[source];
         if (!reader)
           throw new ClientError(2, `unknown source ${source}: one of ${Object.keys(SOURCES).join(", ")}`);
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(file === "-" ? 0 : file, "utf8");
+          bytes = readFileSync(file === "-" ? 0 : file);
         } catch (err) {
           throw new ClientError(2, `cannot read ${file}: ${(err as Error).message}`);
         }
         let imported: Imported;
         try {
-          imported = reader.read(text);
+          imported = await reader.read(bytes);
         } catch (err) {
           throw new ClientError(2, `${file} is not ${reader.what}: ${(err as Error).message}`);
         }

@@ -2,8 +2,8 @@ import type { Declared } from "../config/file.ts";
 import { Builder, clampInterval, type Imported } from "./builder.ts";
 import { kumaChannel } from "./kuma-channels.ts";
 
-type Row = Record<string, unknown>;
-const str = (v: unknown): string | undefined =>
+export type Row = Record<string, unknown>;
+export const str = (v: unknown): string | undefined =>
   typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 
 /**
@@ -13,15 +13,32 @@ const str = (v: unknown): string | undefined =>
  * lists what maps.
  */
 export function importKumaBackup(backup: unknown): Imported {
-  const data = backup as {
-    version?: string;
-    notificationList?: Row[];
-    monitorList?: Row[] | Record<string, Row>;
-  };
+  const data = backup as KumaData;
   if (!data || typeof data !== "object" || (!data.monitorList && !data.notificationList)) {
     throw new Error("not an Uptime Kuma backup: no monitorList or notificationList");
   }
   const b = new Builder();
+  addKuma(b, data);
+  return b.done();
+}
+
+/**
+ * Notifications and monitors as a 1.x backup lists them (the 2.x database is read into this
+ * shape). A backup holds nothing else that maps (`proxyList` besides): no status pages, no
+ * maintenance (Kuma 1.23's server.js, "uploadBackup").
+ */
+export interface KumaData {
+  version?: string;
+  notificationList?: Row[];
+  monitorList?: Row[] | Record<string, Row>;
+}
+
+/**
+ * Adds Kuma's notifications as channels and its monitors (each with its own channels) to `b`;
+ * answers the key each imported monitor got, by Kuma's monitor id.
+ */
+export function addKuma(b: Builder, data: KumaData): Map<string, string> {
+  const monitorKeys = new Map<string, string>();
   const channelKeys = new Map<string, string>();
   for (const row of data.notificationList ?? []) {
     let config: Row;
@@ -55,8 +72,9 @@ export function importKumaBackup(backup: unknown): Imported {
       .filter((k): k is string => k !== undefined);
     if (ids.length) monitor.channels = ids;
     b.add("monitors", monitor, `monitor "${String(m.name)}" → ${monitor.key} (${String(monitor.type)})`);
+    monitorKeys.set(String(m.id), String(monitor.key));
   }
-  return b.done();
+  return monitorKeys;
 }
 
 const UNSUPPORTED: Record<string, string> = {

@@ -42,7 +42,7 @@ describe("MfaPage", () => {
         type: "https://upblit.dev/problems/validation",
         title: "Invalid request",
         status: 400,
-        detail: "1 invalid field(s) in the body",
+        detail: "1 invalid field in the body",
         errors: [{ path: "body.recoveryCode", message: "is not a recovery code of this account" }],
       },
     }));

@@ -50,7 +50,7 @@ describe("SetupPage", () => {
               type: "https://upblit.dev/problems/validation",
               title: "Invalid request",
               status: 400,
-              detail: "1 invalid field(s) in the body",
+              detail: "1 invalid field in the body",
               errors: [{ path: "body.password", message: "must have at least 10 characters" }],
             },
           },

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { sdk } from "../../api/client.ts";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import "../channels/alerting.css";
 import { attemptOutcomeLabel, deliveryStatusLabel, eventLabel } from "../channels/labels.ts";
 import { type Delivery, useChannels } from "../channels/queries.ts";
@@ -213,7 +213,7 @@ function DeliveryRow({ delivery: d, channel, selected, onSelect, onRetry, retryi
       )}
       {d.deliveryAttempts.length > 0 && (
         <details>
-          <summary>{t("deliveries.attempts", { n: d.deliveryAttempts.length })}</summary>
+          <summary>{tn("deliveries.attempts", d.deliveryAttempts.length)}</summary>
           <ol className="attempts">
             {d.deliveryAttempts.map((a) => (
               <li key={a.at}>

@@ -49,7 +49,7 @@ describe("NoteForm", () => {
         type: "https://upblit.dev/problems/validation",
         title: "Invalid request",
         status: 400,
-        detail: "1 invalid field(s) in the body",
+        detail: "1 invalid field in the body",
         errors: [{ path: "body.body", message: "must not contain control or bidi characters" }],
       },
     }));
@@ -86,5 +86,22 @@ describe("Timeline", () => {
     expect(document.querySelector("img")).toBeNull();
     expect(screen.getByText("Note by Ada")).toBeTruthy();
     expect(screen.getAllByText("automatic")).toHaveLength(1);
+  });
+
+  it("counts a notification's attempts in words: 1 attempt, 3 attempts", () => {
+    const notification = (attempts: number) => ({
+      kind: "notification" as const,
+      at: "2026-12-07T03:01:00Z",
+      notificationId: `ntf_${attempts}`,
+      event: "monitor.down",
+      channel: { id: "chn_1", name: "ops hook", kind: "webhook" },
+      status: "sent" as const,
+      attempts,
+      sentAt: "2026-12-07T03:01:01Z",
+      lastError: null,
+    });
+    render(<Timeline truncated={false} items={[notification(1), notification(3)]} />);
+    expect(screen.getByText("monitor.down to ops hook (webhook): sent, 1 attempt")).toBeTruthy();
+    expect(screen.getByText("monitor.down to ops hook (webhook): sent, 3 attempts")).toBeTruthy();
   });
 });

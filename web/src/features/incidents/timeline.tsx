@@ -1,4 +1,4 @@
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import { formatAt } from "./format.ts";
 import { type TimelineItem, WORKFLOW } from "./queries.ts";
 
@@ -70,7 +70,7 @@ export function describe(item: TimelineItem): string {
         channel: item.channel.name,
         kind: item.channel.kind,
         status: item.status,
-        attempts: item.attempts,
+        attempts: tn("timeline.attempts", item.attempts),
       });
     case "acknowledged":
       return t("timeline.acknowledged", { by: item.by.name });

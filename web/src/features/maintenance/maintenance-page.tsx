@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { sdk } from "../../api/client.ts";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import "../channels/alerting.css";
 import { formatAt } from "../incidents/format.ts";
 import { browserZone } from "./calendar.ts";
@@ -134,7 +134,7 @@ export function MaintenancePage() {
                 <p>{scheduleSummary(w)}</p>
                 <p className="muted">
                   {t("maintenance.coverSummary", {
-                    monitors: w.monitorIds.length,
+                    monitors: tn("maintenance.monitors", w.monitorIds.length),
                     tags: w.tags.join(", ") || "—",
                   })}
                   {" · "}

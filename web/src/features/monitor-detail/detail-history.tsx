@@ -1,5 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
-import { sdk } from "../../api/client.ts";
+import { useState } from "react";
+import { sdk, sessionFetch } from "../../api/client.ts";
+import type { components } from "../../api/schema";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { t } from "../../i18n/index.ts";
 import { readOutcome, Verdicts } from "../monitor-form/check-result.tsx";
@@ -92,40 +94,79 @@ export function RecentResults({ monitorId }: { monitorId: string }) {
       {results.isPending && <Skeleton rows={5} />}
       {results.data?.items.length === 0 && <p className="muted">{t("detail.resultsEmpty")}</p>}
       <ul className="results-list">
-        {results.data?.items.map((r) => {
-          const o = readOutcome(r);
-          return (
-            <li key={`${r.region}-${r.slotAt}-${r.manual}`}>
-              <details>
-                <summary>
-                  <StateBadge state={r.status} /> <time dateTime={r.slotAt}>{when(r.slotAt)}</time>{" "}
-                  <span className="muted">
-                    {r.statusCode !== null && `HTTP ${r.statusCode} · `}
-                    {t("result.ms", { ms: Math.round(r.timings.total) })} · {r.region}
-                    {r.manual && ` · ${t("detail.manual")}`}
-                  </span>
-                  {r.error && <span className="field-error"> {r.error.message}</span>}
-                </summary>
-                {o && <Verdicts verdicts={o.verdicts} />}
-                {r.screenshot && <ResultScreenshot path={r.screenshot} at={when(r.slotAt)} />}
-              </details>
-            </li>
-          );
-        })}
+        {results.data?.items.map((r) => (
+          <ResultRow key={`${r.region}-${r.slotAt}-${r.manual}`} result={r} />
+        ))}
       </ul>
     </section>
   );
 }
 
+type Result = components["schemas"]["CheckResult"];
+
+/** One result: a summary line that opens to its verdicts and, for a failed browser check, its screenshot. */
+function ResultRow({ result: r }: { result: Result }) {
+  const [open, setOpen] = useState(false);
+  const o = readOutcome(r);
+  return (
+    <li>
+      <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          <StateBadge state={r.status} /> <time dateTime={r.slotAt}>{when(r.slotAt)}</time>{" "}
+          <span className="muted">
+            {r.statusCode !== null && `HTTP ${r.statusCode} · `}
+            {t("result.ms", { ms: Math.round(r.timings.total) })} · {r.region}
+            {r.manual && ` · ${t("detail.manual")}`}
+          </span>
+          {r.error && <span className="field-error"> {r.error.message}</span>}
+        </summary>
+        {o && <Verdicts verdicts={o.verdicts} />}
+        {r.screenshot && <ResultScreenshot path={r.screenshot} at={when(r.slotAt)} shown={open} />}
+      </details>
+    </li>
+  );
+}
+
 /**
- * The screenshot a failed browser check took. The path is the API's (same origin, the session's
- * cookie); `lazy` so a closed result's picture is fetched only when opened.
+ * The screenshot a failed browser check took, fetched once its result is opened. It is first
+ * fetched through the API client (the session's cookie, and one refresh when the access token has
+ * expired, which a bare <img src> of the API path cannot do); the <img> then shows the same path,
+ * from the browser's cache (the API sends it `private, max-age=86400`) or again with the renewed
+ * cookie. Not a blob: URL, so the dashboard's CSP stays `img-src 'self' data:`.
  */
-function ResultScreenshot({ path, at }: { path: string; at: string }) {
+function ResultScreenshot({ path, at, shown }: { path: string; at: string; shown: boolean }) {
+  const fetched = useQuery({
+    queryKey: ["screenshot", path],
+    queryFn: async () => {
+      const res = await sessionFetch(new Request(new URL(path, window.location.origin)));
+      if (!res.ok) throw new Error(t("detail.screenshotGone", { status: res.status }));
+      await res.arrayBuffer();
+      return true;
+    },
+    enabled: shown,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const [broken, setBroken] = useState(false);
+  if (fetched.error) return <p className="muted">{fetched.error.message}</p>;
+  if (broken) return <p className="muted">{t("detail.screenshotBroken")}</p>;
   return (
     <figure className="result-screenshot">
       <a href={path} target="_blank" rel="noopener noreferrer">
-        <img src={path} alt={t("detail.screenshotAlt", { at })} loading="lazy" width={640} height={400} />
+        {fetched.data ? (
+          <img
+            src={path}
+            alt={t("detail.screenshotAlt", { at })}
+            width={640}
+            height={400}
+            onError={() => setBroken(true)}
+          />
+        ) : (
+          <div
+            className="skeleton"
+            style={{ width: 640, maxWidth: "100%", aspectRatio: "8 / 5" }}
+            aria-busy="true"
+          />
+        )}
       </a>
       <figcaption className="muted">{t("detail.screenshot")}</figcaption>
     </figure>

@@ -20,7 +20,7 @@ function cssVar(name: string, within: HTMLElement): string {
 }
 
 /**
- * The response-time chart (uPlot, in its own chunk: the page loads this module only when it
+ * The response-time chart (and a heartbeat's run durations: the same drawing) (uPlot, in its own chunk: the page loads this module only when it
  * draws). It follows the container's width and redraws in the theme's colours.
  */
 export default function LatencyChart({ series, label }: { series: Series; label: string }) {
@@ -39,7 +39,8 @@ export default function LatencyChart({ series, label }: { series: Series; label:
       {
         width: Math.max(el.clientWidth, 200),
         height: HEIGHT,
-        scales: { x: { time: true } },
+        // The range asked for, not the data's own span: one point alone would get an axis of years.
+        scales: { x: { time: true, range: () => series.range } },
         axes: [axis, { ...axis, label: t("detail.chart.ms"), size: 56 }],
         legend: { show: true },
         series: [

@@ -33,6 +33,11 @@ export interface Series {
   source: "raw" | "hour" | "day";
   /** Unix seconds, oldest first. */
   x: number[];
+  /**
+   * The x axis's span in unix seconds (the range asked for, up to now), so that a few points are
+   * drawn where they fall in it rather than stretched to fill the width.
+   */
+  range: [number, number];
   lines: Line[];
 }
 
@@ -54,6 +59,7 @@ async function rawSeries(id: string, from: Date): Promise<Series> {
   return {
     source: "raw",
     x: items.map((r) => Date.parse(r.slotAt) / 1000),
+    range: [from.getTime() / 1000, Date.now() / 1000],
     lines: [
       { label: "detail.chart.dns", color: "--phase-dns", values: pick("dns") },
       { label: "detail.chart.connect", color: "--phase-connect", values: pick("connect") },
@@ -74,6 +80,7 @@ async function rollupSeries(id: string, granularity: "hour" | "day", from: Date)
   return {
     source: granularity,
     x: rows.map((r) => Date.parse(String(r.bucket)) / 1000),
+    range: [from.getTime() / 1000, Date.now() / 1000],
     lines: [
       { label: "detail.chart.avg", color: "--phase-total", values: rows.map((r) => num(r.latency_avg)) },
       { label: "detail.chart.p95", color: "--phase-wait", values: rows.map((r) => num(r.latency_p95)) },

@@ -12,6 +12,7 @@ import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx"
 import { HeartbeatUrls } from "./heartbeat-urls.tsx";
 import { RANGES, type Range, useLatencySeries } from "./latency-series.ts";
 import { RegionNotice } from "./region-notice.tsx";
+import { RunDurations } from "./run-durations.tsx";
 import { SilenceState } from "./silence-panel.tsx";
 
 // uPlot is loaded with the chart, never with the first page.
@@ -71,7 +72,14 @@ export function MonitorDetailPage() {
         )}
       </header>
       {m && <DetailActions monitor={m} />}
-      <ResponseTimes monitorId={id} />
+      {/* A heartbeat is pushed to, not checked: it has run durations, not response times. */}
+      {!m ? (
+        <div className="skeleton" style={{ height: CHART_HEIGHT + 60 }} aria-busy="true" />
+      ) : m.type === "heartbeat" ? (
+        <RunDurations monitorId={id} />
+      ) : (
+        <ResponseTimes monitorId={id} />
+      )}
       <div className="detail-grid">
         {m?.type === "heartbeat" && <HeartbeatUrls monitor={m} />}
         <Uptime monitorId={id} />

@@ -225,7 +225,7 @@ describe("problems from the API", () => {
       type: "about:blank",
       title: "Invalid request",
       status: 400,
-      detail: "4 invalid field(s) in the body",
+      detail: "4 invalid fields in the body",
       errors: [
         { path: "body.target", message: "must be host:port" },
         { path: "body.dns.resolver", message: "must be an IP address, optionally with :port" },
@@ -244,7 +244,7 @@ describe("problems from the API", () => {
     );
     expect(screen.getByLabelText("Name").hasAttribute("aria-invalid")).toBe(false);
     const top = screen.getByRole("alert");
-    expect(within(top).getByText("4 invalid field(s) in the body")).toBeTruthy();
+    expect(within(top).getByText("4 invalid fields in the body")).toBeTruthy();
     expect(top.textContent).toContain("body.somethingElse");
     expect(top.textContent).not.toContain("must be host:port");
   });

@@ -24,6 +24,7 @@ export const deliveries = {
   "deliveries.more": "Load older deliveries",
   "deliveries.monitor": "monitor",
   "deliveries.nextAttempt": "Next attempt at {at}",
-  "deliveries.attempts": "{n} attempt(s)",
+  "deliveries.attempts.one": "{n} attempt",
+  "deliveries.attempts.other": "{n} attempts",
   "deliveries.latency": "{ms} ms",
 } as const;

@@ -39,6 +39,11 @@ export const monitorDetail = {
   "detail.chart.avg": "Average",
   "detail.chart.p95": "95th percentile",
   "detail.chart.max": "Maximum",
+  "detail.chart.runDuration": "Run time",
+  "detail.runDurations": "Run durations",
+  "detail.runDurationsLabel": "Run duration chart of the latest {n} timed runs",
+  "detail.runDurationsEmpty":
+    "No timed runs yet. A job that pings /start when it begins and then success or failure when it ends gets its run time drawn here.",
   "detail.uptime": "Uptime",
   "detail.alerting": "Alerts",
   "detail.maintenanceNow": "In maintenance: {title}.",
@@ -72,6 +77,9 @@ export const monitorDetail = {
   "detail.results": "Recent checks",
   "detail.screenshot": "Screenshot of the page when the check failed (opens full size)",
   "detail.screenshotAlt": "The page as the browser check saw it at {at}",
+  "detail.screenshotBroken": "The screenshot could not be shown.",
+  "detail.screenshotGone":
+    "The screenshot could not be loaded (HTTP {status}); it may be past its retention.",
   "detail.resultsEmpty": "No checks yet. Use Check now, or wait for the first scheduled one.",
   "detail.manual": "check now",
   "silence.title": "Silence alerts",
