@@ -96,6 +96,30 @@ describe("@upblit/sdk against a real Upblit", () => {
     expect(problem.errors.map((e) => e.path)).toContain("body.intervalSeconds");
   });
 
+  it("serves a page of the server's origin: relative URLs through its own fetch, fields by path", async () => {
+    // A dashboard passes baseUrl "" and a fetch of its session; here that fetch resolves the
+    // relative URL against the server, as a browser resolves it against the page.
+    const urls: string[] = [];
+    const page = new Upblit({
+      baseUrl: "",
+      token: up.apiKey,
+      retries: 0,
+      fetch: (url, init) => {
+        urls.push(String(url));
+        return fetch(new URL(String(url), base), init);
+      },
+    });
+    const org = await page.op.getOrganization();
+    expect(org.id).toBe(up.organizationId);
+    const err = await page.op
+      .createMonitor({ body: { ...tcpMonitor("bad"), intervalSeconds: 0 } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpblitProblem);
+    expect((err as UpblitProblem).fieldError("body.intervalSeconds")).toMatch(/./);
+    expect((err as UpblitProblem).fieldError("body.name")).toBeUndefined();
+    expect(urls).toEqual(["/api/v1/organization", "/api/v1/monitors"]);
+  });
+
   it("sends an Idempotency-Key with each create: a repeat with the same key creates once", async () => {
     const body = { ...tcpMonitor("idempotent"), paused: true };
     const first = await client.op.createMonitor({ body, idempotencyKey: "sdk-test-key-1" });

@@ -13,7 +13,7 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       // A problem answer (4xx) will not change on retry; network blips may.
-      retry: (count, error) => !(error instanceof ApiError && error.problem.status < 500) && count < 2,
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
       refetchOnWindowFocus: true,
     },
   },

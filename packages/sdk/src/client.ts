@@ -4,7 +4,10 @@ import { type LiveEvent, type LiveEventsOptions, liveEvents } from "./sse.ts";
 import type { Input, Item, OperationId, Operations, PagedOperationId, Result } from "./types.ts";
 
 export interface UpblitOptions {
-  /** The server's origin, e.g. `https://upblit.example.com` (its PUBLIC_URL). */
+  /**
+   * The server's origin, e.g. `https://upblit.example.com` (its PUBLIC_URL); `""` in a page served
+   * by that server (the dashboard): requests then go to relative URLs (`/api/v1/…`) of the page.
+   */
   baseUrl: string;
   /** An API key (`upb_…`) or a person's access token, sent as `Authorization: Bearer`. */
   token?: string;
@@ -13,7 +16,10 @@ export interface UpblitOptions {
   /** Retries of 429 and 503 answers (default 3), waiting `Retry-After` (at most `maxRetryDelayMs`). */
   retries?: number;
   maxRetryDelayMs?: number;
-  /** Another fetch (tests, proxies); the global one by default. */
+  /**
+   * Another fetch (tests, proxies, a browser session that refreshes its token); the global one by
+   * default. It is called as `fetch(url, init)`, with a relative `url` when `baseUrl` is `""`.
+   */
   fetch?: typeof fetch;
 }
 

@@ -28,6 +28,11 @@ export class UpblitProblem extends Error {
     this.errors = body.errors ?? [];
   }
 
+  /** The message for one field, by its `path` as the API writes it (`body.name`, `assertions.0.value`). */
+  fieldError(path: string): string | undefined {
+    return this.errors.find((e) => e.path === path)?.message;
+  }
+
   /** Reads a problem from a failed response (or makes one from its status when it has no JSON). */
   static async from(res: Response): Promise<UpblitProblem> {
     let body: Partial<ProblemBody> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, csrfToken, unwrap } from "./client.ts";
+import { ApiError, csrfToken } from "./client.ts";
 
 describe("api client helpers", () => {
   it("reads the CSRF cookie under either name", () => {
@@ -8,20 +8,21 @@ describe("api client helpers", () => {
     expect(csrfToken("other=1")).toBeUndefined();
   });
 
-  it("turns a problem answer into an ApiError that knows its fields", () => {
-    const response = new Response(null, { status: 400 });
-    const error = {
-      type: "https://upblit.dev/problems/validation",
-      title: "Invalid request",
-      status: 400,
-      errors: [{ path: "name", message: "must not be empty" }],
-    };
-    expect(() => unwrap({ error, response })).toThrow(ApiError);
-    try {
-      unwrap({ error, response });
-    } catch (e) {
-      expect((e as ApiError).fieldError("name")).toBe("must not be empty");
-      expect((e as ApiError).fieldError("target")).toBeUndefined();
-    }
+  it("reads a problem answer as an ApiError (the SDK's UpblitProblem) that knows its fields", async () => {
+    const response = new Response(
+      JSON.stringify({
+        type: "https://upblit.dev/problems/validation",
+        title: "Invalid request",
+        status: 400,
+        errors: [{ path: "name", message: "must not be empty" }],
+      }),
+      { status: 400, headers: { "content-type": "application/problem+json" } },
+    );
+    const error = await ApiError.from(response);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.message).toBe("Invalid request");
+    expect(error.fieldError("name")).toBe("must not be empty");
+    expect(error.fieldError("target")).toBeUndefined();
   });
 });

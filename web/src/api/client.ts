@@ -1,27 +1,11 @@
-import createClient from "openapi-fetch";
-import type { paths } from "./schema";
+import { Upblit, UpblitProblem } from "@upblit/sdk";
 
-/** An RFC 9457 problem as the API sends it; `errors[].path` names the field at fault. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  requestId?: string;
-  errors?: Array<{ path: string; message: string }>;
-}
-
-/** Thrown by `unwrap` when the API answers with a problem. */
-export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-  }
-  /** The message for one field (`path` as the API writes it, e.g. "assertions.0.value"). */
-  fieldError(path: string): string | undefined {
-    return this.problem.errors?.find((e) => e.path === path)?.message;
-  }
-}
+/**
+ * The API's problems (RFC 9457) as the SDK throws them: `status`, `code`, `detail`, `errors[]`
+ * naming each failing field by `path`, and `fieldError(path)` for one field's message.
+ */
+export const ApiError = UpblitProblem;
+export type ApiError = UpblitProblem;
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -75,20 +59,14 @@ export async function sessionFetch(input: Request): Promise<Response> {
   return send(retry);
 }
 
-export const api = createClient<paths>({ baseUrl: "/", fetch: sessionFetch });
-
-/** The data of an openapi-fetch answer, or an ApiError with the problem. */
-export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.error !== undefined || !result.response.ok) {
-    const e = result.error as Partial<Problem> | undefined;
-    throw new ApiError({
-      type: e?.type ?? "about:blank",
-      title: e?.title ?? result.response.statusText,
-      status: e?.status ?? result.response.status,
-      ...(e?.detail ? { detail: e.detail } : {}),
-      ...(e?.code ? { code: e.code } : {}),
-      ...(e?.errors ? { errors: e.errors } : {}),
-    });
-  }
-  return result.data as T;
-}
+/**
+ * The dashboard's client of the API: the SDK on the page's own origin, through `sessionFetch`
+ * (cookies, the CSRF header, one refresh on 401). It does not retry 429/503 itself: a person sees
+ * the problem (and react-query retries reads that failed with a 5xx).
+ */
+export const sdk = new Upblit({
+  baseUrl: "",
+  csrfToken,
+  retries: 0,
+  fetch: (input, init) => sessionFetch(new Request(input, init)),
+});

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useLocation } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
-import { api, sessionEnded, unwrap } from "../api/client.ts";
+import { sdk, sessionEnded } from "../api/client.ts";
 import { useLiveInvalidation } from "../api/live.ts";
 import { SignedOutRedirect } from "../features/auth/signed-out.tsx";
 import { prefetchMonitorList } from "../features/monitors/use-monitor-list.ts";
@@ -50,11 +50,11 @@ export function AppLayout() {
   }, [client]);
   const switchOrg = useMutation({
     mutationFn: async (organizationId: string) =>
-      unwrap(await api.POST("/api/v1/auth/switch-organization", { body: { organizationId } })),
+      await sdk.op.switchOrganization({ body: { organizationId } }),
     onSuccess: () => client.resetQueries(),
   });
   const signOut = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/api/v1/auth/logout", {})),
+    mutationFn: async () => await sdk.op.logOut(),
     onSettled: () => client.resetQueries(),
   });
 

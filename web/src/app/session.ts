@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client.ts";
+import { ApiError, sdk } from "../api/client.ts";
 import type { components, paths } from "../api/schema";
 
 export type Me = paths["/api/v1/me"]["get"]["responses"]["200"]["content"]["application/json"];
@@ -10,9 +10,12 @@ export function useMe() {
   return useQuery({
     queryKey: ["me"],
     queryFn: async (): Promise<Me | null> => {
-      const result = await api.GET("/api/v1/me");
-      if (result.response.status === 401) return null;
-      return unwrap(result);
+      try {
+        return await sdk.op.getMe();
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
     },
     staleTime: 60_000,
   });

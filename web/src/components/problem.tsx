@@ -5,10 +5,10 @@ import { t } from "../i18n/index.ts";
 export function FormProblem({ error, fields = [] }: { error: unknown; fields?: string[] }) {
   if (!error) return null;
   if (error instanceof ApiError) {
-    const unplaced = (error.problem.errors ?? []).filter((e) => !fields.includes(e.path));
+    const unplaced = error.errors.filter((e) => !fields.includes(e.path));
     return (
       <div role="alert" className="form-error">
-        <div>{error.problem.detail ?? error.problem.title}</div>
+        <div>{error.detail ?? error.title}</div>
         {unplaced.length > 0 && (
           <ul>
             {unplaced.map((e) => (

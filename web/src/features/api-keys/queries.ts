@@ -1,6 +1,6 @@
 import "../settings-messages.ts";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import type { Scope } from "./scopes.ts";
 
@@ -12,8 +12,7 @@ export function useApiKeyPages(enabled: boolean) {
     queryKey: ["api-keys"],
     enabled,
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET("/api/v1/api-keys", { params: { query: { limit: 100, cursor: pageParam } } })),
+    queryFn: async ({ pageParam }) => await sdk.op.listApiKeys({ query: { limit: 100, cursor: pageParam } }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
@@ -27,19 +26,16 @@ function useKeyMutation<A, R>(fn: (arg: A) => Promise<R>) {
 }
 
 export function useCreateApiKey() {
-  return useKeyMutation(async (body: { name: string; scopes: Scope[]; expiresAt?: string }) =>
-    unwrap(await api.POST("/api/v1/api-keys", { body })),
+  return useKeyMutation(
+    async (body: { name: string; scopes: Scope[]; expiresAt?: string }) =>
+      await sdk.op.createApiKey({ body }),
   );
 }
 
 export function useRotateApiKey() {
-  return useKeyMutation(async (id: string) =>
-    unwrap(await api.POST("/api/v1/api-keys/{id}/rotate", { params: { path: { id } } })),
-  );
+  return useKeyMutation(async (id: string) => await sdk.op.rotateApiKey({ path: { id } }));
 }
 
 export function useRevokeApiKey() {
-  return useKeyMutation(async (id: string) =>
-    unwrap(await api.POST("/api/v1/api-keys/{id}/revoke", { params: { path: { id } } })),
-  );
+  return useKeyMutation(async (id: string) => await sdk.op.revokeApiKey({ path: { id } }));
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { currentRole, useMe } from "../../app/session.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { ACTION_GROUPS, type AuditEntry, describeEntry, valueText } from "./describe.ts";
@@ -46,8 +46,8 @@ function useActors() {
     queryKey: ["audit", "actors"],
     queryFn: async () => {
       const [members, keys] = await Promise.all([
-        api.GET("/api/v1/members", { params: { query: { limit: 100 } } }).then(unwrap),
-        api.GET("/api/v1/api-keys", { params: { query: { limit: 100 } } }).then(unwrap),
+        sdk.op.listMembers({ query: { limit: 100 } }),
+        sdk.op.listApiKeys({ query: { limit: 100 } }),
       ]);
       return [
         ...members.items.map((m) => ({ id: m.userId, label: m.email })),
@@ -73,11 +73,7 @@ export function AuditPage() {
     enabled: allowed,
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/api/v1/audit-log", {
-          params: { query: { ...auditQuery(filters), limit: 50, cursor: pageParam } },
-        }),
-      ),
+      await sdk.op.listAuditEntries({ query: { ...auditQuery(filters), limit: 50, cursor: pageParam } }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const entries = pages.data?.pages.flatMap((p) => p.items) ?? [];

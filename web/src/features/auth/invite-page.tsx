@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { useMe } from "../../app/session.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
@@ -37,8 +37,7 @@ export function InvitePage() {
     queryKey: ["invitation", token],
     enabled: Boolean(token),
     retry: false,
-    queryFn: async () =>
-      unwrap(await api.POST("/api/v1/invitations/lookup", { body: { token: token ?? "" } })),
+    queryFn: async () => await sdk.op.lookUpInvitation({ body: { token: token ?? "" } }),
   });
   if (!token) return <MissingToken title={t("invite.title")} />;
   if (lookup.isPending || me.isPending) {
@@ -86,11 +85,9 @@ function AcceptNew({ token }: { token: string }) {
   const [password, setPassword] = useState("");
   const accept = useMutation({
     mutationFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/invitations/accept", {
-          body: { token, password, ...(name.trim() ? { name: name.trim() } : {}) },
-        }),
-      ),
+      await sdk.op.acceptInvitation({
+        body: { token, password, ...(name.trim() ? { name: name.trim() } : {}) },
+      }),
     onSuccess: async () => {
       sessionStorage.removeItem(INVITE_TOKEN_KEY);
       await client.resetQueries({ queryKey: ["me"] });
@@ -129,12 +126,8 @@ function AcceptExisting({ token, email, signedInAs }: { token: string; email: st
   const client = useQueryClient();
   const accept = useMutation({
     mutationFn: async () => {
-      const joined = unwrap(await api.POST("/api/v1/invitations/accept-existing", { body: { token } }));
-      unwrap(
-        await api.POST("/api/v1/auth/switch-organization", {
-          body: { organizationId: joined.organizationId },
-        }),
-      );
+      const joined = await sdk.op.acceptInvitationAsMember({ body: { token } });
+      await sdk.op.switchOrganization({ body: { organizationId: joined.organizationId } });
       return joined;
     },
     onSuccess: async () => {

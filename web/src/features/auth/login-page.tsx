@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -19,7 +19,7 @@ export function LoginPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const login = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/api/v1/auth/login", { body: { email, password } })),
+    mutationFn: async () => await sdk.op.logIn({ body: { email, password } }),
     onSuccess: async (answer) => {
       if ("mfaRequired" in answer && answer.mfaRequired) {
         sessionStorage.setItem(MFA_TOKEN_KEY, String((answer as { mfaToken: string }).mfaToken));

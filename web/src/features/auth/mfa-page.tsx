@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -23,7 +23,7 @@ export function MfaPage() {
       const body = recovery
         ? { mfaToken: mfaToken ?? "", recoveryCode: code.trim() }
         : { mfaToken: mfaToken ?? "", code: code.replace(/\s/g, "") };
-      return unwrap(await api.POST("/api/v1/auth/mfa", { body }));
+      return await sdk.op.completeMfa({ body });
     },
     onSuccess: async () => {
       sessionStorage.removeItem(MFA_TOKEN_KEY);

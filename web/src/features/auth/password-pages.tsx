@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -12,7 +12,7 @@ import { useFragmentToken } from "./link-token.ts";
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState("");
   const ask = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/api/v1/auth/password-reset", { body: { email } })),
+    mutationFn: async () => await sdk.op.requestPasswordReset({ body: { email } }),
   });
   if (ask.isSuccess) {
     return (
@@ -48,10 +48,7 @@ export function ResetPasswordPage() {
   const token = useFragmentToken();
   const [password, setPassword] = useState("");
   const reset = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/auth/password-reset/confirm", { body: { token: token ?? "", password } }),
-      ),
+    mutationFn: async () => await sdk.op.confirmPasswordReset({ body: { token: token ?? "", password } }),
   });
   if (!token) return <MissingToken title={t("reset.title")} />;
   if (reset.isSuccess) {
@@ -89,8 +86,7 @@ export function ResetPasswordPage() {
 export function ConfirmEmailPage() {
   const token = useFragmentToken();
   const confirm = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST("/api/v1/auth/email-change/confirm", { body: { token: token ?? "" } })),
+    mutationFn: async () => await sdk.op.confirmEmailChange({ body: { token: token ?? "" } }),
   });
   if (!token) return <MissingToken title={t("confirmEmail.title")} />;
   if (confirm.isSuccess) {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -27,17 +27,15 @@ export function SetupPage() {
   const [organizationName, setOrganizationName] = useState("");
   const setup = useMutation({
     mutationFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/setup", {
-          body: {
-            token: tokenFromPaste(token),
-            email,
-            password,
-            organizationName,
-            ...(name.trim() ? { name: name.trim() } : {}),
-          },
-        }),
-      ),
+      await sdk.op.setUp({
+        body: {
+          token: tokenFromPaste(token),
+          email,
+          password,
+          organizationName,
+          ...(name.trim() ? { name: name.trim() } : {}),
+        },
+      }),
     onSuccess: async () => {
       client.setQueryData(["setup"], false);
       await client.resetQueries({ queryKey: ["me"] });

@@ -1,14 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 
 /** Whether Upblit still waits for its first owner (`GET /api/v1/setup`). */
 export function useSetupNeeded() {
   return useQuery({
     queryKey: ["setup"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/setup")).required,
+    queryFn: async () => (await sdk.op.getSetupState()).required,
     staleTime: 30_000,
   });
 }

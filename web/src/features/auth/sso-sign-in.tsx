@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
 
@@ -27,8 +27,7 @@ export function SsoRefusal({ reason }: { reason: string | undefined }) {
  */
 export function SsoSignIn({ email }: { email: string }) {
   const lookup = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.GET("/api/v1/auth/sso/providers", { params: { query: { email: email.trim() } } })),
+    mutationFn: async () => await sdk.op.listSsoChoices({ query: { email: email.trim() } }),
   });
   const items = lookup.data?.items;
   return (

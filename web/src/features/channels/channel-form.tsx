@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
-import { ApiError, api, unwrap } from "../../api/client.ts";
+import { ApiError, sdk } from "../../api/client.ts";
 import type { paths } from "../../api/schema";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
@@ -59,13 +59,11 @@ export function ChannelForm({ kinds, channel, onSaved }: Props) {
       const common = { name, config, isDefault, events: events as ChannelEvent[] };
       if (channel) {
         const body = Object.keys(secrets).length ? { ...common, secrets } : common;
-        return unwrap(
-          await api.PATCH("/api/v1/channels/{id}", { params: { path: { id: channel.id } }, body }),
-        );
+        return await sdk.op.updateChannel({ path: { id: channel.id }, body });
       }
       // The kind comes from the server's own list (GET /channel-kinds), so it names a branch of the union.
       const body = { ...common, kind: kindName, secrets } as CreateChannelBody;
-      return unwrap(await api.POST("/api/v1/channels", { body }));
+      return await sdk.op.createChannel({ body });
     },
     onSuccess: (saved) => {
       client.setQueryData(["channel", saved.id], saved);
@@ -74,7 +72,7 @@ export function ChannelForm({ kinds, channel, onSaved }: Props) {
     },
   });
 
-  const problems = save.error instanceof ApiError ? (save.error.problem.errors ?? []) : [];
+  const problems = save.error instanceof ApiError ? save.error.errors : [];
   const placed = [
     "body.name",
     "body.kind",

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 import { formatAt } from "../incidents/format.ts";
 import "./alerting.css";
@@ -107,8 +107,7 @@ function TestSend({ id }: { id: string }) {
 function RecentDeliveries({ id }: { id: string }) {
   const deliveries = useQuery({
     queryKey: ["channel", id, "deliveries"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/notifications", { params: { query: { channelId: id, limit: 20 } } })),
+    queryFn: async () => await sdk.op.listDeliveries({ query: { channelId: id, limit: 20 } }),
   });
   return (
     <section className="card stack" aria-labelledby="deliveries-heading">

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components, paths } from "../../api/schema";
 import type { JsonSchema } from "./schema-form.ts";
 import "./messages.ts";
@@ -45,11 +45,7 @@ export function useChannels() {
       const all: Channel[] = [];
       let cursor: string | undefined;
       do {
-        const page = unwrap(
-          await api.GET("/api/v1/channels", {
-            params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-          }),
-        );
+        const page = await sdk.op.listChannels({ query: { limit: 200, ...(cursor ? { cursor } : {}) } });
         all.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -61,7 +57,7 @@ export function useChannels() {
 export function useChannel(id: string) {
   return useQuery({
     queryKey: ["channel", id],
-    queryFn: async () => unwrap(await api.GET("/api/v1/channels/{id}", { params: { path: { id } } })),
+    queryFn: async () => await sdk.op.getChannel({ path: { id } }),
   });
 }
 
@@ -69,7 +65,7 @@ export function useChannel(id: string) {
 export function useChannelKinds() {
   return useQuery({
     queryKey: ["channel-kinds"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/channel-kinds")).items as ChannelKind[],
+    queryFn: async () => (await sdk.op.listChannelKinds()).items as ChannelKind[],
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
@@ -78,7 +74,7 @@ export function useLastDeliveries() {
   return useQuery({
     queryKey: ["channels", "last-deliveries"],
     queryFn: async () => {
-      const items = unwrap(await api.GET("/api/v1/notifications/last-per-channel")).items;
+      const items = (await sdk.op.listLastDeliveryPerChannel()).items;
       return new Map(items.map((d) => [d.channelId, d]));
     },
   });
@@ -88,8 +84,7 @@ export function useLastDeliveries() {
 export function useTestSend(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST("/api/v1/channels/{id}/test", { params: { path: { id } } })),
+    mutationFn: async () => await sdk.op.testChannel({ path: { id } }),
     onSettled: () => client.invalidateQueries({ queryKey: ["channel", id] }),
   });
 }
@@ -98,7 +93,7 @@ export function useTestSend(id: string) {
 export function useDeleteChannel(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () => unwrap(await api.DELETE("/api/v1/channels/{id}", { params: { path: { id } } })),
+    mutationFn: async () => await sdk.op.deleteChannel({ path: { id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ["channels"] }),
   });
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
-import { ApiError, api, unwrap } from "../../api/client.ts";
+import { ApiError, sdk } from "../../api/client.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { type Channel, PREVIEW_EVENTS, type Preview, type PreviewEvent } from "./queries.ts";
@@ -37,23 +37,13 @@ export function TemplateEditor({ channel }: { channel: Channel }) {
   const preview = useQuery({
     queryKey: ["channel", channel.id, "preview", event, template],
     queryFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/channels/{id}/preview", {
-          params: { path: { id: channel.id } },
-          body: { event, template, drill: false },
-        }),
-      ),
+      await sdk.op.previewChannel({ path: { id: channel.id }, body: { event, template, drill: false } }),
     placeholderData: keepPreviousData,
     retry: false,
   });
   const save = useMutation({
     mutationFn: async () =>
-      unwrap(
-        await api.PATCH("/api/v1/channels/{id}", {
-          params: { path: { id: channel.id } },
-          body: { template: templateBody(title, text) },
-        }),
-      ),
+      await sdk.op.updateChannel({ path: { id: channel.id }, body: { template: templateBody(title, text) } }),
     onSuccess: (saved) => client.setQueryData(["channel", channel.id], saved),
   });
   const error = save.error ?? preview.error;

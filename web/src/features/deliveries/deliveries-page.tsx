@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import "../channels/alerting.css";
 import { attemptOutcomeLabel, deliveryStatusLabel, eventLabel } from "../channels/labels.ts";
@@ -39,24 +39,19 @@ export function DeliveriesPage() {
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
       const status = serverStatus(filter);
-      return unwrap(
-        await api.GET("/api/v1/notifications", {
-          params: {
-            query: {
-              limit: 50,
-              ...(status ? { status } : {}),
-              ...(search.channelId ? { channelId: search.channelId } : {}),
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
-          },
-        }),
-      );
+      return await sdk.op.listDeliveries({
+        query: {
+          limit: 50,
+          ...(status ? { status } : {}),
+          ...(search.channelId ? { channelId: search.channelId } : {}),
+          ...(pageParam ? { cursor: pageParam } : {}),
+        },
+      });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const retry = useMutation({
-    mutationFn: async (ids: string[]) =>
-      unwrap(await api.POST("/api/v1/notifications/retry", { body: { ids } })),
+    mutationFn: async (ids: string[]) => await sdk.op.retryDeliveries({ body: { ids } }),
     onSuccess: () => {
       setSelected(new Set());
       void client.invalidateQueries({ queryKey: ["deliveries"] });

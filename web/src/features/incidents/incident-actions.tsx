@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { useMe } from "../../app/session.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
@@ -187,18 +187,13 @@ export function PostmortemPanel({ incident }: { incident: IncidentDetail }) {
 export function StatusPagePanel({ incident }: { incident: IncidentDetail }) {
   const pages = useQuery({
     queryKey: ["status-pages"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/status-pages")),
+    queryFn: async () => await sdk.op.listStatusPages(),
   });
   const [pageId, setPageId] = useState("");
   const selectId = useId();
   const open = useMutation({
     mutationFn: async (statusPageId: string) =>
-      unwrap(
-        await api.POST("/api/v1/incidents/{id}/status-page-incident", {
-          params: { path: { id: incident.id } },
-          body: { statusPageId },
-        }),
-      ),
+      await sdk.op.draftStatusPageIncident({ path: { id: incident.id }, body: { statusPageId } }),
   });
   if (pages.isPending) return <div className="skeleton" style={{ height: "4rem" }} aria-busy="true" />;
   const items = pages.data?.items ?? [];

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 
 export type Incident = components["schemas"]["Incident"];
@@ -21,23 +21,21 @@ export const keys = {
 export function useIncidentList(status: "open" | "resolved") {
   return useQuery({
     queryKey: keys.list(status),
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/incidents", { params: { query: { status, limit: 100 } } })),
+    queryFn: async () => await sdk.op.listIncidents({ query: { status, limit: 100 } }),
   });
 }
 
 export function useIncident(id: string) {
   return useQuery({
     queryKey: keys.detail(id),
-    queryFn: async () => unwrap(await api.GET("/api/v1/incidents/{id}", { params: { path: { id } } })),
+    queryFn: async () => await sdk.op.getIncident({ path: { id } }),
   });
 }
 
 export function useTimeline(id: string) {
   return useQuery({
     queryKey: keys.timeline(id),
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/incidents/{id}/timeline", { params: { path: { id } } })),
+    queryFn: async () => await sdk.op.getIncidentTimeline({ path: { id } }),
   });
 }
 
@@ -46,7 +44,7 @@ export function useMonitorName(id: string) {
   return useQuery({
     queryKey: ["monitor-name", id],
     staleTime: 5 * 60_000,
-    queryFn: async () => unwrap(await api.GET("/api/v1/monitors/{id}", { params: { path: { id } } })).name,
+    queryFn: async () => (await sdk.op.getMonitor({ path: { id } })).name,
   });
 }
 
@@ -54,7 +52,7 @@ export function useMembers() {
   return useQuery({
     queryKey: ["members"],
     staleTime: 60_000,
-    queryFn: async () => unwrap(await api.GET("/api/v1/members", { params: { query: { limit: 200 } } })),
+    queryFn: async () => await sdk.op.listMembers({ query: { limit: 200 } }),
   });
 }
 
@@ -68,13 +66,9 @@ function useIncidentMutation<A>(fn: (arg: A) => Promise<unknown>) {
 }
 
 export function useAcknowledge(id: string) {
-  return useIncidentMutation(async (note: string) =>
-    unwrap(
-      await api.POST("/api/v1/incidents/{id}/acknowledge", {
-        params: { path: { id } },
-        body: note.trim() ? { note: note.trim() } : {},
-      }),
-    ),
+  return useIncidentMutation(
+    async (note: string) =>
+      await sdk.op.acknowledgeIncident({ path: { id }, body: note.trim() ? { note: note.trim() } : {} }),
   );
 }
 
@@ -85,13 +79,13 @@ export type IncidentPatch = {
 };
 
 export function usePatchIncident(id: string) {
-  return useIncidentMutation(async (body: IncidentPatch) =>
-    unwrap(await api.PATCH("/api/v1/incidents/{id}", { params: { path: { id } }, body })),
+  return useIncidentMutation(
+    async (body: IncidentPatch) => await sdk.op.updateIncident({ path: { id }, body }),
   );
 }
 
 export function useAddNote(id: string) {
-  return useIncidentMutation(async (body: string) =>
-    unwrap(await api.POST("/api/v1/incidents/{id}/notes", { params: { path: { id } }, body: { body } })),
+  return useIncidentMutation(
+    async (body: string) => await sdk.op.addIncidentNote({ path: { id }, body: { body } }),
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 import "../channels/messages.ts";
 
@@ -21,11 +21,7 @@ export function useMonitorChoices() {
       const all: Picked[] = [];
       let cursor: string | undefined;
       do {
-        const page = unwrap(
-          await api.GET("/api/v1/monitors", {
-            params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-          }),
-        );
+        const page = await sdk.op.listMonitors({ query: { limit: 200, ...(cursor ? { cursor } : {}) } });
         all.push(...page.items.map((m) => ({ id: m.id, name: m.name, tags: m.tags })));
         cursor = page.nextCursor ?? undefined;
       } while (cursor && all.length < MAX_LISTED);

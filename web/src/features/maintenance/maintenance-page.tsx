@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import "../channels/alerting.css";
 import { formatAt } from "../incidents/format.ts";
@@ -42,26 +42,22 @@ export function MaintenancePage() {
   const [fromMs] = useState(() => Date.now());
   const windows = useQuery({
     queryKey: ["maintenance", "windows"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/maintenance-windows", { params: { query: { limit: 200 } } })).items,
+    queryFn: async () => (await sdk.op.listMaintenanceWindows({ query: { limit: 200 } })).items,
   });
   const calendar = useQuery({
     queryKey: ["maintenance", "calendar", fromMs],
     queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/maintenance-windows/occurrences", {
-          params: {
-            query: {
-              from: new Date(fromMs).toISOString(),
-              until: new Date(fromMs + CALENDAR_DAYS * 86_400_000).toISOString(),
-            },
+      (
+        await sdk.op.listMaintenanceOccurrences({
+          query: {
+            from: new Date(fromMs).toISOString(),
+            until: new Date(fromMs + CALENDAR_DAYS * 86_400_000).toISOString(),
           },
-        }),
+        })
       ).items,
   });
   const remove = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.DELETE("/api/v1/maintenance-windows/{id}", { params: { path: { id } } })),
+    mutationFn: async (id: string) => await sdk.op.deleteMaintenanceWindow({ path: { id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ["maintenance"] }),
   });
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
@@ -46,24 +46,17 @@ export function WindowForm({ window: saved, onDone }: Props) {
     queryKey: ["maintenance-preview", schedule],
     enabled: schedule !== null,
     queryFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/maintenance-windows/preview", {
-          body: { schedule: schedule as NonNullable<typeof schedule>, count: 20 },
-        }),
-      ),
+      await sdk.op.previewMaintenanceSchedule({
+        body: { schedule: schedule as NonNullable<typeof schedule>, count: 20 },
+      }),
     placeholderData: keepPreviousData,
     retry: false,
   });
   const save = useMutation({
     mutationFn: async () =>
       saved
-        ? unwrap(
-            await api.PATCH("/api/v1/maintenance-windows/{id}", {
-              params: { path: { id: saved.id } },
-              body: windowBody(d),
-            }),
-          )
-        : unwrap(await api.POST("/api/v1/maintenance-windows", { body: windowBody(d) })),
+        ? await sdk.op.updateMaintenanceWindow({ path: { id: saved.id }, body: windowBody(d) })
+        : await sdk.op.createMaintenanceWindow({ body: windowBody(d) }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ["maintenance"] });
       onDone();

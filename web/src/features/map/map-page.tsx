@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { ApiError, api, unwrap } from "../../api/client.ts";
+import { ApiError, sdk } from "../../api/client.ts";
 import { currentRole, useMe } from "../../app/session.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
@@ -162,9 +162,7 @@ function ParentsEditor({
   const [adding, setAdding] = useState("");
   const save = useMutation({
     mutationFn: async (parents: string[]) =>
-      unwrap(
-        await api.PATCH("/api/v1/monitors/{id}", { params: { path: { id: monitor.id } }, body: { parents } }),
-      ),
+      await sdk.op.updateMonitor({ path: { id: monitor.id }, body: { parents } }),
     onSuccess: () => {
       setAdding("");
       void client.invalidateQueries({ queryKey: ["monitors"] });
@@ -172,7 +170,7 @@ function ParentsEditor({
   });
   const candidates = monitors.filter((m) => m.id !== monitor.id && !monitor.parents.includes(m.id));
   // The server names the parent at fault (`body.parents.0`); ids in its message read as names here.
-  const errors = save.error instanceof ApiError ? (save.error.problem.errors ?? []) : [];
+  const errors = save.error instanceof ApiError ? save.error.errors : [];
   const parentErrors = errors.filter((e) => e.path === "body.parents" || e.path.startsWith("body.parents."));
   const error =
     parentErrors.length > 0

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { Monitor } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -18,16 +18,12 @@ export function DetailActions({ monitor }: { monitor: Monitor }) {
   const navigate = useNavigate();
   const [panel, setPanel] = useState<Panel>("none");
   const id = monitor.id;
-  const path = { params: { path: { id } } };
+  const path = { path: { id } };
   const refresh = () => client.invalidateQueries({ queryKey: ["monitor", id] });
 
   const pause = useMutation({
     mutationFn: async () =>
-      unwrap(
-        monitor.paused
-          ? await api.POST("/api/v1/monitors/{id}/resume", path)
-          : await api.POST("/api/v1/monitors/{id}/pause", path),
-      ),
+      monitor.paused ? await sdk.op.resumeMonitor(path) : await sdk.op.pauseMonitor(path),
     onSuccess: () => {
       void refresh();
       void client.invalidateQueries({ queryKey: ["monitors"] });
@@ -35,12 +31,11 @@ export function DetailActions({ monitor }: { monitor: Monitor }) {
   });
   const check = useMutation({ mutationFn: () => checkNow(id), onSuccess: () => void refresh() });
   const drill = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/api/v1/monitors/{id}/drill", path)),
+    mutationFn: async () => await sdk.op.runFireDrill(path),
   });
   const remove = useMutation({
     mutationFn: async () => {
-      const res = await api.DELETE("/api/v1/monitors/{id}", path);
-      if (!res.response.ok) unwrap(res);
+      await sdk.op.deleteMonitor(path);
     },
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ["monitors"] });

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, sessionFetch, unwrap } from "../../api/client.ts";
+import { sdk, sessionFetch } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { t } from "../../i18n/index.ts";
@@ -26,12 +26,7 @@ function Skeleton({ rows }: { rows: number }) {
 export function Timeline({ monitorId }: { monitorId: string }) {
   const events = useQuery({
     queryKey: ["monitor", monitorId, "events"],
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/monitors/{id}/events", {
-          params: { path: { id: monitorId }, query: { limit: 30 } },
-        }),
-      ),
+    queryFn: async () => await sdk.op.listMonitorEvents({ path: { id: monitorId }, query: { limit: 30 } }),
   });
   return (
     <section className="card stack" aria-labelledby="timeline-title">
@@ -61,8 +56,7 @@ export function Timeline({ monitorId }: { monitorId: string }) {
 export function MonitorIncidents({ monitorId }: { monitorId: string }) {
   const incidents = useQuery({
     queryKey: ["incidents", { monitorId }],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/incidents", { params: { query: { monitorId, limit: 10 } } })),
+    queryFn: async () => await sdk.op.listIncidents({ query: { monitorId, limit: 10 } }),
   });
   return (
     <section className="card stack" aria-labelledby="incidents-title">
@@ -92,12 +86,7 @@ export function MonitorIncidents({ monitorId }: { monitorId: string }) {
 export function RecentResults({ monitorId }: { monitorId: string }) {
   const results = useQuery({
     queryKey: ["monitor", monitorId, "results"],
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/monitors/{id}/results", {
-          params: { path: { id: monitorId }, query: { limit: 20 } },
-        }),
-      ),
+    queryFn: async () => await sdk.op.listMonitorResults({ path: { id: monitorId }, query: { limit: 20 } }),
   });
   return (
     <section className="card stack" aria-labelledby="results-title">

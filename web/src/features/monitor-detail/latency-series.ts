@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import type { MessageKey } from "../../i18n/index.ts";
 
@@ -49,7 +49,7 @@ async function rawSeries(id: string, from: Date): Promise<Series> {
   let cursor: string | undefined;
   for (let page = 0; page < RAW_PAGES; page++) {
     const query = { from: from.toISOString(), limit: RAW_PAGE, ...(cursor ? { cursor } : {}) };
-    const res = unwrap(await api.GET("/api/v1/monitors/{id}/results", { params: { path: { id }, query } }));
+    const res = await sdk.op.listMonitorResults({ path: { id }, query });
     items.push(...res.items);
     if (!res.nextCursor) break;
     cursor = res.nextCursor;
@@ -71,11 +71,10 @@ async function rawSeries(id: string, from: Date): Promise<Series> {
 }
 
 async function rollupSeries(id: string, granularity: "hour" | "day", from: Date): Promise<Series> {
-  const res = unwrap(
-    await api.GET("/api/v1/monitors/{id}/rollups", {
-      params: { path: { id }, query: { granularity, from: from.toISOString() } },
-    }),
-  );
+  const res = await sdk.op.listMonitorRollups({
+    path: { id },
+    query: { granularity, from: from.toISOString() },
+  });
   const rows = res.items as Array<Record<string, unknown>>;
   const num = (v: unknown) => (typeof v === "number" ? v : null);
   return {

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "@tanstack/react-router";
 import { lazy, Suspense, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { Monitor } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
@@ -25,7 +25,7 @@ export function MonitorDetailPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const monitor = useQuery({
     queryKey: ["monitor", id],
-    queryFn: async () => unwrap(await api.GET("/api/v1/monitors/{id}", { params: { path: { id } } })),
+    queryFn: async () => await sdk.op.getMonitor({ path: { id } }),
   });
   if (monitor.error) return <FormProblem error={monitor.error} />;
   const m = monitor.data;
@@ -136,8 +136,7 @@ function ResponseTimes({ monitorId }: { monitorId: string }) {
 function Uptime({ monitorId }: { monitorId: string }) {
   const uptime = useQuery({
     queryKey: ["monitor", monitorId, "uptime"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/monitors/{id}/uptime", { params: { path: { id: monitorId } } })),
+    queryFn: async () => await sdk.op.getMonitorUptime({ path: { id: monitorId } }),
   });
   return (
     <section className="card stack" aria-labelledby="uptime-title">
@@ -165,8 +164,7 @@ function Uptime({ monitorId }: { monitorId: string }) {
 function Maintenance({ monitor }: { monitor: Monitor }) {
   const windows = useQuery({
     queryKey: ["maintenance-windows"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/maintenance-windows", { params: { query: { limit: 200 } } })),
+    queryFn: async () => await sdk.op.listMaintenanceWindows({ query: { limit: 200 } }),
   });
   const mine = (windows.data?.items ?? []).filter(
     (w) => w.monitorIds.includes(monitor.id) || w.tags.some((tag) => monitor.tags.includes(tag)),
@@ -188,12 +186,7 @@ function Maintenance({ monitor }: { monitor: Monitor }) {
 function Certificate({ monitor }: { monitor: Monitor }) {
   const latest = useQuery({
     queryKey: ["monitor", monitor.id, "results"],
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/monitors/{id}/results", {
-          params: { path: { id: monitor.id }, query: { limit: 20 } },
-        }),
-      ),
+    queryFn: async () => await sdk.op.listMonitorResults({ path: { id: monitor.id }, query: { limit: 20 } }),
   });
   const verdicts = readOutcome(latest.data?.items[0])?.verdicts ?? [];
   const read = (subject: string) => verdicts.find((v) => v.assertion.startsWith(`${subject} `))?.actual;

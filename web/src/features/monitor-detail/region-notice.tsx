@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 
 /**
@@ -9,7 +9,7 @@ import { t } from "../../i18n/index.ts";
 export function RegionNotice({ regions }: { regions: string[] }) {
   const all = useQuery({
     queryKey: ["regions"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/regions")),
+    queryFn: async () => await sdk.op.listRegions(),
     refetchInterval: 30_000,
   });
   const silent = (all.data?.items ?? []).filter((r) => r.status === "silent" && regions.includes(r.name));

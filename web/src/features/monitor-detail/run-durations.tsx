@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -43,11 +43,7 @@ export function RunDurations({ monitorId }: { monitorId: string }) {
   const series = useQuery({
     queryKey: ["monitor", monitorId, "run-durations"],
     queryFn: async () => {
-      const page = unwrap(
-        await api.GET("/api/v1/monitors/{id}/pings", {
-          params: { path: { id: monitorId }, query: { limit: PINGS } },
-        }),
-      );
+      const page = await sdk.op.listPings({ path: { id: monitorId }, query: { limit: PINGS } });
       return runDurationSeries(page.items, Date.now());
     },
     staleTime: 15_000,

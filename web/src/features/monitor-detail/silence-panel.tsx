@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -8,8 +8,7 @@ import { t } from "../../i18n/index.ts";
 export function useSilence(monitorId: string) {
   return useQuery({
     queryKey: ["monitor", monitorId, "silence"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/monitors/{id}/silence", { params: { path: { id: monitorId } } })).silence,
+    queryFn: async () => (await sdk.op.getMonitorSilence({ path: { id: monitorId } })).silence,
   });
 }
 
@@ -26,9 +25,7 @@ export function SilenceForm({ monitorId, onDone }: { monitorId: string; onDone: 
         mode === "recovery"
           ? { reason, untilRecovery: true }
           : { reason, until: new Date(Date.now() + (Number.isFinite(h) ? h : 0) * 3_600_000).toISOString() };
-      return unwrap(
-        await api.PUT("/api/v1/monitors/{id}/silence", { params: { path: { id: monitorId } }, body }),
-      );
+      return await sdk.op.silenceMonitor({ path: { id: monitorId }, body });
     },
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ["monitor", monitorId, "silence"] });
@@ -99,8 +96,7 @@ export function SilenceState({ monitorId }: { monitorId: string }) {
   const silence = useSilence(monitorId);
   const end = useMutation({
     mutationFn: async () => {
-      const res = await api.DELETE("/api/v1/monitors/{id}/silence", { params: { path: { id: monitorId } } });
-      if (!res.response.ok) unwrap(res);
+      await sdk.op.endMonitorSilence({ path: { id: monitorId } });
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ["monitor", monitorId, "silence"] }),
   });

@@ -209,7 +209,7 @@ export function errorAt(error: unknown, path: string): string | undefined {
 /** Every message at `path` or below it (`http.headers` also takes `http.headers.X-Thing`). */
 export function errorsUnder(error: unknown, path: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  const hits = (error.problem.errors ?? []).filter((e) => {
+  const hits = error.errors.filter((e) => {
     const p = e.path.startsWith("body.") ? e.path.slice(5) : e.path;
     return p === path || p.startsWith(`${path}.`);
   });
@@ -236,7 +236,7 @@ export function placedPaths(error: unknown, s: FormState): string[] {
     "parents",
   ];
   const fields = visibleFields(s.type, s.settings).map((f) => f.key);
-  return (error.problem.errors ?? [])
+  return error.errors
     .map((e) => e.path)
     .filter((path) => {
       const p = path.startsWith("body.") ? path.slice(5) : path;

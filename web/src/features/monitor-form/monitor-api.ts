@@ -1,41 +1,24 @@
 import { useQuery } from "@tanstack/react-query";
-import { ApiError, api, type Problem, sessionFetch, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { type CheckOutcome, readOutcome } from "./check-result.tsx";
 import { setTypeCatalog } from "./type-catalog.ts";
 
 /**
  * Calls for the monitor screens that go beyond plain typed reads. `POST /monitors/test` and
- * `POST /monitors/{id}/check?wait=true` are sent through the same session fetch as the typed
- * client (cookies, CSRF, one refresh), and their answers read leniently: the result itself or
- * `{ result }`.
+ * `POST /monitors/{id}/check?wait=true` are sent through the SDK's raw `request` (the same
+ * session fetch: cookies, CSRF, one refresh), and their answers read leniently: the result itself
+ * or `{ result }`.
  */
-async function send(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await sessionFetch(
-    new Request(new URL(path, window.location.origin), {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
-    }),
-  );
-  const text = await response.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const p = (data ?? {}) as Partial<Problem>;
-    throw new ApiError({
-      type: p.type ?? "about:blank",
-      title: p.title ?? response.statusText,
-      status: p.status ?? response.status,
-      ...(p.detail ? { detail: p.detail } : {}),
-      ...(p.code ? { code: p.code } : {}),
-      ...(p.errors ? { errors: p.errors } : {}),
-    });
-  }
-  return data;
+function send(
+  path: string,
+  options: { body?: unknown; pathParams?: Record<string, string>; query?: Record<string, unknown> } = {},
+): Promise<unknown> {
+  return sdk.request({ method: "POST", path, ...options });
 }
 
 /** Runs one check of an unsaved definition and returns its outcome; nothing is stored. */
 export async function testDefinition(body: Record<string, unknown>): Promise<CheckOutcome> {
-  const data = await send("POST", "/api/v1/monitors/test", body);
+  const data = await send("/api/v1/monitors/test", { body });
   const outcome = readOutcome(data);
   if (!outcome) throw new Error("The test answered without a result");
   return outcome;
@@ -46,18 +29,19 @@ export async function testDefinition(body: Record<string, unknown>): Promise<Che
  * check (202 with `slotAt`) is followed up by reading that manual result once it is stored.
  */
 export async function checkNow(monitorId: string, timeoutMs = 60_000): Promise<CheckOutcome> {
-  const path = `/api/v1/monitors/${encodeURIComponent(monitorId)}/check?wait=true`;
-  const data = await send("POST", path);
+  const data = await send("/api/v1/monitors/{id}/check", {
+    pathParams: { id: monitorId },
+    query: { wait: true },
+  });
   const outcome = readOutcome(data);
   if (outcome) return outcome;
   const slotAt = (data as { slotAt?: string } | undefined)?.slotAt;
   const deadline = Date.now() + timeoutMs;
   while (slotAt && Date.now() < deadline) {
-    const page = unwrap(
-      await api.GET("/api/v1/monitors/{id}/results", {
-        params: { path: { id: monitorId }, query: { from: slotAt, limit: 20 } },
-      }),
-    );
+    const page = await sdk.op.listMonitorResults({
+      path: { id: monitorId },
+      query: { from: slotAt, limit: 20 },
+    });
     const mine = page.items.find((r) => r.manual && Date.parse(r.slotAt) >= Date.parse(slotAt));
     const found = mine ? readOutcome(mine) : undefined;
     if (found) return found;
@@ -68,12 +52,7 @@ export async function checkNow(monitorId: string, timeoutMs = 60_000): Promise<C
 
 /** Sets the channels a monitor alerts besides the default ones. */
 export async function setMonitorChannels(monitorId: string, channelIds: string[]): Promise<void> {
-  unwrap(
-    await api.PUT("/api/v1/monitors/{id}/channels", {
-      params: { path: { id: monitorId } },
-      body: { channelIds },
-    }),
-  );
+  await sdk.op.setMonitorChannels({ path: { id: monitorId }, body: { channelIds } });
 }
 
 /**
@@ -84,7 +63,7 @@ export function useTypeCatalog(): { ready: boolean } {
   const query = useQuery({
     queryKey: ["monitor-types"],
     queryFn: async () => {
-      const items = unwrap(await api.GET("/api/v1/monitor-types")).items;
+      const items = (await sdk.op.listMonitorTypes()).items;
       setTypeCatalog(items);
       return items;
     },

@@ -221,7 +221,7 @@ describe("editing and cloning", () => {
 
 describe("problems from the API", () => {
   it("land next to the field they name, nested paths included; the rest at the top", () => {
-    const error = new ApiError({
+    const error = new ApiError(400, {
       type: "about:blank",
       title: "Invalid request",
       status: 400,
@@ -250,7 +250,7 @@ describe("problems from the API", () => {
   });
 
   it("header problems show under the headers", () => {
-    const error = new ApiError({
+    const error = new ApiError(400, {
       type: "about:blank",
       title: "Invalid request",
       status: 400,
@@ -285,7 +285,7 @@ describe("quorum", () => {
       regions: "eu-west, us-east",
       quorum: "3",
     };
-    const error = new ApiError({
+    const error = new ApiError(400, {
       type: "about:blank",
       title: "Invalid request",
       status: 400,

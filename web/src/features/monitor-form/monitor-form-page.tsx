@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
 import { emptyForm, type FormState, fromMonitor } from "./form-model.ts";
@@ -15,8 +15,8 @@ function useMonitorWithChannels(id: string | undefined) {
     queryFn: async () => {
       const monitorId = id ?? "";
       const [monitor, channels] = await Promise.all([
-        api.GET("/api/v1/monitors/{id}", { params: { path: { id: monitorId } } }).then(unwrap),
-        api.GET("/api/v1/monitors/{id}/channels", { params: { path: { id: monitorId } } }).then(unwrap),
+        sdk.op.getMonitor({ path: { id: monitorId } }),
+        sdk.op.getMonitorChannels({ path: { id: monitorId } }),
       ]);
       return { monitor, channelIds: channels.channelIds };
     },

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 import { rowProblems } from "./assertion-model.ts";
 import { CheckResultView } from "./check-result.tsx";
@@ -31,8 +31,8 @@ export function MonitorForm({ initial, monitorId, initialChannels = [], onSaved,
     mutationFn: async (state: FormState) => {
       const body = toRequestBody(state, editing);
       const saved = editing
-        ? unwrap(await api.PATCH("/api/v1/monitors/{id}", { params: { path: { id: monitorId } }, body }))
-        : unwrap(await api.POST("/api/v1/monitors", { body: body as never }));
+        ? await sdk.op.updateMonitor({ path: { id: monitorId }, body })
+        : await sdk.op.createMonitor({ body: body as never });
       const sameChannels =
         state.channelIds.length === initialChannels.length &&
         state.channelIds.every((c) => initialChannels.includes(c));

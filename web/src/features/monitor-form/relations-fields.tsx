@@ -1,6 +1,6 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useId, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 
 const MAX_PARENTS = 10;
@@ -19,13 +19,12 @@ export function ParentsField(props: {
   const q = useDeferredValue(search.trim());
   const found = useQuery({
     queryKey: ["monitors", "search", q],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/monitors", { params: { query: { limit: 20, ...(q ? { q } : {}) } } })),
+    queryFn: async () => await sdk.op.listMonitors({ query: { limit: 20, ...(q ? { q } : {}) } }),
   });
   const chosen = useQueries({
     queries: value.map((mid) => ({
       queryKey: ["monitor", mid],
-      queryFn: async () => unwrap(await api.GET("/api/v1/monitors/{id}", { params: { path: { id: mid } } })),
+      queryFn: async () => await sdk.op.getMonitor({ path: { id: mid } }),
       staleTime: 60_000,
     })),
   });
@@ -91,7 +90,7 @@ export function ChannelsField(props: { value: string[]; onChange: (ids: string[]
   const { value, onChange } = props;
   const channels = useQuery({
     queryKey: ["channels"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/channels", { params: { query: { limit: 200 } } })),
+    queryFn: async () => await sdk.op.listChannels({ query: { limit: 200 } }),
   });
   const items = channels.data?.items ?? [];
   return (

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { paths } from "../../api/schema";
 import { FormProblem } from "../../components/problem.tsx";
 import { type MessageKey, t } from "../../i18n/index.ts";
@@ -21,7 +21,7 @@ async function runBulk(ids: string[], action: BulkAction, progress: (done: numbe
   let unchanged = 0;
   let done = 0;
   for (const batch of chunks(ids, MAX_IDS)) {
-    const res = unwrap(await api.POST("/api/v1/monitors/bulk", { body: { ids: batch, action } }));
+    const res = await sdk.op.bulkChangeMonitors({ body: { ids: batch, action } });
     changed += res.changed.length;
     unchanged += res.unchanged.length;
     done += batch.length;
@@ -40,7 +40,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: (cle
   const dialog = useRef<HTMLDialogElement>(null);
   const channels = useQuery({
     queryKey: ["channels", "all"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/channels", { params: { query: { limit: 200 } } })),
+    queryFn: async () => await sdk.op.listChannels({ query: { limit: 200 } }),
     staleTime: 60_000,
   });
   const bulk = useMutation({

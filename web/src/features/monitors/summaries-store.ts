@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { MonitorSummary } from "./list-model.ts";
 
 /** How many last checks a row keeps (the server sends 30). */
@@ -46,9 +46,7 @@ class SummaryStore {
       const batch = missing.slice(i, i + BATCH);
       for (const id of batch) this.inFlight.add(id);
       try {
-        const res = unwrap(
-          await api.GET("/api/v1/monitors/summaries", { params: { query: { ids: batch.join(",") } } }),
-        );
+        const res = await sdk.op.getMonitorSummaries({ query: { ids: batch.join(",") } });
         const at = Date.now();
         for (const s of res.items) this.entries.set(s.monitorId, { summary: s, fetchedAt: at });
         this.changed();

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, type QueryClient, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { paths } from "../../api/schema";
 import type { ListFilter } from "./list-model.ts";
 
@@ -16,18 +16,14 @@ export function monitorListQuery(query: Query) {
   return infiniteQueryOptions({
     queryKey: ["monitors", "list", query],
     queryFn: async ({ pageParam, signal }) =>
-      unwrap(
-        await api.GET("/api/v1/monitors", {
-          params: {
-            query: {
-              ...query,
-              limit: pageParam ? PAGE_SIZE : FIRST_PAGE_SIZE,
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
-          },
-          signal,
-        }),
-      ),
+      await sdk.op.listMonitors({
+        query: {
+          ...query,
+          limit: pageParam ? PAGE_SIZE : FIRST_PAGE_SIZE,
+          ...(pageParam ? { cursor: pageParam } : {}),
+        },
+        signal,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 30_000,

@@ -1,20 +1,19 @@
 import "../settings-messages.ts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 
 /** This account's open sessions (`GET /auth/sessions`). */
 export function useSessions() {
   return useQuery({
     queryKey: ["profile", "sessions"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/auth/sessions")),
+    queryFn: async () => await sdk.op.listSessions(),
   });
 }
 
 export function useRevokeSession() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.DELETE("/api/v1/auth/sessions/{id}", { params: { path: { id } } })),
+    mutationFn: async (id: string) => await sdk.op.endSession({ path: { id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ["profile", "sessions"] }),
   });
 }
@@ -22,14 +21,14 @@ export function useRevokeSession() {
 export function useChangePassword() {
   return useMutation({
     mutationFn: async (body: { currentPassword: string; newPassword: string }) =>
-      unwrap(await api.POST("/api/v1/me/password", { body })),
+      await sdk.op.changePassword({ body }),
   });
 }
 
 export function useChangeEmail() {
   return useMutation({
     mutationFn: async (body: { newEmail: string; currentPassword: string }) =>
-      unwrap(await api.POST("/api/v1/me/email", { body })),
+      await sdk.op.changeEmail({ body }),
   });
 }
 
@@ -41,25 +40,23 @@ function useMfaMutation<A, R>(fn: (arg: A) => Promise<R>) {
 
 export function useEnrollTotp() {
   return useMutation({
-    mutationFn: async (password: string) => unwrap(await api.POST("/api/v1/me/totp", { body: { password } })),
+    mutationFn: async (password: string) => await sdk.op.startTotpEnrollment({ body: { password } }),
   });
 }
 
 export function useConfirmTotp() {
-  return useMfaMutation(async (code: string) =>
-    unwrap(await api.POST("/api/v1/me/totp/confirm", { body: { code } })),
-  );
+  return useMfaMutation(async (code: string) => await sdk.op.confirmTotp({ body: { code } }));
 }
 
 export function useDisableTotp() {
-  return useMfaMutation(async (body: { password: string; code: string }) =>
-    unwrap(await api.POST("/api/v1/me/totp/disable", { body })),
+  return useMfaMutation(
+    async (body: { password: string; code: string }) => await sdk.op.disableTotp({ body }),
   );
 }
 
 export function useNewRecoveryCodes() {
   return useMutation({
     mutationFn: async (body: { password: string; code: string }) =>
-      unwrap(await api.POST("/api/v1/me/recovery-codes", { body })),
+      await sdk.op.replaceRecoveryCodes({ body }),
   });
 }

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 
 export type Rule = components["schemas"]["AlertRule"];
@@ -8,7 +8,6 @@ export type Rule = components["schemas"]["AlertRule"];
 export function useRules() {
   return useQuery({
     queryKey: ["alert-rules"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/alert-rules", { params: { query: { limit: 200 } } })).items,
+    queryFn: async () => (await sdk.op.listAlertRules({ query: { limit: 200 } })).items,
   });
 }

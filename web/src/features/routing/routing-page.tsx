@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { t } from "../../i18n/index.ts";
 import "../channels/alerting.css";
 import { eventLabel } from "../channels/labels.ts";
@@ -89,8 +89,7 @@ function RuleCard({ rule, channels, onEdit }: { rule: Rule; channels: Channel[];
   const client = useQueryClient();
   const [asking, setAsking] = useState(false);
   const remove = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.DELETE("/api/v1/alert-rules/{id}", { params: { path: { id: rule.id } } })),
+    mutationFn: async () => await sdk.op.deleteAlertRule({ path: { id: rule.id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ["alert-rules"] }),
   });
   return (

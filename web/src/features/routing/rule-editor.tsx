@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -84,13 +84,8 @@ export function RuleEditor({ rule, channels, onDone }: Props) {
   const save = useMutation({
     mutationFn: async () =>
       rule
-        ? unwrap(
-            await api.PATCH("/api/v1/alert-rules/{id}", {
-              params: { path: { id: rule.id } },
-              body: bodyOf(draft),
-            }),
-          )
-        : unwrap(await api.POST("/api/v1/alert-rules", { body: bodyOf(draft) })),
+        ? await sdk.op.updateAlertRule({ path: { id: rule.id }, body: bodyOf(draft) })
+        : await sdk.op.createAlertRule({ body: bodyOf(draft) }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ["alert-rules"] });
       onDone();

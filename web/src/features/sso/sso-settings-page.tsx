@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, api, unwrap } from "../../api/client.ts";
+import { ApiError, sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -26,7 +26,7 @@ export function SsoSettingsPage() {
   const client = useQueryClient();
   const state = useQuery({
     queryKey: ["sso-provider"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/sso/provider")),
+    queryFn: async () => await sdk.op.getSsoProvider(),
     retry: false,
   });
   const [form, setForm] = useState<SsoForm>(EMPTY_FORM);
@@ -34,14 +34,13 @@ export function SsoSettingsPage() {
     if (state.data) setForm(formOf(state.data.provider));
   }, [state.data]);
   const save = useMutation({
-    mutationFn: async () => unwrap(await api.PUT("/api/v1/sso/provider", { body: bodyOf(form) })),
+    mutationFn: async () => await sdk.op.saveSsoProvider({ body: bodyOf(form) }),
     onSuccess: (provider) =>
       client.setQueryData(["sso-provider"], { provider, redirectUri: provider.redirectUri }),
   });
   const remove = useMutation({
     mutationFn: async () => {
-      const res = await api.DELETE("/api/v1/sso/provider");
-      if (!res.response.ok) unwrap(res);
+      await sdk.op.deleteSsoProvider();
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ["sso-provider"] }),
   });
@@ -58,7 +57,7 @@ export function SsoSettingsPage() {
     );
   }
   if (state.isError) {
-    const forbidden = state.error instanceof ApiError && state.error.problem.status === 403;
+    const forbidden = state.error instanceof ApiError && state.error.status === 403;
     return (
       <section className="stack">
         <h1>{t("sso.settings.title")}</h1>
@@ -193,5 +192,5 @@ export function SsoSettingsPage() {
 /** A domain's problem names its index (`body.emailDomains.1`); the one field shows the first. */
 function domainError(error: unknown): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  return error.problem.errors?.find((e) => e.path.startsWith("body.emailDomains"))?.message;
+  return error.errors.find((e) => e.path.startsWith("body.emailDomains"))?.message;
 }

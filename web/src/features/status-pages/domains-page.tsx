@@ -1,6 +1,6 @@
 import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { formatAt } from "../incidents/format.ts";
@@ -20,13 +20,8 @@ type Domain = NonNullable<ReturnType<typeof useDomains>["data"]>[number];
 function Domains({ page }: { page: StatusPage }) {
   const list = useDomains(page.id);
   const [domain, setDomain] = useState("");
-  const claim = useStatusMutation(async () =>
-    unwrap(
-      await api.POST("/api/v1/status-pages/{id}/domains", {
-        params: { path: { id: page.id } },
-        body: { domain: domain.trim() },
-      }),
-    ),
+  const claim = useStatusMutation(
+    async () => await sdk.op.addStatusPageDomain({ path: { id: page.id }, body: { domain: domain.trim() } }),
   );
   return (
     <div className="stack">
@@ -71,12 +66,8 @@ function Domains({ page }: { page: StatusPage }) {
 
 function DomainCard({ pageId, domain: d }: { pageId: string; domain: Domain }) {
   const path = { id: pageId, domain: d.domain };
-  const verify = useStatusMutation(async () =>
-    unwrap(await api.POST("/api/v1/status-pages/{id}/domains/{domain}/verify", { params: { path } })),
-  );
-  const release = useStatusMutation(async () =>
-    unwrap(await api.DELETE("/api/v1/status-pages/{id}/domains/{domain}", { params: { path } })),
-  );
+  const verify = useStatusMutation(async () => await sdk.op.verifyStatusPageDomain({ path }));
+  const release = useStatusMutation(async () => await sdk.op.removeStatusPageDomain({ path }));
   const headingId = `sp-dom-${d.domain}`;
   return (
     <article className="card stack" aria-labelledby={headingId}>

@@ -1,6 +1,6 @@
 import { useParams } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
-import { ApiError, api, unwrap } from "../../api/client.ts";
+import { ApiError, sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { ComponentsEditor } from "./components-editor.tsx";
@@ -35,10 +35,8 @@ function Editor({ page }: { page: StatusPage }) {
   const [draft, setDraft] = useState<Draft>(() => fromPage(page));
   const [saved, setSaved] = useState(() => JSON.stringify(toBody(fromPage(page))));
   const monitors = useMonitorChoices();
-  const save = useStatusMutation(async (d: Draft) =>
-    unwrap(
-      await api.PATCH("/api/v1/status-pages/{id}", { params: { path: { id: page.id } }, body: toBody(d) }),
-    ),
+  const save = useStatusMutation(
+    async (d: Draft) => await sdk.op.updateStatusPage({ path: { id: page.id }, body: toBody(d) }),
   );
   // A saved page comes back from the server: start again from what it stored.
   useEffect(() => {
@@ -50,10 +48,7 @@ function Editor({ page }: { page: StatusPage }) {
   const dirty = JSON.stringify(toBody(draft)) !== saved;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const err = save.error;
-  const placed =
-    err instanceof ApiError
-      ? (err.problem.errors ?? []).map((e) => e.path).filter((p) => PLACED.test(p))
-      : [];
+  const placed = err instanceof ApiError ? err.errors.map((e) => e.path).filter((p) => PLACED.test(p)) : [];
   const states = new Map((monitors.data ?? []).map((m) => [m.id, m.state]));
 
   return (

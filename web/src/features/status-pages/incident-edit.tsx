@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { type MessageKey, t } from "./messages.ts";
@@ -23,13 +23,12 @@ export function IncidentEditForm({
 }) {
   const [title, setTitle] = useState(i.title);
   const [impact, setImpact] = useState<Impact>(i.impact);
-  const save = useStatusMutation(async () =>
-    unwrap(
-      await api.PATCH("/api/v1/status-pages/{id}/incidents/{incidentId}", {
-        params: { path: { id: pageId, incidentId: i.id } },
+  const save = useStatusMutation(
+    async () =>
+      await sdk.op.updateStatusPageIncident({
+        path: { id: pageId, incidentId: i.id },
         body: { title: title.trim(), impact },
       }),
-    ),
   );
   return (
     <form

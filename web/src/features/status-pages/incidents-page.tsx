@@ -1,6 +1,6 @@
 import { Link, useParams } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { formatAt } from "../incidents/format.ts";
@@ -85,10 +85,10 @@ function PostForm({ page }: { page: StatusPage }) {
   const [publish, setPublish] = useState(true);
   const [from, setFrom] = useState("");
   const [until, setUntil] = useState("");
-  const post = useStatusMutation(async () =>
-    unwrap(
-      await api.POST("/api/v1/status-pages/{id}/incidents", {
-        params: { path: { id: page.id } },
+  const post = useStatusMutation(
+    async () =>
+      await sdk.op.createStatusPageIncident({
+        path: { id: page.id },
         body: {
           kind,
           title: title.trim(),
@@ -105,7 +105,6 @@ function PostForm({ page }: { page: StatusPage }) {
             : {}),
         },
       }),
-    ),
   );
   const err = post.error;
   const components = page.groups.flatMap((g) => g.components);
@@ -254,27 +253,18 @@ function IncidentCard({
   const [status, setStatus] = useState<Status>(i.status);
   const [body, setBody] = useState("");
   const [editing, setEditing] = useState(false);
-  const publish = useStatusMutation(async () =>
-    unwrap(
-      await api.POST("/api/v1/status-pages/{id}/incidents/{incidentId}/publish", {
-        params: { path: { id: page.id, incidentId: i.id } },
-      }),
-    ),
+  const publish = useStatusMutation(
+    async () => await sdk.op.publishStatusPageIncident({ path: { id: page.id, incidentId: i.id } }),
   );
-  const update = useStatusMutation(async () =>
-    unwrap(
-      await api.POST("/api/v1/status-pages/{id}/incidents/{incidentId}/updates", {
-        params: { path: { id: page.id, incidentId: i.id } },
+  const update = useStatusMutation(
+    async () =>
+      await sdk.op.createStatusPageIncidentUpdate({
+        path: { id: page.id, incidentId: i.id },
         body: { status, body },
       }),
-    ),
   );
-  const remove = useStatusMutation(async () =>
-    unwrap(
-      await api.DELETE("/api/v1/status-pages/{id}/incidents/{incidentId}", {
-        params: { path: { id: page.id, incidentId: i.id } },
-      }),
-    ),
+  const remove = useStatusMutation(
+    async () => await sdk.op.deleteStatusPageIncident({ path: { id: page.id, incidentId: i.id } }),
   );
   const headingId = `sp-inc-${i.id}`;
   return (

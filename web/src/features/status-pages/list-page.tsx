@@ -1,7 +1,7 @@
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import "./status-pages.css";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { formatAt } from "../incidents/format.ts";
@@ -26,8 +26,8 @@ export function StatusPagesPage() {
   const [title, setTitle] = useState("");
   const [slug, setSlug] = useState("");
   const [slugTouched, setSlugTouched] = useState(false);
-  const create = useStatusMutation(async () =>
-    unwrap(await api.POST("/api/v1/status-pages", { body: { title: title.trim(), slug: slug.trim() } })),
+  const create = useStatusMutation(
+    async () => await sdk.op.createStatusPage({ body: { title: title.trim(), slug: slug.trim() } }),
   );
   return (
     <section className="stack">

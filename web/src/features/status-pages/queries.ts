@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api, type Problem, sessionFetch, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import { readAllPages } from "./all-pages.ts";
 
@@ -19,14 +19,14 @@ export const keys = {
 export function useStatusPages() {
   return useQuery({
     queryKey: keys.all,
-    queryFn: async () => unwrap(await api.GET("/api/v1/status-pages")).items,
+    queryFn: async () => (await sdk.op.listStatusPages()).items,
   });
 }
 
 export function useStatusPage(id: string) {
   return useQuery({
     queryKey: keys.page(id),
-    queryFn: async () => unwrap(await api.GET("/api/v1/status-pages/{id}", { params: { path: { id } } })),
+    queryFn: async () => await sdk.op.getStatusPage({ path: { id } }),
   });
 }
 
@@ -40,11 +40,7 @@ export function useMonitorChoices() {
     staleTime: 30_000,
     queryFn: () =>
       readAllPages(async (cursor) => {
-        const page = unwrap(
-          await api.GET("/api/v1/monitors", {
-            params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-          }),
-        );
+        const page = await sdk.op.listMonitors({ query: { limit: 200, ...(cursor ? { cursor } : {}) } });
         return {
           items: page.items.map((m) => ({ id: m.id, name: m.name, state: m.state })),
           nextCursor: page.nextCursor,
@@ -66,28 +62,22 @@ export function useIncidents(pageId: string) {
   return useQuery({
     queryKey: keys.incidents(pageId),
     queryFn: async () =>
-      unwrap(
-        await api.GET("/api/v1/status-pages/{id}/incidents", {
-          params: { path: { id: pageId }, query: { limit: 50 } },
-        }),
-      ).items,
+      (await sdk.op.listStatusPageIncidents({ path: { id: pageId }, query: { limit: 50 } })).items,
   });
 }
 
 export function useDomains(pageId: string) {
   return useQuery({
     queryKey: keys.domains(pageId),
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/status-pages/{id}/domains", { params: { path: { id: pageId } } })).items,
+    queryFn: async () => (await sdk.op.listStatusPageDomains({ path: { id: pageId } })).items,
   });
 }
 
 async function subscribersPage(pageId: string, cursor: string | undefined) {
-  return unwrap(
-    await api.GET("/api/v1/status-pages/{id}/subscribers", {
-      params: { path: { id: pageId }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
-    }),
-  );
+  return await sdk.op.listStatusPageSubscribers({
+    path: { id: pageId },
+    query: { limit: 100, ...(cursor ? { cursor } : {}) },
+  });
 }
 type SubscribersPage = Awaited<ReturnType<typeof subscribersPage>>;
 
@@ -106,11 +96,10 @@ export function useReport(pageId: string, period: string) {
     queryKey: keys.report(pageId, period),
     enabled: period !== "",
     queryFn: async () => {
-      const data = unwrap(
-        await api.GET("/api/v1/status-pages/{id}/reports", {
-          params: { path: { id: pageId }, query: { period, format: "json" } },
-        }),
-      );
+      const data = await sdk.op.getStatusPageReport({
+        path: { id: pageId },
+        query: { period, format: "json" },
+      });
       if (typeof data === "string") throw new Error("expected JSON");
       return data;
     },
@@ -118,17 +107,17 @@ export function useReport(pageId: string, period: string) {
 }
 
 /**
- * Downloads the report as CSV: fetched with the session (so an expired access token is
+ * Downloads the report as CSV: fetched through the SDK with the session (so an expired access token is
  * refreshed), then saved through a temporary link. Throws the API's problem when refused.
  */
 export async function downloadReportCsv(pageId: string, period: string, filename: string): Promise<void> {
-  const url = `/api/v1/status-pages/${encodeURIComponent(pageId)}/reports?period=${encodeURIComponent(period)}&format=csv`;
-  const res = await sessionFetch(new Request(url));
-  if (!res.ok) {
-    const problem = (await res.json().catch(() => ({}))) as Partial<Problem>;
-    throw new ApiError({ type: "about:blank", title: res.statusText, status: res.status, ...problem });
-  }
-  const blob = await res.blob();
+  const csv = await sdk.request({
+    method: "GET",
+    path: "/api/v1/status-pages/{id}/reports",
+    pathParams: { id: pageId },
+    query: { period, format: "csv" },
+  });
+  const blob = new Blob([String(csv)], { type: "text/csv" });
   const href = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = href;

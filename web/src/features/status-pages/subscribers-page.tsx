@@ -1,5 +1,5 @@
 import { useParams } from "@tanstack/react-router";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { formatAt } from "../incidents/format.ts";
 import type { StatusPage } from "./editor-model.ts";
@@ -19,12 +19,9 @@ export function SubscribersPage() {
 
 function Subscribers({ page }: { page: StatusPage }) {
   const list = useSubscribers(page.id);
-  const remove = useStatusMutation(async (subscriberId: string) =>
-    unwrap(
-      await api.DELETE("/api/v1/status-pages/{id}/subscribers/{subscriberId}", {
-        params: { path: { id: page.id, subscriberId } },
-      }),
-    ),
+  const remove = useStatusMutation(
+    async (subscriberId: string) =>
+      await sdk.op.removeStatusPageSubscriber({ path: { id: page.id, subscriberId } }),
   );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const names = new Map(page.groups.flatMap((g) => g.components).map((c) => [c.monitorId, c.displayName]));

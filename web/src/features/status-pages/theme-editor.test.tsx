@@ -46,7 +46,7 @@ describe("ThemeEditor contrast", () => {
   });
 
   it("puts the server's refusal beside the colour it names", () => {
-    const refused = new ApiError({
+    const refused = new ApiError(400, {
       type: "https://upblit.dev/problems/validation",
       title: "Invalid request",
       status: 400,

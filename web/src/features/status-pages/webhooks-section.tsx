@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { ConfirmButton } from "../../components/confirm-button.tsx";
 import { CopyField } from "../../components/copy-field.tsx";
 import { Field } from "../../components/field.tsx";
@@ -17,26 +17,19 @@ import { keys, useStatusMutation } from "./queries.ts";
 export function WebhooksSection({ page }: { page: StatusPage }) {
   const list = useQuery({
     queryKey: keys.webhooks(page.id),
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/status-pages/{id}/webhooks", { params: { path: { id: page.id } } }))
-        .items,
+    queryFn: async () => (await sdk.op.listStatusPageWebhooks({ path: { id: page.id } })).items,
   });
   const [url, setUrl] = useState("");
   const [componentIds, setComponentIds] = useState<string[]>([]);
-  const add = useStatusMutation(async () =>
-    unwrap(
-      await api.POST("/api/v1/status-pages/{id}/webhooks", {
-        params: { path: { id: page.id } },
+  const add = useStatusMutation(
+    async () =>
+      await sdk.op.createStatusPageWebhook({
+        path: { id: page.id },
         body: { url: url.trim(), components: componentIds },
       }),
-    ),
   );
-  const remove = useStatusMutation(async (webhookId: string) =>
-    unwrap(
-      await api.DELETE("/api/v1/status-pages/{id}/webhooks/{webhookId}", {
-        params: { path: { id: page.id, webhookId } },
-      }),
-    ),
+  const remove = useStatusMutation(
+    async (webhookId: string) => await sdk.op.deleteStatusPageWebhook({ path: { id: page.id, webhookId } }),
   );
   const components = page.groups.flatMap((g) => g.components);
   const names = new Map(components.map((c) => [c.monitorId, c.displayName]));

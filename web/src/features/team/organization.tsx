@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { Field } from "../../components/field.tsx";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { t } from "../../i18n/index.ts";
@@ -11,7 +11,7 @@ function useSwitchOrganization() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (organizationId: string) =>
-      unwrap(await api.POST("/api/v1/auth/switch-organization", { body: { organizationId } })),
+      await sdk.op.switchOrganization({ body: { organizationId } }),
     onSuccess: () => client.resetQueries(),
   });
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import { ConfirmButton } from "../../components/confirm-button.tsx";
 import { CopyField } from "../../components/copy-field.tsx";
 import { FormProblem } from "../../components/problem.tsx";
@@ -11,7 +11,7 @@ export const PING_KEY_QUERY = ["ping-key"] as const;
 export function usePingKey() {
   return useQuery({
     queryKey: PING_KEY_QUERY,
-    queryFn: async () => unwrap(await api.GET("/api/v1/ping-key")),
+    queryFn: async () => await sdk.op.getPingKey(),
   });
 }
 
@@ -29,7 +29,7 @@ export function PingKeySection({ canWrite }: { canWrite: boolean }) {
   const key = usePingKey();
   const client = useQueryClient();
   const rotate = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/api/v1/ping-key")),
+    mutationFn: async () => await sdk.op.rotatePingKey(),
     onSuccess: (data) => client.setQueryData(PING_KEY_QUERY, data),
   });
   const current = key.data?.pingKey ?? null;

@@ -1,6 +1,6 @@
 import "../settings-messages.ts";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client.ts";
+import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 
 export type Member = components["schemas"]["Member"];
@@ -21,8 +21,7 @@ export function useMemberPages() {
   return useInfiniteQuery({
     queryKey: ["team", "members"],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET("/api/v1/members", { params: { query: { limit: 100, cursor: pageParam } } })),
+    queryFn: async ({ pageParam }) => await sdk.op.listMembers({ query: { limit: 100, cursor: pageParam } }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
@@ -32,8 +31,7 @@ export function usePendingInvitations(enabled: boolean) {
   return useQuery({
     queryKey: ["team", "invitations"],
     enabled,
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/invitations", { params: { query: { status: "pending", limit: 200 } } })),
+    queryFn: async () => await sdk.op.listInvitations({ query: { status: "pending", limit: 200 } }),
   });
 }
 
@@ -50,60 +48,48 @@ function useTeamMutation<A, R>(fn: (arg: A) => Promise<R>) {
 }
 
 export function useChangeRole() {
-  return useTeamMutation(async ({ userId, role }: { userId: string; role: Role }) =>
-    unwrap(await api.PATCH("/api/v1/members/{userId}", { params: { path: { userId } }, body: { role } })),
+  return useTeamMutation(
+    async ({ userId, role }: { userId: string; role: Role }) =>
+      await sdk.op.updateMember({ path: { userId }, body: { role } }),
   );
 }
 
 export function useRemoveMember() {
-  return useTeamMutation(async (userId: string) =>
-    unwrap(await api.DELETE("/api/v1/members/{userId}", { params: { path: { userId } } })),
-  );
+  return useTeamMutation(async (userId: string) => await sdk.op.removeMember({ path: { userId } }));
 }
 
 export function useTransferOwnership() {
-  return useTeamMutation(async (userId: string) =>
-    unwrap(await api.POST("/api/v1/members/{userId}/transfer-ownership", { params: { path: { userId } } })),
-  );
+  return useTeamMutation(async (userId: string) => await sdk.op.transferOwnership({ path: { userId } }));
 }
 
 export function useLeave() {
-  return useTeamMutation(async () => unwrap(await api.POST("/api/v1/members/me/leave", {})));
+  return useTeamMutation(async () => await sdk.op.leaveOrganization());
 }
 
 export function useInvite() {
-  return useTeamMutation(async (body: { email: string; role: Role }) =>
-    unwrap(await api.POST("/api/v1/invitations", { body })),
+  return useTeamMutation(
+    async (body: { email: string; role: Role }) => await sdk.op.createInvitation({ body }),
   );
 }
 
 export function useResendInvitation() {
-  return useTeamMutation(async (id: string) =>
-    unwrap(await api.POST("/api/v1/invitations/{id}/resend", { params: { path: { id } } })),
-  );
+  return useTeamMutation(async (id: string) => await sdk.op.resendInvitation({ path: { id } }));
 }
 
 export function useRevokeInvitation() {
-  return useTeamMutation(async (id: string) =>
-    unwrap(await api.POST("/api/v1/invitations/{id}/revoke", { params: { path: { id } } })),
-  );
+  return useTeamMutation(async (id: string) => await sdk.op.revokeInvitation({ path: { id } }));
 }
 
 export function useRenameOrganization() {
-  return useTeamMutation(async (name: string) =>
-    unwrap(await api.PATCH("/api/v1/organization", { body: { name } })),
-  );
+  return useTeamMutation(async (name: string) => await sdk.op.updateOrganization({ body: { name } }));
 }
 
 export function useCreateOrganization() {
-  return useTeamMutation(async (name: string) =>
-    unwrap(await api.POST("/api/v1/organizations", { body: { name } })),
-  );
+  return useTeamMutation(async (name: string) => await sdk.op.createOrganization({ body: { name } }));
 }
 
 export function useDeleteOrganization() {
   return useMutation({
-    mutationFn: async (confirm: string) =>
-      unwrap(await api.DELETE("/api/v1/organization", { body: { confirm } })),
+    mutationFn: async (confirm: string) => await sdk.op.deleteOrganization({ body: { confirm } }),
   });
 }
