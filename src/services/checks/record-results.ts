@@ -5,6 +5,7 @@ import { isProbed } from "../../monitor-types/types.ts";
 import { insertScreenshots } from "../../storage/repos/artifacts.repo.ts";
 import { insertEvents } from "../../storage/repos/incidents.repo.ts";
 import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
+import { rewindRollupWatermark } from "../../storage/repos/rollups.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
 import { queueCertificateWarnings } from "../alerts/certificates.ts";
 import { queueNotifications } from "../alerts/outbox.ts";
@@ -14,6 +15,7 @@ import type { LiveStates } from "../dependencies/parents.ts";
 import { livenessOf, regionKey } from "../regions/presence.ts";
 import { announce, TransitionWrites } from "../state/write-transition.ts";
 import { circumstancesOf, loadCircumstances } from "./circumstances.ts";
+import { ROLLUP_CLOSE_DELAY_MS } from "./maintain.ts";
 
 type Tx = Parameters<typeof lockStates>[0];
 
@@ -31,6 +33,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     const live = results.filter((r) => states.has(r.monitorId)).sort((a, b) => a.slotAt - b.slotAt);
     const inserted = await insertResults(tx, live, rt.clock.now());
     const fresh = live.filter((r) => inserted.has(resultKey(r.monitorId, r.region, r.slotAt)));
+    await rewindForLateResults(tx, fresh, rt.clock.now());
     // A failed browser check's screenshot, beside its result (a passing one keeps none).
     await insertScreenshots(
       tx,
@@ -103,6 +106,20 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
   await announce(rt, w.out);
   return { stored: stored.length };
 }
+
+/**
+ * Results for an hour the rollup job already summarised (fresh is sorted by slot; normally none:
+ * an hour is summarised minutes after it ends) set its watermark back to that hour, so uptime
+ * figures and charts count them too. A remote probe's offline results, uploaded hours later, are
+ * the usual case.
+ */
+async function rewindForLateResults(tx: Tx, fresh: CheckResult[], now: number): Promise<void> {
+  const oldest = fresh[0]?.slotAt;
+  if (oldest === undefined || oldest >= floorToHour(now - ROLLUP_CLOSE_DELAY_MS)) return;
+  await rewindRollupWatermark(tx, new Date(floorToHour(oldest)));
+}
+
+const floorToHour = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
 
 /** One result moves a monitor of one region (or a passive type) directly, as it always has. */
 function stepMonitor(

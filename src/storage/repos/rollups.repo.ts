@@ -133,6 +133,19 @@ export async function setRollupWatermark(db: Q, until: Date): Promise<void> {
     .execute();
 }
 
+/**
+ * Moves the watermark back to `to` when it is later: results arrived for hours already summarised
+ * (a remote probe's offline results, uploaded when its link came back), so the next rollup run
+ * summarises those hours again, with them. Never moves it forward; nothing to do before the first run.
+ */
+export async function rewindRollupWatermark(db: Q, to: Date): Promise<void> {
+  await db
+    .updateTable("rollup_watermark")
+    .set({ hourly_until: sql<Date>`least(hourly_until, ${to}::timestamptz)` })
+    .where("hourly_until", ">", to)
+    .execute();
+}
+
 /** The earliest stored result, raw or packed (a block counts as its hour). */
 export async function oldestResultAt(db: Q): Promise<Date | undefined> {
   const row = await sql<{ at: Date | null }>`
