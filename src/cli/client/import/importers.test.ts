@@ -8,6 +8,7 @@ import type { Imported } from "./builder.ts";
 import { importGatus } from "./gatus.ts";
 import { importHealthchecks } from "./healthchecks.ts";
 import { importKumaBackup } from "./kuma.ts";
+import { expectNewTypes } from "./kuma-types.test-support.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const definition = monitorDefinitionSchema({ minIntervalSeconds: 10 }, "default");
@@ -87,12 +88,19 @@ describe("upblit import kuma (Uptime Kuma 1.x JSON backup)", () => {
     expect(Object.keys(monitors).sort()).toEqual(
       [
         "admin-api",
+        "checkout-page",
         "dns-example.com",
+        "gateway-ping",
         "health-json",
+        "inventory-grpc",
+        "live-feed",
+        "mail-server",
         "mqtt-broker",
         "mysql",
         "nightly-backup",
+        "orders-grpc",
         "postgres",
+        "rabbitmq",
         "redis",
         "ssh",
         "status-text",
@@ -166,12 +174,7 @@ describe("upblit import kuma (Uptime Kuma 1.x JSON backup)", () => {
       paused: true,
       mqtt: { topic: "sensors/health", username: "kuma" },
     });
-    expect(imported.report.skipped).toEqual(
-      expect.arrayContaining([
-        'monitor "Gateway ping" (ping): Upblit has no ICMP ping monitor',
-        'monitor "Worker container" (docker): Upblit has no Docker container monitor',
-      ]),
-    );
+    expectNewTypes(monitors, imported);
     expect(imported.report.approximate.join("\n")).toMatch(/group monitors/);
     expect(imported.report.approximate.join("\n")).toMatch(/accepted codes 200-299, 401 widened to 200-401/);
   });
