@@ -8,6 +8,7 @@ import type { Imported } from "./builder.ts";
 import { importGatus } from "./gatus.ts";
 import { importHealthchecks } from "./healthchecks.ts";
 import { importKumaBackup } from "./kuma.ts";
+import { expectNewTypes } from "./kuma-types.test-support.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const definition = monitorDefinitionSchema({ minIntervalSeconds: 10 }, "default");
@@ -87,12 +88,19 @@ describe("upblit import kuma (Uptime Kuma 1.x JSON backup)", () => {
     expect(Object.keys(monitors).sort()).toEqual(
       [
         "admin-api",
+        "checkout-page",
         "dns-example.com",
+        "gateway-ping",
         "health-json",
+        "inventory-grpc",
+        "live-feed",
+        "mail-server",
         "mqtt-broker",
         "mysql",
         "nightly-backup",
+        "orders-grpc",
         "postgres",
+        "rabbitmq",
         "redis",
         "ssh",
         "status-text",
@@ -166,14 +174,92 @@ describe("upblit import kuma (Uptime Kuma 1.x JSON backup)", () => {
       paused: true,
       mqtt: { topic: "sensors/health", username: "kuma" },
     });
-    expect(imported.report.skipped).toEqual(
-      expect.arrayContaining([
-        'monitor "Gateway ping" (ping): Upblit has no ICMP ping monitor',
-        'monitor "Worker container" (docker): Upblit has no Docker container monitor',
-      ]),
-    );
+    expectNewTypes(monitors, imported);
     expect(imported.report.approximate.join("\n")).toMatch(/group monitors/);
     expect(imported.report.approximate.join("\n")).toMatch(/accepted codes 200-299, 401 widened to 200-401/);
+  });
+
+  it("reports what the newer types lose, and still makes valid monitors", () => {
+    const row = (id: number, type: string, fields: Record<string, unknown>) => ({
+      id,
+      name: `${type} ${id}`,
+      type,
+      interval: 60,
+      active: true,
+      ...fields,
+    });
+    const edge = importKumaBackup({
+      monitorList: [
+        row(1, "ping", {
+          hostname: "2001:db8::1",
+          ping_count: 50,
+          packetSize: 1200,
+          ping_per_request_timeout: 5,
+        }),
+        row(2, "smtp", { hostname: "mx.example.com", port: null, smtpSecurity: null }),
+        row(3, "smtp", { hostname: "mx.example.com", port: 465, smtpSecurity: "secure" }),
+        row(4, "websocket-upgrade", {
+          url: "wss://user:pw@ws.example.com/live",
+          accepted_statuscodes: ["1000", "1001"],
+          authMethod: "bearer",
+          headers: '{"X-Key": "1"}',
+          wsIgnoreSecWebsocketAcceptHeader: true,
+          ignoreTls: true,
+        }),
+        row(5, "websocket-upgrade", { url: "https://not-a-socket.example.com/" }),
+        row(6, "grpc-keyword", {
+          grpcUrl: "grpcs://api.example.com",
+          grpcServiceName: "grpc.health.v1.Health",
+          grpcMethod: "Check",
+          grpcBody: "{}",
+          grpcMetadata: '{"authorization": "x"}',
+          grpcEnableTls: true,
+          keyword: "SERVING",
+          invertKeyword: true,
+        }),
+        row(7, "real-browser", { url: "https://app.example.com/", remote_browser: 2, screenshot_delay: 500 }),
+        row(8, "rabbitmq", { rabbitmqNodes: '["http://mq.example.com:15672"]', rabbitmqUsername: null }),
+        row(9, "rabbitmq", { rabbitmqNodes: '["http://mq.example.com:15672"]', rabbitmqUsername: "guest" }),
+        row(10, "sqlserver", { databaseConnectionString: "Server=db;Database=app" }),
+      ],
+    });
+    expectValid(edge);
+    const monitors = byKey(edge.config.monitors);
+    expect(monitors["ping-1"]).toMatchObject({ type: "icmp", target: "2001:db8::1", icmp: { count: 10 } });
+    expect(monitors["smtp-2"]).toMatchObject({ target: "mx.example.com:25", smtp: {} });
+    expect(monitors["smtp-3"]).toMatchObject({ target: "mx.example.com:465", smtp: { tls: true } });
+    expect(monitors["websocket-upgrade-4"]).toMatchObject({
+      target: "wss://ws.example.com/live",
+      websocket: { verifyTls: false },
+    });
+    expect(monitors["grpc-keyword-6"]).toMatchObject({ target: "api.example.com:443", grpc: { tls: true } });
+    expect(monitors["real-browser-7"]).toMatchObject({ type: "browser", target: "https://app.example.com/" });
+    expect(monitors["rabbitmq-9"]).toMatchObject({
+      target: "mq.example.com:5672",
+      rabbitmq: { username: "guest" },
+    });
+    expect(monitors["rabbitmq-9"]!.rabbitmq).not.toHaveProperty("password");
+    const report = edge.report.approximate.join("\n");
+    expect(report).toMatch(/"ping 1" \(ping\): 50 echo requests lowered to 10/);
+    expect(report).toMatch(/packet size 1200 not imported/);
+    expect(report).toMatch(/per-reply timeout \(5s\) is not imported/);
+    expect(report).toMatch(/"smtp 2" \(smtp\): Kuma used STARTTLS when the server offered it/);
+    expect(report).not.toMatch(/"smtp 3"/);
+    expect(report).toMatch(/credentials in its URL are left out/);
+    expect(report).toMatch(/accepted close codes 1000, 1001 not imported/);
+    expect(report).toMatch(/its headers are not sent/);
+    expect(report).toMatch(/bearer authentication is not supported/);
+    expect(report).toMatch(/Sec-WebSocket-Accept/);
+    expect(report).toMatch(/"grpc-keyword 6" \(grpc-keyword\): its gRPC address has no port; 443 assumed/);
+    expect(report).toMatch(/the keyword "SERVING" \(inverted\) is not checked/);
+    expect(report).toMatch(/gRPC metadata is not sent/);
+    expect(report).toMatch(/remote browser/);
+    expect(report).toMatch(/screenshot delay \(500 ms\)/);
+    expect(edge.report.skipped).toEqual([
+      'monitor "websocket-upgrade 5" (websocket-upgrade): its URL https://not-a-socket.example.com/ is not a ws:// or wss:// URL',
+      'monitor "rabbitmq 8" (rabbitmq): it has no username (Upblit\'s rabbitmq monitor logs in)',
+      'monitor "sqlserver 10" (sqlserver): Upblit has no SQL Server monitor',
+    ]);
   });
 
   it("refuses a file that is no Kuma backup", () => {

@@ -30,7 +30,14 @@ CREATE TABLE monitor (
   timeout DOUBLE DEFAULT 0 NOT NULL, json_path TEXT, expected_value VARCHAR(255),
   invert_keyword BOOLEAN DEFAULT 0 NOT NULL, http_body_encoding VARCHAR(25),
   mqtt_check_type VARCHAR(255) NOT NULL DEFAULT 'keyword', json_path_operator VARCHAR(255) DEFAULT NULL,
-  cache_bust BOOLEAN NOT NULL DEFAULT 0, conditions TEXT NOT NULL DEFAULT '[]', ip_family VARCHAR(4) DEFAULT NULL
+  cache_bust BOOLEAN NOT NULL DEFAULT 0, conditions TEXT NOT NULL DEFAULT '[]', ip_family VARCHAR(4) DEFAULT NULL,
+  grpc_url VARCHAR(255) DEFAULT NULL, grpc_protobuf TEXT DEFAULT NULL, grpc_body TEXT DEFAULT NULL,
+  grpc_metadata TEXT DEFAULT NULL, grpc_method TEXT DEFAULT NULL, grpc_service_name TEXT DEFAULT NULL,
+  grpc_enable_tls BOOLEAN NOT NULL DEFAULT 0, remote_browser INTEGER DEFAULT NULL, rabbitmq_nodes TEXT,
+  rabbitmq_username VARCHAR(255), rabbitmq_password VARCHAR(255), smtp_security VARCHAR(255) DEFAULT NULL,
+  ws_ignore_sec_websocket_accept_header BOOLEAN NOT NULL DEFAULT 0, ws_subprotocol VARCHAR(255) NOT NULL DEFAULT '',
+  ping_count INTEGER NOT NULL DEFAULT 1, ping_numeric BOOLEAN NOT NULL DEFAULT 1,
+  ping_per_request_timeout INTEGER NOT NULL DEFAULT 2, screenshot_delay INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE notification (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, name VARCHAR(255), active BOOLEAN NOT NULL DEFAULT 1, user_id INTEGER, is_default BOOLEAN NOT NULL DEFAULT 0, config TEXT);
 CREATE TABLE monitor_notification (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, monitor_id INTEGER NOT NULL REFERENCES monitor(id) ON DELETE CASCADE ON UPDATE CASCADE, notification_id INTEGER NOT NULL REFERENCES notification(id) ON DELETE CASCADE ON UPDATE CASCADE);
@@ -205,8 +212,60 @@ export async function kumaDatabase(
       mqtt_password: "mqtt-pass",
       active: 0,
     },
-    { id: 12, name: "Gateway ping", type: "ping", hostname: "10.0.0.1" },
+    { id: 12, name: "Gateway ping", type: "ping", hostname: "10.0.0.1", ping_count: 4, timeout: 10 },
     { id: 13, name: "Worker container", type: "docker", docker_container: "worker" },
+    {
+      id: 14,
+      name: "Mail server",
+      type: "smtp",
+      hostname: "mail.example.com",
+      port: 587,
+      smtp_security: "starttls",
+    },
+    {
+      id: 15,
+      name: "Live feed",
+      type: "websocket-upgrade",
+      url: "wss://feed.example.com/socket",
+      ws_subprotocol: "v2.feed, json",
+      accepted_statuscodes_json: '["1000"]',
+    },
+    {
+      id: 16,
+      name: "Orders gRPC",
+      type: "grpc-keyword",
+      grpc_url: "orders.example.com:50051",
+      grpc_service_name: "grpc.health.v1.Health",
+      grpc_method: "Check",
+      grpc_body: '{"service": "orders.v1.Orders"}',
+      grpc_enable_tls: 1,
+      keyword: "SERVING",
+    },
+    {
+      id: 17,
+      name: "Inventory gRPC",
+      type: "grpc-keyword",
+      grpc_url: "inventory.example.com:9000",
+      grpc_service_name: "Inventory",
+      grpc_method: "list",
+      grpc_body: "{}",
+      keyword: "widget",
+    },
+    { id: 18, name: "Checkout page", type: "real-browser", url: "https://shop.example.com/checkout" },
+    {
+      id: 19,
+      name: "RabbitMQ",
+      type: "rabbitmq",
+      rabbitmq_nodes: '["https://rabbit.example.com:15671","https://rabbit2.example.com:15671"]',
+      rabbitmq_username: "monitor",
+      rabbitmq_password: "rabbit-pass",
+    },
+    {
+      id: 21,
+      name: "Orders MongoDB",
+      type: "mongodb",
+      database_connection_string: "mongodb://monitor:mongo-pass@mongo.example.com:27017/orders",
+    },
   ]);
   insert(db, "tag", [
     { id: 1, name: "prod", color: "#059669" },
@@ -245,6 +304,7 @@ export async function kumaDatabase(
     { monitor_id: 2, group_id: 1, weight: 2 },
     { monitor_id: 8, group_id: 2, weight: 1 },
     { monitor_id: 12, group_id: 2, weight: 2 },
+    { monitor_id: 13, group_id: 2, weight: 3 },
     { monitor_id: 5, group_id: 3, weight: 1 },
   ]);
   insert(db, "maintenance", [

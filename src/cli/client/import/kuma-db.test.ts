@@ -9,6 +9,7 @@ import { missingEnv, resolveEnv } from "../config/file.ts";
 import { importKumaBackup } from "./kuma.ts";
 import { kumaDatabase } from "./kuma-db.test-support.ts";
 import { importKumaDatabase, isSqlite } from "./kuma-db.ts";
+import { expectNewTypes } from "./kuma-types.test-support.ts";
 
 const definition = monitorDefinitionSchema({ minIntervalSeconds: 10 }, "default");
 const byKey = (list: Array<{ key: string }>) =>
@@ -47,12 +48,19 @@ describe("upblit import kuma (Uptime Kuma 2.x kuma.db)", async () => {
     expect(Object.keys(monitors).sort()).toEqual(
       [
         "admin-api",
+        "checkout-page",
         "dns-example.com",
+        "gateway-ping",
         "health-json",
+        "inventory-grpc",
+        "live-feed",
+        "mail-server",
         "mqtt-broker",
         "mysql",
         "nightly-backup",
+        "orders-grpc",
         "postgres",
+        "rabbitmq",
         "redis",
         "ssh",
         "status-text",
@@ -106,12 +114,7 @@ describe("upblit import kuma (Uptime Kuma 2.x kuma.db)", async () => {
       paused: true,
       mqtt: { topic: "sensors/health", username: "kuma" },
     });
-    expect(imported.report.skipped).toEqual(
-      expect.arrayContaining([
-        'monitor "Gateway ping" (ping): Upblit has no ICMP ping monitor',
-        'monitor "Worker container" (docker): Upblit has no Docker container monitor',
-      ]),
-    );
+    expectNewTypes(monitors, imported);
   });
 
   it("maps status pages with their groups and monitors, and reports what they lose", () => {
@@ -130,7 +133,13 @@ describe("upblit import kuma (Uptime Kuma 2.x kuma.db)", async () => {
             { monitor: "admin-api", displayName: "Admin API" },
           ],
         },
-        { name: "Data", components: [{ monitor: "postgres", displayName: "Postgres" }] },
+        {
+          name: "Data",
+          components: [
+            { monitor: "postgres", displayName: "Postgres" },
+            { monitor: "gateway-ping", displayName: "Gateway ping" },
+          ],
+        },
       ],
     });
     expect(pages["internal-page"]).toMatchObject({
@@ -154,7 +163,7 @@ describe("upblit import kuma (Uptime Kuma 2.x kuma.db)", async () => {
     expect(report).toMatch(/unpublished in Kuma/);
     expect(report).toMatch(/custom domain status\.acme\.example not imported/);
     expect(report).toMatch(/not imported: custom CSS/);
-    expect(report).toMatch(/monitor "Gateway ping" in group "Data" was not imported/);
+    expect(report).toMatch(/monitor "Worker container" in group "Data" was not imported/);
   });
 
   it("maps maintenance of every strategy Upblit can repeat, and reports the others", () => {

@@ -14,7 +14,15 @@ interface SqlDatabase {
 type InitSqlJs = (options?: { locateFile?: (file: string) => string }) => Promise<SqlJs>;
 
 /** Monitor columns Kuma stores as 0/1 that the JSON importer reads as booleans (Monitor.toJSON). */
-const BOOLEAN_COLUMNS = ["active", "ignoreTls", "upsideDown", "invertKeyword", "expiryNotification"];
+const BOOLEAN_COLUMNS = [
+  "active",
+  "ignoreTls",
+  "upsideDown",
+  "invertKeyword",
+  "expiryNotification",
+  "grpcEnableTls",
+  "wsIgnoreSecWebsocketAcceptHeader",
+];
 
 /** SQLite's file header: every database starts with it. */
 const SQLITE_MAGIC = "SQLite format 3\u0000";

@@ -77,22 +77,45 @@ export function addKuma(b: Builder, data: KumaData): Map<string, string> {
   return monitorKeys;
 }
 
+/** Kuma's monitor types Upblit has no monitor for (the type list of Kuma 2's server). */
 const UNSUPPORTED: Record<string, string> = {
-  ping: "ICMP ping",
   docker: "Docker container",
   steam: "Steam game server",
   gamedig: "GameDig game server",
-  "grpc-keyword": "gRPC",
   "kafka-producer": "Kafka producer",
   sqlserver: "SQL Server",
   mongodb: "MongoDB",
+  oracledb: "Oracle Database",
   radius: "RADIUS",
-  "real-browser": "real browser (Chromium)",
   "tailscale-ping": "Tailscale ping",
-  rabbitmq: "RabbitMQ management API (Upblit checks AMQP: make an rabbitmq monitor by hand)",
   snmp: "SNMP",
-  smtp: "SMTP",
+  ntp: "NTP",
+  globalping: "Globalping (probes run by globalping.io)",
+  manual: "manual (status set by hand)",
+  pm2: "PM2 process",
+  "system-service": "system service (systemd)",
+  "sip-options": "SIP OPTIONS",
 };
+
+/** Kuma's monitor types this importer maps. */
+const SUPPORTED = [
+  "http",
+  "keyword",
+  "json-query",
+  "port",
+  "ping",
+  "dns",
+  "push",
+  "postgres",
+  "mysql",
+  "redis",
+  "mqtt",
+  "rabbitmq",
+  "smtp",
+  "websocket-upgrade",
+  "grpc-keyword",
+  "real-browser",
+];
 
 function kumaMonitor(b: Builder, m: Row, groups: Map<string, string>): Declared | undefined {
   const name = str(m.name) ?? `monitor ${String(m.id)}`;
@@ -102,12 +125,7 @@ function kumaMonitor(b: Builder, m: Row, groups: Map<string, string>): Declared 
     b.approx(`${what}: Upblit has no group monitors; its monitors carry the tag "group:${name}"`);
     return undefined;
   }
-  if (
-    UNSUPPORTED[type] ||
-    !["http", "keyword", "json-query", "port", "dns", "push", "postgres", "mysql", "redis", "mqtt"].includes(
-      type,
-    )
-  ) {
+  if (UNSUPPORTED[type] || !SUPPORTED.includes(type)) {
     b.skip(`${what}: Upblit has no ${UNSUPPORTED[type] ?? type} monitor`);
     return undefined;
   }
@@ -128,7 +146,7 @@ function kumaMonitor(b: Builder, m: Row, groups: Map<string, string>): Declared 
   if (Number(m.resendInterval) > 0)
     b.approx(`${what}: resend every ${String(m.resendInterval)} beats → use an alert rule's reminderMinutes`);
 
-  const hostPort = (port: unknown) => `${String(m.hostname ?? "")}:${String(port)}`;
+  const hostPort = (port: unknown) => joinHostPort(String(m.hostname ?? ""), port);
   switch (type) {
     case "http":
     case "keyword":
@@ -180,9 +198,232 @@ function kumaMonitor(b: Builder, m: Row, groups: Map<string, string>): Declared 
             : {}),
         },
       };
+    case "ping":
+      return pingMonitor(b, m, out, what);
+    case "smtp":
+      return smtpMonitor(b, m, out, what);
+    case "websocket-upgrade":
+      return websocketMonitor(b, m, out, what);
+    case "grpc-keyword":
+      return grpcMonitor(b, m, out, what);
+    case "real-browser":
+      return browserMonitor(b, m, out, what);
+    case "rabbitmq":
+      return rabbitmqMonitor(b, m, out, what);
     default:
       return databaseMonitor(b, m, out, what, type as "postgres" | "mysql" | "redis");
   }
+}
+
+/** `host:port`, an IPv6 address in brackets (as Upblit's targets take it). */
+function joinHostPort(host: string, port: unknown): string {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `${h}:${String(port)}`;
+}
+
+/**
+ * `ping` → `icmp`: Kuma's echo count (`ping_count`, 1 by default, up to 100) within Upblit's 10;
+ * its deadline is the monitor's `timeout`, as Upblit's. Up when any reply comes, in both.
+ */
+function pingMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  const host = str(m.hostname);
+  if (!host) {
+    b.skip(`${what}: it has no hostname`);
+    return undefined;
+  }
+  const asked = Math.round(Number(m.ping_count ?? 1)) || 1;
+  const count = Math.min(Math.max(asked, 1), 10);
+  if (asked > 10) b.approx(`${what}: ${asked} echo requests lowered to 10 (Upblit's most)`);
+  const size = Number(m.packetSize ?? 56);
+  if (size !== 56)
+    b.approx(`${what}: packet size ${size} not imported (Upblit sends the system ping's 56 bytes)`);
+  const perReply = m.ping_per_request_timeout;
+  if (perReply !== undefined && perReply !== null && Number(perReply) !== 2)
+    b.approx(
+      `${what}: the per-reply timeout (${String(perReply)}s) is not imported; the check's timeout covers all replies`,
+    );
+  return { ...out, type: "icmp", target: host.replace(/^\[|\]$/g, ""), icmp: { count } };
+}
+
+/**
+ * `smtp` → `smtp` (banner and EHLO): Kuma's `smtpSecurity` "secure" → `tls`, "starttls" →
+ * `startTls`, "nostarttls" → neither. Without a setting Kuma (nodemailer) upgraded when the server
+ * offered STARTTLS; Upblit then stays in plain text (reported).
+ */
+function smtpMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  const host = str(m.hostname);
+  if (!host) {
+    b.skip(`${what}: it has no hostname`);
+    return undefined;
+  }
+  const security = str(m.smtpSecurity);
+  if (!security)
+    b.approx(
+      `${what}: Kuma used STARTTLS when the server offered it; imported without it (set smtp.startTls to require it)`,
+    );
+  const smtp: Record<string, unknown> = {};
+  if (security === "secure") smtp.tls = true;
+  if (security === "starttls") smtp.startTls = true;
+  return { ...out, type: "smtp", target: joinHostPort(host, Number(m.port) || 25), smtp };
+}
+
+/**
+ * `websocket-upgrade` → `websocket`: the URL, subprotocols (`wsSubprotocol`, comma-separated),
+ * `ignoreTls`. Kuma is up when the close code is an accepted one (1000 by default); Upblit
+ * expects the upgrade (101) and closes cleanly itself. Headers and credentials are not sent.
+ */
+function websocketMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  let url: URL;
+  try {
+    url = new URL(String(m.url ?? ""));
+  } catch {
+    b.skip(`${what}: its URL ${String(m.url)} is not a URL`);
+    return undefined;
+  }
+  if ((url.protocol !== "ws:" && url.protocol !== "wss:") || !url.hostname) {
+    b.skip(`${what}: its URL ${String(m.url)} is not a ws:// or wss:// URL`);
+    return undefined;
+  }
+  if (url.username || url.password) {
+    b.approx(`${what}: the credentials in its URL are left out (Upblit sends none)`);
+    url.username = "";
+    url.password = "";
+  }
+  const websocket: Record<string, unknown> = {};
+  const subprotocols = String(m.wsSubprotocol ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (subprotocols.length) websocket.subprotocols = subprotocols.slice(0, 8);
+  if (m.ignoreTls === true) websocket.verifyTls = false;
+  const codes = Array.isArray(m.accepted_statuscodes) ? m.accepted_statuscodes.map(String) : ["1000"];
+  if (codes.length && !(codes.length === 1 && codes[0] === "1000"))
+    b.approx(
+      `${what}: accepted close codes ${codes.join(", ")} not imported; Upblit is up on the upgrade (101) and a clean close`,
+    );
+  if (str(m.headers)) b.approx(`${what}: its headers are not sent (Upblit's websocket monitor sends none)`);
+  if (str(m.authMethod) && m.authMethod !== "none")
+    b.approx(`${what}: ${String(m.authMethod)} authentication is not supported; left out`);
+  if (m.wsIgnoreSecWebsocketAcceptHeader === true)
+    b.approx(`${what}: Upblit checks the Sec-WebSocket-Accept header that Kuma was told to ignore`);
+  return { ...out, type: "websocket", target: url.href, websocket };
+}
+
+/** The standard health service, in the names Kuma's protobuf lookup takes. */
+const HEALTH_SERVICES = ["grpc.health.v1.Health", "Health"];
+
+/**
+ * `grpc-keyword` → `grpc`: Kuma calls any unary method (`grpcServiceName`/`grpcMethod`, described by
+ * `grpcProtobuf`, with `grpcBody`) and looks for `keyword` in the JSON answer; Upblit calls the
+ * standard health check (grpc.health.v1.Health/Check) at `grpcUrl` and is up when it answers
+ * SERVING. The address and `grpcEnableTls` map; a Kuma monitor of the health method keeps its
+ * service (from the body). Every other keyword check is reported.
+ */
+function grpcMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  const tls = m.grpcEnableTls === true;
+  const raw = String(m.grpcUrl ?? "")
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/{2,3}/i, "")
+    .replace(/\/.*$/, "");
+  const parts = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(raw);
+  if (!parts) {
+    b.skip(`${what}: its gRPC address ${String(m.grpcUrl)} is not host:port`);
+    return undefined;
+  }
+  const host = parts[1] ?? parts[2] ?? "";
+  const port = parts[3] ?? "443";
+  if (!parts[3]) b.approx(`${what}: its gRPC address has no port; 443 assumed`);
+  const serviceName = String(m.grpcServiceName ?? "");
+  const method = String(m.grpcMethod ?? "");
+  const isHealth = HEALTH_SERVICES.includes(serviceName) && method.toLowerCase() === "check";
+  let service = "";
+  if (isHealth) {
+    try {
+      const body = JSON.parse(String(m.grpcBody ?? "{}")) as { service?: unknown };
+      if (typeof body.service === "string" && /^[A-Za-z0-9_.\-/]{0,256}$/.test(body.service))
+        service = body.service;
+    } catch {
+      // An unreadable body asks about the whole server.
+    }
+  }
+  const keyword = String(m.keyword ?? "");
+  const invert = m.invertKeyword === true;
+  if (!isHealth) {
+    b.approx(
+      `${what}: calls the standard health check (grpc.health.v1.Health/Check) instead of ${serviceName}/${method}; up when SERVING, the keyword "${keyword}"${invert ? " (inverted)" : ""} is not checked`,
+    );
+  } else if (invert || !["", "SERVING"].includes(keyword)) {
+    b.approx(
+      `${what}: the keyword "${keyword}"${invert ? " (inverted)" : ""} is not checked; up when the service is SERVING`,
+    );
+  }
+  if (str(m.grpcMetadata) && str(m.grpcMetadata) !== "{}")
+    b.approx(`${what}: its gRPC metadata is not sent (Upblit's grpc monitor sends none)`);
+  return {
+    ...out,
+    type: "grpc",
+    target: joinHostPort(host, port),
+    grpc: { ...(service ? { service } : {}), ...(tls ? { tls: true } : {}) },
+  };
+}
+
+/**
+ * `real-browser` → `browser`: the page loaded in Chromium until the network is idle, as Kuma
+ * loads it; up on a 2xx/3xx page in both. A remote browser and the screenshot delay are reported.
+ */
+function browserMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  const url = String(m.url ?? "");
+  if (!/^https?:\/\/[^/]/i.test(url)) {
+    b.skip(`${what}: its URL ${url} is not an http:// or https:// URL`);
+    return undefined;
+  }
+  if (m.remote_browser !== undefined && m.remote_browser !== null)
+    b.approx(`${what}: ran in a remote browser in Kuma; Upblit runs the server's Chromium`);
+  if (Number(m.screenshot_delay ?? 0) > 0)
+    b.approx(`${what}: the screenshot delay (${String(m.screenshot_delay)} ms) is not imported`);
+  return { ...out, type: "browser", target: url, browser: { waitUntil: "networkidle" } };
+}
+
+/**
+ * `rabbitmq` → `rabbitmq`: Kuma asks the management API of each node (`rabbitmqNodes`, up when
+ * one answers without alarms); Upblit logs in over AMQP. The first node's host becomes the
+ * target at AMQP's port (5672, or 5671 with TLS when the node's URL is https), with Kuma's user
+ * on the virtual host "/" (reported).
+ */
+function rabbitmqMonitor(b: Builder, m: Row, out: Declared, what: string): Declared | undefined {
+  let nodes: unknown = m.rabbitmqNodes;
+  if (typeof nodes === "string") {
+    try {
+      nodes = JSON.parse(nodes);
+    } catch {
+      nodes = [];
+    }
+  }
+  const list = Array.isArray(nodes) ? nodes.map(String).filter((n) => n.trim() !== "") : [];
+  let node: URL;
+  try {
+    node = new URL(list[0] ?? "");
+  } catch {
+    b.skip(`${what}: it has no node URL`);
+    return undefined;
+  }
+  const username = str(m.rabbitmqUsername);
+  if (!username) {
+    b.skip(`${what}: it has no username (Upblit's rabbitmq monitor logs in)`);
+    return undefined;
+  }
+  const tls = node.protocol === "https:";
+  const port = tls ? 5671 : 5672;
+  const target = joinHostPort(node.hostname.replace(/^\[|\]$/g, ""), port);
+  b.approx(
+    `${what}: Kuma asked the management API at ${node.origin} for alarms; Upblit logs in over AMQP at ${target} on the virtual host "/" (check the port and the user's access)`,
+  );
+  if (list.length > 1) b.approx(`${what}: only the first of its ${list.length} nodes is checked`);
+  const rabbitmq: Record<string, unknown> = { username };
+  if (str(m.rabbitmqPassword))
+    rabbitmq.password = b.secret(String(m.rabbitmqPassword), "UPBLIT", out.key, "password");
+  if (tls) rabbitmq.tls = true;
+  return { ...out, type: "rabbitmq", target, rabbitmq };
 }
 
 function tagsOf(m: Row, groups: Map<string, string>): string[] {
