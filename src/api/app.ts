@@ -58,6 +58,7 @@ import { resourceKeyRoutes } from "./routes/resource-keys/resource-keys.routes.t
 import { setupPageRoutes } from "./routes/setup-page.routes.ts";
 import { ssoRoutes } from "./routes/sso/sso.routes.ts";
 import { ssoLoginRoutes } from "./routes/sso/sso-login.routes.ts";
+import { statusPageByKeyRoutes } from "./routes/status-pages/by-key.routes.ts";
 import { statusPageDomainRoutes } from "./routes/status-pages/domains.routes.ts";
 import { statusIncidentRoutes } from "./routes/status-pages/incidents.routes.ts";
 import { statusPageReportRoutes } from "./routes/status-pages/reports.routes.ts";
@@ -206,6 +207,7 @@ export async function buildApp(deps: ApiDeps, log: Logger): Promise<FastifyInsta
   await app.register(channelByKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(alertRuleByKeyRoutes(deps), { prefix: "/api/v1" });
   await app.register(maintenanceByKeyRoutes(deps), { prefix: "/api/v1" });
+  await app.register(statusPageByKeyRoutes(deps, pageChanges), { prefix: "/api/v1" });
   await app.register(acknowledgeRoutes(deps), { prefix: "/api/v1" });
   await app.register(incidentRoutes(deps), { prefix: "/api/v1" });
   await app.register(ackPageRoutes(deps));

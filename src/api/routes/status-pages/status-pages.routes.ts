@@ -9,10 +9,8 @@ import {
   updateStatusPage,
 } from "../../../services/status-pages/pages.ts";
 import { STATUS_PAGE_LIMITS } from "../../../services/status-pages/types.ts";
-import { upsertStatusPageByKey } from "../../../services/status-pages/upsert.ts";
 import { type ApiDeps, ctxFor } from "../../context.ts";
 import { COMMON_ERRORS, Problem } from "../../problem.ts";
-import { KeyParams } from "../resource-keys/key-param.ts";
 import { presentStatusPage } from "./present.ts";
 import { CreateStatusPageBody, StatusPageResponse, UpdateStatusPageBody } from "./schemas.ts";
 
@@ -23,7 +21,7 @@ export interface StatusPageChanges {
   pageChanged(pageId: string): void;
 }
 
-const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organization, ${STATUS_PAGE_LIMITS.groupsPerPage} groups and ${STATUS_PAGE_LIMITS.componentsPerPage} components per page, ${STATUS_PAGE_LIMITS.footerLinks} footer links.`;
+export const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organization, ${STATUS_PAGE_LIMITS.groupsPerPage} groups and ${STATUS_PAGE_LIMITS.componentsPerPage} components per page, ${STATUS_PAGE_LIMITS.footerLinks} footer links.`;
 
 /** Managing public status pages: settings, visibility and the components they show (docs/status-pages.md). */
 export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): FastifyPluginAsyncZod {
@@ -67,35 +65,6 @@ export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): Fas
         const page = await createStatusPage(ctx, request.body);
         changed(ctx, page.id);
         return reply.status(201).send(present(page));
-      },
-    );
-
-    app.put(
-      "/status-pages/by-key/:key",
-      {
-        config: { auth: { permission: "status-pages:write" } },
-        schema: {
-          tags: ["status-pages"],
-          operationId: "upsertStatusPageByKey",
-          summary: "Create or replace the status page with this key",
-          description: `The body is the same as creating a status page. When no page of the organization has the key, one is created with it (201, \`Location\`). Otherwise the page with the key is replaced by the body: fields left out return to their defaults, \`groups\` replaces every group and component (200). The password stays write-only: left out, a \`password\` page keeps its own; sent again unchanged, visitors keep their access; a new one ends it. The slug must be free across every organization (409). One transaction: two requests with the same new key create one page. Repeating a request changes nothing, so it needs no \`Idempotency-Key\`. See docs/config-as-code.md#upsert-by-key. ${LIMITS_TEXT}`,
-          params: KeyParams,
-          body: CreateStatusPageBody,
-          response: {
-            200: StatusPageResponse,
-            201: StatusPageResponse,
-            409: Problem,
-            429: Problem,
-            ...COMMON_ERRORS,
-          },
-        },
-      },
-      async (request, reply) => {
-        const ctx = ctxFor(deps, request);
-        const { created, page } = await upsertStatusPageByKey(ctx, request.params.key, request.body);
-        changed(ctx, page.id);
-        if (!created) return reply.status(200).send(present(page));
-        return reply.status(201).header("location", `/api/v1/status-pages/${page.id}`).send(present(page));
       },
     );
 
