@@ -24,9 +24,16 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
   const ids: Record<string, string> = {};
   /** A's own page (not in `ids`, which holds B's objects): B's incidents are asked for under it. */
   let aPageId = "";
+  /** A's own channel, which A's alert rules upserted by key send to. */
+  let aChannelId = "";
 
   /** Route template → how to fill its parameter; keyed by `METHOD path` or by path for all methods. */
-  const fixtures = () => isolationFixtures(ids, () => aPageId);
+  const fixtures = () =>
+    isolationFixtures(
+      ids,
+      () => aPageId,
+      () => aChannelId,
+    );
 
   beforeAll(async () => {
     up = await startTestUpblit(kind, API_ONLY);
@@ -222,6 +229,15 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     );
     expect(aPage.statusCode, aPage.body).toBe(201);
     aPageId = aPage.json<{ id: string }>().id;
+    const aChannel = await call(
+      up,
+      "POST",
+      `${API}/channels`,
+      { name: "A's channel", kind: "ntfy", config: { topic: "a-alerts" } },
+      { authorization: `Bearer ${aKey}` },
+    );
+    expect(aChannel.statusCode, aChannel.body).toBe(201);
+    aChannelId = aChannel.json<{ id: string }>().id;
     // A has objects of its own too, so empty lists prove nothing by accident.
     await createMonitor(up, monitorBody("tcp", { name: "A's monitor" }));
   });
@@ -262,7 +278,7 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
             up,
             route.method as Method,
             (fixture.path ? fixture.path(id) : route.url.replace(/:\w+/, id)) + (fixture.query ?? ""),
-            route.method === "GET" ? undefined : (fixture.body ?? {}),
+            route.method === "GET" ? undefined : (fixture.bodyFor?.(id) ?? fixture.body ?? {}),
             headers,
           );
         const foreignId = fixture.foreign();
@@ -279,6 +295,9 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
             createdAt: _c,
             updatedAt: _u,
             stateSince: _s,
+            // A status page's slug and url, made from the key (slugs are unique across organizations).
+            slug: _slug,
+            url: _url,
             ...rest
           }: Record<string, unknown>) => rest;
           expect(own(foreign.json()), label).toEqual(own(missing.json()));
@@ -317,6 +336,9 @@ describe.each(DB_KINDS)("tenant isolation on %s", (kind) => {
     for (const [path, id] of [
       ["monitors", ids.monitor],
       ["channels", ids.channel],
+      ["alert-rules", ids.alertRule],
+      ["maintenance-windows", ids.maintenanceWindow],
+      ["status-pages", ids.statusPage],
     ] as const) {
       const bKeys = await call(up, "GET", `${API}/${path}/keys`, undefined, asB);
       expect(bKeys.json<{ items: unknown[] }>().items).toEqual([{ key: "b-key", id }]);

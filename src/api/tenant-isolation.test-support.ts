@@ -21,13 +21,19 @@ export interface Fixture {
    * resource exactly as with a key nobody has, never touching B's, whose id this returns.
    */
   upsert?: () => string;
+  /** The body for this id or key, when it must differ between them (a status page's slug). */
+  bodyFor?: (id: string) => unknown;
 }
 
 /** B's objects' ids by kind, filled by the test before it asks. */
 export type ForeignIds = Record<string, string>;
 
 /** The fixtures, given B's ids and A's own status page (for routes with two ids). */
-export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Record<string, Fixture> {
+export function isolationFixtures(
+  ids: ForeignIds,
+  aPageId: () => string,
+  aChannelId: () => string,
+): Record<string, Fixture> {
   return {
     "/api/v1/monitors/:id": { foreign: () => ids.monitor!, missing: "mon_00000000000000000000000000" },
     "PATCH /api/v1/monitors/:id": {
@@ -232,7 +238,7 @@ export function isolationFixtures(ids: ForeignIds, aPageId: () => string): Recor
       query: "?period=2026-01",
     },
     ...keyFixtures(ids),
-    ...upsertFixtures(ids),
+    ...upsertFixtures(ids, aChannelId),
   };
 }
 
@@ -264,7 +270,7 @@ function keyFixtures(ids: ForeignIds): Record<string, Fixture> {
 }
 
 /** Upserts by key: A's PUT with B's key acts as with an unknown key, on A's own resources. */
-function upsertFixtures(ids: ForeignIds): Record<string, Fixture> {
+function upsertFixtures(ids: ForeignIds, aChannelId: () => string): Record<string, Fixture> {
   return {
     [`PUT ${API}/monitors/by-key/:key`]: {
       foreign: () => "b-key",
@@ -277,6 +283,37 @@ function upsertFixtures(ids: ForeignIds): Record<string, Fixture> {
       missing: "no-such-key",
       body: { name: "A's upsert", kind: "ntfy", config: { topic: "a-alerts" } },
       upsert: () => ids.channel!,
+    },
+    [`PUT ${API}/alert-rules/by-key/:key`]: {
+      foreign: () => "b-key",
+      missing: "no-such-key",
+      get body() {
+        return { name: "A's upsert", tags: ["a"], channelIds: [aChannelId()] };
+      },
+      upsert: () => ids.alertRule!,
+    },
+    [`PUT ${API}/maintenance-windows/by-key/:key`]: {
+      foreign: () => "b-key",
+      missing: "no-such-key",
+      body: {
+        title: "A's upsert",
+        tags: ["a"],
+        schedule: {
+          type: "recurring",
+          timezone: "UTC",
+          startTime: "02:00",
+          durationMinutes: 30,
+          daily: true,
+        },
+      },
+      upsert: () => ids.maintenanceWindow!,
+    },
+    [`PUT ${API}/status-pages/by-key/:key`]: {
+      foreign: () => "b-key",
+      missing: "no-such-key",
+      // Slugs are unique across organizations: one per key.
+      bodyFor: (key) => ({ slug: `a-upsert-${key}`, title: "A's upsert" }),
+      upsert: () => ids.statusPage!,
     },
   };
 }

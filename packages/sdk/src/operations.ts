@@ -372,10 +372,16 @@ export const OPERATIONS = {
   updateStatusPage: { method: "PATCH", path: "/api/v1/status-pages/{id}" },
   /** Change an incident's title, impact, components, window or postmortem */
   updateStatusPageIncident: { method: "PATCH", path: "/api/v1/status-pages/{id}/incidents/{incidentId}" },
+  /** Create or replace the alert rule with this key */
+  upsertAlertRuleByKey: { method: "PUT", path: "/api/v1/alert-rules/by-key/{key}" },
   /** Create or replace the channel with this key */
   upsertChannelByKey: { method: "PUT", path: "/api/v1/channels/by-key/{key}" },
+  /** Create or replace the maintenance window with this key */
+  upsertMaintenanceWindowByKey: { method: "PUT", path: "/api/v1/maintenance-windows/by-key/{key}" },
   /** Create or replace the monitor with this key */
   upsertMonitorByKey: { method: "PUT", path: "/api/v1/monitors/by-key/{key}" },
+  /** Create or replace the status page with this key */
+  upsertStatusPageByKey: { method: "PUT", path: "/api/v1/status-pages/by-key/{key}" },
   /** Check the domain's TXT record and mark it verified */
   verifyStatusPageDomain: { method: "POST", path: "/api/v1/status-pages/{id}/domains/{domain}/verify" },
 } as const;

@@ -53,35 +53,37 @@ type RuleRow = {
  * MAX_RULES_PER_ORG per organization; every channel must be the organization's own.
  */
 export async function createRule(ctx: Ctx, input: RuleInput): Promise<RuleView> {
+  return ctx.db.transaction().execute((tx) => insertRule(tx, ctx, newId("rul"), input));
+}
+
+/** `createRule` inside the caller's transaction, with the id chosen (an upsert by key claims it first). */
+export async function insertRule(tx: Db, ctx: Ctx, id: string, input: RuleInput): Promise<RuleView> {
   const rule = normalize(input);
   checkRule(rule);
-  const id = newId("rul");
   const now = new Date(ctx.clock.now());
-  return ctx.db.transaction().execute(async (tx) => {
-    await reserveOrgSlot(tx, ctx.organizationId, {
-      table: "alert_rules",
-      max: MAX_RULES_PER_ORG,
-      what: "alert rules",
-    });
-    await assertOwnChannels(tx, ctx, rule);
-    await tx
-      .insertInto("alert_rules")
-      .values({
-        id,
-        organization_id: ctx.organizationId,
-        ...columnsOf(rule),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await writeRuleChannels(tx, ctx, id, rule);
-    await audit(tx, ctx, {
-      action: "alert_rule.create",
-      target: { type: "alert_rule", id },
-      summary: summaryOf(rule),
-    });
-    return { id, ...rule, createdAt: now, updatedAt: now };
+  await reserveOrgSlot(tx, ctx.organizationId, {
+    table: "alert_rules",
+    max: MAX_RULES_PER_ORG,
+    what: "alert rules",
   });
+  await assertOwnChannels(tx, ctx, rule);
+  await tx
+    .insertInto("alert_rules")
+    .values({
+      id,
+      organization_id: ctx.organizationId,
+      ...columnsOf(rule),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await writeRuleChannels(tx, ctx, id, rule);
+  await audit(tx, ctx, {
+    action: "alert_rule.create",
+    target: { type: "alert_rule", id },
+    summary: summaryOf(rule),
+  });
+  return { id, ...rule, createdAt: now, updatedAt: now };
 }
 
 /** The organization's rules, oldest first, a page at a time. */
@@ -113,27 +115,30 @@ export async function getRule(ctx: Ctx, id: string): Promise<RuleView> {
 
 /** Changes a rule: given fields replace the stored ones (`escalation` as a whole); audited. */
 export async function updateRule(ctx: Ctx, id: string, patch: Partial<RuleInput>): Promise<RuleView> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const current = await loadRule(tx, ctx, id, true);
-    const rule = normalize({ ...current, ...definedOnly(patch) });
-    checkRule(rule);
-    await assertOwnChannels(tx, ctx, rule);
-    const now = new Date(ctx.clock.now());
-    await tx
-      .updateTable("alert_rules")
-      .set({ ...columnsOf(rule), updated_at: now })
-      .where("organization_id", "=", ctx.organizationId)
-      .where("id", "=", id)
-      .execute();
-    await tx.deleteFrom("alert_rule_channels").where("rule_id", "=", id).execute();
-    await writeRuleChannels(tx, ctx, id, rule);
-    await audit(tx, ctx, {
-      action: "alert_rule.update",
-      target: { type: "alert_rule", id },
-      summary: { fields: Object.keys(definedOnly(patch)), ...summaryOf(rule) },
-    });
-    return { id, ...rule, createdAt: current.createdAt, updatedAt: now };
+  return ctx.db.transaction().execute((tx) => changeRule(tx, ctx, id, patch));
+}
+
+/** `updateRule` inside the caller's transaction (an upsert by key passes a whole rule). */
+export async function changeRule(tx: Db, ctx: Ctx, id: string, patch: Partial<RuleInput>): Promise<RuleView> {
+  const current = await loadRule(tx, ctx, id, true);
+  const rule = normalize({ ...current, ...definedOnly(patch) });
+  checkRule(rule);
+  await assertOwnChannels(tx, ctx, rule);
+  const now = new Date(ctx.clock.now());
+  await tx
+    .updateTable("alert_rules")
+    .set({ ...columnsOf(rule), updated_at: now })
+    .where("organization_id", "=", ctx.organizationId)
+    .where("id", "=", id)
+    .execute();
+  await tx.deleteFrom("alert_rule_channels").where("rule_id", "=", id).execute();
+  await writeRuleChannels(tx, ctx, id, rule);
+  await audit(tx, ctx, {
+    action: "alert_rule.update",
+    target: { type: "alert_rule", id },
+    summary: { fields: Object.keys(definedOnly(patch)), ...summaryOf(rule) },
   });
+  return { id, ...rule, createdAt: current.createdAt, updatedAt: now };
 }
 
 export async function deleteRule(ctx: Ctx, id: string): Promise<void> {

@@ -105,37 +105,46 @@ export async function createMaintenanceWindow(
   ctx: Ctx,
   input: MaintenanceWindowInput,
 ): Promise<MaintenanceWindowView> {
+  return ctx.db
+    .transaction()
+    .execute((tx) => insertMaintenanceWindow(tx, ctx, newId("mnt", ctx.clock.now()), input));
+}
+
+/** `createMaintenanceWindow` inside the caller's transaction, with the id chosen (an upsert by key claims it first). */
+export async function insertMaintenanceWindow(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  input: MaintenanceWindowInput,
+): Promise<MaintenanceWindowView> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    await reserveOrgSlot(tx, ctx.organizationId, {
-      table: "maintenance_windows",
-      max: MAINTENANCE_LIMITS.windowsPerOrg,
-      what: "maintenance windows",
-    });
-    const monitorIds = await checkInput(tx, ctx, input, true);
-    const id = newId("mnt", now);
-    const row = await tx
-      .insertInto("maintenance_windows")
-      .values({
-        id,
-        organization_id: ctx.organizationId,
-        title: input.title,
-        description: input.description,
-        tags: input.tags,
-        ...scheduleColumns(input.schedule),
-        created_at: new Date(now),
-        updated_at: new Date(now),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeListedMonitors(tx, ctx.organizationId, id, monitorIds);
-    await audit(tx, ctx, {
-      action: "maintenance.create",
-      target: { type: "maintenance_window", id },
-      summary: summaryOf(input, monitorIds),
-    });
-    return view(row, [...monitorIds].sort(), now, NEXT_IN_DETAIL);
+  await reserveOrgSlot(tx, ctx.organizationId, {
+    table: "maintenance_windows",
+    max: MAINTENANCE_LIMITS.windowsPerOrg,
+    what: "maintenance windows",
   });
+  const monitorIds = await checkInput(tx, ctx, input, true);
+  const row = await tx
+    .insertInto("maintenance_windows")
+    .values({
+      id,
+      organization_id: ctx.organizationId,
+      title: input.title,
+      description: input.description,
+      tags: input.tags,
+      ...scheduleColumns(input.schedule),
+      created_at: new Date(now),
+      updated_at: new Date(now),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await writeListedMonitors(tx, ctx.organizationId, id, monitorIds);
+  await audit(tx, ctx, {
+    action: "maintenance.create",
+    target: { type: "maintenance_window", id },
+    summary: summaryOf(input, monitorIds),
+  });
+  return view(row, [...monitorIds].sort(), now, NEXT_IN_DETAIL);
 }
 
 /** The organization's windows, newest first, one keyset page at a time, each with its next occurrence. */
@@ -194,38 +203,55 @@ export async function updateMaintenanceWindow(
   id: string,
   patch: Partial<MaintenanceWindowInput>,
 ): Promise<MaintenanceWindowView> {
+  return ctx.db.transaction().execute((tx) => changeMaintenanceWindow(tx, ctx, id, patch));
+}
+
+/**
+ * `updateMaintenanceWindow` inside the caller's transaction. An upsert by key sends the whole
+ * window (`replace`): its schedule counts as set, and must lie ahead, only when it differs from
+ * the stored one, so repeating the request for an ended one-off window changes nothing.
+ */
+export async function changeMaintenanceWindow(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  patch: Partial<MaintenanceWindowInput>,
+  replace = false,
+): Promise<MaintenanceWindowView> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await findRow(tx, ctx, id, true);
-    const current = (await listedMonitors(tx, [id])).get(id) ?? [];
-    const merged: MaintenanceWindowInput = {
-      title: patch.title ?? row.title,
-      description: patch.description === undefined ? row.description : patch.description,
-      monitorIds: patch.monitorIds ?? current,
-      tags: patch.tags ?? row.tags,
-      schedule: patch.schedule ?? scheduleOf(row),
-    };
-    const monitorIds = await checkInput(tx, ctx, merged, patch.schedule !== undefined);
-    const updated = await tx
-      .updateTable("maintenance_windows")
-      .set({
-        title: merged.title,
-        description: merged.description,
-        tags: merged.tags,
-        ...scheduleColumns(merged.schedule),
-        updated_at: new Date(now),
-      })
-      .where("id", "=", id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (patch.monitorIds) await writeListedMonitors(tx, ctx.organizationId, id, monitorIds);
-    await audit(tx, ctx, {
-      action: "maintenance.update",
-      target: { type: "maintenance_window", id },
-      summary: { fields: Object.keys(patch), ...summaryOf(merged, monitorIds) },
-    });
-    return view(updated, [...monitorIds].sort(), now, NEXT_IN_DETAIL);
+  const row = await findRow(tx, ctx, id, true);
+  const current = (await listedMonitors(tx, [id])).get(id) ?? [];
+  const merged: MaintenanceWindowInput = {
+    title: patch.title ?? row.title,
+    description: patch.description === undefined ? row.description : patch.description,
+    monitorIds: patch.monitorIds ?? current,
+    tags: patch.tags ?? row.tags,
+    schedule: patch.schedule ?? scheduleOf(row),
+  };
+  const newSchedule =
+    patch.schedule !== undefined &&
+    (!replace ||
+      JSON.stringify(scheduleColumns(patch.schedule)) !== JSON.stringify(scheduleColumns(scheduleOf(row))));
+  const monitorIds = await checkInput(tx, ctx, merged, newSchedule);
+  const updated = await tx
+    .updateTable("maintenance_windows")
+    .set({
+      title: merged.title,
+      description: merged.description,
+      tags: merged.tags,
+      ...scheduleColumns(merged.schedule),
+      updated_at: new Date(now),
+    })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (patch.monitorIds) await writeListedMonitors(tx, ctx.organizationId, id, monitorIds);
+  await audit(tx, ctx, {
+    action: "maintenance.update",
+    target: { type: "maintenance_window", id },
+    summary: { fields: Object.keys(patch), ...summaryOf(merged, monitorIds) },
   });
+  return view(updated, [...monitorIds].sort(), now, NEXT_IN_DETAIL);
 }
 
 /** Deletes a window; its monitors leave `maintenance` on their next result. Audited. */

@@ -103,54 +103,76 @@ function mergeColors(base: PageColors, input: Partial<PageColors> | undefined): 
  * free across every organization. Audited with its settings (never the password).
  */
 export async function createStatusPage(ctx: Ctx, input: CreatePageInput): Promise<StatusPage> {
+  checkNewPage(input);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+  const id = newId("page", ctx.clock.now());
+  try {
+    return await ctx.db.transaction().execute((tx) => insertStatusPage(tx, ctx, id, input, passwordHash));
+  } catch (err) {
+    throw slugTakenOr(err);
+  }
+}
+
+/** The checks of a new page that need no database. */
+function checkNewPage(input: CreatePageInput): void {
   const colors = mergeColors(DEFAULT_COLORS, input.colors);
   const problems = settingsProblems(input, { visibility: input.visibility, colors, hadPassword: false });
   if (problems.length > 0)
     throw new AppError("VALIDATION", "The page is not acceptable", { errors: problems });
-  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+}
+
+/**
+ * `createStatusPage` inside the caller's transaction, with the id chosen (an upsert by key claims
+ * it first) and the password already hashed (slow: kept out of the transaction by the caller).
+ */
+export async function insertStatusPage(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  input: CreatePageInput,
+  passwordHash: string | null,
+): Promise<StatusPage> {
+  checkNewPage(input);
   const now = ctx.clock.now();
-  const id = newId("page", now);
-  try {
-    return await ctx.db.transaction().execute(async (tx) => {
-      await reserveOrgSlot(tx, ctx.organizationId, {
-        table: "status_pages",
-        max: STATUS_PAGE_LIMITS.pagesPerOrg,
-        what: "status pages",
-      });
-      if (await slugInUse(tx, input.slug)) throw slugTaken();
-      await tx
-        .insertInto("status_pages")
-        .values({
-          id,
-          organization_id: ctx.organizationId,
-          slug: input.slug,
-          title: input.title,
-          description: input.description,
-          logo_url: input.logoUrl,
-          favicon_url: input.faviconUrl,
-          colors: JSON.stringify(colors),
-          footer_text: input.footerText,
-          footer_links: JSON.stringify(input.footerLinks),
-          history_days: input.historyDays,
-          visibility: input.visibility,
-          password_hash: passwordHash,
-          auto_publish: input.autoPublish,
-          created_at: new Date(now),
-          updated_at: new Date(now),
-        })
-        .execute();
-      await replaceGroups(tx, ctx, id, input.groups);
-      await audit(tx, ctx, {
-        action: "status_page.create",
-        target: { type: "status_page", id },
-        summary: auditSummary(input),
-      });
-      return requirePage(tx, ctx, id);
-    });
-  } catch (err) {
-    if (isSlugViolation(err)) throw slugTaken();
-    throw err;
-  }
+  await reserveOrgSlot(tx, ctx.organizationId, {
+    table: "status_pages",
+    max: STATUS_PAGE_LIMITS.pagesPerOrg,
+    what: "status pages",
+  });
+  if (await slugInUse(tx, input.slug)) throw slugTaken();
+  await tx
+    .insertInto("status_pages")
+    .values({
+      id,
+      organization_id: ctx.organizationId,
+      slug: input.slug,
+      title: input.title,
+      description: input.description,
+      logo_url: input.logoUrl,
+      favicon_url: input.faviconUrl,
+      colors: JSON.stringify(mergeColors(DEFAULT_COLORS, input.colors)),
+      footer_text: input.footerText,
+      footer_links: JSON.stringify(input.footerLinks),
+      history_days: input.historyDays,
+      visibility: input.visibility,
+      password_hash: passwordHash,
+      auto_publish: input.autoPublish,
+      created_at: new Date(now),
+      updated_at: new Date(now),
+    })
+    .execute();
+  await replaceGroups(tx, ctx, id, input.groups);
+  await audit(tx, ctx, {
+    action: "status_page.create",
+    target: { type: "status_page", id },
+    summary: auditSummary(input),
+  });
+  return requirePage(tx, ctx, id);
+}
+
+/** A slug unique-key violation (two writes racing for one slug) as the CONFLICT it means. */
+export function slugTakenOr(err: unknown): unknown {
+  return isSlugViolation(err) ? slugTaken() : err;
 }
 
 /**
@@ -161,52 +183,70 @@ export async function createStatusPage(ctx: Ctx, input: CreatePageInput): Promis
 export async function updateStatusPage(ctx: Ctx, id: string, input: UpdatePageInput): Promise<StatusPage> {
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   try {
-    return await ctx.db.transaction().execute(async (tx) => {
-      const current = await lockPage(tx, ctx, id);
-      const visibility = input.visibility ?? current.visibility;
-      const colors = mergeColors(current.colors, input.colors);
-      const problems = settingsProblems(input, {
-        visibility,
-        colors,
-        hadPassword: current.password_hash !== null,
-      });
-      if (problems.length > 0) {
-        throw new AppError("VALIDATION", "The page is not acceptable", { errors: problems });
-      }
-      if (input.slug !== undefined && input.slug !== current.slug && (await slugInUse(tx, input.slug))) {
-        throw slugTaken();
-      }
-      await tx
-        .updateTable("status_pages")
-        .set({
-          slug: input.slug,
-          title: input.title,
-          description: input.description,
-          logo_url: input.logoUrl,
-          favicon_url: input.faviconUrl,
-          colors: JSON.stringify(colors),
-          footer_text: input.footerText,
-          footer_links: input.footerLinks ? JSON.stringify(input.footerLinks) : undefined,
-          history_days: input.historyDays,
-          visibility,
-          password_hash: visibility === "password" ? (passwordHash ?? current.password_hash) : null,
-          auto_publish: input.autoPublish,
-          updated_at: new Date(ctx.clock.now()),
-        })
-        .where("id", "=", id)
-        .execute();
-      if (input.groups) await replaceGroups(tx, ctx, id, input.groups);
-      await audit(tx, ctx, {
-        action: "status_page.update",
-        target: { type: "status_page", id },
-        summary: auditSummary(input),
-      });
-      return requirePage(tx, ctx, id);
-    });
+    return await ctx.db.transaction().execute((tx) => changeStatusPage(tx, ctx, id, input, passwordHash));
   } catch (err) {
-    if (isSlugViolation(err)) throw slugTaken();
-    throw err;
+    throw slugTakenOr(err);
   }
+}
+
+/**
+ * `updateStatusPage` inside the caller's transaction, the new password (if any) already hashed.
+ * With `replace` (an upsert by key sends a whole page), colours left out return to the defaults
+ * instead of keeping the stored ones.
+ */
+export async function changeStatusPage(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  input: UpdatePageInput,
+  passwordHash: string | undefined,
+  replace = false,
+): Promise<StatusPage> {
+  const current = await lockPage(tx, ctx, id);
+  const visibility = input.visibility ?? current.visibility;
+  const colors = mergeColors(replace ? DEFAULT_COLORS : current.colors, input.colors);
+  const problems = settingsProblems(input, {
+    visibility,
+    colors,
+    hadPassword: current.password_hash !== null,
+  });
+  if (problems.length > 0) {
+    throw new AppError("VALIDATION", "The page is not acceptable", { errors: problems });
+  }
+  if (input.slug !== undefined && input.slug !== current.slug && (await slugInUse(tx, input.slug))) {
+    throw slugTaken();
+  }
+  await tx
+    .updateTable("status_pages")
+    .set({
+      slug: input.slug,
+      title: input.title,
+      description: input.description,
+      logo_url: input.logoUrl,
+      favicon_url: input.faviconUrl,
+      colors: JSON.stringify(colors),
+      footer_text: input.footerText,
+      footer_links: input.footerLinks ? JSON.stringify(input.footerLinks) : undefined,
+      history_days: input.historyDays,
+      visibility,
+      password_hash: visibility === "password" ? (passwordHash ?? current.password_hash) : null,
+      auto_publish: input.autoPublish,
+      updated_at: new Date(ctx.clock.now()),
+    })
+    .where("id", "=", id)
+    .execute();
+  if (input.groups) await replaceGroups(tx, ctx, id, input.groups);
+  await audit(tx, ctx, {
+    action: "status_page.update",
+    target: { type: "status_page", id },
+    summary: auditSummary(input),
+  });
+  return requirePage(tx, ctx, id);
+}
+
+/** The stored password hash of the organization's page, for an upsert to tell a repeated password. */
+export async function storedPasswordHash(tx: Db, ctx: Ctx, id: string): Promise<string | null> {
+  return (await lockPage(tx, ctx, id)).password_hash;
 }
 
 /** Deletes a page with its groups and components; the monitors stay. Returns the old slug. */

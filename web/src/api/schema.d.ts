@@ -2926,6 +2926,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alert-rules/by-key/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the alert rule with this key
+         * @description The body is the same as creating an alert rule. When no rule of the organization has the key, one is created with it (201, `Location`; at most 100 rules per organization, 429 beyond). Otherwise the rule with the key is replaced by the body: fields left out return to their defaults, `escalation` as a whole (200). Every channel must be the organization's own (404 otherwise). One transaction: two requests with the same new key create one rule. Repeating a request changes nothing, so it needs no `Idempotency-Key`. See docs/config-as-code.md#upsert-by-key.
+         *
+         *     Needs the `notifications:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["upsertAlertRuleByKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance-windows/by-key/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the maintenance window with this key
+         * @description The body is the same as creating a maintenance window. When no window of the organization has the key, one is created with it (201, `Location`; at most 200 windows per organization, 429 beyond). Otherwise the window with the key is replaced by the body: fields left out return to their defaults, `schedule` and `monitorIds` as a whole (200); a one-off schedule must lie ahead only when it changes. Takes effect from the next result of each monitor. One transaction: two requests with the same new key create one window. Repeating a request changes nothing, so it needs no `Idempotency-Key`. See docs/config-as-code.md#upsert-by-key.
+         *
+         *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["upsertMaintenanceWindowByKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status-pages/by-key/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the status page with this key
+         * @description The body is the same as creating a status page. When no page of the organization has the key, one is created with it (201, `Location`). Otherwise the page with the key is replaced by the body: fields left out return to their defaults, `groups` replaces every group and component (200). The password stays write-only: left out, a `password` page keeps its own; sent again unchanged, visitors keep their access; a new one ends it. The slug must be free across every organization (409). One transaction: two requests with the same new key create one page. Repeating a request changes nothing, so it needs no `Idempotency-Key`. See docs/config-as-code.md#upsert-by-key. At most 50 pages per organization, 20 groups and 100 components per page, 10 footer links.
+         *
+         *     Needs the `status-pages:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
+         */
+        put: operations["upsertStatusPageByKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/acknowledge": {
         parameters: {
             query?: never;
@@ -12699,6 +12765,295 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    upsertAlertRuleByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @description Monitors having ANY of these tags (exact match); empty: every monitor
+                     * @default []
+                     */
+                    tags?: string[];
+                    /**
+                     * @default [
+                     *       "down",
+                     *       "up"
+                     *     ]
+                     */
+                    events?: ("down" | "up" | "degraded" | "certificate" | "acknowledged")[];
+                    /** @default [] */
+                    channelIds?: string[];
+                    /**
+                     * @description Re-send a reminder to the rule's channels every N minutes until acknowledged
+                     * @default null
+                     */
+                    reminderMinutes?: number | null;
+                    /**
+                     * @description If not acknowledged within afterMinutes of opening, send the down alert to these channels
+                     * @default []
+                     */
+                    escalation?: {
+                        afterMinutes: number;
+                        channelIds: string[];
+                    }[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    upsertMaintenanceWindowByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @default null */
+                    description?: string | null;
+                    /**
+                     * @description Monitors covered by id
+                     * @default []
+                     */
+                    monitorIds?: string[];
+                    /**
+                     * @description Monitors covered by tag: any monitor with at least one of these
+                     * @default []
+                     */
+                    tags?: string[];
+                    schedule: {
+                        /** @enum {string} */
+                        type: "once";
+                        /** Format: date-time */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After startsAt, at most 31 days later
+                         */
+                        endsAt: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "recurring";
+                        /** @description IANA time zone; startTime, from and until are local to it */
+                        timezone: string;
+                        /** @description Local start time. A time skipped by a DST change starts later by the gap; a repeated one starts the first time */
+                        startTime: string;
+                        /** @description Elapsed minutes; may run past midnight */
+                        durationMinutes: number;
+                        /**
+                         * @description Every day
+                         * @enum {boolean}
+                         */
+                        daily?: true;
+                        /** @description On these weekdays */
+                        weekly?: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                        };
+                        /** @description On this day of the month; months without it are skipped */
+                        monthly?: {
+                            dayOfMonth: number;
+                        };
+                        /**
+                         * Format: date
+                         * @description A local date in the window's time zone, YYYY-MM-DD
+                         */
+                        from?: string;
+                        /**
+                         * Format: date
+                         * @description A local date in the window's time zone, YYYY-MM-DD
+                         */
+                        until?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    upsertStatusPageByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase letters, digits, `.`, `_` and `-`; 1–100 characters, starting with a letter or digit */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description /status/{slug}: lowercase letters, digits, inner hyphens; not reserved */
+                    slug: string;
+                    title: string;
+                    /** @default null */
+                    description?: string | null;
+                    /** @default null */
+                    logoUrl?: string | null;
+                    /** @default null */
+                    faviconUrl?: string | null;
+                    /** @description Background, text and accent per theme; text and accent need 4.5:1 contrast */
+                    colors?: {
+                        light?: {
+                            /** @example #0b5cad */
+                            background: string;
+                            /** @example #0b5cad */
+                            text: string;
+                            /** @example #0b5cad */
+                            accent: string;
+                        };
+                        dark?: {
+                            /** @example #0b5cad */
+                            background: string;
+                            /** @example #0b5cad */
+                            text: string;
+                            /** @example #0b5cad */
+                            accent: string;
+                        };
+                    };
+                    /** @default null */
+                    footerText?: string | null;
+                    /** @default [] */
+                    footerLinks?: {
+                        label: string;
+                        url: string;
+                    }[];
+                    /**
+                     * @description Days of uptime history shown: 30, 90 or 365
+                     * @default 90
+                     */
+                    historyDays?: 30 | 90 | 365;
+                    /**
+                     * @description `public`, `password` (visitors type the page's password) or `members` (signed-in members)
+                     * @default public
+                     * @enum {string}
+                     */
+                    visibility?: "public" | "password" | "members";
+                    /** @description For visibility `password` only; stored as an argon2id hash, never returned */
+                    password?: string;
+                    /**
+                     * @description Publish the draft incident prepared when a component goes down at once
+                     * @default false
+                     */
+                    autoPublish?: boolean;
+                    /**
+                     * @description Ordered groups of components; each monitor at most once per page
+                     * @default []
+                     */
+                    groups?: {
+                        name: string;
+                        components: {
+                            monitorId: string;
+                            displayName: string;
+                        }[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusPage"];
+                };
+            };
+            /** @description Created; `Location` names the new object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusPage"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

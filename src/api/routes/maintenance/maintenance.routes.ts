@@ -19,7 +19,7 @@ const TAGS = ["maintenance"];
 const READ = { auth: { permission: "monitors:read" } } as const;
 const WRITE = { auth: { permission: "monitors:write" } } as const;
 
-const present = (w: MaintenanceWindowView) => ({
+export const present = (w: MaintenanceWindowView) => ({
   id: w.id,
   title: w.title,
   description: w.description,

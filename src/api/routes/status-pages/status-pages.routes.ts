@@ -21,7 +21,7 @@ export interface StatusPageChanges {
   pageChanged(pageId: string): void;
 }
 
-const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organization, ${STATUS_PAGE_LIMITS.groupsPerPage} groups and ${STATUS_PAGE_LIMITS.componentsPerPage} components per page, ${STATUS_PAGE_LIMITS.footerLinks} footer links.`;
+export const LIMITS_TEXT = `At most ${STATUS_PAGE_LIMITS.pagesPerOrg} pages per organization, ${STATUS_PAGE_LIMITS.groupsPerPage} groups and ${STATUS_PAGE_LIMITS.componentsPerPage} components per page, ${STATUS_PAGE_LIMITS.footerLinks} footer links.`;
 
 /** Managing public status pages: settings, visibility and the components they show (docs/status-pages.md). */
 export function statusPageRoutes(deps: ApiDeps, changes: StatusPageChanges): FastifyPluginAsyncZod {
