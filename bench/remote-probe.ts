@@ -18,12 +18,13 @@ import { SETUP_LINK_MESSAGE } from "../src/main.ts";
 import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
 import { type ByteRelay, startByteRelay } from "./lib/byte-relay.ts";
-import { installCleanupHandlers, onCleanup, runCleanup, trackDir } from "./lib/cleanup.ts";
-import { runStamp, writeDocsSection } from "./lib/docs.ts";
+import { installCleanupHandlers, onCleanup, trackDir } from "./lib/cleanup.ts";
+import { runStamp } from "./lib/docs.ts";
 import { freshDatabase, startRedis } from "./lib/pg-redis.ts";
 import { type ProbeChild, spawnProbe } from "./lib/probe-child.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
+import { runBench } from "./lib/run-bench.ts";
 import { startTarget, type Target } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
 
@@ -412,24 +413,8 @@ async function main(): Promise<string> {
   ].join("\n");
 }
 
-try {
-  const text = await main();
-  process.stdout.write(`\n${text}\n`);
-  if (WRITE_DOCS) {
-    writeDocsSection(
-      {
-        begin:
-          "<!-- bench:remote-probe:begin (written by npm run bench:remote-probe; edit outside these markers) -->",
-        end: "<!-- bench:remote-probe:end -->",
-        intro: "## Remote probes against the in-cluster probe (npm run bench:remote-probe)\n",
-      },
-      text,
-    );
-    progress("done", "wrote docs/benchmarks.md");
-  }
-} catch (err) {
-  process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBench(main, {
+  name: "remote-probe",
+  title: "## Remote probes against the in-cluster probe (npm run bench:remote-probe)",
+  write: WRITE_DOCS,
+});

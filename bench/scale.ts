@@ -13,11 +13,12 @@ import { SETUP_LINK_MESSAGE } from "../src/main.ts";
 import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
 import { type Ceiling, measureCeiling } from "./lib/ceiling.ts";
-import { installCleanupHandlers, onCleanup, runCleanup } from "./lib/cleanup.ts";
-import { runStamp, writeDocsSection } from "./lib/docs.ts";
+import { installCleanupHandlers, onCleanup } from "./lib/cleanup.ts";
+import { runStamp } from "./lib/docs.ts";
 import { freshDatabase, startRedis } from "./lib/pg-redis.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
+import { runBench } from "./lib/run-bench.ts";
 import { startTarget, type Target } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
 
@@ -311,23 +312,8 @@ async function main(): Promise<string> {
   ].join("\n");
 }
 
-try {
-  const text = await main();
-  process.stdout.write(`\n${text}`);
-  if (!values["no-docs"]) {
-    writeDocsSection(
-      {
-        begin: "<!-- bench:scale:begin (written by npm run bench:scale; edit outside these markers) -->",
-        end: "<!-- bench:scale:end -->",
-        intro: "## Scale-out: roles as processes on PostgreSQL and Redis (npm run bench:scale)\n",
-      },
-      text,
-    );
-    progress("done", "wrote docs/benchmarks.md");
-  }
-} catch (err) {
-  process.stderr.write(`\nbench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBench(main, {
+  name: "scale",
+  title: "## Scale-out: roles as processes on PostgreSQL and Redis (npm run bench:scale)",
+  write: !values["no-docs"],
+});
