@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../lib/errors.ts";
 import type { Runtime } from "../services/context.ts";
 import { grantPageAccess, hasPageAccess, isOrganizationMember } from "../services/status-pages/access.ts";
 import type { ReadModel, StatusPageCache } from "./cache.ts";
+import type { StatusRequestLimiter } from "./rate-limit.ts";
 
 /** What the public status routes need; built once in api/app.ts. */
 export interface StatusDeps {
@@ -15,7 +15,7 @@ export interface StatusDeps {
   /** The dashboard's access-token cookie, which lets members into members-only pages. */
   memberCookie: string;
   cache: StatusPageCache;
-  limiter: RateLimiterAbstract;
+  limiter: StatusRequestLimiter;
 }
 
 /** `granted`, or what the visitor lacks: the page's password, or a member's session. */
@@ -46,6 +46,17 @@ export async function visitorAccess(
 /** What an unknown slug answers on the JSON and stream routes; members-only pages answer it too. */
 export function noSuchPage(): AppError {
   return new AppError("NOT_FOUND", "There is no status page at this address");
+}
+
+/**
+ * The page at `slug` when it is public and fresh in memory, else undefined (then use
+ * readablePage). Public reads are answered from memory thousands of times a second; this lets a
+ * route answer them synchronously, without the promises of a lookup that could need the database.
+ * A public page needs no access check, so this grants exactly what readablePage would.
+ */
+export function publicPageInMemory(deps: StatusDeps, slug: string): ReadModel | undefined {
+  const model = deps.cache.inMemory(slug);
+  return model?.snapshot.page.visibility === "public" ? model : undefined;
 }
 
 /**

@@ -54,12 +54,21 @@ export class StatusPageCache {
     private readonly ttlMs = READ_MODEL_TTL_MS,
   ) {}
 
-  /** The page at this slug, built or from memory; undefined when no page has it. */
-  async bySlug(slug: string): Promise<ReadModel | undefined> {
+  /**
+   * The page at this slug when it is built and fresh, without waiting: the synchronous fast path
+   * of public reads (access.ts `publicPageInMemory`). Undefined means "ask bySlug".
+   */
+  inMemory(slug: string): ReadModel | undefined {
     const known = this.slugs.get(slug);
     const fresh = known ? this.fresh(known) : undefined;
-    if (fresh && fresh.snapshot.page.slug === slug) return fresh;
-    const pageId = known ?? (await findPageIdBySlug(this.rt, slug));
+    return fresh?.snapshot.page.slug === slug ? fresh : undefined;
+  }
+
+  /** The page at this slug, built or from memory; undefined when no page has it. */
+  async bySlug(slug: string): Promise<ReadModel | undefined> {
+    const fresh = this.inMemory(slug);
+    if (fresh) return fresh;
+    const pageId = this.slugs.get(slug) ?? (await findPageIdBySlug(this.rt, slug));
     if (!pageId) return undefined;
     const model = await this.byId(pageId);
     return model?.snapshot.page.slug === slug ? model : undefined;

@@ -7,6 +7,7 @@ export { etagOf } from "./representation.ts";
 export const PUBLIC_MAX_AGE_SECONDS = 30;
 export const STALE_WHILE_REVALIDATE_SECONDS = 60;
 export const BADGE_MAX_AGE_SECONDS = 60;
+const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`;
 
 /** Whether the request's If-None-Match names this tag (weak comparison, lists and `*` included). */
 export function matchesEtag(request: FastifyRequest, etag: string): boolean {
@@ -24,10 +25,7 @@ export function matchesEtag(request: FastifyRequest, etag: string): boolean {
  */
 export function cacheHeaders(reply: FastifyReply, visibility: string, etag: string): void {
   if (visibility === "public") {
-    reply.header(
-      "cache-control",
-      `public, max-age=${PUBLIC_MAX_AGE_SECONDS}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`,
-    );
+    reply.header("cache-control", PUBLIC_CACHE_CONTROL);
   } else {
     reply.header("cache-control", "private, no-cache");
     reply.header("vary", "Cookie");

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../services/context.ts";
 import { StatusPageCache } from "./cache.ts";
-import { statusRequestLimiter } from "./rate-limit.ts";
+import { StatusRequestLimiter } from "./rate-limit.ts";
 import { publicStatusRoutes } from "./routes/index.ts";
 
 /** The public side of status pages, as the app wires it (api/app.ts). */
@@ -24,7 +24,7 @@ export function createStatusPages(options: {
   const { requestsPerIp, ...deps } = options;
   const cache = new StatusPageCache(options.rt);
   return {
-    routes: publicStatusRoutes({ ...deps, cache, limiter: statusRequestLimiter(requestsPerIp) }),
+    routes: publicStatusRoutes({ ...deps, cache, limiter: new StatusRequestLimiter(requestsPerIp) }),
     pageChanged: (pageId) => cache.invalidate(pageId),
   };
 }

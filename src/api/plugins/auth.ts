@@ -8,6 +8,7 @@ import type { Ctx, Origin, UserCtx } from "../../services/context.ts";
 import { authenticateProbeToken, type ProbeCaller } from "../../services/probe-tokens/tokens.ts";
 import type { ApiDeps } from "../context.ts";
 import { cookieNames } from "../cookies.ts";
+import { addRouteHook } from "./route-hooks.ts";
 
 /**
  * What a route needs from its caller, declared in the route's `config.auth`:
@@ -62,19 +63,18 @@ export function registerAuth(app: FastifyInstance, deps: ApiDeps): void {
   const table: RouteAuthEntry[] = [];
   app.decorate("routeAuthTable", table);
   app.addHook("onRoute", (route) => {
-    if (!route.url.startsWith("/api/v1/")) return;
     const auth = route.config?.auth;
+    // Public routes (and routes outside the API that declare nothing) run no authentication hook.
+    if (auth && auth !== "public") {
+      addRouteHook(route, "onRequest", (request, _reply, done) => {
+        authenticate(request, auth).then(() => done(), done);
+      });
+    }
+    if (!route.url.startsWith("/api/v1/")) return;
     if (!auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
     for (const method of [route.method].flat()) {
       if (method !== "HEAD") table.push({ method, url: route.url, auth });
     }
-  });
-
-  // Callback-style so that public routes pass without a promise; the rest is authenticate() below.
-  app.addHook("onRequest", (request, _reply, done) => {
-    const auth = request.routeOptions.config.auth;
-    if (!auth || auth === "public") return done();
-    authenticate(request, auth).then(() => done(), done);
   });
 
   async function authenticate(request: FastifyRequest, auth: Exclude<RouteAuth, "public">): Promise<void> {

@@ -5,6 +5,7 @@ import { claimIdempotencyKey, completeIdempotencyKey } from "../../services/idem
 import type { ApiDeps } from "../context.ts";
 import { problemFor } from "../problem.ts";
 import { sendProblem } from "./errors.ts";
+import { addRouteHook } from "./route-hooks.ts";
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -25,9 +26,17 @@ declare module "fastify" {
  * `Idempotent-Replayed: true`); the same key with another body is refused with 422. Keys live 24 h.
  */
 export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
+  // Keys are kept per organization: only POST routes that act in one get these hooks (route-hooks.ts).
+  app.addHook("onRoute", (route) => {
+    const auth = route.config?.auth;
+    if (!auth || auth === "public" || ![route.method].flat().includes("POST")) return;
+    addRouteHook(route, "preHandler", claimKey);
+    addRouteHook(route, "onSend", completeKey);
+  });
+
   // Callback-style: requests without a key pass without a promise. A claim that answers (a replay,
   // a refusal) sends the reply and does not call `done`, as Fastify's early responses do.
-  app.addHook("preHandler", (request, reply, done) => {
+  function claimKey(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
     const key = request.headers["idempotency-key"];
     const organizationId = request.orgCtx?.organizationId;
     // Keys are kept per organization; routes outside one (sign-in, setup) do not take them.
@@ -35,7 +44,7 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
     claim(request, reply, key, organizationId).then((answered) => {
       if (!answered) done();
     }, done);
-  });
+  }
 
   async function claim(
     request: FastifyRequest,
@@ -90,7 +99,12 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
     }
   }
 
-  app.addHook("onSend", (request, reply, payload, done) => {
+  function completeKey(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (err: Error | null, payload?: unknown) => void,
+  ) {
     const key = request.idempotencyKey;
     const organizationId = request.orgCtx?.organizationId;
     if (!key || !organizationId) return done(null, payload);
@@ -102,7 +116,7 @@ export function registerIdempotency(app: FastifyInstance, deps: ApiDeps): void {
       () => done(null, payload),
       (err: Error) => done(err),
     );
-  });
+  }
 }
 
 function safeJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.ts";
 import { verifyToken } from "../../services/auth/access-tokens.ts";
 import { normalizeEmail } from "../../services/auth/login.ts";
@@ -11,6 +11,7 @@ import {
 } from "../../services/rate-limit/credentials.ts";
 import { countApiRequest, countMailRequest, countPublicRequest } from "../../services/rate-limit/requests.ts";
 import type { ApiDeps } from "../context.ts";
+import { addRouteHook } from "./route-hooks.ts";
 
 /**
  * A route's rate-limit class, declared in its `config.rateLimit` (docs/rate-limits.md):
@@ -42,8 +43,21 @@ declare module "fastify" {
 export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
   const limits = deps.rateLimits;
 
-  // Callback-style hooks: a request with nothing to count (anonymous, no class) passes without a promise.
-  app.addHook("onRequest", (request, _reply, done) => {
+  // Each route gets only the hooks its config calls for (route-hooks.ts); callback-style, so a
+  // request with nothing to count (a probe, a person without a session) passes without a promise.
+  app.addHook("onRoute", (route) => {
+    const auth = route.config?.auth;
+    // Runs after the auth hook added for the same route (registerAuth comes first).
+    if (auth && auth !== "public") addRouteHook(route, "onRequest", countCaller);
+    const kind = route.config?.rateLimit;
+    if (!kind) return;
+    addRouteHook(route, "preHandler", (request, _reply, done) => {
+      countClass(request, kind).then(() => done(), done);
+    });
+    if (kind === "credentials") addRouteHook(route, "onSend", finishAttempt);
+  });
+
+  function countCaller(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) {
     const actor = request.orgCtx?.actor;
     const userId = actor?.kind === "user" ? actor.userId : request.userCtx?.user.id;
     const counted =
@@ -54,15 +68,14 @@ export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
           : undefined;
     if (!counted) return done();
     counted.then(() => done(), done);
-  });
+  }
 
-  app.addHook("preHandler", (request, _reply, done) => {
-    const kind = request.routeOptions.config.rateLimit;
-    if (!kind) return done();
-    countClass(request, kind).then(() => done(), done);
-  });
-
-  app.addHook("onSend", (request, reply, payload, done) => {
+  function finishAttempt(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (err: Error | null, payload?: unknown) => void,
+  ) {
     const attempt = request.credentialAttempt;
     if (!attempt) return done(null, payload);
     request.credentialAttempt = undefined;
@@ -70,7 +83,7 @@ export function registerRateLimits(app: FastifyInstance, deps: ApiDeps): void {
       () => done(null, payload),
       (err: Error) => done(err),
     );
-  });
+  }
 
   async function countClass(request: FastifyRequest, kind: RouteRateLimit): Promise<void> {
     if (kind === "public") return countPublicRequest(limits, request.ip);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { MonitorState } from "../../domain/monitor.ts";
 import { AppError } from "../../lib/errors.ts";
 import { formatUptime } from "../../services/status-pages/model.ts";
-import { readablePage, type StatusDeps } from "../access.ts";
+import { publicPageInMemory, readablePage, type StatusDeps } from "../access.ts";
 import { type BadgeColor, renderBadge, uptimeColor } from "../badges.ts";
 import type { ReadModel } from "../cache.ts";
 import {
@@ -49,7 +49,17 @@ function noBadge(): AppError {
  */
 export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const json = (name: string, render: (m: ReadModel) => unknown) =>
+    const json = (name: string, render: (m: ReadModel) => unknown) => {
+      const answer = (model: ReadModel, reply: FastifyReply) => {
+        const body = () => new Representation(JSON.stringify(render(model)));
+        const representation = model.memo(`json:${name}`, body);
+        if (model.snapshot.page.visibility === "public") reply.header("access-control-allow-origin", "*");
+        return sendCached(reply.request, reply, {
+          representation,
+          visibility: model.snapshot.page.visibility,
+          type: "application/json; charset=utf-8",
+        });
+      };
       app.get(
         `/status/:slug/api/v2/${name}.json`,
         {
@@ -61,20 +71,15 @@ export function statusDataRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
             params: Slug,
           },
         },
-        async (request, reply) => {
-          const model = await readablePage(deps, request, request.params.slug);
-          const representation = model.memo(
-            `json:${name}`,
-            () => new Representation(JSON.stringify(render(model))),
-          );
-          if (model.snapshot.page.visibility === "public") reply.header("access-control-allow-origin", "*");
-          return sendCached(request, reply, {
-            representation,
-            visibility: model.snapshot.page.visibility,
-            type: "application/json; charset=utf-8",
-          });
+        (request, reply) => {
+          // A public page fresh in memory is answered synchronously, without a promise (the hot path).
+          const inMemory = publicPageInMemory(deps, request.params.slug);
+          if (!inMemory)
+            return readablePage(deps, request, request.params.slug).then((model) => answer(model, reply));
+          answer(inMemory, reply);
         },
       );
+    };
     json("summary", (m) => summaryJson(m.snapshot, deps.publicUrl));
     json("status", (m) => statusJson(m.snapshot, deps.publicUrl));
     json("components", (m) => componentsListJson(m.snapshot, deps.publicUrl));

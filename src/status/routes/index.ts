@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { StatusDeps } from "../access.ts";
 import { countStatusRequest } from "../rate-limit.ts";
+import { lazyRequestLogger } from "../request-logger.ts";
 import { statusDataRoutes } from "./data.routes.ts";
 import { statusEventRoutes } from "./events.routes.ts";
 import { statusFeedRoutes } from "./feeds.routes.ts";
@@ -20,13 +21,19 @@ export function publicStatusRoutes(deps: StatusDeps): FastifyPluginAsync {
       if ([route.method].flat().every((m) => m === "GET" || m === "HEAD"))
         route.config = { ...route.config, requestLog: "failures" };
     });
-    app.addHook("onRequest", async (request, reply) => {
-      reply.headers({
-        "x-content-type-options": "nosniff",
-        "x-frame-options": "DENY",
-        "referrer-policy": "strict-origin-when-cross-origin",
-      });
-      await countStatusRequest(deps.limiter, request.ip);
+    // Most of these requests are served from memory and never log: their logger is made on first use.
+    app.setChildLoggerFactory(lazyRequestLogger);
+    // Callback-style, and the limiter is synchronous: no promise per request on these routes.
+    app.addHook("onRequest", (request, reply, done) => {
+      reply.header("x-content-type-options", "nosniff");
+      reply.header("x-frame-options", "DENY");
+      reply.header("referrer-policy", "strict-origin-when-cross-origin");
+      try {
+        countStatusRequest(deps.limiter, request.ip);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
     });
     app.addHook("onClose", async () => deps.cache.close());
     await app.register(statusHtmlRoutes(deps));

@@ -2,7 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
-import { logIntoPage, type StatusDeps, visitorAccess } from "../access.ts";
+import { logIntoPage, publicPageInMemory, type StatusDeps, visitorAccess } from "../access.ts";
+import type { ReadModel } from "../cache.ts";
 import { newNonce, statusCsp } from "../html/document.ts";
 import { historyPageCount } from "../html/incidents.ts";
 import { messagePage, notFoundPage, passwordFormPage } from "../html/messages.ts";
@@ -27,6 +28,24 @@ export function sendHtml(reply: FastifyReply, status: number, nonce: string, bod
     .send(body);
 }
 
+/** The page's HTML at this page of incident history (beyond the last, the last), rendered once per build. */
+function sendPage(model: ReadModel, reply: FastifyReply, historyPage: number) {
+  const shown = Math.min(
+    historyPage,
+    model.memo("html:pages", () => historyPageCount(model.snapshot)),
+  );
+  const page = model.memo(`html:${shown}`, () => {
+    const { html, csp } = renderStatusPage(model.snapshot, shown);
+    return { representation: new Representation(html), csp };
+  });
+  return sendCached(reply.request, reply, {
+    representation: page.representation,
+    visibility: model.snapshot.page.visibility,
+    type: "text/html; charset=utf-8",
+    headers: { "content-security-policy": page.csp },
+  });
+}
+
 /**
  * The page itself and its password login, as server-rendered HTML that needs no script. Errors
  * here are pages too (not found, refused, too many attempts), never JSON.
@@ -46,28 +65,29 @@ export function statusHtmlRoutes(deps: StatusDeps): FastifyPluginAsyncZod {
     app.get(
       "/status/:slug",
       { config: { auth: "public" }, schema: { hide: true, params: Slug, querystring: HistoryQuery } },
-      async (request, reply) => {
-        const nonce = newNonce();
-        const model = await deps.cache.bySlug(request.params.slug);
-        if (!model) return sendHtml(reply, 404, nonce, notFoundPage(nonce));
-        const access = await visitorAccess(deps, model, request);
-        if (access === "password")
-          return sendHtml(reply, 401, nonce, passwordFormPage(model.snapshot.page.slug, nonce));
-        // A members-only page does not exist for anyone else: the same 404 as an unknown slug.
-        if (access === "members") return sendHtml(reply, 404, nonce, notFoundPage(nonce));
-        const historyPage = Math.min(request.query.page, historyPageCount(model.snapshot));
-        const page = model.memo(`html:${historyPage}`, () => {
-          const { html, csp } = renderStatusPage(model.snapshot, historyPage);
-          return { representation: new Representation(html), csp };
-        });
-        return sendCached(request, reply, {
-          representation: page.representation,
-          visibility: model.snapshot.page.visibility,
-          type: "text/html; charset=utf-8",
-          headers: { "content-security-policy": page.csp },
-        });
+      (request, reply) => {
+        // A public page fresh in memory is answered synchronously, without a promise (the hot path).
+        const inMemory = publicPageInMemory(deps, request.params.slug);
+        if (!inMemory) return checkedPage(request, reply, request.params.slug, request.query.page);
+        sendPage(inMemory, reply, request.query.page);
       },
     );
+
+    /** The page when it is not public or not in memory: look it up, then check the visitor's access. */
+    async function checkedPage(request: FastifyRequest, reply: FastifyReply, slug: string, page: number) {
+      // The cached page carries hashes in its CSP, not a nonce: only these uncached answers draw one.
+      const notFound = (nonce = newNonce()) => sendHtml(reply, 404, nonce, notFoundPage(nonce));
+      const model = await deps.cache.bySlug(slug);
+      if (!model) return notFound();
+      const access = await visitorAccess(deps, model, request);
+      if (access === "password") {
+        const nonce = newNonce();
+        return sendHtml(reply, 401, nonce, passwordFormPage(model.snapshot.page.slug, nonce));
+      }
+      // A members-only page does not exist for anyone else: the same 404 as an unknown slug.
+      if (access === "members") return notFound();
+      return sendPage(model, reply, page);
+    }
 
     app.post(
       "/status/:slug/login",
