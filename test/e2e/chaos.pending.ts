@@ -9,9 +9,10 @@ import { TcpProxy } from "../support/tcp-proxy.ts";
 import {
   Cluster,
   ensureBuilt,
-  finishedChecks,
+  finishedWhenStored,
   openStream,
   type RoleProcess,
+  slotKey,
   startOwnRedis,
 } from "./cluster.ts";
 import {
@@ -279,9 +280,13 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
       step("outbox empty");
 
       // No slot checked twice in a region (probes' own logs, killed ones included).
-      const finished = finishedChecks(cluster.processes.filter((p) => p.role === "probe")).filter(
-        (c) => !c.manual,
-      );
+      const finished = (
+        await finishedWhenStored(
+          cluster.processes.filter((p) => p.role === "probe"),
+          async () =>
+            new Set((await stored()).map((r) => slotKey(r.monitor_id, r.region, r.slot_at.getTime()))),
+        )
+      ).filter((c) => !c.manual);
       expect(finished.length).toBeGreaterThan(MONITORS * 2);
       const times = new Map<string, number>();
       for (const c of finished) {

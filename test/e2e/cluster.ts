@@ -276,6 +276,27 @@ export function finishedChecks(probes: RoleProcess[]): FinishedCheck[] {
   return out;
 }
 
+/** The key of one check of one slot: `monitor|region|slotAt`. */
+export const slotKey = (monitorId: string, region: string, slotAt: number) =>
+  `${monitorId}|${region}|${slotAt}`;
+
+/**
+ * The checks the probes finished so far, returned once every one of them is stored (`storedKeys`:
+ * the slotKeys of the stored results): a probe logs a check a moment before an evaluator stores
+ * it. If some never are, they are returned all the same, for the caller's assertions to name.
+ */
+export async function finishedWhenStored(
+  probes: RoleProcess[],
+  storedKeys: () => Promise<Set<string>>,
+): Promise<FinishedCheck[]> {
+  const finished = finishedChecks(probes);
+  await waitFor("every check the probes finished to be stored", async () => {
+    const keys = await storedKeys();
+    return finished.every((c) => keys.has(slotKey(c.monitorId, c.region, c.slotAt)));
+  }).catch(() => undefined);
+  return finished;
+}
+
 /** A Redis server of a test's own (one it may restart), on a free port, with no persistence. */
 export interface OwnRedis {
   url: string;
