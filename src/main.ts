@@ -237,7 +237,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       minClaim: config.probe.concurrency,
       // A release group never holds two checks of one monitor (a claim has one slot of each anyway).
       keyOf: (due) => due.spec.monitorId,
-      resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS),
+      resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS, me.id),
       clock,
       log: log.child({ category: "scheduler" }),
     });

@@ -35,8 +35,15 @@ export function startProbeWorker(deps: ProbeWorkerDeps): Consumer {
 
 async function runOne(deps: ProbeWorkerDeps, job: JobPayloads["check.run"]): Promise<void> {
   const { spec } = job;
-  if (!deps.inFlight.tryStart(spec.monitorId)) {
-    deps.log.warn({ monitorId: spec.monitorId, slotAt: job.slotAt }, "check skipped: one already in flight");
+  // The previous slot's check of this monitor may still run here (a slow target, a busy machine):
+  // this one waits for it rather than overlapping it, up to its own timeout. Still busy then, the
+  // slot is recorded as not checked (`unknown`, with the reason): never silently missing.
+  if (!deps.inFlight.tryStart(spec.monitorId) && !(await startWhenFree(deps.inFlight, spec))) {
+    deps.log.warn(
+      { monitorId: spec.monitorId, slotAt: job.slotAt },
+      "check skipped: the previous check of this monitor is still running",
+    );
+    await deps.queue.enqueue("check.result", notChecked(job, deps.clock.now()));
     return;
   }
   try {
@@ -96,4 +103,33 @@ async function observe(
     deps.log.error({ err, monitorId: spec.monitorId }, "check lost: recorded as unknown");
     return { observation: { timings: { total: 0 }, error: toCheckError(err, false) }, lost: true };
   }
+}
+
+const FREE_POLL_MS = 20;
+
+/** Waits up to the check's timeout for the monitor's check in flight here to end, then takes its place. */
+async function startWhenFree(inFlight: ProbeWorkerDeps["inFlight"], spec: CheckSpec): Promise<boolean> {
+  for (let waited = 0; waited < spec.timeoutMs; waited += FREE_POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, FREE_POLL_MS));
+    if (inFlight.tryStart(spec.monitorId)) return true;
+  }
+  return false;
+}
+
+function notChecked(job: JobPayloads["check.run"], now: number): CheckResult {
+  return {
+    monitorId: job.spec.monitorId,
+    organizationId: job.spec.organizationId,
+    region: job.region,
+    slotAt: job.slotAt,
+    startedAt: now,
+    manual: job.manual,
+    status: "unknown",
+    timings: { total: 0 },
+    error: {
+      kind: "internal",
+      message: "not checked: the check of the previous slot was still running here after this slot's timeout",
+    },
+    verdicts: [],
+  };
 }

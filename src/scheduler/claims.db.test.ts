@@ -5,6 +5,7 @@ import { ManualClock } from "../lib/clock.ts";
 import { claimDueChecks, type DueCheck, resumeAfterRestart } from "../services/checks/claim-due.ts";
 import type { Ctx } from "../services/context.ts";
 import { createMonitor } from "../services/monitors/create.ts";
+import { upsertProcess } from "../storage/repos/processes.repo.ts";
 import { authHeaders } from "../test/api-helpers.ts";
 import { DB_KINDS } from "../test/db.ts";
 import { monitorDefinition } from "../test/factories.ts";
@@ -373,5 +374,69 @@ describe.each(DB_KINDS)("slot claims on %s", (kind) => {
     for (const c of later) {
       expect(c.slotAt).toBe(latestSlotAtOrBefore(restartAt + MIN, MIN, slotOffsetMs(c.spec.monitorId, MIN)));
     }
+  });
+  it("a slot claimed once is never returned again, even when its schedule is moved back onto it", async () => {
+    const createdAt = freshDay();
+    const [id] = await create(1);
+    clock.set(createdAt + MIN);
+    const [first] = await claim();
+    expect(first?.spec.monitorId).toBe(id);
+    // Something (a clock step, a resume) puts the schedule back on the slot just claimed.
+    await up.rt.db
+      .updateTable("monitor_schedules")
+      .set({ next_due_at: new Date(first!.slotAt) })
+      .where("monitor_id", "=", id!)
+      .execute();
+    expect(await claim()).toEqual([]);
+    // The one after it comes as usual.
+    clock.set(first!.slotAt + MIN);
+    expect((await claim()).map((c) => c.slotAt)).toEqual([first!.slotAt + MIN]);
+  });
+
+  it("a scheduler starting beside a live one claims no slot twice and skips none of its backlog", async () => {
+    const N = 40;
+    const createdAt = freshDay();
+    const monitors = await create(N);
+    // The live scheduler claims a tick ahead, as it does (its horizon): next slots lie up to an
+    // interval + 1 s away.
+    clock.set(createdAt + MIN);
+    const claimed = await claimDueChecks(up.rt, 10_000, clock.now() + 1_000);
+    expect(claimed.length).toBe(N);
+    // A restart at this instant finds nothing to move: a schedule a claim horizon ahead is not
+    // one left by a clock step (moving it back would land on the slot just claimed).
+    expect(await resumeAfterRestart(up.rt, 2_000)).toBe(0);
+    const again = await claimDueChecks(up.rt, 10_000, clock.now() + 1_000);
+    // (A monitor whose first slot fell in the first second has its second inside the horizon too.)
+    const key = (c: DueCheck) => `${c.spec.monitorId}@${c.slotAt}`;
+    expect(again.map(key).filter((k) => claimed.map(key).includes(k))).toEqual([]);
+    claimed.push(...again);
+    // It is registered and beating; the new one starts a moment later, when the live one has
+    // fallen 10 s behind (a busy machine): its overdue slots are its backlog, not missed ones.
+    await upsertProcess(
+      up.rt.db,
+      {
+        id: "prc_live_scheduler",
+        roles: ["scheduler"],
+        region: up.rt.region,
+        version: "test",
+        host: "here",
+        pid: 1,
+        started_at: new Date(createdAt),
+        organization_id: null,
+      },
+      new Date(createdAt + 2 * MIN),
+    );
+    clock.set(createdAt + 2 * MIN + 10_000);
+    expect(await resumeAfterRestart(up.rt, 2_000, "prc_new_scheduler")).toBe(0);
+    const backlog = await claim();
+    expect(ids(backlog)).toEqual(sorted(monitors));
+    // Each one's latest due slot, now (a late claim takes the latest missed slot, never a backlog).
+    for (const c of backlog) {
+      expect(c.slotAt).toBe(latestSlotAtOrBefore(clock.now(), MIN, slotOffsetMs(c.spec.monitorId, MIN)));
+    }
+    // Alone (the other one stopped beating long ago), the same restart skips the missed slots.
+    clock.set(createdAt + 10 * MIN);
+    expect(await resumeAfterRestart(up.rt, 2_000, "prc_new_scheduler")).toBe(N);
+    await up.rt.db.deleteFrom("processes").where("id", "=", "prc_live_scheduler").execute();
   });
 });

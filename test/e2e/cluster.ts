@@ -203,12 +203,16 @@ export interface LiveMessage {
  * Reads an API process's event stream in the background, collecting every event with its arrival
  * time. `onClose` gets the abort that ends it (register it with the test's cleanups).
  */
-export async function openStream(base: string, onClose: (abort: () => void) => void): Promise<LiveMessage[]> {
+export async function openStream(
+  base: string,
+  onClose: (abort: () => void) => void,
+  token = accessTokenFor(base),
+): Promise<LiveMessage[]> {
   const messages: LiveMessage[] = [];
   const controller = new AbortController();
   onClose(() => controller.abort());
   const res = await fetch(`${base}/api/v1/events`, {
-    headers: { authorization: `Bearer ${accessTokenFor(base)}`, accept: "text/event-stream" },
+    headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
     signal: controller.signal,
   });
   expect(res.status).toBe(200);

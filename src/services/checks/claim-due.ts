@@ -1,9 +1,11 @@
 import type { CheckSpec } from "../../domain/monitor.ts";
 import { toCheckSpec } from "../../domain/monitor.ts";
 import { findMonitorsByIds } from "../../storage/repos/monitors.repo.ts";
+import { countLiveProcesses } from "../../storage/repos/processes.repo.ts";
 import { claimDueSlots, resumeSchedules } from "../../storage/repos/schedules.repo.ts";
 import type { Runtime } from "../context.ts";
 import { openSecrets } from "../monitors/secrets.ts";
+import { PRESENCE_STALE_MS } from "../regions/presence.ts";
 
 export interface DueCheck {
   spec: CheckSpec;
@@ -65,7 +67,29 @@ export async function claimDueChecks(
   return due;
 }
 
-/** Skips slots missed while no scheduler ran, so a restart resumes without a burst. */
-export async function resumeAfterRestart(rt: Runtime, graceMs: number): Promise<number> {
-  return resumeSchedules(rt.db, rt.region, new Date(rt.clock.now()), graceMs);
+/**
+ * How far past one interval a schedule may lie ahead before it counts as left there by a clock
+ * that stepped back: more than the scheduler's claim horizon (one tick, 1 s), so a slot claimed
+ * just ahead of time is never moved back onto itself.
+ */
+const AHEAD_MARGIN_MS = 5_000;
+
+/**
+ * Skips slots missed while no scheduler ran, so a restart resumes without a burst. When another
+ * scheduler of the region is live (`selfId`: this process's presence id), no slot was missed: the
+ * overdue ones are its backlog, which it still checks, so only schedules left ahead by a clock
+ * step are re-aligned.
+ */
+export async function resumeAfterRestart(rt: Runtime, graceMs: number, selfId?: string): Promise<number> {
+  const now = rt.clock.now();
+  const others =
+    selfId === undefined
+      ? 0
+      : await countLiveProcesses(rt.db, {
+          role: "scheduler",
+          region: rt.region,
+          exceptId: selfId,
+          seenSince: new Date(now - PRESENCE_STALE_MS),
+        });
+  return resumeSchedules(rt.db, rt.region, new Date(now), others > 0 ? null : graceMs, AHEAD_MARGIN_MS);
 }

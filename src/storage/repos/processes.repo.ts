@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
 type Q = Kysely<Database>;
@@ -51,6 +51,24 @@ export async function listProcessRows(db: Q, since: Date): Promise<ProcessRow[]>
     .orderBy("id", "desc")
     .limit(1_000)
     .execute();
+}
+
+/** The installation's processes of `role` in `region`, not stopped and seen since `seenSince`, other than `exceptId`. */
+export async function countLiveProcesses(
+  db: Q,
+  where: { role: string; region: string; exceptId: string; seenSince: Date },
+): Promise<number> {
+  const row = await db
+    .selectFrom("processes")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("organization_id", "is", null)
+    .where("stopped_at", "is", null)
+    .where("region", "=", where.region)
+    .where("id", "!=", where.exceptId)
+    .where("last_seen_at", ">=", where.seenSince)
+    .where(sql<boolean>`roles ? ${where.role}`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function deleteProcessesBefore(db: Q, before: Date): Promise<void> {

@@ -120,26 +120,40 @@ export async function claimDueSlots(
       INSERT INTO check_claims (monitor_id, region, slot_at, organization_id)
       SELECT monitor_id, ${region}, last_slot_at, organization_id FROM claimed
       ON CONFLICT DO NOTHING
+      RETURNING monitor_id, slot_at
     )
-    SELECT claimed.monitor_id, claimed.last_slot_at AS slot_at, m.revision
-    FROM claimed JOIN monitors m ON m.id = claimed.monitor_id
+    -- Only slots claimed now: one whose claim row exists already was claimed before (a schedule
+    -- moved back onto it), and a slot is checked at most once per region.
+    SELECT logged.monitor_id, logged.slot_at, m.revision
+    FROM logged JOIN monitors m ON m.id = logged.monitor_id
   `.execute(db);
   return result.rows;
 }
 
 /**
- * Re-aligns schedules to the clock: every slot overdue by more than `graceMs` (after a restart)
- * and every slot more than one interval ahead (after the clock stepped back) moves to its next
- * natural slot after `now`. Missed slots are skipped, so monitors resume spread out, without a burst.
+ * Re-aligns schedules to the clock: every slot overdue by more than `graceMs` (after a restart;
+ * `null`: leave overdue slots alone, another scheduler is working them off) and every slot more
+ * than one interval + `aheadMs` ahead (after the clock stepped back) moves to its next natural
+ * slot after `now`. Missed slots are skipped, so monitors resume spread out, without a burst.
+ * `aheadMs` is at least the scheduler's claim horizon: a slot claimed that far ahead leaves its
+ * next one up to an interval + the horizon away, and moving that back would land on the slot just
+ * claimed.
  */
-export async function resumeSchedules(db: Q, region: string, now: Date, graceMs: number): Promise<number> {
+export async function resumeSchedules(
+  db: Q,
+  region: string,
+  now: Date,
+  graceMs: number | null,
+  aheadMs: number,
+): Promise<number> {
   const res = await sql`
     UPDATE monitor_schedules SET next_due_at = to_timestamp((
       (floor((extract(epoch FROM ${now}::timestamptz) * 1000 - offset_ms) / (interval_seconds * 1000.0)) + 1)
         * interval_seconds * 1000.0 + offset_ms) / 1000.0)
     WHERE region = ${region} AND active AND (
-      next_due_at < ${now}::timestamptz - make_interval(secs => ${graceMs / 1000})
-      OR next_due_at > ${now}::timestamptz + make_interval(secs => interval_seconds))
+      (${graceMs}::float8 IS NOT NULL
+        AND next_due_at < ${now}::timestamptz - make_interval(secs => ${graceMs ?? 0} / 1000.0))
+      OR next_due_at > ${now}::timestamptz + make_interval(secs => interval_seconds + ${aheadMs} / 1000.0))
   `.execute(db);
   return Number(res.numAffectedRows ?? 0);
 }

@@ -2,18 +2,11 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
+import { SCOPES } from "../../src/domain/permissions.ts";
 import { openDatabase } from "../../src/storage/db.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
 import { Cluster, ensureBuilt, finishedChecks, type RoleProcess } from "./cluster.ts";
-import {
-  accessTokenFor,
-  httpMonitor,
-  patientTest,
-  startTarget,
-  type Target,
-  tempDir,
-  waitFor,
-} from "./helpers.ts";
+import { api, httpMonitor, patientTest, startTarget, type Target, tempDir, waitFor } from "./helpers.ts";
 import { type Nginx, startNginx } from "./nginx.ts";
 
 /**
@@ -183,8 +176,12 @@ describe("rolling restart of every process behind nginx", () => {
       cleanups.push(() => nginx.stop());
       const started = Date.now();
 
+      // An API key, not the owner's access token: the run outlasts a token's 15 minutes.
+      const { token } = await api<{ token: string }>(first.base, "POST", "/api/v1/api-keys", {
+        name: "rolling restart client",
+        scopes: [...SCOPES],
+      });
       // Monitors through nginx; a quarter of them fail, so states and incidents move too.
-      const token = accessTokenFor(first.base);
       const monitorIds: string[] = [];
       for (let i = 0; i < MONITORS; i++) {
         const res = await fetch(`${nginx.origin}/api/v1/monitors`, {
@@ -282,6 +279,18 @@ describe("rolling restart of every process behind nginx", () => {
       // Each live stream ended when its API process stopped and was reopened on the other.
       expect(client.streamsOpened).toBeGreaterThanOrEqual(4);
 
+      // A probe logs a check a moment before an evaluator stores it: wait until every check the
+      // probes logged is stored (if that never happens, the assertions below name the missing).
+      const probes = cluster.processes.filter((p) => p.role === "probe");
+      const slotKey = (monitorId: string, region: string, slotAt: number) =>
+        `${monitorId}|${region}|${slotAt}`;
+      await waitFor("every check the probes finished to be stored", async () => {
+        const keys = new Set(
+          (await stored()).map((r) => slotKey(r.monitor_id, r.region, r.slot_at.getTime())),
+        );
+        return finishedChecks(probes).every((c) => keys.has(slotKey(c.monitorId, c.region, c.slotAt)));
+      }).catch(() => undefined);
+
       // Every slot from the first restart to the last has its result: none lost, none `unknown`.
       const rows = (await stored()).filter((r) => !r.manual);
       const intervalMs = INTERVAL_S * 1000;
@@ -304,20 +313,18 @@ describe("rolling restart of every process behind nginx", () => {
       expect(gaps).toEqual([]);
 
       // No slot checked twice, and every check a probe finished is the one stored.
-      const finished = finishedChecks(cluster.processes.filter((p) => p.role === "probe")).filter(
-        (c) => !c.manual && monitorIds.includes(c.monitorId),
-      );
+      const finished = finishedChecks(probes).filter((c) => !c.manual && monitorIds.includes(c.monitorId));
       const seen = new Map<string, number>();
       for (const c of finished) {
-        const key = `${c.monitorId}|${c.region}|${c.slotAt}`;
+        const key = slotKey(c.monitorId, c.region, c.slotAt);
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
       const byKey = new Map(
-        rows.map((r) => [`${r.monitor_id}|${r.region}|${r.slot_at.getTime()}`, r.status]),
+        rows.map((r) => [slotKey(r.monitor_id, r.region, r.slot_at.getTime()), r.status]),
       );
       const notStored = finished.filter(
-        (c) => byKey.get(`${c.monitorId}|${c.region}|${c.slotAt}`) !== c.status,
+        (c) => byKey.get(slotKey(c.monitorId, c.region, c.slotAt)) !== c.status,
       );
       expect(notStored).toEqual([]);
 
