@@ -247,8 +247,8 @@ const RECORD_GATHER_MS = 10;
 /**
  * Group commit for finished attempts: they are recorded together, a batch at a time. A batch goes
  * once `batchSize` attempts wait, or RECORD_GATHER_MS after the first of them, and while it is being
- * recorded the next one gathers. The wait matters on the embedded database: a record runs there
- * without yielding to I/O, so without it each batch would hold only the attempt that started it.
+ * recorded the next one gathers. The wait matters on the embedded database: a statement runs there
+ * without a turn of the event loop, so without it a batch held only the attempt that started it.
  * A send frees its slot at once; its record follows (the claim's lease covers both: a record that
  * came too late moves nothing, and the delivery goes again with the same id).
  */
