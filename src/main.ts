@@ -287,9 +287,12 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       concurrency: config.notify.concurrency,
       leaseMs: config.notify.leaseMs,
       pollMs: options.notifierPollMs ?? 1_000,
+      soleNotifier: config.db.driver === "pglite",
       log: log.child({ category: "notify" }),
     });
     dispatcher.start();
+    // The evaluator of this process claims its fresh outbox rows for this dispatcher.
+    rt.handover = dispatcher;
     // Mail to status page subscribers, from its own outbox (src/notify/subscription-notices.ts).
     noticeSender = new NoticeSender(rt, {
       batch: config.notify.concurrency,
@@ -391,6 +394,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
       await presence.stop();
       await evaluator?.stop(deadline);
       for (const c of consumers) await c.stop(deadline);
+      rt.handover = undefined;
       await dispatcher?.stop(deadline);
       await noticeSender?.stop();
       await app?.close();

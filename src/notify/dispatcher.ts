@@ -3,16 +3,16 @@ import type { Logger } from "../lib/logger.ts";
 import { RateMeter } from "../lib/rate-meter.ts";
 import { WakeTimer } from "../lib/wake-timer.ts";
 import {
-  type ClaimedDelivery,
   claimDueDeliveries,
   type FinishedAttempt,
   recordAttempts,
   releaseClaims,
 } from "../services/alerts/deliveries.ts";
+import type { ClaimedDelivery, DeliveryHandover } from "../services/alerts/handover.ts";
 import type { Runtime } from "../services/context.ts";
 import type { ChannelAdapter, SendOutcome } from "./channels/types.ts";
 import type { Outbound } from "./outbound.ts";
-import { sendOne } from "./send.ts";
+import { OpenedSecrets, sendOne } from "./send.ts";
 
 export interface DispatcherOptions {
   adapters: ReadonlyMap<string, ChannelAdapter>;
@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   pollMs: number;
   /** Deadline of one delivery attempt. */
   timeoutMs: number;
+  /** No other notifier can share this outbox: the embedded database, which one process holds. */
+  soleNotifier?: boolean;
   log: Logger;
 }
 
@@ -46,7 +48,7 @@ export const MAX_CLAIM = 1_000;
  * before it is sent is left to lapse (claimed again later, same id); `stop` gives back the claims
  * it did not send.
  */
-export class Dispatcher {
+export class Dispatcher implements DeliveryHandover {
   private running = false;
   /** Sends under way (each holds one of `concurrency` slots). */
   private inFlight = new Set<Promise<void>>();
@@ -64,17 +66,42 @@ export class Dispatcher {
   private readonly timer = new WakeTimer();
   private loop: Promise<void> | undefined;
   private readonly recorder: AttemptRecorder;
+  private readonly secrets: OpenedSecrets;
 
   constructor(
     private readonly rt: Runtime,
     private readonly options: DispatcherOptions,
   ) {
-    this.recorder = new AttemptRecorder(rt);
+    this.recorder = new AttemptRecorder(rt, options.concurrency);
+    this.secrets = new OpenedSecrets(rt.keys.encryption);
   }
 
   start(): void {
     this.running = true;
     this.loop = this.run();
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
+  /**
+   * Room for deliveries claimed by this process's evaluator (handover.ts). Where other notifiers
+   * share the outbox, as much as a claim would take now, so they keep their share of a storm; where
+   * none can (the embedded database), the most one claim takes. One not sent in time lapses and
+   * is claimed again.
+   */
+  room(): number {
+    if (!this.running) return 0;
+    const most = this.options.soleNotifier ? MAX_CLAIM : this.claimSize();
+    return Math.max(0, most - this.ready.length);
+  }
+
+  /** Deliveries claimed for this dispatcher as they were written; sent in turn after the ready ones. */
+  take(claimed: ClaimedDelivery[]): void {
+    if (!this.running) return; // stopping: they lapse and are claimed again, same id
+    this.ready.push(...claimed);
+    this.timer.wake();
   }
 
   /** Look at the outbox now (a state change just committed). */
@@ -176,7 +203,10 @@ export class Dispatcher {
 
   private async send(d: ClaimedDelivery): Promise<FinishedAttempt> {
     const started = monotonic();
-    const outcome = await sendOne(this.rt, this.options, { ...d, secrets: d.sealedSecrets }).catch(
+    const outcome = await sendOne(this.rt, this.options, {
+      ...d,
+      secrets: this.secrets.open(d.sealedSecrets),
+    }).catch(
       (err: unknown): SendOutcome => ({
         ok: false,
         retryable: true,
@@ -211,11 +241,16 @@ export class Dispatcher {
   }
 }
 
+/** How long a finished attempt waits for others to be recorded with it (unless a batch fills first). */
+const RECORD_GATHER_MS = 10;
+
 /**
- * Group commit for finished attempts: while one batch is being recorded, the attempts that finish
- * queue up and go together in the next transaction. A send frees its slot at once; its record
- * follows (the claim's lease covers both: a record that came too late moves nothing, and the
- * delivery goes again with the same id).
+ * Group commit for finished attempts: they are recorded together, a batch at a time. A batch goes
+ * once `batchSize` attempts wait, or RECORD_GATHER_MS after the first of them, and while it is being
+ * recorded the next one gathers. The wait matters on the embedded database: a statement runs there
+ * without a turn of the event loop, so without it a batch held only the attempt that started it.
+ * A send frees its slot at once; its record follows (the claim's lease covers both: a record that
+ * came too late moves nothing, and the delivery goes again with the same id).
  */
 class AttemptRecorder {
   private waiting: Array<{
@@ -223,12 +258,17 @@ class AttemptRecorder {
     settle: (r: Promise<"sent" | "retry" | "failed">) => void;
   }> = [];
   private flushing = false;
+  private batchFull: (() => void) | undefined;
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(
+    private readonly rt: Runtime,
+    private readonly batchSize: number,
+  ) {}
 
   record(finished: FinishedAttempt): Promise<"sent" | "retry" | "failed"> {
     return new Promise((resolve) => {
       this.waiting.push({ finished, settle: resolve });
+      if (this.waiting.length >= this.batchSize) this.batchFull?.();
       if (!this.flushing) void this.flush();
     });
   }
@@ -236,6 +276,7 @@ class AttemptRecorder {
   private async flush(): Promise<void> {
     this.flushing = true;
     while (this.waiting.length > 0) {
+      await this.gather();
       const batch = this.waiting;
       this.waiting = [];
       const recorded = recordAttempts(
@@ -247,5 +288,19 @@ class AttemptRecorder {
       await recorded.catch(() => undefined);
     }
     this.flushing = false;
+  }
+
+  /** Resolves once a batch is full, or RECORD_GATHER_MS from now. */
+  private gather(): Promise<void> {
+    if (this.waiting.length >= this.batchSize) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.batchFull = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, RECORD_GATHER_MS);
+      this.batchFull = done;
+    });
   }
 }

@@ -83,6 +83,35 @@ export async function sendOne(
   }
 }
 
+/**
+ * Channel secrets opened once per sealed value: a storm sends thousands of deliveries through the
+ * same few channels, and opening them each time (AES-GCM, then JSON) was 2.5 % of the notifier's
+ * time. Changed secrets are sealed anew, so their new value is a new key. Holds at most `max`.
+ */
+export class OpenedSecrets {
+  private readonly opened = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly key: Buffer,
+    private readonly max = 100,
+  ) {}
+
+  /** The secrets opened, or the sealed value itself when it does not open (sendOne says why). */
+  open(sealed: string): Record<string, unknown> | string {
+    const known = this.opened.get(sealed);
+    if (known) return known;
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(decryptSecret(this.key, sealed)) as Record<string, unknown>;
+    } catch {
+      return sealed;
+    }
+    if (this.opened.size >= this.max) this.opened.delete(this.opened.keys().next().value as string);
+    this.opened.set(sealed, value);
+    return value;
+  }
+}
+
 /** A stored template parsed, or null when it no longer parses (it was checked when saved). */
 function readTemplate(source: TemplateSource): MessageTemplate | null {
   try {

@@ -16,7 +16,9 @@ const T0 = Date.UTC(2031, 0, 1);
  * a plain list so the loop itself can be timed with fake timers; claims on a real database are
  * tested in claims.db.test.ts.
  */
-function harness(opts: { capacity?: number; failClaims?: number; minClaim?: number } = {}) {
+function harness(
+  opts: { capacity?: number; failClaims?: number; minClaim?: number; releaseWindowMs?: number } = {},
+) {
   const claims: Array<{ limit: number; horizon: number; at: number }> = [];
   const enqueued: Array<Job & { at: number }> = [];
   const calls: string[] = [];
@@ -61,6 +63,7 @@ function harness(opts: { capacity?: number; failClaims?: number; minClaim?: numb
     },
     capacity: () => capacity,
     ...(opts.minClaim === undefined ? {} : { minClaim: opts.minClaim }),
+    ...(opts.releaseWindowMs === undefined ? {} : { releaseWindowMs: opts.releaseWindowMs }),
     clock: systemClock,
     log,
     tickMs: 200,
@@ -99,7 +102,8 @@ describe("Scheduler", () => {
   });
 
   it("claims one tick ahead and releases each check at its due time, never before", async () => {
-    const h = harness();
+    // Window 0: every check on its own timer, so only the claim's look-ahead is measured here.
+    const h = harness({ releaseWindowMs: 0 });
     const slots = [T0 + 50, T0 + 130, T0 + 199, T0 + 420, T0 + 1_000];
     h.addDue(...slots);
     await h.scheduler.start();
@@ -218,7 +222,7 @@ describe("Scheduler", () => {
 
 describe("batched release", () => {
   it("releases checks due within the window together, at the last one's due time, never early", async () => {
-    const h = harness();
+    const h = harness({ releaseWindowMs: 25 });
     // +100, +110, +124 form one group (within 25 ms of the first); +130, +140 the next; +300 its own.
     const slots = [T0 + 100, T0 + 110, T0 + 124, T0 + 130, T0 + 140, T0 + 300];
     h.addDue(...slots);
@@ -250,6 +254,29 @@ describe("batched release", () => {
     expect(groupByRelease(jobs, 0).map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
     // Every group spans less than the window.
     for (const g of groupByRelease(jobs, 25)) expect(g.at(-1)!.slotAt - g[0]!.slotAt).toBeLessThan(25);
+    // At most maxSize a group: a full one closes and the next starts at the following job.
+    expect(groupByRelease(jobs, 100, undefined, 4).map((g) => g.map((x) => `${x.id}${x.slotAt}`))).toEqual([
+      ["a0", "b5", "a10", "c20"],
+      ["d26", "e60"],
+    ]);
+  });
+
+  it("by default a group spans less than 75 ms and holds at most 8 checks, each released on or after its slot", async () => {
+    const h = harness({ capacity: 100 });
+    // 40 checks 2 ms apart, all claimed in one tick: the cap of 8, not the window, closes each group.
+    const slots = Array.from({ length: 40 }, (_, i) => T0 + 100 + i * 2);
+    h.addDue(...slots);
+    await h.scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await h.scheduler.stop();
+    expect(h.enqueued.map((j) => j.slotAt)).toEqual(slots);
+    const byTime = new Map<number, number>();
+    for (const j of h.enqueued) {
+      expect(j.at).toBeGreaterThanOrEqual(j.slotAt);
+      expect(j.at - j.slotAt).toBeLessThan(75);
+      byTime.set(j.at, (byTime.get(j.at) ?? 0) + 1);
+    }
+    expect([...byTime.values()]).toEqual([8, 8, 8, 8, 8]);
   });
 
   it("held groups count every check they hold against capacity", async () => {

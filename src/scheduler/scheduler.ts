@@ -3,8 +3,20 @@ import type { Logger } from "../lib/logger.ts";
 
 /** How soon to look again when the probes had no room for more checks. */
 const SATURATED_RETRY_MS = 25;
-/** Default width of a release group (SchedulerDeps.releaseWindowMs). */
-const RELEASE_WINDOW_MS = 25;
+/**
+ * Default width of a release group (SchedulerDeps.releaseWindowMs). 75 ms, not the 25 ms it was:
+ * at 50 checks/s 25 ms held 1.25 checks a wake-up on average and the process still woke for
+ * nearly every check; 75 ms holds about 3.75. It is also the most lateness batching adds, and
+ * the p99 bound is 250 ms: at 100 ms a loaded machine's own stalls took p99 to 234 ms, so 75 ms
+ * leaves room for them (issue 20, docs/benchmarks.md "Checks at a pace").
+ */
+const RELEASE_WINDOW_MS = 75;
+/**
+ * Default most checks in one release group (SchedulerDeps.releaseMax). Past a few checks a
+ * wake-up there is little left to share, so at high paces (150 checks/s fills a 75 ms window
+ * with 11) a full group closes early instead of opening that many connections at once.
+ */
+const RELEASE_MAX = 8;
 
 export interface SchedulerDeps<T extends { slotAt: number }> {
   /** Claims up to `limit` slots due before `horizon` (ms); the claim itself is durable. */
@@ -27,12 +39,14 @@ export interface SchedulerDeps<T extends { slotAt: number }> {
   tickMs?: number;
   /**
    * Checks due within this many ms of the first of a group are released together, at the due
-   * time of the group's last (never early; at most this late), on one timer (default 25; 0: each
+   * time of the group's last (never early; at most this late), on one timer (default 75; 0: each
    * on its own). At tens of checks a second most of a check's cost is waking an idle process, so
    * a few checks a wake-up cost less than one each, while over any span longer than the window
    * the release stays as spread as the slots.
    */
   releaseWindowMs?: number;
+  /** At most this many checks in one release group (default 8; see RELEASE_MAX). */
+  releaseMax?: number;
   /** Identity of a job's monitor: a group never holds two checks of one (default: none). */
   keyOf?: (job: T) => string;
 }
@@ -52,11 +66,13 @@ export class Scheduler<T extends { slotAt: number }> {
   private heldChecks = 0;
   private readonly tickMs: number;
   private readonly releaseWindowMs: number;
+  private readonly releaseMax: number;
   private lastTickAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: SchedulerDeps<T>) {
     this.tickMs = deps.tickMs ?? 1_000;
     this.releaseWindowMs = Math.max(0, deps.releaseWindowMs ?? RELEASE_WINDOW_MS);
+    this.releaseMax = Math.max(1, deps.releaseMax ?? RELEASE_MAX);
   }
 
   async start(): Promise<void> {
@@ -101,7 +117,8 @@ export class Scheduler<T extends { slotAt: number }> {
       }
       this.lastTickAt = now;
       const jobs = await this.deps.claim(limit, now + this.tickMs);
-      for (const group of groupByRelease(jobs, this.releaseWindowMs, this.deps.keyOf)) this.release(group);
+      const groups = groupByRelease(jobs, this.releaseWindowMs, this.deps.keyOf, this.releaseMax);
+      for (const group of groups) this.release(group);
       return jobs.length === limit ? 0 : this.tickMs;
     } catch (err) {
       this.deps.log.error({ err }, "scheduler tick failed; retrying");
@@ -140,13 +157,14 @@ export class Scheduler<T extends { slotAt: number }> {
 
 /**
  * Splits claimed jobs, in due order, into release groups: a group starts at its first job's due
- * time and takes the jobs due less than `windowMs` after it, never two of one key (monitor).
- * Exported for tests.
+ * time and takes the jobs due less than `windowMs` after it, at most `maxSize` of them, never two
+ * of one key (monitor). Exported for tests.
  */
 export function groupByRelease<T extends { slotAt: number }>(
   jobs: readonly T[],
   windowMs: number,
   keyOf?: (job: T) => string,
+  maxSize = Number.POSITIVE_INFINITY,
 ): T[][] {
   const sorted = [...jobs].sort((a, b) => a.slotAt - b.slotAt);
   const groups: T[][] = [];
@@ -156,7 +174,10 @@ export function groupByRelease<T extends { slotAt: number }>(
     const first = group[0];
     const key = keyOf?.(job);
     const fits =
-      first !== undefined && job.slotAt - first.slotAt < windowMs && (key === undefined || !keys.has(key));
+      first !== undefined &&
+      job.slotAt - first.slotAt < windowMs &&
+      group.length < maxSize &&
+      (key === undefined || !keys.has(key));
     if (!fits && group.length > 0) {
       groups.push(group);
       group = [];

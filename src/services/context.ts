@@ -5,6 +5,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { LiveBus } from "../queue/bus.ts";
 import type { JobQueue } from "../queue/queue.ts";
 import type { Db } from "../storage/db.ts";
+import type { DeliveryHandover } from "./alerts/handover.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { Mailer } from "./mail/mailer.ts";
 
@@ -29,6 +30,8 @@ export interface Runtime {
   certificates: { warnDays: number[] };
   /** Custom domains of status pages: the DNS server for their TXT records (system's when absent). */
   statusPages?: { domainResolver: string | undefined };
+  /** This process's notifier, when it runs one: fresh outbox rows are claimed for it as they are written. */
+  handover?: DeliveryHandover;
 }
 
 /** Who is asking. Resolved from the credential on every request, never cached across requests. */

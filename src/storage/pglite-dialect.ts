@@ -12,6 +12,8 @@ import {
 } from "kysely";
 import { PreparedStatements, runStatement } from "./pglite-query.ts";
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Kysely dialect for PGlite. PGlite is one connection, so callers take turns: a connection is
  * handed out only after the previous holder released it, which keeps transactions from interleaving.
@@ -48,6 +50,10 @@ class PGliteDriver implements Driver {
   ) {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        // PGlite runs a statement on this thread and answers without a turn of the event loop, so
+        // a long transaction would keep every socket waiting to its end (the notifier's sends, API
+        // requests). One turn before each statement lets them go on meanwhile.
+        await nextTurn();
         // PGlite's own parsers: its defaults, ours (int8) and those of the array types it found.
         const res = await runStatement<R>(
           this.pglite,

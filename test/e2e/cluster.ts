@@ -203,12 +203,16 @@ export interface LiveMessage {
  * Reads an API process's event stream in the background, collecting every event with its arrival
  * time. `onClose` gets the abort that ends it (register it with the test's cleanups).
  */
-export async function openStream(base: string, onClose: (abort: () => void) => void): Promise<LiveMessage[]> {
+export async function openStream(
+  base: string,
+  onClose: (abort: () => void) => void,
+  token = accessTokenFor(base),
+): Promise<LiveMessage[]> {
   const messages: LiveMessage[] = [];
   const controller = new AbortController();
   onClose(() => controller.abort());
   const res = await fetch(`${base}/api/v1/events`, {
-    headers: { authorization: `Bearer ${accessTokenFor(base)}`, accept: "text/event-stream" },
+    headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
     signal: controller.signal,
   });
   expect(res.status).toBe(200);
@@ -270,6 +274,27 @@ export function finishedChecks(probes: RoleProcess[]): FinishedCheck[] {
     }
   }
   return out;
+}
+
+/** The key of one check of one slot: `monitor|region|slotAt`. */
+export const slotKey = (monitorId: string, region: string, slotAt: number) =>
+  `${monitorId}|${region}|${slotAt}`;
+
+/**
+ * The checks the probes finished so far, returned once every one of them is stored (`storedKeys`:
+ * the slotKeys of the stored results): a probe logs a check a moment before an evaluator stores
+ * it. If some never are, they are returned all the same, for the caller's assertions to name.
+ */
+export async function finishedWhenStored(
+  probes: RoleProcess[],
+  storedKeys: () => Promise<Set<string>>,
+): Promise<FinishedCheck[]> {
+  const finished = finishedChecks(probes);
+  await waitFor("every check the probes finished to be stored", async () => {
+    const keys = await storedKeys();
+    return finished.every((c) => keys.has(slotKey(c.monitorId, c.region, c.slotAt)));
+  }).catch(() => undefined);
+  return finished;
 }
 
 /** A Redis server of a test's own (one it may restart), on a free port, with no persistence. */

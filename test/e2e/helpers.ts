@@ -318,11 +318,13 @@ export async function api<T = unknown>(
   method: string,
   url: string,
   body?: unknown,
+  /** Another credential (an API key: a run longer than an access token's 15 minutes). */
+  token = tokens.get(base) ?? "",
 ): Promise<T> {
   const res = await fetch(`${base}${url}`, {
     method,
     headers: {
-      authorization: `Bearer ${tokens.get(base) ?? ""}`,
+      authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -2,7 +2,7 @@ import type { SendOutcome, TemplateSource } from "../../domain/alert-message.ts"
 import type { Outbound } from "../../lib/outbound.ts";
 import type { Runtime } from "../context.ts";
 import type { MailMessage } from "../mail/mailer.ts";
-import type { ClaimedDelivery } from "./deliveries.ts";
+import type { ClaimedDelivery } from "./handover.ts";
 
 /**
  * One message to one channel: its kind, settings, secrets (sealed as stored, or plain in a

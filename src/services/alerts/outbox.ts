@@ -4,6 +4,7 @@ import { newId } from "../../lib/ids.ts";
 import type { Db } from "../../storage/db.ts";
 import type { NewEvent } from "../../storage/repos/incidents.repo.ts";
 import { acknowledgeUrlFor } from "./ack-links.ts";
+import type { ClaimedDelivery } from "./handover.ts";
 import { routeChannels } from "./routing.ts";
 import { silencedMonitors } from "./silences.ts";
 
@@ -66,11 +67,29 @@ export interface Draft {
  * ignored. Returns how many were new.
  */
 export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number): Promise<number> {
-  if (drafts.length === 0) return 0;
-  const results = await tx
+  return (await writeDrafts(tx, drafts, nowMs)).size;
+}
+
+/** Fresh rows claimed as they are written, for this process's notifier (handover.ts). */
+export interface ClaimOnWrite {
+  /** At most this many, the first drafts first. */
+  limit: number;
+  leaseUntil: Date;
+}
+
+/** Writes drafts (the first `claim.limit` already claimed: attempt 1, leased); the ids written. */
+async function writeDrafts(
+  tx: Db,
+  drafts: Draft[],
+  nowMs: number,
+  claim?: ClaimOnWrite,
+): Promise<Set<string>> {
+  if (drafts.length === 0) return new Set();
+  const claimed = (i: number) => claim !== undefined && i < claim.limit;
+  const rows = await tx
     .insertInto("notifications")
     .values(
-      drafts.map((d) => ({
+      drafts.map((d, i) => ({
         id: d.message.notificationId,
         organization_id: d.organizationId,
         channel_id: d.channelId,
@@ -79,22 +98,62 @@ export async function insertNotifications(tx: Db, drafts: Draft[], nowMs: number
         event: d.message.event,
         drill: d.message.drill,
         message: JSON.stringify(d.message),
-        status: "pending" as const,
+        status: claimed(i) ? ("sending" as const) : ("pending" as const),
+        attempts: claimed(i) ? 1 : 0,
+        lease_until: claimed(i) ? (claim?.leaseUntil ?? null) : null,
         next_attempt_at: new Date(nowMs),
         give_up_at: new Date(nowMs + RETRY_WINDOW_MS),
         created_at: new Date(nowMs),
       })),
     )
     .onConflict((oc) => oc.doNothing())
+    .returning("id")
     .execute();
-  return results.reduce((n, r) => n + Number(r.numInsertedOrUpdatedRows ?? 0), 0);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The claimed drafts as deliveries, with their channels' settings as a claim reads them. */
+async function claimedDeliveries(
+  tx: Db,
+  drafts: Draft[],
+  nowMs: number,
+  leaseUntil: Date,
+): Promise<ClaimedDelivery[]> {
+  if (drafts.length === 0) return [];
+  const channels = await tx
+    .selectFrom("notification_channels")
+    .select(["id", "kind", "config", "secrets", "template"])
+    .where("id", "in", [...new Set(drafts.map((d) => d.channelId))])
+    .execute();
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  return drafts.flatMap((d) => {
+    const c = byId.get(d.channelId);
+    if (!c) return [];
+    return [
+      {
+        id: d.message.notificationId,
+        organizationId: d.organizationId,
+        channelId: d.channelId,
+        kind: c.kind,
+        config: c.config,
+        sealedSecrets: c.secrets,
+        template: c.template,
+        message: d.message,
+        attempts: 1,
+        giveUpAt: new Date(nowMs + RETRY_WINDOW_MS),
+        leaseUntil,
+      },
+    ];
+  });
 }
 
 /**
  * Writes the outbox rows for a batch of state-change events, inside the transaction that commits
  * the events: one notification per (event, routed channel) (routing.ts). Silenced monitors are
  * skipped (silences.ts). Every down alert of an incident carries a signed acknowledge link for its
- * own notification and channel (ack-links.ts), when `linksKey` (keys.links) is given.
+ * own notification and channel (ack-links.ts), when `linksKey` (keys.links) is given. With
+ * `claim`, the first rows are claimed for this process's notifier as they are written, and returned
+ * for it once the transaction commits (handover.ts).
  */
 export async function queueNotifications(
   tx: Db,
@@ -102,12 +161,13 @@ export async function queueNotifications(
   publicUrl: string,
   nowMs: number,
   linksKey?: Buffer,
-): Promise<number> {
+  claim?: ClaimOnWrite,
+): Promise<ClaimedDelivery[]> {
   const alerting = events.flatMap((e) => {
     const kind = alertEventOf(e.from, e.to);
     return kind ? [{ e, kind }] : [];
   });
-  if (alerting.length === 0) return 0;
+  if (alerting.length === 0) return [];
   const monitorIds = [...new Set(alerting.map((a) => a.e.monitorId))];
   const monitors = await monitorFacts(tx, monitorIds);
   const routes = await routeChannels(
@@ -177,6 +237,8 @@ export async function queueNotifications(
       });
     }
   });
-  await insertNotifications(tx, drafts, nowMs);
-  return drafts.length;
+  const written = await writeDrafts(tx, drafts, nowMs, claim);
+  if (!claim) return [];
+  const mine = drafts.slice(0, claim.limit).filter((d) => written.has(d.message.notificationId));
+  return claimedDeliveries(tx, mine, nowMs, claim.leaseUntil);
 }

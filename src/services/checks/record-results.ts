@@ -8,6 +8,7 @@ import { insertResults, resultKey } from "../../storage/repos/results.repo.ts";
 import { rewindRollupWatermark } from "../../storage/repos/rollups.repo.ts";
 import { type LockedMonitor, lockStates, type StateRow, saveStates } from "../../storage/repos/state.repo.ts";
 import { queueCertificateWarnings } from "../alerts/certificates.ts";
+import { handOver } from "../alerts/deliveries.ts";
 import { queueNotifications } from "../alerts/outbox.ts";
 import type { Runtime } from "../context.ts";
 import { type AffectedDependent, recordAffected } from "../dependencies/incident-dependents.ts";
@@ -26,7 +27,13 @@ type Tx = Parameters<typeof lockStates>[0];
  */
 export async function recordResults(rt: Runtime, results: CheckResult[]): Promise<{ stored: number }> {
   const w = new TransitionWrites();
-  const stored = await rt.db.transaction().execute(async (tx) => {
+  // This process's notifier takes the alerts of these changes as they commit (handover.ts).
+  const handover = rt.handover;
+  const claim = handover && {
+    limit: handover.room(),
+    leaseUntil: new Date(rt.clock.now() + handover.leaseMs),
+  };
+  const { stored, claimed } = await rt.db.transaction().execute(async (tx) => {
     const monitorIds = [...new Set(results.map((r) => r.monitorId))].sort();
     const states = new Map((await lockStates(tx, monitorIds)).map((m) => [m.state.monitorId, m]));
     // Results of monitors deleted while their check ran are dropped here.
@@ -78,7 +85,14 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
     await insertEvents(tx, w.events);
     await recordAffected(tx, affected);
     // The alerts these changes cause commit with them: none is lost, none is sent for a rollback.
-    await queueNotifications(tx, w.events, rt.auth.publicUrl, rt.clock.now(), rt.keys.links);
+    const claimed = await queueNotifications(
+      tx,
+      w.events,
+      rt.auth.publicUrl,
+      rt.clock.now(),
+      rt.keys.links,
+      claim,
+    );
     await queueCertificateWarnings(
       tx,
       fresh.filter((f) => !f.offline),
@@ -88,7 +102,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
         nowMs: rt.clock.now(),
       },
     );
-    return fresh;
+    return { stored: fresh, claimed };
   });
   // Only newly stored results are news: a redelivery or a deleted monitor's result is not.
   for (const r of stored) {
@@ -103,6 +117,7 @@ export async function recordResults(rt: Runtime, results: CheckResult[]): Promis
       totalMs: r.timings.total,
     });
   }
+  handOver(rt, claimed);
   await announce(rt, w.out);
   return { stored: stored.length };
 }

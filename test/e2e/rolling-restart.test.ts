@@ -5,16 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SCOPES } from "../../src/domain/permissions.ts";
 import { openDatabase } from "../../src/storage/db.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
-import { Cluster, ensureBuilt, finishedChecks, type RoleProcess } from "./cluster.ts";
-import {
-  api,
-  httpMonitor,
-  patientTest,
-  startTarget,
-  type Target,
-  tempDir,
-  waitFor,
-} from "./helpers.ts";
+import { Cluster, ensureBuilt, finishedWhenStored, type RoleProcess, slotKey } from "./cluster.ts";
+import { api, httpMonitor, patientTest, startTarget, type Target, tempDir, waitFor } from "./helpers.ts";
 import { type Nginx, startNginx } from "./nginx.ts";
 
 /**
@@ -287,14 +279,12 @@ describe("rolling restart of every process behind nginx", () => {
       // Each live stream ended when its API process stopped and was reopened on the other.
       expect(client.streamsOpened).toBeGreaterThanOrEqual(4);
 
-      // A probe logs a check a moment before an evaluator stores it: wait until every check the
-      // probes logged is stored (if that never happens, the assertions below name the missing).
       const probes = cluster.processes.filter((p) => p.role === "probe");
-      const slotKey = (monitorId: string, region: string, slotAt: number) => `${monitorId}|${region}|${slotAt}`;
-      await waitFor("every check the probes finished to be stored", async () => {
-        const keys = new Set((await stored()).map((r) => slotKey(r.monitor_id, r.region, r.slot_at.getTime())));
-        return finishedChecks(probes).every((c) => keys.has(slotKey(c.monitorId, c.region, c.slotAt)));
-      }).catch(() => undefined);
+      const logged = await finishedWhenStored(
+        probes,
+        async () =>
+          new Set((await stored()).map((r) => slotKey(r.monitor_id, r.region, r.slot_at.getTime()))),
+      );
 
       // Every slot from the first restart to the last has its result: none lost, none `unknown`.
       const rows = (await stored()).filter((r) => !r.manual);
@@ -318,17 +308,19 @@ describe("rolling restart of every process behind nginx", () => {
       expect(gaps).toEqual([]);
 
       // No slot checked twice, and every check a probe finished is the one stored.
-      const finished = finishedChecks(probes).filter(
-        (c) => !c.manual && monitorIds.includes(c.monitorId),
-      );
+      const finished = logged.filter((c) => !c.manual && monitorIds.includes(c.monitorId));
       const seen = new Map<string, number>();
       for (const c of finished) {
         const key = slotKey(c.monitorId, c.region, c.slotAt);
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
-      const byKey = new Map(rows.map((r) => [slotKey(r.monitor_id, r.region, r.slot_at.getTime()), r.status]));
-      const notStored = finished.filter((c) => byKey.get(slotKey(c.monitorId, c.region, c.slotAt)) !== c.status);
+      const byKey = new Map(
+        rows.map((r) => [slotKey(r.monitor_id, r.region, r.slot_at.getTime()), r.status]),
+      );
+      const notStored = finished.filter(
+        (c) => byKey.get(slotKey(c.monitorId, c.region, c.slotAt)) !== c.status,
+      );
       expect(notStored).toEqual([]);
 
       // The client's writes each made one monitor, retried or not.

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
+import { SCOPES } from "../../src/domain/permissions.ts";
 import { openDatabase } from "../../src/storage/db.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
 import { type Received, type Receiver, startReceiver } from "../../src/test/receiver.ts";
@@ -8,9 +9,10 @@ import { TcpProxy } from "../support/tcp-proxy.ts";
 import {
   Cluster,
   ensureBuilt,
-  finishedChecks,
+  finishedWhenStored,
   openStream,
   type RoleProcess,
+  slotKey,
   startOwnRedis,
 } from "./cluster.ts";
 import {
@@ -99,7 +101,13 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
       cleanups.push(() => cluster.killAll());
       const debug = { LOG_LEVEL: "debug" };
       const first = await cluster.start("api");
-      for (const name of REGIONS) await api(first.base, "POST", "/api/v1/regions", { name, kind: "local" });
+      // An API key for every call: the run may outlast an access token's 15 minutes.
+      const { token: key } = await api<{ token: string }>(first.base, "POST", "/api/v1/api-keys", {
+        name: "chaos",
+        scopes: [...SCOPES],
+      });
+      for (const name of REGIONS)
+        await api(first.base, "POST", "/api/v1/regions", { name, kind: "local" }, key);
       await Promise.all([
         cluster.start("api"),
         ...REGIONS.map((region) => cluster.start("scheduler", { region })),
@@ -115,13 +123,19 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
       step("13 processes started");
       const liveApi = () => cluster.live("api")[0]!.base;
 
-      await api(first.base, "POST", "/api/v1/channels", {
-        name: "ops webhook",
-        kind: "webhook",
-        config: { url: `${receiver.origin}/hooks/upblit` },
-        secrets: { signingSecret: `whsec_${randomBytes(32).toString("base64")}` },
-        isDefault: true,
-      });
+      await api(
+        first.base,
+        "POST",
+        "/api/v1/channels",
+        {
+          name: "ops webhook",
+          kind: "webhook",
+          config: { url: `${receiver.origin}/hooks/upblit` },
+          secrets: { signingSecret: `whsec_${randomBytes(32).toString("base64")}` },
+          isDefault: true,
+        },
+        key,
+      );
       const failing = new Set<string>();
       const monitorIds: string[] = [];
       const apis = cluster.live("api").map((p) => p.base);
@@ -138,6 +152,7 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
                 timeoutMs: 5_000,
                 regions: [...REGIONS],
               }),
+              key,
             );
             if (fails) failing.add(m.id);
             return m.id;
@@ -218,14 +233,16 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
 
       // The live bus works again: a change through one API process reaches the other's stream.
       const [one, other] = cluster.live("api");
-      const stream = await openStream(other!.base, (abort) => cleanups.push(abort));
+      const stream = await openStream(other!.base, (abort) => cleanups.push(abort), key);
       const incidents = await api<{ items: Array<{ id: string; monitorId: string }> }>(
         one!.base,
         "GET",
         "/api/v1/incidents?status=open&limit=5",
+        undefined,
+        key,
       );
       const incident = incidents.items[0]!;
-      await api(one!.base, "POST", `/api/v1/incidents/${incident.id}/acknowledge`, {});
+      await api(one!.base, "POST", `/api/v1/incidents/${incident.id}/acknowledge`, {}, key);
       await waitFor(
         "the acknowledgement on the other API process's stream",
         () =>
@@ -263,9 +280,13 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
       step("outbox empty");
 
       // No slot checked twice in a region (probes' own logs, killed ones included).
-      const finished = finishedChecks(cluster.processes.filter((p) => p.role === "probe")).filter(
-        (c) => !c.manual,
-      );
+      const finished = (
+        await finishedWhenStored(
+          cluster.processes.filter((p) => p.role === "probe"),
+          async () =>
+            new Set((await stored()).map((r) => slotKey(r.monitor_id, r.region, r.slot_at.getTime()))),
+        )
+      ).filter((c) => !c.manual);
       expect(finished.length).toBeGreaterThan(MONITORS * 2);
       const times = new Map<string, number>();
       for (const c of finished) {
