@@ -3,9 +3,14 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { generate } from "selfsigned";
+import { systemClock } from "../lib/clock.ts";
+import { createLogger } from "../lib/logger.ts";
 import type { HttpCheckSpec } from "../monitor-types/http/probe.ts";
 import type { HttpSettings } from "../monitor-types/http/settings.ts";
-import type { ProbeOptions } from "./types.ts";
+import { judgeObservation } from "../monitor-types/run.ts";
+import type { Consumer, JobQueue } from "../queue/queue.ts";
+import type { Probe, ProbeOptions } from "./types.ts";
+import { startProbeWorker } from "./worker.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -88,4 +93,31 @@ export function httpSpec(
     timeoutMs,
     assertions: [],
   };
+}
+
+/**
+ * A probe worker on `queue` (region `local`, 4 at once, silent), checking through `probe` and
+ * judging as main.ts does; `inFlight` is its set of monitors with a check running.
+ */
+export function startTestProbeWorker(
+  queue: JobQueue,
+  probe: Probe,
+): { consumer: Consumer; inFlight: Set<string> } {
+  const inFlight = new Set<string>();
+  const consumer = startProbeWorker({
+    queue,
+    probe,
+    judge: judgeObservation,
+    options: PRIVATE_OK,
+    canary: undefined,
+    inFlight: {
+      tryStart: (id) => !inFlight.has(id) && Boolean(inFlight.add(id)),
+      finish: (id) => void inFlight.delete(id),
+    },
+    clock: systemClock,
+    log: createLogger("silent"),
+    concurrency: 4,
+    region: "local",
+  });
+  return { consumer, inFlight };
 }

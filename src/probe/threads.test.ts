@@ -1,13 +1,17 @@
 import { threadId } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemClock } from "../lib/clock.ts";
 import { createLogger } from "../lib/logger.ts";
-import { judgeObservation, PROBE_THREAD_ENTRY } from "../monitor-types/run.ts";
+import { PROBE_THREAD_ENTRY } from "../monitor-types/run.ts";
 import type { JobPayloads } from "../queue/catalog.ts";
 import { MemoryQueue } from "../queue/drivers/memory.ts";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
+import {
+  httpSpec,
+  PRIVATE_OK,
+  startServer,
+  startTestProbeWorker,
+  type TestServer,
+} from "./fixtures.test-support.ts";
 import { ProbeThreadStopped, ProbeThreads } from "./threads.ts";
-import { startProbeWorker } from "./worker.ts";
 
 const silent = createLogger("silent");
 const CRASHING = new URL("./fixtures/crashing-thread.mjs", import.meta.url);
@@ -86,22 +90,7 @@ describe("ProbeThreads", () => {
     const threads = new ProbeThreads(1, silent, CRASHING);
     const results: JobPayloads["check.result"][] = [];
     queue.consume("check.result", async (r) => void results.push(r), { concurrency: 1 });
-    const inFlight = new Set<string>();
-    const consumer = startProbeWorker({
-      queue,
-      probe: threads.probe,
-      judge: judgeObservation,
-      options: PRIVATE_OK,
-      canary: undefined,
-      inFlight: {
-        tryStart: (id) => !inFlight.has(id) && Boolean(inFlight.add(id)),
-        finish: (id) => void inFlight.delete(id),
-      },
-      clock: systemClock,
-      log: silent,
-      concurrency: 4,
-      region: "local",
-    });
+    const { consumer, inFlight } = startTestProbeWorker(queue, threads.probe);
     try {
       const job = (target: string, monitorId: string) => ({
         spec: { ...httpSpec(target), monitorId },

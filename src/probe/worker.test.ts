@@ -1,14 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { systemClock } from "../lib/clock.ts";
 import { createLogger } from "../lib/logger.ts";
-import { judgeObservation, PROBE_THREAD_ENTRY } from "../monitor-types/run.ts";
+import { PROBE_THREAD_ENTRY } from "../monitor-types/run.ts";
 import type { JobPayloads } from "../queue/catalog.ts";
 import { MemoryQueue } from "../queue/drivers/memory.ts";
 import type { Consumer } from "../queue/queue.ts";
-import { httpSpec, PRIVATE_OK, startServer, type TestServer } from "./fixtures.test-support.ts";
+import { httpSpec, startServer, startTestProbeWorker, type TestServer } from "./fixtures.test-support.ts";
 import { ProbeThreads } from "./threads.ts";
-import { startProbeWorker } from "./worker.ts";
 
 const silent = createLogger("silent");
 
@@ -56,22 +54,7 @@ describe("probe worker: a monitor's next slot while its check is still in flight
     queue = new MemoryQueue(silent);
     results = [];
     queue.consume("check.result", async (r) => void results.push(r), { concurrency: 1 });
-    const inFlight = new Set<string>();
-    consumer = startProbeWorker({
-      queue,
-      probe: threads.probe,
-      judge: judgeObservation,
-      options: PRIVATE_OK,
-      canary: undefined,
-      inFlight: {
-        tryStart: (id) => !inFlight.has(id) && Boolean(inFlight.add(id)),
-        finish: (id) => void inFlight.delete(id),
-      },
-      clock: systemClock,
-      log: silent,
-      concurrency: 4,
-      region: "local",
-    });
+    consumer = startTestProbeWorker(queue, threads.probe).consumer;
   }
 
   const job = (slotAt: number, timeoutMs: number) => ({
