@@ -2,7 +2,7 @@ import { promises as dns } from "node:dns";
 import { Client } from "undici";
 import type { Outbound, OutboundResponse } from "../lib/outbound.ts";
 import { BLOCKED_MESSAGE, ProbeFailure } from "../probe/probe-error.ts";
-import { createSafeConnector } from "../probe/safe-connector.ts";
+import { createSafeConnector, endClient } from "../probe/safe-connector.ts";
 import { type LookupFn, resolveSafe } from "../probe/target-safety.ts";
 
 export type { Outbound, OutboundResponse };
@@ -51,7 +51,7 @@ export function createOutbound(options: { allowPrivate: boolean; userAgent: stri
         return { statusCode: res.statusCode, headers: res.headers, body: body.slice(0, MAX_BODY) };
       } finally {
         clearTimeout(timer);
-        await client.destroy().catch(() => {});
+        await endClient(client);
       }
     },
   };

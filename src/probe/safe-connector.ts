@@ -1,11 +1,24 @@
 import type { Socket } from "node:net";
-import type { buildConnector } from "undici";
+import type { buildConnector, Client } from "undici";
 import type { CertificateInfo } from "../domain/check-result.ts";
 import { certificateProblem, readCertificate } from "./cert-info.ts";
 import { timeoutFailure } from "./deadline.ts";
 import { ProbeFailure } from "./probe-error.ts";
 import { openFirst, openTcpSocket, openTlsSocket } from "./socket-connect.ts";
 import { normalizeHostname, resolveSafe } from "./target-safety.ts";
+
+/**
+ * The reason a one-request client is destroyed with once its exchange is over. `close()` and
+ * `destroy()` without a reason each build a ClientDestroyedError, whose stack Node formats when it
+ * destroys the socket with it (~3.5 % of a saturated probe's CPU, ~10 % of the notifier's when
+ * source maps are on); this one is made once.
+ */
+export const EXCHANGE_ENDED = new Error("exchange ended");
+
+/** Destroys a client whose one exchange is over (or abandoned); never throws. */
+export function endClient(client: Pick<Client, "destroy">): Promise<void> {
+  return client.destroy(EXCHANGE_ENDED).catch(() => {});
+}
 
 /** What the connector saw across the hops of one check; phases are summed, the rest is the last hop's. */
 export interface ConnectRecord {

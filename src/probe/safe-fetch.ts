@@ -1,5 +1,5 @@
 import { Client, type RequestInit, fetch as undiciFetch } from "undici";
-import { createSafeConnector } from "./safe-connector.ts";
+import { createSafeConnector, endClient } from "./safe-connector.ts";
 
 /** The request shape openid-client hands its custom fetch (a subset of RequestInit). */
 export interface SafeFetchInit {
@@ -62,7 +62,7 @@ export function createSafeFetch(options: {
         headers: [...res.headers],
       });
     } finally {
-      await client.destroy().catch(() => {});
+      await endClient(client);
     }
   };
 }
