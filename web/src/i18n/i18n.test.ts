@@ -16,6 +16,10 @@ describe("message catalogue", () => {
     addMessages(alerting);
     expect(tn("deliveries.attempts", 1)).toBe("1 attempt");
     expect(tn("deliveries.attempts", 2)).toBe("2 attempts");
+    expect(tn("deliveries.selectDead", 1)).toBe("Select the 1 dead letter shown");
+    expect(tn("deliveries.selectDead", 4)).toBe("Select all 4 dead letters shown");
+    expect(tn("deliveries.retried", 1)).toBe("1 delivery queued again: it is pending now.");
+    expect(tn("deliveries.retried", 3)).toBe("3 deliveries queued again: they are pending now.");
     const withS = Object.entries({ ...en, ...alerting }).filter(([, text]) => /\w\(s\)/.test(text));
     expect(withS).toEqual([]);
   });
