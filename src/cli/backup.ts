@@ -76,8 +76,21 @@ function embedded(config: Config, postgresAdvice: string): string {
   return config.db.dataDir;
 }
 
+/** How each counted table reads in a sentence: for one, for several. */
+const NOUNS: Record<string, [string, string]> = {
+  organizations: ["organization", "organizations"],
+  users: ["user", "users"],
+  api_keys: ["API key", "API keys"],
+  monitors: ["monitor", "monitors"],
+  check_results: ["check result", "check results"],
+  incidents: ["incident", "incidents"],
+};
+
 function describe(contents: Contents): string {
-  const parts = Object.entries(contents.counts).map(([table, n]) => `${n} ${table.replace("_", " ")}`);
+  const parts = Object.entries(contents.counts).map(([table, n]) => {
+    const [one, several] = NOUNS[table] ?? [table.replace("_", " "), table.replace("_", " ")];
+    return `${n} ${n === 1 ? one : several}`;
+  });
   return `${parts.join(", ")}; schema at ${contents.migration ?? "?"}`;
 }
 

@@ -126,7 +126,7 @@ describe("upblit backup and restore (real processes)", () => {
       expect(restored.stderr).not.toContain("upblit: restore");
       expect(restored.code).toBe(0);
       expect(restored.stdout).toMatch(
-        /1 organizations, 1 users, 1 api keys, 2 monitors, \d+ check results, \d+ incidents/,
+        /1 organization, 1 user, 1 API key, 2 monitors, \d+ check results?, \d+ incidents?/,
       );
       // Never over what is there, unless told.
       const again = await cli(["restore", file], b.dir);
