@@ -201,6 +201,13 @@ describe("dashboard: alerting screens in Chromium", () => {
       await row.getByText("1 attempt", { exact: true }).click();
       await row.getByText("Failed, gave up").waitFor({ timeout: UI_TIMEOUT_MS });
       await row.getByText("400", { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // The row names its monitor, and its Retry button says what it retries.
+      expect(await row.getByRole("link", { name: "Checkout", exact: true }).getAttribute("href")).toMatch(
+        /^\/monitors\//,
+      );
+      await row
+        .getByRole("button", { name: "Retry the delivery for Checkout to ops hook", exact: true })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
 
       // One dead letter, nothing selected: singular words, and "Retry selected" off with its reason.
       const bar = page.locator(".bulk-bar");
@@ -217,6 +224,16 @@ describe("dashboard: alerting screens in Chromium", () => {
       await expect
         .poll(async () => selectAll.textContent(), { timeout: UI_TIMEOUT_MS })
         .toBe("Select all 2 dead letters shown");
+      // Two rows told apart by their monitor, newest first.
+      const dead = page.locator(".delivery-failed");
+      await dead
+        .first()
+        .getByRole("button", { name: "Retry the delivery for Billing to ops hook", exact: true })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await dead.getByRole("link", { name: /^(Checkout|Billing)$/ }).allTextContents()).toEqual([
+        "Billing",
+        "Checkout",
+      ]);
       await check("alerting-deliveries-dead-two");
 
       // One ticked: the button comes on and loses the reason; retrying it says so in the singular.

@@ -214,6 +214,8 @@ export interface NotificationView {
   id: string;
   channelId: string;
   monitorId: string | null;
+  /** The monitor the delivery is about, with its current name; null without a monitor, or once it was deleted. */
+  monitor: { id: string; name: string } | null;
   event: string;
   status: string;
   attempts: number;
@@ -236,16 +238,22 @@ export async function listNotifications(
   filter: { status?: string; channelId?: string; monitorId?: string },
   page: { cursor?: string; limit: number },
 ): Promise<Page<NotificationView>> {
+  // The monitor's name in the same query; the join is tenant-scoped too, and a deleted monitor
+  // (notifications keep its id) finds no row.
   let q = ctx.db
-    .selectFrom("notifications")
-    .selectAll()
-    .where("organization_id", "=", ctx.organizationId)
-    .orderBy("id", "desc")
+    .selectFrom("notifications as n")
+    .leftJoin("monitors as m", (join) =>
+      join.onRef("m.id", "=", "n.monitor_id").onRef("m.organization_id", "=", "n.organization_id"),
+    )
+    .selectAll("n")
+    .select("m.name as monitor_name")
+    .where("n.organization_id", "=", ctx.organizationId)
+    .orderBy("n.id", "desc")
     .limit(page.limit + 1);
-  if (filter.status) q = q.where("status", "=", filter.status as "pending");
-  if (filter.channelId) q = q.where("channel_id", "=", filter.channelId);
-  if (filter.monitorId) q = q.where("monitor_id", "=", filter.monitorId);
-  if (page.cursor) q = q.where("id", "<", page.cursor);
+  if (filter.status) q = q.where("n.status", "=", filter.status as "pending");
+  if (filter.channelId) q = q.where("n.channel_id", "=", filter.channelId);
+  if (filter.monitorId) q = q.where("n.monitor_id", "=", filter.monitorId);
+  if (page.cursor) q = q.where("n.id", "<", page.cursor);
   const rows = await q.execute();
   const shown = rows.slice(0, page.limit).map((r) => r.id);
   const attempts = shown.length
@@ -263,6 +271,7 @@ export async function listNotifications(
       id: r.id,
       channelId: r.channel_id,
       monitorId: r.monitor_id,
+      monitor: r.monitor_id && r.monitor_name !== null ? { id: r.monitor_id, name: r.monitor_name } : null,
       event: r.event,
       status: r.status,
       attempts: r.attempts,

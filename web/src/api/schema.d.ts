@@ -9793,6 +9793,11 @@ export interface operations {
                             id: string;
                             channelId: string;
                             monitorId: string | null;
+                            /** @description The monitor the delivery is about, with its current name; null when the delivery has no monitor, or once the monitor was deleted (`monitorId` stays set) */
+                            monitor: {
+                                id: string;
+                                name: string;
+                            } | null;
                             event: string;
                             status: string;
                             attempts: number;

@@ -73,7 +73,12 @@ describe.each(DB_KINDS)("channel kinds, last deliveries and bulk retry on %s", (
     (await createMonitor(up, monitorBody("http", { name, failuresBeforeDown: 1, successesBeforeUp: 1 }))).id;
   const deliveries = async (query: string) =>
     (await call(up, "GET", `${API}/notifications?${query}`)).json<{
-      items: Array<{ id: string; status: string; monitorId: string }>;
+      items: Array<{
+        id: string;
+        status: string;
+        monitorId: string;
+        monitor: { id: string; name: string } | null;
+      }>;
     }>().items;
   /** A monitor going down while the receiver refuses: its delivery becomes a dead letter. */
   const deadLetter = async (name: string) => {
@@ -138,6 +143,19 @@ describe.each(DB_KINDS)("channel kinds, last deliveries and bulk retry on %s", (
     const other = await otherOrganization(up, "Other org");
     const theirs = await call(up, "GET", `${API}/notifications/last-per-channel`, undefined, other.headers);
     expect(theirs.json()).toEqual({ items: [] });
+  });
+
+  it("names each delivery's monitor, and gives null once the monitor is deleted", async () => {
+    const id = await monitor("billing api");
+    await recordResults(up.rt, [result(id, "down")]);
+    await expect.poll(async () => (await deliveries(`monitorId=${id}`))[0]?.status).toBe("sent");
+    expect((await deliveries(`monitorId=${id}`))[0]).toMatchObject({
+      monitorId: id,
+      monitor: { id, name: "billing api" },
+    });
+    expect((await call(up, "DELETE", `${API}/monitors/${id}`)).statusCode).toBe(204);
+    const [orphan] = await deliveries(`monitorId=${id}`);
+    expect(orphan).toMatchObject({ monitorId: id, monitor: null });
   });
 
   it("retries several dead letters at once and skips ids that are not (or not ours)", async () => {

@@ -40,6 +40,10 @@ export function deliveryRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
                 id: z.string(),
                 channelId: z.string(),
                 monitorId: z.string().nullable(),
+                monitor: z.object({ id: z.string(), name: z.string() }).nullable().meta({
+                  description:
+                    "The monitor the delivery is about, with its current name; null when the delivery has no monitor, or once the monitor was deleted (`monitorId` stays set)",
+                }),
                 event: z.string(),
                 status: z.string(),
                 attempts: z.number().int(),

@@ -210,14 +210,24 @@ function DeliveryRow({ delivery: d, channel, selected, onSelect, onRetry, retryi
         <Link to="/channels/$id" params={{ id: d.channelId }}>
           {channel}
         </Link>
-        {d.monitorId && (
-          <Link to="/monitors/$id" params={{ id: d.monitorId }} className="muted">
-            {t("deliveries.monitor")}
+        {d.monitor ? (
+          <Link to="/monitors/$id" params={{ id: d.monitor.id }} className="muted">
+            {d.monitor.name}
           </Link>
+        ) : (
+          d.monitorId && <span className="muted">{t("deliveries.deletedMonitor")}</span>
         )}
         <span className="muted grow">{formatAt(d.createdAt)}</span>
         {dead && (
-          <button type="button" onClick={onRetry} disabled={retrying}>
+          <button
+            type="button"
+            onClick={onRetry}
+            disabled={retrying}
+            aria-label={t("deliveries.retryOne", {
+              monitor: d.monitor?.name ?? t("deliveries.deletedMonitor"),
+              channel,
+            })}
+          >
             {t("deliveries.retry")}
           </button>
         )}
