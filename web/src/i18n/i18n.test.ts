@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alerting } from "./en/alerting.ts";
 import { en } from "./en/index.ts";
-import { addMessages, t, tn } from "./index.ts";
+import { addMessages, type PluralKey, t, tn } from "./index.ts";
 
 describe("message catalogue", () => {
   it("fills parameters and leaves unknown ones visible", () => {
@@ -16,6 +16,61 @@ describe("message catalogue", () => {
     addMessages(alerting);
     expect(tn("deliveries.attempts", 1)).toBe("1 attempt");
     expect(tn("deliveries.attempts", 2)).toBe("2 attempts");
+    expect(tn("deliveries.selectDead", 1)).toBe("Select the 1 dead letter shown");
+    expect(tn("deliveries.selectDead", 4)).toBe("Select all 4 dead letters shown");
+    expect(tn("deliveries.retried", 1)).toBe("1 delivery queued again: it is pending now.");
+    expect(tn("deliveries.retried", 3)).toBe("3 deliveries queued again: they are pending now.");
+  });
+
+  it("counts monitors, tags, checks and runs in the singular for one", () => {
+    addMessages(alerting);
+    const cases: Array<[PluralKey, string, string, Record<string, string | number>?]> = [
+      ["monitors.selectAll", "Select the 1 monitor in view", "Select all 3 monitors in view"],
+      ["monitors.loaded", "1 monitor loaded", "3 monitors loaded"],
+      ["monitors.group.toggle", "db: 1 monitor, 0 down", "db: 3 monitors, 0 down", { tag: "db", down: 0 }],
+      [
+        "monitors.bar.label",
+        "Last check: all up; latest up",
+        "Last 3 checks: all up; latest up",
+        { counts: "all up", latest: "up" },
+      ],
+      ["bulk.confirmDelete.title", "Delete 1 monitor?", "Delete 3 monitors?"],
+      ["bulk.confirmDelete.confirm", "Delete 1 monitor", "Delete 3 monitors"],
+      [
+        "bulk.done.pause",
+        "Paused 1 monitor (0 already paused).",
+        "Paused 3 monitors (0 already paused).",
+        { unchanged: 0 },
+      ],
+      [
+        "bulk.done.resume",
+        "Resumed 1 monitor (1 not paused).",
+        "Resumed 3 monitors (1 not paused).",
+        { unchanged: 1 },
+      ],
+      ["bulk.done.delete", "Deleted 1 monitor.", "Deleted 3 monitors."],
+      ["bulk.done.addTags", "Tagged 1 monitor.", "Tagged 3 monitors."],
+      ["bulk.done.removeTags", "Untagged 1 monitor.", "Untagged 3 monitors."],
+      ["bulk.done.addChannels", "Added the channel to 1 monitor.", "Added the channel to 3 monitors."],
+      [
+        "bulk.done.removeChannels",
+        "Removed the channel from 1 monitor.",
+        "Removed the channel from 3 monitors.",
+      ],
+      ["wall.allUp", "The 1 monitor is up", "All 3 monitors are up"],
+      ["map.independent", "1 monitor without dependencies", "3 monitors without dependencies"],
+      [
+        "detail.runDurationsLabel",
+        "Run duration chart of the latest timed run",
+        "Run duration chart of the latest 3 timed runs",
+      ],
+      ["maintenance.selectAll", "Select the 1 monitor", "Select all 3 monitors"],
+      ["maintenance.selectAllTags", "Select the 1 tag", "Select all 3 tags"],
+    ];
+    for (const [key, one, several, params = {}] of cases) {
+      expect(tn(key, 1, params)).toBe(one);
+      expect(tn(key, 3, params)).toBe(several);
+    }
     const withS = Object.entries({ ...en, ...alerting }).filter(([, text]) => /\w\(s\)/.test(text));
     expect(withS).toEqual([]);
   });

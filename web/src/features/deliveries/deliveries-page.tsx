@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { sdk } from "../../api/client.ts";
 import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import "../channels/alerting.css";
@@ -33,6 +33,7 @@ export function DeliveriesPage() {
   const names = new Map(channels.data?.map((c) => [c.id, c.name]));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const client = useQueryClient();
+  const hintId = useId();
 
   const list = useInfiniteQuery({
     queryKey: ["deliveries", filter, search.channelId ?? ""],
@@ -63,8 +64,12 @@ export function DeliveriesPage() {
     (d) => filter !== "retrying" || d.attempts > 0,
   );
   const dead = rows.filter((d) => d.status === "failed");
-  const setSearch = (next: DeliverySearch) =>
-    navigate({ to: "/deliveries", search: { ...search, ...next }, replace: true });
+  // Another filter shows other rows: the ticks and the last retry's notice were about the old ones.
+  const setSearch = (next: DeliverySearch) => {
+    setSelected(new Set());
+    retry.reset();
+    return navigate({ to: "/deliveries", search: { ...search, ...next }, replace: true });
+  };
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -82,10 +87,7 @@ export function DeliveriesPage() {
           {t("deliveries.filter")}
           <select
             value={filter}
-            onChange={(e) => {
-              setSelected(new Set());
-              void setSearch({ status: e.target.value as DeliveryFilter });
-            }}
+            onChange={(e) => void setSearch({ status: e.target.value as DeliveryFilter })}
           >
             {DELIVERY_FILTERS.map((f) => (
               <option key={f} value={f}>
@@ -117,20 +119,27 @@ export function DeliveriesPage() {
             onClick={() => setSelected(new Set(dead.map((d) => d.id)))}
             disabled={selected.size === dead.length}
           >
-            {t("deliveries.selectDead", { n: dead.length })}
+            {tn("deliveries.selectDead", dead.length)}
           </button>
           <button
             type="button"
             className="primary"
             disabled={selected.size === 0 || retry.isPending}
+            aria-describedby={selected.size === 0 ? hintId : undefined}
+            title={selected.size === 0 ? t("deliveries.selectFirst") : undefined}
             onClick={() => retry.mutate([...selected])}
           >
             {t("deliveries.retrySelected")}
           </button>
+          {selected.size === 0 && (
+            <span id={hintId} className="muted">
+              {t("deliveries.selectFirst")}
+            </span>
+          )}
         </div>
       )}
       <output aria-live="polite" className="muted">
-        {retry.data ? t("deliveries.retried", { n: retry.data.retried.length }) : ""}
+        {retry.data ? retriedNotice(retry.data.retried.length) : ""}
       </output>
       {retry.isError && <p className="form-error">{retry.error.message}</p>}
       {list.isError ? (
@@ -165,6 +174,11 @@ export function DeliveriesPage() {
       )}
     </section>
   );
+}
+
+/** After a retry: how many went back to pending (the others had stopped being dead letters). */
+function retriedNotice(count: number): string {
+  return count === 0 ? t("deliveries.retriedNone") : tn("deliveries.retried", count);
 }
 
 interface RowProps {

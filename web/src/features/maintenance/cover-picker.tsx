@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { sdk } from "../../api/client.ts";
-import { t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import "../channels/messages.ts";
 
 /** A window lists at most this many monitors by id (docs/maintenance.md); tags cover the rest. */
@@ -72,7 +72,7 @@ export function CoverPicker({ monitorIds, tags, onChange, monitorError, tagError
             >
               {filter
                 ? t("maintenance.selectShown", { n: shown.length })
-                : t("maintenance.selectAll", { n: shown.length })}
+                : tn("maintenance.selectAll", shown.length)}
             </button>
             <button
               type="button"
@@ -115,7 +115,7 @@ export function CoverPicker({ monitorIds, tags, onChange, monitorError, tagError
               disabled={allTags.length === 0 || allTags.every((x) => tags.includes(x))}
               onClick={() => onChange({ monitorIds, tags: allTags })}
             >
-              {t("maintenance.selectAllTags", { n: allTags.length })}
+              {tn("maintenance.selectAllTags", allTags.length)}
             </button>
           </div>
           {allTags.length === 0 ? (

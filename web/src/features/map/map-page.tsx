@@ -4,7 +4,7 @@ import { ApiError, sdk } from "../../api/client.ts";
 import { currentRole, useMe } from "../../app/session.ts";
 import { FormProblem, fieldError } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import { knownTags, type Monitor } from "../monitors/list-model.ts";
 import { useMonitorList } from "../monitors/use-monitor-list.ts";
 import { graphNodes, layeredLayout, NODE_H, NODE_W } from "./layout.ts";
@@ -130,7 +130,7 @@ export default function MapPage() {
             </svg>
           )}
           {nodes.length > 0 && (
-            <p className="muted">{t("map.independent", { n: monitors.length - nodes.length })}</p>
+            <p className="muted">{tn("map.independent", monitors.length - nodes.length)}</p>
           )}
         </div>
         {selected && (

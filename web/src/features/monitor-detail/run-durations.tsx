@@ -3,7 +3,7 @@ import { lazy, Suspense } from "react";
 import { sdk } from "../../api/client.ts";
 import type { components } from "../../api/schema";
 import { FormProblem } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import type { Series } from "./latency-series.ts";
 
 // uPlot is loaded with the chart, never with the first page (the same chunk as response times).
@@ -57,10 +57,7 @@ export function RunDurations({ monitorId }: { monitorId: string }) {
         )}
         {series.data && series.data.x.length > 0 && (
           <Suspense fallback={<div className="skeleton" style={{ height: CHART_HEIGHT }} />}>
-            <LatencyChart
-              series={series.data}
-              label={t("detail.runDurationsLabel", { n: series.data.x.length })}
-            />
+            <LatencyChart series={series.data} label={tn("detail.runDurationsLabel", series.data.x.length)} />
           </Suspense>
         )}
         {series.isPending && <div className="skeleton" style={{ height: CHART_HEIGHT }} aria-busy="true" />}

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { sdk } from "../../api/client.ts";
 import type { paths } from "../../api/schema";
 import { FormProblem } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import { chunks } from "./list-model.ts";
 import { summaries } from "./summaries-store.ts";
 
@@ -50,7 +50,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: (cle
       setMessage("");
     },
     onSuccess: (res, action) => {
-      setMessage(t(`bulk.done.${action.type}` as MessageKey, res));
+      setMessage(tn(`bulk.done.${action.type}`, res.changed, res));
       if (action.type === "delete") summaries.clear();
       onDone(action.type === "delete");
     },
@@ -146,7 +146,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: (cle
       {bulk.error && <FormProblem error={bulk.error} />}
       <dialog ref={dialog} className="card confirm-dialog" aria-labelledby="bulk-delete-title">
         <form method="dialog" className="stack">
-          <h2 id="bulk-delete-title">{t("bulk.confirmDelete.title", { n })}</h2>
+          <h2 id="bulk-delete-title">{tn("bulk.confirmDelete.title", n)}</h2>
           <p>{t("bulk.confirmDelete.body")}</p>
           <div className="row">
             <button type="submit" value="cancel">
@@ -158,7 +158,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: (cle
               className="danger"
               onClick={() => bulk.mutate({ type: "delete" })}
             >
-              {t("bulk.confirmDelete.confirm", { n })}
+              {tn("bulk.confirmDelete.confirm", n)}
             </button>
           </div>
         </form>

@@ -1,4 +1,4 @@
-import { t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import type { MonitorSummary } from "./list-model.ts";
 
 type Slot = MonitorSummary["recent"][number];
@@ -22,8 +22,7 @@ export function describeBar(recent: Slot[]): string {
     .map((s) =>
       t("monitors.bar.count", { n: counts.get(s)!, status: t(`monitors.bar.${s}` as "monitors.bar.up") }),
     );
-  return t("monitors.bar.label", {
-    n: recent.length,
+  return tn("monitors.bar.label", recent.length, {
     counts: parts.join(", "),
     latest: t(`monitors.bar.${recent.at(-1)!.status}` as "monitors.bar.up"),
   });

@@ -1,7 +1,7 @@
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import { currentRole, useMe } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import { BulkBar } from "./bulk-bar.tsx";
 import {
   buildRows,
@@ -170,7 +170,7 @@ export function MonitorsPage() {
       <p className="muted list-count" aria-live="polite">
         {loadAll && !complete
           ? t("monitors.loadingAll", { n: monitors.length })
-          : t("monitors.loaded", { n: shownIds.length })}
+          : tn("monitors.loaded", shownIds.length)}
       </p>
       {list.isSuccess && monitors.length === 0 && !filtered ? (
         <div className="empty card">
@@ -204,7 +204,7 @@ export function MonitorsPage() {
               <input
                 type="checkbox"
                 className="row-check"
-                aria-label={t("monitors.selectAll", { n: shownIds.length })}
+                aria-label={tn("monitors.selectAll", shownIds.length)}
                 checked={all === "all"}
                 ref={(el) => {
                   if (el) el.indeterminate = all === "some";

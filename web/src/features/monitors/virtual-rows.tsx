@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef } from "react";
-import { t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import { groupKey, type ListRow } from "./list-model.ts";
 import { GROUP_HEIGHT, MonitorRow, ROW_HEIGHT } from "./monitor-row.tsx";
 import { summaries, useSummaries, useWantSummaries } from "./summaries-store.ts";
@@ -104,9 +104,8 @@ export function VirtualRows({
                   onKeyDown={(e) => onKey(e, v.index)}
                 >
                   <span aria-hidden="true">{row.collapsed ? "▸" : "▾"}</span>{" "}
-                  {t("monitors.group.toggle", {
+                  {tn("monitors.group.toggle", row.count, {
                     tag: row.tag ?? t("monitors.group.none"),
-                    count: row.count,
                     down: row.down,
                   })}
                 </button>

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useLastLiveEventAt, useLiveInvalidation } from "../../api/live.ts";
 import { useMe } from "../../app/session.ts";
 import { StateBadge } from "../../components/state-badge.tsx";
-import { type MessageKey, t } from "../../i18n/index.ts";
+import { type MessageKey, t, tn } from "../../i18n/index.ts";
 import { knownTags, type Monitor, stateRank } from "../monitors/list-model.ts";
 import { useMonitorList } from "../monitors/use-monitor-list.ts";
 
@@ -61,7 +61,7 @@ function Wall() {
         <h1>{t("wall.title")}</h1>
         <p className="wall-summary" aria-live="polite">
           {problems.length === 0 && monitors.length > 0
-            ? t("wall.allUp", { n: monitors.length })
+            ? tn("wall.allUp", monitors.length)
             : t("wall.summary", {
                 down: count("down"),
                 degraded: count("degraded"),

@@ -41,7 +41,8 @@ export const monitorDetail = {
   "detail.chart.max": "Maximum",
   "detail.chart.runDuration": "Run time",
   "detail.runDurations": "Run durations",
-  "detail.runDurationsLabel": "Run duration chart of the latest {n} timed runs",
+  "detail.runDurationsLabel.one": "Run duration chart of the latest timed run",
+  "detail.runDurationsLabel.other": "Run duration chart of the latest {n} timed runs",
   "detail.runDurationsEmpty":
     "No timed runs yet. A job that pings /start when it begins and then success or failure when it ends gets its run time drawn here.",
   "detail.uptime": "Uptime",
