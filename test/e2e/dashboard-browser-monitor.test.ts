@@ -29,11 +29,12 @@ interface Result {
 /**
  * A browser monitor made in the dashboard's form, checked now (not at its 10-minute interval:
  * the first scheduled slot of a new monitor falls anywhere in its first interval) by the real
- * server's Chromium against a shop page on loopback that answers 500. The failed result is
- * stored with its screenshot, and the monitor's page shows that screenshot, loaded through the
- * API with the session's credentials (refreshed when the access token has expired).
+ * server's Chromium against a shop page on loopback that answers 500. Check now's answer shows the
+ * failed check's screenshot at once; the result is stored with it, and the monitor's history shows
+ * that screenshot too, loaded through the API with the session's credentials (refreshed when the
+ * access token has expired).
  */
-describe("dashboard: a browser monitor's failed result shows its screenshot", () => {
+describe("dashboard: a browser monitor's failed check shows its screenshot", () => {
   let d: Dashboard;
   let context: BrowserContext;
   let page: Page;
@@ -62,13 +63,15 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
   });
 
   it(
-    "creates it from the form, checks it now, and shows the failed check's screenshot",
+    "creates it from the form, checks it now, and shows the failed check's screenshot in the answer and the history",
     async () => {
       await page.goto("/monitors/new");
       await page.getByLabel("Type", { exact: true }).selectOption("browser", { timeout: UI_TIMEOUT_MS });
       await page.getByLabel("Name", { exact: true }).fill("Shop checkout");
       await page.getByLabel("URL", { exact: true }).fill(shopUrl);
-      await page.getByLabel("Check every (seconds)").fill("600");
+      // Daily: the first scheduled slot falls anywhere in the first day, so it does not run into
+      // the check now below (which would then answer 409 instead of its result).
+      await page.getByLabel("Check every (seconds)").fill("86400");
       await page.getByLabel("Timeout (ms)").fill("30000");
       await page.getByLabel("Steps").fill(JSON.stringify([{ action: "expectText", text: "Acme shop" }]));
       await page.getByRole("button", { name: "Create monitor" }).click();
@@ -78,10 +81,21 @@ describe("dashboard: a browser monitor's failed result shows its screenshot", ()
         .getByRole("heading", { level: 1, name: "Shop checkout" })
         .waitFor({ timeout: UI_TIMEOUT_MS });
 
-      // Check now; if a scheduled check is already running the button's answer is a conflict, and
-      // that check's result serves as well: the wait below is on the stored result either way.
+      // Check now: its answer (`?wait=true`) carries the stored screenshot's path, and the
+      // dashboard shows the picture under the check's outcome.
       const started = Date.now();
       await page.getByRole("button", { name: "Check now" }).click();
+      const answer = page.getByRole("region", { name: "Check now" });
+      const answerImg = answer.getByRole("img", { name: /The page as the browser check saw it/ });
+      await answerImg.waitFor({ timeout: scaledTimeout(90_000) });
+      await expect
+        .poll(() => answerImg.evaluate((el) => (el as HTMLImageElement).naturalWidth), {
+          timeout: UI_TIMEOUT_MS,
+        })
+        .toBe(1280);
+      expect(await answer.getByText("HTTP 500", { exact: true }).count()).toBe(1);
+      await answerImg.scrollIntoViewIfNeeded();
+      await screenshots(page, "monitor-detail-check-now-screenshot");
       const found = await waitFor(
         "a failed check with a screenshot",
         async () => {

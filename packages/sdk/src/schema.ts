@@ -683,7 +683,7 @@ export interface paths {
         put?: never;
         /**
          * Check now: run one check at once, outside the schedule
-         * @description Queues one check of the monitor, marked `manual` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
+         * @description Queues one check of the monitor, marked `manual` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without `wait` the answer is 202 at once. With `wait=true` the request waits for the result, at most the monitor's timeout plus 5 s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict, and for a failed browser check the `screenshot` path, stored with the result under the same retention and readable only by the monitor's organization); if the result is not recorded by then, 202 as without `wait`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.
          *
          *     Needs the `monitors:write` permission: a person or an API key whose role or scopes include it (docs/permissions.md).
          */
@@ -5601,7 +5601,7 @@ export interface components {
                 actual: string | number | boolean | null;
             }[];
             /**
-             * @description Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none
+             * @description Path of the screenshot a failed browser check took (GET it with the same credentials), in the results list and in check now's answer alike: it is stored with the result and kept as long as raw results; null when there is none
              * @example /api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z
              */
             screenshot: string | null;
@@ -5725,10 +5725,7 @@ export interface components {
                 severity: "hard" | "soft";
                 actual: string | number | boolean | null;
             }[];
-            /**
-             * @description Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none
-             * @example /api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z
-             */
+            /** @description Always null: a test check stores nothing, so a failed browser check's screenshot is not kept (save the monitor and check it now to get one) */
             screenshot: string | null;
         };
         MaintenanceWindow: {

@@ -39,7 +39,7 @@ export const ResultItem = z
       .meta({ description: "Each assertion's verdict, in order; empty when the exchange failed" }),
     screenshot: z.string().nullable().meta({
       description:
-        "Path of the screenshot a failed browser check took (GET it with the same credentials); null when there is none",
+        "Path of the screenshot a failed browser check took (GET it with the same credentials), in the results list and in check now's answer alike: it is stored with the result and kept as long as raw results; null when there is none",
       example: "/api/v1/monitors/mon_2N4/screenshots/local/2026-01-01T10:00:00.000Z",
     }),
   })
@@ -63,7 +63,7 @@ export interface ResultRow {
   error_kind: string | null;
   error: string | null;
   verdicts: AssertionVerdict[];
-  /** Set by the results list (services/checks/screenshots.ts); absent elsewhere. */
+  /** Set by the results list and check now (services/checks/screenshots.ts); absent for a test check. */
   has_screenshot?: boolean;
 }
 

@@ -130,6 +130,42 @@ describe.each(DB_KINDS)("browser monitors through the API on %s", (kind) => {
     },
     scaledTimeout(120_000),
   );
+
+  it(
+    "check now with wait answers a failed check's screenshot path, readable by its organization only",
+    async () => {
+      const m = await createMonitor(up, browserMonitor([{ action: "expectText", text: "Back soon" }]));
+      const res = await call(up, "POST", `${API}/monitors/${m.id}/check?wait=true`);
+      expect(res.statusCode, res.body).toBe(200);
+      const result = res.json<{
+        status: string;
+        manual: boolean;
+        region: string;
+        slotAt: string;
+        screenshot: string | null;
+      }>();
+      expect(result.status).toBe("down");
+      expect(result.manual).toBe(true);
+      const path = `${API}/monitors/${m.id}/screenshots/${encodeURIComponent(result.region)}/${result.slotAt}`;
+      expect(result.screenshot).toBe(path);
+      // The same path the results list gives that result: one stored screenshot, not a copy.
+      const listed = await call(up, "GET", `${API}/monitors/${m.id}/results`);
+      const item = listed.json<{ items: Array<{ slotAt: string; screenshot: string | null }> }>().items;
+      expect(item.find((r) => r.slotAt === result.slotAt)?.screenshot).toBe(path);
+
+      const shot = await call(up, "GET", path);
+      expect(shot.statusCode).toBe(200);
+      expect(shot.headers["content-type"]).toBe("image/jpeg");
+      expect(shot.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+
+      const other = await otherOrganization(up, "Check-now rival");
+      const key = await apiKeyFor(other, ["monitors:read"]);
+      const foreign = await call(up, "GET", path, undefined, { authorization: `Bearer ${key}` });
+      expectProblem(foreign, 404, "NOT_FOUND");
+      expect(foreign.rawPayload.subarray(0, 3)).not.toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    },
+    scaledTimeout(120_000),
+  );
 });
 
 describe.each(DB_KINDS)("a server without a browser, on %s", (kind) => {

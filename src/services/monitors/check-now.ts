@@ -5,6 +5,7 @@ import { isProbed } from "../../monitor-types/types.ts";
 import { findMonitor } from "../../storage/repos/monitors.repo.ts";
 import { decodeVerdicts, listResultRows } from "../../storage/repos/results.repo.ts";
 import { audit } from "../audit/record.ts";
+import { withScreenshots } from "../checks/screenshots.ts";
 import type { Ctx } from "../context.ts";
 import { openSecrets } from "./secrets.ts";
 
@@ -42,13 +43,17 @@ export async function checkNow(
 }
 
 type ResultRow = Awaited<ReturnType<typeof listResultRows>>[number];
-export type StoredResult = Omit<ResultRow, "verdicts"> & { verdicts: AssertionVerdict[] };
+export type StoredResult = Omit<ResultRow, "verdicts"> & {
+  verdicts: AssertionVerdict[];
+  /** A failed browser check's screenshot is stored with the result, in the same transaction. */
+  has_screenshot: boolean;
+};
 
 /**
  * Waits until the result of the check queued for `slotAt` is recorded, at most `withinMs`
- * (wall time): the result as the results endpoint reads it, or null when it is not there in
- * time. Woken by this process's live bus, and looks in the database every 250 ms, since the
- * probe and the evaluator may run in other processes.
+ * (wall time): the result as the results endpoint reads it (with whether it has a screenshot),
+ * or null when it is not there in time. Woken by this process's live bus, and looks in the
+ * database every 250 ms, since the probe and the evaluator may run in other processes.
  */
 export async function awaitCheckResult(
   ctx: Ctx,
@@ -71,7 +76,11 @@ export async function awaitCheckResult(
         20,
       );
       const row = rows.find((r) => r.region === ctx.region);
-      if (row) return { ...row, verdicts: decodeVerdicts(row.verdicts) };
+      if (row) {
+        const marked = await withScreenshots(ctx, monitorId, [row]);
+        const has_screenshot = marked.some((r) => r.has_screenshot);
+        return { ...row, verdicts: decodeVerdicts(row.verdicts), has_screenshot };
+      }
       const left = deadline - Date.now();
       if (left <= 0) return null;
       await new Promise<void>((resolve) => {

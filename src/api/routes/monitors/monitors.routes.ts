@@ -33,6 +33,10 @@ const Queued = z
 
 const TestResult = ResultItem.extend({
   monitorId: z.null().meta({ description: "null: the definition is not saved" }),
+  screenshot: z.string().nullable().meta({
+    description:
+      "Always null: a test check stores nothing, so a failed browser check's screenshot is not kept (save the monitor and check it now to get one)",
+  }),
 }).meta({ id: "TestCheckResult" });
 
 export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -187,7 +191,7 @@ export function monitorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ["monitors"],
           operationId: "checkMonitor",
           summary: "Check now: run one check at once, outside the schedule",
-          description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.`,
+          description: `Queues one check of the monitor, marked \`manual\` and recorded like any other (for a monitor of one region it moves the state and may alert; with several regions it is stored and shown, and only the quorum of scheduled slots moves the state). Without \`wait\` the answer is 202 at once. With \`wait=true\` the request waits for the result, at most the monitor's timeout plus ${WAIT_MARGIN_MS / 1000} s, and answers 200 with it as the results endpoint shows it (outcome, timing phases, status code, error, each assertion's verdict, and for a failed browser check the \`screenshot\` path, stored with the result under the same retention and readable only by the monitor's organization); if the result is not recorded by then, 202 as without \`wait\`. 409 while a check of the monitor is running; 503 when no probe (in any process) serves this API process's region.`,
           params: MonitorId,
           querystring: z.strictObject({
             wait: z

@@ -8,6 +8,7 @@ import { t } from "../../i18n/index.ts";
 import { CheckResultView } from "../monitor-form/check-result.tsx";
 import { checkNow } from "../monitor-form/monitor-api.ts";
 import { DrillReport } from "./drill-report.tsx";
+import { ResultScreenshot } from "./result-screenshot.tsx";
 import { SilenceForm } from "./silence-panel.tsx";
 
 type Panel = "none" | "silence" | "delete";
@@ -100,7 +101,17 @@ export function DetailActions({ monitor }: { monitor: Monitor }) {
         </div>
       )}
       <div aria-live="polite" className="stack">
-        {check.data && <CheckResultView outcome={check.data} title={t("detail.checkResult")} />}
+        {check.data && (
+          <CheckResultView outcome={check.data} title={t("detail.checkResult")}>
+            {check.data.screenshot && (
+              <ResultScreenshot
+                path={check.data.screenshot}
+                at={new Date(check.data.at ?? Date.now()).toLocaleString()}
+                shown
+              />
+            )}
+          </CheckResultView>
+        )}
         {drill.data && <DrillReport report={drill.data} />}
       </div>
     </section>

@@ -81,4 +81,18 @@ describe("a check's result", () => {
     expect(within(region).getByText("No assertions were judged.")).toBeTruthy();
     expect(within(region).queryByText(/^HTTP/)).toBeNull();
   });
+
+  it("keeps a failed browser check's screenshot path and shows what the caller adds under the verdicts", () => {
+    const path = "/api/v1/monitors/mon_1/screenshots/local/2026-12-07T03:00:00.000Z";
+    const outcome = readOutcome({ ...ANSWER, status: "down", screenshot: path });
+    expect(outcome?.screenshot).toBe(path);
+    expect(readOutcome({ ...ANSWER, screenshot: null })?.screenshot).toBeUndefined();
+    render(
+      <CheckResultView outcome={outcome!} title="Check now">
+        <figure>the picture</figure>
+      </CheckResultView>,
+    );
+    const region = screen.getByRole("region", { name: "Check now" });
+    expect(within(region).getByRole("figure").textContent).toBe("the picture");
+  });
 });

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { StateBadge } from "../../components/state-badge.tsx";
 import { t } from "../../i18n/index.ts";
 
@@ -25,6 +26,8 @@ export interface CheckOutcome {
   verdicts: Verdict[];
   region?: string;
   at?: string;
+  /** Path of a failed browser check's stored screenshot (a stored result or check now). */
+  screenshot?: string;
 }
 
 /**
@@ -52,6 +55,7 @@ export function readOutcome(data: unknown): CheckOutcome | undefined {
     verdicts: Array.isArray(o.verdicts) ? (o.verdicts as Verdict[]) : [],
     ...(typeof o.region === "string" ? { region: o.region } : {}),
     ...(typeof o.slotAt === "string" ? { at: o.slotAt } : typeof o.at === "string" ? { at: o.at } : {}),
+    ...(typeof o.screenshot === "string" ? { screenshot: o.screenshot } : {}),
   };
 }
 
@@ -141,8 +145,19 @@ export function Verdicts({ verdicts }: { verdicts: Verdict[] }) {
   );
 }
 
-/** The outcome of one check: state, status code, error, timing waterfall, verdicts. */
-export function CheckResultView({ outcome, title }: { outcome: CheckOutcome; title: string }) {
+/**
+ * The outcome of one check: state, status code, error, timing waterfall, verdicts, then what the
+ * caller adds (check now adds a failed browser check's screenshot).
+ */
+export function CheckResultView({
+  outcome,
+  title,
+  children,
+}: {
+  outcome: CheckOutcome;
+  title: string;
+  children?: ReactNode;
+}) {
   return (
     <section className="card stack check-result" aria-label={title}>
       <div className="row">
@@ -158,6 +173,7 @@ export function CheckResultView({ outcome, title }: { outcome: CheckOutcome; tit
       )}
       <Waterfall timings={outcome.timings} />
       <Verdicts verdicts={outcome.verdicts} />
+      {children}
     </section>
   );
 }
