@@ -1,14 +1,7 @@
-/**
- * `bench:checks --type X`: for each monitor type, the monitor Upblit checks and the bare client
- * that does the same exchange with the least code, on a fresh connection each time as the check
- * does. A type with no case here is reported as "no case" in the table: add one.
- */
-import { createSocket } from "node:dgram";
 import net from "node:net";
 import tls from "node:tls";
 import { ChannelCredentials, Client as GrpcClient, Metadata } from "@grpc/grpc-js";
 import * as dnsPacket from "dns-packet";
-import { Client } from "undici";
 import WebSocket from "ws";
 import {
   decodeResponse,
@@ -16,6 +9,7 @@ import {
   HEALTH_CHECK_PATH,
 } from "../../src/monitor-types/grpc/health-codec.ts";
 import { bareBrowserLoad } from "./bare-browser.ts";
+import { getBody, socketExchange, split, udpExchange } from "./bare-exchanges.ts";
 import { freshGet } from "./fresh-get.ts";
 import type { TypeTargets } from "./type-servers.ts";
 
@@ -26,71 +20,6 @@ export interface TypeCase {
   bare: (t: TypeTargets) => Promise<boolean>;
   /** What the bare client is, for the table. */
   bareLabel: string;
-}
-
-const split = (hostPort: string) => {
-  const i = hostPort.lastIndexOf(":");
-  return { host: hostPort.slice(0, i), port: Number(hostPort.slice(i + 1)) };
-};
-
-/** A socket exchange: connect, run `talk` on each chunk until it returns true (done) or false (failed). */
-function socketExchange(
-  hostPort: string,
-  onConnect: (s: net.Socket) => void,
-  talk: (text: string, s: net.Socket) => boolean | undefined,
-): Promise<boolean> {
-  const { host, port } = split(hostPort);
-  return new Promise<boolean>((resolve) => {
-    let text = "";
-    let settled = false;
-    const done = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(ok);
-      socket.destroy();
-    };
-    const socket = net.connect(port, host, () => onConnect(socket));
-    socket.setEncoding("latin1");
-    socket.setTimeout(10_000, () => done(false));
-    socket.on("data", (chunk: string) => {
-      text += chunk;
-      const verdict = talk(text, socket);
-      if (verdict !== undefined) done(verdict);
-    });
-    socket.on("error", () => done(false));
-    socket.on("close", () => done(false));
-  });
-}
-
-/** A GET on a connection of its own (as freshGet), resolving with the body of a 200. */
-async function getBody(url: string): Promise<string | undefined> {
-  const u = new URL(url);
-  const client = new Client(u.origin, { pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
-  try {
-    const res = await client.request({ path: `${u.pathname}${u.search}`, method: "GET" });
-    const text = await res.body.text();
-    return res.statusCode === 200 ? text : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    await client.destroy().catch(() => {});
-  }
-}
-
-function udpExchange(hostPort: string, payload: Buffer, check: (reply: Buffer) => boolean): Promise<boolean> {
-  const { host, port } = split(hostPort);
-  return new Promise<boolean>((resolve) => {
-    const socket = createSocket("udp4");
-    const timer = setTimeout(() => finish(false), 10_000);
-    const finish = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(ok);
-    };
-    socket.on("message", (msg) => finish(check(msg)));
-    socket.on("error", () => finish(false));
-    socket.send(payload, port, host);
-  });
 }
 
 let dnsId = 0;
