@@ -17,15 +17,16 @@ import { request } from "undici";
 import { SETUP_LINK_MESSAGE } from "../src/main.ts";
 import { createMonitors, setUpOwner } from "./lib/api.ts";
 import { positiveInt } from "./lib/args.ts";
-import { type ByteRelay, startByteRelay } from "./lib/byte-relay.ts";
+import { startByteRelay } from "./lib/byte-relay.ts";
 import { installCleanupHandlers, onCleanup, trackDir } from "./lib/cleanup.ts";
 import { runStamp } from "./lib/docs.ts";
 import { freshDatabase, startRedis } from "./lib/pg-redis.ts";
 import { type ProbeChild, spawnProbe } from "./lib/probe-child.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
+import { type Measured, measure, median, per1k } from "./lib/remote-probe-measure.ts";
 import { runBench } from "./lib/run-bench.ts";
-import { startTarget, type Target } from "./lib/target.ts";
+import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
 
 const USAGE = `usage: npm run bench:remote-probe -- [options]
@@ -93,63 +94,6 @@ async function api<T>(base: string, key: string, method: string, url: string, bo
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-interface Measured {
-  label: string;
-  seconds: number;
-  checks: number;
-  perSecond: number;
-  /** CPU-ms in the window, by process name. */
-  cpu: Map<string, number>;
-  rss: Map<string, number>;
-  bytes?: { up: number; down: number };
-}
-
-/** Checks the target answered and each process's CPU over `windowS`, after `warmupS`. */
-async function measure(
-  label: string,
-  target: Target,
-  procs: Array<{ name: string; cpuMs(): number; rssMb(): number }>,
-  warmupS: number,
-  windowS: number,
-  relay?: ByteRelay,
-): Promise<Measured> {
-  const warmUntil = Date.now() + warmupS * 1000;
-  const c0 = await target.count();
-  while (Date.now() < warmUntil) {
-    await sleep(Math.min(5_000, Math.max(0, warmUntil - Date.now())));
-    const s = (Date.now() - warmUntil + warmupS * 1000) / 1000;
-    progress(label, `warm-up: ${(((await target.count()) - c0) / s).toFixed(0)} checks/s`);
-  }
-  const t0 = Date.now();
-  const count0 = await target.count();
-  const cpu0 = new Map(procs.map((p) => [p.name, p.cpuMs()]));
-  const bytes0 = relay?.bytes();
-  const rss = new Map<string, number>();
-  const until = t0 + windowS * 1000;
-  while (Date.now() < until) {
-    await sleep(Math.min(5_000, Math.max(0, until - Date.now())));
-    for (const p of procs) rss.set(p.name, Math.max(rss.get(p.name) ?? 0, p.rssMb()));
-    const s = (Date.now() - t0) / 1000;
-    progress(
-      label,
-      `${s.toFixed(0)}/${windowS} s: ${(((await target.count()) - count0) / s).toFixed(0)} checks/s; load ${loadAverage()}`,
-    );
-  }
-  const seconds = (Date.now() - t0) / 1000;
-  const checks = (await target.count()) - count0;
-  const cpu = new Map(procs.map((p) => [p.name, p.cpuMs() - cpu0.get(p.name)!]));
-  const b = relay?.bytes();
-  const bytes = b && bytes0 ? { up: b.up - bytes0.up, down: b.down - bytes0.down } : undefined;
-  return { label, seconds, checks, perSecond: checks / seconds, cpu, rss, bytes };
-}
-
-const per1k = (m: Measured, names: string[]) =>
-  (names.reduce((s, n) => s + (m.cpu.get(n) ?? 0), 0) / 1000 / Math.max(1, m.checks)) * 1000;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const f = (n: number, d = 0) => n.toFixed(d);
 
 async function main(): Promise<string> {
