@@ -103,9 +103,13 @@ describe("upblit import kuma <kuma.db> → apply", () => {
       );
       expect(windows.items.map((w) => w.title)).toContain("Sunday patching");
 
-      // The monitors that point at the local server are checked on their schedule, and up.
+      // The monitors that point at the local server are checked on their schedule, and their
+      // checks pass. Their state is "up", or "maintenance" while one of the imported windows is
+      // open: Website is in "Nightly window" (23:30-00:15 server time) and "Every other day"
+      // (01:00-02:00 UTC), so the state alone depends on the hour the suite runs.
       type Monitor = { id: string; name: string; state: string; lastCheckedAt: string | null };
       for (const name of ["Website", "SSH", "Status text"]) {
+        let seen = "not listed";
         await waitFor(`the imported monitor ${name} to be checked and up`, async () => {
           const list = await api<{ items: Monitor[] }>(
             server.base,
@@ -113,7 +117,16 @@ describe("upblit import kuma <kuma.db> → apply", () => {
             `/api/v1/monitors?q=${encodeURIComponent(name)}`,
           );
           const m = list.items.find((i) => i.name === name);
-          return m?.lastCheckedAt !== null && m?.state === "up";
+          if (!m || m.lastCheckedAt === null) return false;
+          const results = await api<{ items: Array<{ status: string }> }>(
+            server.base,
+            "GET",
+            `/api/v1/monitors/${m.id}/results?limit=1`,
+          );
+          seen = `state ${m.state}, newest result ${results.items[0]?.status ?? "none"}`;
+          return results.items[0]?.status === "up" && ["up", "maintenance"].includes(m.state);
+        }).catch((err: Error) => {
+          throw new Error(`${err.message} (last seen: ${seen})`);
         });
       }
     },
