@@ -25,13 +25,9 @@ import type { JobPayloads } from "./queue/catalog.ts";
 import { observeEnqueued } from "./queue/observed.ts";
 import type { Consumer } from "./queue/queue.ts";
 import { openTransport } from "./queue/transport.ts";
-import { HeartbeatSweeper } from "./scheduler/heartbeat-sweep.ts";
-import { Scheduler } from "./scheduler/scheduler.ts";
+import { startSchedulerRole } from "./scheduler/role.ts";
 import { createSetupLink } from "./services/accounts/setup.ts";
-import { claimDueChecks, resumeAfterRestart, SpecCache } from "./services/checks/claim-due.ts";
-import { sweepLostChecks } from "./services/checks/lost.ts";
 import type { Runtime } from "./services/context.ts";
-import { sweepHeartbeats } from "./services/heartbeats/sweep.ts";
 import { InFlight } from "./services/in-flight.ts";
 import { createMailer } from "./services/mail/mailer.ts";
 import { UpblitMetrics } from "./services/metrics/metrics.ts";
@@ -40,7 +36,6 @@ import { sealStoredMonitorSecrets } from "./services/monitors/secrets.ts";
 import { openRateLimits, type RateLimits } from "./services/rate-limit/limiter.ts";
 import { type RateLimitSettings, withApiLimits } from "./services/rate-limit/settings.ts";
 import { PRESENCE_EVERY_MS, PRESENCE_STALE_MS, processPresence } from "./services/regions/presence.ts";
-import { watchRegions } from "./services/regions/watch.ts";
 import { prepareStatusDrafts } from "./services/status-incidents/drafts.ts";
 import { serveSnapshots } from "./storage/backup/control.ts";
 import { migrateToLatest, openDatabase } from "./storage/db.ts";
@@ -80,9 +75,6 @@ const NOTIFY_TIMEOUT_MS = 10_000;
 
 /** Deadline of one request to an identity provider (single sign-on). */
 const SSO_TIMEOUT_MS = 10_000;
-
-/** Slots overdue by more than this at start are skipped rather than run in a burst. */
-const RESUME_GRACE_MS = 2_000;
 
 /**
  * Starts the roles named in config.roles in this process: database and migrations first, then
@@ -216,55 +208,18 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     });
   }
 
-  let heartbeatSweeper: HeartbeatSweeper | undefined;
-  let regionWatcher: HeartbeatSweeper | undefined;
-  let lostSweeper: HeartbeatSweeper | undefined;
-  let scheduler: Scheduler<Awaited<ReturnType<typeof claimDueChecks>>[number]> | undefined;
-  if (roles.has("scheduler")) {
-    // Keep at most two probe rounds of work waiting in the region's queue (more would only add
-    // lateness), read from the queue so every probe's backlog counts, and claim in rounds of at
-    // least one probe round when saturated, so a round is always queued meanwhile.
-    const capacity = async () => {
-      const { waiting, active } = await queue.depth("check.run", config.region);
-      const round = config.probe.concurrency;
-      return Math.max(0, 2 * round - waiting) + Math.max(0, round - active);
-    };
-    const specs = new SpecCache();
-    scheduler = new Scheduler({
-      claim: (limit, horizon) => claimDueChecks(rt, limit, horizon, specs),
-      enqueue: (due) => queue.enqueue("check.run", { ...due, manual: false }),
-      capacity,
-      minClaim: config.probe.concurrency,
-      // A release group never holds two checks of one monitor (a claim has one slot of each anyway).
-      keyOf: (due) => due.spec.monitorId,
-      resume: () => resumeAfterRestart(rt, RESUME_GRACE_MS, me.id),
-      clock,
-      log: log.child({ category: "scheduler" }),
-    });
-    await scheduler.start();
-    heartbeatSweeper = new HeartbeatSweeper(
-      () => sweepHeartbeats(rt),
-      log.child({ category: "scheduler" }),
-      options.heartbeatSweepMs,
-    );
-    heartbeatSweeper.start();
-    // Regions without a live probe are marked and their admins told (services/regions/watch.ts);
-    // the first pass waits a round, so probes starting beside this scheduler have beaten.
-    regionWatcher = new HeartbeatSweeper(
-      async () => (await watchRegions(rt)).length,
-      log.child({ category: "scheduler" }),
-      options.regionWatchMs ?? 15_000,
-      "regions without a live probe changed",
-    );
-    regionWatcher.start(options.regionWatchMs ?? 15_000);
-    lostSweeper = new HeartbeatSweeper(
-      () => sweepLostChecks(rt, config.lostCheckGraceMs),
-      log.child({ category: "scheduler" }),
-      options.heartbeatSweepMs,
-      "lost checks recorded unknown",
-    );
-    lostSweeper.start();
-  }
+  const schedulerRole = roles.has("scheduler")
+    ? await startSchedulerRole(rt, queue, {
+        region: config.region,
+        probeConcurrency: config.probe.concurrency,
+        lostCheckGraceMs: config.lostCheckGraceMs,
+        processId: me.id,
+        clock,
+        log: log.child({ category: "scheduler" }),
+        heartbeatSweepMs: options.heartbeatSweepMs,
+        regionWatchMs: options.regionWatchMs,
+      })
+    : undefined;
 
   const outbound = createOutbound({
     allowPrivate: config.probe.allowPrivateTargets,
@@ -382,10 +337,7 @@ export async function startUpblit(config: Config, log: Logger, options: StartOpt
     stopping ??= (async () => {
       const deadline = config.shutdownTimeoutMs;
       lifecycle.info({ deadlineMs: deadline }, "stopping: no new checks, finishing in-flight ones");
-      await scheduler?.stop();
-      await heartbeatSweeper?.stop();
-      await regionWatcher?.stop();
-      await lostSweeper?.stop();
+      await schedulerRole?.stop();
       const finished = await probeConsumer?.stop(deadline);
       if (finished === false) lifecycle.warn("in-flight checks did not finish before the deadline");
       await probeThreads?.close();
