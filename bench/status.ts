@@ -14,7 +14,9 @@ import { runStatus } from "./lib/status-run.ts";
 import { REPO_ROOT } from "./lib/upblit-child.ts";
 
 const USAGE = `usage: npm run bench:status -- [options]
-  --duration 20      seconds measured per run, each of bare and Upblit, per route (default; --quick: 2)
+  --duration 4       seconds of one measured window (default; --quick: 2)
+  --rounds 5         windows per server and row, bare and Upblit alternating; the row's ratio is
+                     the median of the rounds' ratios (default; --quick: 1)
   --warmup 3         seconds of warm-up per server and route (default; --quick: 1)
   --connections 32   autocannon's keep-alive connections
   --components 50    monitors on the page (5 groups)
@@ -33,6 +35,7 @@ const { values } = parseArgs({
   strict: true,
   options: {
     duration: { type: "string" },
+    rounds: { type: "string" },
     warmup: { type: "string" },
     connections: { type: "string", default: "32" },
     components: { type: "string", default: "50" },
@@ -51,7 +54,8 @@ if (values.help) {
   process.exit(0);
 }
 const spec = {
-  seconds: positiveInt("duration", values.duration ?? (values.quick ? "2" : "20")),
+  seconds: positiveInt("duration", values.duration ?? (values.quick ? "2" : "4")),
+  rounds: positiveInt("rounds", values.rounds ?? (values.quick ? "1" : "5")),
   warmupSeconds: positiveInt("warmup", values.warmup ?? (values.quick ? "1" : "3")),
   connections: positiveInt("connections", values.connections),
   components: positiveInt("components", values.components),

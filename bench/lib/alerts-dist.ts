@@ -17,8 +17,11 @@ export interface Dist {
   rateLimits: typeof import("../../src/services/rate-limit/settings.ts");
 }
 
+/** Another build to measure instead (a copy of dist/ for an A/B run), as UPBLIT_BENCH_ENTRY is for bench:checks. */
+const DIST_DIR = process.env.UPBLIT_BENCH_DIST ?? "dist";
+
 function load<T>(relative: string): Promise<T> {
-  return import(pathToFileURL(path.join(REPO_ROOT, "dist", relative)).href) as Promise<T>;
+  return import(pathToFileURL(path.resolve(REPO_ROOT, DIST_DIR, relative)).href) as Promise<T>;
 }
 
 /** Loads the compiled modules the alert benchmark drives. */

@@ -12,6 +12,7 @@ import { progress } from "./progress.ts";
 import { ACCEPT, type Captured, type Coding, capture, startBare } from "./status-bare.ts";
 import { BenchClock, writeHistory } from "./status-history.ts";
 import { type LoadResult, runAutocannon } from "./status-load.ts";
+import { combineLoads, median, roundRatios, type StatusRound } from "./status-rounds.ts";
 import { freePort, REPO_ROOT } from "./upblit-child.ts";
 
 /** Upblit's compiled modules (dist/, what `npm start` runs), typed by their sources. */
@@ -33,7 +34,10 @@ export interface StatusRunSpec {
   groups: number;
   days: number;
   intervalMinutes: number;
+  /** Seconds of one measured window (one server, one round). */
   seconds: number;
+  /** Windows per server and row: bare and Upblit alternate, the median ratio is reported. */
+  rounds: number;
   warmupSeconds: number;
   connections: number;
   codings: Coding[];
@@ -54,8 +58,12 @@ export interface StatusPair {
   path: string;
   coding: Coding;
   wireBytes: number;
+  /** Each server's rounds combined (status-rounds.ts `combineLoads`). */
   upblit: LoadResult;
   bare: LoadResult;
+  rounds: StatusRound[];
+  /** The median of the rounds' ratios: what the target is read against. */
+  ratio: number;
   /** The bench process's CPU (Upblit or the bare server; the bench's own work is idle) per response. */
   upblitCpuMsPerRequest: number;
   bareCpuMsPerRequest: number;
@@ -117,8 +125,7 @@ async function measured(
     writeFileSync(profileFile, JSON.stringify(profile));
     session.disconnect();
   }
-  const total = load.ok + load.non2xx;
-  return { load, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, total) };
+  return { load, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /**
@@ -227,29 +234,56 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
         spec.profileDir
           ? path.join(spec.profileDir, `${i === 0 ? "page" : "summary"}-${coding}-${server}.cpuprofile`)
           : undefined;
-      const b = await measured(`${bare.origin}${t.path}`, spec, headers, file("bare"));
-      progress(
-        "bare",
-        `${name}: ${b.load.requestsPerSecond.toFixed(0)} req/s, p99 ${b.load.latencyMs.p99} ms`,
-      );
-      const u = await measured(`${url}${t.path}`, spec, headers, file("upblit"));
-      progress(
-        "upblit",
-        `${name}: ${u.load.requestsPerSecond.toFixed(0)} req/s, p99 ${u.load.latencyMs.p99} ms`,
-      );
+      const rounds: StatusRound[] = [];
+      for (let round = 0; round < spec.rounds; round++) {
+        // Alternate who goes first; profile the first round only.
+        const order = round % 2 === 0 ? (["bare", "upblit"] as const) : (["upblit", "bare"] as const);
+        const got: Partial<Record<"bare" | "upblit", Awaited<ReturnType<typeof measured>>>> = {};
+        for (const server of order) {
+          const origin = server === "bare" ? bare.origin : url;
+          got[server] = await measured(
+            `${origin}${t.path}`,
+            spec,
+            headers,
+            round === 0 ? file(server) : undefined,
+          );
+        }
+        const b = got.bare!;
+        const u = got.upblit!;
+        rounds.push({ bare: b.load, upblit: u.load, bareCpuMs: b.cpuMs, upblitCpuMs: u.cpuMs });
+        progress(
+          `${name} ${round + 1}/${spec.rounds}`,
+          `bare ${b.load.requestsPerSecond.toFixed(0)} req/s, Upblit ${u.load.requestsPerSecond.toFixed(0)} req/s: ` +
+            `${(u.load.requestsPerSecond / b.load.requestsPerSecond).toFixed(2)}×`,
+        );
+      }
       for (const server of ["bare", "upblit"]) {
         const f = file(server);
         if (f) profiles.push(`## ${path.basename(f)}\n${summarizeProfile(f, undefined, 25).join("\n")}`);
       }
+      const perRequest = (cpuMs: number[], loads: LoadResult[]) =>
+        cpuMs.reduce((a, b) => a + b, 0) /
+        Math.max(
+          1,
+          loads.reduce((a, l) => a + l.ok + l.non2xx, 0),
+        );
       pairs.push({
         name,
         path: t.path,
         coding,
         wireBytes: bodies[i]!.bytes[coding],
-        upblit: u.load,
-        bare: b.load,
-        upblitCpuMsPerRequest: u.cpuMsPerRequest,
-        bareCpuMsPerRequest: b.cpuMsPerRequest,
+        upblit: combineLoads(rounds.map((r) => r.upblit)),
+        bare: combineLoads(rounds.map((r) => r.bare)),
+        rounds,
+        ratio: median(roundRatios(rounds)),
+        upblitCpuMsPerRequest: perRequest(
+          rounds.map((r) => r.upblitCpuMs),
+          rounds.map((r) => r.upblit),
+        ),
+        bareCpuMsPerRequest: perRequest(
+          rounds.map((r) => r.bareCpuMs),
+          rounds.map((r) => r.bare),
+        ),
       });
     }
   }

@@ -47,6 +47,12 @@ const IncidentChanged = z.object({
   change: z.enum(["opened", "resolved"]),
   at: z.number(),
   cause: z.string().nullable(),
+  /**
+   * For an opened incident: whether a status page showed the monitor when it opened (the
+   * evaluator looks once per batch). False lets the draft job skip its lookup; absent (a job
+   * queued by an older version), the job looks itself.
+   */
+  onStatusPage: z.boolean().optional(),
 });
 
 /**

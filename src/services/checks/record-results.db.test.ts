@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ResultStatus } from "../../domain/check-result.ts";
 import type { MonitorDefinition } from "../../domain/monitor.ts";
 import { ManualClock } from "../../lib/clock.ts";
+import type { JobPayloads } from "../../queue/catalog.ts";
 import { decodeVerdicts } from "../../storage/repos/results.repo.ts";
+import { waitFor } from "../../test/api-helpers.ts";
 import { DB_KINDS } from "../../test/db.ts";
 import { monitorDefinition } from "../../test/factories.ts";
+import { createPage } from "../../test/status-pages.ts";
 import { startTestUpblit, type TestUpblit } from "../../test/upblit.ts";
 import type { Ctx } from "../context.ts";
 import { createMonitor } from "../monitors/create.ts";
 import { deleteMonitor, setMonitorPaused } from "../monitors/update.ts";
+import { prepareStatusDrafts } from "../status-incidents/drafts.ts";
 import { recordResults } from "./record-results.ts";
 
 const T0 = Date.UTC(2031, 5, 1);
@@ -302,5 +306,33 @@ describe.each(DB_KINDS)("recordResults on %s", (kind) => {
       null,
       0,
     ]);
+  });
+  it("marks each opened incident's job with whether a status page shows its monitor", async () => {
+    const shown = await monitor({ name: "shown on a page" });
+    const hidden = await monitor({ name: "on no page" });
+    await createPage(up, {
+      groups: [{ name: "All", components: [{ monitorId: shown, displayName: "Shown" }] }],
+    });
+    const jobs = new Map<string, JobPayloads["incident.changed"]>();
+    const consumer = up.rt.queue.consume(
+      "incident.changed",
+      async (change) => {
+        if (change.monitorId === shown || change.monitorId === hidden) jobs.set(change.monitorId, change);
+      },
+      { concurrency: 1 },
+    );
+    try {
+      await recordResults(up.rt, [result(shown, 1, "down"), result(hidden, 1, "down")]);
+      await waitFor(
+        async () => jobs.size,
+        (n) => n === 2,
+      );
+    } finally {
+      await consumer.stop(5_000);
+    }
+    expect(jobs.get(shown)).toMatchObject({ change: "opened", onStatusPage: true });
+    expect(jobs.get(hidden)).toMatchObject({ change: "opened", onStatusPage: false });
+    // The draft job of the monitor no page shows is done without looking.
+    expect(await prepareStatusDrafts(up.rt, jobs.get(hidden)!)).toEqual([]);
   });
 });

@@ -113,13 +113,17 @@ export class TransitionWrites {
   /**
    * Resolves the incidents that were open before the batch and the steps closed, then writes the
    * ones the steps opened (those they also closed, already resolved): two statements, and never
-   * two open incidents of one monitor at once.
+   * two open incidents of one monitor at once. A third, only when incidents opened, marks which of
+   * their monitors a status page shows (`onStatusPage`), so the draft job of the others does not
+   * look one monitor at a time.
    */
   async writeIncidents(tx: Kysely<Database>): Promise<void> {
     const resolves = this.resolves.splice(0);
     const resolved = await resolveIncidents(tx, resolves);
-    await openIncidents(tx, this.opens.splice(0));
+    const opens = this.opens.splice(0);
+    await openIncidents(tx, opens);
     this.opened.clear();
+    if (opens.length > 0) await markShownOnPages(tx, opens, this.out.incidents);
     const dropped = new Set<object>();
     resolves.forEach((r, i) => {
       const id = resolved.get(i);
@@ -137,6 +141,28 @@ export class TransitionWrites {
     };
     keep(this.out.incidents);
     keep(this.out.live);
+  }
+}
+
+async function markShownOnPages(
+  tx: Kysely<Database>,
+  opens: NewIncident[],
+  changes: JobPayloads["incident.changed"][],
+): Promise<void> {
+  const rows = await tx
+    .selectFrom("status_page_components")
+    .select("monitor_id")
+    .distinct()
+    .where(
+      "monitor_id",
+      "in",
+      opens.map((o) => o.monitorId),
+    )
+    .execute();
+  const shown = new Set(rows.map((r) => r.monitor_id));
+  const openedIds = new Set(opens.map((o) => o.id));
+  for (const c of changes) {
+    if (c.change === "opened" && openedIds.has(c.incidentId)) c.onStatusPage = shown.has(c.monitorId);
   }
 }
 

@@ -40,10 +40,11 @@ function draftTitle(impact: Impact, names: string[]): string {
  * going down adds its component to that draft and raises its impact instead of preparing another.
  * Pages with `autoPublish` get a new draft published at once. Idempotent: a page gets at most
  * one draft per monitor incident, and a monitor already in the open draft changes nothing,
- * however often the job runs. Returns the drafts made or grown.
+ * however often the job runs. A change whose monitor no page showed when it opened
+ * (`onStatusPage: false`) is done at once. Returns the drafts made or grown.
  */
 export async function prepareStatusDrafts(rt: Runtime, change: IncidentChange): Promise<string[]> {
-  if (change.change !== "opened") return [];
+  if (change.change !== "opened" || change.onStatusPage === false) return [];
   const ctx: Ctx = { ...rt, organizationId: change.organizationId, actor: { kind: "system" } };
   const pages = await rt.db
     .selectFrom("status_page_components")
