@@ -230,7 +230,7 @@ describe("dashboard: monitor form and detail in Chromium", () => {
       await expectUpOnDetail(id, "Certificate");
       const cert = page.getByRole("region", { name: "Certificate" });
       await expect.poll(() => cert.textContent(), { timeout: UI_TIMEOUT_MS }).toMatch(/Days left\s*(89|90)/);
-      expect(await cert.textContent()).toContain("Warns at 21, 7 days left.");
+      expect(await cert.textContent()).toContain("Warns at 21 and 7 days left.");
     },
     scaledTimeout(180_000),
   );

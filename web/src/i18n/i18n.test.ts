@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alerting } from "./en/alerting.ts";
 import { en } from "./en/index.ts";
-import { addMessages, type PluralKey, t, tn } from "./index.ts";
+import { addMessages, type PluralKey, t, tlist, tn } from "./index.ts";
 
 describe("message catalogue", () => {
   it("fills parameters and leaves unknown ones visible", () => {
@@ -66,6 +66,11 @@ describe("message catalogue", () => {
       ],
       ["maintenance.selectAll", "Select the 1 monitor", "Select all 3 monitors"],
       ["maintenance.selectAllTags", "Select the 1 tag", "Select all 3 tags"],
+      [
+        "monitorForm.quorumHint",
+        "How many regions must see it down in the same check for the monitor to be down (only 1 region is listed). Empty: a majority.",
+        "How many of the 3 regions must see it down in the same check for the monitor to be down. Empty: a majority.",
+      ],
     ];
     for (const [key, one, several, params = {}] of cases) {
       expect(tn(key, 1, params)).toBe(one);
@@ -73,6 +78,17 @@ describe("message catalogue", () => {
     }
     const withS = Object.entries({ ...en, ...alerting }).filter(([, text]) => /\w\(s\)/.test(text));
     expect(withS).toEqual([]);
+  });
+
+  it('joins a list with "and" before the last item, and the last number says day or days', () => {
+    expect(tlist([])).toBe("");
+    expect(tlist([7])).toBe("7");
+    expect(tlist([14, 7])).toBe("14 and 7");
+    expect(tlist([30, 14, 7])).toBe("30, 14 and 7");
+    expect(tn("detail.certWarn", 1, { days: tlist([1]) })).toBe("Warns at 1 day left.");
+    expect(tn("detail.certWarn", 3, { days: tlist([3]) })).toBe("Warns at 3 days left.");
+    expect(tn("detail.certWarn", 7, { days: tlist([30, 14, 7]) })).toBe("Warns at 30, 14 and 7 days left.");
+    expect(tn("detail.certWarn", 1, { days: tlist([7, 1]) })).toBe("Warns at 7 and 1 day left.");
   });
 
   it("has no empty message", () => {

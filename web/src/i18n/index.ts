@@ -52,6 +52,17 @@ export function tn(key: PluralKey, count: number, params: Record<string, string 
   return t((hasMessage(form) ? form : `${key}.other`) as MessageKey, { n: count, ...params });
 }
 
+/**
+ * `items` as one phrase in the catalogue's words: "7", "14 and 7", "30, 14 and 7" (English:
+ * `list.separator` between all but the last two, `list.and` before the last).
+ */
+export function tlist(items: ReadonlyArray<string | number>): string {
+  const words = items.map(String);
+  const last = words.pop();
+  if (last === undefined) return "";
+  return words.length === 0 ? last : t("list.and", { rest: words.join(t("list.separator")), last });
+}
+
 function fill(text: string, params: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -28,7 +28,7 @@ const ping = (at: string, kind: Ping["kind"], durationMs: number | null): Ping =
   excerpt: "",
 });
 
-const monitor = (type: string) => ({
+const monitor = (type: string, certExpiryDays: number[] | null = null) => ({
   id: "mon_1",
   name: `A ${type} monitor`,
   type,
@@ -40,14 +40,14 @@ const monitor = (type: string) => ({
   description: null,
   runbookUrl: null,
   paused: false,
-  certExpiryDays: null,
+  certExpiryDays,
   ...(type === "heartbeat" ? { heartbeat: { token: "tok" } } : {}),
 });
 
 /** The page at /monitors/mon_1 against a stand-in API: the monitor, its pings, empty lists elsewhere. */
-function show(type: string, pings: Ping[] = []) {
+function show(type: string, pings: Ping[] = [], certExpiryDays: number[] | null = null) {
   net = fakeNetwork((req) => {
-    if (req.path === "/api/v1/monitors/mon_1") return { status: 200, body: monitor(type) };
+    if (req.path === "/api/v1/monitors/mon_1") return { status: 200, body: monitor(type, certExpiryDays) };
     if (req.path === "/api/v1/monitors/mon_1/pings")
       return { status: 200, body: { items: pings, nextCursor: null } };
     if (req.path.endsWith("/results")) return { status: 200, body: { items: [], nextCursor: null } };
@@ -73,6 +73,23 @@ describe("the monitor page's chart", () => {
     expect(screen.queryByRole("heading", { name: "Run durations" })).toBeNull();
     expect(net.sent.some((r) => r.path.endsWith("/pings"))).toBe(false);
   });
+});
+
+describe("the monitor page's certificate warnings", () => {
+  const cases: Array<[number[] | null, string]> = [
+    [[1], "Warns at 1 day left."],
+    [[30, 14, 7], "Warns at 30, 14 and 7 days left."],
+    [[14, 1], "Warns at 14 and 1 day left."],
+    [[], "Never warns: no thresholds are set."],
+    [null, "Warns at the server's default thresholds."],
+  ];
+  for (const [days, text] of cases) {
+    it(`${JSON.stringify(days)}: ${text}`, async () => {
+      show("tls", [], days);
+      await screen.findByRole("heading", { level: 2, name: "Certificate" });
+      expect(screen.getByText(text)).toBeTruthy();
+    });
+  }
 });
 
 describe("runDurationSeries", () => {

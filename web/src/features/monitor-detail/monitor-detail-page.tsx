@@ -5,7 +5,7 @@ import { sdk } from "../../api/client.ts";
 import type { Monitor } from "../../app/session.ts";
 import { FormProblem } from "../../components/problem.tsx";
 import { StateBadge } from "../../components/state-badge.tsx";
-import { hasMessage, t } from "../../i18n/index.ts";
+import { hasMessage, t, tlist, tn } from "../../i18n/index.ts";
 import { readOutcome } from "../monitor-form/check-result.tsx";
 import { DetailActions } from "./detail-actions.tsx";
 import { MonitorIncidents, RecentResults, Timeline } from "./detail-history.tsx";
@@ -215,13 +215,18 @@ function Certificate({ monitor }: { monitor: Monitor }) {
           </div>
         </dl>
       )}
-      <p className="muted">
-        {monitor.certExpiryDays === null
-          ? t("detail.certWarnDefault")
-          : t("detail.certWarn", { days: monitor.certExpiryDays.join(", ") || "–" })}
-      </p>
+      <p className="muted">{certWarning(monitor.certExpiryDays)}</p>
     </section>
   );
+}
+
+/** When the monitor warns: "Warns at 30, 14 and 7 days left." (the last number says day or days). */
+function certWarning(thresholds: number[] | null): string {
+  if (thresholds === null) return t("detail.certWarnDefault");
+  const last = thresholds.at(-1);
+  return last === undefined
+    ? t("detail.certWarnNever")
+    : tn("detail.certWarn", last, { days: tlist(thresholds) });
 }
 
 /** The type's name from the catalogue; a type it has no text for, as the API names it. */

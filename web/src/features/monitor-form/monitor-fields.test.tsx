@@ -299,6 +299,13 @@ describe("quorum", () => {
     expect(body().quorum).toBe(3);
   });
 
+  it("says region, not regions, when one is listed", () => {
+    render(<Harness initial={{ ...emptyForm("http"), regions: "eu-west", quorum: "2" }} />);
+    const hint = describedText(screen.getByLabelText("Quorum"));
+    expect(hint).toContain("only 1 region is listed");
+    expect(hint).not.toContain("1 regions");
+  });
+
   it("is read from a stored monitor: null as empty", () => {
     const m = { ...({} as Monitor), quorum: 2, regions: ["a", "b"] };
     expect(fromMonitor({ ...baseMonitor(), ...m }).quorum).toBe("2");

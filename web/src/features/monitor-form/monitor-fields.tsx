@@ -1,6 +1,6 @@
 import { Field } from "../../components/field.tsx";
 import { FormProblem } from "../../components/problem.tsx";
-import { t } from "../../i18n/index.ts";
+import { t, tn } from "../../i18n/index.ts";
 import { AssertionBuilder } from "./assertion-builder.tsx";
 import { errorAt, errorsUnder, type FormState, placedPaths, regionList } from "./form-model.ts";
 import { ChannelsField, ParentsField } from "./relations-fields.tsx";
@@ -137,7 +137,7 @@ export function MonitorFields({ state: s, onChange: set, error, showProblems, mo
         {(regionList(s).length >= 2 || s.quorum.trim() !== "" || err("quorum")) && (
           <Field
             label={t("monitorForm.quorum")}
-            hint={t("monitorForm.quorumHint", { regions: regionList(s).length })}
+            hint={tn("monitorForm.quorumHint", regionList(s).length)}
             inputMode="numeric"
             placeholder={t("monitorForm.quorumMajority")}
             value={s.quorum}

@@ -30,6 +30,8 @@ export const common = {
   "action.delete": "Delete",
   "action.retry": "Try again",
   loading: "Loading…",
+  "list.separator": ", ",
+  "list.and": "{rest} and {last}",
   "error.generic": "Something went wrong: {detail}",
   "error.notFound": "Nothing here. The link may be old, or the item was deleted.",
   "notFound.title": "Page not found",

@@ -121,8 +121,10 @@ export const monitor = {
   "monitorForm.regions": "Regions",
   "monitorForm.regionsHint": "Comma-separated. Empty: this server's region.",
   "monitorForm.quorum": "Quorum",
-  "monitorForm.quorumHint":
-    "How many of the {regions} regions must see it down in the same check for the monitor to be down. Empty: a majority.",
+  "monitorForm.quorumHint.one":
+    "How many regions must see it down in the same check for the monitor to be down (only {n} region is listed). Empty: a majority.",
+  "monitorForm.quorumHint.other":
+    "How many of the {n} regions must see it down in the same check for the monitor to be down. Empty: a majority.",
   "monitorForm.quorumMajority": "A majority",
   "monitorForm.certExpiryDays": "Warn before the certificate expires (days)",
   "monitorForm.certExpiryDaysHint": "Comma-separated, e.g. 30, 14, 7. Empty: the server's default.",
