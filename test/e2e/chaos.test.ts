@@ -15,6 +15,7 @@ import {
   slotKey,
   startOwnRedis,
 } from "./cluster.ts";
+import { clusterEnv } from "./cluster-env.ts";
 import {
   api,
   httpMonitor,
@@ -81,15 +82,11 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
 
       const cluster = new Cluster(
         {
-          DATABASE_URL: db.databaseUrl!.replace(":5432/", `:${pg.port}/`),
-          REDIS_URL: redis.url,
-          REDIS_PREFIX: "chaos",
-          SECRET_KEY: randomBytes(32).toString("hex"),
-          ALLOW_PRIVATE_TARGETS: "true",
-          MIN_INTERVAL_SECONDS: "1",
-          LOG_LEVEL: "info",
-          SHUTDOWN_TIMEOUT_SECONDS: "5",
-          HOST: "127.0.0.1",
+          ...clusterEnv({
+            databaseUrl: db.databaseUrl!.replace(":5432/", `:${pg.port}/`),
+            redisUrl: redis.url,
+            redisPrefix: "chaos",
+          }),
           API_RATE_LIMIT_PER_KEY: "1000000",
           API_RATE_LIMIT_PER_USER: "1000000",
           // A killed notifier's claimed deliveries go to the other one after this.
@@ -184,13 +181,15 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
         });
         step(`checks flow after ${what}`);
       };
-      const downSent = () =>
+      /** The monitors the receiver got an alert of this type for. */
+      const alerted = (type: "monitor.down" | "monitor.up") =>
         new Set(
           receiver.requests
             .map(payloadOf)
-            .filter((p) => p.type === "monitor.down")
+            .filter((p) => p.type === type)
             .map((p) => p.data.monitor?.id),
         );
+      const downSent = () => alerted("monitor.down");
 
       // The notifier first, killed while the first wave of down alerts is being sent.
       await waitFor("the first down alerts delivered", () => downSent().size >= 5);
@@ -258,13 +257,7 @@ describe("chaos: kill -9 of every role, Redis restarted, PostgreSQL cut", () => 
 
       // The failing targets recover: one recovery alert each.
       target.heal();
-      const upSent = () =>
-        new Set(
-          receiver.requests
-            .map(payloadOf)
-            .filter((p) => p.type === "monitor.up")
-            .map((p) => p.data.monitor?.id),
-        );
+      const upSent = () => alerted("monitor.up");
       await waitFor("a recovery alert for every failing monitor", () =>
         [...failing].every((id) => upSent().has(id)),
       );

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../src/test/db.ts";
+import { clusterEnv } from "./cluster-env.ts";
 import {
   allResults,
   api,
@@ -59,17 +60,7 @@ describe("two regions, each with its own probe process, and a quorum of both", (
       const target: Target = await startTarget();
       cleanups.push(() => target.close());
 
-      const shared = {
-        DATABASE_URL: db.databaseUrl!,
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        SECRET_KEY: randomBytes(32).toString("hex"),
-        ALLOW_PRIVATE_TARGETS: "true",
-        MIN_INTERVAL_SECONDS: "1",
-        LOG_LEVEL: "info",
-        SHUTDOWN_TIMEOUT_SECONDS: "5",
-        HOST: "127.0.0.1",
-      };
+      const shared = clusterEnv({ databaseUrl: db.databaseUrl!, redisUrl: REDIS_URL, redisPrefix: prefix });
       // The API and the evaluator (which judges the quorum) in one process; per region a
       // scheduler (it claims its own region's slots) and that region's probe.
       const apiProcess = await startUpblitProcess(`${tmp.dir}/api`, await freePort(), {
