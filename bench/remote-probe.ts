@@ -134,7 +134,7 @@ async function main(): Promise<string> {
   await db.connect();
   onCleanup(async () => {
     await db.end().catch(() => {});
-  });
+  }, "the bench's database client");
 
   // An API key (a session would expire within the run), made by the owner once.
   const setupLine = await apiChild.waitForLog(SETUP_LINK_MESSAGE, 60_000);

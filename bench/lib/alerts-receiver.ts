@@ -57,7 +57,7 @@ export async function startReceiver(): Promise<Receiver> {
     await withTimeout("receiver stop", 5_000, exited).catch(() => child.kill("SIGKILL"));
     untrack();
   };
-  onCleanup(stop);
+  onCleanup(stop, "the alerts receiver");
   return {
     pid,
     origin: `http://127.0.0.1:${port}`,

@@ -137,7 +137,7 @@ export async function runAlerts(dist: Dist, receiver: Receiver, spec: AlertRunSp
     stopped = true;
     await running.stop();
   };
-  onCleanup(stop);
+  onCleanup(stop, "Upblit (in process)");
   const url = running.url;
   if (!url || !running.setupUrl) throw new Error("Upblit started without the API or without a setup link");
   progress(label, `Upblit (api,notifier) at ${url}, NOTIFY_CONCURRENCY=${spec.concurrency}`);

@@ -46,7 +46,7 @@ export async function startByteRelay(port: number): Promise<ByteRelay> {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
     });
-  onCleanup(close);
+  onCleanup(close, "the byte relay");
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     bytes: () => ({ up, down }),

@@ -6,7 +6,10 @@ import { rmSync } from "node:fs";
  */
 const pids = new Set<number>();
 const dirs = new Set<string>();
-const tasks: Array<() => Promise<void>> = [];
+const tasks: Array<{ task: () => Promise<void>; label: string }> = [];
+
+/** The longest one cleanup task may take before the bench gives up on it and goes on. */
+const TASK_DEADLINE_MS = 20_000;
 
 export function trackPid(pid: number): () => void {
   pids.add(pid);
@@ -21,8 +24,9 @@ export function trackDir(dir: string): () => void {
   };
 }
 
-export function onCleanup(task: () => Promise<void>): void {
-  tasks.push(task);
+/** `label` names the task if it ever outlives TASK_DEADLINE_MS (the bench then says which, and goes on). */
+export function onCleanup(task: () => Promise<void>, label = "a cleanup task"): void {
+  tasks.push({ task, label });
 }
 
 function killAndRemoveSync(): void {
@@ -38,9 +42,17 @@ function killAndRemoveSync(): void {
   dirs.clear();
 }
 
+/** Runs the cleanup tasks, last registered first, each bounded; then kills what is left. */
 export async function runCleanup(): Promise<void> {
-  for (const task of tasks.splice(0).reverse()) {
-    await task().catch(() => {});
+  for (const { task, label } of tasks.splice(0).reverse()) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), TASK_DEADLINE_MS);
+    });
+    const outcome = await Promise.race([task().catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (outcome === "late")
+      process.stderr.write(`bench: cleanup of ${label} took over ${TASK_DEADLINE_MS / 1000} s; going on\n`);
   }
   killAndRemoveSync();
 }

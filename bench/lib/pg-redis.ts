@@ -23,7 +23,7 @@ export async function startRedis(): Promise<{ url: string; redis: Redis }> {
   onCleanup(async () => {
     child.kill("SIGTERM");
     untrack();
-  });
+  }, "redis-server");
   const url = `redis://127.0.0.1:${port}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   for (let i = 0; ; i++) {
@@ -37,7 +37,7 @@ export async function startRedis(): Promise<{ url: string; redis: Redis }> {
       await sleep(100);
     }
   }
-  onCleanup(async () => redis.disconnect());
+  onCleanup(async () => redis.disconnect(), "the Redis client");
   return { url, redis };
 }
 
@@ -52,7 +52,7 @@ export async function freshDatabase(
   onCleanup(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
-  });
+  }, `database ${name}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return { url: url.toString(), name, admin };

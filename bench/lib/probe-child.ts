@@ -70,7 +70,7 @@ export function spawnProbe(url: string, token: string, args: string[]): ProbeChi
     await exited;
     clearTimeout(timer);
   };
-  onCleanup(() => stop(5_000));
+  onCleanup(() => stop(5_000), `the remote probe (pid ${pid})`);
   return {
     pid,
     exited,

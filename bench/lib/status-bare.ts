@@ -63,6 +63,6 @@ export async function startBare(routes: Array<{ path: string; answers: Captured[
     closed ??= app.close();
     return closed;
   };
-  onCleanup(close);
+  onCleanup(close, "the bare status server");
   return { origin: `http://127.0.0.1:${port}`, close };
 }

@@ -173,7 +173,7 @@ export async function runStatus(spec: StatusRunSpec): Promise<StatusRunResult> {
     stopped = true;
     await running.stop();
   };
-  onCleanup(stop);
+  onCleanup(stop, "Upblit (in process)");
   const url = running.url;
   if (!url || !running.setupUrl) throw new Error("Upblit started without the API or without a setup link");
   progress("setup", `Upblit (api) at ${url}`);

@@ -50,7 +50,7 @@ export async function startTarget(): Promise<Target> {
     await withTimeout("target stop", 5_000, exited).catch(() => child.kill("SIGKILL"));
     untrack();
   };
-  onCleanup(stop);
+  onCleanup(stop, "the target server");
   return {
     pid,
     origin: `http://127.0.0.1:${port}`,

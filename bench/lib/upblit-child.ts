@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { onCleanup, trackPid } from "./cleanup.ts";
 import { processCpuMs, processMemoryMb } from "./proc.ts";
-import { sleep } from "./progress.ts";
+import { sleep, withTimeout } from "./progress.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /**
@@ -188,10 +188,9 @@ export async function spawnUpblit(options: {
       const already = seen.get(msg);
       if (already) return Promise.resolve(already);
       const found = new Promise<LogLine>((resolve) => watchers.set(msg, resolve));
-      const timeout = sleep(timeoutMs).then(() => {
-        throw new Error(`upblit did not log "${msg}" within ${timeoutMs} ms`);
-      });
-      return Promise.race([found, died(`"${msg}"`), timeout]);
+      // A timer cleared once the line came: a pending one (600 s for "roles started") kept the
+      // bench process alive for minutes after its tables were printed.
+      return withTimeout(`upblit logging "${msg}"`, timeoutMs, Promise.race([found, died(`"${msg}"`)]));
     },
     waitReady: (timeoutMs) => Promise.race([pollReady(handle.url, timeoutMs), died("/readyz")]),
     cpuMs: () => processCpuMs(pid),
@@ -208,7 +207,7 @@ export async function spawnUpblit(options: {
   };
   onCleanup(async () => {
     await handle.stop(5_000);
-  });
+  }, `Upblit (pid ${child.pid})`);
   return handle;
 }
 
