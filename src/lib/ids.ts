@@ -40,6 +40,8 @@ const HALF = 2 ** 40;
 let lastTime = 0;
 let randomHigh = 0;
 let randomLow = 0;
+/** The encoded time and high random half, which change only when a new millisecond starts. */
+let head = "";
 
 /** Random bytes drawn from the system 4 KiB at a time: one system call serves 400 ids. */
 const pool = Buffer.alloc(4096);
@@ -77,11 +79,13 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
     if (randomLow === HALF) {
       randomLow = 0;
       randomHigh += 1;
+      head = encode(lastTime, 10) + encode(randomHigh, 8);
     }
   } else {
     lastTime = Math.max(now, lastTime);
     randomHigh = Math.floor(randomHalf() / 2); // leave room to count up
     randomLow = randomHalf();
+    head = encode(lastTime, 10) + encode(randomHigh, 8);
   }
-  return `${prefix}_${encode(lastTime, 10)}${encode(randomHigh, 8)}${encode(randomLow, 8)}`;
+  return `${prefix}_${head}${encode(randomLow, 8)}`;
 }
