@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Step } from "../../domain/state-machine.ts";
 import { newId } from "../../lib/ids.ts";
 import type { LiveEvent } from "../../queue/bus.ts";
@@ -153,11 +153,8 @@ async function markShownOnPages(
     .selectFrom("status_page_components")
     .select("monitor_id")
     .distinct()
-    .where(
-      "monitor_id",
-      "in",
-      opens.map((o) => o.monitorId),
-    )
+    // One array parameter, as lockStates: the statement is the same for every batch size.
+    .where(sql<boolean>`monitor_id = any(${opens.map((o) => o.monitorId)}::text[])`)
     .execute();
   const shown = new Set(rows.map((r) => r.monitor_id));
   const openedIds = new Set(opens.map((o) => o.id));
