@@ -24,8 +24,9 @@ import { freshDatabase, startRedis } from "./lib/pg-redis.ts";
 import { type ProbeChild, spawnProbe } from "./lib/probe-child.ts";
 import { codeVersion, loadAverage, machineInfo } from "./lib/proc.ts";
 import { progress, sleep } from "./lib/progress.ts";
-import { type Measured, measure, median, per1k } from "./lib/remote-probe-measure.ts";
+import { type Measured, measure, per1k } from "./lib/remote-probe-measure.ts";
 import { runBench } from "./lib/run-bench.ts";
+import { median } from "./lib/stats.ts";
 import { startTarget } from "./lib/target.ts";
 import { REPO_ROOT, spawnUpblit, type UpblitChild } from "./lib/upblit-child.ts";
 

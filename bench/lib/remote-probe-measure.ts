@@ -60,8 +60,3 @@ export async function measure(
 /** CPU-ms per 1,000 checks of the named processes in a window. */
 export const per1k = (m: Measured, names: string[]) =>
   (names.reduce((s, n) => s + (m.cpu.get(n) ?? 0), 0) / 1000 / Math.max(1, m.checks)) * 1000;
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};

@@ -1,3 +1,4 @@
+import { median } from "./stats.ts";
 import type { LoadResult } from "./status-load.ts";
 
 /**
@@ -12,13 +13,6 @@ export interface StatusRound {
   upblit: LoadResult;
   bareCpuMs: number;
   upblitCpuMs: number;
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Upblit's requests/s over the bare route's, in each round. */

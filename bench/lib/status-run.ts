@@ -9,10 +9,11 @@ import { createMonitors, setUpOwner } from "./api.ts";
 import { onCleanup, trackDir } from "./cleanup.ts";
 import { summarizeProfile } from "./profile-summary.ts";
 import { progress } from "./progress.ts";
+import { median } from "./stats.ts";
 import { ACCEPT, type Captured, type Coding, capture, startBare } from "./status-bare.ts";
 import { BenchClock, writeHistory } from "./status-history.ts";
 import { type LoadResult, runAutocannon } from "./status-load.ts";
-import { combineLoads, median, roundRatios, type StatusRound } from "./status-rounds.ts";
+import { combineLoads, roundRatios, type StatusRound } from "./status-rounds.ts";
 import { freePort, REPO_ROOT } from "./upblit-child.ts";
 
 /** Upblit's compiled modules (dist/, what `npm start` runs), typed by their sources. */
